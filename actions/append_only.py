@@ -1,0 +1,60 @@
+"""Database triggers that make status updates append-only, on SQLite and PostgreSQL.
+
+Code never updates or deletes a status update; these triggers make sure nothing else
+does either (a shell, the admin, a bulk query). A whole-database flush is the one
+exception: see actions/management/commands/flush.py.
+"""
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+APPEND_ONLY_TABLES = ["actions_statusupdate", "actions_statusupdatemilestone"]
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION csp_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'Status updates are history: % on % is not allowed', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def create_sql(vendor: str) -> list[str]:
+    statements = []
+    if vendor == "postgresql":
+        statements.append(_PG_FUNCTION)
+    for table in APPEND_ONLY_TABLES:
+        if vendor == "postgresql":
+            statements.append(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION csp_refuse_change();"
+            )
+        elif vendor == "sqlite":
+            for op in ("UPDATE", "DELETE"):
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'Status updates are history: {op} on {table} "
+                    "is not allowed'); END;"
+                )
+        else:
+            raise NotImplementedError(f"No append-only triggers for {vendor}")
+    return statements
+
+
+def drop_sql(vendor: str) -> list[str]:
+    statements = []
+    for table in APPEND_ONLY_TABLES:
+        if vendor == "postgresql":
+            statements.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+        else:
+            statements += [
+                f"DROP TRIGGER IF EXISTS {table}_no_update;",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete;",
+            ]
+    return statements
+
+
+def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,277 @@
+"""Load the Kent demo data (fixtures/demo/*.json, taken from the seed documents) through
+the same services the app uses. Idempotent: what exists already is left as it is."""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from actions.models import Action, StatusUpdate
+from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
+from csp_tracker.periods import Quarter
+from plans.models import Agency, Membership, Partnership, Plan
+from plans.services import (
+    VersionChange,
+    agency_upsert,
+    membership_grant,
+    partnership_upsert,
+    plan_create,
+    plan_section_create,
+    plan_version_record,
+)
+from priorities.models import PriorityCategory
+from priorities.services import (
+    HeadingData,
+    category_upsert,
+    pcc_plan_upsert,
+    priority_create,
+    theme_create,
+)
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    partnership: str
+    role: str
+    agency: str | None = None
+    is_staff: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("officer@swale.example", "Sam Officer", "swale", Membership.Role.OFFICER, "Swale BC"),
+    DemoUser("coordinator@swale.example", "Chris Coordinator", "swale",
+             Membership.Role.COORDINATOR, "CSU"),
+    DemoUser("executive@swale.example", "Alex Executive", "swale", Membership.Role.EXECUTIVE,
+             "Kent Police"),
+    DemoUser("admin@kcst.example", "Kim County", "kent", Membership.Role.COUNTY_ADMIN, "KCST",
+             is_staff=True),
+    DemoUser("coordinator@gravesham.example", "Gene Gravesham", "gravesham",
+             Membership.Role.COORDINATOR, "Gravesham BC"),
+]
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def demo_password(email: str) -> str:
+    """Stable per deployment (derived from SECRET_KEY), so a second load changes nothing."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), email.encode(), hashlib.sha256).hexdigest()
+    return f"demo-{digest[:12]}"
+
+
+def _read(name: str) -> Any:
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def _period(text: str) -> tuple[int, int]:
+    """'2023/24' → (2023, 2024); '2024-2027' → (2024, 2027)."""
+    if "/" in text:
+        start = int(text.split("/")[0])
+        return start, start + 1
+    start, end = text.split("-")
+    return int(start), int(end)
+
+
+@transaction.atomic
+def load_demo() -> LoadReport:
+    report = LoadReport()
+    kent = _read("kent.json")
+    agencies = _load_agencies(kent, report)
+    partnerships = _load_partnerships(kent, agencies, report)
+    categories = _load_categories(kent, report)
+    pcc = kent["pcc_plan"]
+    pcc_plan_upsert(
+        area=partnerships["kent"], title=pcc["title"], period=pcc["period"],
+        author=pcc.get("author", ""), priorities=pcc["priorities"],
+    )
+    for name in ("csa-2024.json", "swale-2023-24.json"):
+        _load_plan(_read(name), partnerships, agencies, categories, report)
+    users = _load_users(partnerships, agencies, report)
+    swale_plan = Plan.objects.get(partnership__slug="swale", start_year=2023, end_year=2024)
+    _load_sample_updates(swale_plan, _read("sample-updates.json"), users, report)
+    return report
+
+
+def _load_agencies(kent: dict[str, Any], report: LoadReport) -> dict[str, Agency]:
+    agencies = {}
+    for row in kent["agencies"]:
+        existed = Agency.objects.filter(short_name=row["short_name"]).exists()
+        agencies[row["short_name"]] = agency_upsert(
+            short_name=row["short_name"], name=row["name"], kind=row["kind"],
+            is_responsible_authority=row.get("responsible_authority", False),
+        )
+        if not existed:
+            report.count("agencies")
+    return agencies
+
+
+def _load_partnerships(
+    kent: dict[str, Any], agencies: dict[str, Agency], report: LoadReport
+) -> dict[str, Partnership]:
+    partnerships: dict[str, Partnership] = {}
+    rows = sorted(kent["partnerships"], key=lambda r: r["parent"] is not None)
+    for row in rows:
+        existed = Partnership.objects.filter(slug=row["slug"]).exists()
+        partnerships[row["slug"]] = partnership_upsert(
+            slug=row["slug"], name=row["name"], short_name=row["short_name"], kind=row["kind"],
+            parent=partnerships[row["parent"]] if row["parent"] else None,
+            agencies=[agencies[a] for a in row.get("agencies", [])],
+        )
+        if not existed:
+            report.count("partnerships")
+    return partnerships
+
+
+def _load_categories(kent: dict[str, Any], report: LoadReport) -> dict[str, PriorityCategory]:
+    categories = {}
+    for row in kent["priority_categories"]:
+        existed = PriorityCategory.objects.filter(name=row["name"]).exists()
+        categories[row["name"]] = category_upsert(
+            name=row["name"], order=row["order"], includes=row.get("includes", "")
+        )
+        if not existed:
+            report.count("priority categories")
+    return categories
+
+
+def _load_plan(
+    doc: dict[str, Any],
+    partnerships: dict[str, Partnership],
+    agencies: dict[str, Agency],
+    categories: dict[str, PriorityCategory],
+    report: LoadReport,
+) -> Plan:
+    partnership = partnerships[doc["partnership"]]
+    start, end = _period(doc["period"])
+    existing = Plan.objects.filter(
+        partnership=partnership, kind=doc["kind"], start_year=start, end_year=end
+    ).first()
+    if existing:
+        return existing
+    plan = plan_create(
+        partnership=partnership, kind=doc["kind"], title=doc["title"], start_year=start,
+        end_year=end, status=doc.get("status", Plan.Status.DRAFT),
+    )
+    report.count("plans")
+    for section in doc.get("sections", []):
+        plan_section_create(
+            plan=plan, title=section["title"], body=section.get("body", ""),
+            is_restricted=section.get("restricted", False),
+        )
+        report.count("sections")
+
+    def heading(row: dict[str, Any]) -> HeadingData:
+        return HeadingData(
+            number=row["number"], title=row["title"], summary=row.get("summary", ""),
+            includes=row.get("includes", ""), outcomes=row.get("outcomes", ""),
+            lead=row.get("lead", "") or "",
+            category=categories.get(row.get("category") or ""), note=row.get("note", "") or "",
+        )
+
+    priorities = {row["number"]: priority_create(plan=plan, data=heading(row))
+                  for row in doc.get("priorities", [])}
+    themes = {row["number"]: theme_create(plan=plan, data=heading(row))
+              for row in doc.get("themes", [])}
+    report.count("priorities", len(priorities))
+    report.count("themes", len(themes))
+    for version in doc.get("versions", []):
+        plan_version_record(
+            plan=plan, number=version["number"],
+            effective_date=date.fromisoformat(version["effective_date"]),
+            summary=version.get("summary", ""),
+            changes=[VersionChange(c.get("chapter", ""), c["description"])
+                     for c in version.get("changes", [])],
+        )
+        report.count("versions")
+    for position, row in enumerate(doc.get("actions", []), start=1):
+        data = ActionData(
+            reference=row["reference"], title=row["title"],
+            priority=priorities.get(row.get("priority")),
+            theme=themes.get(row.get("theme")),
+            desired_outcome=row.get("desired_outcome", ""),
+            lead_text=row.get("lead_as_written", ""),
+            lead_agencies=[agencies[a] for a in row.get("leads", [])],
+            is_linked=row.get("is_linked", False), linked_to=row.get("linked_to", ""),
+            is_grant_funded=row.get("is_grant_funded", False),
+        )
+        milestones = [
+            MilestoneData(
+                description=m["description"], timescale=m.get("timescale") or "",
+                lead_text=m.get("lead_as_written") or "",
+                lead=agencies[m["lead"]] if m.get("lead") else None,
+            )
+            for m in row.get("milestones", [])
+        ]
+        action_create(plan=plan, data=data, milestones=milestones, order=position)
+        report.count("actions")
+        report.count("milestones", len(milestones))
+    return plan
+
+
+def _load_users(
+    partnerships: dict[str, Partnership], agencies: dict[str, Agency], report: LoadReport
+) -> dict[str, User]:
+    users = {}
+    for spec in DEMO_USERS:
+        password = demo_password(spec.email)
+        user = User.objects.filter(email=spec.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=spec.email, password=password, full_name=spec.full_name,
+                is_staff=spec.is_staff,
+            )
+            report.count("users")
+        if not Membership.objects.filter(user=user, partnership__slug=spec.partnership).exists():
+            membership_grant(
+                user=user, partnership=partnerships[spec.partnership], role=spec.role,
+                agency=agencies.get(spec.agency) if spec.agency else None,
+            )
+        report.passwords[spec.email] = password
+        users[spec.role if spec.partnership == "swale" else spec.email] = user
+    return users
+
+
+def _load_sample_updates(
+    plan: Plan, rows: list[dict[str, Any]], users: dict[str, User], report: LoadReport
+) -> None:
+    if StatusUpdate.objects.filter(action__plan=plan).exists():
+        return
+    actions = {a.reference: a for a in Action.objects.filter(plan=plan).prefetch_related("milestones")}
+    rows = sorted(rows, key=lambda r: (r["financial_year"], r["quarter"], r["action"]))
+    for position, row in enumerate(rows):
+        action = actions[row["action"]]
+        quarter = Quarter(row["financial_year"], row["quarter"])
+        # Updates land in the last weeks of their quarter, spread so their order is stable.
+        day = quarter.end - timedelta(days=20 - position % 19)
+        created_at = timezone.make_aware(datetime.combine(day, time(9, 0)) + timedelta(minutes=position))
+        by_description = {m.description: m for m in action.milestones.all()}
+        status_update_record(
+            action=action,
+            author=users.get(row.get("author", "officer"), users["officer"]),
+            status=row["status"],
+            commentary=row["commentary"],
+            quarter=quarter,
+            reason=row.get("reason", ""),
+            figures=[Figure(f["label"], f["value"]) for f in row.get("figures", [])],
+            milestones_completed=[by_description[d] for d in row.get("milestones_completed", [])],
+            created_at=created_at,
+        )
+        report.count("status updates")

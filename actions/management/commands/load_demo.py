@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from actions.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Kent demo data from fixtures/demo (safe to run again: it adds nothing twice)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        report = load_demo()
+        if report.created:
+            for what, n in sorted(report.created.items()):
+                self.stdout.write(f"Created {n} {what}")
+        else:
+            self.stdout.write("The demo data was already loaded; nothing changed.")
+        # Passwords are shown only on the embedded default (a local SQLite database).
+        if connection.vendor == "sqlite":
+            self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (email / password):"))
+            for email, password in report.passwords.items():
+                self.stdout.write(f"  {email:34} {password}")

@@ -1,0 +1,184 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from actions.timescales import TimescaleKind
+from plans.models import Agency, Plan
+from priorities.models import CrossCuttingTheme, Priority, Workstream
+
+
+class Status(models.TextChoices):
+    """An action's status in a quarter. RAG: on track green, at risk amber, off track red."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETED = "completed", "Completed"
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actions")
+    reference = models.CharField(max_length=20, help_text='Its number in the plan, e.g. "1.3".')
+    priority = models.ForeignKey(
+        Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    theme = models.ForeignKey(
+        CrossCuttingTheme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="For an action a cross-cutting theme owns (not a priority).",
+    )
+    workstream = models.ForeignKey(
+        Workstream, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    order = models.PositiveIntegerField(default=0)
+    title = models.TextField("action")
+    desired_outcome = models.TextField(blank=True)
+    lead_text = models.CharField(
+        "lead as written", max_length=300, blank=True, help_text="The lead cell's words."
+    )
+    lead_agencies = models.ManyToManyField(Agency, related_name="led_actions", blank=True)
+    supports_themes = models.ManyToManyField(
+        CrossCuttingTheme, related_name="supporting_actions", blank=True
+    )
+    is_linked = models.BooleanField(
+        "linked to another group or strategy", default=False
+    )
+    linked_to = models.CharField(max_length=300, blank=True)
+    is_grant_funded = models.BooleanField("grant funded", default=False)
+    lineage = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        db_index=True,
+        help_text="The same across refreshes: an action keeps its history when its "
+        "number changes.",
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    lock_version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save, to refuse stale edits."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[lead_agencies])
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reference"],
+                name="action_reference_unique_in_plan",
+                violation_error_message="An action with this number is already in the plan.",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__isnull=False, theme__isnull=True)
+                | Q(priority__isnull=True, theme__isnull=False),
+                name="action_under_priority_or_theme",
+                violation_error_message="An action belongs to exactly one priority or theme.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def parent(self) -> Priority | CrossCuttingTheme:
+        return self.priority or self.theme  # type: ignore[return-value]
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    order = models.PositiveIntegerField(default=0)
+    description = models.TextField()
+    lead_text = models.CharField("lead as written", max_length=300, blank=True)
+    lead = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_milestones",
+        help_text="Its own lead, where the plan gives one; else the action's.",
+    )
+    timescale = models.CharField(
+        max_length=100, blank=True, help_text='As written: "Sept 23", "Ongoing".'
+    )
+    timescale_kind = models.CharField(
+        max_length=16, choices=[(k.value, k.value) for k in TimescaleKind],
+        default=TimescaleKind.UNKNOWN.value,
+    )
+    due_date = models.DateField(null=True, blank=True, help_text="Derived from the timescale.")
+    done_date = models.DateField(null=True, blank=True)
+    lock_version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class StatusUpdate(models.Model):
+    """What an officer reported on an action for a quarter. Append-only: database
+    triggers refuse UPDATE and DELETE (migration 0002)."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    financial_year = models.PositiveSmallIntegerField(help_text="2023 for 2023/24.")
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    previous_status = models.CharField(
+        max_length=12, choices=Status.choices, blank=True,
+        help_text="The action's status just before this update.",
+    )
+    commentary = models.TextField()
+    reason = models.TextField("reason for the change of status", blank=True)
+    figures = models.JSONField(
+        default=list, blank=True, help_text='Numbers reported: [{"label": …, "value": …}].'
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="status_updates"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    milestones_completed = models.ManyToManyField(
+        Milestone, through="StatusUpdateMilestone", related_name="completed_in", blank=True
+    )
+
+    class Meta:
+        ordering = ["action", "created_at", "id"]
+        get_latest_by = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="status_update_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="status_update_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["financial_year", "quarter"])]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} {self.financial_year} Q{self.quarter}: {self.status}"
+
+
+class StatusUpdateMilestone(models.Model):
+    """A milestone an update reported done. Append-only like the update itself."""
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT)
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["update", "milestone"], name="update_milestone_unique"),
+        ]

@@ -1,0 +1,36 @@
+"""The one clock: everything that asks "what is today" or "which quarter is it" asks here.
+
+``settings.CSP_TODAY`` (an ISO date) fixes the date for the demo and the tests, so that
+the real 2023/24 data has a sensible current quarter; without it the real date is used.
+"""
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.utils import timezone
+
+from csp_tracker.periods import Quarter
+
+
+def today() -> date:
+    fixed = getattr(settings, "CSP_TODAY", "")
+    if fixed:
+        return date.fromisoformat(fixed)
+    return timezone.localdate()
+
+
+def now() -> datetime:
+    """Aware datetime; on a fixed date, the real time of day on that date."""
+    real = timezone.localtime()
+    fixed = getattr(settings, "CSP_TODAY", "")
+    if not fixed:
+        return real
+    return timezone.make_aware(datetime.combine(date.fromisoformat(fixed), real.time()))
+
+
+def start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(today(), time.min))
+
+
+def current_quarter() -> Quarter:
+    return Quarter.containing(today())

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "CSP Tracker administration"
+admin.site.site_title = "CSP Tracker admin"
+
+urlpatterns = [
+    path("", include("pages.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("actions/", include("actions.urls")),
+    path("admin/", admin.site.urls),
+]

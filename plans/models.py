@@ -1,0 +1,252 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from csp_tracker.periods import financial_year_label
+
+
+class Agency(models.Model):
+    """An organisation (Kent Police, Swale Borough Council) or a partnership body
+    ("CSP Executive", "Domestic Abuse Group", "CSU") that can lead an action."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        PARTNERSHIP_BODY = "partnership_body", "Partnership body"
+
+    name = models.CharField(max_length=200, unique=True, help_text="Full name.")
+    short_name = models.CharField(
+        max_length=80, unique=True, help_text='As the tables write it, e.g. "KFRS".'
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    is_responsible_authority = models.BooleanField(
+        "responsible authority",
+        default=False,
+        help_text="A responsible authority under the Crime and Disorder Act 1998.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Partnership(models.Model):
+    """A Community Safety Partnership: a county, a district under it, or a unitary."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County"
+        DISTRICT = "district", "District"
+        UNITARY = "unitary", "Unitary"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The county partnership of a district.",
+    )
+    agencies = models.ManyToManyField(
+        Agency, through="PartnershipAgency", related_name="partnerships", blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="district", parent__isnull=False)
+                | (~Q(kind="district") & Q(parent__isnull=True)),
+                name="partnership_district_has_county_parent",
+                violation_error_message="A district partnership sits under its county; "
+                "a county or unitary partnership has no parent.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class PartnershipAgency(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "member agency"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "agency"], name="partnership_agency_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} in {self.partnership}"
+
+
+class Membership(models.Model):
+    """A user's role in one partnership."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "Officer"
+        COORDINATOR = "coordinator", "Coordinator"
+        EXECUTIVE = "executive", "Executive member"
+        COUNTY_ADMIN = "county_admin", "County admin"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="The agency the person works for. Officers update what it leads.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="membership_one_role_per_partnership"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="officer") | Q(agency__isnull=False),
+                name="membership_officer_has_agency",
+                violation_error_message="An officer works for an agency.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.partnership}"
+
+
+class Plan(models.Model):
+    """A partnership's Community Safety Agreement or Community Safety Plan for a period."""
+
+    class Kind(models.TextChoices):
+        CSA = "csa", "Community Safety Agreement"
+        COMMUNITY_SAFETY_PLAN = "community_safety_plan", "Community Safety Plan"
+        STRATEGY = "strategy", "Community Safety Strategy"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    start_year = models.PositiveSmallIntegerField(
+        help_text="The year the first financial year starts: 2023 for 2023/24."
+    )
+    end_year = models.PositiveSmallIntegerField(
+        help_text="The year the last financial year ends: 2024 for 2023/24."
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refreshes",
+        help_text="The plan this one refreshes.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gt=models.F("start_year")),
+                name="plan_period_ends_after_it_starts",
+                violation_error_message="The period must end after it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "start_year", "end_year"],
+                name="plan_one_per_kind_and_period",
+                violation_error_message="This partnership already has a plan of this kind "
+                "for this period.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_label})"
+
+    @property
+    def period_label(self) -> str:
+        return financial_year_label(self.start_year, self.end_year)
+
+
+class PlanSection(models.Model):
+    """An ordered narrative chapter of a plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown: headings, lists, links, tables.")
+    is_restricted = models.BooleanField(
+        "restricted",
+        default=False,
+        help_text="Not for publication: never in a public page or a published PDF.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanVersion(models.Model):
+    """One row of a document's version control table: what was agreed and when."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.CharField(max_length=10, help_text='e.g. "8.0".')
+    effective_date = models.DateField()
+    summary = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "effective_date", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} v{self.number}"
+
+
+class PlanVersionChange(models.Model):
+    """One change listed against a version, by chapter ("Ch.5 – achievements added")."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="changes")
+    order = models.PositiveIntegerField(default=0)
+    chapter = models.CharField(max_length=80, blank=True)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["version", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.chapter} – {self.description}" if self.chapter else self.description

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from priorities.models import (
+    CrossCuttingTheme,
+    PccPriority,
+    PoliceAndCrimePlan,
+    Priority,
+    PriorityCategory,
+    StrategicAssessmentChoice,
+    Workstream,
+)
+
+
+@admin.register(PriorityCategory)
+class PriorityCategoryAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "includes"]
+    list_display_links = ["name"]
+
+
+@admin.register(Priority, CrossCuttingTheme)
+class PlanHeadingAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "plan", "category", "lead"]
+    list_display_links = ["title"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    list_select_related = ["plan", "category"]
+    filter_horizontal = ["lead_agencies"]
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(admin.ModelAdmin):
+    list_display = ["title", "priority", "theme", "order"]
+
+
+@admin.register(StrategicAssessmentChoice)
+class StrategicAssessmentChoiceAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "financial_year", "category"]
+    list_filter = ["financial_year", "partnership"]
+
+
+class PccPriorityInline(admin.TabularInline):
+    model = PccPriority
+    extra = 0
+
+
+@admin.register(PoliceAndCrimePlan)
+class PoliceAndCrimePlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "period", "area"]
+    inlines = [PccPriorityInline]

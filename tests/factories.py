@@ -1,0 +1,133 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from actions.models import Action, Milestone
+from plans.models import Agency, Membership, Partnership, Plan, PlanSection
+from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password("a-long-test-password")
+
+
+class AgencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ["short_name"]
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    short_name = factory.Sequence(lambda n: f"AG{n}")
+
+
+class CountyFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"County {n} Community Safety Partnership")
+    short_name = factory.Sequence(lambda n: f"County {n} CSP")
+    slug = factory.Sequence(lambda n: f"county-{n}")
+    kind = Partnership.Kind.COUNTY
+
+
+class DistrictFactory(CountyFactory):
+    name = factory.Sequence(lambda n: f"District {n} Community Safety Partnership")
+    short_name = factory.Sequence(lambda n: f"District {n} CSP")
+    slug = factory.Sequence(lambda n: f"district-{n}")
+    kind = Partnership.Kind.DISTRICT
+    parent = factory.SubFactory(CountyFactory)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(DistrictFactory)
+    role = Membership.Role.OFFICER
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class PlanFactory(DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    partnership = factory.SubFactory(DistrictFactory)
+    kind = Plan.Kind.COMMUNITY_SAFETY_PLAN
+    title = factory.LazyAttribute(lambda o: f"{o.partnership.short_name} Community Safety Plan")
+    start_year = 2023
+    end_year = 2024
+    status = Plan.Status.PUBLISHED
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanSection
+
+    plan = factory.SubFactory(PlanFactory)
+    order = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    body = "Some text."
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = PriorityCategory
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    order = factory.Sequence(int)
+
+
+class PriorityFactory(DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = CrossCuttingTheme
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class ActionFactory(DjangoModelFactory):
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    priority = factory.SubFactory(PriorityFactory)
+    plan = factory.LazyAttribute(lambda o: o.priority.plan if o.priority else o.theme.plan)
+    theme = None
+    reference = factory.Sequence(lambda n: f"9.{n}")
+    title = factory.Sequence(lambda n: f"Action {n}")
+    desired_outcome = "Things get better"
+
+    @factory.post_generation
+    def lead_agencies(self, create: bool, extracted: list[Agency] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.lead_agencies.set(extracted)
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    action = factory.SubFactory(ActionFactory)
+    order = factory.Sequence(int)
+    description = factory.Sequence(lambda n: f"Milestone {n}")
+    timescale = "Ongoing"
+    timescale_kind = "ongoing"

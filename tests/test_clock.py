@@ -1,0 +1,65 @@
+from datetime import date
+
+import pytest
+
+from csp_tracker import clock
+from csp_tracker.periods import Quarter, financial_year_of, format_date
+
+
+def test_clock_follows_the_setting(settings):
+    settings.CSP_TODAY = "2024-01-15"
+    assert clock.today() == date(2024, 1, 15)
+    assert clock.now().date() == date(2024, 1, 15)
+    assert clock.now().tzinfo is not None
+    assert clock.current_quarter() == Quarter(2023, 4)
+
+
+def test_clock_is_the_real_date_without_the_setting(settings):
+    from django.utils import timezone
+
+    settings.CSP_TODAY = ""
+    assert clock.today() == timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("day", "quarter"),
+    [
+        (date(2023, 4, 1), Quarter(2023, 1)),
+        (date(2023, 6, 30), Quarter(2023, 1)),
+        (date(2023, 7, 1), Quarter(2023, 2)),
+        (date(2023, 9, 30), Quarter(2023, 2)),
+        (date(2023, 10, 1), Quarter(2023, 3)),
+        (date(2023, 12, 31), Quarter(2023, 3)),
+        (date(2024, 1, 1), Quarter(2023, 4)),
+        (date(2024, 3, 31), Quarter(2023, 4)),
+    ],
+)
+def test_quarter_boundaries(day, quarter):
+    assert Quarter.containing(day) == quarter
+    assert quarter.start <= day <= quarter.end
+
+
+def test_quarter_dates_and_labels():
+    q3 = Quarter(2023, 3)
+    assert (q3.start, q3.end) == (date(2023, 10, 1), date(2023, 12, 31))
+    assert str(q3) == "2023/24 Q3"
+    assert q3.previous == Quarter(2023, 2)
+    assert Quarter(2023, 1).previous == Quarter(2022, 4)
+    assert Quarter(2023, 4).next == Quarter(2024, 1)
+    assert Quarter(2023, 4).end == date(2024, 3, 31)
+    assert Quarter.parse("2023/24 Q3") == q3
+    assert Quarter.parse("Q3 2023/24") == q3
+    assert Quarter.parse(q3.slug) == q3
+    assert q3.months_label == "October to December 2023"
+
+
+@pytest.mark.parametrize("text", ["2023/25 Q1", "Q5 2023/24", "2023 Q1", ""])
+def test_bad_quarters_are_refused(text):
+    with pytest.raises(ValueError):
+        Quarter.parse(text)
+
+
+def test_financial_year_and_dates():
+    assert financial_year_of(date(2024, 3, 31)) == 2023
+    assert financial_year_of(date(2024, 4, 1)) == 2024
+    assert format_date(date(2024, 3, 1)) == "1 March 2024"
