@@ -51,14 +51,35 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("officer@swale.example", "Sam Officer", "swale", Membership.Role.OFFICER, "Swale BC"),
-    DemoUser("coordinator@swale.example", "Chris Coordinator", "swale",
-             Membership.Role.COORDINATOR, "CSU"),
-    DemoUser("executive@swale.example", "Alex Executive", "swale", Membership.Role.EXECUTIVE,
-             "Kent Police"),
-    DemoUser("admin@kcst.example", "Kim County", "kent", Membership.Role.COUNTY_ADMIN, "KCST",
-             is_staff=True),
-    DemoUser("coordinator@gravesham.example", "Gene Gravesham", "gravesham",
-             Membership.Role.COORDINATOR, "Gravesham BC"),
+    DemoUser(
+        "coordinator@swale.example",
+        "Chris Coordinator",
+        "swale",
+        Membership.Role.COORDINATOR,
+        "CSU",
+    ),
+    DemoUser(
+        "executive@swale.example",
+        "Alex Executive",
+        "swale",
+        Membership.Role.EXECUTIVE,
+        "Kent Police",
+    ),
+    DemoUser(
+        "admin@kcst.example",
+        "Kim County",
+        "kent",
+        Membership.Role.COUNTY_ADMIN,
+        "KCST",
+        is_staff=True,
+    ),
+    DemoUser(
+        "coordinator@gravesham.example",
+        "Gene Gravesham",
+        "gravesham",
+        Membership.Role.COORDINATOR,
+        "Gravesham BC",
+    ),
 ]
 
 
@@ -99,8 +120,11 @@ def load_demo() -> LoadReport:
     categories = _load_categories(kent, report)
     pcc = kent["pcc_plan"]
     pcc_plan_upsert(
-        area=partnerships["kent"], title=pcc["title"], period=pcc["period"],
-        author=pcc.get("author", ""), priorities=pcc["priorities"],
+        area=partnerships["kent"],
+        title=pcc["title"],
+        period=pcc["period"],
+        author=pcc.get("author", ""),
+        priorities=pcc["priorities"],
     )
     for name in ("csa-2024.json", "swale-2023-24.json"):
         _load_plan(_read(name), partnerships, agencies, categories, report)
@@ -115,7 +139,9 @@ def _load_agencies(kent: dict[str, Any], report: LoadReport) -> dict[str, Agency
     for row in kent["agencies"]:
         existed = Agency.objects.filter(short_name=row["short_name"]).exists()
         agencies[row["short_name"]] = agency_upsert(
-            short_name=row["short_name"], name=row["name"], kind=row["kind"],
+            short_name=row["short_name"],
+            name=row["name"],
+            kind=row["kind"],
             is_responsible_authority=row.get("responsible_authority", False),
         )
         if not existed:
@@ -131,7 +157,10 @@ def _load_partnerships(
     for row in rows:
         existed = Partnership.objects.filter(slug=row["slug"]).exists()
         partnerships[row["slug"]] = partnership_upsert(
-            slug=row["slug"], name=row["name"], short_name=row["short_name"], kind=row["kind"],
+            slug=row["slug"],
+            name=row["name"],
+            short_name=row["short_name"],
+            kind=row["kind"],
             parent=partnerships[row["parent"]] if row["parent"] else None,
             agencies=[agencies[a] for a in row.get("agencies", [])],
         )
@@ -167,54 +196,74 @@ def _load_plan(
     if existing:
         return existing
     plan = plan_create(
-        partnership=partnership, kind=doc["kind"], title=doc["title"], start_year=start,
-        end_year=end, status=doc.get("status", Plan.Status.DRAFT),
+        partnership=partnership,
+        kind=doc["kind"],
+        title=doc["title"],
+        start_year=start,
+        end_year=end,
+        status=doc.get("status", Plan.Status.DRAFT),
     )
     report.count("plans")
     for section in doc.get("sections", []):
         plan_section_create(
-            plan=plan, title=section["title"], body=section.get("body", ""),
+            plan=plan,
+            title=section["title"],
+            body=section.get("body", ""),
             is_restricted=section.get("restricted", False),
         )
         report.count("sections")
 
     def heading(row: dict[str, Any]) -> HeadingData:
         return HeadingData(
-            number=row["number"], title=row["title"], summary=row.get("summary", ""),
-            includes=row.get("includes", ""), outcomes=row.get("outcomes", ""),
+            lead_agencies=[agencies[a] for a in row.get("lead_agencies", [])],
+            number=row["number"],
+            title=row["title"],
+            summary=row.get("summary", ""),
+            includes=row.get("includes", ""),
+            outcomes=row.get("outcomes", ""),
             lead=row.get("lead", "") or "",
-            category=categories.get(row.get("category") or ""), note=row.get("note", "") or "",
+            category=categories.get(row.get("category") or ""),
+            note=row.get("note", "") or "",
         )
 
-    priorities = {row["number"]: priority_create(plan=plan, data=heading(row))
-                  for row in doc.get("priorities", [])}
-    themes = {row["number"]: theme_create(plan=plan, data=heading(row))
-              for row in doc.get("themes", [])}
+    priorities = {
+        row["number"]: priority_create(plan=plan, data=heading(row))
+        for row in doc.get("priorities", [])
+    }
+    themes = {
+        row["number"]: theme_create(plan=plan, data=heading(row)) for row in doc.get("themes", [])
+    }
     report.count("priorities", len(priorities))
     report.count("themes", len(themes))
     for version in doc.get("versions", []):
         plan_version_record(
-            plan=plan, number=version["number"],
+            plan=plan,
+            number=version["number"],
             effective_date=date.fromisoformat(version["effective_date"]),
             summary=version.get("summary", ""),
-            changes=[VersionChange(c.get("chapter", ""), c["description"])
-                     for c in version.get("changes", [])],
+            changes=[
+                VersionChange(c.get("chapter", ""), c["description"])
+                for c in version.get("changes", [])
+            ],
         )
         report.count("versions")
     for position, row in enumerate(doc.get("actions", []), start=1):
         data = ActionData(
-            reference=row["reference"], title=row["title"],
+            reference=row["reference"],
+            title=row["title"],
             priority=priorities.get(row.get("priority")),
             theme=themes.get(row.get("theme")),
             desired_outcome=row.get("desired_outcome", ""),
             lead_text=row.get("lead_as_written", ""),
             lead_agencies=[agencies[a] for a in row.get("leads", [])],
-            is_linked=row.get("is_linked", False), linked_to=row.get("linked_to", ""),
+            is_linked=row.get("is_linked", False),
+            linked_to=row.get("linked_to", ""),
             is_grant_funded=row.get("is_grant_funded", False),
         )
         milestones = [
             MilestoneData(
-                description=m["description"], timescale=m.get("timescale") or "",
+                description=m["description"],
+                timescale=m.get("timescale") or "",
                 lead_text=m.get("lead_as_written") or "",
                 lead=agencies[m["lead"]] if m.get("lead") else None,
             )
@@ -235,13 +284,17 @@ def _load_users(
         user = User.objects.filter(email=spec.email).first()
         if user is None:
             user = User.objects.create_user(
-                email=spec.email, password=password, full_name=spec.full_name,
+                email=spec.email,
+                password=password,
+                full_name=spec.full_name,
                 is_staff=spec.is_staff,
             )
             report.count("users")
         if not Membership.objects.filter(user=user, partnership__slug=spec.partnership).exists():
             membership_grant(
-                user=user, partnership=partnerships[spec.partnership], role=spec.role,
+                user=user,
+                partnership=partnerships[spec.partnership],
+                role=spec.role,
                 agency=agencies.get(spec.agency) if spec.agency else None,
             )
         report.passwords[spec.email] = password
@@ -254,14 +307,18 @@ def _load_sample_updates(
 ) -> None:
     if StatusUpdate.objects.filter(action__plan=plan).exists():
         return
-    actions = {a.reference: a for a in Action.objects.filter(plan=plan).prefetch_related("milestones")}
+    actions = {
+        a.reference: a for a in Action.objects.filter(plan=plan).prefetch_related("milestones")
+    }
     rows = sorted(rows, key=lambda r: (r["financial_year"], r["quarter"], r["action"]))
     for position, row in enumerate(rows):
         action = actions[row["action"]]
         quarter = Quarter(row["financial_year"], row["quarter"])
         # Updates land in the last weeks of their quarter, spread so their order is stable.
         day = quarter.end - timedelta(days=20 - position % 19)
-        created_at = timezone.make_aware(datetime.combine(day, time(9, 0)) + timedelta(minutes=position))
+        created_at = timezone.make_aware(
+            datetime.combine(day, time(9, 0)) + timedelta(minutes=position)
+        )
         by_description = {m.description: m for m in action.milestones.all()}
         status_update_record(
             action=action,

@@ -48,17 +48,14 @@ class Action(models.Model):
     supports_themes = models.ManyToManyField(
         CrossCuttingTheme, related_name="supporting_actions", blank=True
     )
-    is_linked = models.BooleanField(
-        "linked to another group or strategy", default=False
-    )
+    is_linked = models.BooleanField("linked to another group or strategy", default=False)
     linked_to = models.CharField(max_length=300, blank=True)
     is_grant_funded = models.BooleanField("grant funded", default=False)
     lineage = models.UUIDField(
         default=uuid.uuid4,
         editable=False,
         db_index=True,
-        help_text="The same across refreshes: an action keeps its history when its "
-        "number changes.",
+        help_text="The same across refreshes: an action keeps its history when its number changes.",
     )
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
@@ -112,7 +109,8 @@ class Milestone(models.Model):
         max_length=100, blank=True, help_text='As written: "Sept 23", "Ongoing".'
     )
     timescale_kind = models.CharField(
-        max_length=16, choices=[(k.value, k.value) for k in TimescaleKind],
+        max_length=16,
+        choices=[(k.value, k.value) for k in TimescaleKind],
         default=TimescaleKind.UNKNOWN.value,
     )
     due_date = models.DateField(null=True, blank=True, help_text="Derived from the timescale.")
@@ -139,7 +137,9 @@ class StatusUpdate(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices)
     previous_status = models.CharField(
-        max_length=12, choices=Status.choices, blank=True,
+        max_length=12,
+        choices=Status.choices,
+        blank=True,
         help_text="The action's status just before this update.",
     )
     commentary = models.TextField()
@@ -182,3 +182,6 @@ class StatusUpdateMilestone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["update", "milestone"], name="update_milestone_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} done in {self.update}"

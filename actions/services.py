@@ -74,7 +74,11 @@ def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
 
 @transaction.atomic
 def action_create(
-    *, plan: Plan, data: ActionData, milestones: Iterable[MilestoneData] = (), order: int | None = None
+    *,
+    plan: Plan,
+    data: ActionData,
+    milestones: Iterable[MilestoneData] = (),
+    order: int | None = None,
 ) -> Action:
     if order is None:
         order = plan.actions.count() + 1
@@ -133,7 +137,9 @@ def _claim_version(model: type[Action] | type[Milestone], pk: int, expected: int
 
 
 @transaction.atomic
-def action_update(*, action: Action, data: ActionData, expected_version: int, user: User | None = None) -> Action:
+def action_update(
+    *, action: Action, data: ActionData, expected_version: int, user: User | None = None
+) -> Action:
     """Change an action's text and leads; refused if someone saved it in the meantime."""
     _claim_version(Action, action.pk, expected_version)
     action.refresh_from_db(fields=["lock_version"])

@@ -7,4 +7,9 @@ app_name = "actions"
 urlpatterns = [
     path("", views.action_list, name="list"),
     path("mine/", views.my_actions, name="mine"),
+    path("<int:pk>/", views.action_detail, name="detail"),
+    path("<int:pk>/update/", views.status_update_create, name="update"),
+    path("<int:pk>/edit/", views.action_edit, name="edit"),
+    path("<int:pk>/milestones/add/", views.milestone_add, name="milestone_add"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
 ]

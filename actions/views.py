@@ -1,9 +1,215 @@
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from actions import selectors, services
+from actions.filters import ActionFilter
+from actions.forms import ActionForm, MilestoneForm, StatusUpdateForm
+from actions.models import Action, Milestone, StatusUpdate
+from csp_tracker import clock
 
 
-def action_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+def _get_action(request: HttpRequest, pk: int) -> Action:
+    try:
+        return selectors.action_get(user=request.user, pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action") from None
 
 
+def _get_milestone(request: HttpRequest, pk: int) -> Milestone:
+    try:
+        return selectors.milestone_get(user=request.user, pk=pk)
+    except Milestone.DoesNotExist:
+        raise Http404("No such milestone") from None
+
+
+@login_required
 def my_actions(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    work = selectors.my_actions(user=request.user)
+    return render(request, "actions/my_actions.html", {"work": work})
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    quarter = clock.current_quarter()
+    actions = selectors.action_list(user=request.user, quarter=quarter)
+    action_filter = ActionFilter(
+        request.GET or None, queryset=actions, plans=selectors.plan_list(user=request.user)
+    )
+    filtered = action_filter.qs if action_filter.is_bound else actions
+    page = Paginator(filtered, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/action_list.html",
+        {"filter": action_filter, "page": page, "quarter": quarter, "query": query.urlencode()},
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action(request, pk)
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "history": selectors.status_history(action=action),
+            "changes": selectors.change_history(action=action),
+            "quarter": clock.current_quarter(),
+            "today": clock.today(),
+            "can_update": request.user.has_perm("actions.add_statusupdate", action),
+            "can_edit": request.user.has_perm("actions.change_action", action),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action(request, pk)
+    if not request.user.has_perm("actions.add_statusupdate", action):
+        raise PermissionDenied
+    quarter = clock.current_quarter()
+    conflict: StatusUpdate | None = None
+    form = StatusUpdateForm(
+        request.POST or None,
+        action=action,
+        current_status=action.current_status,
+        initial={"lock_version": action.lock_version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_update_record(
+                action=action,
+                author=request.user,
+                quarter=quarter,
+                status=form.cleaned_data["status"],
+                commentary=form.cleaned_data["commentary"].strip(),
+                reason=form.cleaned_data["reason"].strip(),
+                figures=form.figures(),
+                milestones_completed=form.cleaned_data.get("milestones_completed", []),
+                expected_version=form.cleaned_data["lock_version"],
+            )
+        except services.StaleEdit:
+            # Keep what they typed; show the update they missed; let them save again.
+            action = _get_action(request, pk)
+            conflict = selectors.status_history(action=action).first()
+            data = request.POST.copy()
+            data["lock_version"] = str(action.lock_version)
+            form = StatusUpdateForm(data, action=action, current_status=action.current_status)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else saved an update to this action after you opened it. "
+                "Check their update below, then save yours again if it is still right.",
+            )
+        else:
+            messages.success(
+                request, f"Your {quarter} update on action {action.reference} was saved"
+            )
+            return redirect("actions:detail", pk=action.pk)
+    return render(
+        request,
+        "actions/status_update_form.html",
+        {"action": action, "form": form, "quarter": quarter, "conflict": conflict},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action(request, pk)
+    if not request.user.has_perm("actions.change_action", action):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, action=action, initial=ActionForm.initial_for(action))
+    conflict: list[dict[str, object]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                action=action,
+                data=form.to_data(),
+                expected_version=form.cleaned_data["lock_version"],
+                user=request.user,
+            )
+        except services.StaleEdit:
+            conflict = selectors.changes_since(
+                action=action, version=form.cleaned_data["lock_version"]
+            )
+            action = _get_action(request, pk)
+            data = request.POST.copy()
+            data["lock_version"] = str(action.lock_version)
+            form = ActionForm(data, action=action)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else changed this action after you opened it. Check their changes "
+                "below, then save yours again if they are still right.",
+            )
+        else:
+            messages.success(request, f"Action {action.reference} was changed")
+            return redirect("actions:detail", pk=action.pk)
+    return render(
+        request, "actions/action_form.html", {"action": action, "form": form, "conflict": conflict}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action(request, pk)
+    if not request.user.has_perm("actions.add_milestone", action):
+        raise PermissionDenied
+    form = MilestoneForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        services.milestone_create(action=action, data=form.to_data())
+        messages.success(request, "The milestone was added")
+        return redirect("actions:detail", pk=action.pk)
+    return render(
+        request, "actions/milestone_form.html", {"action": action, "form": form, "milestone": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _get_milestone(request, pk)
+    action = milestone.action
+    if not request.user.has_perm("actions.change_milestone", milestone):
+        raise PermissionDenied
+    form = MilestoneForm(
+        request.POST or None, action=action, initial=MilestoneForm.initial_for(milestone)
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_update(
+                milestone=milestone,
+                data=form.to_data(),
+                expected_version=form.cleaned_data["lock_version"] or 0,
+                user=request.user,
+            )
+        except services.StaleEdit as stale:
+            conflict = stale.current
+            data = request.POST.copy()
+            data["lock_version"] = str(conflict.lock_version)
+            form = MilestoneForm(data, action=action)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else changed this milestone after you opened it. Their version is "
+                "shown below; save again to replace it with yours.",
+            )
+        else:
+            messages.success(request, "The milestone was changed")
+            return redirect("actions:detail", pk=action.pk)
+    return render(
+        request,
+        "actions/milestone_form.html",
+        {"action": action, "form": form, "milestone": milestone, "conflict": conflict},
+    )

@@ -3,18 +3,23 @@ from django.urls import reverse
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The service navigation for signed-in users; the current section is marked active."""
+    """The service navigation for signed-in users, with the current section marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [
-        ("Your actions", reverse("actions:mine")),
-        ("All actions", reverse("actions:list")),
+        ("Your actions", reverse("actions:mine"), lambda p: p.startswith(reverse("actions:mine"))),
+        (
+            "All actions",
+            reverse("actions:list"),
+            lambda p: (
+                p.startswith(reverse("actions:list")) and not p.startswith(reverse("actions:mine"))
+            ),
+        ),
     ]
-    path = request.path
     return {
         "nav_items": [
-            {"text": text, "href": href, "active": path == href or path.startswith(href) and href != "/"}
-            for text, href in items
+            {"text": text, "href": href, "active": is_active(request.path)}
+            for text, href, is_active in items
         ]
     }

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})\s*Q([1-4])\s*$|^\s*Q([1-4])\s+(\d{4})\s*/\s*(\d{2})\s*$")
+_QUARTER_RE = re.compile(
+    r"^\s*(\d{4})\s*/\s*(\d{2})\s*Q([1-4])\s*$|^\s*Q([1-4])\s+(\d{4})\s*/\s*(\d{2})\s*$"
+)
 
 
 def financial_year_of(day: date) -> int:

@@ -19,7 +19,10 @@ from plans.models import (
 
 
 def agency_upsert(
-    *, short_name: str, name: str, kind: str = Agency.Kind.ORGANISATION,
+    *,
+    short_name: str,
+    name: str,
+    kind: str = Agency.Kind.ORGANISATION,
     is_responsible_authority: bool = False,
 ) -> Agency:
     agency, _ = Agency.objects.update_or_create(
@@ -31,7 +34,12 @@ def agency_upsert(
 
 @transaction.atomic
 def partnership_upsert(
-    *, slug: str, name: str, short_name: str, kind: str, parent: Partnership | None = None,
+    *,
+    slug: str,
+    name: str,
+    short_name: str,
+    kind: str,
+    parent: Partnership | None = None,
     agencies: Iterable[Agency] = (),
 ) -> Partnership:
     partnership, _ = Partnership.objects.update_or_create(
@@ -54,12 +62,23 @@ def membership_grant(
 
 
 def plan_create(
-    *, partnership: Partnership, kind: str, title: str, start_year: int, end_year: int,
-    status: str = Plan.Status.DRAFT, previous: Plan | None = None,
+    *,
+    partnership: Partnership,
+    kind: str,
+    title: str,
+    start_year: int,
+    end_year: int,
+    status: str = Plan.Status.DRAFT,
+    previous: Plan | None = None,
 ) -> Plan:
     plan = Plan(
-        partnership=partnership, kind=kind, title=title, start_year=start_year,
-        end_year=end_year, status=status, previous=previous,
+        partnership=partnership,
+        kind=kind,
+        title=title,
+        start_year=start_year,
+        end_year=end_year,
+        status=status,
+        previous=previous,
     )
     plan.full_clean()
     plan.save()
@@ -71,7 +90,9 @@ def plan_section_create(
 ) -> PlanSection:
     if order is None:
         order = plan.sections.count() + 1
-    section = PlanSection(plan=plan, title=title, body=body, is_restricted=is_restricted, order=order)
+    section = PlanSection(
+        plan=plan, title=title, body=body, is_restricted=is_restricted, order=order
+    )
     section.full_clean()
     section.save()
     return section
@@ -85,7 +106,11 @@ class VersionChange:
 
 @transaction.atomic
 def plan_version_record(
-    *, plan: Plan, number: str, effective_date: date, summary: str = "",
+    *,
+    plan: Plan,
+    number: str,
+    effective_date: date,
+    summary: str = "",
     changes: Sequence[VersionChange] = (),
 ) -> PlanVersion:
     """Add a row to the version control table (a record of what was agreed)."""

@@ -146,7 +146,9 @@ class PoliceAndCrimePlan(models.Model):
     period = models.CharField(max_length=20, help_text='As written, e.g. "2022-2025".')
     author = models.CharField(max_length=200, blank=True)
     area = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="pcc_plans",
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="pcc_plans",
         help_text="The county partnership whose CSA shows it.",
     )
 

@@ -38,8 +38,14 @@ def category_upsert(*, name: str, order: int, includes: str = "") -> PriorityCat
 @transaction.atomic
 def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
     priority = Priority(
-        plan=plan, number=data.number, title=data.title, summary=data.summary,
-        includes=data.includes, outcomes=data.outcomes, lead=data.lead, category=data.category,
+        plan=plan,
+        number=data.number,
+        title=data.title,
+        summary=data.summary,
+        includes=data.includes,
+        outcomes=data.outcomes,
+        lead=data.lead,
+        category=data.category,
     )
     priority.full_clean()
     priority.save()
@@ -50,8 +56,14 @@ def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
 @transaction.atomic
 def theme_create(*, plan: Plan, data: HeadingData) -> CrossCuttingTheme:
     theme = CrossCuttingTheme(
-        plan=plan, number=data.number, title=data.title, summary=data.summary,
-        includes=data.includes, outcomes=data.outcomes, lead=data.lead, category=data.category,
+        plan=plan,
+        number=data.number,
+        title=data.title,
+        summary=data.summary,
+        includes=data.includes,
+        outcomes=data.outcomes,
+        lead=data.lead,
+        category=data.category,
         note=data.note,
     )
     theme.full_clean()

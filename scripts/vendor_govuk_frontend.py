@@ -49,7 +49,7 @@ ABSOLUTE_ASSET_URL = re.compile(r"""url\((\s*["']?)/assets/""")
 ANY_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
 
 
-def fail(message: str) -> "None":
+def fail(message: str) -> None:
     print(f"vendor_govuk_frontend: error: {message}", file=sys.stderr)
     sys.exit(1)
 

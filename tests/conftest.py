@@ -7,62 +7,73 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):  # noqa: ANN001, ANN202
+def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
-def require_postgres(db):  # noqa: ANN001, ANN201
+def require_postgres(db):
     """For tests that need PostgreSQL: in CI (CSP_REQUIRE_SERVICES) missing is a failure."""
     if connection.vendor != "postgresql":
         if settings.CSP_REQUIRE_SERVICES:
-            pytest.fail("PostgreSQL is required here (DATABASE_URL) but the tests run on "
-                        f"{connection.vendor}")
+            pytest.fail(
+                "PostgreSQL is required here (DATABASE_URL) but the tests run on "
+                f"{connection.vendor}"
+            )
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
 
 
 @pytest.fixture
-def county(db):  # noqa: ANN001, ANN201
-    return factories.CountyFactory(slug="kent", name="Kent Community Safety Partnership",
-                                   short_name="KCSP")
+def county(db):
+    return factories.CountyFactory(
+        slug="kent", name="Kent Community Safety Partnership", short_name="KCSP"
+    )
 
 
 @pytest.fixture
-def district(county):  # noqa: ANN001, ANN201
-    return factories.DistrictFactory(parent=county, slug="swale", short_name="Swale CSP",
-                                     name="Swale Community Safety Partnership")
+def district(county):
+    return factories.DistrictFactory(
+        parent=county,
+        slug="swale",
+        short_name="Swale CSP",
+        name="Swale Community Safety Partnership",
+    )
 
 
 @pytest.fixture
-def other_district(county):  # noqa: ANN001, ANN201
-    return factories.DistrictFactory(parent=county, slug="gravesham", short_name="Gravesham CSP",
-                                     name="Gravesham Community Safety Partnership")
+def other_district(county):
+    return factories.DistrictFactory(
+        parent=county,
+        slug="gravesham",
+        short_name="Gravesham CSP",
+        name="Gravesham Community Safety Partnership",
+    )
 
 
 @pytest.fixture
-def agency(db):  # noqa: ANN001, ANN201
+def agency(db):
     return factories.AgencyFactory(short_name="Swale BC", name="Swale Borough Council")
 
 
-def _member(partnership, role, agency=None):  # noqa: ANN001, ANN202
+def _member(partnership, role, agency=None):
     return factories.MembershipFactory(partnership=partnership, role=role, agency=agency).user
 
 
 @pytest.fixture
-def officer(district, agency):  # noqa: ANN001, ANN201
+def officer(district, agency):
     return _member(district, Membership.Role.OFFICER, agency)
 
 
 @pytest.fixture
-def coordinator(district):  # noqa: ANN001, ANN201
+def coordinator(district):
     return _member(district, Membership.Role.COORDINATOR)
 
 
 @pytest.fixture
-def executive(district):  # noqa: ANN001, ANN201
+def executive(district):
     return _member(district, Membership.Role.EXECUTIVE)
 
 
 @pytest.fixture
-def county_admin(county):  # noqa: ANN001, ANN201
+def county_admin(county):
     return _member(county, Membership.Role.COUNTY_ADMIN)

@@ -47,7 +47,10 @@ def _update(officer, *, with_milestone=True):
     action = factories.ActionFactory()
     milestones = [factories.MilestoneFactory(action=action)] if with_milestone else []
     return status_update_record(
-        action=action, author=officer, status="on_track", commentary="Going well",
+        action=action,
+        author=officer,
+        status="on_track",
+        commentary="Going well",
         milestones_completed=milestones,
     )
 
@@ -56,8 +59,11 @@ def test_update_of_a_status_update_fails_at_the_database(officer):
     update = _update(officer)
     with pytest.raises(DatabaseError, match="history"), transaction.atomic():
         StatusUpdate.objects.filter(pk=update.pk).update(commentary="Rewritten")
-    with pytest.raises(DatabaseError, match="history"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="history"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE actions_statusupdate SET status = 'completed'")
     update.refresh_from_db()
     assert update.commentary == "Going well"
@@ -67,8 +73,11 @@ def test_delete_of_a_status_update_fails_at_the_database(officer):
     update = _update(officer, with_milestone=False)
     with pytest.raises(DatabaseError, match="history"), transaction.atomic():
         StatusUpdate.objects.filter(pk=update.pk).delete()
-    with pytest.raises(DatabaseError, match="history"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="history"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM actions_statusupdate")
     assert StatusUpdate.objects.filter(pk=update.pk).exists()
 
@@ -92,8 +101,13 @@ def test_invalid_quarter_is_refused_by_the_database(officer):
     update = _update(officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusUpdate.objects.create(
-            action=update.action, financial_year=2023, quarter=5, status="on_track",
-            commentary="x", author=officer, created_at=update.created_at,
+            action=update.action,
+            financial_year=2023,
+            quarter=5,
+            status="on_track",
+            commentary="x",
+            author=officer,
+            created_at=update.created_at,
         )
 
 
@@ -101,6 +115,11 @@ def test_unknown_status_is_refused_by_the_database(officer):
     update = _update(officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusUpdate.objects.create(
-            action=update.action, financial_year=2023, quarter=3, status="purple",
-            commentary="x", author=officer, created_at=update.created_at,
+            action=update.action,
+            financial_year=2023,
+            quarter=3,
+            status="purple",
+            commentary="x",
+            author=officer,
+            created_at=update.created_at,
         )

@@ -14,9 +14,7 @@ def test_a_district_needs_its_county():
 
 def test_a_county_has_no_parent(county):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Partnership.objects.create(
-            name="Y", short_name="Y", slug="y", kind="county", parent=county
-        )
+        Partnership.objects.create(name="Y", short_name="Y", slug="y", kind="county", parent=county)
 
 
 def test_an_officer_membership_needs_an_agency(district):
@@ -28,15 +26,16 @@ def test_an_officer_membership_needs_an_agency(district):
 def test_one_role_per_partnership(district, agency):
     membership = factories.MembershipFactory(partnership=district, agency=agency)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(
-            user=membership.user, partnership=district, role="coordinator"
-        )
+        Membership.objects.create(user=membership.user, partnership=district, role="coordinator")
 
 
 def test_plan_period_must_end_after_it_starts(district):
     with pytest.raises(IntegrityError), transaction.atomic():
         Plan.objects.create(
-            partnership=district, kind="community_safety_plan", title="T", start_year=2024,
+            partnership=district,
+            kind="community_safety_plan",
+            title="T",
+            start_year=2024,
             end_year=2024,
         )
 

@@ -1,0 +1,84 @@
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from actions.models import Action, Status
+from plans.models import Agency, Plan
+from priorities.models import CrossCuttingTheme, Priority
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filters for the partnership's action list. Choices only offer what the user can see."""
+
+    q = django_filters.CharFilter(label="Words in the title", method="filter_words")
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.none(), empty_label="All plans", label="Plan"
+    )
+    heading = django_filters.ChoiceFilter(
+        label="Priority or theme", method="filter_heading", empty_label="All priorities and themes"
+    )
+    lead = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.none(),
+        field_name="lead_agencies",
+        empty_label="All lead agencies",
+        label="Lead agency",
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=Status.choices,
+        method="filter_status",
+        empty_label="Any status",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Only actions with overdue milestones",
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    no_update = django_filters.BooleanFilter(
+        label="Only actions with no update this quarter",
+        method="filter_no_update",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args: object, plans: QuerySet[Plan], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        plan_list = list(plans)
+        self.filters["plan"].queryset = plans
+        self.filters["lead"].queryset = (
+            Agency.objects.filter(led_actions__plan__in=plan_list).distinct().order_by("short_name")
+        )
+        headings: list[tuple[str, str]] = []
+        for p in Priority.objects.filter(plan__in=plan_list).select_related("plan"):
+            headings.append((f"p{p.pk}", f"{p.plan.title} – Priority {p.number}: {p.title}"))
+        for t in CrossCuttingTheme.objects.filter(plan__in=plan_list).select_related("plan"):
+            headings.append((f"t{t.pk}", f"{t.plan.title} – Theme {t.number}: {t.title}"))
+        self.filters["heading"].extra["choices"] = headings
+
+    def filter_words(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        for word in value.split()[:10]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(reference__iexact=word)
+                | Q(desired_outcome__icontains=word)
+            )
+        return qs
+
+    def filter_heading(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        kind, pk = value[0], int(value[1:])
+        return qs.filter(priority_id=pk) if kind == "p" else qs.filter(theme_id=pk)
+
+    def filter_status(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        if value == Status.NOT_STARTED:
+            return qs.filter(Q(current_status=value) | Q(current_status__isnull=True))
+        return qs.filter(current_status=value)
+
+    def filter_overdue(self, qs: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
+        return qs.filter(has_overdue=True) if value else qs
+
+    def filter_no_update(self, qs: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
+        return qs.filter(updated_this_quarter=False) if value else qs

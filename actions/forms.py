@@ -1,0 +1,373 @@
+from decimal import Decimal
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.db.models import QuerySet
+
+from actions.models import Action, Milestone, Status
+from actions.services import ActionData, Figure, MilestoneData
+from plans.models import Agency
+from priorities.models import CrossCuttingTheme, Priority
+
+COMMENTARY_MAX = 2000
+FIGURE_ROWS = 3
+
+
+class StatusUpdateForm(forms.Form):
+    """This quarter's update on an action."""
+
+    status = forms.ChoiceField(
+        label="What is the status of this action?",
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a status",
+            "invalid_choice": "Select a status from the list",
+        },
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        help_text="What has happened this quarter, what is next and anything the executive "
+        "group should know.",
+        widget=forms.Textarea,
+        max_length=COMMENTARY_MAX,
+        error_messages={
+            "required": "Enter a commentary",
+            "max_length": f"Enter a commentary of {COMMENTARY_MAX:,} characters or fewer",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason for the change of status",
+        help_text="Needed when the status is different from the last update.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=COMMENTARY_MAX,
+        error_messages={
+            "max_length": f"Enter a reason of {COMMENTARY_MAX:,} characters or fewer",
+        },
+    )
+    milestones_completed = forms.ModelMultipleChoiceField(
+        label="Which milestones were completed this quarter?",
+        help_text="Select all that apply.",
+        queryset=Milestone.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select only milestones of this action",
+            "invalid_pk_value": "Select only milestones of this action",
+        },
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args: object, action: Action, current_status: str | None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.action = action
+        self.current_status = current_status or ""
+        open_milestones = [m for m in action.milestones.all() if m.done_date is None]
+        self.fields["milestones_completed"].queryset = Milestone.objects.filter(
+            pk__in=[m.pk for m in open_milestones]
+        ).order_by("order", "id")
+        self.fields["milestones_completed"].choices = [
+            (m.pk, m.description) for m in open_milestones
+        ]
+        figure_fields = []
+        for i in range(1, FIGURE_ROWS + 1):
+            self.fields[f"figure_{i}_label"] = forms.CharField(
+                label=f"What is counted (number {i})",
+                required=False,
+                max_length=100,
+                error_messages={"max_length": "Enter a description of 100 characters or fewer"},
+            )
+            self.fields[f"figure_{i}_value"] = forms.DecimalField(
+                label=f"Number {i}",
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal("1000000000"),
+                max_digits=14,
+                decimal_places=2,
+                error_messages={
+                    "invalid": "Enter a number, like 300",
+                    "min_value": "Enter a number of 0 or more",
+                    "max_value": "Enter a number of 1,000,000,000 or less",
+                    "max_digits": "Enter a number with no more than 12 digits before the point",
+                    "max_decimal_places": "Enter a number with no more than 2 decimal places",
+                    "max_whole_digits": "Enter a number of 1,000,000,000 or less",
+                },
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+            figure_fields += [
+                Field.text(f"figure_{i}_label", field_width=Field.WIDTH_TWO_THIRDS),
+                Field.text(f"figure_{i}_value", field_width=Field.FIXED_10),
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        layout = [
+            Field.radios("status", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea(
+                "commentary",
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+                rows=6,
+                max_characters=COMMENTARY_MAX,
+            ),
+            Field.textarea("reason", rows=3),
+        ]
+        if open_milestones:
+            layout.append(
+                Field.checkboxes("milestones_completed", legend_size=Size.MEDIUM, legend_tag="h2")
+            )
+        else:
+            del self.fields["milestones_completed"]
+        layout += [
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body govuk-hint">Any numbers to report, for example '
+                    '"attendees" and "300". Leave blank if none.</p>'
+                ),
+                *figure_fields,
+                legend="Numbers reported (optional)",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            "lock_version",
+            Submit("submit", "Save update"),
+        ]
+        self.helper.layout = Layout(*layout)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        status = data.get("status")
+        if (
+            status
+            and self.current_status
+            and status != self.current_status
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Enter the reason the status changed")
+        for i in range(1, FIGURE_ROWS + 1):
+            label = (data.get(f"figure_{i}_label") or "").strip()
+            value = data.get(f"figure_{i}_value")
+            if label and value is None and f"figure_{i}_value" not in self.errors:
+                self.add_error(f"figure_{i}_value", f"Enter the number for {label}")
+            if value is not None and not label:
+                self.add_error(f"figure_{i}_label", "Enter what the number counts")
+        return data
+
+    def figures(self) -> list[Figure]:
+        out = []
+        for i in range(1, FIGURE_ROWS + 1):
+            label = (self.cleaned_data.get(f"figure_{i}_label") or "").strip()
+            value = self.cleaned_data.get(f"figure_{i}_value")
+            if label and value is not None:
+                out.append(
+                    Figure(label, int(value) if value == value.to_integral() else float(value))
+                )
+        return out
+
+
+class ActionForm(forms.Form):
+    """A coordinator's edit of an action's text, place in the plan and leads."""
+
+    reference = forms.CharField(
+        label="Number",
+        max_length=20,
+        error_messages={
+            "required": "Enter the action's number, like 1.3",
+            "max_length": "Enter a number of 20 characters or fewer",
+        },
+    )
+    heading = forms.ChoiceField(
+        label="Priority or cross-cutting theme",
+        error_messages={
+            "required": "Select the priority or theme the action belongs to",
+            "invalid_choice": "Select a priority or theme of this plan",
+        },
+    )
+    title = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={
+            "required": "Enter the action",
+            "max_length": "Enter an action of 1,000 characters or fewer",
+        },
+    )
+    desired_outcome = forms.CharField(
+        label="Desired outcome",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "Enter a desired outcome of 2,000 characters or fewer"},
+    )
+    lead_agencies = forms.ModelMultipleChoiceField(
+        label="Lead agencies",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one lead agency",
+            "invalid_choice": "Select lead agencies of this partnership",
+        },
+    )
+    lead_text = forms.CharField(
+        label="Lead as written in the plan",
+        required=False,
+        max_length=300,
+        help_text='Optional, for example "Police/SBC - CSU".',
+        error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
+    )
+    is_linked = forms.BooleanField(label="Linked to another group or strategy", required=False)
+    linked_to = forms.CharField(
+        label="Linked to",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Enter 300 characters or fewer"},
+    )
+    is_grant_funded = forms.BooleanField(label="Grant funded", required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.action = action
+        plan = action.plan
+        self._priorities = {f"p{p.pk}": p for p in Priority.objects.filter(plan=plan)}
+        self._themes = {f"t{t.pk}": t for t in CrossCuttingTheme.objects.filter(plan=plan)}
+        self.fields["heading"].choices = (
+            [("", "Select a priority or theme")]
+            + [(k, p.label) for k, p in self._priorities.items()]
+            + [(k, t.label) for k, t in self._themes.items()]
+        )
+        agencies: QuerySet[Agency] = Agency.objects.filter(partnerships=plan.partnership).order_by(
+            "short_name"
+        )
+        self.fields["lead_agencies"].queryset = agencies
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("reference", field_width=Field.FIXED_5),
+            Field.select("heading"),
+            Field.textarea("title", rows=3),
+            Field.textarea("desired_outcome", rows=3),
+            Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
+            Field.text("lead_text", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.checkbox("is_linked", small=True),
+            Field.text("linked_to", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.checkbox("is_grant_funded", small=True),
+            "lock_version",
+            Submit("submit", "Save changes"),
+        )
+
+    @staticmethod
+    def initial_for(action: Action) -> dict[str, object]:
+        return {
+            "reference": action.reference,
+            "heading": f"p{action.priority_id}" if action.priority_id else f"t{action.theme_id}",
+            "title": action.title,
+            "desired_outcome": action.desired_outcome,
+            "lead_agencies": list(action.lead_agencies.all()),
+            "lead_text": action.lead_text,
+            "is_linked": action.is_linked,
+            "linked_to": action.linked_to,
+            "is_grant_funded": action.is_grant_funded,
+            "lock_version": action.lock_version,
+        }
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        clash = Action.objects.filter(plan=self.action.plan, reference=reference).exclude(
+            pk=self.action.pk
+        )
+        if clash.exists():
+            self.add_error("reference", f"Action {reference} is already in this plan")
+        return reference
+
+    def to_data(self) -> ActionData:
+        d = self.cleaned_data
+        heading = d["heading"]
+        return ActionData(
+            reference=d["reference"],
+            title=d["title"].strip(),
+            priority=self._priorities.get(heading),
+            theme=self._themes.get(heading),
+            workstream=self.action.workstream,
+            desired_outcome=d["desired_outcome"].strip(),
+            lead_text=d["lead_text"].strip(),
+            lead_agencies=list(d["lead_agencies"]),
+            supports_themes=list(self.action.supports_themes.all()),
+            is_linked=d["is_linked"],
+            linked_to=d["linked_to"].strip(),
+            is_grant_funded=d["is_grant_funded"],
+        )
+
+
+class MilestoneForm(forms.Form):
+    description = forms.CharField(
+        label="Milestone",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={
+            "required": "Enter the milestone",
+            "max_length": "Enter a milestone of 1,000 characters or fewer",
+        },
+    )
+    timescale = forms.CharField(
+        label="Timescale",
+        required=False,
+        max_length=100,
+        help_text='As the plan writes it: "Sept 23", "By March 24", "Ongoing", "Quarterly".',
+        error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
+    )
+    lead = forms.ModelChoiceField(
+        label="Lead (if not the action's leads)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="The action's leads",
+        error_messages={"invalid_choice": "Select a lead agency of this partnership"},
+    )
+    done_date = forms.DateField(
+        label="Date done",
+        required=False,
+        help_text="For example, 27 3 2024. Leave blank if not done.",
+        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
+        error_messages={"invalid": "Enter the date done as a real date, like 27 3 2024"},
+        widget=forms.DateInput(format="%d/%m/%Y"),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["lead"].queryset = Agency.objects.filter(
+            partnerships=action.plan.partnership
+        ).order_by("short_name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("description", rows=3),
+            Field.text("timescale", field_width=Field.WIDTH_ONE_THIRD),
+            Field.select("lead"),
+            Field.text("done_date", field_width=Field.FIXED_10),
+            "lock_version",
+            Submit("submit", "Save milestone"),
+        )
+
+    @staticmethod
+    def initial_for(milestone: Milestone) -> dict[str, object]:
+        return {
+            "description": milestone.description,
+            "timescale": milestone.timescale,
+            "lead": milestone.lead,
+            "done_date": milestone.done_date,
+            "lock_version": milestone.lock_version,
+        }
+
+    def to_data(self) -> MilestoneData:
+        d = self.cleaned_data
+        return MilestoneData(
+            description=d["description"].strip(),
+            timescale=d["timescale"].strip(),
+            lead=d["lead"],
+            lead_text=d["lead"].short_name if d["lead"] else "",
+            done_date=d["done_date"],
+        )

@@ -1,0 +1,231 @@
+"""Reads for actions. Every selector only returns what the user may see."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from actions.models import Action, Milestone, StatusUpdate
+from actions.rules import access_for
+from csp_tracker import clock
+from csp_tracker.periods import Quarter
+from plans.models import Partnership, Plan
+
+
+def partnership_list(*, user: object) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
+
+
+def plan_list(*, user: object) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
+        .select_related("partnership")
+        .order_by("partnership__name", "-start_year", "title")
+    )
+
+
+def _latest_update(field: str) -> Subquery:
+    return Subquery(
+        StatusUpdate.objects.filter(action=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def annotate_progress(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
+    """Current status (the latest update), whether this quarter has an update, and
+    milestones overdue (a due date passed, not done) or due by the quarter's end."""
+    open_milestones = Milestone.objects.filter(action=OuterRef("pk"), done_date__isnull=True)
+    return qs.annotate(
+        current_status=_latest_update("status"),
+        last_update_at=_latest_update("created_at"),
+        updated_this_quarter=Exists(
+            StatusUpdate.objects.filter(
+                action=OuterRef("pk"),
+                financial_year=quarter.financial_year,
+                quarter=quarter.number,
+            )
+        ),
+        has_overdue=Exists(open_milestones.filter(due_date__lt=today)),
+        has_due_soon=Exists(open_milestones.filter(due_date__gte=today, due_date__lte=quarter.end)),
+    )
+
+
+def action_queryset(*, user: object) -> QuerySet[Action]:
+    return Action.objects.filter(access_for(user).partnership_filter("plan__partnership__"))
+
+
+def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Action]:
+    quarter = quarter or clock.current_quarter()
+    qs = (
+        action_queryset(user=user)
+        .select_related("plan__partnership", "priority", "theme", "workstream")
+        .prefetch_related("lead_agencies")
+    )
+    return annotate_progress(qs, quarter=quarter, today=clock.today()).order_by(
+        "plan__partnership__name", "plan__title", "order", "id"
+    )
+
+
+def action_get(*, user: object, pk: int) -> Action:
+    """One visible action with everything its page shows; DoesNotExist otherwise."""
+    quarter = clock.current_quarter()
+    qs = (
+        action_queryset(user=user)
+        .select_related("plan__partnership", "priority", "theme", "workstream")
+        .prefetch_related(
+            "lead_agencies",
+            "supports_themes",
+            Prefetch("milestones", queryset=Milestone.objects.select_related("lead")),
+        )
+    )
+    return annotate_progress(qs, quarter=quarter, today=clock.today()).get(pk=pk)
+
+
+def milestone_get(*, user: object, pk: int) -> Milestone:
+    return (
+        Milestone.objects.filter(access_for(user).partnership_filter("action__plan__partnership__"))
+        .select_related("action__plan__partnership", "lead")
+        .get(pk=pk)
+    )
+
+
+def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
+    """Every update of the action and of the same action in earlier plans, newest first."""
+    return (
+        StatusUpdate.objects.filter(action__lineage=action.lineage)
+        .select_related("author", "action__plan")
+        .prefetch_related("milestones_completed")
+        .order_by("-created_at", "-id")
+    )
+
+
+def change_history(*, action: Action) -> list[dict[str, object]]:
+    """Changes to the action's text and leads and to its milestones: who, when, what."""
+    entries: list[dict[str, object]] = []
+    records = list(
+        action.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    previous = None
+    for record in records:
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["lock_version", "updated_at"])
+            changes = [
+                {"field": Action._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
+                for c in delta.changes
+                if c.field != "lead_agencies"
+            ]
+            if changes:
+                entries.append(
+                    {
+                        "when": record.history_date,
+                        "who": record.history_user,
+                        "what": "Action",
+                        "changes": changes,
+                    }
+                )
+        previous = record
+    milestone_records = (
+        Milestone.history.filter(action_id=action.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    last_by_milestone: dict[int, object] = {}
+    for record in milestone_records:
+        before = last_by_milestone.get(record.id)
+        last_by_milestone[record.id] = record
+        if before is None:
+            continue
+        delta = record.diff_against(
+            before, excluded_fields=["lock_version", "timescale_kind", "due_date"]
+        )
+        changes = [
+            {"field": Milestone._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
+            for c in delta.changes
+        ]
+        if changes:
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "what": f"Milestone: {record.description[:60]}",
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["when"], reverse=True)  # type: ignore[arg-type, return-value]
+    return entries
+
+
+@dataclass(frozen=True)
+class MyWork:
+    actions: list[Action]
+    milestones_overdue: list[Milestone]
+    milestones_due: list[Milestone]
+    quarter: Quarter
+
+
+def my_actions(*, user: object) -> MyWork:
+    """What an officer's agency leads (actions, or milestones of them), or for a
+    coordinator everything in their partnerships, with what needs doing this quarter."""
+    access = access_for(user)
+    quarter = clock.current_quarter()
+    today = clock.today()
+    led = Q(pk__in=[])
+    for partnership_id, agency_id in access.officer_agencies().items():
+        led |= Q(plan__partnership_id=partnership_id) & (
+            Q(lead_agencies=agency_id) | Q(milestones__lead_id=agency_id)
+        )
+    coordinated = [m.partnership_id for m in access.memberships if m.role == "coordinator"]
+    if coordinated:
+        led |= Q(plan__partnership_id__in=coordinated)
+    ids = Action.objects.filter(led).exclude(plan__status=Plan.Status.SUPERSEDED).values("pk")
+    qs = (
+        Action.objects.filter(pk__in=ids)
+        .select_related("plan__partnership", "priority", "theme")
+        .prefetch_related("lead_agencies")
+    )
+    actions = list(
+        annotate_progress(qs, quarter=quarter, today=today).order_by(
+            "updated_this_quarter", "plan__title", "order", "id"
+        )
+    )
+    open_milestones = (
+        Milestone.objects.filter(action__in=ids, done_date__isnull=True, due_date__isnull=False)
+        .select_related("action", "lead")
+        .order_by("due_date", "action__order")
+    )
+    overdue, due = [], []
+    for milestone in open_milestones:
+        if milestone.due_date < today:
+            overdue.append(milestone)
+        elif milestone.due_date <= quarter.end:
+            due.append(milestone)
+    return MyWork(actions=actions, milestones_overdue=overdue, milestones_due=due, quarter=quarter)
+
+
+def changes_since(*, action: Action, version: int) -> list[dict[str, object]]:
+    """What others changed on the action since the version an editor opened."""
+    history = action.history.select_related("history_user").order_by("-history_date", "-history_id")
+    base = history.filter(lock_version__lte=version).first()
+    latest = history.first()
+    if base is None or latest is None or base.history_id == latest.history_id:
+        return []
+    delta = latest.diff_against(base, excluded_fields=["lock_version", "updated_at"])
+    return [
+        {
+            "field": Action._meta.get_field(c.field).verbose_name,
+            "old": c.old,
+            "new": c.new,
+            "who": latest.history_user,
+            "when": latest.history_date,
+        }
+        for c in delta.changes
+        if c.field != "lead_agencies"
+    ]
