@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
@@ -31,8 +31,8 @@ class SignInForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("username", field_width=Field.WIDTH_TWO_THIRDS),
-            Field.text("password", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.text("username", field_width=Fluid.TWO_THIRDS),
+            Field.text("password", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Sign in"),
         )
 
@@ -56,7 +56,7 @@ class ResetRequestForm(PasswordResetForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("email", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Send reset link"),
         )
 
@@ -73,8 +73,8 @@ class NewPasswordForm(SetPasswordForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("new_password1", field_width=Field.WIDTH_TWO_THIRDS),
-            Field.text("new_password2", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Change password"),
         )
 

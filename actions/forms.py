@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.db.models import QuerySet
 
@@ -99,8 +99,8 @@ class StatusUpdateForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
             figure_fields += [
-                Field.text(f"figure_{i}_label", field_width=Field.WIDTH_TWO_THIRDS),
-                Field.text(f"figure_{i}_value", field_width=Field.FIXED_10),
+                Field.text(f"figure_{i}_label", field_width=Fluid.TWO_THIRDS),
+                Field.text(f"figure_{i}_value", field_width=10),
             ]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -246,14 +246,14 @@ class ActionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("reference", field_width=Field.FIXED_5),
+            Field.text("reference", field_width=5),
             Field.select("heading"),
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
-            Field.text("lead_text", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("is_linked", small=True),
-            Field.text("linked_to", field_width=Field.WIDTH_TWO_THIRDS),
+            Field.text("linked_to", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("is_grant_funded", small=True),
             "lock_version",
             Submit("submit", "Save changes"),
@@ -345,9 +345,9 @@ class MilestoneForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("description", rows=3),
-            Field.text("timescale", field_width=Field.WIDTH_ONE_THIRD),
+            Field.text("timescale", field_width=Fluid.ONE_THIRD),
             Field.select("lead"),
-            Field.text("done_date", field_width=Field.FIXED_10),
+            Field.text("done_date", field_width=10),
             "lock_version",
             Submit("submit", "Save milestone"),
         )

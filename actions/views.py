@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import selectors, services
 from actions.filters import ActionFilter
@@ -28,12 +28,14 @@ def _get_milestone(request: HttpRequest, pk: int) -> Milestone:
 
 
 @login_required
+@require_safe
 def my_actions(request: HttpRequest) -> HttpResponse:
     work = selectors.my_actions(user=request.user)
     return render(request, "actions/my_actions.html", {"work": work})
 
 
 @login_required
+@require_safe
 def action_list(request: HttpRequest) -> HttpResponse:
     quarter = clock.current_quarter()
     actions = selectors.action_list(user=request.user, quarter=quarter)
@@ -52,6 +54,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     return render(

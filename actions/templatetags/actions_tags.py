@@ -19,7 +19,7 @@ TAG_CLASSES = {
 @register.simple_tag
 def status_tag(status: str | None) -> SafeString:
     if not status:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">No update yet</strong>')
+        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "No update yet")
     label = Status(status).label if status in Status.values else status
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES.get(status, ""), label
