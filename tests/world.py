@@ -27,8 +27,15 @@ class World:
     users: dict[str, User | None]
 
 
-ROLES = ["anonymous", "officer", "officer_not_lead", "coordinator", "executive", "county_admin",
-         "other_coordinator"]
+ROLES = [
+    "anonymous",
+    "officer",
+    "officer_not_lead",
+    "coordinator",
+    "executive",
+    "county_admin",
+    "other_coordinator",
+]
 
 
 def build_world() -> World:
@@ -39,17 +46,20 @@ def build_world() -> World:
     district.agencies.set([lead, not_lead])
     plan = factories.PlanFactory(partnership=district)
     priority = factories.PriorityFactory(plan=plan, number=1)
-    action = factories.ActionFactory(priority=priority, plan=plan, reference="1.1",
-                                     lead_agencies=[lead])
+    action = factories.ActionFactory(
+        priority=priority, plan=plan, reference="1.1", lead_agencies=[lead]
+    )
     milestone = factories.MilestoneFactory(action=action, description="First milestone")
 
     other_county = factories.CountyFactory(slug="essex", short_name="Essex CSP")
-    other_district = factories.DistrictFactory(parent=other_county, slug="basildon",
-                                               short_name="Basildon CSP")
+    other_district = factories.DistrictFactory(
+        parent=other_county, slug="basildon", short_name="Basildon CSP"
+    )
     other_plan = factories.PlanFactory(partnership=other_district)
     other_priority = factories.PriorityFactory(plan=other_plan, number=1)
-    other_action = factories.ActionFactory(priority=other_priority, plan=other_plan,
-                                           reference="1.1", lead_agencies=[lead])
+    other_action = factories.ActionFactory(
+        priority=other_priority, plan=other_plan, reference="1.1", lead_agencies=[lead]
+    )
     other_milestone = factories.MilestoneFactory(action=other_action)
 
     def member(email: str, partnership: Partnership, role: str, agency: Agency | None) -> User:
@@ -66,5 +76,17 @@ def build_world() -> World:
         "county_admin": member("admin@t.example", county, "county_admin", None),
         "other_coordinator": member("other@t.example", other_district, "coordinator", None),
     }
-    return World(county, district, lead, plan, action, milestone, other_county, other_district,
-                 other_plan, other_action, other_milestone, users)
+    return World(
+        county,
+        district,
+        lead,
+        plan,
+        action,
+        milestone,
+        other_county,
+        other_district,
+        other_plan,
+        other_action,
+        other_milestone,
+        users,
+    )

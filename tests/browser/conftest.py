@@ -93,7 +93,7 @@ class Checked:
 
 
 @pytest.fixture
-def site(browser, live_server) -> Iterator[Checked]:  # noqa: ANN001
+def site(browser, live_server) -> Iterator[Checked]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)

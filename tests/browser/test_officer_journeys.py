@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(transactional_db):  # noqa: ANN001, ANN201
+def world(transactional_db):
     return build_world()
 
 

@@ -1,0 +1,44 @@
+"""The vocabulary of the access test (tests/test_access.py): expected codes per role.
+
+200 the page (or a form re-shown with errors), 302 a redirect (sign-in for the signed-out),
+403 seen but not allowed, 404 another partnership's object, 405 method not allowed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.world import ROLES, World
+
+ALL = {role: 200 for role in ROLES} | {"anonymous": 302}
+SIGNED_IN_ONLY = ALL
+PUBLIC = {role: 200 for role in ROLES}
+NOBODY_ELSE = {role: 404 for role in ROLES} | {"anonymous": 302}
+
+
+def _only(allowed: set[str], *, denied: int = 403, ok: int = 200) -> dict[str, int]:
+    codes = {role: (ok if role in allowed else denied) for role in ROLES}
+    codes["anonymous"] = 302
+    codes["other_coordinator"] = 404 if denied == 403 else codes["other_coordinator"]
+    return codes
+
+
+@dataclass
+class Route:
+    own: Callable[[World], dict[str, object]] | None = None
+    other: Callable[[World], dict[str, object]] | None = None
+    get: dict[str, int] = field(default_factory=lambda: dict(ALL))
+    post: dict[str, int] | None = None  # None: POST is not allowed (405)
+    post_data: dict[str, str] = field(default_factory=dict)
+
+
+def action_pk(w: World) -> dict[str, object]:
+    return {"pk": w.action.pk}
+
+
+def other_action_pk(w: World) -> dict[str, object]:
+    return {"pk": w.other_action.pk}
+
+
+VISIBLE = dict(ALL) | {"other_coordinator": 404}
+EDITORS = {"coordinator", "county_admin"}
+UPDATERS = {"officer", "coordinator", "county_admin"}

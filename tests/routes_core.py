@@ -1,0 +1,63 @@
+"""Access rules for the core pages: home, accounts, actions."""
+
+from tests.access_rules import (
+    ALL,
+    EDITORS,
+    PUBLIC,
+    UPDATERS,
+    VISIBLE,
+    Route,
+    _only,
+    action_pk,
+    other_action_pk,
+)
+from tests.world import ROLES
+
+CORE_ROUTES: dict[str, Route] = {
+    # pages
+    "pages:home": Route(
+        get=PUBLIC
+        | {
+            "officer": 302,
+            "officer_not_lead": 302,
+            "coordinator": 302,
+            "executive": 302,
+            "county_admin": 302,
+            "other_coordinator": 302,
+        }
+    ),
+    "pages:accessibility": Route(get=PUBLIC),
+    # accounts
+    "accounts:login": Route(
+        get=PUBLIC | {r: 302 for r in ROLES if r != "anonymous"},
+        post={"anonymous": 200} | {r: 302 for r in ROLES if r != "anonymous"},
+    ),
+    "accounts:logout": Route(get={r: 405 for r in ROLES}, post={r: 302 for r in ROLES}),
+    "accounts:password_reset": Route(get=PUBLIC, post=PUBLIC),
+    "accounts:password_reset_done": Route(get=PUBLIC),
+    "accounts:password_reset_confirm": Route(
+        own=lambda w: {"uidb64": "MQ", "token": "set-password"},
+        get=PUBLIC,
+        post=PUBLIC,
+    ),
+    "accounts:password_reset_complete": Route(get=PUBLIC),
+    # actions
+    "actions:list": Route(get=ALL),
+    "actions:mine": Route(get=ALL),
+    "actions:detail": Route(own=action_pk, other=other_action_pk, get=VISIBLE),
+    "actions:update": Route(
+        own=action_pk, other=other_action_pk, get=_only(UPDATERS), post=_only(UPDATERS)
+    ),
+    "actions:edit": Route(
+        own=action_pk, other=other_action_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "actions:milestone_add": Route(
+        own=action_pk, other=other_action_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "actions:milestone_edit": Route(
+        own=lambda w: {"pk": w.milestone.pk},
+        other=lambda w: {"pk": w.other_milestone.pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
+}
