@@ -30,6 +30,7 @@ from plans.services import (
 from priorities.models import PriorityCategory
 from priorities.services import (
     HeadingData,
+    assessment_choice_record,
     category_upsert,
     pcc_plan_upsert,
     priority_create,
@@ -128,6 +129,7 @@ def load_demo() -> LoadReport:
     )
     for name in ("csa-2024.json", "swale-2023-24.json"):
         _load_plan(_read(name), partnerships, agencies, categories, report)
+    _load_assessment_choices(kent, partnerships, categories, report)
     users = _load_users(partnerships, agencies, report)
     swale_plan = Plan.objects.get(partnership__slug="swale", start_year=2023, end_year=2024)
     _load_sample_updates(swale_plan, _read("sample-updates.json"), users, report)
@@ -210,6 +212,7 @@ def _load_plan(
             title=section["title"],
             body=section.get("body", ""),
             is_restricted=section.get("restricted", False),
+            generated=section.get("generated", ""),
         )
         report.count("sections")
 
@@ -273,6 +276,56 @@ def _load_plan(
         report.count("actions")
         report.count("milestones", len(milestones))
     return plan
+
+
+# The year of the strategic assessments behind the CSA April 2024 (its Appendix A).
+ASSESSMENT_YEAR = 2023
+
+
+def _load_assessment_choices(
+    kent: dict[str, Any],
+    partnerships: dict[str, Partnership],
+    categories: dict[str, PriorityCategory],
+    report: LoadReport,
+) -> None:
+    """Appendix A of the CSA April 2024 counts, per county category, the district CSPs
+    that chose it in their 2023/24 strategic assessment. Only Swale's plan is in the demo,
+    so the other eleven districts' choices are recorded as StrategicAssessmentChoice rows
+    so that the computed table reproduces the published one (kent.json, csps_2023_24).
+
+    Swale counts through its plan (the categories of its priorities and themes), so for a
+    category Swale chose, N - 1 others are recorded; otherwise N. The others are chosen
+    deterministically: the districts other than Swale in name order, starting at a place
+    that moves one on per category, so the choices spread across the county.
+    """
+    swale_plan = Plan.objects.filter(
+        partnership__slug="swale", start_year__lte=ASSESSMENT_YEAR, end_year__gt=ASSESSMENT_YEAR
+    ).first()
+    swale_chose: set[str] = set()
+    if swale_plan is not None:
+        for model in (swale_plan.priorities, swale_plan.themes):
+            swale_chose |= {name for name in model.values_list("category__name", flat=True) if name}
+    others = sorted(
+        (
+            p
+            for slug, p in partnerships.items()
+            if p.kind == Partnership.Kind.DISTRICT and slug != "swale"
+        ),
+        key=lambda p: p.name,
+    )
+    for row in kent["priority_categories"]:
+        wanted = row["csps_2023_24"] - (1 if row["name"] in swale_chose else 0)
+        if not 0 <= wanted <= len(others):
+            raise ValueError(f"Appendix A cannot be reproduced for {row['name']}")
+        start = row["order"] - 1
+        for i in range(wanted):
+            district = others[(start + i) % len(others)]
+            if assessment_choice_record(
+                partnership=district,
+                financial_year=ASSESSMENT_YEAR,
+                category=categories[row["name"]],
+            ):
+                report.count("strategic assessment choices")
 
 
 def _load_users(

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 p.startswith(reverse("actions:list")) and not p.startswith(reverse("actions:mine"))
             ),
         ),
+        ("Reports", reverse("reporting:index"), lambda p: p.startswith(reverse("reporting:index"))),
     ]
     return {
         "nav_items": [

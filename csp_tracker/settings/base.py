@@ -111,6 +111,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttle.username_of"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
@@ -133,6 +134,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CSP Tracker <no-reply@csp-tracker.invalid>")
+# The address the service is reached at, for links in emails sent by scheduled tasks.
+CSP_SITE_URL = env("CSP_SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: without REDIS_URL every task runs in-process, so the embedded default needs
 # no broker.

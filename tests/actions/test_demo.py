@@ -1,0 +1,124 @@
+import pytest
+from django.core.management import call_command
+
+from actions.demo import DEMO_USERS, demo_password, load_demo
+from actions.models import Action, Milestone, StatusUpdate
+from plans.models import Agency, Partnership, Plan, PlanSection, PlanVersion
+from priorities.models import CrossCuttingTheme, PccPriority, Priority, PriorityCategory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Action,
+    Milestone,
+    StatusUpdate,
+    Agency,
+    Partnership,
+    Plan,
+    PlanSection,
+    PlanVersion,
+    Priority,
+    CrossCuttingTheme,
+    PriorityCategory,
+    PccPriority,
+]
+
+
+def _counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in MODELS}
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo()
+
+
+def test_the_demo_holds_the_kent_papers(demo):
+    swale = Plan.objects.get(partnership__slug="swale", start_year=2023)
+    csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA)
+    assert Partnership.objects.count() == 14
+    assert Partnership.objects.filter(kind="district", parent__slug="kent").count() == 12
+    assert Partnership.objects.get(slug="medway").kind == "unitary"
+    assert swale.actions.count() == 19
+    refs = list(swale.actions.values_list("reference", flat=True))
+    assert refs == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5",
+        "2.1",
+        "2.2",
+        "2.3",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+        "3.5",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5.1",
+        "6.1",
+    ]
+    assert swale.priorities.count() == 4
+    assert swale.themes.count() == 3
+    assert csa.priorities.count() == 8
+    assert csa.themes.count() == 5
+    assert list(csa.versions.values_list("number", flat=True)) == [f"{n}.0" for n in range(1, 9)]
+    assert PriorityCategory.objects.count() == 14
+    assert PccPriority.objects.count() == 7
+
+
+def test_swale_milestones_keep_the_words_and_leads_of_the_table(demo):
+    action = Action.objects.get(plan__partnership__slug="swale", reference="1.3")
+    milestones = list(action.milestones.select_related("lead"))
+    assert [m.timescale for m in milestones] == ["Sept 23", "June 23", "Sept 23"]
+    assert [m.lead.short_name for m in milestones] == [
+        "Domestic Abuse Group",
+        "Domestic Abuse Group",
+        "CSP Executive",
+    ]
+    assert str(milestones[1].due_date) == "2023-06-30"
+    assert Milestone.objects.filter(action__plan__partnership__slug="swale").count() >= 40
+    ongoing = Action.objects.get(plan__partnership__slug="swale", reference="3.1")
+    assert all(m.due_date is None for m in ongoing.milestones.all())
+
+
+def test_sample_updates_are_labelled_and_cover_q1_to_q3(demo):
+    updates = StatusUpdate.objects.all()
+    assert updates.exists()
+    assert all(u.commentary.startswith("Sample data") for u in updates)
+    assert set(updates.values_list("quarter", flat=True)) == {1, 2, 3}
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = _counts()
+    second = load_demo()
+    assert _counts() == before
+    assert second.created == {}
+
+
+def test_the_command_prints_passwords_only_on_the_embedded_default(db, capsys):
+    from django.db import connection
+
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    officer = DEMO_USERS[0].email
+    if connection.vendor == "sqlite":
+        assert demo_password(officer) in out
+    else:
+        assert demo_password(officer) not in out
+
+
+def test_demo_users_can_sign_in(demo, client):
+    from django.urls import reverse
+
+    for spec in DEMO_USERS:
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": spec.email, "password": demo_password(spec.email)},
+        )
+        assert response.status_code == 302, spec.email
+        client.logout()

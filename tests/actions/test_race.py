@@ -1,0 +1,84 @@
+"""Real concurrent saves, on PostgreSQL: threads with their own connections."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from actions.models import Action, StatusUpdate
+from actions.services import ActionData, StaleEdit, action_update, status_update_record
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RUNNERS = 6
+
+
+def _race(work) -> tuple[int, int, list[BaseException]]:
+    barrier = threading.Barrier(RUNNERS)
+    wins, stale, errors = [], [], []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            work(i)
+            wins.append(i)
+        except StaleEdit:
+            stale.append(i)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(RUNNERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return len(wins), len(stale), errors
+
+
+def test_concurrent_status_updates_exactly_one_wins(require_postgres):
+    assert connection.vendor == "postgresql"
+    action = factories.ActionFactory()
+    author = factories.UserFactory()
+    opened = action.lock_version
+
+    def work(i: int) -> None:
+        status_update_record(
+            action=Action.objects.get(pk=action.pk),
+            author=author,
+            status="on_track",
+            commentary=f"Runner {i}",
+            expected_version=opened,
+        )
+
+    wins, stale, errors = _race(work)
+    assert errors == []
+    assert (wins, stale) == (1, RUNNERS - 1)
+    assert StatusUpdate.objects.filter(action=action).count() == wins
+
+
+def test_concurrent_action_edits_exactly_one_wins(require_postgres):
+    action = factories.ActionFactory(title="Before")
+    user = factories.UserFactory()
+    opened = action.lock_version
+    before = action.history.count()
+
+    def work(i: int) -> None:
+        fresh = Action.objects.get(pk=action.pk)
+        action_update(
+            action=fresh,
+            data=ActionData(
+                reference=fresh.reference, title=f"Runner {i}", priority=fresh.priority
+            ),
+            expected_version=opened,
+            user=user,
+        )
+
+    wins, stale, errors = _race(work)
+    assert errors == []
+    assert (wins, stale) == (1, RUNNERS - 1)
+    assert action.history.count() - before == wins
+    action.refresh_from_db()
+    assert action.title.startswith("Runner ")

@@ -1,0 +1,273 @@
+import pytest
+from django.urls import reverse
+
+from actions.models import StatusUpdate
+from actions.services import status_update_record
+from tests import factories
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def officer_client(client, world):
+    client.force_login(world.users["officer"])
+    return client
+
+
+def _post_update(client, world, **data):
+    url = reverse("actions:update", kwargs={"pk": world.action.pk})
+    world.action.refresh_from_db()
+    body = {
+        "status": "on_track",
+        "commentary": "Going well",
+        "lock_version": world.action.lock_version,
+    } | data
+    return client.post(url, body)
+
+
+BAD_INPUT = [
+    ({"commentary": ""}, "commentary", "Enter a commentary"),
+    (
+        {"commentary": "x" * 100_000},
+        "commentary",
+        "Enter a commentary of 2,000 characters or fewer",
+    ),
+    ({"status": "purple"}, "status", "Select a status from the list"),
+    ({"status": ""}, "status", "Select a status"),
+    (
+        {"figure_1_label": "attendees", "figure_1_value": "-3"},
+        "figure_1_value",
+        "Enter a number of 0 or more",
+    ),
+    (
+        {"figure_1_label": "attendees", "figure_1_value": "lots"},
+        "figure_1_value",
+        "Enter a number, like 300",
+    ),
+    ({"figure_1_value": "12"}, "figure_1_label", "Enter what the number counts"),
+    ({"figure_1_label": "attendees"}, "figure_1_value", "Enter the number for attendees"),
+    ({"lock_version": "abc"}, "lock_version", None),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "message"), BAD_INPUT)
+def test_bad_input_gets_a_field_error_not_a_500(officer_client, world, data, field, message):
+    response = _post_update(officer_client, world, **data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    if message:
+        assert message in form.errors[field]
+        assert message in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
+    assert response.content.decode().count("<title>Error: ") == 1
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_milestone_of_another_action_is_a_field_error(officer_client, world):
+    response = _post_update(
+        officer_client, world, milestones_completed=[str(world.other_milestone.pk)]
+    )
+    assert response.status_code == 200
+    assert (
+        "Select only milestones of this action"
+        in response.context["form"].errors["milestones_completed"]
+    )
+
+
+def test_changing_the_status_asks_for_the_reason(officer_client, world):
+    status_update_record(
+        action=world.action, author=world.users["officer"], status="on_track", commentary="Fine"
+    )
+    response = _post_update(officer_client, world, status="off_track")
+    assert "Enter the reason the status changed" in response.context["form"].errors["reason"]
+    response = _post_update(officer_client, world, status="off_track", reason="Funding cut")
+    assert response.status_code == 302
+    assert StatusUpdate.objects.latest("id").previous_status == "on_track"
+
+
+def test_a_good_update_is_saved_and_shown(officer_client, world):
+    response = _post_update(
+        officer_client,
+        world,
+        figure_1_label="attendees",
+        figure_1_value="300",
+        milestones_completed=[world.milestone.pk],
+    )
+    assert response.status_code == 302
+    update = StatusUpdate.objects.get()
+    assert update.figures == [{"label": "attendees", "value": 300}]
+    page = officer_client.get(response["Location"])
+    assert "attendees: 300" in page.content.decode()
+    assert "was saved" in page.content.decode()
+
+
+def test_second_saver_is_told_keeps_their_text_and_can_save_again(client, world):
+    opened = world.action.lock_version
+    url = reverse("actions:update", kwargs={"pk": world.action.pk})
+    client.force_login(world.users["coordinator"])
+    client.post(url, {"status": "on_track", "commentary": "First in", "lock_version": opened})
+    client.force_login(world.users["officer"])
+    response = client.post(
+        url,
+        {
+            "status": "at_risk",
+            "commentary": "My careful words",
+            "reason": "Delays",
+            "lock_version": opened,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved an update to this action after you opened it" in body
+    assert "First in" in body  # what changed
+    assert "My careful words" in body  # what they typed is kept
+    assert StatusUpdate.objects.count() == 1
+    form = response.context["form"]
+    response = client.post(url, {**form.data.dict()})
+    assert response.status_code == 302
+    assert StatusUpdate.objects.count() == 2
+
+
+def test_stale_action_edit_shows_what_changed(client, world):
+    url = reverse("actions:edit", kwargs={"pk": world.action.pk})
+    opened = world.action.lock_version
+    base = {
+        "reference": "1.1",
+        "heading": f"p{world.action.priority_id}",
+        "title": world.action.title,
+        "lead_agencies": [world.lead_agency.pk],
+        "lock_version": opened,
+    }
+    client.force_login(world.users["coordinator"])
+    assert client.post(url, base | {"desired_outcome": "Theirs"}).status_code == 302
+    client.force_login(world.users["county_admin"])
+    response = client.post(url, base | {"desired_outcome": "Mine"})
+    body = response.content.decode()
+    assert "Someone else changed this action after you opened it" in body
+    assert "Theirs" in body and "Mine" in body
+    world.action.refresh_from_db()
+    assert world.action.desired_outcome == "Theirs"
+
+
+def test_action_edit_refuses_a_duplicate_number(client, world):
+    factories.ActionFactory(plan=world.plan, priority=world.action.priority, reference="1.2")
+    client.force_login(world.users["coordinator"])
+    response = client.post(
+        reverse("actions:edit", kwargs={"pk": world.action.pk}),
+        {
+            "reference": "1.2",
+            "heading": f"p{world.action.priority_id}",
+            "title": "T",
+            "lead_agencies": [world.lead_agency.pk],
+            "lock_version": world.action.lock_version,
+        },
+    )
+    assert "Action 1.2 is already in this plan" in response.context["form"].errors["reference"]
+
+
+def test_milestone_with_a_bad_date_gets_an_error(client, world):
+    client.force_login(world.users["coordinator"])
+    response = client.post(
+        reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk}),
+        {"description": "M", "done_date": "31 2 2024", "lock_version": 1},
+    )
+    assert (
+        "Enter the date done as a real date, like 27 3 2024"
+        in response.context["form"].errors["done_date"]
+    )
+
+
+def test_list_filters(client, world):
+    other = factories.ActionFactory(
+        plan=world.plan,
+        priority=world.action.priority,
+        reference="1.9",
+        title="Newsletter to partners",
+    )
+    status_update_record(
+        action=other, author=world.users["coordinator"], status="off_track", commentary="Late"
+    )
+    client.force_login(world.users["executive"])
+    url = reverse("actions:list")
+
+    def refs(query: str) -> list[str]:
+        page = client.get(url + query).context["page"]
+        return [a.reference for a in page.object_list]
+
+    assert refs("") == ["1.1", "1.9"]
+    assert refs("?q=newsletter") == ["1.9"]
+    assert refs("?status=off_track") == ["1.9"]
+    assert refs("?status=not_started") == ["1.1"]
+    assert refs("?no_update=true") == ["1.1"]
+    assert refs(f"?lead={world.lead_agency.pk}") == ["1.1"]
+    assert refs(f"?plan={world.plan.pk}") == ["1.1", "1.9"]
+    assert refs(f"?plan={world.other_plan.pk}") == ["1.1", "1.9"]  # not offered: ignored
+    assert refs(f"?heading=p{world.action.priority_id}") == ["1.1", "1.9"]
+
+
+def test_overdue_filter(client, world):
+    factories.MilestoneFactory(
+        action=world.action, timescale="Sept 23", timescale_kind="due", due_date="2023-09-30"
+    )
+    client.force_login(world.users["executive"])
+    page = client.get(reverse("actions:list") + "?overdue=true").context["page"]
+    assert [a.reference for a in page.object_list] == ["1.1"]
+
+
+def _many_actions(world, n: int, start: int = 0) -> None:
+    lead = world.lead_agency
+    for i in range(start, start + n):
+        action = factories.ActionFactory(
+            plan=world.plan,
+            priority=world.action.priority,
+            reference=f"7.{i}",
+            lead_agencies=[lead],
+        )
+        factories.MilestoneFactory(action=action)
+        status_update_record(
+            action=action,
+            author=world.users["officer"],
+            status="on_track",
+            commentary="ok",
+            milestones_completed=[],
+        )
+
+
+PAGES = [
+    ("actions:mine", None, 11),
+    ("actions:list", None, 18),
+    ("actions:detail", "action", 17),
+    ("actions:update", "action", 12),
+    ("actions:edit", "action", 16),
+]
+
+
+def _count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("name", "obj", "limit"), PAGES)
+def test_query_counts_are_pinned_and_do_not_grow_with_actions(
+    client, world, django_assert_max_num_queries, name, obj, limit
+):
+    client.force_login(world.users["coordinator"])
+    url = reverse(name, kwargs={"pk": world.action.pk} if obj else None)
+    _many_actions(world, 1)
+    with django_assert_max_num_queries(limit):
+        client.get(url)
+    few = _count_queries(client, url)
+    _many_actions(world, 199, start=1)
+    many = _count_queries(client, url)
+    assert few == many, f"{url}: {few} queries with 2 actions, {many} with 201"
