@@ -122,3 +122,23 @@ def test_demo_users_can_sign_in(demo, client):
         )
         assert response.status_code == 302, spec.email
         client.logout()
+
+
+def test_the_county_team_admin_can_browse_and_edit_everything_in_the_admin(demo, client):
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    admin_user = User.objects.get(email="admin@kcst.example")
+    client.force_login(admin_user)
+    for url in ["admin:index", "admin:plans_plan_changelist", "admin:actions_action_changelist",
+                "admin:priorities_priority_changelist", "admin:plans_membership_changelist",
+                "admin:actions_statusupdate_changelist"]:
+        assert client.get(reverse(url)).status_code == 200, url
+    action = Action.objects.first()
+    assert client.get(reverse("admin:actions_action_change", args=[action.pk])).status_code == 200
+    update = StatusUpdate.objects.first()
+    response = client.get(reverse("admin:actions_statusupdate_change", args=[update.pk]))
+    assert response.status_code == 200
+    assert b'name="_save"' not in response.content  # history is read-only
+    assert not admin_user.has_perm("actions.delete_statusupdate")

@@ -1,0 +1,64 @@
+"""The pages are valid HTML, checked with the Nu Html Checker (vnu-jar from npm)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.world import build_world
+
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _vnu_available() -> None:
+    if shutil.which("java") and VNU.exists():
+        return
+    if settings.CSP_REQUIRE_SERVICES:
+        pytest.fail("java and node_modules/vnu-jar are needed to check the HTML")
+    pytest.skip("java or vnu-jar is not installed")
+
+
+@pytest.mark.django_db
+def test_pages_are_valid_html(client, tmp_path):
+    _vnu_available()
+    world = build_world()
+    pages = {"sign-in": (None, reverse("accounts:login"))}
+    pages["accessibility"] = (None, reverse("pages:accessibility"))
+    pages["home"] = (None, reverse("pages:home"))
+    officer = world.users["officer"]
+    coordinator = world.users["coordinator"]
+    pk = {"pk": world.action.pk}
+    pages |= {
+        "mine": (officer, reverse("actions:mine")),
+        "list": (officer, reverse("actions:list") + "?no_update=true"),
+        "detail": (coordinator, reverse("actions:detail", kwargs=pk)),
+        "update": (officer, reverse("actions:update", kwargs=pk)),
+        "edit": (coordinator, reverse("actions:edit", kwargs=pk)),
+        "milestone": (coordinator, reverse("actions:milestone_edit",
+                                           kwargs={"pk": world.milestone.pk})),
+    }
+    files = []
+    for name, (user, url) in pages.items():
+        if user:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    # A form shown again with errors, too.
+    client.force_login(officer)
+    response = client.post(reverse("actions:update", kwargs=pk), {"lock_version": "1"})
+    (tmp_path / "update-errors.html").write_bytes(response.content)
+    files.append(str(tmp_path / "update-errors.html"))
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    assert problems == []
