@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from reporting.models import ExceptionReport, UpdateReminder
+
+
+@admin.register(ExceptionReport)
+class ExceptionReportAdmin(admin.ModelAdmin):
+    """Read-only: reports are built by the service, never edited by hand."""
+
+    list_display = ["partnership", "financial_year", "quarter", "revision", "status", "built_at"]
+    list_filter = ["status", "financial_year", "quarter"]
+    list_select_related = ["partnership"]
+    exclude = ["snapshot"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(UpdateReminder)
+class UpdateReminderAdmin(admin.ModelAdmin):
+    list_display = ["membership", "financial_year", "quarter", "days_before", "sent_at"]
+    list_select_related = ["membership__user", "membership__partnership"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

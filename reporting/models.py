@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from csp_tracker.periods import Quarter
+from plans.models import Membership, Partnership
+
+
+def _pdf_path(report: "ExceptionReport", filename: str) -> str:
+    return (
+        f"exception-reports/{report.partnership.slug}/"
+        f"{report.financial_year}-q{report.quarter}-revision-{report.revision}.pdf"
+    )
+
+
+class ExceptionReport(models.Model):
+    """One build of a partnership's quarterly exception report.
+
+    ``snapshot`` holds everything the report shows, as it was when it was built, so a
+    later edit to an action or a late update never changes a report the executive has
+    seen. Rebuilding a quarter makes a new revision; earlier revisions stay readable.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="exception_reports"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="2023 for 2023/24.")
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    revision = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    snapshot = models.JSONField(
+        default=dict, blank=True, help_text="Everything the report shows, frozen at build."
+    )
+    counts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The summary totals by status, for lists and the county view.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a scheduled build.",
+    )
+    notify_executives = models.BooleanField(
+        default=False, help_text="Email the executive members when it is ready."
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=_pdf_path, blank=True, max_length=200)
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "-financial_year", "-quarter", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "financial_year", "quarter", "revision"],
+                name="exception_report_revision_unique",
+            ),
+            # At most one build under way per partnership and quarter: a second request
+            # while one is queued or building joins it instead of starting another.
+            models.UniqueConstraint(
+                fields=["partnership", "financial_year", "quarter"],
+                condition=Q(status__in=["queued", "building"]),
+                name="exception_report_one_build_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="exception_report_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "building", "ready", "failed"]),
+                name="exception_report_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.quarter_obj} revision {self.revision}"
+
+    @property
+    def quarter_obj(self) -> Quarter:
+        return Quarter(self.financial_year, self.quarter)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)
+
+
+class UpdateReminder(models.Model):
+    """A reminder sent to a lead officer before a quarter's update deadline, recorded so
+    that running the daily task again sends nothing twice."""
+
+    class Kind(models.IntegerChoices):
+        FOURTEEN_DAYS = 14, "14 days before the deadline"
+        THREE_DAYS = 3, "3 days before the deadline"
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="update_reminders"
+    )
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    days_before = models.PositiveSmallIntegerField(choices=Kind.choices)
+    action_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "financial_year", "quarter", "days_before"],
+                name="update_reminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.membership} {Quarter(self.financial_year, self.quarter)} "
+            f"({self.days_before} days)"
+        )

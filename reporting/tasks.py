@@ -1,0 +1,38 @@
+"""Celery tasks of reporting: thin wrappers over the services, taking ids.
+
+Every task is safe to run twice, and acknowledged late so a killed worker's task is
+delivered again (the settings say the same for every task; these say it themselves).
+"""
+
+from celery import shared_task
+
+from csp_tracker import clock
+from reporting import services
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(bind=True, name="reporting.build_exception_report", **TASK_OPTIONS)
+def build_exception_report(self: object, report_id: int) -> str:
+    report = services.exception_report_build(
+        report_id=report_id,
+        task_id=getattr(self.request, "id", None) or "",  # type: ignore[attr-defined]
+    )
+    return report.status if report is not None else "skipped"
+
+
+@shared_task(name="reporting.build_quarter_reports", **TASK_OPTIONS)
+def build_quarter_reports() -> int:
+    """Every partnership's report for the quarter that has just ended."""
+    quarter = clock.current_quarter().previous
+    return len(services.exception_reports_schedule(quarter=quarter))
+
+
+@shared_task(name="reporting.send_update_reminders", **TASK_OPTIONS)
+def send_update_reminders() -> int:
+    return services.update_reminders_send()
+
+
+@shared_task(name="reporting.fail_stale_report_builds", **TASK_OPTIONS)
+def fail_stale_report_builds() -> int:
+    return services.exception_reports_fail_stale()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.report_index, name="index"),
+    path("county/<slug:slug>/", views.county_overview, name="county"),
+    path("partnerships/<slug:slug>/", views.partnership_reports, name="partnership"),
+    path("partnerships/<slug:slug>/build/", views.report_build, name="build"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/progress/", views.report_progress, name="progress"),
+    path("<int:pk>/pdf/", views.report_pdf, name="pdf"),
+    path("<int:pk>/rebuild/", views.report_rebuild, name="rebuild"),
+]

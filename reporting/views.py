@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from csp_tracker import clock
+from csp_tracker.periods import Quarter
+from plans.models import Partnership
+from reporting import selectors, services
+from reporting.models import ExceptionReport
+
+
+def _get_partnership(request: HttpRequest, slug: str) -> Partnership:
+    try:
+        return selectors.partnership_get(user=request.user, slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+
+
+def _get_report(request: HttpRequest, pk: int, perm: str) -> ExceptionReport:
+    try:
+        report = selectors.exception_report_get(user=request.user, pk=pk)
+    except ExceptionReport.DoesNotExist:
+        raise Http404("No such report") from None
+    if not request.user.has_perm(perm, report):
+        raise PermissionDenied
+    return report
+
+
+@login_required
+@require_safe
+def report_index(request: HttpRequest) -> HttpResponse:
+    partnerships = list(selectors.report_partnership_list(user=request.user))
+    counties = [
+        p for p in partnerships if request.user.has_perm("reporting.view_county_overview", p)
+    ]
+    return render(
+        request,
+        "reporting/index.html",
+        {
+            "reports": selectors.exception_report_latest_list(user=request.user),
+            "partnerships": partnerships,
+            "counties": counties,
+        },
+    )
+
+
+@login_required
+@require_safe
+def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.view_exceptionreport", partnership):
+        raise PermissionDenied
+    reports = selectors.partnership_report_list(partnership=partnership)
+    quarters: dict[tuple[int, int], list[ExceptionReport]] = {}
+    for report in reports:
+        quarters.setdefault((report.financial_year, report.quarter), []).append(report)
+    return render(
+        request,
+        "reporting/partnership.html",
+        {
+            "partnership": partnership,
+            "quarters": [(Quarter(*key), items) for key, items in quarters.items()],
+            "current_quarter": clock.current_quarter(),
+            "can_build": request.user.has_perm("reporting.add_exceptionreport", partnership),
+        },
+    )
+
+
+@login_required
+def report_build(request: HttpRequest, slug: str) -> HttpResponse:
+    """Build now: the current quarter's report, in the background."""
+    partnership = _get_partnership(request, slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("reporting.add_exceptionreport", partnership):
+        raise PermissionDenied
+    report = services.exception_report_request(
+        partnership=partnership, quarter=clock.current_quarter(), requested_by=request.user
+    )
+    return redirect("reporting:detail", pk=report.pk)
+
+
+@login_required
+def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    """Try again (after a failure) or build again: a new revision of the same quarter."""
+    report = _get_report(request, pk, "reporting.view_exceptionreport")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("reporting.add_exceptionreport", report):
+        raise PermissionDenied
+    new = services.exception_report_rebuild(report=report, requested_by=request.user)
+    return redirect("reporting:detail", pk=new.pk)
+
+
+@login_required
+@require_safe
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report(request, pk, "reporting.view_exceptionreport")
+    revisions = list(selectors.exception_report_revisions(report=report))
+    latest_ready = next(
+        (r for r in revisions if r.status == ExceptionReport.Status.READY and r.pk != report.pk),
+        None,
+    )
+    return render(
+        request,
+        "reporting/detail.html",
+        {
+            "report": report,
+            "snapshot": report.snapshot,
+            "revisions": revisions,
+            "newer_ready": latest_ready
+            if latest_ready and latest_ready.revision > report.revision
+            else None,
+            "can_build": request.user.has_perm("reporting.add_exceptionreport", report),
+        },
+    )
+
+
+@login_required
+@require_safe
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress region alone, for the page's script to poll."""
+    report = _get_report(request, pk, "reporting.view_exceptionreport")
+    return render(request, "reporting/_progress.html", {"report": report, "fragment": True})
+
+
+@login_required
+@require_safe
+def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    report = _get_report(request, pk, "reporting.view_exceptionreport")
+    if report.status != ExceptionReport.Status.READY or not report.pdf:
+        raise Http404("This report has no PDF yet")
+    quarter = report.quarter_obj
+    filename = (
+        f"{report.partnership.slug}-exception-report-{quarter.financial_year}-"
+        f"{(quarter.financial_year + 1) % 100:02d}-q{quarter.number}-revision-{report.revision}.pdf"
+    )
+    response = FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    response["ETag"] = f'"{report.pdf_sha256}"'
+    return response
+
+
+@login_required
+@require_safe
+def county_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    county = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.view_county_overview", county):
+        raise Http404("No county view for this partnership")
+    quarters = selectors.county_quarters(county=county)
+    quarter = quarters[0] if quarters else clock.current_quarter().previous
+    chosen = request.GET.get("quarter")
+    if chosen:
+        try:
+            quarter = Quarter.parse(chosen)
+        except ValueError:
+            messages.error(request, "Choose a quarter from the list")
+    return render(
+        request,
+        "reporting/county.html",
+        {
+            "county": county,
+            "quarter": quarter,
+            "quarters": quarters,
+            "rows": selectors.county_overview(county=county, quarter=quarter),
+            "buckets": selectors.BUCKETS,
+        },
+    )
