@@ -1,7 +1,8 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 from django.db.models import (
     Exists,
@@ -16,7 +17,7 @@ from actions.models import Action, Milestone, StatusUpdate
 from actions.rules import access_for
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
-from plans.models import Partnership, Plan
+from plans.models import Agency, Partnership, Plan
 
 
 def partnership_list(*, user: object) -> QuerySet[Partnership]:
@@ -107,59 +108,101 @@ def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
     )
 
 
+def _field_label(model: type, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _lead_names(rows: object, names: dict[int, str]) -> str:
+    ids = sorted(row["agency"] for row in rows or [])  # type: ignore[union-attr]
+    return ", ".join(names.get(i, "?") for i in ids) or "none"
+
+
 def change_history(*, action: Action) -> list[dict[str, object]]:
-    """Changes to the action's text and leads and to its milestones: who, when, what."""
-    entries: list[dict[str, object]] = []
+    """Changes to the action's text and leads and to its milestones: who, when, before and
+    after. Saves that land together (the text, then each change of leads) are one entry."""
+    names = dict(Agency.objects.values_list("pk", "short_name"))
+    raw: list[tuple[object, object, str, str, object, object]] = []
     records = list(
         action.history.select_related("history_user").order_by("history_date", "history_id")
     )
-    previous = None
-    for record in records:
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["lock_version", "updated_at"])
-            changes = [
-                {"field": Action._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-                for c in delta.changes
-                if c.field != "lead_agencies"
-            ]
-            if changes:
-                entries.append(
-                    {
-                        "when": record.history_date,
-                        "who": record.history_user,
-                        "what": "Action",
-                        "changes": changes,
-                    }
-                )
-        previous = record
+    if not records:
+        return []
+    creation = records[0]
+
+    def part_of_creation(record: object) -> bool:
+        """What the action was made with is not a change: its leads and milestones are
+        saved by the same person just after the action itself."""
+        return (
+            record.history_user_id == creation.history_user_id  # type: ignore[attr-defined]
+            and record.history_date - creation.history_date < timedelta(seconds=5)  # type: ignore[attr-defined]
+        )
+
+    for before, record in pairwise(records):
+        if part_of_creation(record):
+            continue
+        delta = record.diff_against(before, excluded_fields=["lock_version", "updated_at"])
+        for c in delta.changes:
+            if c.field == "lead_agencies":
+                old, new = _lead_names(c.old, names), _lead_names(c.new, names)
+                label = "lead agencies"
+            else:
+                old, new, label = c.old, c.new, _field_label(Action, c.field)
+            raw.append((record.history_date, record.history_user, "Action", label, old, new))
+    last_by_milestone: dict[int, object] = {}
     milestone_records = (
         Milestone.history.filter(action_id=action.pk)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    last_by_milestone: dict[int, object] = {}
     for record in milestone_records:
         before = last_by_milestone.get(record.id)
         last_by_milestone[record.id] = record
+        what = f"Milestone: {record.description[:60]}"
         if before is None:
+            if record.history_type == "+" and not part_of_creation(record):
+                raw.append((record.history_date, record.history_user, what, "added", "", ""))
             continue
         delta = record.diff_against(
             before, excluded_fields=["lock_version", "timescale_kind", "due_date"]
         )
-        changes = [
-            {"field": Milestone._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-            for c in delta.changes
-        ]
-        if changes:
-            entries.append(
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "what": f"Milestone: {record.description[:60]}",
-                    "changes": changes,
-                }
+        for c in delta.changes:
+            raw.append(
+                (
+                    record.history_date,
+                    record.history_user,
+                    what,
+                    _field_label(Milestone, c.field),
+                    c.old,
+                    c.new,
+                )
             )
-    entries.sort(key=lambda e: e["when"], reverse=True)  # type: ignore[arg-type, return-value]
+    # One entry per person, thing and moment (saves within a few seconds are one change).
+    entries: list[dict[str, object]] = []
+    for when, who, what, label, old, new in sorted(raw, key=lambda r: r[0]):  # type: ignore[arg-type, return-value]
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and last["who"] == who
+            and last["what"] == what
+            and when - last["when"] < timedelta(seconds=5)  # type: ignore[operator]
+        ):
+            entry = last
+        else:
+            entry = {"when": when, "who": who, "what": what, "changes": {}}
+            entries.append(entry)
+        changes: dict[str, dict[str, object]] = entry["changes"]  # type: ignore[assignment]
+        if label in changes:
+            changes[label]["new"] = new
+        else:
+            changes[label] = {"field": label, "old": old, "new": new}
+    for entry in entries:
+        entry["changes"] = [
+            c
+            for c in entry["changes"].values()  # type: ignore[union-attr]
+            if c["old"] != c["new"] or c["field"] == "added"
+        ]
+    entries = [e for e in entries if e["changes"]]
+    entries.reverse()
     return entries
 
 

@@ -243,7 +243,7 @@ def _many_actions(world, n: int, start: int = 0) -> None:
 PAGES = [
     ("actions:mine", None, 11),
     ("actions:list", None, 18),
-    ("actions:detail", "action", 17),
+    ("actions:detail", "action", 18),
     ("actions:update", "action", 12),
     ("actions:edit", "action", 16),
 ]
@@ -271,3 +271,24 @@ def test_query_counts_are_pinned_and_do_not_grow_with_actions(
     _many_actions(world, 199, start=1)
     many = _count_queries(client, url)
     assert few == many, f"{url}: {few} queries with 2 actions, {many} with 201"
+
+
+def test_detail_shows_who_changed_what_including_leads(client, world):
+    from actions.services import ActionData, action_update
+
+    new_lead = factories.AgencyFactory(short_name="KFRS")
+    action_update(
+        action=world.action,
+        data=ActionData(reference="1.1", title="Reworded", priority=world.action.priority,
+                        lead_agencies=[new_lead]),
+        expected_version=world.action.lock_version,
+        user=world.users["coordinator"],
+    )
+    client.force_login(world.users["executive"])
+    response = client.get(reverse("actions:detail", kwargs={"pk": world.action.pk}))
+    changes = response.context["changes"]
+    assert len(changes) == 1
+    fields = {c["field"]: (c["old"], c["new"]) for c in changes[0]["changes"]}
+    assert fields["lead agencies"] == ("Swale BC", "KFRS")
+    assert fields["action"][1] == "Reworded"
+    assert changes[0]["who"] == world.users["coordinator"]
