@@ -21,6 +21,7 @@ from plans.models import Agency, Membership, Partnership, Plan
 from plans.services import (
     VersionChange,
     agency_upsert,
+    county_team_admin_grant,
     membership_grant,
     partnership_upsert,
     plan_create,
@@ -350,6 +351,8 @@ def _load_users(
                 role=spec.role,
                 agency=agencies.get(spec.agency) if spec.agency else None,
             )
+        if spec.is_staff:
+            county_team_admin_grant(user=user)
         report.passwords[spec.email] = password
         users[spec.role if spec.partnership == "swale" else spec.email] = user
     return users

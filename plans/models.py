@@ -196,6 +196,17 @@ class Plan(models.Model):
         return financial_year_label(self.start_year, self.end_year)
 
 
+class GeneratedTable(models.TextChoices):
+    """Tables a section can show after its text, built from the data at publication."""
+
+    COUNTY_PRIORITIES = "county_priorities", "Priorities and cross-cutting themes"
+    LEADS = "leads", "Leads of the priorities"
+    RESPONSIBLE_AUTHORITIES = "responsible_authorities", "Responsible authorities"
+    ASSESSMENT_COUNTS = "assessment_counts", "Strategic assessments: CSPs per category"
+    PCC_PRIORITIES = "pcc_priorities", "Priorities beside the PCC's priorities"
+    ACTION_PLAN = "action_plan", "The action plan"
+
+
 class PlanSection(models.Model):
     """An ordered narrative chapter of a plan."""
 
@@ -208,6 +219,13 @@ class PlanSection(models.Model):
         default=False,
         help_text="Not for publication: never in a public page or a published PDF.",
     )
+    generated = models.CharField(
+        "table built by the tool",
+        max_length=30,
+        choices=GeneratedTable.choices,
+        blank=True,
+        help_text="A table the tool builds from the plan's data, shown after the text.",
+    )
 
     history = HistoricalRecords()
 
@@ -219,22 +237,69 @@ class PlanSection(models.Model):
 
 
 class PlanVersion(models.Model):
-    """One row of a document's version control table: what was agreed and when."""
+    """One row of a document's version control table: what was agreed and when.
+
+    A version is recorded (known from the document's own table, no file here), rendering,
+    failed (the accessibility check stopped it) or published. A published version is
+    frozen: database triggers refuse any change to it or its changes
+    (plans/published.py, migration 0003), so its PDF, checksum and snapshot never move.
+    """
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", "Recorded"
+        RENDERING = "rendering", "Rendering"
+        FAILED = "failed", "Failed"
+        PUBLISHED = "published", "Published"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.CharField(max_length=10, help_text='e.g. "8.0".')
     effective_date = models.DateField()
     summary = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECORDED)
+    pdf = models.FileField(upload_to="publications/%Y/", blank=True, max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveBigIntegerField("size in bytes", null=True, blank=True)
+    snapshot = models.JSONField(
+        default=dict, blank=True, help_text="The data the published document was made from."
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=50, blank=True)
+    failure_reasons = models.JSONField(
+        default=list, blank=True, help_text="Why publishing stopped, one problem each."
+    )
+    accessibility_warnings = models.JSONField(default=list, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["plan", "effective_date", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | (
+                    ~Q(pdf="")
+                    & Q(size__isnull=False, published_at__isnull=False)
+                    & ~Q(sha256="")
+                ),
+                name="plan_version_published_has_its_file",
+                violation_error_message="A published version has its PDF, size and checksum.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan.title} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class PlanVersionChange(models.Model):

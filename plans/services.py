@@ -86,12 +86,23 @@ def plan_create(
 
 
 def plan_section_create(
-    *, plan: Plan, title: str, body: str = "", is_restricted: bool = False, order: int | None = None
+    *,
+    plan: Plan,
+    title: str,
+    body: str = "",
+    is_restricted: bool = False,
+    order: int | None = None,
+    generated: str = "",
 ) -> PlanSection:
     if order is None:
         order = plan.sections.count() + 1
     section = PlanSection(
-        plan=plan, title=title, body=body, is_restricted=is_restricted, order=order
+        plan=plan,
+        title=title,
+        body=body,
+        is_restricted=is_restricted,
+        order=order,
+        generated=generated,
     )
     section.full_clean()
     section.save()
@@ -122,3 +133,89 @@ def plan_version_record(
         for i, c in enumerate(changes, start=1)
     )
     return version
+
+
+class PublishedVersionFrozen(Exception):
+    """A published version never changes; a correction is a new version."""
+
+
+class PlanNotEditable(Exception):
+    """A superseded plan is a record of the past: start from the current one."""
+
+
+def plan_version_guard(*, version: PlanVersion) -> None:
+    """Refuse a change to a published version (the database triggers refuse it too)."""
+    if version.pk and PlanVersion.objects.filter(
+        pk=version.pk, status=PlanVersion.Status.PUBLISHED
+    ).exists():
+        raise PublishedVersionFrozen(f"Version {version.number} is published and cannot change")
+
+
+def plan_editable_guard(*, plan: Plan) -> None:
+    if plan.status == Plan.Status.SUPERSEDED:
+        raise PlanNotEditable(f"{plan} has been superseded and cannot change")
+
+
+def plan_update(*, plan: Plan, title: str, start_year: int, end_year: int) -> Plan:
+    plan_editable_guard(plan=plan)
+    plan.title = title
+    plan.start_year = start_year
+    plan.end_year = end_year
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def plan_section_update(
+    *, section: PlanSection, title: str, body: str, is_restricted: bool, generated: str = ""
+) -> PlanSection:
+    plan_editable_guard(plan=section.plan)
+    section.title = title
+    section.body = body
+    section.is_restricted = is_restricted
+    section.generated = generated
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def plan_section_move(*, section: PlanSection, up: bool) -> None:
+    """Move a section one place up or down; the sections are numbered 1, 2, 3… again."""
+    plan_editable_guard(plan=section.plan)
+    sections = list(section.plan.sections.order_by("order", "id"))
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(sections):
+        sections[index], sections[other] = sections[other], sections[index]
+    for position, item in enumerate(sections, start=1):
+        if item.order != position:
+            item.order = position
+            item.save(update_fields=["order"])
+
+
+def plan_section_delete(*, section: PlanSection) -> None:
+    plan_editable_guard(plan=section.plan)
+    section.delete()
+
+
+# What the county team may do in the admin site: everything but rewrite history.
+COUNTY_TEAM_APPS = ["accounts", "plans", "priorities", "actions", "reporting"]
+NEVER_GRANTED = {
+    "add_statusupdate",
+    "change_statusupdate",
+    "delete_statusupdate",
+    "delete_user",
+}
+
+
+def county_team_admin_grant(*, user: User) -> None:
+    """Let a county team member use the admin site to browse and edit everything."""
+    from django.contrib.auth.models import Permission
+
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=COUNTY_TEAM_APPS
+    ).exclude(codename__in=NEVER_GRANTED)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(*permissions)

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from plans.models import Agency, Partnership, Plan
+from plans.services import plan_editable_guard
 from priorities.models import (
     CrossCuttingTheme,
     PccPriority,
     PoliceAndCrimePlan,
     Priority,
     PriorityCategory,
+    StrategicAssessmentChoice,
 )
 
 
@@ -85,3 +87,69 @@ def pcc_plan_upsert(
             for n, t in enumerate(priorities, start=1)
         )
     return pcc_plan
+
+
+def assessment_choice_record(
+    *, partnership: Partnership, financial_year: int, category: PriorityCategory
+) -> bool:
+    """Record a district's strategic-assessment choice; False if it was recorded already."""
+    _, created = StrategicAssessmentChoice.objects.get_or_create(
+        partnership=partnership, financial_year=financial_year, category=category
+    )
+    return created
+
+
+class HeadingKind:
+    PRIORITY = "priority"
+    THEME = "theme"
+
+
+def _heading_model(kind: str) -> type[Priority] | type[CrossCuttingTheme]:
+    return Priority if kind == HeadingKind.PRIORITY else CrossCuttingTheme
+
+
+def heading_next_number(*, plan: Plan, kind: str) -> int:
+    last = _heading_model(kind).objects.filter(plan=plan).order_by("-number").first()
+    return (last.number + 1) if last else 1
+
+
+@transaction.atomic
+def heading_update(
+    *, heading: Priority | CrossCuttingTheme, data: HeadingData
+) -> Priority | CrossCuttingTheme:
+    """Change a priority's or theme's words, lead and county category (not its number:
+    heading_move renumbers)."""
+    plan_editable_guard(plan=heading.plan)
+    heading.title = data.title
+    heading.summary = data.summary
+    heading.includes = data.includes
+    heading.outcomes = data.outcomes
+    heading.lead = data.lead
+    heading.category = data.category
+    if isinstance(heading, CrossCuttingTheme):
+        heading.note = data.note
+    heading.full_clean()
+    heading.save()
+    heading.lead_agencies.set(data.lead_agencies)
+    return heading
+
+
+@transaction.atomic
+def heading_move(*, heading: Priority | CrossCuttingTheme, up: bool) -> None:
+    """Move a priority (or theme) one place; all of them are numbered 1, 2, 3… again.
+
+    Numbers are unique in a plan, so they are first moved out of the way.
+    """
+    plan_editable_guard(plan=heading.plan)
+    model = type(heading)
+    items = list(model.objects.filter(plan=heading.plan).order_by("number", "id"))
+    index = next(i for i, h in enumerate(items) if h.pk == heading.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    offset = 1000 + max(h.number for h in items)
+    for item in items:
+        model.objects.filter(pk=item.pk).update(number=item.number + offset)
+    for position, item in enumerate(items, start=1):
+        item.number = position
+        item.save(update_fields=["number"])

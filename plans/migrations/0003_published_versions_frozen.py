@@ -1,0 +1,19 @@
+from django.db import migrations
+
+from plans import published
+
+
+def create_triggers(apps, schema_editor):
+    conn = schema_editor.connection
+    published.execute(conn, published.create_sql(conn.vendor))
+
+
+def drop_triggers(apps, schema_editor):
+    conn = schema_editor.connection
+    published.execute(conn, published.drop_sql(conn.vendor))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("plans", "0002_publication")]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]
