@@ -131,3 +131,39 @@ class MilestoneFactory(DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Milestone {n}")
     timescale = "Ongoing"
     timescale_kind = "ongoing"
+
+
+def _now():
+    from csp_tracker import clock
+
+    return clock.now()
+
+
+def _snapshot(o):
+    from csp_tracker.periods import Quarter
+    from reporting.selectors import exception_report_snapshot
+
+    return exception_report_snapshot(
+        partnership=o.partnership, quarter=Quarter(o.financial_year, o.quarter)
+    )
+
+
+class ExceptionReportFactory(DjangoModelFactory):
+    """A ready report with a tiny stand-in PDF; build real ones with the service."""
+
+    class Meta:
+        model = "reporting.ExceptionReport"
+
+    partnership = factory.SubFactory(DistrictFactory)
+    financial_year = 2023
+    quarter = 3
+    revision = factory.Sequence(lambda n: n + 1)
+    status = "ready"
+    snapshot = factory.LazyAttribute(lambda o: _snapshot(o))
+    counts = factory.LazyAttribute(
+        lambda o: {t["key"]: t["count"] for t in o.snapshot["summary"]["totals"]}
+    )
+    created_at = factory.LazyFunction(_now)
+    built_at = factory.LazyFunction(_now)
+    pdf = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7\n%%EOF\n")
+    pdf_sha256 = "0" * 64

@@ -1,5 +1,55 @@
-"""Access rules for the exception report pages (reporting)."""
+"""Access rules for the exception report pages (reporting).
 
-from tests.access_rules import Route
+Executive members, coordinators and the county team read a partnership's reports;
+coordinators and the county team also build them; officers do not get them (403);
+another partnership's reports are a 404. The county view is the county team's only.
+"""
 
-REPORTING_ROUTES: dict[str, Route] = {}
+from plans.models import Partnership
+from reporting.models import ExceptionReport
+from tests import factories
+from tests.access_rules import ALL, EDITORS, NOBODY_ELSE, Route, _only
+from tests.world import ROLES, World
+
+READERS = {"executive", "coordinator", "county_admin"}
+POST_ONLY = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
+
+
+def _report(partnership: Partnership) -> ExceptionReport:
+    report = ExceptionReport.objects.filter(partnership=partnership).order_by("pk").first()
+    return report or factories.ExceptionReportFactory(partnership=partnership, revision=1)
+
+
+def report_pk(w: World) -> dict[str, object]:
+    return {"pk": _report(w.district).pk}
+
+
+def other_report_pk(w: World) -> dict[str, object]:
+    return {"pk": _report(w.other_district).pk}
+
+
+REPORTING_ROUTES: dict[str, Route] = {
+    "reporting:index": Route(get=ALL),
+    "reporting:county": Route(
+        own=lambda w: {"slug": w.county.slug},
+        other=lambda w: {"slug": w.other_county.slug},
+        get=dict(NOBODY_ELSE) | {"county_admin": 200},
+    ),
+    "reporting:partnership": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=_only(READERS),
+    ),
+    "reporting:build": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=POST_ONLY,
+        post=_only(EDITORS, ok=302),
+    ),
+    "reporting:detail": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
+    "reporting:progress": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
+    "reporting:pdf": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
+    "reporting:rebuild": Route(
+        own=report_pk, other=other_report_pk, get=POST_ONLY, post=_only(EDITORS, ok=302)
+    ),
+}

@@ -1,0 +1,57 @@
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from actions.services import status_update_record
+from csp_tracker.periods import Quarter
+from tests import factories
+
+Q2 = Quarter(2023, 2)
+Q3 = Quarter(2023, 3)
+
+
+def record(action, quarter, status, author, *, day=10, commentary="", reason="", minute=0):
+    """An update labelled with ``quarter``, made on the ``day``-th day of its last month."""
+    when = timezone.make_aware(
+        datetime.combine(quarter.end.replace(day=day), time(9, 0)) + timedelta(minutes=minute)
+    )
+    return status_update_record(
+        action=action,
+        author=author,
+        status=status,
+        commentary=commentary or f"{status} in {quarter}",
+        reason=reason,
+        quarter=quarter,
+        created_at=when,
+    )
+
+
+@pytest.fixture
+def plan(district):
+    return factories.PlanFactory(partnership=district, title="Swale Community Safety Plan")
+
+
+@pytest.fixture
+def priority(plan):
+    return factories.PriorityFactory(plan=plan, number=1, title="Domestic abuse")
+
+
+@pytest.fixture
+def author(district, agency):
+    return factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
+
+
+@pytest.fixture
+def make_action(priority, agency):
+    counter = iter(range(1, 1000))
+
+    def make(**kwargs):
+        n = next(counter)
+        kwargs.setdefault("reference", f"1.{n}")
+        kwargs.setdefault("title", f"Action number {n}")
+        return factories.ActionFactory(
+            priority=priority, plan=priority.plan, lead_agencies=[agency], **kwargs
+        )
+
+    return make
