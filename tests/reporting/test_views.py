@@ -1,0 +1,124 @@
+import pytest
+from django.urls import reverse
+
+from actions.demo import load_demo
+from csp_tracker.periods import Quarter
+from plans.models import Partnership
+from reporting import services
+from reporting.models import ExceptionReport
+from tests import factories
+from tests.reporting.conftest import Q2, Q3, record
+
+pytestmark = pytest.mark.django_db
+
+
+def _build(partnership, quarter=Q3):
+    report = services.exception_report_request(partnership=partnership, quarter=quarter)
+    return services.exception_report_build(report_id=report.pk, task_id=report.task_id)
+
+
+def test_the_demo_data_gives_a_swale_q3_report_with_every_kind_of_exception(settings):
+    settings.CSP_TODAY = "2024-01-05"
+    load_demo()
+    report = _build(Partnership.objects.get(slug="swale"))
+    assert report.status == "ready"
+    exceptions = report.snapshot["exceptions"]
+    for kind in ["off_track", "at_risk", "overdue_milestones", "no_update", "worse", "completed"]:
+        assert exceptions[kind], f"no {kind} in the demo's 2023/24 Q3 report"
+    assert report.snapshot["partnership"]["short_name"] == "Swale CSP"
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_report_page_query_count_does_not_grow_with_actions(
+    client, district, make_action, author, executive, count, django_assert_max_num_queries
+):
+    actions = [make_action() for _ in range(count)]
+    for index, action in enumerate(actions[:6]):
+        record(action, Q2, "on_track", author)
+        record(action, Q3, ["off_track", "at_risk", "completed"][index % 3], author)
+    report = _build(district)
+    client.force_login(executive)
+    # session, user, memberships, the report, its revisions; the session save and the
+    # savepoints of ATOMIC_REQUESTS: the same for 10 actions or 500.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("reporting:detail", kwargs={"pk": report.pk}))
+    assert response.status_code == 200
+    assert f"{count} actions" in response.content.decode()
+
+
+def test_the_report_page_shows_the_exceptions_and_links_to_the_actions(
+    client, district, make_action, author, executive
+):
+    action = make_action(title="Develop the youth drop in")
+    record(action, Q2, "on_track", author)
+    record(action, Q3, "off_track", author, commentary="Not opened", reason="No venue")
+    report = _build(district)
+    client.force_login(executive)
+    page = client.get(reverse("reporting:detail", kwargs={"pk": report.pk})).content.decode()
+    assert "Exception report 2023/24 Q3" in page
+    assert reverse("actions:detail", kwargs={"pk": action.pk}) in page
+    assert "No venue" in page and "Not opened" in page
+    assert "On track</strong> → <strong" in page  # got worse: before → after, in words
+    assert "31 December 2023" in page
+    assert "Build this quarter again" not in page  # executives read, do not build
+    response = client.get(reverse("reporting:pdf", kwargs={"pk": report.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert response["ETag"] == f'"{report.pdf_sha256}"'
+
+
+def test_build_now_queues_and_the_page_shows_progress_then_the_report(
+    client, district, make_action, coordinator, django_capture_on_commit_callbacks
+):
+    make_action()
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:partnership", kwargs={"slug": district.slug}))
+    assert "Build now" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("reporting:build", kwargs={"slug": district.slug}))
+    report = ExceptionReport.objects.get()
+    assert response["Location"] == reverse("reporting:detail", kwargs={"pk": report.pk})
+    assert report.quarter_obj == Quarter(2023, 4)  # the current quarter (15 January 2024)
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting to start" in page and 'role="status"' in page and "Check again" in page
+    progress = client.get(reverse("reporting:progress", kwargs={"pk": report.pk}))
+    assert "data-poll-url" in progress.content.decode()
+    for callback in callbacks:
+        callback()
+    progress = client.get(reverse("reporting:progress", kwargs={"pk": report.pk})).content
+    assert b"The report is ready" in progress and b"data-poll-url" not in progress
+    page = client.get(response["Location"]).content.decode()
+    assert "Interim" in page and "15 January 2024" in page
+
+
+def test_a_failed_report_says_why_and_offers_try_again(client, district, coordinator, executive):
+    report = factories.ExceptionReportFactory(
+        partnership=district, status="failed", failure_reason="Timed out", pdf=""
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:detail", kwargs={"pk": report.pk})).content.decode()
+    assert "The report could not be built" in page and "Timed out" in page
+    assert "Try again" in page
+    response = client.post(reverse("reporting:rebuild", kwargs={"pk": report.pk}))
+    new = ExceptionReport.objects.exclude(pk=report.pk).get()
+    assert new.revision == report.revision + 1
+    assert response["Location"] == reverse("reporting:detail", kwargs={"pk": new.pk})
+    client.force_login(executive)
+    page = client.get(reverse("reporting:detail", kwargs={"pk": report.pk})).content.decode()
+    assert "Ask a coordinator to try again" in page
+
+
+def test_the_county_view_shows_every_partnership_side_by_side(
+    client, county, district, other_district, make_action, county_admin, author
+):
+    action = make_action()
+    record(action, Q3, "off_track", author)
+    _build(district)
+    client.force_login(county_admin)
+    page = client.get(reverse("reporting:county", kwargs={"slug": county.slug})).content
+    page = page.decode()
+    assert "Partnerships side by side, 2023/24 Q3" in page
+    assert district.short_name in page and other_district.short_name in page
+    assert "No report" in page
+    index = client.get(reverse("reporting:index")).content.decode()
+    assert reverse("reporting:county", kwargs={"slug": county.slug}) in index
