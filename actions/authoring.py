@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from actions import selectors
 from actions.models import Action
@@ -290,12 +290,15 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         action = selectors.action_queryset(user=request.user).select_related("plan").get(pk=pk)
     except Action.DoesNotExist:
         raise Http404("No such action") from None
+    if request.method != "POST":
+        # A POST form; checked after the lookup so another partnership's action is a 404.
+        return HttpResponseNotAllowed(["POST"])
     plan = _authored_plan(request, action.plan_id)
     action_move(action=action, up=request.POST.get("direction") != "down")
     return redirect(reverse("authoring:overview", kwargs={"pk": plan.pk}) + "#actions")

@@ -58,13 +58,49 @@ class PlanAdmin(SimpleHistoryAdmin):
     inlines = [PlanSectionInline]
 
 
+def _is_published(obj: object) -> bool:
+    version = obj.version if isinstance(obj, PlanVersionChange) else obj
+    return isinstance(version, PlanVersion) and version.status == PlanVersion.Status.PUBLISHED
+
+
 class PlanVersionChangeInline(admin.TabularInline):
     model = PlanVersionChange
     extra = 0
 
+    # A published version is frozen (plans/published.py): read-only here too.
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(PlanVersion)
 class PlanVersionAdmin(admin.ModelAdmin):
-    list_display = ["plan", "number", "effective_date", "summary"]
+    list_display = ["plan", "number", "effective_date", "status", "summary"]
+    list_filter = ["status"]
     list_select_related = ["plan"]
     inlines = [PlanVersionChangeInline]
+    readonly_fields = [
+        "status",
+        "pdf",
+        "sha256",
+        "size",
+        "snapshot",
+        "published_by",
+        "published_at",
+        "task_id",
+        "failure_reasons",
+        "accessibility_warnings",
+        "render_seconds",
+    ]
+
+    # Published versions are frozen: the admin shows them and changes nothing.
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _is_published(obj) and super().has_delete_permission(request, obj)

@@ -5,9 +5,9 @@ actions/authoring.py (a higher app)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from plans import services as plan_services
 from plans.models import Plan, PlanSection
@@ -189,9 +189,15 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
-    section = _section(request, pk)
+    try:
+        section = selectors.section_get(user=request.user, pk=pk)
+    except PlanSection.DoesNotExist:
+        raise Http404("No such section") from None
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_author(request, section.plan)
     plan_services.plan_section_move(section=section, up=request.POST.get("direction") == "up")
     return redirect(f"{_overview_url(section.plan_id)}#sections")
 
@@ -252,9 +258,17 @@ def heading_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    heading = _heading(request, pk, kind)
+    try:
+        heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
+    except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
+        raise Http404("No such priority or theme") from None
+    if request.method != "POST":
+        # Moves are POST forms; checked after the lookup so another partnership's
+        # object is a 404 whatever the method.
+        return HttpResponseNotAllowed(["POST"])
+    _require_author(request, heading.plan)
     services.heading_move(heading=heading, up=request.POST.get("direction") == "up")
     anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
     return redirect(f"{_overview_url(heading.plan_id)}#{anchor}")

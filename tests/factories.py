@@ -3,7 +3,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from actions.models import Action, Milestone
-from plans.models import Agency, Membership, Partnership, Plan, PlanSection
+from plans.models import Agency, Membership, Partnership, Plan, PlanSection, PlanVersion
 from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
 
 
@@ -167,3 +167,35 @@ class ExceptionReportFactory(DjangoModelFactory):
     built_at = factory.LazyFunction(_now)
     pdf = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7\n%%EOF\n")
     pdf_sha256 = "0" * 64
+
+
+# --- publishing ---------------------------------------------------------------------------
+
+MINIMAL_PDF = b"%PDF-1.7\n% a stand-in for a rendered document\n%%EOF\n"
+
+
+def published_version(plan: Plan, number: str = "1.0") -> PlanVersion:
+    """A published version of the plan with a (stand-in) PDF, made in one INSERT: a
+    published version cannot be changed afterwards (plans/published.py)."""
+    import hashlib
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+
+    existing = plan.versions.filter(number=number).first()
+    if existing is not None:
+        return existing
+    version = PlanVersion(
+        plan=plan,
+        number=number,
+        effective_date=date(plan.start_year, 4, 1),
+        status=PlanVersion.Status.PUBLISHED,
+        sha256=hashlib.sha256(MINIMAL_PDF).hexdigest(),
+        size=len(MINIMAL_PDF),
+        published_at=timezone.now(),
+    )
+    version.pdf.save(f"test-{plan.pk}-{number}.pdf", ContentFile(MINIMAL_PDF), save=False)
+    version.save()
+    return version

@@ -1,5 +1,126 @@
 """Access rules for plan authoring, publishing and the public documents pages."""
 
-from tests.access_rules import Route
+from plans.models import PlanSection
+from priorities.models import CrossCuttingTheme
+from tests import factories
+from tests.access_rules import ALL, EDITORS, PUBLIC, VISIBLE, Route, _only
+from tests.world import ROLES, World
 
-PUBLISHING_ROUTES: dict[str, Route] = {}
+# Moves are POST forms: a GET is 405 for everyone who can see the object.
+POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
+PUBLISHERS = {"county_admin"}
+# Anyone with a role creates plans only where they coordinate (or as county admin).
+CREATORS = {"coordinator", "county_admin", "other_coordinator"}
+
+
+def plan_pk(w: World) -> dict[str, object]:
+    return {"pk": w.plan.pk}
+
+
+def other_plan_pk(w: World) -> dict[str, object]:
+    return {"pk": w.other_plan.pk}
+
+
+def _section(plan: object) -> PlanSection:
+    return plan.sections.first() or factories.SectionFactory(plan=plan)  # type: ignore[attr-defined]
+
+
+def _theme(plan: object) -> CrossCuttingTheme:
+    return plan.themes.first() or factories.ThemeFactory(plan=plan, number=1)  # type: ignore[attr-defined]
+
+
+def _create_codes() -> dict[str, int]:
+    codes = {role: (200 if role in CREATORS else 403) for role in ROLES}
+    codes["anonymous"] = 302
+    return codes
+
+
+PUBLISHING_ROUTES: dict[str, Route] = {
+    # plan authoring (priorities app)
+    "authoring:list": Route(get=ALL),
+    "authoring:create": Route(get=_create_codes(), post=_create_codes()),
+    "authoring:overview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
+    "authoring:edit": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "authoring:section_add": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "authoring:section_edit": Route(
+        own=lambda w: {"pk": _section(w.plan).pk},
+        other=lambda w: {"pk": _section(w.other_plan).pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
+    "authoring:section_move": Route(
+        own=lambda w: {"pk": _section(w.plan).pk},
+        other=lambda w: {"pk": _section(w.other_plan).pk},
+        get=POST_ONLY_GET,
+        post=_only(EDITORS, ok=302),
+        post_data={"direction": "up"},
+    ),
+    "authoring:priority_add": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "authoring:priority_edit": Route(
+        own=lambda w: {"pk": w.plan.priorities.first().pk},
+        other=lambda w: {"pk": w.other_plan.priorities.first().pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
+    "authoring:priority_move": Route(
+        own=lambda w: {"pk": w.plan.priorities.first().pk},
+        other=lambda w: {"pk": w.other_plan.priorities.first().pk},
+        get=POST_ONLY_GET,
+        post=_only(EDITORS, ok=302),
+        post_data={"direction": "down"},
+    ),
+    "authoring:theme_add": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "authoring:theme_edit": Route(
+        own=lambda w: {"pk": _theme(w.plan).pk},
+        other=lambda w: {"pk": _theme(w.other_plan).pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
+    "authoring:theme_move": Route(
+        own=lambda w: {"pk": _theme(w.plan).pk},
+        other=lambda w: {"pk": _theme(w.other_plan).pk},
+        get=POST_ONLY_GET,
+        post=_only(EDITORS, ok=302),
+        post_data={"direction": "up"},
+    ),
+    # actions inside plan authoring (actions app)
+    "action_authoring:add": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "action_authoring:move": Route(
+        own=lambda w: {"pk": w.action.pk},
+        other=lambda w: {"pk": w.other_action.pk},
+        get=POST_ONLY_GET,
+        post=_only(EDITORS, ok=302),
+        post_data={"direction": "up"},
+    ),
+    "action_authoring:renumber": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS, ok=302)
+    ),
+    # publishing (reporting app)
+    "publishing:preview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
+    "publishing:publish": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(PUBLISHERS), post=_only(PUBLISHERS)
+    ),
+    "publishing:refresh": Route(
+        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS, ok=302)
+    ),
+    "publishing:version": Route(
+        own=lambda w: {"pk": factories.published_version(w.plan).pk},
+        other=lambda w: {"pk": factories.published_version(w.other_plan).pk},
+        get=VISIBLE,
+    ),
+    # the public pages: no sign-in
+    "public:list": Route(get=PUBLIC),
+    "public:download": Route(
+        own=lambda w: {"pk": factories.published_version(w.plan).pk}, get=PUBLIC
+    ),
+}
