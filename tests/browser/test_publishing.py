@@ -1,0 +1,137 @@
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from plans.models import Plan, PlanVersion
+from tests.world import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ACTIONS = [
+    (
+        "Priority 1: Domestic abuse",
+        "Promote the services for victims",
+        "Quarterly mapping",
+        "Quarterly",
+    ),
+    (
+        "Priority 1: Domestic abuse",
+        "Train professionals on coercive control",
+        "Two sessions",
+        "Sept 24",
+    ),
+    (
+        "Priority 2: Anti-social behaviour",
+        "Run a summer diversion programme",
+        "Programme delivered",
+        "Summer 24",
+    ),
+]
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
+
+
+def _click(site, name):
+    site.page.get_by_role("button", name=name).click()
+    site.page.wait_for_load_state()
+    site.axe()
+
+
+def _link(site, name):
+    site.page.get_by_role("link", name=name, exact=True).first.click()
+    site.page.wait_for_load_state()
+    site.axe()
+
+
+def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, world):
+    page = site.page
+    site.sign_in(world.users["coordinator"].email, PASSWORD)
+    site.goto(reverse("authoring:list"))
+    _click(site, "Create a plan")  # a link styled as a button
+    _click(site, "Save and continue")  # nothing entered: GOV.UK errors
+    assert "Select the partnership the plan is for" in page.inner_text(".govuk-error-summary")
+    page.get_by_label("Which partnership is the plan for?").select_option(label="Swale CSP")
+    page.get_by_label("Community Safety Plan").check()
+    page.get_by_label("Title").fill("Swale Community Safety Plan 2024/25")
+    page.get_by_label("Which financial years does it cover?").fill("2024/25")
+    _click(site, "Save and continue")
+    assert "was created" in page.inner_text(".govuk-notification-banner")
+    overview = page.url
+    for title, body in (
+        ("Introduction", "The plan for **2024/25**."),
+        ("Governance", "- Executive\n- Sub-groups"),
+    ):
+        _link(site, "Add a section")
+        page.get_by_label("Section heading").fill(title)
+        page.get_by_label("Text").fill(body)
+        _click(site, "Save section")
+    for title in ("Domestic abuse", "Anti-social behaviour"):
+        _link(site, "Add a priority")
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("Summary of the issue").fill(f"Why {title.lower()} matters.")
+        _click(site, "Save priority")
+    _link(site, "Add a theme")
+    page.get_by_label("Title").fill("Reducing reoffending")
+    page.get_by_label("Note under the theme in the action plan").fill(
+        "Actions sit under the priorities."
+    )
+    _click(site, "Save theme")
+    for heading, title, milestone, timescale in ACTIONS:
+        _link(site, "Add an action")
+        page.get_by_label("Which priority or cross-cutting theme is it under?").select_option(
+            label=heading
+        )
+        page.get_by_label("Action", exact=True).fill(title)
+        page.get_by_label("Desired outcome").fill("Fewer victims")
+        page.get_by_label("Lead as written in the plan").fill("CSU")
+        page.get_by_label("Milestone 1", exact=True).fill(milestone)
+        page.get_by_label("Timescale of milestone 1").fill(timescale)
+        _click(site, "Save action")
+    table = page.get_by_test_id("action-plan").inner_text()
+    for ref in ("1.1", "1.2", "2.1"):
+        assert ref in table
+    site.screenshot("authoring-plan-overview")
+    plan = Plan.objects.get(title="Swale Community Safety Plan 2024/25")
+    assert plan.actions.count() == 3 and plan.sections.count() == 2
+    site.goto(reverse("publishing:preview", kwargs={"pk": plan.pk}))
+    assert "DRAFT" in page.get_by_test_id("preview").inner_text()
+    assert page.get_by_role("button", name="Publish a version").count() == 0
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+    site.sign_in(world.users["county_admin"].email, PASSWORD)
+    page.goto(overview)
+    site.axe()
+    _click(site, "Publish a version")
+    page.get_by_label("Version number").fill("1.0")
+    page.get_by_label("Effective date").fill("1 4 2024")
+    page.get_by_label("Changes by chapter").fill("General – first published")
+    _click(site, "Publish")
+    assert "Published" in page.get_by_test_id("version-status").inner_text()
+    version = PlanVersion.objects.get(plan=plan)
+    assert version.status == PlanVersion.Status.PUBLISHED
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+    site.goto(reverse("public:list"))
+    listed = page.get_by_test_id("documents-swale").inner_text()
+    assert "Swale Community Safety Plan 2024/25" in listed and "1.0" in listed
+    assert version.sha256 in listed
+    site.screenshot("public-documents")
+    response = page.request.get(
+        site.base_url + reverse("public:download", kwargs={"pk": version.pk})
+    )
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text = re.sub(
+        r"\s+",
+        " ",
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages),
+    )
+    for _, title, milestone, timescale in ACTIONS:
+        assert title in text and milestone in text and timescale in text
