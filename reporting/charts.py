@@ -72,10 +72,10 @@ def status_bar_chart(
         stroke = _STYLES.get(key, _STYLES["no_update"])[2]
         bars.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="13">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end" font-size="14">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-{})" '
                 'stroke="{}" stroke-width="1"/>'
-                '<text x="{}" y="{}" font-size="13" font-weight="bold">{}</text>',
+                '<text x="{}" y="{}" font-size="14" font-weight="bold">{}</text>',
                 LABEL_WIDTH - 8,
                 y + BAR - 5,
                 label,

@@ -58,7 +58,9 @@ def test_the_report_page_shows_the_exceptions_and_links_to_the_actions(
     assert "Exception report 2023/24 Q3" in page
     assert reverse("actions:detail", kwargs={"pk": action.pk}) in page
     assert "No venue" in page and "Not opened" in page
-    assert "On track</strong> → <strong" in page  # got worse: before → after, in words
+    # Got worse: before → after, in words.
+    arrow = '<span aria-hidden="true">→</span><span class="govuk-visually-hidden">to</span>'
+    assert f"On track</strong> {arrow} <strong" in page
     assert "31 December 2023" in page
     assert "Build this quarter again" not in page  # executives read, do not build
     response = client.get(reverse("reporting:pdf", kwargs={"pk": report.pk}))
