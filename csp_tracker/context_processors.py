@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             ),
         ),
         ("Reports", reverse("reporting:index"), lambda p: p.startswith(reverse("reporting:index"))),
+        ("Plans", reverse("authoring:list"), lambda p: p.startswith(reverse("authoring:list"))),
     ]
     return {
         "nav_items": [

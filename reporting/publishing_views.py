@@ -176,8 +176,7 @@ def refresh(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{new.title} was started from {plan.title}: its open actions were carried "
-                "forward",
+                f"{new.title} was started from {plan.title}: its open actions were carried forward",
             )
             return redirect("authoring:overview", pk=new.pk)
     return render(
