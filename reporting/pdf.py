@@ -40,7 +40,7 @@ def _fetcher_class() -> type:
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
             if url.startswith(STATIC_PREFIX):
-                relative = url[len(STATIC_PREFIX):].split("?")[0].split("#")[0]
+                relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
                 path = finders.find(relative) if ".." not in relative else None
                 if path:
                     data = Path(path).read_bytes()
