@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from actions import selectors
 from actions.models import Action
-from actions.rules import access_for
 from actions.services import ActionData, MilestoneData, action_create
 from plans.models import Agency, Plan
+from plans.rules import access_for
 from priorities.models import CrossCuttingTheme, Priority
 
 MILESTONE_ROWS = 4

@@ -14,10 +14,10 @@ from django.db.models import (
 )
 
 from actions.models import Action, Milestone, StatusUpdate
-from actions.rules import access_for
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
+from plans.rules import access_for
 
 
 def partnership_list(*, user: object) -> QuerySet[Partnership]:

@@ -284,11 +284,7 @@ class PlanVersion(models.Model):
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique"),
             models.CheckConstraint(
                 condition=~Q(status="published")
-                | (
-                    ~Q(pdf="")
-                    & Q(size__isnull=False, published_at__isnull=False)
-                    & ~Q(sha256="")
-                ),
+                | (~Q(pdf="") & Q(size__isnull=False, published_at__isnull=False) & ~Q(sha256="")),
                 name="plan_version_published_has_its_file",
                 violation_error_message="A published version has its PDF, size and checksum.",
             ),

@@ -55,8 +55,7 @@ def create_sql(vendor: str) -> list[str]:
         ]
     if vendor == "sqlite":
         refuse = (
-            "SELECT RAISE(ABORT, 'A published version is frozen: {op} on {table} is not "
-            "allowed')"
+            "SELECT RAISE(ABORT, 'A published version is frozen: {op} on {table} is not allowed')"
         )
         return [
             "CREATE TRIGGER IF NOT EXISTS plans_planversion_frozen_update BEFORE UPDATE ON "

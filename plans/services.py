@@ -145,9 +145,10 @@ class PlanNotEditable(Exception):
 
 def plan_version_guard(*, version: PlanVersion) -> None:
     """Refuse a change to a published version (the database triggers refuse it too)."""
-    if version.pk and PlanVersion.objects.filter(
-        pk=version.pk, status=PlanVersion.Status.PUBLISHED
-    ).exists():
+    if (
+        version.pk
+        and PlanVersion.objects.filter(pk=version.pk, status=PlanVersion.Status.PUBLISHED).exists()
+    ):
         raise PublishedVersionFrozen(f"Version {version.number} is published and cannot change")
 
 
@@ -213,9 +214,9 @@ def county_team_admin_grant(*, user: User) -> None:
     """Let a county team member use the admin site to browse and edit everything."""
     from django.contrib.auth.models import Permission
 
-    permissions = Permission.objects.filter(
-        content_type__app_label__in=COUNTY_TEAM_APPS
-    ).exclude(codename__in=NEVER_GRANTED)
+    permissions = Permission.objects.filter(content_type__app_label__in=COUNTY_TEAM_APPS).exclude(
+        codename__in=NEVER_GRANTED
+    )
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.user_permissions.add(*permissions)

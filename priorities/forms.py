@@ -50,8 +50,7 @@ class PlanForm(forms.Form):
     title = forms.CharField(
         label="Title",
         max_length=200,
-        help_text='As the document is called, for example "Swale Community Safety Plan '
-        '2023/24".',
+        help_text='As the document is called, for example "Swale Community Safety Plan 2023/24".',
         error_messages={
             "required": "Enter the title of the plan",
             "max_length": "Enter a title of 200 characters or fewer",

@@ -3,21 +3,21 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from plans.models import Partnership, Plan, PlanSection, PlanVersion
+from plans.rules import access_for, is_coordinator_or_county
 from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
-from priorities.rules import can_author_plan, plan_access
 
 
 def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
     return (
-        Plan.objects.filter(plan_access(user).partnership_filter("partnership__"))
+        Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
         .select_related("partnership")
         .order_by("partnership__name", "-start_year", "title")
     )
 
 
 def authorable_partnerships(*, user: object) -> list[Partnership]:
-    visible = Partnership.objects.filter(plan_access(user).partnership_filter()).order_by("name")
-    return [p for p in visible if can_author_plan(user, p)]
+    visible = Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
+    return [p for p in visible if is_coordinator_or_county(user, p)]
 
 
 def plan_get(*, user: object, pk: int) -> Plan:
@@ -38,9 +38,7 @@ def plan_overview(*, user: object, pk: int) -> Plan:
             ),
             Prefetch(
                 "themes",
-                queryset=CrossCuttingTheme.objects.select_related("category").order_by(
-                    "number"
-                ),
+                queryset=CrossCuttingTheme.objects.select_related("category").order_by("number"),
             ),
             Prefetch(
                 "versions",

@@ -31,10 +31,10 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, Status, StatusUpdate
-from actions.rules import access_for
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, format_date
 from plans.models import Membership, Partnership, Plan
+from plans.rules import access_for
 from reporting.models import ExceptionReport
 
 SNAPSHOT_SCHEMA = 1
@@ -380,7 +380,7 @@ def exception_report_latest_list(*, user: object) -> list[ExceptionReport]:
 
 def exception_report_get(*, user: object, pk: int) -> ExceptionReport:
     """One report of a partnership the user can see; DoesNotExist otherwise. Whether they
-    may read it is a permission (reporting/rules.py), so an officer gets a 403."""
+    may read it is a permission (plans/rules.py), so an officer gets a 403."""
     return (
         ExceptionReport.objects.filter(access_for(user).partnership_filter("partnership__"))
         .select_related("partnership__parent", "requested_by")

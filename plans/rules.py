@@ -1,0 +1,181 @@
+"""Every permission rule of the service, in one place (django-rules predicates).
+
+Roles are held per partnership through a Membership: officer (of an agency), coordinator,
+executive member and county admin (the county team, KCST, who act for the county and every
+district under it). What a user may *see* is also enforced by the selectors, which filter
+with ``access_for(user).partnership_filter()``, so another partnership's object is a 404
+before any rule here is asked.
+
+This module sits in the lowest app so every app can use it; the predicates reach an
+object's partnership through its attributes (an action's ``plan``, a milestone's
+``action``, a report's ``partnership``) rather than importing the higher apps' models.
+"""
+
+from functools import cached_property
+
+import rules
+from django.db.models import Q
+
+from plans.models import Membership, Partnership, Plan
+
+Role = Membership.Role
+
+
+class Access:
+    """A user's memberships, read once per request."""
+
+    def __init__(self, user: object) -> None:
+        self.user = user
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not getattr(self.user, "is_authenticated", False):
+            return []
+        return list(Membership.objects.filter(user=self.user).select_related("partnership"))
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @cached_property
+    def county_admin_of(self) -> set[int]:
+        return {m.partnership_id for m in self.memberships if m.role == Role.COUNTY_ADMIN}
+
+    def partnership_filter(self, prefix: str = "") -> Q:
+        """A filter for the partnerships this user may see, for use in any queryset."""
+        if self.is_superuser:
+            return Q()
+        q = Q(**{f"{prefix}id__in": {m.partnership_id for m in self.memberships}})
+        if self.county_admin_of:
+            q |= Q(**{f"{prefix}parent_id__in": self.county_admin_of})
+        return q
+
+    def role_in(self, partnership: Partnership) -> str | None:
+        if self.is_superuser:
+            return Role.COUNTY_ADMIN
+        for m in self.memberships:
+            if m.partnership_id == partnership.pk:
+                return m.role
+        if partnership.parent_id in self.county_admin_of:
+            return Role.COUNTY_ADMIN
+        return None
+
+    def agency_in(self, partnership: Partnership) -> int | None:
+        for m in self.memberships:
+            if m.partnership_id == partnership.pk:
+                return m.agency_id
+        return None
+
+    def officer_agencies(self) -> dict[int, int]:
+        """partnership id → agency id, for the partnerships where the user is an officer."""
+        return {
+            m.partnership_id: m.agency_id
+            for m in self.memberships
+            if m.role == Role.OFFICER and m.agency_id
+        }
+
+
+def access_for(user: object) -> Access:
+    """One Access per user object, so a request reads memberships once."""
+    cached = getattr(user, "_csp_access", None)
+    if cached is None:
+        cached = Access(user)
+        if getattr(user, "is_authenticated", False):
+            user._csp_access = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def partnership_of(obj: object) -> Partnership:
+    """The partnership a partnership, plan, action, milestone or report belongs to."""
+    if isinstance(obj, Partnership):
+        return obj
+    if isinstance(obj, Plan):
+        return obj.partnership
+    if hasattr(obj, "partnership"):  # an exception report
+        return obj.partnership  # type: ignore[no-any-return]
+    if hasattr(obj, "plan"):  # an action
+        return obj.plan.partnership  # type: ignore[no-any-return]
+    return obj.action.plan.partnership  # type: ignore[attr-defined, no-any-return]
+
+
+def role_of(user: object, obj: object) -> str | None:
+    return access_for(user).role_in(partnership_of(obj))
+
+
+READERS = {Role.EXECUTIVE, Role.COORDINATOR, Role.COUNTY_ADMIN}
+EDITORS = {Role.COORDINATOR, Role.COUNTY_ADMIN}
+
+
+@rules.predicate
+def can_view(user: object, obj: object | None) -> bool:
+    return obj is not None and role_of(user, obj) is not None
+
+
+@rules.predicate
+def is_coordinator_or_county(user: object, obj: object | None) -> bool:
+    """Coordinators of the partnership, and the county team for it."""
+    return obj is not None and role_of(user, obj) in EDITORS
+
+
+@rules.predicate
+def is_county_team(user: object, obj: object | None) -> bool:
+    return obj is not None and role_of(user, obj) == Role.COUNTY_ADMIN
+
+
+@rules.predicate
+def reads_reports(user: object, obj: object | None) -> bool:
+    """Exception reports are the executive group's: officers do not get them."""
+    return obj is not None and role_of(user, obj) in READERS
+
+
+def agency_leads(agency_id: int | None, action: object) -> bool:
+    """The agency leads the action or one of its milestones (uses prefetched data)."""
+    if agency_id is None:
+        return False
+    if any(a.pk == agency_id for a in action.lead_agencies.all()):  # type: ignore[attr-defined]
+        return True
+    return any(m.lead_id == agency_id for m in action.milestones.all())  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def is_lead_officer(user: object, obj: object | None) -> bool:
+    """An officer whose agency leads the action (or the milestone, or one of its
+    milestones)."""
+    if obj is None:
+        return False
+    is_milestone = hasattr(obj, "action_id")
+    action = obj.action if is_milestone else obj  # type: ignore[attr-defined]
+    partnership = action.plan.partnership
+    access = access_for(user)
+    if access.role_in(partnership) != Role.OFFICER:
+        return False
+    agency = access.agency_in(partnership)
+    if is_milestone and obj.lead_id is not None:  # type: ignore[attr-defined]
+        return obj.lead_id == agency  # type: ignore[attr-defined]
+    return agency_leads(agency, action)
+
+
+@rules.predicate
+def is_county_partnership_team(user: object, county: Partnership | None) -> bool:
+    """County admin of this county partnership (the county view of all partnerships)."""
+    if county is None or county.kind != Partnership.Kind.COUNTY:
+        return False
+    return role_of(user, county) == Role.COUNTY_ADMIN
+
+
+# Partnerships and plans
+rules.add_perm("plans.view_partnership", can_view)
+rules.add_perm("plans.view_plan", can_view)
+rules.add_perm("plans.add_plan", is_coordinator_or_county)
+rules.add_perm("plans.change_plan", is_coordinator_or_county)
+rules.add_perm("plans.publish_plan", is_county_team)
+# Actions, milestones and status updates
+rules.add_perm("actions.view_action", can_view)
+rules.add_perm("actions.add_statusupdate", is_lead_officer | is_coordinator_or_county)
+rules.add_perm("actions.change_action", is_coordinator_or_county)
+rules.add_perm("actions.change_milestone", is_coordinator_or_county)
+rules.add_perm("actions.add_milestone", is_coordinator_or_county)
+# Exception reports
+rules.add_perm("reporting.view_exceptionreport", reads_reports)
+rules.add_perm("reporting.add_exceptionreport", is_coordinator_or_county)
+rules.add_perm("reporting.view_county_overview", is_county_partnership_team)
