@@ -105,6 +105,9 @@ def test_the_command_prints_passwords_only_on_the_embedded_default(db, capsys):
 
     call_command("load_demo")
     out = capsys.readouterr().out
+    assert "Built 1 exception report for 2023/24 Q3" in out
+    call_command("load_demo")
+    assert "Built" not in capsys.readouterr().out
     officer = DEMO_USERS[0].email
     if connection.vendor == "sqlite":
         assert demo_password(officer) in out
