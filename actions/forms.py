@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from plans.models import Agency
+from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority
 
 COMMENTARY_MAX = 2000
@@ -168,17 +169,10 @@ class StatusUpdateForm(forms.Form):
         return out
 
 
-class ActionForm(forms.Form):
-    """A coordinator's edit of an action's text, place in the plan and leads."""
+class ActionFieldsForm(forms.Form):
+    """The fields an action has wherever it is written: its place in the plan, its words
+    and its leads. The plan's priorities, themes and agencies are the only choices."""
 
-    reference = forms.CharField(
-        label="Number",
-        max_length=20,
-        error_messages={
-            "required": "Enter the action's number, like 1.3",
-            "max_length": "Enter a number of 20 characters or fewer",
-        },
-    )
     heading = forms.ChoiceField(
         label="Priority or cross-cutting theme",
         error_messages={
@@ -204,6 +198,7 @@ class ActionForm(forms.Form):
     )
     lead_agencies = forms.ModelMultipleChoiceField(
         label="Lead agencies",
+        help_text="The officers of these agencies update the action each quarter.",
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -218,6 +213,51 @@ class ActionForm(forms.Form):
         help_text='Optional, for example "Police/SBC - CSU".',
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self._headings: dict[str, Priority | CrossCuttingTheme] = {
+            **{f"p{p.pk}": p for p in plan.priorities.order_by("number")},
+            **{f"t{t.pk}": t for t in plan.themes.order_by("number")},
+        }
+        self.fields["heading"].choices = [("", "Select a priority or theme")] + [
+            (key, h.label) for key, h in self._headings.items()
+        ]
+        self.agencies: QuerySet[Agency] = Agency.objects.filter(
+            partnerships=plan.partnership
+        ).order_by("short_name")
+        self.fields["lead_agencies"].queryset = self.agencies
+
+    def selected_heading(self) -> Priority | CrossCuttingTheme:
+        return self._headings[self.cleaned_data["heading"]]
+
+    def _data(self, *, reference: str, **extra: object) -> ActionData:
+        d = self.cleaned_data
+        heading = self.selected_heading()
+        return ActionData(
+            reference=reference,
+            title=d["title"].strip(),
+            priority=heading if isinstance(heading, Priority) else None,
+            theme=heading if isinstance(heading, CrossCuttingTheme) else None,
+            desired_outcome=d["desired_outcome"].strip(),
+            lead_text=d["lead_text"].strip(),
+            lead_agencies=list(d["lead_agencies"] or []),
+            **extra,  # type: ignore[arg-type]
+        )
+
+
+class ActionForm(ActionFieldsForm):
+    """A coordinator's edit of an action's text, place in the plan and leads."""
+
+    reference = forms.CharField(
+        label="Number",
+        max_length=20,
+        error_messages={
+            "required": "Enter the action's number, like 1.3",
+            "max_length": "Enter a number of 20 characters or fewer",
+        },
+    )
     is_linked = forms.BooleanField(label="Linked to another group or strategy", required=False)
     linked_to = forms.CharField(
         label="Linked to",
@@ -228,21 +268,11 @@ class ActionForm(forms.Form):
     is_grant_funded = forms.BooleanField(label="Grant funded", required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    field_order = ["reference", "heading"]
+
     def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, plan=action.plan, **kwargs)
         self.action = action
-        plan = action.plan
-        self._priorities = {f"p{p.pk}": p for p in Priority.objects.filter(plan=plan)}
-        self._themes = {f"t{t.pk}": t for t in CrossCuttingTheme.objects.filter(plan=plan)}
-        self.fields["heading"].choices = (
-            [("", "Select a priority or theme")]
-            + [(k, p.label) for k, p in self._priorities.items()]
-            + [(k, t.label) for k, t in self._themes.items()]
-        )
-        agencies: QuerySet[Agency] = Agency.objects.filter(partnerships=plan.partnership).order_by(
-            "short_name"
-        )
-        self.fields["lead_agencies"].queryset = agencies
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -285,16 +315,9 @@ class ActionForm(forms.Form):
 
     def to_data(self) -> ActionData:
         d = self.cleaned_data
-        heading = d["heading"]
-        return ActionData(
+        return self._data(
             reference=d["reference"],
-            title=d["title"].strip(),
-            priority=self._priorities.get(heading),
-            theme=self._themes.get(heading),
             workstream=self.action.workstream,
-            desired_outcome=d["desired_outcome"].strip(),
-            lead_text=d["lead_text"].strip(),
-            lead_agencies=list(d["lead_agencies"]),
             supports_themes=list(self.action.supports_themes.all()),
             is_linked=d["is_linked"],
             linked_to=d["linked_to"].strip(),
@@ -371,3 +394,94 @@ class MilestoneForm(forms.Form):
             lead_text=d["lead"].short_name if d["lead"] else "",
             done_date=d["done_date"],
         )
+
+
+MILESTONE_ROWS = 4
+
+
+class ActionAddForm(ActionFieldsForm):
+    """A new action with its key milestones, as a plan's action table lists them."""
+
+    reference = forms.CharField(
+        label="Number",
+        required=False,
+        max_length=20,
+        help_text="As the plan numbers it, like 1.3. Leave blank to number it next under "
+        "its priority or theme.",
+        error_messages={"max_length": "Enter a number of 20 characters or fewer"},
+    )
+
+    field_order = ["heading", "reference"]
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["heading"].label = "Which priority or cross-cutting theme is it under?"
+        self.fields["lead_agencies"].required = False
+        agencies = self.agencies
+        milestone_fields = []
+        for i in range(1, MILESTONE_ROWS + 1):
+            self.fields[f"milestone_{i}"] = forms.CharField(
+                label=f"Milestone {i}",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": "Enter a milestone of 1,000 characters or fewer"},
+            )
+            self.fields[f"timescale_{i}"] = forms.CharField(
+                label=f"Timescale of milestone {i}",
+                required=False,
+                max_length=100,
+                error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
+            )
+            milestone_fields += [
+                Field.textarea(f"milestone_{i}", rows=2),
+                Field.text(f"timescale_{i}", field_width=Fluid.ONE_THIRD),
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("heading"),
+            Field.text("reference", field_width=5),
+            Field.textarea("title", rows=3),
+            Field.textarea("desired_outcome", rows=3),
+            Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True)
+            if agencies.exists()
+            else HTML(""),
+            Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
+            Fieldset(
+                HTML(
+                    '<p class="govuk-hint">The key milestones, each with its timescale as '
+                    'the plan writes it: "Sept 23", "By March 24", "Ongoing", "Quarterly". '
+                    "Leave the rows you do not need blank; you can add more later.</p>"
+                ),
+                *milestone_fields,
+                legend="Key milestones",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Submit("submit", "Save action"),
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        reference = (data.get("reference") or "").strip()
+        if reference and self.plan.actions.filter(reference=reference).exists():
+            self.add_error("reference", f"Action {reference} is already in this plan")
+        for i in range(1, MILESTONE_ROWS + 1):
+            if (data.get(f"timescale_{i}") or "").strip() and not (
+                data.get(f"milestone_{i}") or ""
+            ).strip():
+                self.add_error(f"milestone_{i}", f"Enter milestone {i} or clear its timescale")
+        return data
+
+    def to_data(self, *, reference: str) -> ActionData:
+        return self._data(reference=reference)
+
+    def milestones(self) -> list[MilestoneData]:
+        out = []
+        for i in range(1, MILESTONE_ROWS + 1):
+            text = (self.cleaned_data.get(f"milestone_{i}") or "").strip()
+            if text:
+                timescale = re.sub(r"\s+", " ", self.cleaned_data.get(f"timescale_{i}") or "")
+                out.append(MilestoneData(description=text, timescale=timescale.strip()))
+        return out

@@ -242,3 +242,83 @@ def status_update_record(
             milestone._history_user = author  # type: ignore[attr-defined]
             milestone.save(update_fields=["done_date", "lock_version"])
     return update
+
+
+# Numbering and order of a plan's actions (plan authoring).
+
+
+def heading_prefix(*, heading: Priority | CrossCuttingTheme, priority_count: int) -> int:
+    """The first part of an action's number: priorities 1..P, then themes P+1.. (as Swale
+    numbers its theme actions 5.1 and 6.1 after four priorities)."""
+    if isinstance(heading, Priority):
+        return heading.number
+    return priority_count + heading.number
+
+
+def action_next_reference(*, plan: Plan, heading: Priority | CrossCuttingTheme) -> str:
+    prefix = heading_prefix(heading=heading, priority_count=plan.priorities.count())
+    taken = set(plan.actions.values_list("reference", flat=True))
+    n = 1
+    while f"{prefix}.{n}" in taken:
+        n += 1
+    return f"{prefix}.{n}"
+
+
+def _ordered_headings(plan: Plan) -> list[Priority | CrossCuttingTheme]:
+    return [*plan.priorities.order_by("number"), *plan.themes.order_by("number")]
+
+
+@transaction.atomic
+def action_plan_renumber(*, plan: Plan) -> int:
+    """Number every action of the plan "<heading>.<position>" in its order, and put the
+    plan's order in heading order. Returns how many numbers changed.
+
+    Each changed action's lock_version goes up, so an edit opened before is refused.
+    """
+    headings = _ordered_headings(plan)
+    priority_count = sum(isinstance(h, Priority) for h in headings)
+    actions = list(plan.actions.order_by("order", "id"))
+    by_heading: dict[tuple[str, int], list[Action]] = {}
+    for action in actions:
+        key = ("p", action.priority_id) if action.priority_id else ("t", action.theme_id)
+        by_heading.setdefault(key, []).append(action)  # type: ignore[arg-type]
+    wanted: list[tuple[Action, str, int]] = []
+    position = 0
+    for heading in headings:
+        key = ("p" if isinstance(heading, Priority) else "t", heading.pk)
+        prefix = heading_prefix(heading=heading, priority_count=priority_count)
+        for n, action in enumerate(by_heading.get(key, []), start=1):
+            position += 1
+            wanted.append((action, f"{prefix}.{n}", position))
+    changed = [(a, ref, pos) for a, ref, pos in wanted if a.reference != ref or a.order != pos]
+    # References are unique in a plan: move the changing ones out of the way first.
+    for action, _, _ in changed:
+        Action.objects.filter(pk=action.pk).update(reference=f"~{action.pk}")
+    renumbered = 0
+    for action, reference, order in changed:
+        renumbered += action.reference != reference
+        action.reference = reference
+        action.order = order
+        action.lock_version += 1
+        action.save(update_fields=["reference", "order", "lock_version", "updated_at"])
+    return renumbered
+
+
+@transaction.atomic
+def action_move(*, action: Action, up: bool) -> None:
+    """Swap an action with its neighbour under the same priority or theme."""
+    siblings = list(
+        Action.objects.filter(
+            plan=action.plan, priority=action.priority_id, theme=action.theme_id
+        ).order_by("order", "id")
+    )
+    index = next(i for i, a in enumerate(siblings) if a.pk == action.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    neighbour = siblings[other]
+    mine, theirs = action.order, neighbour.order
+    if mine == theirs:
+        theirs = mine - 1 if up else mine + 1
+    Action.objects.filter(pk=action.pk).update(order=theirs, lock_version=F("lock_version") + 1)
+    Action.objects.filter(pk=neighbour.pk).update(order=mine, lock_version=F("lock_version") + 1)
