@@ -37,9 +37,14 @@ def category_upsert(*, name: str, order: int, includes: str = "") -> PriorityCat
     return category
 
 
-@transaction.atomic
-def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
-    priority = Priority(
+def _heading_create(
+    model: type[Priority] | type[CrossCuttingTheme],
+    *,
+    plan: Plan,
+    data: HeadingData,
+    **extra: object,
+) -> Priority | CrossCuttingTheme:
+    heading = model(
         plan=plan,
         number=data.number,
         title=data.title,
@@ -48,30 +53,24 @@ def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
         outcomes=data.outcomes,
         lead=data.lead,
         category=data.category,
+        **extra,
     )
-    priority.full_clean()
-    priority.save()
-    priority.lead_agencies.set(data.lead_agencies)
-    return priority
+    heading.full_clean()
+    heading.save()
+    heading.lead_agencies.set(data.lead_agencies)
+    return heading
+
+
+@transaction.atomic
+def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
+    return _heading_create(Priority, plan=plan, data=data)  # type: ignore[return-value]
 
 
 @transaction.atomic
 def theme_create(*, plan: Plan, data: HeadingData) -> CrossCuttingTheme:
-    theme = CrossCuttingTheme(
-        plan=plan,
-        number=data.number,
-        title=data.title,
-        summary=data.summary,
-        includes=data.includes,
-        outcomes=data.outcomes,
-        lead=data.lead,
-        category=data.category,
-        note=data.note,
+    return _heading_create(  # type: ignore[return-value]
+        CrossCuttingTheme, plan=plan, data=data, note=data.note
     )
-    theme.full_clean()
-    theme.save()
-    theme.lead_agencies.set(data.lead_agencies)
-    return theme
 
 
 @transaction.atomic
