@@ -84,6 +84,8 @@ def test_build_now_queues_and_the_page_shows_progress_then_the_report(
     assert report.quarter_obj == Quarter(2023, 4)  # the current quarter (15 January 2024)
     page = client.get(response["Location"]).content.decode()
     assert "Waiting to start" in page and 'role="status"' in page and "Check again" in page
+    # Without JavaScript the page reloads itself while the build runs (and only then).
+    assert '<meta http-equiv="refresh" content="5">' in page
     progress = client.get(reverse("reporting:progress", kwargs={"pk": report.pk}))
     assert "data-poll-url" in progress.content.decode()
     for callback in callbacks:
@@ -92,6 +94,7 @@ def test_build_now_queues_and_the_page_shows_progress_then_the_report(
     assert b"The report is ready" in progress and b"data-poll-url" not in progress
     page = client.get(response["Location"]).content.decode()
     assert "Interim" in page and "15 January 2024" in page
+    assert 'http-equiv="refresh"' not in page
 
 
 def test_a_failed_report_says_why_and_offers_try_again(client, district, coordinator, executive):
