@@ -17,3 +17,9 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser grants admin rights: anyone else who can see users sees these.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("is_staff", "is_superuser", "groups", "last_login", "date_joined")

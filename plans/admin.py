@@ -11,6 +11,25 @@ from plans.models import (
     PlanVersion,
     PlanVersionChange,
 )
+from plans.rules import access_for
+
+
+class PartnershipScopedAdmin(SimpleHistoryAdmin):
+    """For anyone but a superuser, the admin lists and offers only the partnerships the
+    person may see (a county admin: their county and its districts)."""
+
+    partnership_path = "partnership__"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.filter(access_for(request.user).partnership_filter(self.partnership_path))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Partnership:
+            kwargs["queryset"] = Partnership.objects.filter(
+                access_for(request.user).partnership_filter()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Agency)
@@ -27,7 +46,9 @@ class PartnershipAgencyInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(PartnershipScopedAdmin):
+    partnership_path = ""
+
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -36,9 +57,9 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(PartnershipScopedAdmin):
     list_display = ["user", "partnership", "role", "agency"]
-    list_filter = ["role", "partnership"]
+    list_filter = ["role", ("partnership", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "partnership", "agency"]
@@ -50,9 +71,9 @@ class PlanSectionInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(PartnershipScopedAdmin):
     list_display = ["title", "partnership", "kind", "period_label", "status"]
-    list_filter = ["kind", "status", "partnership"]
+    list_filter = ["kind", "status", ("partnership", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
     list_select_related = ["partnership"]
     inlines = [PlanSectionInline]

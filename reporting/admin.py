@@ -18,6 +18,10 @@ class ExceptionReportAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        # What the executive was shown is kept.
+        return False
+
 
 @admin.register(UpdateReminder)
 class UpdateReminderAdmin(admin.ModelAdmin):

@@ -145,3 +145,29 @@ def test_the_county_team_admin_can_browse_and_edit_everything_in_the_admin(demo,
     assert response.status_code == 200
     assert b'name="_save"' not in response.content  # history is read-only
     assert not admin_user.has_perm("actions.delete_statusupdate")
+
+
+def test_the_county_team_cannot_grant_itself_more_or_see_other_counties(demo, client):
+    from django.urls import reverse
+
+    from accounts.models import User
+    from plans.models import Membership
+
+    admin_user = User.objects.get(email="admin@kcst.example")
+    client.force_login(admin_user)
+    officer = User.objects.get(email="officer@swale.example")
+    change = reverse("admin:accounts_user_change", args=[admin_user.pk])
+    client.post(change, {"email": admin_user.email, "is_superuser": "on", "is_staff": "on"})
+    admin_user.refresh_from_db()
+    assert not admin_user.is_superuser
+    password = reverse("admin:auth_user_password_change", args=[officer.pk])
+    assert client.get(password).status_code == 403
+    medway = Partnership.objects.get(slug="medway")
+    Membership.objects.create(user=officer, partnership=medway, role="executive")
+    listing = client.get(reverse("admin:plans_membership_changelist")).content.decode()
+    assert "Medway" not in listing
+    form = client.get(reverse("admin:plans_membership_add")).content.decode()
+    assert "Medway" not in form and "Swale" in form
+    report = client.get(reverse("admin:reporting_exceptionreport_changelist"))
+    assert report.status_code == 200
+    assert not admin_user.has_perm("reporting.delete_exceptionreport")
