@@ -375,7 +375,20 @@ def download_name(*, version: PlanVersion) -> str:
 
 def plan_version_render(*, version_id: int) -> str:
     """Render, check and publish one version. Idempotent: only a version still rendering
-    is worked on, under a row lock, so a task delivered twice publishes once."""
+    is worked on, under a row lock, so a task delivered twice publishes once. An error
+    marks the version failed with the reason; it is never left rendering."""
+    try:
+        return _plan_version_render(version_id)
+    except Exception as exc:
+        logger.exception("Rendering version %s failed", version_id)
+        PlanVersion.objects.filter(pk=version_id, status=PlanVersion.Status.RENDERING).update(
+            status=PlanVersion.Status.FAILED,
+            failure_reasons=[f"The PDF could not be made ({type(exc).__name__}: {exc})"[:500]],
+        )
+        return PlanVersion.Status.FAILED
+
+
+def _plan_version_render(version_id: int) -> str:
     with transaction.atomic():
         version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version_id)
         if version.status != PlanVersion.Status.RENDERING:

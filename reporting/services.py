@@ -62,7 +62,10 @@ def exception_report_request(
         if active is not None:
             return active
         if only_if_missing:
-            ready = existing.filter(status=ExceptionReport.Status.READY).first()
+            # An interim build during the quarter is not the quarter's report.
+            ready = existing.filter(
+                status=ExceptionReport.Status.READY, snapshot__interim=False
+            ).first()
             if ready is not None:
                 return ready
         revision = (existing.aggregate(top=Max("revision"))["top"] or 0) + 1

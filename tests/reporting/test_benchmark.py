@@ -10,6 +10,10 @@ def test_the_benchmark_runs_on_the_demo_data(capsys):
     load_demo()
     call_command("benchmark", repeat=1)
     out = capsys.readouterr().out
-    for label in ["exception report PDF render", "Swale plan PDF render", "CSA PDF render",
-                  "page: all actions (officer)"]:
+    for label in [
+        "exception report PDF render",
+        "Swale plan PDF render",
+        "CSA PDF render",
+        "page: all actions (officer)",
+    ]:
         assert label in out

@@ -177,3 +177,18 @@ def test_query_counts_are_pinned(plan, coordinator, django_assert_max_num_querie
     anonymous = Client()
     with django_assert_max_num_queries(3):
         assert anonymous.get(reverse("public:list")).status_code == 200
+
+
+def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go_on(
+    plan, county_admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    def explode(**kwargs: object) -> None:
+        raise RuntimeError("fonts went missing")
+
+    monkeypatch.setattr(publishing, "document_render", explode)
+    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    assert version.status == PlanVersion.Status.FAILED
+    assert "fonts went missing" in " ".join(version.failure_reasons)
+    monkeypatch.undo()
+    again = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    assert again.status == PlanVersion.Status.PUBLISHED, again.failure_reasons

@@ -5,6 +5,7 @@ from django.core import mail
 
 from actions.models import Action
 from csp_tracker import clock
+from csp_tracker.periods import Quarter
 from plans.models import Membership
 from reporting import services, tasks
 from reporting.models import ExceptionReport, UpdateReminder
@@ -215,3 +216,23 @@ def test_reminders_are_sent_once_and_only_for_actions_without_an_update(
     settings.CSP_TODAY = "2024-03-29"
     assert services.update_reminders_send() == 1
     assert UpdateReminder.objects.filter(membership__role=Membership.Role.OFFICER).count() == 2
+
+
+def test_an_interim_build_does_not_stand_in_for_the_quarter_report(
+    district, make_action, executive, coordinator, settings, django_capture_on_commit_callbacks
+):
+    make_action()
+    settings.CSP_TODAY = "2024-03-20"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.exception_report_request(
+            partnership=district, quarter=Quarter(2023, 4), requested_by=coordinator
+        )
+    interim = ExceptionReport.objects.get()
+    assert interim.snapshot["interim"] is True
+    settings.CSP_TODAY = "2024-04-05"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.build_quarter_reports.run() == 1
+    final = ExceptionReport.objects.exclude(pk=interim.pk).get()
+    assert final.status == "ready" and final.snapshot["interim"] is False
+    assert final.revision == 2
+    assert [m.to for m in mail.outbox] == [[executive.email]]
