@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -154,10 +155,12 @@ class Plan(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
     start_year = models.PositiveSmallIntegerField(
-        help_text="The year the first financial year starts: 2023 for 2023/24."
+        help_text="The year the first financial year starts: 2023 for 2023/24.",
+        validators=[MinValueValidator(2000), MaxValueValidator(2099)],
     )
     end_year = models.PositiveSmallIntegerField(
-        help_text="The year the last financial year ends: 2024 for 2023/24."
+        help_text="The year the last financial year ends: 2024 for 2023/24.",
+        validators=[MinValueValidator(2001), MaxValueValidator(2100)],
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     previous = models.ForeignKey(

@@ -97,6 +97,11 @@ class PlanForm(forms.Form):
             raise forms.ValidationError(
                 "Enter the years like 2024/25 for one year or 2024-2028 for several"
             )
+        start, end = parsed
+        if not (start >= 2000 and end <= 2100):
+            raise forms.ValidationError("Enter years between 2000 and 2100")
+        if end - start > 10:
+            raise forms.ValidationError("Enter a period of 10 years or fewer")
         return parsed
 
 
