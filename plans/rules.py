@@ -156,6 +156,15 @@ def is_lead_officer(user: object, obj: object | None) -> bool:
 
 
 @rules.predicate
+def plan_is_open(user: object, obj: object | None) -> bool:
+    """A superseded plan is the record of a past year: its actions no longer change."""
+    if obj is None:
+        return False
+    action = obj.action if hasattr(obj, "action_id") else obj  # type: ignore[attr-defined]
+    return action.plan.status != Plan.Status.SUPERSEDED  # type: ignore[attr-defined]
+
+
+@rules.predicate
 def is_county_partnership_team(user: object, county: Partnership | None) -> bool:
     """County admin of this county partnership (the county view of all partnerships)."""
     if county is None or county.kind != Partnership.Kind.COUNTY:
@@ -171,10 +180,12 @@ rules.add_perm("plans.change_plan", is_coordinator_or_county)
 rules.add_perm("plans.publish_plan", is_county_team)
 # Actions, milestones and status updates
 rules.add_perm("actions.view_action", can_view)
-rules.add_perm("actions.add_statusupdate", is_lead_officer | is_coordinator_or_county)
-rules.add_perm("actions.change_action", is_coordinator_or_county)
-rules.add_perm("actions.change_milestone", is_coordinator_or_county)
-rules.add_perm("actions.add_milestone", is_coordinator_or_county)
+rules.add_perm(
+    "actions.add_statusupdate", (is_lead_officer | is_coordinator_or_county) & plan_is_open
+)
+rules.add_perm("actions.change_action", is_coordinator_or_county & plan_is_open)
+rules.add_perm("actions.change_milestone", is_coordinator_or_county & plan_is_open)
+rules.add_perm("actions.add_milestone", is_coordinator_or_county & plan_is_open)
 # Exception reports
 rules.add_perm("reporting.view_exceptionreport", reads_reports)
 rules.add_perm("reporting.add_exceptionreport", is_coordinator_or_county)

@@ -66,3 +66,24 @@ def test_my_actions_lists_what_the_agency_leads_with_overdue_milestones(world):
     assert [m.description for m in work.milestones_overdue] == ["Late one"]
     assert [m.description for m in work.milestones_due] == ["Soon"]
     assert selectors.my_actions(user=world.users["officer_not_lead"]).actions == []
+
+
+def test_a_superseded_plan_is_the_record_of_a_past_year(world, client):
+    from django.urls import reverse
+
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=world.plan.pk).update(status=Plan.Status.SUPERSEDED)
+    world.action.refresh_from_db()
+    coordinator = world.users["coordinator"]
+    for perm in ["actions.add_statusupdate", "actions.change_action", "actions.add_milestone"]:
+        assert not coordinator.has_perm(perm, world.action), perm
+    assert not world.users["officer"].has_perm("actions.add_statusupdate", world.action)
+    assert coordinator.has_perm("actions.view_action", world.action)
+    client.force_login(coordinator)
+    pk = {"pk": world.action.pk}
+    assert client.get(reverse("actions:detail", kwargs=pk)).status_code == 200
+    for name in ["actions:update", "actions:edit", "actions:milestone_add"]:
+        assert client.get(reverse(name, kwargs=pk)).status_code == 403, name
+    milestone = {"pk": world.milestone.pk}
+    assert client.get(reverse("actions:milestone_edit", kwargs=milestone)).status_code == 403
