@@ -59,7 +59,7 @@ class StatusUpdateForm(forms.Form):
             "invalid_pk_value": "Select only milestones of this action",
         },
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
         self, *args: object, action: Action, current_status: str | None, **kwargs: object
@@ -133,7 +133,7 @@ class StatusUpdateForm(forms.Form):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
-            "lock_version",
+            "updates_version",
             Submit("submit", "Save update"),
         ]
         self.helper.layout = Layout(*layout)

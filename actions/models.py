@@ -61,7 +61,12 @@ class Action(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
     lock_version = models.PositiveIntegerField(
-        default=1, help_text="Raised by every save, to refuse stale edits."
+        default=1, help_text="Raised by every change of the action, to refuse stale edits."
+    )
+    updates_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised by every status update, to refuse an update made without seeing "
+        "the one before it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

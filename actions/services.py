@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from actions.models import Action, Milestone, Status, StatusUpdate, StatusUpdateMilestone
@@ -123,15 +124,15 @@ def milestone_create(*, action: Action, data: MilestoneData, order: int | None =
     return milestone
 
 
-def _claim_version(model: type[Action] | type[Milestone], pk: int, expected: int) -> None:
+def _claim_version(
+    model: type[Action] | type[Milestone], pk: int, expected: int, field: str = "lock_version"
+) -> None:
     """Raise the version only if it is still the one the editor saw.
 
     The check is in the UPDATE itself, so of two concurrent saves exactly one matches;
     the other waits for the row lock, then matches nothing.
     """
-    claimed = model.objects.filter(pk=pk, lock_version=expected).update(
-        lock_version=F("lock_version") + 1
-    )
+    claimed = model.objects.filter(pk=pk, **{field: expected}).update(**{field: F(field) + 1})
     if not claimed:
         raise StaleEdit(model.objects.get(pk=pk))
 
@@ -202,17 +203,18 @@ def status_update_record(
 ) -> StatusUpdate:
     """Append this quarter's update to the action's history.
 
-    ``expected_version`` is the action's version when the officer opened the page; a save
-    by someone else since then refuses this one (StaleEdit) rather than silently
-    recording on top of what they have not seen.
+    ``expected_version`` is the action's ``updates_version`` when the officer opened the
+    page: an update saved by someone else since then refuses this one (StaleEdit) rather
+    than recording on top of what they have not seen. Edits of the action's text do not
+    count: they have their own version.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}")
     if expected_version is not None:
-        _claim_version(Action, action.pk, expected_version)
+        _claim_version(Action, action.pk, expected_version, field="updates_version")
     else:
-        Action.objects.filter(pk=action.pk).update(lock_version=F("lock_version") + 1)
-    action.refresh_from_db(fields=["lock_version"])
+        Action.objects.filter(pk=action.pk).update(updates_version=F("updates_version") + 1)
+    action.refresh_from_db(fields=["updates_version"])
     quarter = quarter or clock.current_quarter()
     created_at = created_at or clock.now()
     milestones = list(milestones_completed)
@@ -234,13 +236,16 @@ def status_update_record(
     StatusUpdateMilestone.objects.bulk_create(
         StatusUpdateMilestone(update=update, milestone=m) for m in milestones
     )
-    done_on = created_at.date()
-    for milestone in milestones:
-        if milestone.done_date is None:
-            milestone.done_date = done_on
-            milestone.lock_version += 1
-            milestone._history_user = author  # type: ignore[attr-defined]
-            milestone.save(update_fields=["done_date", "lock_version"])
+    done_on = timezone.localdate(created_at)
+    # Read each milestone again under a row lock, so a coordinator's edit saved meanwhile
+    # is neither lost nor silently overwritten (it raised the version; this raises it again).
+    for milestone in Milestone.objects.select_for_update().filter(
+        pk__in=[m.pk for m in milestones], done_date__isnull=True
+    ):
+        milestone.done_date = done_on
+        milestone.lock_version += 1
+        milestone._history_user = author  # type: ignore[attr-defined]
+        milestone.save(update_fields=["done_date", "lock_version"])
     return update
 
 

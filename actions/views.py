@@ -84,7 +84,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         action=action,
         current_status=action.current_status,
-        initial={"lock_version": action.lock_version},
+        initial={"updates_version": action.updates_version},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,14 +97,14 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"].strip(),
                 figures=form.figures(),
                 milestones_completed=form.cleaned_data.get("milestones_completed", []),
-                expected_version=form.cleaned_data["lock_version"],
+                expected_version=form.cleaned_data["updates_version"],
             )
         except services.StaleEdit:
             # Keep what they typed; show the update they missed; let them save again.
             action = _get_action(request, pk)
             conflict = selectors.status_history(action=action).first()
             data = request.POST.copy()
-            data["lock_version"] = str(action.lock_version)
+            data["updates_version"] = str(action.updates_version)
             form = StatusUpdateForm(data, action=action, current_status=action.current_status)
             form.is_valid()
             form.add_error(

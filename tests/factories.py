@@ -183,7 +183,6 @@ def published_version(plan: Plan, number: str = "1.0") -> PlanVersion:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-
     existing = plan.versions.filter(number=number).first()
     if existing is not None:
         return existing

@@ -38,8 +38,10 @@ def test_pages_are_valid_html(client, tmp_path):
         "detail": (coordinator, reverse("actions:detail", kwargs=pk)),
         "update": (officer, reverse("actions:update", kwargs=pk)),
         "edit": (coordinator, reverse("actions:edit", kwargs=pk)),
-        "milestone": (coordinator, reverse("actions:milestone_edit",
-                                           kwargs={"pk": world.milestone.pk})),
+        "milestone": (
+            coordinator,
+            reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk}),
+        ),
     }
     files = []
     for name, (user, url) in pages.items():
@@ -52,12 +54,15 @@ def test_pages_are_valid_html(client, tmp_path):
         files.append(str(path))
     # A form shown again with errors, too.
     client.force_login(officer)
-    response = client.post(reverse("actions:update", kwargs=pk), {"lock_version": "1"})
+    response = client.post(reverse("actions:update", kwargs=pk), {"updates_version": "0"})
     (tmp_path / "update-errors.html").write_bytes(response.content)
     files.append(str(tmp_path / "update-errors.html"))
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     problems = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]

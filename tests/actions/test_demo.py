@@ -134,9 +134,14 @@ def test_the_county_team_admin_can_browse_and_edit_everything_in_the_admin(demo,
 
     admin_user = User.objects.get(email="admin@kcst.example")
     client.force_login(admin_user)
-    for url in ["admin:index", "admin:plans_plan_changelist", "admin:actions_action_changelist",
-                "admin:priorities_priority_changelist", "admin:plans_membership_changelist",
-                "admin:actions_statusupdate_changelist"]:
+    for url in [
+        "admin:index",
+        "admin:plans_plan_changelist",
+        "admin:actions_action_changelist",
+        "admin:priorities_priority_changelist",
+        "admin:plans_membership_changelist",
+        "admin:actions_statusupdate_changelist",
+    ]:
         assert client.get(reverse(url)).status_code == 200, url
     action = Action.objects.first()
     assert client.get(reverse("admin:actions_action_change", args=[action.pk])).status_code == 200

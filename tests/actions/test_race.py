@@ -42,7 +42,7 @@ def test_concurrent_status_updates_exactly_one_wins(require_postgres):
     assert connection.vendor == "postgresql"
     action = factories.ActionFactory()
     author = factories.UserFactory()
-    opened = action.lock_version
+    opened = action.updates_version
 
     def work(i: int) -> None:
         status_update_record(

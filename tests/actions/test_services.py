@@ -70,7 +70,7 @@ def test_unknown_status_is_refused(officer):
 
 def test_stale_status_update_is_refused_and_history_kept(officer, coordinator):
     action = factories.ActionFactory()
-    opened = action.lock_version
+    opened = action.updates_version
     status_update_record(
         action=action,
         author=coordinator,

@@ -26,7 +26,7 @@ def _post_update(client, world, **data):
     body = {
         "status": "on_track",
         "commentary": "Going well",
-        "lock_version": world.action.lock_version,
+        "updates_version": world.action.updates_version,
     } | data
     return client.post(url, body)
 
@@ -52,7 +52,7 @@ BAD_INPUT = [
     ),
     ({"figure_1_value": "12"}, "figure_1_label", "Enter what the number counts"),
     ({"figure_1_label": "attendees"}, "figure_1_value", "Enter the number for attendees"),
-    ({"lock_version": "abc"}, "lock_version", None),
+    ({"updates_version": "abc"}, "updates_version", None),
 ]
 
 
@@ -109,10 +109,10 @@ def test_a_good_update_is_saved_and_shown(officer_client, world):
 
 
 def test_second_saver_is_told_keeps_their_text_and_can_save_again(client, world):
-    opened = world.action.lock_version
+    opened = world.action.updates_version
     url = reverse("actions:update", kwargs={"pk": world.action.pk})
     client.force_login(world.users["coordinator"])
-    client.post(url, {"status": "on_track", "commentary": "First in", "lock_version": opened})
+    client.post(url, {"status": "on_track", "commentary": "First in", "updates_version": opened})
     client.force_login(world.users["officer"])
     response = client.post(
         url,
@@ -120,7 +120,7 @@ def test_second_saver_is_told_keeps_their_text_and_can_save_again(client, world)
             "status": "at_risk",
             "commentary": "My careful words",
             "reason": "Delays",
-            "lock_version": opened,
+            "updates_version": opened,
         },
     )
     body = response.content.decode()
@@ -279,8 +279,12 @@ def test_detail_shows_who_changed_what_including_leads(client, world):
     new_lead = factories.AgencyFactory(short_name="KFRS")
     action_update(
         action=world.action,
-        data=ActionData(reference="1.1", title="Reworded", priority=world.action.priority,
-                        lead_agencies=[new_lead]),
+        data=ActionData(
+            reference="1.1",
+            title="Reworded",
+            priority=world.action.priority,
+            lead_agencies=[new_lead],
+        ),
         expected_version=world.action.lock_version,
         user=world.users["coordinator"],
     )
@@ -292,3 +296,26 @@ def test_detail_shows_who_changed_what_including_leads(client, world):
     assert fields["lead agencies"] == ("Swale BC", "KFRS")
     assert fields["action"][1] == "Reworded"
     assert changes[0]["who"] == world.users["coordinator"]
+
+
+def test_a_status_update_and_an_edit_of_the_text_do_not_block_each_other(client, world):
+    """They are different things with their own versions: neither is stale for the other."""
+    opened = {"updates": world.action.updates_version, "text": world.action.lock_version}
+    client.force_login(world.users["officer"])
+    response = client.post(
+        reverse("actions:update", kwargs={"pk": world.action.pk}),
+        {"status": "on_track", "commentary": "Fine", "updates_version": opened["updates"]},
+    )
+    assert response.status_code == 302
+    client.force_login(world.users["coordinator"])
+    response = client.post(
+        reverse("actions:edit", kwargs={"pk": world.action.pk}),
+        {
+            "reference": "1.1",
+            "heading": f"p{world.action.priority_id}",
+            "title": "New words",
+            "lead_agencies": [world.lead_agency.pk],
+            "lock_version": opened["text"],
+        },
+    )
+    assert response.status_code == 302
