@@ -64,7 +64,7 @@ def action_queryset(*, user: object) -> QuerySet[Action]:
 
 
 def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Action]:
-    quarter = quarter or clock.current_quarter()
+    quarter = quarter or clock.update_quarter()
     qs = (
         action_queryset(user=user)
         .select_related("plan__partnership", "priority", "theme", "workstream")
@@ -77,7 +77,7 @@ def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Act
 
 def action_get(*, user: object, pk: int) -> Action:
     """One visible action with everything its page shows; DoesNotExist otherwise."""
-    quarter = clock.current_quarter()
+    quarter = clock.update_quarter()
     qs = (
         action_queryset(user=user)
         .select_related("plan__partnership", "priority", "theme", "workstream")
@@ -218,7 +218,7 @@ def my_actions(*, user: object) -> MyWork:
     """What an officer's agency leads (actions, or milestones of them), or for a
     coordinator everything in their partnerships, with what needs doing this quarter."""
     access = access_for(user)
-    quarter = clock.current_quarter()
+    quarter = clock.update_quarter()
     today = clock.today()
     led = Q(pk__in=[])
     for partnership_id, agency_id in access.officer_agencies().items():

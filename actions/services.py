@@ -215,7 +215,7 @@ def status_update_record(
     else:
         Action.objects.filter(pk=action.pk).update(updates_version=F("updates_version") + 1)
     action.refresh_from_db(fields=["updates_version"])
-    quarter = quarter or clock.current_quarter()
+    quarter = quarter or clock.update_quarter()
     created_at = created_at or clock.now()
     milestones = list(milestones_completed)
     foreign = [m for m in milestones if m.action_id != action.pk]

@@ -37,7 +37,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def action_list(request: HttpRequest) -> HttpResponse:
-    quarter = clock.current_quarter()
+    quarter = clock.update_quarter()
     actions = selectors.action_list(user=request.user, quarter=quarter)
     action_filter = ActionFilter(
         request.GET or None, queryset=actions, plans=selectors.plan_list(user=request.user)
@@ -64,7 +64,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "history": selectors.status_history(action=action),
             "changes": selectors.change_history(action=action),
-            "quarter": clock.current_quarter(),
+            "quarter": clock.update_quarter(),
             "today": clock.today(),
             "can_update": request.user.has_perm("actions.add_statusupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
@@ -78,7 +78,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.add_statusupdate", action):
         raise PermissionDenied
-    quarter = clock.current_quarter()
+    quarter = clock.update_quarter()
     conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
         request.POST or None,

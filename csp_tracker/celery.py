@@ -13,6 +13,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # 09:00 on the 5th day after each quarter ends (5 April, 5 July, 5 October,
     # 5 January): every partnership's exception report for the quarter just ended.
+    # Until then late updates still count for that quarter (clock.REPORT_BUILD_DAY).
     "build-quarterly-exception-reports": {
         "task": "reporting.build_quarter_reports",
         "schedule": crontab(minute=0, hour=9, day_of_month=5, month_of_year="1,4,7,10"),

@@ -4,7 +4,7 @@
 the real 2023/24 data has a sensible current quarter; without it the real date is used.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,3 +34,19 @@ def start_of_today() -> datetime:
 
 def current_quarter() -> Quarter:
     return Quarter.containing(today())
+
+
+# The quarterly exception reports are built at 09:00 on this day of the month after a
+# quarter ends (the beat schedule in csp_tracker/celery.py).
+REPORT_BUILD_DAY = 5
+
+
+def update_quarter() -> Quarter:
+    """The quarter an update made today reports on: the current quarter, except in the
+    first days after a quarter ends, before its report is built, when late updates still
+    count for the quarter just ended."""
+    day = today()
+    quarter = Quarter.containing(day)
+    if day - quarter.start < timedelta(days=REPORT_BUILD_DAY - 1):
+        return quarter.previous
+    return quarter

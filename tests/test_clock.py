@@ -63,3 +63,18 @@ def test_financial_year_and_dates():
     assert financial_year_of(date(2024, 3, 31)) == 2023
     assert financial_year_of(date(2024, 4, 1)) == 2024
     assert format_date(date(2024, 3, 1)) == "1 March 2024"
+
+
+@pytest.mark.parametrize(
+    ("day", "quarter"),
+    [
+        ("2024-03-31", Quarter(2023, 4)),
+        ("2024-04-01", Quarter(2023, 4)),  # late updates count for the quarter just ended
+        ("2024-04-04", Quarter(2023, 4)),
+        ("2024-04-05", Quarter(2024, 1)),  # the report is built at 09:00 today
+        ("2024-01-15", Quarter(2023, 4)),
+    ],
+)
+def test_updates_count_for_the_quarter_just_ended_until_its_report_is_built(settings, day, quarter):
+    settings.CSP_TODAY = day
+    assert clock.update_quarter() == quarter
