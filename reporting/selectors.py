@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from actions.models import Action, Status, StatusUpdate
 from csp_tracker import clock
@@ -224,7 +225,7 @@ def exception_report_snapshot(
                 "status": bucket,
                 "commentary": this.commentary,
                 "reason": this.reason,
-                "updated_on": this.created_at.date().isoformat(),
+                "updated_on": timezone.localdate(this.created_at).isoformat(),
                 "status_before": last.status if last else "",
             }
             (off_track if bucket == Status.OFF_TRACK else at_risk).append(item)

@@ -160,6 +160,14 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
         report.refresh_from_db()
         return report
     with transaction.atomic():
+        current = ExceptionReport.objects.select_for_update().get(pk=report.pk)
+        if current.status != ExceptionReport.Status.BUILDING:
+            # Marked failed as stale while this build ran long: its "Try again" revision
+            # is the one that counts now.
+            logger.warning(
+                "Exception report %s is %s; not saving a late build", report.pk, current.status
+            )
+            return current
         report.snapshot = snapshot
         report.counts = {
             row["key"]: row["count"]

@@ -236,3 +236,24 @@ def test_an_interim_build_does_not_stand_in_for_the_quarter_report(
     assert final.status == "ready" and final.snapshot["interim"] is False
     assert final.revision == 2
     assert [m.to for m in mail.outbox] == [[executive.email]]
+
+
+def test_a_build_that_finishes_after_being_marked_stale_does_not_overwrite_it(
+    district, make_action, monkeypatch
+):
+    make_action()
+    report = services.exception_report_request(partnership=district, quarter=Q3)
+    real_render = services._render_pdf
+
+    def slow_render(report, snapshot):
+        # The sweep runs while the PDF is being made.
+        ExceptionReport.objects.filter(pk=report.pk).update(
+            status="failed", failure_reason="Stopped: took too long. Try again."
+        )
+        return real_render(report, snapshot)
+
+    monkeypatch.setattr(services, "_render_pdf", slow_render)
+    result = services.exception_report_build(report_id=report.pk, task_id=report.task_id)
+    assert result.status == "failed"
+    report.refresh_from_db()
+    assert report.status == "failed" and not report.pdf
