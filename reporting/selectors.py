@@ -13,9 +13,12 @@ The rules (``exception_report_snapshot``), for a partnership and a quarter:
 * Summary: each action counts once, as its status this quarter; with no update this
   quarter it is "Completed" if it was completed before, otherwise "No update this quarter".
 * Off track / at risk: the status this quarter is off track / at risk.
-* Milestones overdue: a due date on or before the as-at date, and not done by then
-  (``done_date`` empty or after the as-at date). Milestones of completed actions and
-  milestones with no due date ("Ongoing") are never overdue.
+* Milestones overdue: the due date has passed, and the milestone was not done by the
+  as-at date (``done_date`` empty or after it). At a quarter's end the as-at day itself
+  is over, so a milestone due on the quarter's last day and not done is overdue; in an
+  interim report (as at today) a milestone due today is not overdue yet, as on the
+  officers' pages. Milestones of completed actions and milestones with no due date
+  ("Ongoing") are never overdue.
 * No update this quarter: no update labelled with the quarter, unless already completed.
 * Got worse: the latest update of the quarter against the latest update of the previous
   quarter, both needed, on the scale on track < at risk < off track. "Not started" and
@@ -26,7 +29,7 @@ The rules (``exception_report_snapshot``), for a partnership and a quarter:
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -174,6 +177,8 @@ def exception_report_snapshot(
     """Everything an exception report shows, as plain JSON, computed once at build."""
     today = today or clock.today()
     as_at = report_as_at(quarter=quarter, today=today)
+    # A due date before this day has passed (see "Milestones overdue" above).
+    passed = as_at + timedelta(days=1) if as_at >= quarter.end else as_at
     previous = quarter.previous
     actions = list(
         actions_in_scope(partnership=partnership, quarter=quarter)
@@ -232,7 +237,7 @@ def exception_report_snapshot(
         if bucket != Status.COMPLETED:
             for milestone in action.milestones.all():
                 due, done = milestone.due_date, milestone.done_date
-                if due is not None and due <= as_at and (done is None or done > as_at):
+                if due is not None and due < passed and (done is None or done > as_at):
                     overdue.append(
                         entry
                         | {

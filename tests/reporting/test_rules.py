@@ -242,3 +242,17 @@ def test_summary_by_priority_and_theme_and_comparison(district, plan, make_actio
     assert comparison["no_update"] == (0, 1)
     changed = {item["reference"]: (item["before"], item["after"]) for item in s["changes"]}
     assert changed == {a.reference: ("on_track", "off_track"), "5.1": ("on_track", "no_update")}
+
+
+def test_in_an_interim_report_a_milestone_due_today_is_not_overdue_yet(
+    district, make_action, author
+):
+    action = make_action()
+    record(action, Q3, "on_track", author, day=1)
+    due_today = _milestone(action, date(2023, 11, 15))
+    due_yesterday = _milestone(action, date(2023, 11, 14))
+    s = snap(district, today=date(2023, 11, 15))
+    assert s["interim"] is True
+    listed = [m["milestone"] for m in s["exceptions"]["overdue_milestones"]]
+    assert listed == [due_yesterday.description]
+    assert due_today.description not in listed
