@@ -180,7 +180,11 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
         report.failure_reason = ""
         report.save()
     if report.notify_executives:
-        exception_report_notify(report=report)
+        # A task of its own, so a mail server that is down is tried again later without
+        # building the report again.
+        from reporting.tasks import notify_executives
+
+        notify_executives.delay(report.pk)
     return report
 
 

@@ -4,10 +4,13 @@ Every task is safe to run twice, and acknowledged late so a killed worker's task
 delivered again (the settings say the same for every task; these say it themselves).
 """
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from csp_tracker import clock
 from reporting import services
+from reporting.models import ExceptionReport
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
 
@@ -36,3 +39,16 @@ def send_update_reminders() -> int:
 @shared_task(name="reporting.fail_stale_report_builds", **TASK_OPTIONS)
 def fail_stale_report_builds() -> int:
     return services.exception_reports_fail_stale()
+
+
+@shared_task(
+    name="reporting.notify_executives",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    max_retries=6,
+    **TASK_OPTIONS,
+)
+def notify_executives(report_id: int) -> int:
+    """Email the executive members that a report is ready; retried while mail is down."""
+    report = ExceptionReport.objects.select_related("partnership").get(pk=report_id)
+    return services.exception_report_notify(report=report)

@@ -257,3 +257,28 @@ def test_a_build_that_finishes_after_being_marked_stale_does_not_overwrite_it(
     assert result.status == "failed"
     report.refresh_from_db()
     assert report.status == "failed" and not report.pdf
+
+
+def test_the_executives_email_is_tried_again_while_mail_is_down(
+    district, make_action, executive, monkeypatch
+):
+    from smtplib import SMTPException
+
+    make_action()
+    report = factories.ExceptionReportFactory(partnership=district, status="ready")
+    real_send = services.send_mail
+
+    def down(*args, **kwargs):
+        raise SMTPException("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", down)
+    with pytest.raises(SMTPException):
+        tasks.notify_executives.run(report.pk)
+    report.refresh_from_db()
+    assert report.notified_at is None  # not marked sent, so the retry sends it
+    assert SMTPException in tasks.notify_executives.autoretry_for
+    assert tasks.notify_executives.max_retries >= 3
+    monkeypatch.setattr(services, "send_mail", real_send)
+    assert tasks.notify_executives.run(report.pk) == 1
+    assert tasks.notify_executives.run(report.pk) == 0  # once per report
+    assert [m.to for m in mail.outbox] == [[executive.email]]
