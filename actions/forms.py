@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
+from csp_tracker.forms import UKDateField
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority
 
@@ -349,13 +350,11 @@ class MilestoneForm(forms.Form):
         empty_label="The action's leads",
         error_messages={"invalid_choice": "Select a lead agency of this partnership"},
     )
-    done_date = forms.DateField(
+    done_date = UKDateField(
         label="Date done",
         required=False,
         help_text="For example, 27 3 2024. Leave blank if not done.",
-        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
-        error_messages={"invalid": "Enter the date done as a real date, like 27 3 2024"},
-        widget=forms.DateInput(format="%d/%m/%Y"),
+        invalid="Enter the date done as a real date, like 27 3 2024",
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 

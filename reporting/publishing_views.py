@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from csp_tracker.forms import UKDateField
 from plans.models import Plan, PlanVersion
 from plans.services import PlanNotEditable, PublishedVersionFrozen
 from priorities.selectors import plan_get
@@ -30,14 +31,11 @@ class PublishForm(forms.Form):
             "max_length": "Enter the version number like 8.0",
         },
     )
-    effective_date = forms.DateField(
+    effective_date = UKDateField(
         label="Effective date",
         help_text="For example, 1 4 2024.",
-        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
-        error_messages={
-            "required": "Enter the date the version takes effect",
-            "invalid": "Enter the effective date as a real date, like 1 4 2024",
-        },
+        required_message="Enter the date the version takes effect",
+        invalid="Enter the effective date as a real date, like 1 4 2024",
     )
     summary = forms.CharField(
         label="Summary (optional)",

@@ -192,3 +192,22 @@ def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go
     monkeypatch.undo()
     again = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert again.status == PlanVersion.Status.PUBLISHED, again.failure_reasons
+
+
+@pytest.mark.parametrize(
+    ("date_text", "message"),
+    [
+        ("", "Enter the date the version takes effect"),
+        ("31 2 2024", "Enter the effective date as a real date, like 1 4 2024"),
+        ("next April", "Enter the effective date as a real date, like 1 4 2024"),
+    ],
+)
+def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, message):
+    client = Client()
+    client.force_login(county_admin)
+    response = client.post(
+        reverse("publishing:publish", kwargs={"pk": plan.pk}),
+        {"number": "1.0", "effective_date": date_text},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
