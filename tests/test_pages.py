@@ -21,3 +21,9 @@ def test_errors_pages_are_gov_uk_pages(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_everyone_finds_the_published_documents(client):
+    page = client.get(reverse("pages:home")).content.decode()
+    assert page.count(f'href="{reverse("public:list")}"') == 2  # the page and the footer
