@@ -473,7 +473,8 @@ class OfficerReminder:
 
 def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
     """Officers whose agency leads an in-scope action with no update this quarter (and
-    not already completed), with those actions."""
+    not already completed), or one of its milestones, with those actions: the same people
+    who may record the update (plans.rules.is_lead_officer)."""
     plans = (
         Plan.objects.filter(
             start_year__lte=quarter.financial_year, end_year__gte=quarter.financial_year + 1
@@ -488,15 +489,17 @@ def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
         Action.objects.filter(plan__in=plans)
         .exclude(pk__in=updated)
         .select_related("plan")
-        .prefetch_related("lead_agencies")
+        .prefetch_related("lead_agencies", "milestones")
         .order_by("plan_id", "order", "id")
     )
     histories = _histories(actions, quarter)
     waiting = [a for a in actions if histories[a.pk].bucket(quarter) == NO_UPDATE]
     by_lead: dict[tuple[int, int], list[Action]] = defaultdict(list)
     for action in waiting:
-        for agency in action.lead_agencies.all():
-            by_lead[(action.plan.partnership_id, agency.pk)].append(action)
+        leads = {a.pk for a in action.lead_agencies.all()}
+        leads |= {m.lead_id for m in action.milestones.all() if m.lead_id}
+        for agency_id in sorted(leads):
+            by_lead[(action.plan.partnership_id, agency_id)].append(action)
     if not by_lead:
         return []
     officers = (

@@ -282,3 +282,13 @@ def test_the_executives_email_is_tried_again_while_mail_is_down(
     assert tasks.notify_executives.run(report.pk) == 1
     assert tasks.notify_executives.run(report.pk) == 0  # once per report
     assert [m.to for m in mail.outbox] == [[executive.email]]
+
+
+def test_the_lead_of_a_milestone_is_reminded_too(district, make_action, settings):
+    settings.CSP_TODAY = "2024-03-17"
+    fire = factories.AgencyFactory(short_name="KFRS")
+    action = make_action()
+    factories.MilestoneFactory(action=action, lead=fire, description="Fire data")
+    fire_officer = factories.MembershipFactory(partnership=district, role="officer", agency=fire)
+    services.update_reminders_send()
+    assert fire_officer.user.email in [m.to[0] for m in mail.outbox]
