@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, Milestone, StatusUpdate
+from plans.admin import PartnershipScopedAdmin, PartnershipScopedMixin
 
 
 class MilestoneInline(admin.TabularInline):
@@ -12,10 +12,11 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(PartnershipScopedAdmin):
+    partnership_path = "plan__partnership__"
     list_display = ["reference", "title", "plan", "priority", "theme", "lead_text"]
     list_display_links = ["reference", "title"]
-    list_filter = ["plan", "is_grant_funded", "is_linked"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter), "is_grant_funded", "is_linked"]
     search_fields = ["reference", "title"]
     list_select_related = ["plan", "priority", "theme"]
     filter_horizontal = ["lead_agencies", "supports_themes"]
@@ -24,15 +25,18 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(PartnershipScopedAdmin):
+    partnership_path = "action__plan__partnership__"
     list_display = ["description", "action", "timescale", "due_date", "done_date"]
     list_select_related = ["action"]
     search_fields = ["description"]
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(PartnershipScopedMixin, admin.ModelAdmin):
     """Read-only: status updates are history and are never changed or deleted."""
+
+    partnership_path = "action__plan__partnership__"
 
     list_display = ["action", "financial_year", "quarter", "status", "author", "created_at"]
     list_filter = ["financial_year", "quarter", "status"]

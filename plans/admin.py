@@ -14,22 +14,28 @@ from plans.models import (
 from plans.rules import access_for
 
 
-class PartnershipScopedAdmin(SimpleHistoryAdmin):
-    """For anyone but a superuser, the admin lists and offers only the partnerships the
-    person may see (a county admin: their county and its districts)."""
+class PartnershipScopedMixin:
+    """For anyone but a superuser, the admin lists and offers only what belongs to the
+    partnerships the person may see (a county admin: their county and its districts).
+    ``partnership_path`` leads from the model to its partnership."""
 
     partnership_path = "partnership__"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
+        qs = super().get_queryset(request)  # type: ignore[misc]
         return qs.filter(access_for(request.user).partnership_filter(self.partnership_path))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        visible = access_for(request.user)
         if db_field.related_model is Partnership:
-            kwargs["queryset"] = Partnership.objects.filter(
-                access_for(request.user).partnership_filter()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            kwargs["queryset"] = Partnership.objects.filter(visible.partnership_filter())
+        elif db_field.related_model is Plan:
+            kwargs["queryset"] = Plan.objects.filter(visible.partnership_filter("partnership__"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class PartnershipScopedAdmin(PartnershipScopedMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Agency)

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin import PartnershipScopedAdmin
 from priorities.models import (
     CrossCuttingTheme,
     PccPriority,
@@ -19,10 +19,11 @@ class PriorityCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Priority, CrossCuttingTheme)
-class PlanHeadingAdmin(SimpleHistoryAdmin):
+class PlanHeadingAdmin(PartnershipScopedAdmin):
+    partnership_path = "plan__partnership__"
     list_display = ["number", "title", "plan", "category", "lead"]
     list_display_links = ["title"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
     list_select_related = ["plan", "category"]
     filter_horizontal = ["lead_agencies"]

@@ -1,14 +1,16 @@
 from django.contrib import admin
 
+from plans.admin import PartnershipScopedMixin
 from reporting.models import ExceptionReport, UpdateReminder
 
 
 @admin.register(ExceptionReport)
-class ExceptionReportAdmin(admin.ModelAdmin):
+class ExceptionReportAdmin(PartnershipScopedMixin, admin.ModelAdmin):
     """Read-only: reports are built by the service, never edited by hand."""
 
     list_display = ["partnership", "financial_year", "quarter", "revision", "status", "built_at"]
     list_filter = ["status", "financial_year", "quarter"]
+    partnership_path = "partnership__"
     list_select_related = ["partnership"]
     exclude = ["snapshot"]
 

@@ -176,3 +176,26 @@ def test_the_county_team_cannot_grant_itself_more_or_see_other_counties(demo, cl
     report = client.get(reverse("admin:reporting_exceptionreport_changelist"))
     assert report.status_code == 200
     assert not admin_user.has_perm("reporting.delete_exceptionreport")
+
+
+def test_the_admin_shows_the_county_team_only_its_county(demo, client):
+    from django.urls import reverse
+
+    from accounts.models import User
+    from tests import factories
+
+    elsewhere = factories.ActionFactory(title="An Essex action nobody in Kent should see")
+    factories.MilestoneFactory(action=elsewhere, description="An Essex milestone")
+    client.force_login(User.objects.get(email="admin@kcst.example"))
+    for name, hidden in [
+        ("admin:actions_action_changelist", elsewhere.title),
+        ("admin:actions_milestone_changelist", "An Essex milestone"),
+        ("admin:priorities_priority_changelist", elsewhere.priority.title),
+    ]:
+        page = client.get(reverse(name) + "?all=").content.decode()
+        assert hidden not in page, name
+    url = reverse("admin:actions_action_change", args=[elsewhere.pk])
+    assert client.get(url).status_code == 302  # "does not exist": back to the list
+    swale = Action.objects.filter(plan__partnership__slug="swale").first()
+    page = client.get(reverse("admin:actions_action_change", args=[swale.pk])).content.decode()
+    assert elsewhere.plan.title not in page  # not offered as a plan to move it to
