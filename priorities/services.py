@@ -152,3 +152,22 @@ def heading_move(*, heading: Priority | CrossCuttingTheme, up: bool) -> None:
     for position, item in enumerate(items, start=1):
         item.number = position
         item.save(update_fields=["number"])
+
+
+class HeadingInUse(Exception):
+    """A priority or theme with actions under it cannot be removed."""
+
+
+@transaction.atomic
+def heading_delete(*, heading: Priority | CrossCuttingTheme) -> None:
+    """Remove a priority (or theme) that has no actions; the rest are numbered again."""
+    plan_editable_guard(plan=heading.plan)
+    count = heading.actions.count()
+    if count:
+        raise HeadingInUse(f"Move or remove its {count} action{'s' if count != 1 else ''} first")
+    model, plan, number = type(heading), heading.plan, heading.number
+    heading.delete()
+    # Numbers are unique in a plan: going up the list, each moves into the free slot below.
+    for later in model.objects.filter(plan=plan, number__gt=number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number"])

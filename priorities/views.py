@@ -272,3 +272,44 @@ def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     services.heading_move(heading=heading, up=request.POST.get("direction") == "up")
     anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
     return redirect(f"{_overview_url(heading.plan_id)}#{anchor}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = _section(request, pk)
+    if request.method == "POST":
+        plan_services.plan_section_delete(section=section)
+        messages.success(request, f"The section “{section.title}” was removed")
+        return redirect(f"{_overview_url(section.plan_id)}#sections")
+    return render(
+        request,
+        "priorities/confirm_remove.html",
+        {"plan": section.plan, "what": "section", "name": section.title, "problem": ""},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def heading_delete(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    try:
+        heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
+    except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
+        raise Http404("No such priority or theme") from None
+    _require_author(request, heading.plan)
+    what = "cross-cutting theme" if kind == services.HeadingKind.THEME else "priority"
+    problem = ""
+    if request.method == "POST":
+        try:
+            services.heading_delete(heading=heading)
+        except services.HeadingInUse as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"The {what} “{heading.title}” was removed")
+            anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
+            return redirect(f"{_overview_url(heading.plan_id)}#{anchor}")
+    return render(
+        request,
+        "priorities/confirm_remove.html",
+        {"plan": heading.plan, "what": what, "name": heading.title, "problem": problem},
+    )

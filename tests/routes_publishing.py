@@ -59,6 +59,12 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         post=_only(EDITORS, ok=302),
         post_data={"direction": "up"},
     ),
+    "authoring:section_remove": Route(
+        own=lambda w: {"pk": _section(w.plan).pk},
+        other=lambda w: {"pk": _section(w.other_plan).pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS, ok=302),
+    ),
     "authoring:priority_add": Route(
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
     ),
@@ -75,6 +81,13 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         post=_only(EDITORS, ok=302),
         post_data={"direction": "down"},
     ),
+    # The world's priority has an action, so removing it is refused on the page (200).
+    "authoring:priority_remove": Route(
+        own=lambda w: {"pk": w.plan.priorities.first().pk},
+        other=lambda w: {"pk": w.other_plan.priorities.first().pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
     "authoring:theme_add": Route(
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
     ),
@@ -90,6 +103,12 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         get=POST_ONLY_GET,
         post=_only(EDITORS, ok=302),
         post_data={"direction": "up"},
+    ),
+    "authoring:theme_remove": Route(
+        own=lambda w: {"pk": _theme(w.plan).pk},
+        other=lambda w: {"pk": _theme(w.other_plan).pk},
+        get=_only(EDITORS),
+        post=_only(EDITORS, ok=302),
     ),
     # actions inside plan authoring (actions app)
     "action_authoring:add": Route(

@@ -1,0 +1,27 @@
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.world import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_removes_a_section_and_is_refused_a_priority_with_actions(site):
+    world = build_world()
+    factories.SectionFactory(plan=world.plan, title="Risk Assessment")
+    site.sign_in(world.users["coordinator"].email, PASSWORD)
+    site.goto(reverse("authoring:overview", kwargs={"pk": world.plan.pk}))
+    site.page.get_by_role("link", name="Remove Risk Assessment").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    site.page.get_by_role("button", name="Remove the section").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    assert "The section “Risk Assessment” was removed" in site.page.inner_text("main")
+    priority = world.plan.priorities.first()
+    site.goto(reverse("authoring:priority_remove", kwargs={"pk": priority.pk}))
+    site.page.get_by_role("button", name="Remove the priority").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    assert "Move or remove its 1 action first" in site.page.inner_text(".govuk-error-summary")
