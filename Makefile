@@ -2,6 +2,8 @@
 .PHONY: run test setup lint migrate demo
 
 PORT ?= 8000
+# Where scripts/bootstrap.sh may have put uv.
+export PATH := $(HOME)/.local/bin:$(CURDIR)/.tools/bin:$(PATH)
 
 setup:
 	@scripts/bootstrap.sh

@@ -4,15 +4,25 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# uv from PyPI: with pip where the Python allows it, else into the user's site (a
+# Debian Python is "externally managed"), else into a small virtualenv of its own.
 if ! command -v uv >/dev/null 2>&1; then
     echo "Installing uv"
-    python3 -m pip install --quiet uv
+    export PATH="$HOME/.local/bin:$PWD/.tools/bin:$PATH"
+    if ! command -v uv >/dev/null 2>&1; then
+        python3 -m pip install --quiet uv 2>/dev/null \
+            || python3 -m pip install --quiet --user --break-system-packages uv 2>/dev/null \
+            || { python3 -m venv .tools && .tools/bin/pip install --quiet uv; } \
+            || { echo "Could not install uv: install it (pip install uv) and run again" >&2; exit 1; }
+    fi
 fi
 
 echo "Installing Python dependencies (uv sync --frozen)"
 uv sync --frozen
 
-if [ ! -d node_modules ]; then
+# The npm packages are test tools (axe-core, the HTML checker); the app itself runs
+# without them, from the committed copy of GOV.UK Frontend.
+if [ "${1:-}" = "--test" ] && [ ! -d node_modules ]; then
     echo "Installing npm packages (npm ci)"
     # --ignore-scripts: vnu-jar's postinstall would try to download a Java
     # runtime; the Nu Html Checker runs on the system Java instead.
