@@ -199,3 +199,32 @@ def test_the_admin_shows_the_county_team_only_its_county(demo, client):
     swale = Action.objects.filter(plan__partnership__slug="swale").first()
     page = client.get(reverse("admin:actions_action_change", args=[swale.pk])).content.decode()
     assert elsewhere.plan.title not in page  # not offered as a plan to move it to
+
+
+def test_check_timescales_lists_what_a_person_should_look_at(demo, capsys):
+    call_command("check_timescales")
+    out = capsys.readouterr().out
+    assert "action 1.5" in out and "before the plan starts on 1 April 2023" in out
+    assert out.count("action 4.1") == 2 and "after the plan ends on 31 March 2024" in out
+    assert out.strip().endswith("3 timescales to check")
+    milestone = Milestone.objects.get(action__reference="1.1", timescale="Ongoing")
+    Milestone.objects.filter(pk=milestone.pk).update(timescale="When the moon is blue")
+    call_command("check_timescales")
+    out = capsys.readouterr().out
+    assert "not understood: 'When the moon is blue'" in out
+    assert out.strip().endswith("4 timescales to check")
+
+
+def test_the_demo_content_is_complete(demo):
+    swale = Plan.objects.get(partnership__slug="swale", start_year=2023)
+    csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA)
+    assert Milestone.objects.filter(action__plan=swale).count() == 43
+    assert swale.sections.count() == 7 and csa.sections.count() == 15
+    assert Agency.objects.count() == 27
+    leads = dict(csa.priorities.values_list("title", "lead"))
+    assert leads["Substance Misuse"] == "Consultant in Public Health, Kent County Council"
+    assert leads["Safeguarding Vulnerable People"] == "TBC"
+    includes = csa.priorities.get(title__startswith="Serious Violence").includes
+    assert "County Lines" in includes
+    v2 = csa.versions.get(number="2.0")
+    assert v2.changes.filter(chapter="Ch.7", description__icontains="priority leads").exists()

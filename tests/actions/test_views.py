@@ -246,6 +246,8 @@ PAGES = [
     ("actions:detail", "action", 18),
     ("actions:update", "action", 12),
     ("actions:edit", "action", 16),
+    ("actions:milestone_add", "action", 13),
+    ("actions:milestone_edit", "milestone", 10),
 ]
 
 
@@ -263,7 +265,8 @@ def test_query_counts_are_pinned_and_do_not_grow_with_actions(
     client, world, django_assert_max_num_queries, name, obj, limit
 ):
     client.force_login(world.users["coordinator"])
-    url = reverse(name, kwargs={"pk": world.action.pk} if obj else None)
+    pks = {"action": world.action.pk, "milestone": world.milestone.pk}
+    url = reverse(name, kwargs={"pk": pks[obj]} if obj else None)
     _many_actions(world, 1)
     with django_assert_max_num_queries(limit):
         client.get(url)

@@ -127,3 +127,30 @@ def test_table_headers_get_their_scope(tmp_path, settings):
                 scopes.append(str(obj.A.Scope))
     assert sorted(scopes) == ["/Column", "/Column", "/Row"]
     assert check_accessibility(rendered.pdf).warnings == []
+
+
+def test_the_fetcher_serves_static_files_and_refuses_everything_else(tmp_path, settings):
+    """Markup that reaches the renderer unescaped still cannot read files or call out."""
+    from reporting.pdf import render_pdf
+
+    (tmp_path / "raw.html").write_text(
+        '{% extends "reporting/pdf/base.html" %}{% block title %}Raw{% endblock %}'
+        "{% block content %}<h1>Raw</h1>"
+        '<img src="file:///etc/passwd" alt="a file">'
+        '<img src="http://example.com/x.png" alt="a web image">'
+        '<img src="https://pdf.csp-tracker.invalid/static/../../etc/passwd" alt="escape">'
+        '<link rel="attachment" href="file:///etc/hostname">'
+        "{% endblock %}"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    rendered = render_pdf(template_name="raw.html", context={})
+    refused = " ".join(rendered.refused_urls)
+    assert "file:///etc/passwd" in refused
+    assert "http://example.com/x.png" in refused
+    assert "etc/passwd" in refused.replace("file:///etc/passwd", "")  # the ../ escape too
+    assert b"root:" not in rendered.pdf
+    # The project's own stylesheet was served: the body font is the one pdf.css sets.
+    assert "static/css/pdf.css" in rendered.html
+    assert not any("pdf.css" in url for url in rendered.refused_urls)

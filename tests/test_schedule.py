@@ -1,0 +1,21 @@
+from csp_tracker.celery import app
+
+
+def test_every_scheduled_task_exists():
+    app.loader.import_default_modules()
+    for name, entry in app.conf.beat_schedule.items():
+        assert entry["task"] in app.tasks, f"{name}: no task {entry['task']}"
+
+
+def test_reports_are_built_at_nine_on_the_fifth_day_after_each_quarter():
+    schedule = app.conf.beat_schedule["build-quarterly-exception-reports"]["schedule"]
+    assert schedule.month_of_year == {1, 4, 7, 10}
+    assert schedule.day_of_month == {5}
+    assert (schedule.hour, schedule.minute) == ({9}, {0})
+
+
+def test_reminders_run_every_day_and_stale_builds_are_swept():
+    reminders = app.conf.beat_schedule["send-update-reminders"]["schedule"]
+    assert reminders.day_of_month == set(range(1, 32))
+    sweep = app.conf.beat_schedule["fail-stale-report-builds"]["schedule"]
+    assert sweep.minute == set(range(0, 60, 5))
