@@ -54,8 +54,15 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+# CSP Tracker is not a GOV.UK-domain service, so it may not use the GDS Transport
+# typeface: its @font-face rules are removed (with the font files and the crown icons
+# below), so no page can ever download it; the stack falls back to Arial.
+FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+NOT_FOR_THIS_SERVICE = ("fonts",)
+
+
 def rewrite_css(css_path: Path) -> int:
-    text = css_path.read_text(encoding="utf-8")
+    text = FONT_FACE.sub("", css_path.read_text(encoding="utf-8"))
     new_text, count = ABSOLUTE_ASSET_URL.subn(r"url(\1assets/", text)
     css_path.write_text(new_text, encoding="utf-8")
     return count
@@ -97,7 +104,9 @@ def build(dest: Path) -> str:
 
     if not (SOURCE / "assets").is_dir():
         fail(f"{SOURCE / 'assets'} not found")
-    shutil.copytree(SOURCE / "assets", dest / "assets")
+    shutil.copytree(
+        SOURCE / "assets", dest / "assets", ignore=shutil.ignore_patterns(*NOT_FOR_THIS_SERVICE)
+    )
 
     rewritten = rewrite_css(dest / CSS_TO_REWRITE)
     problems = verify_css(dest / CSS_TO_REWRITE)

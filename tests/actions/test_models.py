@@ -123,3 +123,21 @@ def test_unknown_status_is_refused_by_the_database(officer):
             author=officer,
             created_at=update.created_at,
         )
+
+
+@pytest.mark.parametrize(
+    ("status", "colour", "words"),
+    [
+        ("on_track", "govuk-tag--green", "On track"),
+        ("at_risk", "govuk-tag--orange", "At risk"),
+        ("off_track", "govuk-tag--red", "Off track"),
+        ("completed", "govuk-tag--blue", "Completed"),
+        ("not_started", "govuk-tag--grey", "Not started"),
+        ("", "govuk-tag--grey", "No update yet"),
+    ],
+)
+def test_status_is_a_tag_with_words_never_colour_alone(status, colour, words):
+    from actions.templatetags.actions_tags import status_tag
+
+    html = str(status_tag(status))
+    assert colour in html and f">{words}<" in html

@@ -98,7 +98,13 @@ def site(browser, live_server) -> Iterator[Checked]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
+    fonts: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Not a GOV.UK-domain service: the GDS Transport font must never be loaded.
+    page.on(
+        "request", lambda r: fonts.append(f"{r.url} on {page.url}") if "/fonts/" in r.url else None
+    )
     yield Checked(page, live_server.url)
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+    assert fonts == [], f"Fonts requested: {fonts}"

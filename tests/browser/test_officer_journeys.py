@@ -83,3 +83,16 @@ def test_county_admin_sees_the_partnership_actions(site, world):
     assert "1.1" in site.page.get_by_test_id("action-list").inner_text()
     site.goto(reverse("actions:detail", kwargs={"pk": world.action.pk}))
     site.screenshot("county-admin-action")
+
+
+def test_the_demo_officer_signs_in_with_the_printed_password(site, transactional_db):
+    from actions.demo import DEMO_USERS, demo_password, load_demo
+
+    load_demo()
+    officer = DEMO_USERS[0]
+    site.sign_in(officer.email, demo_password(officer.email))
+    table = site.page.get_by_test_id("my-actions").inner_text()
+    for reference in ["4.1", "4.2", "4.3"]:  # what Swale Borough Council leads
+        assert reference in table
+    assert "Seek extra funding to extend pilot" in site.page.inner_text("main")  # overdue
+    site.screenshot("demo-officer-your-actions")
