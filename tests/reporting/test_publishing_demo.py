@@ -128,3 +128,45 @@ def test_the_public_list_shows_both_documents(published):
     slugs = {group.partnership.slug: group for group in published["public"]}
     assert set(slugs) == {"kent", "swale"}
     assert all(d.is_current for g in slugs.values() for d in g.documents)
+
+
+def _pdftotext_pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Page texts as poppler reads them (it reads the running headers and footers too)."""
+    import subprocess
+
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [_squash(page) for page in out.split("\f")][: len(PdfReader(io.BytesIO(pdf)).pages)]
+
+
+def test_the_plan_pdf_is_laid_out_like_the_printed_plan(published, tmp_path):
+    pdf = published["swale"]["pdf"]
+    reader = PdfReader(io.BytesIO(pdf))
+    sizes = [
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    ]
+    assert (595, 842) in sizes, "A4 portrait pages"
+    landscape = [i for i, size in enumerate(sizes) if size == (842, 595)]
+    assert len(landscape) >= 2, "A4 landscape pages for the action plan table"
+    pages = _pdftotext_pages(pdf, tmp_path)
+    # The table's header row is repeated on every landscape page of the action plan.
+    for i in landscape:
+        assert "Desired outcome" in pages[i] and "Key milestones" in pages[i], i + 1
+    # A running header and footer ("Page N of M") after the cover.
+    total = len(pages)
+    for n in range(2, total + 1):
+        assert f"Page {n} of {total}" in pages[n - 1], n
+        assert pages[n - 1].startswith("Swale Community Safety Plan 2023/24"), n
+    # The contents give page numbers, and headings are bookmarks.
+    contents = next(page for page in pages if "Contents" in page[:60])
+    assert re.search(r"Introduction \.+ \d+", contents)
+    with pikepdf.open(io.BytesIO(pdf)) as doc, doc.open_outline() as outline:
+        titles, stack = [], list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack.extend(item.children)
+    assert "Swale Community Safety Plan 2023/24" in titles and "Introduction" in titles
