@@ -128,3 +128,37 @@ def test_the_county_view_shows_every_partnership_side_by_side(
     assert "No report" in page
     index = client.get(reverse("reporting:index")).content.decode()
     assert reverse("reporting:county", kwargs={"slug": county.slug}) in index
+
+
+def _count(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+def test_report_list_pages_do_not_grow_with_partnerships_or_reports(
+    client, county, district, county_admin, django_assert_max_num_queries
+):
+    def add_districts(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            other = factories.DistrictFactory(parent=county, slug=f"d{i}")
+            for quarter in (1, 2, 3):
+                factories.ExceptionReportFactory(partnership=other, quarter=quarter)
+
+    client.force_login(county_admin)
+    urls = [
+        reverse("reporting:index"),
+        reverse("reporting:county", kwargs={"slug": county.slug}),
+        reverse("reporting:partnership", kwargs={"slug": district.slug}),
+    ]
+    add_districts(1, 0)
+    few = [_count(client, url) for url in urls]
+    add_districts(11, 1)
+    many = [_count(client, url) for url in urls]
+    assert few == many
+    for url, limit in zip(urls, (10, 12, 10), strict=True):
+        with django_assert_max_num_queries(limit):
+            client.get(url)
