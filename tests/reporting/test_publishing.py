@@ -211,3 +211,38 @@ def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, mes
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_the_authoring_pages_do_not_grow_with_the_plan(plan, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(coordinator)
+    priority = plan.priorities.first() or factories.PriorityFactory(plan=plan, number=1)
+    urls = [
+        reverse("authoring:overview", kwargs={"pk": plan.pk}),
+        reverse("authoring:list"),
+        reverse("action_authoring:add", kwargs={"pk": plan.pk}),
+        reverse("publishing:preview", kwargs={"pk": plan.pk}),
+        reverse("public:list"),
+    ]
+
+    def counts() -> list[int]:
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            out.append(len(queries))
+        return out
+
+    def grow(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            action = factories.ActionFactory(plan=plan, priority=priority, reference=f"8.{i}")
+            factories.MilestoneFactory(action=action)
+            factories.SectionFactory(plan=plan)
+
+    grow(1, 0)
+    few = counts()
+    grow(40, 1)
+    assert counts() == few
