@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from actions.models import Action, StatusUpdate
 from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
-from csp_tracker.periods import Quarter
+from csp_tracker.periods import Quarter, parse_period
 from plans.models import Agency, Membership, Partnership, Plan
 from plans.services import (
     VersionChange,
@@ -104,15 +104,6 @@ def _read(name: str) -> Any:
     return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
 
 
-def _period(text: str) -> tuple[int, int]:
-    """'2023/24' → (2023, 2024); '2024-2027' → (2024, 2027)."""
-    if "/" in text:
-        start = int(text.split("/")[0])
-        return start, start + 1
-    start, end = text.split("-")
-    return int(start), int(end)
-
-
 @transaction.atomic
 def load_demo() -> LoadReport:
     report = LoadReport()
@@ -192,7 +183,7 @@ def _load_plan(
     report: LoadReport,
 ) -> Plan:
     partnership = partnerships[doc["partnership"]]
-    start, end = _period(doc["period"])
+    start, end = parse_period(doc["period"])  # type: ignore[misc]
     existing = Plan.objects.filter(
         partnership=partnership, kind=doc["kind"], start_year=start, end_year=end
     ).first()

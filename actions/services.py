@@ -61,13 +61,10 @@ class ActionData:
     is_grant_funded: bool = False
 
 
-def _plan_period(plan: Plan) -> tuple[date, date]:
-    return date(plan.start_year, 4, 1), date(plan.end_year, 3, 31)
-
-
 def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
-    start, end = _plan_period(plan)
-    parsed = parse_timescale(milestone.timescale, period_start=start, period_end=end)
+    parsed = parse_timescale(
+        milestone.timescale, period_start=plan.period_start, period_end=plan.period_end
+    )
     milestone.timescale = parsed.text
     milestone.timescale_kind = parsed.kind.value
     milestone.due_date = parsed.due_date

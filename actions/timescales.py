@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from csp_tracker.periods import format_date
+
 __all__ = [
     "ParsedTimescale",
     "TimescaleKind",
@@ -84,11 +86,6 @@ LABEL_ONGOING = "Ongoing"
 LABEL_AS_REQUIRED = "As required"
 LABEL_UNKNOWN = "Not understood"
 LABEL_EMPTY = "No timescale given"
-
-
-def format_date(d: date) -> str:
-    """Format a date for people: "31 July 2023" (day without a leading zero)."""
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
 
 
 def _due_label(d: date) -> str:

@@ -25,6 +25,23 @@ def financial_year_label(start_year: int, end_year: int | None = None) -> str:
     return f"{start_year}-{end_year}"
 
 
+_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:/\s*(\d{2})|-\s*(\d{4}))\s*$")
+
+
+def parse_period(text: str) -> tuple[int, int] | None:
+    """'2024/25' → (2024, 2025); '2024-2028' → (2024, 2028); None if neither."""
+    match = _PERIOD.match(text or "")
+    if not match:
+        return None
+    start = int(match.group(1))
+    if match.group(2):
+        if (start + 1) % 100 != int(match.group(2)):
+            return None
+        return start, start + 1
+    end = int(match.group(3))
+    return (start, end) if end > start else None
+
+
 def format_date(day: date | None) -> str:
     """GOV.UK style: '31 March 2024'."""
     if day is None:

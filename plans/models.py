@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -197,6 +199,16 @@ class Plan(models.Model):
     @property
     def period_label(self) -> str:
         return financial_year_label(self.start_year, self.end_year)
+
+    @property
+    def period_start(self) -> date:
+        """1 April of the first financial year."""
+        return date(self.start_year, 4, 1)
+
+    @property
+    def period_end(self) -> date:
+        """31 March of the last financial year."""
+        return date(self.end_year, 3, 31)
 
 
 class GeneratedTable(models.TextChoices):

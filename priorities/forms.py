@@ -1,31 +1,14 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
-import re
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
+from csp_tracker.periods import parse_period
 from plans.models import GeneratedTable, Partnership, Plan
 from priorities.models import PriorityCategory
 from priorities.services import HeadingData
-
-_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:/\s*(\d{2})|-\s*(\d{4}))\s*$")
-
-
-def parse_period(text: str) -> tuple[int, int] | None:
-    """'2024/25' → (2024, 2025); '2024-2028' → (2024, 2028); None if neither."""
-    match = _PERIOD.match(text or "")
-    if not match:
-        return None
-    start = int(match.group(1))
-    if match.group(2):
-        if (start + 1) % 100 != int(match.group(2)):
-            return None
-        return start, start + 1
-    end = int(match.group(3))
-    return (start, end) if end > start else None
 
 
 class PlanForm(forms.Form):

@@ -189,7 +189,7 @@ def document_snapshot(
     partnership = plan.partnership
     pending = None
     if number:
-        effective = effective_date or date(plan.start_year, 4, 1)
+        effective = effective_date or plan.period_start
         pending = {
             "number": number,
             "date_text": _month_year(effective),

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand
 
 from actions.models import Milestone
@@ -19,7 +17,7 @@ class Command(BaseCommand):
         found = 0
         for milestone in milestones:
             plan = milestone.action.plan
-            start, end = date(plan.start_year, 4, 1), date(plan.end_year, 3, 31)
+            start, end = plan.period_start, plan.period_end
             parsed = parse_timescale(milestone.timescale, period_start=start, period_end=end)
             if parsed.kind == TimescaleKind.UNKNOWN:
                 problem = f"not understood: {milestone.timescale!r}"
