@@ -5,7 +5,9 @@ does either (a shell, the admin, a bulk query). A whole-database flush is the on
 exception: see actions/management/commands/flush.py.
 """
 
-from django.db.backends.base.base import BaseDatabaseWrapper
+from csp_tracker.db import execute
+
+__all__ = ["create_sql", "drop_sql", "execute"]
 
 APPEND_ONLY_TABLES = ["actions_statusupdate", "actions_statusupdatemilestone"]
 
@@ -52,9 +54,3 @@ def drop_sql(vendor: str) -> list[str]:
                 f"DROP TRIGGER IF EXISTS {table}_no_delete;",
             ]
     return statements
-
-
-def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)

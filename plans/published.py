@@ -4,12 +4,14 @@ Once a PlanVersion is published, nothing may change it or its list of changes: n
 pages, the admin, a service call, a shell or a bulk query. The services check first and
 say why (plans.services.PublishedVersionFrozen); these triggers are the guarantee.
 
-PostgreSQL refuses UPDATE and DELETE of a published version. SQLite refuses UPDATE only:
-its flush empties tables with DELETE (see actions/management/commands/flush.py), and no
-code deletes a version (PlanVersion.plan is PROTECT, the admin has no delete for it).
+Both databases refuse UPDATE and DELETE of a published version and of its changes. Only
+a whole-database flush empties them: PostgreSQL's uses TRUNCATE, which row triggers do not
+see, and on SQLite actions/management/commands/flush.py lifts the triggers for it.
 """
 
-from django.db.backends.base.base import BaseDatabaseWrapper
+from csp_tracker.db import execute
+
+__all__ = ["create_sql", "drop_sql", "execute"]
 
 _PG_FUNCTIONS = [
     """
@@ -62,6 +64,15 @@ def create_sql(vendor: str) -> list[str]:
             "plans_planversion FOR EACH ROW WHEN OLD.status = 'published' BEGIN "
             + refuse.format(op="UPDATE", table="plans_planversion")
             + "; END;",
+            "CREATE TRIGGER IF NOT EXISTS plans_planversion_frozen_delete BEFORE DELETE ON "
+            "plans_planversion FOR EACH ROW WHEN OLD.status = 'published' BEGIN "
+            + refuse.format(op="DELETE", table="plans_planversion")
+            + "; END;",
+            "CREATE TRIGGER IF NOT EXISTS plans_planversionchange_frozen_delete BEFORE DELETE "
+            "ON plans_planversionchange FOR EACH ROW WHEN EXISTS (SELECT 1 FROM "
+            "plans_planversion WHERE id = OLD.version_id AND status = 'published') BEGIN "
+            + refuse.format(op="DELETE", table="plans_planversionchange")
+            + "; END;",
             "CREATE TRIGGER IF NOT EXISTS plans_planversionchange_frozen_insert BEFORE INSERT "
             "ON plans_planversionchange FOR EACH ROW WHEN EXISTS (SELECT 1 FROM "
             "plans_planversion WHERE id = NEW.version_id AND status = 'published') BEGIN "
@@ -87,12 +98,8 @@ def drop_sql(vendor: str) -> list[str]:
         ]
     return [
         "DROP TRIGGER IF EXISTS plans_planversion_frozen_update;",
+        "DROP TRIGGER IF EXISTS plans_planversion_frozen_delete;",
+        "DROP TRIGGER IF EXISTS plans_planversionchange_frozen_delete;",
         "DROP TRIGGER IF EXISTS plans_planversionchange_frozen_insert;",
         "DROP TRIGGER IF EXISTS plans_planversionchange_frozen_update;",
     ]
-
-
-def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)

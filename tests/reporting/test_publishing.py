@@ -45,6 +45,9 @@ def test_a_published_version_cannot_change_by_service_database_or_admin(plan, co
         PlanVersion.objects.filter(pk=version.pk).update(sha256="0" * 64)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         PlanVersionChange.objects.create(version=version, description="sneaked in")
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        PlanVersion.objects.filter(pk=version.pk)._raw_delete(PlanVersion.objects.db)
+    assert PlanVersion.objects.filter(pk=version.pk).exists()
     request = RequestFactory().get("/")
     request.user = factories.UserFactory(is_staff=True, is_superuser=True)
     model_admin = admin_site._registry[PlanVersion]

@@ -1,15 +1,19 @@
-"""Django's flush, able to empty the append-only tables.
+"""Django's flush, able to empty the tables that keep history.
 
 Emptying the whole database is the one time history may go: PostgreSQL's flush uses
-TRUNCATE, which row triggers do not see, but SQLite's uses DELETE, which the append-only
-triggers refuse. On SQLite the triggers are dropped for the flush and put back after.
-Test databases are flushed between transactional tests this way.
+TRUNCATE, which row triggers do not see, but SQLite's uses DELETE, which the triggers
+refuse (status updates are append-only, published versions are frozen). On SQLite the
+triggers are dropped for the flush and put back after. Test databases are flushed between
+transactional tests this way.
 """
 
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
 from actions import append_only
+from plans import published
+
+GUARDS = [append_only, published]
 
 
 class Command(FlushCommand):
@@ -17,8 +21,10 @@ class Command(FlushCommand):
         connection = connections[options["database"]]  # type: ignore[index]
         if connection.vendor != "sqlite":
             return super().handle(**options)
-        append_only.execute(connection, append_only.drop_sql("sqlite"))
+        for guard in GUARDS:
+            guard.execute(connection, guard.drop_sql("sqlite"))
         try:
             super().handle(**options)
         finally:
-            append_only.execute(connection, append_only.create_sql("sqlite"))
+            for guard in GUARDS:
+                guard.execute(connection, guard.create_sql("sqlite"))

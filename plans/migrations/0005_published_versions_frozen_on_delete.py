@@ -1,0 +1,17 @@
+from django.db import migrations
+
+from plans import published
+
+
+def recreate_on_sqlite(apps, schema_editor):
+    """SQLite now refuses DELETE of a published version too (PostgreSQL always did)."""
+    conn = schema_editor.connection
+    if conn.vendor == "sqlite":
+        published.execute(conn, published.drop_sql(conn.vendor))
+        published.execute(conn, published.create_sql(conn.vendor))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("plans", "0004_plan_years_bounded")]
+
+    operations = [migrations.RunPython(recreate_on_sqlite, migrations.RunPython.noop)]
