@@ -77,11 +77,15 @@ def action_create(
     data: ActionData,
     milestones: Iterable[MilestoneData] = (),
     order: int | None = None,
+    carried_from: Action | None = None,
 ) -> Action:
+    """A new action of the plan, or (``carried_from``) the same action carried into the
+    next plan: it keeps its lineage, so its history follows it."""
     if order is None:
         order = plan.actions.count() + 1
     action = Action(
         plan=plan,
+        carried_from=carried_from,
         reference=data.reference,
         priority=data.priority,
         theme=data.theme,
@@ -94,6 +98,8 @@ def action_create(
         linked_to=data.linked_to,
         is_grant_funded=data.is_grant_funded,
     )
+    if carried_from is not None:
+        action.lineage = carried_from.lineage
     action.full_clean()
     action.save()
     action.lead_agencies.set(data.lead_agencies)

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from actions.models import Action, Milestone, Status, StatusUpdate
+from actions.models import Action, Milestone, Status
+from actions.selectors import annotate_progress
 from actions.services import ActionData, MilestoneData, action_create
+from csp_tracker import clock
 from csp_tracker.periods import financial_year_label
 from plans.models import (
     GeneratedTable,
@@ -457,20 +459,16 @@ def refresh_label(*, plan: Plan) -> str:
 
 
 def _open_actions(plan: Plan) -> list[Action]:
-    actions = list(
+    """The plan's actions that are not completed (their latest update says so)."""
+    actions = annotate_progress(
         Action.objects.filter(plan=plan)
         .select_related("priority", "theme")
         .prefetch_related("lead_agencies", "supports_themes", "milestones__lead")
-        .order_by("order", "id")
+        .order_by("order", "id"),
+        quarter=clock.update_quarter(),
+        today=clock.today(),
     )
-    latest: dict[int, str] = {}
-    for action_id, status in (
-        StatusUpdate.objects.filter(action__plan=plan)
-        .order_by("created_at", "id")
-        .values_list("action_id", "status")
-    ):
-        latest[action_id] = status
-    return [a for a in actions if latest.get(a.pk) != Status.COMPLETED]
+    return [a for a in actions if a.current_status != Status.COMPLETED]
 
 
 @transaction.atomic
@@ -526,8 +524,9 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
     for position, old in enumerate(_open_actions(plan), start=1):
         priority = headings.get(("p", old.priority_id)) if old.priority_id else None
         theme = headings.get(("t", old.theme_id)) if old.theme_id else None
-        carried = action_create(
+        action_create(
             plan=new,
+            carried_from=old,
             data=ActionData(
                 reference=old.reference,
                 title=old.title,
@@ -557,8 +556,6 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
             ],
             order=position,
         )
-        # The same action in the next plan: its history follows the lineage.
-        Action.objects.filter(pk=carried.pk).update(lineage=old.lineage, carried_from=old)
     return new
 
 
