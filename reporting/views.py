@@ -141,8 +141,8 @@ def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("This report has no PDF yet")
     quarter = report.quarter_obj
     filename = (
-        f"{report.partnership.slug}-exception-report-{quarter.financial_year}-"
-        f"{(quarter.financial_year + 1) % 100:02d}-q{quarter.number}-revision-{report.revision}.pdf"
+        f"{report.partnership.slug}-exception-report-{quarter.year_label.replace('/', '-')}-"
+        f"q{quarter.number}-revision-{report.revision}.pdf"
     )
     response = FileResponse(
         report.pdf.open("rb"),

@@ -162,3 +162,18 @@ def test_report_list_pages_do_not_grow_with_partnerships_or_reports(
     for url, limit in zip(urls, (10, 12, 10), strict=True):
         with django_assert_max_num_queries(limit):
             client.get(url)
+
+
+def test_the_pdf_downloads_with_a_name_that_says_what_it_is(
+    client, district, make_action, executive
+):
+    make_action()
+    report = _build(district)
+    client.force_login(executive)
+    response = client.get(reverse("reporting:pdf", kwargs={"pk": report.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        f'filename="{district.slug}-exception-report-2023-24-q3-revision-1.pdf"'
+        in response["Content-Disposition"]
+    )
+    assert response["ETag"] == f'"{report.pdf_sha256}"'
