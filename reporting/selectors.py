@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
-from reporting.models import ExceptionReport
+from reporting.models import EmailDelivery, ExceptionReport
 
 REPORT_ROLES = (
     Membership.Role.EXECUTIVE,
@@ -139,11 +140,31 @@ def county_quarters(*, county: Partnership) -> list[Quarter]:
     return sorted({Quarter(fy, q) for fy, q in rows}, reverse=True)
 
 
-def executive_emails(*, partnership: Partnership) -> list[str]:
+def executive_recipients(*, partnership: Partnership) -> list[User]:
+    """The executive members who get the report's email, each once."""
     return list(
-        Membership.objects.filter(partnership=partnership, role=Membership.Role.EXECUTIVE)
-        .exclude(user__email="")
-        .filter(user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
+        User.objects.filter(
+            memberships__partnership=partnership,
+            memberships__role=Membership.Role.EXECUTIVE,
+            is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
     )
+
+
+def email_deliveries_failed(*, partnership: Partnership) -> list[EmailDelivery]:
+    """The partnership's emails that gave up, newest first, for its coordinators to act on."""
+    return list(
+        EmailDelivery.objects.filter(partnership=partnership, state=EmailDelivery.State.FAILED)
+        .select_related("report")
+        .order_by("-last_attempt_at", "to")[:50]
+    )
+
+
+def email_deliveries_retrying(*, partnership: Partnership) -> int:
+    """How many of the partnership's emails failed at least once and will be tried again."""
+    return EmailDelivery.objects.filter(
+        partnership=partnership, state=EmailDelivery.State.PENDING, attempts__gt=0
+    ).count()
