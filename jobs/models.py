@@ -63,5 +63,6 @@ class Job(models.Model):
 
     @property
     def waiting_for_service(self) -> bool:
-        """Recorded but not yet taken by the broker: the job service is down."""
-        return self.state == self.State.PENDING
+        """Recorded, and the broker refused it when it was sent: the job service is down
+        (the sweep sends it again when it is back)."""
+        return self.state == self.State.PENDING and bool(self.last_error)

@@ -154,17 +154,24 @@ def executive_recipients(*, partnership: Partnership) -> list[User]:
     )
 
 
-def email_deliveries_failed(*, partnership: Partnership) -> list[EmailDelivery]:
-    """The partnership's emails that gave up, newest first, for its coordinators to act on."""
-    return list(
-        EmailDelivery.objects.filter(partnership=partnership, state=EmailDelivery.State.FAILED)
-        .select_related("report")
-        .order_by("-last_attempt_at", "to")[:50]
+@dataclass(frozen=True)
+class EmailTrouble:
+    """A partnership's emails that gave up (newest first), and how many are waiting for
+    another try, for its coordinators to act on."""
+
+    failed: list[EmailDelivery]
+    retrying: int
+
+
+def email_trouble(*, partnership: Partnership) -> EmailTrouble:
+    """In one query: the emails that could not be sent and those being tried again."""
+    rows = list(
+        EmailDelivery.objects.filter(partnership=partnership)
+        .filter(
+            Q(state=EmailDelivery.State.FAILED)
+            | Q(state=EmailDelivery.State.PENDING, attempts__gt=0)
+        )
+        .order_by("-last_attempt_at", "to")[:200]
     )
-
-
-def email_deliveries_retrying(*, partnership: Partnership) -> int:
-    """How many of the partnership's emails failed at least once and will be tried again."""
-    return EmailDelivery.objects.filter(
-        partnership=partnership, state=EmailDelivery.State.PENDING, attempts__gt=0
-    ).count()
+    failed = [d for d in rows if d.state == EmailDelivery.State.FAILED]
+    return EmailTrouble(failed=failed[:50], retrying=len(rows) - len(failed))

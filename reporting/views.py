@@ -75,12 +75,7 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
             "current_quarter": clock.current_quarter(),
             "can_build": can_build,
             # The coordinators act on emails that could not be sent.
-            "failed_emails": (
-                selectors.email_deliveries_failed(partnership=partnership) if can_build else []
-            ),
-            "retrying_emails": (
-                selectors.email_deliveries_retrying(partnership=partnership) if can_build else 0
-            ),
+            "emails": selectors.email_trouble(partnership=partnership) if can_build else None,
         },
     )
 
