@@ -53,9 +53,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("A superseded plan cannot be published again")
     if request.method == "POST":
         # The same form posted again (a double click) goes to the version it started.
-        started = services.plan_version_for_request(
-            plan=plan, request_key=key_from(request.POST)
-        )
+        started = services.plan_version_for_request(plan=plan, request_key=key_from(request.POST))
         if started is not None:
             return redirect("publishing:version", pk=started.pk)
     latest = plan.versions.order_by("-effective_date", "-number").first()
@@ -108,7 +106,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Try again" on a version that was not published: render it again."""
+    """ "Try again" on a version that was not published: render it again."""
     try:
         version = selectors.version_get(user=request.user, pk=pk)
     except PlanVersion.DoesNotExist:
