@@ -37,7 +37,9 @@ from tests import factories
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-HARD_LIMIT = 10  # seconds: the worker's hard time limit for every task here
+# Seconds: the worker's hard time limit for every task here (soft 5 s less). A build in
+# a fresh pool child loads WeasyPrint and the fonts first, seconds on a busy machine.
+HARD_LIMIT = 30
 GRACE = 2  # CSP_JOB_RESEND_GRACE_SECONDS
 
 
@@ -209,9 +211,9 @@ def stack(require_postgres, transactional_db, tmp_path, settings) -> Iterator[di
         "CSP_JOB_PENDING_GRACE_SECONDS": "1",
         "CSP_JOB_RESEND_GRACE_SECONDS": str(GRACE),
         "CSP_EMAIL_RETRY_BASE_SECONDS": "1",
-        "CELERY_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 2),
+        "CELERY_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 5),
         "CELERY_TASK_TIME_LIMIT": str(HARD_LIMIT),
-        "CSP_PDF_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 2),
+        "CSP_PDF_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 5),
         "CSP_PDF_TASK_TIME_LIMIT": str(HARD_LIMIT),
     }
     celery = Celery(env, tmp_path)
@@ -255,6 +257,9 @@ def _ready(report: ExceptionReport, timeout: float = 60) -> ExceptionReport:
     fresh = _wait(f"report {report.pk} built", done, timeout)
     assert isinstance(fresh, ExceptionReport)
     assert fresh.status == "ready", fresh.failure_reason
+    print(
+        f"report {fresh.pk}: built in {(fresh.built_at - fresh.started_at).total_seconds():.1f} s"
+    )
     return fresh
 
 
@@ -262,8 +267,14 @@ def _built_once(report: ExceptionReport, runs: int, sends: int | None = None) ->
     """One report, ready, with its PDF; its job done after ``runs`` starts."""
     assert ExceptionReport.objects.count() == 1
     assert report.pdf and report.pdf_sha256
-    job = Job.objects.get(task_id=report.task_id)
-    assert (job.state, job.runs) == ("done", runs), job.last_error
+    # The job is marked done just after the task's service commits the report.
+    job = _wait(
+        "the job done",
+        lambda: Job.objects.filter(task_id=report.task_id, state="done").first(),
+        timeout=30,
+    )
+    assert isinstance(job, Job)
+    assert job.runs == runs, job.last_error
     if sends is not None:
         assert job.sends == sends
     return job
@@ -298,17 +309,10 @@ def test_redis_down_when_publish_is_pressed(client, stack, swale, county_admin):
     started = time.perf_counter()
     response = client.post(
         url,
-        {
-            "number": "1.0",
-            "effective_date_0": "1",
-            "effective_date_1": "4",
-            "effective_date_2": "2023",
-            "summary": "",
-            "changes": "",
-        },
+        {"number": "1.0", "effective_date": "1 4 2023"},
     )
     seconds = time.perf_counter() - started
-    assert response.status_code == 302, response.content.decode()[:1000]
+    assert response.status_code == 302, response.context["form"].errors
     assert seconds < 1.5, f"Publish took {seconds:.2f} s with Redis down"
     version = PlanVersion.objects.get()
     page = client.get(response["Location"]).content.decode()
@@ -320,10 +324,12 @@ def test_redis_down_when_publish_is_pressed(client, stack, swale, county_admin):
         return None if fresh.status == "rendering" else fresh
 
     fresh = _wait("version published", published, timeout=90)
+    assert isinstance(fresh, PlanVersion)
     assert fresh.status == "published", fresh.failure_reasons
     assert PlanVersion.objects.count() == 1
-    job = Job.objects.get()
-    assert (job.state, job.runs, job.sends) == ("done", 1, 1)
+    job = _wait("the job done", lambda: Job.objects.filter(state="done").first(), timeout=30)
+    assert isinstance(job, Job)
+    assert (job.runs, job.sends) == (1, 1)
 
 
 def _running(report: ExceptionReport) -> None:
@@ -356,7 +362,7 @@ def test_the_whole_worker_killed_mid_build(client, stack, swale, district, coord
     report, _ = _build_now(client, district)
     _running(report)
     celery.kill(worker)
-    assert ExceptionReport.objects.get(pk=report.pk).status == "building"
+    assert ExceptionReport.objects.get(pk=report.pk).in_progress
     celery.worker()
     # Nothing redelivers the message before Redis's visibility timeout: the sweep sends
     # the job again once its hard time limit has passed.
