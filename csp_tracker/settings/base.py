@@ -107,12 +107,44 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# Sign-in throttling (django-axes): failures are counted per account and, separately, per
+# client address, so many addresses guessing at one account are stopped, and so is one
+# address trying a few passwords at each of many accounts. Completing a password reset
+# clears the account's failures (accounts.views), so its owner is never locked out for long.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset on success: a sign-in would also clear its address's failures, so one working
+# account would let an address guess at every other account without limit.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_of"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+
+def client_address_settings(trusted_proxy_count: int) -> tuple[tuple[str, ...], int | None]:
+    """Where django-axes (through django-ipware) reads the client address from.
+
+    trusted_proxy_count is how many reverse proxies (the TLS proxy in production) stand in
+    front of the app, each adding the address it was reached from to X-Forwarded-For. With 0
+    the app is reached directly and REMOTE_ADDR is the client: the header, which anyone can
+    send, is never read. With N the client is the N-th address from the right of the header;
+    whatever a client wrote there itself is further left and ignored. django-ipware counts
+    the proxies written in the header after the client, and the last proxy is not in it (it
+    is REMOTE_ADDR), hence N - 1. REMOTE_ADDR is read only for a request without the header.
+    """
+    if trusted_proxy_count <= 0:
+        return ("REMOTE_ADDR",), None
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), trusted_proxy_count - 1
+
+
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_settings(
+    TRUSTED_PROXY_COUNT
+)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Not strict: a longer chain (a client's own X-Forwarded-For in front) still gives the
+# address the trusted proxies saw, where strict mode would fall back to the proxy's own.
+IPWARE_STRICT = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
