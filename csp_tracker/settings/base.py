@@ -119,6 +119,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_of"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Password reset links: at most this many asked for one email address, and from one client
+# address, in each window (seconds); counted in the cache.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=60 * 60)
 
 
 def client_address_settings(trusted_proxy_count: int) -> tuple[tuple[str, ...], int | None]:
@@ -172,6 +177,19 @@ CSP_SITE_URL = env("CSP_SITE_URL", default="http://127.0.0.1:8000")
 # Celery: without REDIS_URL every task runs in-process, so the embedded default needs
 # no broker.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache (the password reset limits): Redis where REDIS_URL is set, so every web worker
+# counts together; memory otherwise.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csp-tracker",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
