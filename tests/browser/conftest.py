@@ -1,5 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright, against the live test server,
-with axe-core (vendored from npm) run on every page a test visits."""
+with axe-core (vendored from npm) run on every page a test visits, and the test failing
+on any Content-Security-Policy violation."""
 
 import base64
 import json
@@ -22,6 +23,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# Records each Content-Security-Policy violation the page reports.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'}`
+    + ` at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -70,7 +79,10 @@ class Checked:
 
     def axe(self) -> None:
         page = self.page
-        page.add_script_tag(path=str(AXE))
+        violated = page.evaluate("window.__cspViolations || []")
+        assert violated == [], f"Content-Security-Policy violations on {page.url}: {violated}"
+        # axe-core comes with every page as an init script (see site()): added as a
+        # <script> it would itself be refused by the Content-Security-Policy.
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             AXE_TAGS,
@@ -120,11 +132,24 @@ class Checked:
 @pytest.fixture
 def site(browser, live_server) -> Iterator[Checked]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    # Injected by the browser itself, so the page's Content-Security-Policy does not apply.
+    context.add_init_script(script=CSP_WATCH)
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
     fonts: list[str] = []
+    refused: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Chromium reports every CSP violation in the console, also on pages not checked.
+    page.on(
+        "console",
+        lambda msg: (
+            refused.append(f"{msg.text} on {page.url}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     # Not a GOV.UK-domain service: the GDS Transport font must never be loaded.
     page.on(
         "request", lambda r: fonts.append(f"{r.url} on {page.url}") if "/fonts/" in r.url else None
@@ -132,4 +157,5 @@ def site(browser, live_server) -> Iterator[Checked]:
     yield Checked(page, live_server.url)
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+    assert refused == [], f"Content-Security-Policy violations: {refused}"
     assert fonts == [], f"Fonts requested: {fonts}"
