@@ -283,3 +283,21 @@ def test_the_demo_county_admin_signs_in_with_the_printed_key(client, db, capsys)
     assert response["Location"] == reverse("actions:mine")
     assert client.get(reverse("admin:index")).status_code == 200
     assert selectors.two_factor_device(user=admin).name == "Demo authenticator"
+
+
+def test_the_two_factor_pages_make_few_queries(
+    client, officer, county_admin, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("accounts:two_factor")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("accounts:two_factor_setup")).status_code == 200
+    client.logout()
+    device = services.two_factor_device_provision(user=county_admin, key="9a" * 20, name="App")
+    _password(client, county_admin)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("accounts:two_factor_code")).status_code == 200
+    with django_assert_max_num_queries(22):
+        response = client.post(reverse("accounts:two_factor_code"), {"code": app_code(device)})
+    assert response.status_code == 302
