@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.action_edit, name="edit"),
     path("<int:pk>/milestones/add/", views.milestone_add, name="milestone_add"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+    # Inside plan plans: the plan's actions.
+    path("plan/<int:pk>/add/", views.action_add, name="add"),
+    path("<int:pk>/move/", views.action_move, name="move"),
+    path("plan/<int:pk>/renumber/", views.renumber, name="renumber"),
 ]

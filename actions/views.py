@@ -1,16 +1,22 @@
+"""The officer and coordinator pages of actions (/actions/): "Your actions", the action
+list, an action's page and history, recording a status update, editing an action and its
+milestones; and, inside plan authoring, adding, moving and renumbering a plan's actions."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import selectors, services
 from actions.filters import ActionFilter
-from actions.forms import ActionForm, MilestoneForm, StatusUpdateForm
+from actions.forms import ActionAddForm, ActionForm, MilestoneForm, StatusUpdateForm
 from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
+from plans.views import authored_plan
 
 
 def _get_action(request: HttpRequest, pk: int) -> Action:
@@ -216,3 +222,54 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actions/milestone_form.html",
         {"action": action, "form": form, "milestone": milestone, "conflict": conflict},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk, author=True)
+    if not plan.priorities.exists() and not plan.themes.exists():
+        messages.info(request, "Add a priority or a theme first: every action sits under one")
+        return redirect("plans:overview", pk=plan.pk)
+    form = ActionAddForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"].strip() or services.action_next_reference(
+            plan=plan, heading=form.selected_heading()
+        )
+        action = services.action_create(
+            plan=plan, data=form.to_data(reference=reference), milestones=form.milestones()
+        )
+        messages.success(request, f"Action {action.reference} was added")
+        if "add_another" in request.POST:
+            return redirect("actions:add", pk=plan.pk)
+        return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
+    return render(request, "actions/authoring/action_add.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_move(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        action = selectors.action_queryset(user=request.user).select_related("plan").get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action") from None
+    if request.method != "POST":
+        # A POST form; checked after the lookup so another partnership's action is a 404.
+        return HttpResponseNotAllowed(["POST"])
+    plan = authored_plan(request, action.plan_id, author=True)
+    services.action_move(action=action, up=request.POST.get("direction") != "down")
+    return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def renumber(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk, author=True)
+    if request.method == "POST":
+        changed = services.action_plan_renumber(plan=plan)
+        messages.success(
+            request,
+            f"The actions were renumbered: {changed} number{'s' if changed != 1 else ''} changed",
+        )
+        return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
+    return render(request, "actions/authoring/renumber.html", {"plan": plan})

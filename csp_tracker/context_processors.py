@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             ),
         ),
         ("Reports", reverse("reporting:index"), lambda p: p.startswith(reverse("reporting:index"))),
-        ("Plans", reverse("authoring:list"), lambda p: p.startswith(reverse("authoring:list"))),
+        ("Plans", reverse("plans:list"), lambda p: p.startswith(reverse("plans:list"))),
     ]
     return {
         "nav_items": [

@@ -94,7 +94,7 @@ class PlanVersionChangeInline(admin.TabularInline):
     model = PlanVersionChange
     extra = 0
 
-    # A published version is frozen (plans/published.py): read-only here too.
+    # A published version is frozen (plans/triggers.py): read-only here too.
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return not _is_published(obj) and super().has_add_permission(request, obj)
 

@@ -257,7 +257,7 @@ class PlanVersion(models.Model):
     A version is recorded (known from the document's own table, no file here), rendering,
     failed (the accessibility check stopped it) or published. A published version is
     frozen: database triggers refuse any change to it or its changes
-    (plans/published.py, migration 0003), so its PDF, checksum and snapshot never move.
+    (plans/triggers.py, migration 0003), so its PDF, checksum and snapshot never move.
     """
 
     class Status(models.TextChoices):

@@ -1,62 +1,9 @@
-"""Reads for plan authoring. Only ever returns what the user may see."""
+"""Reads for authoring priorities and themes. Only ever returns what the user may see."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 
-from plans.models import Partnership, Plan, PlanSection, PlanVersion
-from plans.rules import access_for, is_coordinator_or_county
+from plans.selectors import plan_authoring_list
 from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
-
-
-def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
-    return (
-        Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
-        .select_related("partnership")
-        .order_by("partnership__name", "-start_year", "title")
-    )
-
-
-def authorable_partnerships(*, user: object) -> list[Partnership]:
-    visible = Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
-    return [p for p in visible if is_coordinator_or_county(user, p)]
-
-
-def plan_get(*, user: object, pk: int) -> Plan:
-    """One visible plan; DoesNotExist otherwise."""
-    return plan_authoring_list(user=user).get(pk=pk)
-
-
-def plan_overview(*, user: object, pk: int) -> Plan:
-    """A plan with everything its overview page shows, in a fixed number of queries."""
-    return (
-        plan_authoring_list(user=user)
-        .select_related("previous")
-        .prefetch_related(
-            Prefetch("sections", queryset=PlanSection.objects.order_by("order", "id")),
-            Prefetch(
-                "priorities",
-                queryset=Priority.objects.select_related("category").order_by("number"),
-            ),
-            Prefetch(
-                "themes",
-                queryset=CrossCuttingTheme.objects.select_related("category").order_by("number"),
-            ),
-            Prefetch(
-                "versions",
-                queryset=PlanVersion.objects.order_by("-effective_date", "-number"),
-            ),
-            # Actions live in a higher app; the reverse relations are enough here.
-            "priorities__actions",
-            "themes__actions",
-            "refreshes",
-        )
-        .get(pk=pk)
-    )
-
-
-def section_get(*, user: object, pk: int) -> PlanSection:
-    return PlanSection.objects.select_related("plan__partnership").get(
-        Q(plan__in=plan_authoring_list(user=user)), pk=pk
-    )
 
 
 def heading_get(

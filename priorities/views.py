@@ -1,18 +1,15 @@
-"""Plan authoring pages: a plan's overview ("check your answers" pattern), its details,
-sections, priorities and cross-cutting themes. Actions are authored in
-actions/authoring.py (a higher app)."""
+"""Authoring a plan's priorities and cross-cutting themes (the plan itself and its sections
+are authored in plans/views.py, its actions in actions/views.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
-from plans import services as plan_services
-from plans.models import Plan, PlanSection
+from plans.views import authored_plan, overview_url, require_author
 from priorities import selectors, services
-from priorities.forms import HeadingForm, PlanForm, SectionForm
+from priorities.forms import HeadingForm
 from priorities.models import CrossCuttingTheme, Priority
 
 HEADING_MODELS: dict[str, type[Priority] | type[CrossCuttingTheme]] = {
@@ -21,197 +18,10 @@ HEADING_MODELS: dict[str, type[Priority] | type[CrossCuttingTheme]] = {
 }
 
 
-def _plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
-    try:
-        plan = selectors.plan_get(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
-    if author:
-        _require_author(request, plan)
-    return plan
-
-
-def _require_author(request: HttpRequest, plan: Plan) -> None:
-    if not request.user.has_perm("plans.change_plan", plan):
-        raise PermissionDenied
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PermissionDenied("A superseded plan cannot change")
-
-
-def _validation_to_form(form: object, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None  # type: ignore[attr-defined]
-        for message in errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
-
-
-@login_required
-@require_safe
-def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plan_authoring_list(user=request.user)
-    can_create = bool(selectors.authorable_partnerships(user=request.user))
-    return render(request, "priorities/plan_list.html", {"plans": plans, "can_create": can_create})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
-    partnerships = selectors.authorable_partnerships(user=request.user)
-    if not partnerships:
-        raise PermissionDenied
-    form = PlanForm(request.POST or None, partnerships=partnerships)
-    if request.method == "POST" and form.is_valid():
-        start, end = form.cleaned_data["period"]
-        try:
-            plan = plan_services.plan_create(
-                partnership=form.cleaned_data["partnership"],
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"].strip(),
-                start_year=start,
-                end_year=end,
-            )
-        except ValidationError as error:
-            form.add_error(
-                "period",
-                "This partnership already has a document of this kind for these years",
-            )
-            if not form.errors:  # pragma: no cover - another constraint
-                _validation_to_form(form, error)
-        else:
-            messages.success(request, f"{plan.title} was created. Now add its sections.")
-            return redirect("authoring:overview", pk=plan.pk)
-    return render(request, "priorities/plan_form.html", {"form": form, "plan": None})
-
-
-@login_required
-@require_safe
-def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        plan = selectors.plan_overview(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
-    can_author = (
-        request.user.has_perm("plans.change_plan", plan) and plan.status != Plan.Status.SUPERSEDED
-    )
-    return render(
-        request,
-        "priorities/plan_overview.html",
-        {
-            "plan": plan,
-            "can_author": can_author,
-            "can_publish": request.user.has_perm("plans.publish_plan", plan),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk, author=True)
-    form = PlanForm(
-        request.POST or None, initial={"title": plan.title, "period": plan.period_label}
-    )
-    if request.method == "POST" and form.is_valid():
-        start, end = form.cleaned_data["period"]
-        try:
-            plan_services.plan_update(
-                plan=plan, title=form.cleaned_data["title"].strip(), start_year=start, end_year=end
-            )
-        except ValidationError:
-            form.add_error(
-                "period", "This partnership already has a document of this kind for these years"
-            )
-        else:
-            messages.success(request, "The plan's details were changed")
-            return redirect("authoring:overview", pk=plan.pk)
-    return render(request, "priorities/plan_form.html", {"form": form, "plan": plan})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def section_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk, author=True)
-    form = SectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        plan_services.plan_section_create(
-            plan=plan,
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-        )
-        messages.success(request, f"The section “{d['title'].strip()}” was added")
-        return redirect("authoring:overview", pk=plan.pk)
-    return render(
-        request, "priorities/section_form.html", {"form": form, "plan": plan, "section": None}
-    )
-
-
-def _section(request: HttpRequest, pk: int) -> PlanSection:
-    try:
-        section = selectors.section_get(user=request.user, pk=pk)
-    except PlanSection.DoesNotExist:
-        raise Http404("No such section") from None
-    _require_author(request, section.plan)
-    return section
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    section = _section(request, pk)
-    form = SectionForm(
-        request.POST or None,
-        initial={
-            "title": section.title,
-            "body": section.body,
-            "generated": section.generated,
-            "is_restricted": section.is_restricted,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        plan_services.plan_section_update(
-            section=section,
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-        )
-        messages.success(request, f"The section “{section.title}” was changed")
-        return redirect("authoring:overview", pk=section.plan_id)
-    return render(
-        request,
-        "priorities/section_form.html",
-        {"form": form, "plan": section.plan, "section": section},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def section_move(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        section = selectors.section_get(user=request.user, pk=pk)
-    except PlanSection.DoesNotExist:
-        raise Http404("No such section") from None
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    _require_author(request, section.plan)
-    plan_services.plan_section_move(section=section, up=request.POST.get("direction") == "up")
-    return redirect(f"{_overview_url(section.plan_id)}#sections")
-
-
-def _overview_url(plan_id: int) -> str:
-    from django.urls import reverse
-
-    return reverse("authoring:overview", kwargs={"pk": plan_id})
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def heading_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    plan = _plan(request, pk, author=True)
+    plan = authored_plan(request, pk, author=True)
     is_theme = kind == services.HeadingKind.THEME
     form = HeadingForm(request.POST or None, is_theme=is_theme)
     if request.method == "POST" and form.is_valid():
@@ -219,7 +29,7 @@ def heading_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         create = services.theme_create if is_theme else services.priority_create
         heading = create(plan=plan, data=form.to_data(number=number))
         messages.success(request, f"{heading.label} was added")
-        return redirect("authoring:overview", pk=plan.pk)
+        return redirect("plans:overview", pk=plan.pk)
     return render(
         request,
         "priorities/heading_form.html",
@@ -232,7 +42,7 @@ def _heading(request: HttpRequest, pk: int, kind: str) -> Priority | CrossCuttin
         heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
     except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
         raise Http404("No such priority or theme") from None
-    _require_author(request, heading.plan)
+    require_author(request, heading.plan)
     return heading
 
 
@@ -249,7 +59,7 @@ def heading_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         data.lead_agencies = list(heading.lead_agencies.all())
         services.heading_update(heading=heading, data=data)
         messages.success(request, f"{heading.label} was changed")
-        return redirect("authoring:overview", pk=heading.plan_id)
+        return redirect("plans:overview", pk=heading.plan_id)
     return render(
         request,
         "priorities/heading_form.html",
@@ -268,25 +78,10 @@ def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         # Moves are POST forms; checked after the lookup so another partnership's
         # object is a 404 whatever the method.
         return HttpResponseNotAllowed(["POST"])
-    _require_author(request, heading.plan)
+    require_author(request, heading.plan)
     services.heading_move(heading=heading, up=request.POST.get("direction") == "up")
     anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
-    return redirect(f"{_overview_url(heading.plan_id)}#{anchor}")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    section = _section(request, pk)
-    if request.method == "POST":
-        plan_services.plan_section_delete(section=section)
-        messages.success(request, f"The section “{section.title}” was removed")
-        return redirect(f"{_overview_url(section.plan_id)}#sections")
-    return render(
-        request,
-        "priorities/confirm_remove.html",
-        {"plan": section.plan, "what": "section", "name": section.title, "problem": ""},
-    )
+    return redirect(f"{overview_url(heading.plan_id)}#{anchor}")
 
 
 @login_required
@@ -296,7 +91,7 @@ def heading_delete(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
     except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
         raise Http404("No such priority or theme") from None
-    _require_author(request, heading.plan)
+    require_author(request, heading.plan)
     what = "cross-cutting theme" if kind == services.HeadingKind.THEME else "priority"
     problem = ""
     if request.method == "POST":
@@ -307,9 +102,9 @@ def heading_delete(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         else:
             messages.success(request, f"The {what} “{heading.title}” was removed")
             anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
-            return redirect(f"{_overview_url(heading.plan_id)}#{anchor}")
+            return redirect(f"{overview_url(heading.plan_id)}#{anchor}")
     return render(
         request,
-        "priorities/confirm_remove.html",
+        "plans/confirm_remove.html",
         {"plan": heading.plan, "what": what, "name": heading.title, "problem": problem},
     )

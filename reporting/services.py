@@ -16,8 +16,9 @@ from accounts.models import User
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, format_date
 from plans.models import Partnership
-from reporting import selectors
+from reporting import reminders, selectors
 from reporting.models import ExceptionReport, UpdateReminder
+from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def exception_reports_schedule(*, quarter: Quarter) -> list[ExceptionReport]:
             notify_executives=True,
             only_if_missing=True,
         )
-        for partnership in selectors.partnerships_with_plans_for(quarter=quarter)
+        for partnership in partnerships_with_plans_for(quarter=quarter)
     ]
 
 
@@ -147,7 +148,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
         logger.info("Exception report %s is not queued; nothing to build", report_id)
         return None
     try:
-        snapshot = selectors.exception_report_snapshot(
+        snapshot = exception_report_snapshot(
             partnership=report.partnership, quarter=report.quarter_obj
         )
         pdf = _render_pdf(report, snapshot)
@@ -262,7 +263,7 @@ def update_reminders_send(*, today: object | None = None) -> int:
         return 0
     days_before = min(due)  # the nearest window: 3 once inside it, else 14
     sent = 0
-    for item in selectors.reminder_recipients(quarter=quarter):
+    for item in reminders.reminder_recipients(quarter=quarter):
         membership = item.membership
         with transaction.atomic():
             _, created = UpdateReminder.objects.get_or_create(

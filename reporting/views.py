@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
-from reporting import selectors, services
+from reporting import selectors, services, snapshot
 from reporting.models import ExceptionReport
 
 
@@ -176,6 +176,6 @@ def county_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "quarter": quarter,
             "quarters": quarters,
             "rows": selectors.county_overview(county=county, quarter=quarter),
-            "buckets": selectors.BUCKETS,
+            "buckets": snapshot.BUCKETS,
         },
     )

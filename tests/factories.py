@@ -141,7 +141,7 @@ def _now():
 
 def _snapshot(o):
     from csp_tracker.periods import Quarter
-    from reporting.selectors import exception_report_snapshot
+    from reporting.snapshot import exception_report_snapshot
 
     return exception_report_snapshot(
         partnership=o.partnership, quarter=Quarter(o.financial_year, o.quarter)
@@ -176,7 +176,7 @@ MINIMAL_PDF = b"%PDF-1.7\n% a stand-in for a rendered document\n%%EOF\n"
 
 def published_version(plan: Plan, number: str = "1.0") -> PlanVersion:
     """A published version of the plan with a (stand-in) PDF, made in one INSERT: a
-    published version cannot be changed afterwards (plans/published.py)."""
+    published version cannot be changed afterwards (plans/triggers.py)."""
     import hashlib
     from datetime import date
 

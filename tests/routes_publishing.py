@@ -36,45 +36,43 @@ def _create_codes() -> dict[str, int]:
 
 
 PUBLISHING_ROUTES: dict[str, Route] = {
-    # plan authoring (priorities app)
-    "authoring:list": Route(get=ALL),
-    "authoring:create": Route(get=_create_codes(), post=_create_codes()),
-    "authoring:overview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
-    "authoring:edit": Route(
+    # plan authoring (plans and priorities apps)
+    "plans:list": Route(get=ALL),
+    "plans:create": Route(get=_create_codes(), post=_create_codes()),
+    "plans:overview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
+    "plans:edit": Route(own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)),
+    "plans:section_add": Route(
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
     ),
-    "authoring:section_add": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "authoring:section_edit": Route(
+    "plans:section_edit": Route(
         own=lambda w: {"pk": _section(w.plan).pk},
         other=lambda w: {"pk": _section(w.other_plan).pk},
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),
-    "authoring:section_move": Route(
+    "plans:section_move": Route(
         own=lambda w: {"pk": _section(w.plan).pk},
         other=lambda w: {"pk": _section(w.other_plan).pk},
         get=POST_ONLY_GET,
         post=_only(EDITORS, ok=302),
         post_data={"direction": "up"},
     ),
-    "authoring:section_remove": Route(
+    "plans:section_remove": Route(
         own=lambda w: {"pk": _section(w.plan).pk},
         other=lambda w: {"pk": _section(w.other_plan).pk},
         get=_only(EDITORS),
         post=_only(EDITORS, ok=302),
     ),
-    "authoring:priority_add": Route(
+    "priorities:priority_add": Route(
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
     ),
-    "authoring:priority_edit": Route(
+    "priorities:priority_edit": Route(
         own=lambda w: {"pk": w.plan.priorities.first().pk},
         other=lambda w: {"pk": w.other_plan.priorities.first().pk},
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),
-    "authoring:priority_move": Route(
+    "priorities:priority_move": Route(
         own=lambda w: {"pk": w.plan.priorities.first().pk},
         other=lambda w: {"pk": w.other_plan.priorities.first().pk},
         get=POST_ONLY_GET,
@@ -82,49 +80,47 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         post_data={"direction": "down"},
     ),
     # The world's priority has an action, so removing it is refused on the page (200).
-    "authoring:priority_remove": Route(
+    "priorities:priority_remove": Route(
         own=lambda w: {"pk": w.plan.priorities.first().pk},
         other=lambda w: {"pk": w.other_plan.priorities.first().pk},
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),
-    "authoring:theme_add": Route(
+    "priorities:theme_add": Route(
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
     ),
-    "authoring:theme_edit": Route(
+    "priorities:theme_edit": Route(
         own=lambda w: {"pk": _theme(w.plan).pk},
         other=lambda w: {"pk": _theme(w.other_plan).pk},
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),
-    "authoring:theme_move": Route(
+    "priorities:theme_move": Route(
         own=lambda w: {"pk": _theme(w.plan).pk},
         other=lambda w: {"pk": _theme(w.other_plan).pk},
         get=POST_ONLY_GET,
         post=_only(EDITORS, ok=302),
         post_data={"direction": "up"},
     ),
-    "authoring:theme_remove": Route(
+    "priorities:theme_remove": Route(
         own=lambda w: {"pk": _theme(w.plan).pk},
         other=lambda w: {"pk": _theme(w.other_plan).pk},
         get=_only(EDITORS),
         post=_only(EDITORS, ok=302),
     ),
-    # actions inside plan authoring (actions app)
-    "action_authoring:add": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "action_authoring:move": Route(
+    # actions inside plan authoring (actions app, /actions/plan/…)
+    "actions:add": Route(own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)),
+    "actions:move": Route(
         own=lambda w: {"pk": w.action.pk},
         other=lambda w: {"pk": w.other_action.pk},
         get=POST_ONLY_GET,
         post=_only(EDITORS, ok=302),
         post_data={"direction": "up"},
     ),
-    "action_authoring:renumber": Route(
+    "actions:renumber": Route(
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS, ok=302)
     ),
-    # publishing (reporting app)
+    # publishing (plans app)
     "publishing:preview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
     "publishing:publish": Route(
         own=plan_pk, other=other_plan_pk, get=_only(PUBLISHERS), post=_only(PUBLISHERS)

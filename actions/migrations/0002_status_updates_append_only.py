@@ -1,16 +1,16 @@
 from django.db import migrations
 
-from actions import append_only
+from actions import triggers
 
 
 def create_triggers(apps, schema_editor):
     conn = schema_editor.connection
-    append_only.execute(conn, append_only.create_sql(conn.vendor))
+    triggers.execute(conn, triggers.create_sql(conn.vendor))
 
 
 def drop_triggers(apps, schema_editor):
     conn = schema_editor.connection
-    append_only.execute(conn, append_only.drop_sql(conn.vendor))
+    triggers.execute(conn, triggers.drop_sql(conn.vendor))
 
 
 class Migration(migrations.Migration):

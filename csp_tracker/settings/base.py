@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "priorities",
     "actions",
     "reporting",
+    "publishing",
     "pages",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -268,8 +270,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules autodiscovery (tasks.py) does not find.
-CELERY_IMPORTS = ["reporting.publishing_tasks"]
 
 # Where people report accessibility problems and ask for documents in another format.
 CSP_CONTACT_EMAIL = env("CSP_CONTACT_EMAIL", default="kentcommunitysafetyteam@kent.gov.uk")

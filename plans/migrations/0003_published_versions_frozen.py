@@ -1,16 +1,16 @@
 from django.db import migrations
 
-from plans import published
+from plans import triggers as published_triggers
 
 
 def create_triggers(apps, schema_editor):
     conn = schema_editor.connection
-    published.execute(conn, published.create_sql(conn.vendor))
+    published_triggers.execute(conn, published_triggers.create_sql(conn.vendor))
 
 
 def drop_triggers(apps, schema_editor):
     conn = schema_editor.connection
-    published.execute(conn, published.drop_sql(conn.vendor))
+    published_triggers.execute(conn, published_triggers.drop_sql(conn.vendor))
 
 
 class Migration(migrations.Migration):

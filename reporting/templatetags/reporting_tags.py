@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 from actions.templatetags.actions_tags import TAG_CLASSES
 from csp_tracker.periods import format_date
 from reporting.charts import status_bar_chart
-from reporting.selectors import BUCKET_LABELS, NO_UPDATE
+from reporting.snapshot import BUCKET_LABELS, NO_UPDATE
 
 register = template.Library()
 

@@ -64,7 +64,7 @@ def test_moving_priorities_renumbers_them(client, coordinator, plan):
     factories.PriorityFactory(plan=plan, number=2, title="Second")
     client.force_login(coordinator)
     response = client.post(
-        reverse("authoring:priority_move", kwargs={"pk": first.pk}), {"direction": "down"}
+        reverse("priorities:priority_move", kwargs={"pk": first.pk}), {"direction": "down"}
     )
     assert response.status_code == 302
     assert list(plan.priorities.values_list("number", "title")) == [(1, "Second"), (2, "First")]
@@ -74,14 +74,14 @@ def test_adding_an_action_maps_it_and_numbers_it(client, coordinator, plan):
     category = factories.CategoryFactory(name="Domestic Abuse")
     client.force_login(coordinator)
     response = client.post(
-        reverse("authoring:priority_add", kwargs={"pk": plan.pk}),
+        reverse("priorities:priority_add", kwargs={"pk": plan.pk}),
         {"title": "Domestic abuse", "category": category.pk},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     priority = plan.priorities.get()
     assert priority.category == category
     response = client.post(
-        reverse("action_authoring:add", kwargs={"pk": plan.pk}),
+        reverse("actions:add", kwargs={"pk": plan.pk}),
         {
             "heading": f"p{priority.pk}",
             "title": "Run a campaign",

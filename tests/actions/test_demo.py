@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from actions.demo import DEMO_USERS, demo_password, load_demo
 from actions.models import Action, Milestone, StatusUpdate
+from demo.loader import DEMO_USERS, demo_password, load_demo
 from plans.models import Agency, Partnership, Plan, PlanSection, PlanVersion
 from priorities.models import CrossCuttingTheme, PccPriority, Priority, PriorityCategory
 

@@ -86,7 +86,7 @@ def test_county_admin_sees_the_partnership_actions(site, world):
 
 
 def test_the_demo_officer_signs_in_with_the_printed_password(site, transactional_db):
-    from actions.demo import DEMO_USERS, demo_password, load_demo
+    from demo.loader import DEMO_USERS, demo_password, load_demo
 
     load_demo()
     officer = DEMO_USERS[0]

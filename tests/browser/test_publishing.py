@@ -52,7 +52,7 @@ def _link(site, name):
 def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, world):
     page = site.page
     site.sign_in(world.users["coordinator"].email, PASSWORD)
-    site.goto(reverse("authoring:list"))
+    site.goto(reverse("plans:list"))
     _click(site, "Create a plan")  # a link styled as a button
     _click(site, "Save and continue")  # nothing entered: GOV.UK errors
     assert "Select the partnership the plan is for" in page.inner_text(".govuk-error-summary")

@@ -18,7 +18,7 @@ from plans.models import Plan
 def test_plan_years_are_checked(client, coordinator, district, period, message):
     client.force_login(coordinator)
     response = client.post(
-        reverse("authoring:create"),
+        reverse("plans:create"),
         {
             "partnership": district.pk,
             "kind": "community_safety_plan",

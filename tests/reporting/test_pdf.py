@@ -5,7 +5,7 @@ from pypdf import PdfReader
 
 from reporting import services
 from reporting.pdf import check_accessibility, render_pdf
-from reporting.selectors import exception_report_snapshot
+from reporting.snapshot import exception_report_snapshot
 from tests import factories
 from tests.reporting.conftest import Q2, Q3, record
 

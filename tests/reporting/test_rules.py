@@ -1,4 +1,4 @@
-"""The exception report's rules (reporting.selectors.exception_report_snapshot), each
+"""The exception report's rules (reporting.snapshot.exception_report_snapshot), each
 kind of exception on its own, with frozen dates."""
 
 from datetime import date
@@ -7,7 +7,7 @@ import pytest
 
 from csp_tracker.periods import Quarter
 from plans.models import Plan
-from reporting.selectors import exception_report_snapshot, report_as_at
+from reporting.snapshot import exception_report_snapshot, report_as_at
 from tests import factories
 from tests.reporting.conftest import Q2, Q3, record
 

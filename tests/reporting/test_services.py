@@ -93,7 +93,7 @@ def test_a_failure_marks_the_report_failed_with_the_reason(district, make_action
     def broken(**kwargs):
         raise RuntimeError("the renderer ran out of memory")
 
-    monkeypatch.setattr(services.selectors, "exception_report_snapshot", broken)
+    monkeypatch.setattr(services, "exception_report_snapshot", broken)
     report = services.exception_report_request(partnership=district, quarter=Q3)
     assert tasks.build_exception_report.run(report.pk) == "failed"
     report.refresh_from_db()

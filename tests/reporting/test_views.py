@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from actions.demo import load_demo
 from csp_tracker.periods import Quarter
+from demo.loader import load_demo
 from plans.models import Partnership
 from reporting import services
 from reporting.models import ExceptionReport

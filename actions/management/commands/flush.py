@@ -10,10 +10,10 @@ transactional tests this way.
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from actions import append_only
-from plans import published
+from actions import triggers as status_update_triggers
+from plans import triggers as published_version_triggers
 
-GUARDS = [append_only, published]
+GUARDS = [status_update_triggers, published_version_triggers]
 
 
 class Command(FlushCommand):

@@ -1,0 +1,132 @@
+"""Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
+message for every field, no browser-native validation (templates use novalidate)."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from django import forms
+
+from csp_tracker.periods import parse_period
+from plans.models import GeneratedTable, Partnership, Plan
+
+
+class PlanForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        label="Which partnership is the plan for?",
+        queryset=Partnership.objects.none(),
+        empty_label="Select a partnership",
+        error_messages={
+            "required": "Select the partnership the plan is for",
+            "invalid_choice": "Select a partnership you coordinate",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What kind of document is it?",
+        choices=Plan.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what kind of document it is",
+            "invalid_choice": "Select what kind of document it is",
+        },
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text='As the document is called, for example "Swale Community Safety Plan 2023/24".',
+        error_messages={
+            "required": "Enter the title of the plan",
+            "max_length": "Enter a title of 200 characters or fewer",
+        },
+    )
+    period = forms.CharField(
+        label="Which financial years does it cover?",
+        max_length=20,
+        help_text="For one year write it like 2024/25; for several, like 2024-2028.",
+        error_messages={
+            "required": "Enter the financial years the plan covers",
+            "max_length": "Enter the years like 2024/25 or 2024-2028",
+        },
+    )
+
+    def __init__(
+        self, *args: object, partnerships: list[Partnership] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        layout: list[object] = []
+        if partnerships is None:
+            del self.fields["partnership"]
+            del self.fields["kind"]
+        else:
+            self.fields["partnership"].queryset = Partnership.objects.filter(
+                pk__in=[p.pk for p in partnerships]
+            ).order_by("name")
+            layout += [
+                Field.select("partnership"),
+                Field.radios("kind", legend_size=Size.SMALL),
+            ]
+        layout += [
+            Field.text("title", field_width=Fluid.FULL),
+            Field.text("period", field_width=10),
+            Submit("submit", "Save and continue" if partnerships is not None else "Save"),
+        ]
+        self.helper.layout = Layout(*layout)
+
+    def clean_period(self) -> tuple[int, int]:
+        parsed = parse_period(self.cleaned_data["period"])
+        if parsed is None:
+            raise forms.ValidationError(
+                "Enter the years like 2024/25 for one year or 2024-2028 for several"
+            )
+        start, end = parsed
+        if not (start >= 2000 and end <= 2100):
+            raise forms.ValidationError("Enter years between 2000 and 2100")
+        if end - start > 10:
+            raise forms.ValidationError("Enter a period of 10 years or fewer")
+        return parsed
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(
+        label="Section heading",
+        max_length=200,
+        help_text='For example "1. Introduction" or "Strategic drivers".',
+        error_messages={
+            "required": "Enter the section heading",
+            "max_length": "Enter a heading of 200 characters or fewer",
+        },
+    )
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=60000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Paste the text. A blank line starts a new paragraph; start a line with "
+        '"- " for a bullet list, "### " for a sub-heading; write a link as '
+        "[words](https://example.org). Tables: lines like | Priority | Lead |.",
+        error_messages={"max_length": "Enter text of 60,000 characters or fewer"},
+    )
+    generated = forms.ChoiceField(
+        label="Add a table the tool builds (optional)",
+        required=False,
+        choices=[("", "No table"), *GeneratedTable.choices],
+        help_text="Shown after the text, from the plan's priorities, themes and actions.",
+        error_messages={"invalid_choice": "Select a table from the list"},
+    )
+    is_restricted = forms.BooleanField(
+        label="Restricted: not for publication",
+        required=False,
+        help_text="A restricted section is never in a public page or a published PDF.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("title", field_width=Fluid.FULL),
+            Field.textarea("body", rows=14),
+            Field.select("generated"),
+            Field.checkbox("is_restricted", small=True),
+            Submit("submit", "Save section"),
+        )

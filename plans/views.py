@@ -1,0 +1,214 @@
+"""Plan authoring pages: the plans list, a plan's overview ("check your answers"
+pattern), its details and its sections. Priorities and themes are authored in
+priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plans import selectors
+from plans import services as plan_services
+from plans.forms import PlanForm, SectionForm
+from plans.models import Plan, PlanSection
+
+
+def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
+    try:
+        plan = selectors.plan_get(user=request.user, pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+    if author:
+        require_author(request, plan)
+    return plan
+
+
+def require_author(request: HttpRequest, plan: Plan) -> None:
+    if not request.user.has_perm("plans.change_plan", plan):
+        raise PermissionDenied
+    if plan.status == Plan.Status.SUPERSEDED:
+        raise PermissionDenied("A superseded plan cannot change")
+
+
+def validation_to_form(form: object, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        target = field if field in form.fields else None  # type: ignore[attr-defined]
+        for message in errors:
+            form.add_error(target, message)  # type: ignore[attr-defined]
+
+
+def overview_url(plan_id: int) -> str:
+    return reverse("plans:overview", kwargs={"pk": plan_id})
+
+
+@login_required
+@require_safe
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = selectors.plan_authoring_list(user=request.user)
+    can_create = bool(selectors.authorable_partnerships(user=request.user))
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_create": can_create})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    partnerships = selectors.authorable_partnerships(user=request.user)
+    if not partnerships:
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, partnerships=partnerships)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["period"]
+        try:
+            plan = plan_services.plan_create(
+                partnership=form.cleaned_data["partnership"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"].strip(),
+                start_year=start,
+                end_year=end,
+            )
+        except ValidationError as error:
+            form.add_error(
+                "period",
+                "This partnership already has a document of this kind for these years",
+            )
+            if not form.errors:  # pragma: no cover - another constraint
+                validation_to_form(form, error)
+        else:
+            messages.success(request, f"{plan.title} was created. Now add its sections.")
+            return redirect("plans:overview", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+@login_required
+@require_safe
+def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        plan = selectors.plan_overview(user=request.user, pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+    can_author = (
+        request.user.has_perm("plans.change_plan", plan) and plan.status != Plan.Status.SUPERSEDED
+    )
+    return render(
+        request,
+        "plans/plan_overview.html",
+        {
+            "plan": plan,
+            "can_author": can_author,
+            "can_publish": request.user.has_perm("plans.publish_plan", plan),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk, author=True)
+    form = PlanForm(
+        request.POST or None, initial={"title": plan.title, "period": plan.period_label}
+    )
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["period"]
+        try:
+            plan_services.plan_update(
+                plan=plan, title=form.cleaned_data["title"].strip(), start_year=start, end_year=end
+            )
+        except ValidationError:
+            form.add_error(
+                "period", "This partnership already has a document of this kind for these years"
+            )
+        else:
+            messages.success(request, "The plan's details were changed")
+            return redirect("plans:overview", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk, author=True)
+    form = SectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        plan_services.plan_section_create(
+            plan=plan,
+            title=d["title"].strip(),
+            body=d["body"].strip(),
+            is_restricted=d["is_restricted"],
+            generated=d["generated"],
+        )
+        messages.success(request, f"The section “{d['title'].strip()}” was added")
+        return redirect("plans:overview", pk=plan.pk)
+    return render(request, "plans/section_form.html", {"form": form, "plan": plan, "section": None})
+
+
+def _section(request: HttpRequest, pk: int) -> PlanSection:
+    try:
+        section = selectors.section_get(user=request.user, pk=pk)
+    except PlanSection.DoesNotExist:
+        raise Http404("No such section") from None
+    require_author(request, section.plan)
+    return section
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = _section(request, pk)
+    form = SectionForm(
+        request.POST or None,
+        initial={
+            "title": section.title,
+            "body": section.body,
+            "generated": section.generated,
+            "is_restricted": section.is_restricted,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        plan_services.plan_section_update(
+            section=section,
+            title=d["title"].strip(),
+            body=d["body"].strip(),
+            is_restricted=d["is_restricted"],
+            generated=d["generated"],
+        )
+        messages.success(request, f"The section “{section.title}” was changed")
+        return redirect("plans:overview", pk=section.plan_id)
+    return render(
+        request,
+        "plans/section_form.html",
+        {"form": form, "plan": section.plan, "section": section},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        section = selectors.section_get(user=request.user, pk=pk)
+    except PlanSection.DoesNotExist:
+        raise Http404("No such section") from None
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_author(request, section.plan)
+    plan_services.plan_section_move(section=section, up=request.POST.get("direction") == "up")
+    return redirect(f"{overview_url(section.plan_id)}#sections")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = _section(request, pk)
+    if request.method == "POST":
+        plan_services.plan_section_delete(section=section)
+        messages.success(request, f"The section “{section.title}” was removed")
+        return redirect(f"{overview_url(section.plan_id)}#sections")
+    return render(
+        request,
+        "plans/confirm_remove.html",
+        {"plan": section.plan, "what": "section", "name": section.title, "problem": ""},
+    )

@@ -1,0 +1,76 @@
+"""The publish form: version number, effective date and what changed, by chapter."""
+
+from datetime import date
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from django import forms
+
+from csp_tracker.forms import UKDateField
+from plans.models import Plan, PlanVersion
+
+
+class PublishForm(forms.Form):
+    number = forms.RegexField(
+        label="Version number",
+        regex=r"^\d{1,3}(\.\d{1,3})?$",
+        max_length=10,
+        help_text="For example 8.0 for a yearly refresh, 8.1 for a correction.",
+        error_messages={
+            "required": "Enter the version number",
+            "invalid": "Enter the version number like 8.0",
+            "max_length": "Enter the version number like 8.0",
+        },
+    )
+    effective_date = UKDateField(
+        label="Effective date",
+        help_text="For example, 1 4 2024.",
+        required_message="Enter the date the version takes effect",
+        invalid="Enter the effective date as a real date, like 1 4 2024",
+    )
+    summary = forms.CharField(
+        label="Summary (optional)",
+        required=False,
+        max_length=300,
+        help_text='For example "Refreshed Kent Community Safety Agreement (CSA)".',
+        error_messages={"max_length": "Enter a summary of 300 characters or fewer"},
+    )
+    changes = forms.CharField(
+        label="Changes by chapter",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One change a line, the chapter first: “Ch.5 – achievements for 2023/24 "
+        "added”. They are listed in the version control table.",
+        error_messages={"max_length": "Enter changes of 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("number", field_width=5),
+            Field.text("effective_date", field_width=10),
+            Field.text("summary", field_width=Fluid.FULL),
+            Field.textarea("changes", rows=8),
+            Submit("submit", "Publish"),
+        )
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        if "." not in number:
+            number += ".0"
+        if self.plan.versions.filter(number=number, status=PlanVersion.Status.PUBLISHED).exists():
+            raise forms.ValidationError(
+                f"Version {number} is published already: a published version never changes. "
+                "Enter a new number"
+            )
+        return number
+
+    def clean_effective_date(self) -> date:
+        day = self.cleaned_data["effective_date"]
+        if day.year < 2000 or day.year > 2100:
+            raise forms.ValidationError("Enter an effective date between 2000 and 2100")
+        return day

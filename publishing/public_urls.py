@@ -1,0 +1,10 @@
+from django.urls import path
+
+from publishing import public_views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public_views.public_list, name="list"),
+    path("<int:pk>/download/", public_views.public_download, name="download"),
+]

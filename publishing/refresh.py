@@ -1,0 +1,134 @@
+"""Next year's plan: "Start the next refresh" copies a published plan's chapters,
+priorities and themes and carries its open actions forward with their lineage."""
+
+from django.db import transaction
+
+from accounts.models import User
+from actions.models import Action, Status
+from actions.selectors import annotate_progress
+from actions.services import ActionData, MilestoneData, action_create
+from csp_tracker import clock
+from csp_tracker.periods import financial_year_label
+from plans.models import (
+    Plan,
+)
+from plans.services import (
+    plan_create,
+    plan_section_create,
+)
+from priorities.models import (
+    CrossCuttingTheme,
+    Priority,
+)
+from priorities.services import HeadingData, priority_create, theme_create
+from publishing.services import PublishRefused
+
+
+def _next_period(plan: Plan) -> tuple[int, int]:
+    return plan.start_year + 1, plan.end_year + 1
+
+
+def refresh_label(*, plan: Plan) -> str:
+    start, end = _next_period(plan)
+    return financial_year_label(start, end)
+
+
+def _open_actions(plan: Plan) -> list[Action]:
+    """The plan's actions that are not completed (their latest update says so)."""
+    actions = annotate_progress(
+        Action.objects.filter(plan=plan)
+        .select_related("priority", "theme")
+        .prefetch_related("lead_agencies", "supports_themes", "milestones__lead")
+        .order_by("order", "id"),
+        quarter=clock.update_quarter(),
+        today=clock.today(),
+    )
+    return [a for a in actions if a.current_status != Status.COMPLETED]
+
+
+@transaction.atomic
+def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
+    """Start the next plan from a published one: its sections, priorities and themes are
+    copied, and its open (not completed) actions carried forward as the same actions
+    (the same lineage, carried_from set), with the milestones not yet done."""
+    plan = Plan.objects.select_for_update().select_related("partnership").get(pk=plan.pk)
+    if plan.status != Plan.Status.PUBLISHED:
+        raise PublishRefused("Only a published plan can be refreshed")
+    if plan.refreshes.exists():
+        raise PublishRefused("This plan has been refreshed already")
+    start, end = _next_period(plan)
+    old_label, new_label = plan.period_label, financial_year_label(start, end)
+    title = plan.title.replace(old_label, new_label) if old_label in plan.title else plan.title
+    new = plan_create(
+        partnership=plan.partnership,
+        kind=plan.kind,
+        title=title,
+        start_year=start,
+        end_year=end,
+        previous=plan,
+    )
+    for section in plan.sections.order_by("order", "id"):
+        plan_section_create(
+            plan=new,
+            title=section.title,
+            body=section.body,
+            is_restricted=section.is_restricted,
+            order=section.order,
+            generated=section.generated,
+        )
+    headings: dict[tuple[str, int], Priority | CrossCuttingTheme] = {}
+    for kind, model, create in (
+        ("p", Priority, priority_create),
+        ("t", CrossCuttingTheme, theme_create),
+    ):
+        for old in model.objects.filter(plan=plan).prefetch_related("lead_agencies"):
+            headings[(kind, old.pk)] = create(
+                plan=new,
+                data=HeadingData(
+                    number=old.number,
+                    title=old.title,
+                    summary=old.summary,
+                    includes=old.includes,
+                    outcomes=old.outcomes,
+                    lead=old.lead,
+                    lead_agencies=list(old.lead_agencies.all()),
+                    category=old.category,
+                    note=getattr(old, "note", ""),
+                ),
+            )
+    for position, old in enumerate(_open_actions(plan), start=1):
+        priority = headings.get(("p", old.priority_id)) if old.priority_id else None
+        theme = headings.get(("t", old.theme_id)) if old.theme_id else None
+        action_create(
+            plan=new,
+            carried_from=old,
+            data=ActionData(
+                reference=old.reference,
+                title=old.title,
+                priority=priority,  # type: ignore[arg-type]
+                theme=theme,  # type: ignore[arg-type]
+                desired_outcome=old.desired_outcome,
+                lead_text=old.lead_text,
+                lead_agencies=list(old.lead_agencies.all()),
+                supports_themes=[
+                    headings[("t", t.pk)]  # type: ignore[misc]
+                    for t in old.supports_themes.all()
+                    if ("t", t.pk) in headings
+                ],
+                is_linked=old.is_linked,
+                linked_to=old.linked_to,
+                is_grant_funded=old.is_grant_funded,
+            ),
+            milestones=[
+                MilestoneData(
+                    description=m.description,
+                    timescale=m.timescale,
+                    lead_text=m.lead_text,
+                    lead=m.lead,
+                )
+                for m in old.milestones.all()
+                if m.done_date is None
+            ],
+            order=position,
+        )
+    return new

@@ -1,0 +1,206 @@
+"""Publishing the CSA and the plans: the preview, the rendered and checked PDF and the
+frozen published version. The document's data is plans/snapshot.py; next year's plan is
+plans/refresh.py; the public list is in plans/selectors.py."""
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from plans.models import (
+    Plan,
+    PlanVersion,
+    PlanVersionChange,
+)
+from plans.services import (
+    PlanNotEditable,
+    PublishedVersionFrozen,
+    VersionChange,
+)
+from publishing.snapshot import document_snapshot, template_for
+from publishing.tasks import plan_version_render_task
+from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
+
+logger = logging.getLogger(__name__)
+
+
+class PublishRefused(Exception):
+    """Publishing cannot start: the reason is for the person on the page."""
+
+
+# --- selectors: the document's data -----------------------------------------------------
+
+
+def document_render(*, snapshot: dict[str, Any], draft: bool = False) -> RenderedPdf:
+    return render_pdf(
+        template_name=template_for(kind=snapshot["kind"]),
+        context={"doc": snapshot, "draft": draft},
+    )
+
+
+# --- services: publish ------------------------------------------------------------------
+
+
+def parse_changes(text: str) -> list[VersionChange]:
+    """One change a line, "Chapter – change" (an en dash, a hyphen or a colon between)."""
+    changes = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-•* ").strip()
+        if not line:
+            continue
+        for separator in (" – ", " - ", " — ", ": "):
+            if separator in line:
+                chapter, description = line.split(separator, 1)
+                changes.append(VersionChange(chapter.strip()[:80], description.strip()))
+                break
+        else:
+            changes.append(VersionChange("", line))
+    return changes
+
+
+@transaction.atomic
+def plan_version_publish_start(
+    *,
+    plan: Plan,
+    user: User,
+    number: str,
+    effective_date: date,
+    changes: Sequence[VersionChange] = (),
+    summary: str = "",
+) -> PlanVersion:
+    """Record the version as rendering and queue its rendering after the commit.
+
+    A version recorded from the document's own table (no file here yet) is taken over;
+    a failed one is tried again; a published one is refused (PublishedVersionFrozen).
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == Plan.Status.SUPERSEDED:
+        raise PlanNotEditable("A superseded plan cannot be published again")
+    if plan.versions.filter(status=PlanVersion.Status.RENDERING).exists():
+        raise PublishRefused("A version of this plan is being rendered: wait for it to finish")
+    version = plan.versions.filter(number=number).first()
+    if version is not None and version.status == PlanVersion.Status.PUBLISHED:
+        raise PublishedVersionFrozen(f"Version {number} is published and cannot change")
+    task_id = str(uuid.uuid4())
+    if version is None:
+        version = PlanVersion(plan=plan, number=number)
+    version.effective_date = effective_date
+    version.summary = summary or version.summary
+    version.status = PlanVersion.Status.RENDERING
+    version.failure_reasons = []
+    version.task_id = task_id
+    version.full_clean()
+    version.save()
+    if changes:
+        version.changes.all().delete()
+        PlanVersionChange.objects.bulk_create(
+            PlanVersionChange(
+                version=version, order=i, chapter=c.chapter, description=c.description
+            )
+            for i, c in enumerate(changes, start=1)
+        )
+    version.published_by = user
+    version.save(update_fields=["published_by"])
+    transaction.on_commit(
+        lambda: plan_version_render_task.apply_async(args=[version.pk], task_id=task_id)
+    )
+    return version
+
+
+def _file_name(plan: Plan, number: str) -> str:
+    return f"{slugify(plan.title.replace('/', '-'))}-v{number.replace('.', '-')}.pdf"
+
+
+def download_name(*, version: PlanVersion) -> str:
+    plan = version.plan
+    title = slugify(plan.title.replace("/", "-"))
+    period = slugify(plan.period_label.replace("/", "-"))
+    if period not in title:
+        title = f"{title}-{period}"
+    return f"{title}-version-{version.number}.pdf"
+
+
+def plan_version_render(*, version_id: int) -> str:
+    """Render, check and publish one version. Idempotent: only a version still rendering
+    is worked on, under a row lock, so a task delivered twice publishes once. An error
+    marks the version failed with the reason; it is never left rendering."""
+    try:
+        return _plan_version_render(version_id)
+    except Exception as exc:
+        logger.exception("Rendering version %s failed", version_id)
+        PlanVersion.objects.filter(pk=version_id, status=PlanVersion.Status.RENDERING).update(
+            status=PlanVersion.Status.FAILED,
+            failure_reasons=[f"The PDF could not be made ({type(exc).__name__}: {exc})"[:500]],
+        )
+        return PlanVersion.Status.FAILED
+
+
+def _plan_version_render(version_id: int) -> str:
+    with transaction.atomic():
+        version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version_id)
+        if version.status != PlanVersion.Status.RENDERING:
+            return version.status
+        plan = version.plan
+        changes = [VersionChange(c.chapter, c.description) for c in version.changes.all()]
+        snapshot = document_snapshot(
+            plan=plan,
+            number=version.number,
+            effective_date=version.effective_date,
+            summary=version.summary,
+            changes=changes,
+        )
+        started = time.perf_counter()
+        rendered = document_render(snapshot=snapshot, draft=False)
+        result = check_accessibility(rendered.pdf)
+        seconds = round(time.perf_counter() - started, 2)
+        problems = list(result.problems)
+        if rendered.refused_urls:
+            problems.append(
+                "The document asked for files from outside: "
+                + ", ".join(u[:80] for u in rendered.refused_urls[:5])
+            )
+        version.render_seconds = seconds
+        version.accessibility_warnings = result.warnings
+        if problems:
+            version.status = PlanVersion.Status.FAILED
+            version.failure_reasons = problems
+            version.save(
+                update_fields=[
+                    "status",
+                    "failure_reasons",
+                    "accessibility_warnings",
+                    "render_seconds",
+                ]
+            )
+            logger.warning("Publishing %s stopped: %s", version, problems)
+            return version.status
+        version.pdf.save(_file_name(plan, version.number), ContentFile(rendered.pdf), save=False)
+        version.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+        version.size = len(rendered.pdf)
+        version.snapshot = snapshot
+        version.published_at = timezone.now()
+        version.status = PlanVersion.Status.PUBLISHED
+        version.failure_reasons = []
+        version.save()
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+        if plan.previous_id:
+            Plan.objects.filter(pk=plan.previous_id, status=Plan.Status.PUBLISHED).update(
+                status=Plan.Status.SUPERSEDED
+            )
+        logger.info("Published %s (%s bytes, %.2f s)", version, version.size, seconds)
+        return version.status
+
+
+# --- services: refresh ------------------------------------------------------------------
+
+
+# --- selectors: versions and the public list --------------------------------------------

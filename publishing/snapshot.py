@@ -1,0 +1,257 @@
+"""The data of a plan's document, frozen with each published version: its chapters,
+priorities, themes and actions, its version history and the county tables (Appendix A).
+The preview and the PDF are rendered from it, so a later edit never changes what was
+published."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from actions.models import Action
+from csp_tracker.periods import financial_year_label
+from plans.models import (
+    GeneratedTable,
+    Partnership,
+    Plan,
+    PlanVersion,
+)
+from plans.services import (
+    VersionChange,
+)
+from priorities.models import (
+    CrossCuttingTheme,
+    PoliceAndCrimePlan,
+    Priority,
+    PriorityCategory,
+    StrategicAssessmentChoice,
+)
+
+SNAPSHOT_SCHEMA = 1
+
+
+TEMPLATES = {Plan.Kind.CSA: "publishing/pdf/csa.html"}
+
+
+PLAN_TEMPLATE = "publishing/pdf/plan.html"
+
+
+def _month_year(day: date) -> str:
+    return day.strftime("%B %Y")
+
+
+def template_for(*, plan: Plan | None = None, kind: str = "") -> str:
+    return TEMPLATES.get(kind or (plan.kind if plan else ""), PLAN_TEMPLATE)
+
+
+def plan_chain(*, plan: Plan) -> list[Plan]:
+    """The plan and the plans it refreshes, oldest first."""
+    chain, seen = [], set()
+    current: Plan | None = plan
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.previous
+    return list(reversed(chain))
+
+
+def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[str, Any]]:
+    """CSA Appendix A: per county category, how many district CSPs chose it as a priority
+    or theme in their plan covering the year, or else in their recorded strategic
+    assessment choices for that year."""
+    districts = list(county.children.filter(kind=Partnership.Kind.DISTRICT))
+    plans = {
+        p.partnership_id: p
+        for p in Plan.objects.filter(
+            partnership__in=districts, start_year__lte=financial_year, end_year__gt=financial_year
+        )
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .order_by("start_year", "pk")
+    }
+    chose: dict[int, set[int]] = {d.pk: set() for d in districts}
+    plan_owner = {p.pk: owner for owner, p in plans.items()}
+    for model in (Priority, CrossCuttingTheme):
+        for plan_id, category_id in model.objects.filter(
+            plan_id__in=plan_owner, category__isnull=False
+        ).values_list("plan_id", "category_id"):
+            chose[plan_owner[plan_id]].add(category_id)
+    for partnership_id, category_id in StrategicAssessmentChoice.objects.filter(
+        partnership__in=[d for d in districts if d.pk not in plans], financial_year=financial_year
+    ).values_list("partnership_id", "category_id"):
+        chose[partnership_id].add(category_id)
+    rows = []
+    for category in PriorityCategory.objects.order_by("order", "name"):
+        count = sum(category.pk in ids for ids in chose.values())
+        rows.append({"name": category.name, "includes": category.includes, "count": count})
+    rows.sort(key=lambda r: -r["count"])  # stable: category order within a count
+    return rows
+
+
+def _heading_dict(heading: Priority | CrossCuttingTheme) -> dict[str, Any]:
+    return {
+        "number": heading.number,
+        "title": heading.title,
+        "label": heading.label,
+        "summary": heading.summary,
+        "includes": heading.includes,
+        "outcomes": heading.outcomes,
+        "lead": heading.lead,
+        "category": heading.category.name if heading.category else "",
+        "note": getattr(heading, "note", ""),
+    }
+
+
+def _action_dict(action: Action) -> dict[str, Any]:
+    leads = ", ".join(a.short_name for a in action.lead_agencies.all())
+    return {
+        "reference": action.reference,
+        "title": action.title,
+        "desired_outcome": action.desired_outcome,
+        "lead": action.lead_text or leads,
+        "is_linked": action.is_linked,
+        "linked_to": action.linked_to,
+        "is_grant_funded": action.is_grant_funded,
+        "milestones": [
+            {
+                "description": m.description,
+                "timescale": m.timescale,
+                "lead": m.lead_text or (m.lead.short_name if m.lead else ""),
+            }
+            for m in action.milestones.all()
+        ],
+    }
+
+
+def _versions(*, plan: Plan, pending: dict[str, Any] | None) -> list[dict[str, Any]]:
+    chain = plan_chain(plan=plan)
+    versions = (
+        PlanVersion.objects.filter(
+            plan__in=chain, status__in=[PlanVersion.Status.RECORDED, PlanVersion.Status.PUBLISHED]
+        )
+        .prefetch_related("changes")
+        .order_by("effective_date", "number")
+    )
+    rows = [
+        {
+            "number": v.number,
+            "date_text": _month_year(v.effective_date),
+            "summary": v.summary,
+            "changes": [
+                {"chapter": c.chapter, "description": c.description} for c in v.changes.all()
+            ],
+        }
+        for v in versions
+        if not (pending and v.plan_id == plan.pk and v.number == pending["number"])
+    ]
+    if pending:
+        rows.append(pending)
+    return rows
+
+
+def document_snapshot(
+    *,
+    plan: Plan,
+    number: str = "",
+    effective_date: date | None = None,
+    summary: str = "",
+    changes: Sequence[VersionChange] = (),
+) -> dict[str, Any]:
+    """Everything the document shows, as plain data: what a published PDF is made from
+    and kept with it. Restricted sections are left out here, so neither the PDF nor the
+    public pages can show them."""
+    plan = Plan.objects.select_related("partnership", "previous").get(pk=plan.pk)
+    partnership = plan.partnership
+    pending = None
+    if number:
+        effective = effective_date or plan.period_start
+        pending = {
+            "number": number,
+            "date_text": _month_year(effective),
+            "summary": summary,
+            "changes": [{"chapter": c.chapter, "description": c.description} for c in changes],
+        }
+    sections = list(plan.sections.order_by("order", "id"))
+    priorities = list(Priority.objects.filter(plan=plan).select_related("category"))
+    themes = list(CrossCuttingTheme.objects.filter(plan=plan).select_related("category"))
+    actions = list(
+        Action.objects.filter(plan=plan)
+        .prefetch_related("lead_agencies", "milestones__lead")
+        .order_by("order", "id")
+    )
+    groups = []
+    for heading in [*priorities, *themes]:
+        is_priority = isinstance(heading, Priority)
+        own = [
+            _action_dict(a)
+            for a in actions
+            if (a.priority_id if is_priority else a.theme_id) == heading.pk
+        ]
+        groups.append(
+            {"label": heading.label, "note": getattr(heading, "note", ""), "actions": own}
+        )
+    pcc = PoliceAndCrimePlan.objects.filter(area=partnership).prefetch_related("priorities").first()
+    assessment = None
+    if partnership.kind == Partnership.Kind.COUNTY:
+        year = plan.start_year - 1
+        assessment = {
+            "year_label": financial_year_label(year),
+            "rows": assessment_counts(county=partnership, financial_year=year),
+        }
+    placed = {s.generated for s in sections if s.generated and not s.is_restricted}
+    if plan.kind == Plan.Kind.CSA:
+        defaults = [GeneratedTable.COUNTY_PRIORITIES, GeneratedTable.LEADS]
+        if actions:
+            defaults.append(GeneratedTable.ACTION_PLAN)
+        defaults.append(GeneratedTable.RESPONSIBLE_AUTHORITIES)
+        if assessment:
+            defaults.append(GeneratedTable.ASSESSMENT_COUNTS)
+        if pcc:
+            defaults.append(GeneratedTable.PCC_PRIORITIES)
+    else:
+        defaults = [GeneratedTable.COUNTY_PRIORITIES, GeneratedTable.ACTION_PLAN]
+    appended = [
+        {"id": f"chapter-{kind}", "title": GeneratedTable(kind).label, "generated": kind}
+        for kind in defaults
+        if kind not in placed
+    ]
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "plan_id": plan.pk,
+        "kind": plan.kind,
+        "kind_label": plan.get_kind_display(),
+        "title": plan.title,
+        "period": plan.period_label,
+        "partnership": {
+            "name": partnership.name,
+            "short_name": partnership.short_name,
+            "slug": partnership.slug,
+        },
+        "version": pending,
+        "versions": _versions(plan=plan, pending=pending),
+        "sections": [
+            {"id": f"section-{s.pk}", "title": s.title, "body": s.body, "generated": s.generated}
+            for s in sections
+            if not s.is_restricted
+        ],
+        "restricted_left_out": [s.title for s in sections if s.is_restricted],
+        "appended": appended,
+        "priorities": [_heading_dict(p) for p in priorities],
+        "themes": [_heading_dict(t) for t in themes],
+        "action_groups": groups,
+        "action_count": len(actions),
+        "pcc": (
+            {
+                "title": pcc.title,
+                "period": pcc.period,
+                "author": pcc.author,
+                "priorities": [p.title for p in pcc.priorities.all()],
+            }
+            if pcc
+            else None
+        ),
+        "responsible_authorities": list(
+            partnership.agencies.filter(is_responsible_authority=True)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+        "assessment": assessment,
+    }

@@ -1,0 +1,116 @@
+"""Publishing a plan: the preview, publish, the version's progress and "Start the next
+refresh". The public pages are plans/public_views.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plans.models import Plan, PlanVersion
+from plans.selectors import plan_get
+from plans.services import PlanNotEditable, PublishedVersionFrozen
+from publishing import selectors, services
+from publishing.forms import PublishForm
+from publishing.refresh import plan_refresh_start, refresh_label
+from publishing.snapshot import document_snapshot, template_for
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    try:
+        return plan_get(user=request.user, pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+
+
+@login_required
+@require_safe
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    snapshot = document_snapshot(plan=plan)
+    return render(
+        request,
+        "publishing/preview.html",
+        {
+            "plan": plan,
+            "doc": snapshot,
+            "draft": True,
+            "body_template": template_for(plan=plan).replace(".html", "_body.html"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not request.user.has_perm("plans.publish_plan", plan):
+        raise PermissionDenied
+    if plan.status == Plan.Status.SUPERSEDED:
+        raise PermissionDenied("A superseded plan cannot be published again")
+    latest = plan.versions.order_by("-effective_date", "-number").first()
+    form = PublishForm(
+        request.POST or None,
+        plan=plan,
+        initial={"number": latest.number if latest and latest.status == "recorded" else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            version = services.plan_version_publish_start(
+                plan=plan,
+                user=request.user,
+                number=d["number"],
+                effective_date=d["effective_date"],
+                summary=d["summary"].strip(),
+                changes=services.parse_changes(d["changes"]),
+            )
+        except (services.PublishRefused, PublishedVersionFrozen, PlanNotEditable) as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("publishing:version", pk=version.pk)
+    return render(request, "publishing/publish.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_safe
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        version = selectors.version_get(user=request.user, pk=pk)
+    except PlanVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    return render(
+        request,
+        "publishing/version.html",
+        {
+            "version": version,
+            "plan": version.plan,
+            "rendering": version.status == PlanVersion.Status.RENDERING,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not request.user.has_perm("plans.change_plan", plan):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            new = plan_refresh_start(plan=plan, user=request.user)
+        except services.PublishRefused as refused:
+            error = str(refused)
+        else:
+            messages.success(
+                request,
+                f"{new.title} was started from {plan.title}: its open actions were carried forward",
+            )
+            return redirect("plans:overview", pk=new.pk)
+    return render(
+        request,
+        "publishing/refresh.html",
+        {"plan": plan, "next_label": refresh_label(plan=plan), "error": error},
+    )

@@ -1,0 +1,64 @@
+"""Who is reminded to update: officers whose agency leads an action still waiting for this
+quarter's update, with those actions."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from actions.models import Action, StatusUpdate
+from csp_tracker.periods import Quarter
+from plans.models import Membership, Plan
+from reporting.snapshot import NO_UPDATE, _histories
+
+
+@dataclass(frozen=True)
+class OfficerReminder:
+    membership: Membership
+    actions: list[Action]
+
+
+def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
+    """Officers whose agency leads an in-scope action with no update this quarter (and
+    not already completed), or one of its milestones, with those actions: the same people
+    who may record the update (plans.rules.is_lead_officer)."""
+    plans = (
+        Plan.objects.filter(
+            start_year__lte=quarter.financial_year, end_year__gte=quarter.financial_year + 1
+        )
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .values("pk")
+    )
+    updated = StatusUpdate.objects.filter(
+        financial_year=quarter.financial_year, quarter=quarter.number
+    ).values("action_id")
+    actions = list(
+        Action.objects.filter(plan__in=plans)
+        .exclude(pk__in=updated)
+        .select_related("plan")
+        .prefetch_related("lead_agencies", "milestones")
+        .order_by("plan_id", "order", "id")
+    )
+    histories = _histories(actions, quarter)
+    waiting = [a for a in actions if histories[a.pk].bucket(quarter) == NO_UPDATE]
+    by_lead: dict[tuple[int, int], list[Action]] = defaultdict(list)
+    for action in waiting:
+        leads = {a.pk for a in action.lead_agencies.all()}
+        leads |= {m.lead_id for m in action.milestones.all() if m.lead_id}
+        for agency_id in sorted(leads):
+            by_lead[(action.plan.partnership_id, agency_id)].append(action)
+    if not by_lead:
+        return []
+    officers = (
+        Membership.objects.filter(
+            role=Membership.Role.OFFICER,
+            partnership_id__in={p for p, _ in by_lead},
+            agency_id__in={a for _, a in by_lead},
+            user__is_active=True,
+        )
+        .select_related("user", "partnership", "agency")
+        .order_by("partnership__name", "user__email")
+    )
+    return [
+        OfficerReminder(m, by_lead[(m.partnership_id, m.agency_id)])
+        for m in officers
+        if (m.partnership_id, m.agency_id) in by_lead
+    ]
