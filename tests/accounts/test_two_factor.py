@@ -266,7 +266,7 @@ def test_the_demo_county_admin_signs_in_with_the_printed_key(client, db, capsys)
 
     from django.core.management import call_command
 
-    from actions.demo import demo_password
+    from demo.loader import demo_password
 
     call_command("load_demo")
     out = capsys.readouterr().out
