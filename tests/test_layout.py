@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: each app may import those before it, never those after it.
 ORDER = [
     "csp_tracker",
-    "accounts",
     "jobs",
+    "accounts",
     "plans",
     "priorities",
     "actions",
