@@ -5,7 +5,7 @@ Django's CSRF check over HTTPS expects of a browser."""
 
 import re
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -128,8 +128,17 @@ class Form:
 
 
 class Browser:
-    def __init__(self, base_url: str, *, certificate: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        certificate: str,
+        authenticator: Callable[[str], str] | None = None,
+    ) -> None:
+        """``authenticator(email)`` gives the code the person's authenticator app shows,
+        for a sign-in with two factors."""
         self.base_url = base_url.rstrip("/")
+        self.authenticator = authenticator
         context = ssl.create_default_context(cafile=certificate)
         self.http = httpx.Client(
             base_url=self.base_url,
@@ -158,9 +167,13 @@ class Browser:
         return page
 
     def second_step(self, page: Page, *, email: str) -> Page:
-        """Where a sign-in asks for more than the password (a code from an authenticator
-        app), the step is taken here; today every sign-in ends with the password."""
-        return page
+        """A sign-in with two factors (county admins) asks for the authenticator app's
+        code after the password."""
+        if resolve(page.path).view_name != "accounts:two_factor_code":
+            return page
+        assert self.authenticator is not None, f"{email} signs in with a code: no app here"
+        form = page.form("Continue")
+        return form.fill("Code from your authenticator app", self.authenticator(email)).submit()
 
     def sign_out(self) -> Page:
         page = self.get("/").form("Sign out").submit()

@@ -30,9 +30,11 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from demo.loader import demo_password
+from demo.loader import demo_password, demo_two_factor_key
 from tests import servers
+from tests.accounts.two_factor import app_code
 from tests.production.client import Browser
 
 
@@ -49,12 +51,18 @@ class Stack:
     timings: dict[str, float]
 
     def browser(self) -> Browser:
-        return Browser(self.url, certificate=self.certificate)
+        return Browser(self.url, certificate=self.certificate, authenticator=self.app_code)
 
     def password(self, email: str) -> str:
         """The demo password load_demo gave ``email`` (derived from the stack's key)."""
         with override_settings(SECRET_KEY=self.secret_key):
             return demo_password(email)
+
+    def app_code(self, email: str) -> str:
+        """What the demo authenticator app load_demo set up for ``email`` shows now."""
+        with override_settings(SECRET_KEY=self.secret_key):
+            key = demo_two_factor_key(email)
+        return app_code(TOTPDevice(key=key))
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.tail(60)}" for p in self.processes.values())
@@ -153,7 +161,8 @@ def stack(s3_server: servers.S3Server, tmp_path_factory: pytest.TempPathFactory)
     certificate, key = _certificate(directory)
     redis = servers.redis_server(directory / "redis")
     processes: dict[str, servers.Process] = {"redis": redis.process}
-    database = f"{config['NAME']}_stack"
+    # Its own name per pytest-xdist worker, as pytest-django names the test databases.
+    database = f"{config['NAME']}_stack_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     bucket = s3_server.new_bucket("stack")
     port = servers.free_port()
     secret_key = secrets.token_urlsafe(50)

@@ -64,7 +64,7 @@ def _download(browser: Browser, path: str) -> bytes:
     return response.content
 
 
-def test_the_stack_serves_production_headers_and_static_files(stack):
+def _production_headers_and_static_files(stack: Stack) -> None:
     browser = stack.browser()
     page = browser.get("/accounts/sign-in/")
     assert page.status == 200
@@ -74,6 +74,8 @@ def test_the_stack_serves_production_headers_and_static_files(stack):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "Permissions-Policy" in headers
     cookie = headers["Set-Cookie"]
     assert "csrftoken=" in cookie and "Secure" in cookie and "HttpOnly" in cookie
     # Hashed names from the manifest, served by whitenoise to be cached for good.
@@ -95,7 +97,7 @@ def test_the_stack_serves_production_headers_and_static_files(stack):
     browser.close()
 
 
-def test_a_coordinator_records_an_update_and_builds_the_report_pdf(stack):
+def _a_coordinator_records_an_update_and_builds_the_report_pdf(stack: Stack) -> None:
     browser = stack.browser()
     browser.sign_in(COORDINATOR, stack.password(COORDINATOR))
     cookies = {cookie.name: cookie for cookie in browser.http.cookies.jar}
@@ -168,7 +170,7 @@ def _publish(browser: Browser, stack: Stack, title: str, day: str) -> int:
     return int(version.kwargs["pk"])
 
 
-def test_the_county_team_publishes_and_anyone_downloads_signed_out(stack):
+def _the_county_team_publishes_and_anyone_downloads_signed_out(stack: Stack) -> None:
     admin = stack.browser()
     admin.sign_in(COUNTY_ADMIN, stack.password(COUNTY_ADMIN))
     published = {
@@ -195,3 +197,11 @@ def test_the_county_team_publishes_and_anyone_downloads_signed_out(stack):
     media = stack.media_root
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
     public.close()
+
+
+def test_the_production_stack_as_people_use_it(stack):
+    """One test, so that one stack serves it whichever pytest-xdist worker runs it (the
+    steps are the functions above; a failure names the step)."""
+    _production_headers_and_static_files(stack)
+    _a_coordinator_records_an_update_and_builds_the_report_pdf(stack)
+    _the_county_team_publishes_and_anyone_downloads_signed_out(stack)
