@@ -9,6 +9,7 @@ import io
 import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 from django.urls import resolve, reverse
 from pypdf import PdfReader
@@ -55,13 +56,13 @@ def _stored(stack: Stack) -> dict[str, int]:
     return {o["Key"]: o["Size"] for o in listing.get("Contents", [])}
 
 
-def _download(browser: Browser, path: str) -> bytes:
+def _download(browser: Browser, path: str) -> httpx.Response:
     response = browser.http.get(path)
     assert response.status_code == 200, (path, response.status_code)
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Content-Length"] == str(len(response.content))
-    return response.content
+    return response
 
 
 def _production_headers_and_static_files(stack: Stack) -> None:
@@ -132,7 +133,7 @@ def _a_coordinator_records_an_update_and_builds_the_report_pdf(stack: Stack) -> 
 
     _until(ready, what="the report was not ready", stack=stack)
     page = browser.get(built.path)
-    pdf = _download(browser, page.link("Download the PDF"))
+    pdf = _download(browser, page.link("Download the PDF")).content
     _assert_pdf_as_printed(pdf, "the exception report")
     assert "Production stack check" in _pdf_text(pdf)
     assert any(key.endswith(".pdf") for key in _stored(stack))
@@ -188,8 +189,8 @@ def _the_county_team_publishes_and_anyone_downloads_signed_out(stack: Stack) -> 
     }
     for what, pk in published.items():
         assert pk in downloads, f"{what} is not on {listing.path}"
-        response = public.http.get(downloads[pk])
-        pdf = _download(public, downloads[pk])
+        response = _download(public, downloads[pk])
+        pdf = response.content
         assert response.headers["X-Content-SHA256"] == hashlib.sha256(pdf).hexdigest()
         _assert_pdf_as_printed(pdf, what)
         assert len(pdf) in _stored(stack).values(), f"{what} is not in the bucket"
