@@ -160,7 +160,7 @@ def _plan_version_render(version_id: int) -> str:
         )
         started = time.perf_counter()
         rendered = document_render(snapshot=snapshot, draft=False)
-        result = check_accessibility(rendered.pdf)
+        result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
         seconds = round(time.perf_counter() - started, 2)
         problems = list(result.problems)
         if rendered.refused_urls:
