@@ -4,16 +4,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from actions.models import Action, Milestone, Status, StatusUpdate, StatusUpdateMilestone
+from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Plan
+from plans.services import plan_open_guard
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 
@@ -70,6 +73,17 @@ def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
     milestone.due_date = parsed.due_date
 
 
+def _check_action_data(plan: Plan, data: ActionData) -> None:
+    """An action sits under a priority or theme of its own plan."""
+    errors: dict[str, str] = {}
+    for name in ("priority", "theme"):
+        heading = getattr(data, name)
+        if heading is not None and heading.plan_id != plan.pk:
+            errors[name] = f"Select a {name} of {plan.title}"
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def action_create(
     *,
@@ -81,6 +95,8 @@ def action_create(
 ) -> Action:
     """A new action of the plan, or (``carried_from``) the same action carried into the
     next plan: it keeps its lineage, so its history follows it."""
+    plan_open_guard(obj=plan)
+    _check_action_data(plan, data)
     if order is None:
         order = plan.actions.count() + 1
     action = Action(
@@ -105,11 +121,16 @@ def action_create(
     action.lead_agencies.set(data.lead_agencies)
     action.supports_themes.set(data.supports_themes)
     for position, item in enumerate(milestones, start=1):
-        milestone_create(action=action, data=item, order=position)
+        _milestone_create(action=action, data=item, order=position)
     return action
 
 
 def milestone_create(*, action: Action, data: MilestoneData, order: int | None = None) -> Milestone:
+    plan_open_guard(obj=action)
+    return _milestone_create(action=action, data=data, order=order)
+
+
+def _milestone_create(*, action: Action, data: MilestoneData, order: int | None) -> Milestone:
     if order is None:
         order = action.milestones.count() + 1
     milestone = Milestone(
@@ -145,6 +166,8 @@ def action_update(
     *, action: Action, data: ActionData, expected_version: int, user: User | None = None
 ) -> Action:
     """Change an action's text and leads; refused if someone saved it in the meantime."""
+    plan_open_guard(obj=action)
+    _check_action_data(action.plan, data)
     _claim_version(Action, action.pk, expected_version)
     action.refresh_from_db(fields=["lock_version"])
     action.reference = data.reference
@@ -170,6 +193,7 @@ def action_update(
 def milestone_update(
     *, milestone: Milestone, data: MilestoneData, expected_version: int, user: User | None = None
 ) -> Milestone:
+    plan_open_guard(obj=milestone)
     _claim_version(Milestone, milestone.pk, expected_version)
     milestone.refresh_from_db(fields=["lock_version"])
     milestone.description = data.description
@@ -185,9 +209,21 @@ def milestone_update(
     return milestone
 
 
-def _latest_status(action: Action) -> str:
-    latest = action.updates.order_by("-created_at", "-id").values_list("status", flat=True).first()
-    return latest or ""
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, user: User | None = None) -> Milestone:
+    """Save a milestone edited as a whole, as the admin site's forms do: its due date is
+    derived from its timescale as everywhere else, and its version raised so that an edit
+    opened on the milestone's page before is refused as stale."""
+    plan_open_guard(obj=milestone)
+    _apply_timescale(milestone, milestone.action.plan)
+    if milestone.pk is not None:
+        current = Milestone.objects.select_for_update().values_list("lock_version", flat=True)
+        milestone.lock_version = current.get(pk=milestone.pk) + 1
+    if user is not None:
+        milestone._history_user = user  # type: ignore[attr-defined]
+    milestone.full_clean()
+    milestone.save()
+    return milestone
 
 
 @transaction.atomic
@@ -210,9 +246,20 @@ def status_update_record(
     page: an update saved by someone else since then refuses this one (StaleEdit) rather
     than recording on top of what they have not seen. Edits of the action's text do not
     count: they have their own version.
+
+    Refused with a ValidationError naming the field: no commentary, or a status different
+    from the action's current status (across its lineage, as of the quarter) without a
+    reason. Refused with PlanNotEditable on a superseded plan.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}")
+    plan_open_guard(obj=action)
+    milestones = list(milestones_completed)
+    foreign = [m for m in milestones if m.action_id != action.pk]
+    if foreign:
+        raise ValueError("A milestone of another action cannot be completed here")
+    if not commentary.strip():
+        raise ValidationError({"commentary": ValidationError("Enter a commentary", "required")})
     if expected_version is not None:
         _claim_version(Action, action.pk, expected_version, field="updates_version")
     else:
@@ -220,16 +267,28 @@ def status_update_record(
     action.refresh_from_db(fields=["updates_version"])
     quarter = quarter or clock.update_quarter()
     created_at = created_at or clock.now()
-    milestones = list(milestones_completed)
-    foreign = [m for m in milestones if m.action_id != action.pk]
-    if foreign:
-        raise ValueError("A milestone of another action cannot be completed here")
+    # Read after the claim: an update saved meanwhile has either been seen (no StaleEdit)
+    # or is counted here. A refusal below rolls the claim back with the rest.
+    previous_status = action_current_status(action=action, as_of=quarter)
+    if previous_status and status != previous_status and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    "A change of status from %(before)s to %(after)s needs a reason",
+                    code="reason_required",
+                    params={
+                        "before": Status(previous_status).label,
+                        "after": Status(status).label,
+                    },
+                )
+            }
+        )
     update = StatusUpdate.objects.create(
         action=action,
         financial_year=quarter.financial_year,
         quarter=quarter.number,
         status=status,
-        previous_status=_latest_status(action),
+        previous_status=previous_status,
         commentary=commentary,
         reason=reason,
         figures=[figure.as_json() for figure in figures],
@@ -283,6 +342,7 @@ def action_plan_renumber(*, plan: Plan) -> int:
 
     Each changed action's lock_version goes up, so an edit opened before is refused.
     """
+    plan_open_guard(obj=plan)
     headings = _ordered_headings(plan)
     priority_count = sum(isinstance(h, Priority) for h in headings)
     actions = list(plan.actions.order_by("order", "id"))
@@ -315,6 +375,7 @@ def action_plan_renumber(*, plan: Plan) -> int:
 @transaction.atomic
 def action_move(*, action: Action, up: bool) -> None:
     """Swap an action with its neighbour under the same priority or theme."""
+    plan_open_guard(obj=action)
     siblings = list(
         Action.objects.filter(
             plan=action.plan, priority=action.priority_id, theme=action.theme_id
