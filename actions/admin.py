@@ -36,7 +36,7 @@ class ActionAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
     search_fields = ["reference", "title"]
     list_select_related = ["plan", "priority", "theme"]
     filter_horizontal = ["lead_agencies", "supports_themes"]
-    readonly_fields = ["lineage", "lock_version"]
+    readonly_fields = ["lineage", "lock_version", "updates_version"]
     inlines = [MilestoneInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Action]:
@@ -46,6 +46,9 @@ class ActionAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
     def status(self, action: Action) -> str:
         """The same current status as the pages show (across the action's lineage)."""
         return status_label(getattr(action, "current_status", None))
+
+    def save_model(self, request: HttpRequest, obj: Action, form: ModelForm, change: bool) -> None:
+        services.action_save(action=obj, user=request.user)
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool

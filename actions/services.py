@@ -64,6 +64,12 @@ class ActionData:
     is_grant_funded: bool = False
 
 
+def _history_by(obj: Action | Milestone, user: User | None) -> None:
+    """Who the change history (django-simple-history) names for the next save."""
+    if user is not None:
+        obj._history_user = user  # type: ignore[union-attr]
+
+
 def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
     parsed = parse_timescale(
         milestone.timescale, period_start=plan.period_start, period_end=plan.period_end
@@ -73,11 +79,10 @@ def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
     milestone.due_date = parsed.due_date
 
 
-def _check_action_data(plan: Plan, data: ActionData) -> None:
+def _check_heading(plan: Plan, priority: Priority | None, theme: CrossCuttingTheme | None) -> None:
     """An action sits under a priority or theme of its own plan."""
     errors: dict[str, str] = {}
-    for name in ("priority", "theme"):
-        heading = getattr(data, name)
+    for name, heading in (("priority", priority), ("theme", theme)):
         if heading is not None and heading.plan_id != plan.pk:
             errors[name] = f"Select a {name} of {plan.title}"
     if errors:
@@ -96,7 +101,7 @@ def action_create(
     """A new action of the plan, or (``carried_from``) the same action carried into the
     next plan: it keeps its lineage, so its history follows it."""
     plan_open_guard(obj=plan)
-    _check_action_data(plan, data)
+    _check_heading(plan, data.priority, data.theme)
     if order is None:
         order = plan.actions.count() + 1
     action = Action(
@@ -167,7 +172,7 @@ def action_update(
 ) -> Action:
     """Change an action's text and leads; refused if someone saved it in the meantime."""
     plan_open_guard(obj=action)
-    _check_action_data(action.plan, data)
+    _check_heading(action.plan, data.priority, data.theme)
     _claim_version(Action, action.pk, expected_version)
     action.refresh_from_db(fields=["lock_version"])
     action.reference = data.reference
@@ -180,12 +185,27 @@ def action_update(
     action.is_linked = data.is_linked
     action.linked_to = data.linked_to
     action.is_grant_funded = data.is_grant_funded
-    if user is not None:
-        action._history_user = user  # type: ignore[attr-defined]
+    _history_by(action, user)
     action.full_clean()
     action.save()
     action.lead_agencies.set(data.lead_agencies)
     action.supports_themes.set(data.supports_themes)
+    return action
+
+
+@transaction.atomic
+def action_save(*, action: Action, user: User | None = None) -> Action:
+    """Save an action edited as a whole, as the admin site's form does (its leads and
+    themes are saved after it): in an open plan, under a heading of its plan, its version
+    raised so that an edit opened on the action's page before is refused as stale."""
+    plan_open_guard(obj=action)
+    _check_heading(action.plan, action.priority, action.theme)
+    if action.pk is not None:
+        current = Action.objects.select_for_update().values_list("lock_version", flat=True)
+        action.lock_version = current.get(pk=action.pk) + 1
+    _history_by(action, user)
+    action.full_clean()
+    action.save()
     return action
 
 
@@ -202,8 +222,7 @@ def milestone_update(
     milestone.lead = data.lead
     milestone.done_date = data.done_date
     _apply_timescale(milestone, milestone.action.plan)
-    if user is not None:
-        milestone._history_user = user  # type: ignore[attr-defined]
+    _history_by(milestone, user)
     milestone.full_clean()
     milestone.save()
     return milestone
@@ -219,8 +238,7 @@ def milestone_save(*, milestone: Milestone, user: User | None = None) -> Milesto
     if milestone.pk is not None:
         current = Milestone.objects.select_for_update().values_list("lock_version", flat=True)
         milestone.lock_version = current.get(pk=milestone.pk) + 1
-    if user is not None:
-        milestone._history_user = user  # type: ignore[attr-defined]
+    _history_by(milestone, user)
     milestone.full_clean()
     milestone.save()
     return milestone
@@ -306,7 +324,7 @@ def status_update_record(
     ):
         milestone.done_date = done_on
         milestone.lock_version += 1
-        milestone._history_user = author  # type: ignore[attr-defined]
+        _history_by(milestone, author)
         milestone.save(update_fields=["done_date", "lock_version"])
     return update
 
