@@ -4,7 +4,7 @@ from decimal import Decimal
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
@@ -142,7 +142,8 @@ class StatusUpdateForm(forms.Form):
     def add_refusal(self, refusal: ValidationError) -> None:
         """Show the service's refusal on its field, in the field's own words for the code
         (a field's ``error_messages``), else in the service's."""
-        for name, errors in refusal.error_dict.items():
+        by_field = getattr(refusal, "error_dict", None) or {NON_FIELD_ERRORS: refusal.error_list}
+        for name, errors in by_field.items():
             field = self.fields.get(name)
             for error in errors:
                 words = field.error_messages.get(error.code or "") if field else None

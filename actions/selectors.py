@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
 from uuid import UUID
 
 from django.db.models import (
@@ -65,11 +66,18 @@ def lineage_updates(
     )
 
 
+def _current_status(
+    lineage: UUID | OuterRef, as_of: Quarter
+) -> QuerySet[StatusUpdate, dict[str, Any]]:
+    """The rule itself: an action's status as of a quarter is that of the latest update of
+    its lineage (so an action carried into next year's plan keeps its status)."""
+    return lineage_updates(lineage=lineage, as_of=as_of).values("status")[:1]
+
+
 def action_current_status(*, action: Action, as_of: Quarter) -> str:
-    """An action's status as of a quarter: that of its latest update, across its lineage
-    (so an action carried into next year's plan keeps its status); "" with none."""
-    latest = lineage_updates(lineage=action.lineage, as_of=as_of).values_list("status", flat=True)
-    return latest.first() or ""
+    """An action's status as of a quarter (``_current_status``); "" with no update."""
+    latest = _current_status(action.lineage, as_of).first()
+    return str(latest["status"]) if latest else ""
 
 
 def with_current_status(
@@ -90,7 +98,7 @@ def with_current_status(
     status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
     return qs.annotate(
         **{
-            status: Subquery(latest.values("status")[:1]),
+            status: Subquery(_current_status(OuterRef("lineage"), as_of)),
             f"{prefix}latest_update_id": Subquery(latest.values("pk")[:1]),
             updated: Exists(
                 lineage_updates(lineage=OuterRef("lineage"), as_of=as_of, only_quarter=True)
@@ -118,11 +126,11 @@ def milestones_overdue(
     with no due date ("Ongoing", "Quarterly") is never overdue.
     """
     passed = as_of + timedelta(days=1) if day_is_over else as_of
-    action_status = lineage_updates(lineage=OuterRef("action__lineage"), as_of=quarter)
+    action_status = _current_status(OuterRef("action__lineage"), quarter)
     return (
         Milestone.objects.filter(due_date__lt=passed)
         .filter(Q(done_date__isnull=True) | Q(done_date__gt=as_of))
-        .alias(action_status=Subquery(action_status.values("status")[:1]))
+        .alias(action_status=Subquery(action_status))
         .filter(Q(action_status__isnull=True) | ~Q(action_status=Status.COMPLETED))
     )
 
