@@ -29,9 +29,9 @@ from plans.models import (
     PlanVersionChange,
 )
 from plans.services import (
-    PlanNotEditable,
     PublishedVersionFrozen,
     VersionChange,
+    plan_open_guard,
 )
 from publishing.snapshot import document_snapshot, template_for
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
@@ -112,8 +112,7 @@ def plan_version_publish_start(
     again = plan_version_for_request(plan=plan, request_key=request_key)
     if again is not None:
         return again
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PlanNotEditable("A superseded plan cannot be published again")
+    plan_open_guard(obj=plan)
     if plan.versions.filter(status=PlanVersion.Status.RENDERING).exists():
         raise PublishRefused("A version of this plan is being rendered: wait for it to finish")
     version = plan.versions.filter(number=number).first()
@@ -227,7 +226,7 @@ def _plan_version_render(version_id: int) -> str:
         )
         started = time.perf_counter()
         rendered = document_render(snapshot=snapshot, draft=False)
-        result = check_accessibility(rendered.pdf)
+        result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
         seconds = round(time.perf_counter() - started, 2)
         problems = list(result.problems)
         if rendered.refused_urls:

@@ -49,8 +49,6 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
         raise PermissionDenied
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PermissionDenied("A superseded plan cannot be published again")
     if request.method == "POST":
         # The same form posted again (a double click) goes to the version it started.
         started = services.plan_version_for_request(plan=plan, request_key=key_from(request.POST))

@@ -228,7 +228,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
-    from reporting.pdf import render_pdf
+    from reporting.pdf import render_pdf, unprintable_problem
 
     rendered = render_pdf(
         template_name="reporting/pdf/exception_report.html",
@@ -241,6 +241,11 @@ def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
     )
     if rendered.refused_urls:
         logger.warning("Exception report %s refused URLs: %s", report.pk, rendered.refused_urls)
+    if rendered.unprintable:
+        # The report is still built (the executive needs it); the log says what is missing.
+        logger.warning(
+            "Exception report %s: %s", report.pk, unprintable_problem(rendered.unprintable)
+        )
     return rendered.pdf
 
 
