@@ -353,8 +353,7 @@ class MilestoneForm(forms.Form):
     done_date = UKDateField(
         label="Date done",
         required=False,
-        help_text="For example, 27 3 2024. Leave blank if not done.",
-        invalid="Enter the date done as a real date, like 27 3 2024",
+        help_text="For example, 27 March 2024 or 27/3/2024. Leave blank if not done.",
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 

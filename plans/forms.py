@@ -5,7 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from csp_tracker.periods import parse_period
+from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.models import GeneratedTable, Partnership, Plan
 
 
@@ -40,7 +40,8 @@ class PlanForm(forms.Form):
     period = forms.CharField(
         label="Which financial years does it cover?",
         max_length=20,
-        help_text="For one year write it like 2024/25; for several, like 2024-2028.",
+        help_text="For one year write it like 2024/25; for several, like 2024-2028, 2024-28 "
+        "or 2024 to 2028.",
         error_messages={
             "required": "Enter the financial years the plan covers",
             "max_length": "Enter the years like 2024/25 or 2024-2028",
@@ -73,17 +74,15 @@ class PlanForm(forms.Form):
         self.helper.layout = Layout(*layout)
 
     def clean_period(self) -> tuple[int, int]:
-        parsed = parse_period(self.cleaned_data["period"])
-        if parsed is None:
-            raise forms.ValidationError(
-                "Enter the years like 2024/25 for one year or 2024-2028 for several"
-            )
-        start, end = parsed
+        try:
+            start, end = parse_period_checked(self.cleaned_data["period"])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
         if not (start >= 2000 and end <= 2100):
             raise forms.ValidationError("Enter years between 2000 and 2100")
         if end - start > 10:
             raise forms.ValidationError("Enter a period of 10 years or fewer")
-        return parsed
+        return start, end
 
 
 class SectionForm(forms.Form):

@@ -179,7 +179,7 @@ def test_milestone_with_a_bad_date_gets_an_error(client, world):
         {"description": "M", "done_date": "31 2 2024", "lock_version": 1},
     )
     assert (
-        "Enter the date done as a real date, like 27 3 2024"
+        "Date done must be a real date, like 1 4 2024"
         in response.context["form"].errors["done_date"]
     )
 

@@ -202,8 +202,8 @@ def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go
     ("date_text", "message"),
     [
         ("", "Enter the date the version takes effect"),
-        ("31 2 2024", "Enter the effective date as a real date, like 1 4 2024"),
-        ("next April", "Enter the effective date as a real date, like 1 4 2024"),
+        ("31 2 2024", "Effective date must be a real date, like 1 4 2024"),
+        ("next April", "Effective date must be a real date, like 1 4 2024"),
     ],
 )
 def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, message):
