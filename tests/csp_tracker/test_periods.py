@@ -50,7 +50,7 @@ def test_dates_people_type(text):
 def test_an_empty_date_is_none_and_parts_are_checked():
     assert parse_uk_date("  ") is None
     assert date_from_parts(day="1", month="Apr", year="2024") == date(2024, 4, 1)
-    with pytest.raises(DateError, match="^Start date must include a day and month$"):
+    with pytest.raises(DateError, match=r"^Start date must include a day and month$"):
         date_from_parts(day="", month="", year="2024", what="Start date")
-    with pytest.raises(DateError, match="^Year must include 4 numbers$"):
+    with pytest.raises(DateError, match=r"^Year must include 4 numbers$"):
         date_from_parts(day="1", month="4", year="24")

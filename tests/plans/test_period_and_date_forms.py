@@ -123,8 +123,9 @@ def test_the_publish_form_refuses_other_dates_with_a_message(
 def test_a_milestone_done_date_is_read_the_same_way(client, coordinator, district):
     from actions.forms import MilestoneForm
 
-    action = factories.ActionFactory(priority=factories.PriorityFactory(
-        plan=factories.PlanFactory(partnership=district)))
+    action = factories.ActionFactory(
+        priority=factories.PriorityFactory(plan=factories.PlanFactory(partnership=district))
+    )
     form = MilestoneForm({"description": "M", "done_date": "27 March 2024"}, action=action)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["done_date"] == date(2024, 3, 27)
