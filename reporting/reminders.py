@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from actions.models import Action, StatusUpdate
 from csp_tracker.periods import Quarter
-from plans.models import Membership, Plan
+from plans.models import Membership
+from plans.selectors import plans_in_force
 from reporting.snapshot import NO_UPDATE, _histories
 
 
@@ -20,13 +21,7 @@ def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
     """Officers whose agency leads an in-scope action with no update this quarter (and
     not already completed), or one of its milestones, with those actions: the same people
     who may record the update (plans.rules.is_lead_officer)."""
-    plans = (
-        Plan.objects.filter(
-            start_year__lte=quarter.financial_year, end_year__gte=quarter.financial_year + 1
-        )
-        .exclude(status=Plan.Status.SUPERSEDED)
-        .values("pk")
-    )
+    plans = plans_in_force(financial_year=quarter.financial_year).values("pk")
     updated = StatusUpdate.objects.filter(
         financial_year=quarter.financial_year, quarter=quarter.number
     ).values("action_id")

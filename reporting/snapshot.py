@@ -2,8 +2,9 @@
 
 The rules (``exception_report_snapshot``), for a partnership and a quarter:
 
-* In scope: the actions of the partnership's plans whose period covers the quarter's
-  financial year and that are not superseded.
+* In scope: the actions of the partnership's plans in force in the quarter's financial
+  year (plans.selectors.plan_in_force_q): not superseded, and the period covers the year,
+  or for a strategy with a yearly action plan, the action plan is the year's.
 * As at: the quarter's last day. For a quarter still running (a coordinator's "Build
   now"), today: a milestone due next month is not overdue yet.
 * An action's status this quarter is that of its latest update labelled with the quarter
@@ -37,7 +38,8 @@ from django.utils import timezone
 from actions.models import Action, Status, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
-from plans.models import Partnership, Plan
+from plans.models import Partnership
+from plans.selectors import plan_in_force_q, plans_in_force
 
 SNAPSHOT_SCHEMA = 1
 
@@ -65,17 +67,14 @@ RAG_RANK = {Status.ON_TRACK.value: 1, Status.AT_RISK.value: 2, Status.OFF_TRACK.
 
 def actions_in_scope(*, partnership: Partnership, quarter: Quarter) -> QuerySet[Action]:
     return Action.objects.filter(
+        plan_in_force_q(financial_year=quarter.financial_year, prefix="plan__"),
         plan__partnership=partnership,
-        plan__start_year__lte=quarter.financial_year,
-        plan__end_year__gte=quarter.financial_year + 1,
-    ).exclude(plan__status=Plan.Status.SUPERSEDED)
+    )
 
 
 def partnerships_with_plans_for(*, quarter: Quarter) -> QuerySet[Partnership]:
     """Partnerships with at least one plan in scope for the quarter."""
-    plans = Plan.objects.filter(
-        start_year__lte=quarter.financial_year, end_year__gte=quarter.financial_year + 1
-    ).exclude(status=Plan.Status.SUPERSEDED)
+    plans = plans_in_force(financial_year=quarter.financial_year)
     return Partnership.objects.filter(pk__in=plans.values("partnership_id")).order_by("name")
 
 
@@ -161,9 +160,17 @@ def _histories(actions: list[Action], quarter: Quarter) -> dict[int, _History]:
 
 
 def _group_of(action: Action) -> tuple[tuple[object, ...], str]:
+    """The summary's row: the priority or theme, and within it the heading (actions under
+    no heading first, then each heading in its order)."""
     if action.priority_id:
-        return (action.plan_id, 0, action.priority.number), action.priority.label
-    return (action.plan_id, 1, action.theme.number), action.theme.label
+        key: tuple[object, ...] = (action.plan_id, 0, action.priority.number)
+        label = action.priority.label
+    else:
+        key, label = (action.plan_id, 1, action.theme.number), action.theme.label
+    workstream = action.workstream
+    if workstream is None:
+        return (*key, 0, 0), label
+    return (*key, 1, workstream.order, workstream.pk), f"{label} – {workstream.title}"
 
 
 def _quarter_label(update: StatusUpdate | None) -> str:
@@ -183,7 +190,7 @@ def exception_report_snapshot(
     previous = quarter.previous
     actions = list(
         actions_in_scope(partnership=partnership, quarter=quarter)
-        .select_related("plan", "priority", "theme")
+        .select_related("plan", "priority", "theme", "workstream")
         .prefetch_related("lead_agencies", "milestones")
         .order_by("plan__title", "plan_id", "order", "id")
     )
@@ -297,6 +304,14 @@ def exception_report_snapshot(
     # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep key order.
     for group in groups.values():
         group["counts"] = [group["counts"][k] for k, _ in BUCKETS]  # type: ignore[index]
+    # Plans in the actions' order (by title), then priorities, themes and headings in theirs.
+    plan_rank = {
+        plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan_id for a in actions))
+    }
+    ordered_groups = [
+        groups[key]
+        for key in sorted(groups, key=lambda k: (plan_rank[k[0]], *k[1:]))  # type: ignore[index]
+    ]
     return {
         "schema": SNAPSHOT_SCHEMA,
         "partnership": {
@@ -319,7 +334,7 @@ def exception_report_snapshot(
         "action_count": len(actions),
         "buckets": [{"key": k, "label": label} for k, label in BUCKETS],
         "summary": {
-            "groups": list(groups.values()),
+            "groups": ordered_groups,
             "totals": [{"key": k, "label": label, "count": totals[k]} for k, label in BUCKETS],
         },
         "comparison": comparison,
