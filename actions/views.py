@@ -2,6 +2,8 @@
 list, an action's page and history, recording a status update, editing an action and its
 milestones; and, inside plan authoring, adding, moving and renumbering a plan's actions."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from actions.filters import ActionFilter
 from actions.forms import ActionAddForm, ActionForm, MilestoneForm, StatusUpdateForm
 from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
+from csp_tracker.forms import ADD_ANOTHER
 from plans.views import authored_plan
 
 
@@ -174,10 +177,12 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.add_milestone", action):
         raise PermissionDenied
-    form = MilestoneForm(request.POST or None, action=action)
+    form = MilestoneForm(request.POST or None, action=action, adding=True)
     if request.method == "POST" and form.is_valid():
         services.milestone_create(action=action, data=form.to_data())
         messages.success(request, "The milestone was added")
+        if ADD_ANOTHER in request.POST:
+            return redirect("actions:milestone_add", pk=action.pk)
         return redirect("actions:detail", pk=action.pk)
     return render(
         request, "actions/milestone_form.html", {"action": action, "form": form, "milestone": None}
@@ -231,7 +236,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.priorities.exists() and not plan.themes.exists():
         messages.info(request, "Add a priority or a theme first: every action sits under one")
         return redirect("plans:overview", pk=plan.pk)
-    form = ActionAddForm(request.POST or None, plan=plan)
+    # "Save and add another" comes back with the last priority and heading chosen.
+    remembered = {key: request.GET[key] for key in ("heading", "workstream") if key in request.GET}
+    form = ActionAddForm(request.POST or None, plan=plan, initial=remembered)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip() or services.action_next_reference(
             plan=plan, heading=form.selected_heading()
@@ -240,8 +247,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             plan=plan, data=form.to_data(reference=reference), milestones=form.milestones()
         )
         messages.success(request, f"Action {action.reference} was added")
-        if "add_another" in request.POST:
-            return redirect("actions:add", pk=plan.pk)
+        if ADD_ANOTHER in request.POST:
+            query = urlencode(
+                {
+                    "heading": form.cleaned_data["heading"],
+                    "workstream": form.cleaned_data.get("workstream") or "",
+                }
+            )
+            return redirect(f"{reverse('actions:add', kwargs={'pk': plan.pk})}?{query}")
         return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
     return render(request, "actions/authoring/action_add.html", {"form": form, "plan": plan})
 

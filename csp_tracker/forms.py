@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from crispy_forms_gds.layout import Button, Div, Submit
 from django import forms
 
 from csp_tracker.periods import DateError, parse_uk_date
@@ -28,3 +29,15 @@ class UKDateField(forms.DateField):
             return parse_uk_date(str(value), what=str(self.label or "The date"))
         except DateError as error:
             raise forms.ValidationError(str(error), code="invalid") from None
+
+
+ADD_ANOTHER = "add_another"
+
+
+def save_buttons(label: str, *, add_another: str = "") -> Div:
+    """The form's save button, and on an add form a "Save and add another" beside it
+    (its name, ADD_ANOTHER, tells the view to come back to an empty form)."""
+    buttons: list[object] = [Submit("submit", label)]
+    if add_another:
+        buttons.append(Button.secondary(ADD_ANOTHER, add_another))
+    return Div(*buttons, css_class="govuk-button-group")

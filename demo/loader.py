@@ -28,6 +28,7 @@ from plans.services import (
     plan_section_create,
     plan_version_record,
 )
+from priorities.lists import list_from_text
 from priorities.models import PriorityCategory
 from priorities.services import (
     HeadingData,
@@ -209,15 +210,17 @@ def _load_plan(
         report.count("sections")
 
     def heading(row: dict[str, Any]) -> HeadingData:
+        names = row.get("categories") or ([row["category"]] if row.get("category") else [])
         return HeadingData(
             lead_agencies=[agencies[a] for a in row.get("lead_agencies", [])],
             number=row["number"],
             title=row["title"],
             summary=row.get("summary", ""),
-            includes=row.get("includes", ""),
-            outcomes=row.get("outcomes", ""),
+            facts=list_from_text(row.get("facts", "")),
+            includes=list_from_text(row.get("includes", "")),
+            outcomes=list_from_text(row.get("outcomes", "")),
             lead=row.get("lead", "") or "",
-            category=categories.get(row.get("category") or ""),
+            categories=[categories[name] for name in names],
             note=row.get("note", "") or "",
         )
 
@@ -296,7 +299,9 @@ def _load_assessment_choices(
     swale_chose: set[str] = set()
     if swale_plan is not None:
         for model in (swale_plan.priorities, swale_plan.themes):
-            swale_chose |= {name for name in model.values_list("category__name", flat=True) if name}
+            swale_chose |= {
+                name for name in model.values_list("categories__name", flat=True) if name
+            }
     others = sorted(
         (
             p

@@ -242,10 +242,10 @@ def _many_actions(world, n: int, start: int = 0) -> None:
 
 PAGES = [
     ("actions:mine", None, 11),
-    ("actions:list", None, 18),
+    ("actions:list", None, 19),  # 18, and the headings to filter by
     ("actions:detail", "action", 18),
     ("actions:update", "action", 12),
-    ("actions:edit", "action", 16),
+    ("actions:edit", "action", 17),  # 16, and the headings to choose from
     ("actions:milestone_add", "action", 13),
     ("actions:milestone_edit", "milestone", 10),
 ]
