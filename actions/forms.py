@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.db.models import Q, QuerySet
 
+from actions import importing
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
 from csp_tracker.forms import UKDateField, save_buttons
@@ -534,3 +535,64 @@ class ActionAddForm(ActionFieldsForm):
                 timescale = re.sub(r"\s+", " ", self.cleaned_data.get(f"timescale_{i}") or "")
                 out.append(MilestoneData(description=text, timescale=timescale.strip()))
         return out
+
+
+class ActionImportForm(forms.Form):
+    """A spreadsheet of a plan's actions to upload, or a table pasted from Word or Excel.
+    Reading it is importing.table_read's job; this form words its refusals."""
+
+    file = forms.FileField(
+        label="Upload a spreadsheet",
+        required=False,
+        help_text=f"An Excel workbook (.xlsx) or a CSV file, at most {importing.MAX_MEGABYTES} "
+        "MB, its first row naming the columns.",
+        error_messages={
+            "empty": "The selected file is empty",
+            "invalid": "The selected file must be an XLSX or CSV file",
+        },
+    )
+    table = forms.CharField(
+        label="Or paste a table copied from Word or Excel",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="Select the whole table, its heading row too, copy it and paste it here.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.table_read: importing.Table | None = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("file"),
+            Field.textarea("table", rows=8),
+            Submit("submit", "Check the actions"),
+        )
+
+    def refuse(self, message: str) -> None:
+        """Show a refusal that came after the form (the preview's payload)."""
+        self.errors  # noqa: B018 - builds the error dict of an unbound form
+        self.cleaned_data = getattr(self, "cleaned_data", {})
+        self.add_error("file", message)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        upload = data.get("file")
+        pasted = data.get("table") or ""
+        if self.errors:
+            return data
+        try:
+            if upload is not None:
+                if upload.size > importing.MAX_BYTES:  # type: ignore[attr-defined]
+                    raise importing.ImportRefused(
+                        f"The selected file must be smaller than {importing.MAX_MEGABYTES} MB"
+                    )
+                self.table_read = importing.table_read(content=upload.read())  # type: ignore[attr-defined]
+            elif pasted.strip():
+                self.table_read = importing.table_from_paste(pasted)  # type: ignore[arg-type]
+            else:
+                self.add_error("file", "Select a spreadsheet, or paste a table")
+        except importing.ImportRefused as refused:
+            self.add_error("file" if upload is not None else "table", str(refused))
+        return data

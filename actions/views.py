@@ -8,14 +8,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions import selectors, services
+from actions import exporting, importing, selectors, services
 from actions.filters import ActionFilter
-from actions.forms import ActionAddForm, ActionForm, MilestoneForm, StatusUpdateForm
+from actions.forms import (
+    ActionAddForm,
+    ActionForm,
+    ActionImportForm,
+    MilestoneForm,
+    StatusUpdateForm,
+)
 from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER
@@ -286,3 +298,89 @@ def renumber(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
     return render(request, "actions/authoring/renumber.html", {"plan": plan})
+
+
+# Bulk entry: import a plan's actions from a spreadsheet or a pasted table, and export them.
+
+
+def _import_page(
+    request: HttpRequest,
+    plan: object,
+    form: ActionImportForm,
+    preview: importing.ImportPreview | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "actions/authoring/import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "preview": preview,
+            "payload": importing.table_sign(preview.table) if preview and preview.ok else "",
+            "columns": importing.COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload or paste, then see every row checked; nothing is saved until confirmed."""
+    plan = authored_plan(request, pk, author=True)
+    form = ActionImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid() and form.table_read is not None:
+        preview = importing.action_import_check(plan=plan, table=form.table_read)
+    return _import_page(request, plan, form, preview)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = authored_plan(request, pk, author=True)
+    form = ActionImportForm()
+    try:
+        table = importing.table_unsign(request.POST.get("payload", ""))
+        result = importing.action_import_apply(plan=plan, table=table, user=request.user)
+    except importing.ImportRefused as refused:
+        form.refuse(str(refused))
+        return _import_page(request, plan, form, None)
+    except importing.ImportHasProblems as problems:
+        return _import_page(request, plan, form, problems.preview)
+    if result.created or result.changed:
+        messages.success(
+            request,
+            f"{result.created} action{'s' if result.created != 1 else ''} added, "
+            f"{result.changed} changed and {result.unchanged} already as in the file",
+        )
+    else:
+        messages.info(request, "Nothing changed: every action was already as in the file")
+    return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
+
+
+def _download(content: bytes, file_format: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+@login_required
+@require_safe
+def action_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's actions, milestones and each quarter's status and commentary, in the
+    columns the import reads: ?format=csv for CSV, else XLSX."""
+    plan = authored_plan(request, pk)
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content = exporting.action_plan_export(plan=plan, file_format=file_format)
+    return _download(content, file_format, f"{slugify(plan.title)}-actions")
+
+
+@login_required
+@require_safe
+def action_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk, author=True)
+    content = exporting.action_import_template(plan=plan)
+    return _download(content, "xlsx", f"{slugify(plan.title)}-actions-template")
