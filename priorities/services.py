@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plans.models import Agency, Partnership, Plan
@@ -189,6 +190,15 @@ class WorkstreamInUse(Exception):
     """A heading with actions under it cannot be removed."""
 
 
+def _title_guard(workstream: Workstream) -> None:
+    """Headings are told apart by their words, whatever their capitals (the import
+    matches them so)."""
+    parent = {"priority_id": workstream.priority_id, "theme_id": workstream.theme_id}
+    clash = Workstream.objects.filter(**parent, title__iexact=workstream.title)
+    if clash.exclude(pk=workstream.pk).exists():
+        raise ValidationError({"title": "There is already a heading with these words"})
+
+
 def _siblings(workstream: Workstream) -> list[Workstream]:
     parent = {"priority_id": workstream.priority_id, "theme_id": workstream.theme_id}
     return list(Workstream.objects.filter(**parent).order_by("order", "id"))
@@ -205,6 +215,7 @@ def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Wo
         title=title,
         order=parent.workstreams.count() + 1,
     )
+    _title_guard(workstream)
     workstream.full_clean()
     workstream.save()
     return workstream
@@ -213,6 +224,7 @@ def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Wo
 def workstream_rename(*, workstream: Workstream, title: str) -> Workstream:
     plan_editable_guard(plan=workstream.parent.plan)
     workstream.title = title
+    _title_guard(workstream)
     workstream.full_clean()
     workstream.save(update_fields=["title"])
     return workstream
