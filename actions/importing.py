@@ -407,8 +407,9 @@ def _lines(text: str) -> list[str]:
 
 
 @dataclass
-class _Context:
-    """The plan's priorities, themes, headings, agencies and actions, read once."""
+class ImportContext:
+    """The plan's priorities, themes, headings, agencies and actions, read once (and
+    once for many tables checked against the same plan)."""
 
     plan: Plan
     priorities: list[Priority]
@@ -417,7 +418,7 @@ class _Context:
     existing: dict[str, Action]
 
     @classmethod
-    def load(cls, plan: Plan) -> "_Context":
+    def load(cls, plan: Plan) -> "ImportContext":
         priorities = list(plan.priorities.prefetch_related("workstreams").order_by("number"))
         themes = list(plan.themes.prefetch_related("workstreams").order_by("number"))
         agencies: dict[str, Agency] = {}
@@ -502,9 +503,9 @@ def _same_milestone_lead(milestone: Milestone, lead: Agency | None, lead_text: s
 class _Checker:
     """Reads the table's rows in order, against the plan, and collects the problems."""
 
-    def __init__(self, *, plan: Plan, columns: dict[str, int]) -> None:
+    def __init__(self, *, plan: Plan, columns: dict[str, int], context: ImportContext) -> None:
         self.columns = columns
-        self.context = _Context.load(plan)
+        self.context = context
         self.plan = plan
         self.problems: list[Problem] = []
         self.new_headings: dict[tuple[str, int, str], tuple[str, str]] = {}
@@ -700,9 +701,12 @@ def _pick(lines: list[str], index: int) -> str:
     return lines[0] if len(lines) == 1 else ""
 
 
-def action_import_check(*, plan: Plan, table: Table) -> ImportPreview:
+def action_import_check(
+    *, plan: Plan, table: Table, context: ImportContext | None = None
+) -> ImportPreview:
     """Every action and milestone of the table, checked against the plan: each problem
-    named by its row and column. Nothing is saved."""
+    named by its row and column. Nothing is saved. ``context``: the plan as read once
+    before, for checking many tables against a plan that does not change meanwhile."""
     columns, ignored = _columns(table.header)
     missing = [COLUMN_BY_KEY[k].label for k in REQUIRED if k not in columns]
     if missing:
@@ -713,7 +717,7 @@ def action_import_check(*, plan: Plan, table: Table) -> ImportPreview:
             "Download the template to see them",
         )
         return ImportPreview([], [problem], [], ignored, table)
-    checker = _Checker(plan=plan, columns=columns)
+    checker = _Checker(plan=plan, columns=columns, context=context or ImportContext.load(plan))
     actions = checker.actions(table.rows)
     for row in actions:
         if row.existing is not None and row.heading is not None:
