@@ -74,6 +74,8 @@ def action_plan_sheet(*, plan: Plan) -> Sheet:
             action.desired_outcome,
             leads,
             action.lead_text,
+            action.linked_to or ("Yes" if action.is_linked else ""),
+            "Yes" if action.is_grant_funded else "",
         ]
         history: list[str] = []
         for quarter in quarters:

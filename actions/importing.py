@@ -110,6 +110,20 @@ COLUMNS = [
         "Optional: the lead as the plan writes it. Blank: the lead agencies' cell.",
     ),
     Column(
+        "linked_to",
+        "Linked to",
+        ("linked to another group or strategy", "links", "link to other groups"),
+        300,
+        'Optional: the group or strategy it links to, like "Kent Drug and Alcohol Strategy".',
+    ),
+    Column(
+        "grant_funded",
+        "Grant funded",
+        ("grant", "funded", "crime reduction grant"),
+        10,
+        'Optional: "Yes" for a grant-funded project.',
+    ),
+    Column(
         "milestone",
         "Milestone",
         ("milestones", "key milestones", "key milestone"),
@@ -336,6 +350,9 @@ class ActionRow:
     desired_outcome: str | None = None
     lead_agencies: list[Agency] | None = None
     lead_text: str | None = None
+    is_linked: bool | None = None
+    linked_to: str | None = None
+    grant_funded: bool | None = None
     milestones: list[MilestoneRow] = field(default_factory=list)
     existing: Action | None = None
     change: str = "new"  # new, changed or unchanged
@@ -398,6 +415,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return found, ignored
 
 
+YES_NO = {"": False, "yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
 _SPLIT_AGENCIES = re.compile(r"\n|;|,(?![^()]*\))")
 _BULLET = re.compile(r"^(?:[-*•·◦▪–]|\d{1,2}[.)])\s+")
 
@@ -475,6 +493,13 @@ def _same_action(row: ActionRow, action: Action) -> bool:
     if row.desired_outcome is not None and row.desired_outcome != action.desired_outcome:
         return False
     if row.lead_text is not None and row.lead_text != action.lead_text:
+        return False
+    if row.linked_to is not None and (row.linked_to, row.is_linked) != (
+        action.linked_to,
+        action.is_linked,
+    ):
+        return False
+    if row.grant_funded is not None and row.grant_funded != action.is_grant_funded:
         return False
     if row.lead_agencies is not None and {a.pk for a in row.lead_agencies} != {
         a.pk for a in action.lead_agencies.all()
@@ -626,6 +651,17 @@ class _Checker:
             row.lead_text = self.fit(number, "lead_text", lead_text)
         elif leads is not None:
             row.lead_text = leads[: COLUMN_BY_KEY["lead_text"].max_length]
+        linked = self.cell(cells, "linked_to")
+        if linked is not None:
+            # "Yes": linked, with no group named.
+            row.is_linked = bool(linked)
+            named = not YES_NO.get(_key(linked))
+            row.linked_to = self.fit(number, "linked_to", linked) if named else ""
+        funded = self.cell(cells, "grant_funded")
+        if funded is not None:
+            row.grant_funded = YES_NO.get(_key(funded))
+            if row.grant_funded is None:
+                self.problem(number, "Grant funded", "enter Yes or No, or leave it blank")
         row.existing = context.existing.get(reference)
         return row
 
@@ -818,6 +854,15 @@ def action_import_apply(*, plan: Plan, table: Table, user: User) -> ImportResult
             if row.lead_agencies is not None
             else (list(existing.lead_agencies.all()) if existing else []),
         )
+        if row.linked_to is not None:
+            data.is_linked, data.linked_to = bool(row.is_linked), row.linked_to
+        elif existing is not None:
+            data.is_linked, data.linked_to = existing.is_linked, existing.linked_to
+        data.is_grant_funded = (
+            row.grant_funded
+            if row.grant_funded is not None
+            else bool(existing and existing.is_grant_funded)
+        )
         milestones = [
             MilestoneData(
                 description=m.description, timescale=m.timescale, lead=m.lead, lead_text=m.lead_text
@@ -830,8 +875,6 @@ def action_import_apply(*, plan: Plan, table: Table, user: User) -> ImportResult
             result.created += 1
             continue
         data.supports_themes = list(existing.supports_themes.all())
-        data.is_linked, data.linked_to = existing.is_linked, existing.linked_to
-        data.is_grant_funded = existing.is_grant_funded
         action_update(action=existing, data=data, expected_version=existing.lock_version, user=user)
         have = {m.description: m for m in existing.milestones.all()}
         for wanted in milestones:

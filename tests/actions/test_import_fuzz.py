@@ -17,7 +17,8 @@ from actions import importing
 from actions.forms import ActionImportForm
 from actions.models import Action, Milestone
 from priorities.models import Workstream
-from tests.actions.import_helpers import HEADER, import_plan
+from tests.actions.import_helpers import ROW_HEADER as HEADER
+from tests.actions.import_helpers import import_plan
 
 pytestmark = pytest.mark.django_db
 
