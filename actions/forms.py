@@ -4,6 +4,7 @@ from decimal import Decimal
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 
 from actions import importing
@@ -48,6 +49,8 @@ class StatusUpdateForm(forms.Form):
         max_length=COMMENTARY_MAX,
         error_messages={
             "max_length": f"Enter a reason of {COMMENTARY_MAX:,} characters or fewer",
+            # The rule is the service's (status_update_record); the words are the page's.
+            "reason_required": "Enter the reason the status changed",
         },
     )
     milestones_completed = forms.ModelMultipleChoiceField(
@@ -63,12 +66,9 @@ class StatusUpdateForm(forms.Form):
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(
-        self, *args: object, action: Action, current_status: str | None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.action = action
-        self.current_status = current_status or ""
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
         self.fields["milestones_completed"].queryset = Milestone.objects.filter(
             pk__in=[m.pk for m in open_milestones]
@@ -140,16 +140,18 @@ class StatusUpdateForm(forms.Form):
         ]
         self.helper.layout = Layout(*layout)
 
+    def add_refusal(self, refusal: ValidationError) -> None:
+        """Show the service's refusal on its field, in the field's own words for the code
+        (a field's ``error_messages``), else in the service's."""
+        by_field = getattr(refusal, "error_dict", None) or {NON_FIELD_ERRORS: refusal.error_list}
+        for name, errors in by_field.items():
+            field = self.fields.get(name)
+            for error in errors:
+                words = field.error_messages.get(error.code or "") if field else None
+                self.add_error(name if field else None, words or " ".join(error.messages))
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        status = data.get("status")
-        if (
-            status
-            and self.current_status
-            and status != self.current_status
-            and not (data.get("reason") or "").strip()
-        ):
-            self.add_error("reason", "Enter the reason the status changed")
         for i in range(1, FIGURE_ROWS + 1):
             label = (data.get(f"figure_{i}_label") or "").strip()
             value = data.get(f"figure_{i}_value")

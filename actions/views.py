@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -86,7 +86,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.status_history(action=action),
             "changes": selectors.change_history(action=action),
             "quarter": clock.update_quarter(),
-            "today": clock.today(),
             "can_update": request.user.has_perm("actions.add_statusupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
         },
@@ -102,10 +101,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     quarter = clock.update_quarter()
     conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
-        request.POST or None,
-        action=action,
-        current_status=action.current_status,
-        initial={"updates_version": action.updates_version},
+        request.POST or None, action=action, initial={"updates_version": action.updates_version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,13 +116,15 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 milestones_completed=form.cleaned_data.get("milestones_completed", []),
                 expected_version=form.cleaned_data["updates_version"],
             )
+        except ValidationError as refused:
+            form.add_refusal(refused)
         except services.StaleEdit:
             # Keep what they typed; show the update they missed; let them save again.
             action = _get_action(request, pk)
             conflict = selectors.status_history(action=action).first()
             data = request.POST.copy()
             data["updates_version"] = str(action.updates_version)
-            form = StatusUpdateForm(data, action=action, current_status=action.current_status)
+            form = StatusUpdateForm(data, action=action)
             form.is_valid()
             form.add_error(
                 None,

@@ -4,7 +4,7 @@ user may see."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from csp_tracker.periods import financial_year_label
 from plans.models import (
@@ -17,25 +17,45 @@ from plans.models import (
 from plans.rules import access_for, is_coordinator_or_county
 
 
-def plan_in_force_q(*, financial_year: int, prefix: str = "") -> Q:
-    """The one definition of "a plan in force in a financial year", as a filter on Plan
-    (``prefix`` "plan__" to filter actions by their plan): not superseded, and either
-    its period covers the year, or, for a multi-year strategy with a yearly action plan,
-    its action plan is the year's (last year's action plan of the same strategy is
-    another plan, in force in its own year only)."""
-    yearly = Q(**{f"{prefix}action_plan_year": financial_year})
+def _covers(financial_year: int) -> Q:
+    """The plan covers the financial year (2023 for 2023/24): its period includes the year,
+    or, for a multi-year strategy with a yearly action plan, its action plan is the year's
+    (last year's action plan of the same strategy is another plan, covering its own year
+    only, so no action is in force twice)."""
     whole_period = Q(
-        **{
-            f"{prefix}action_plan_year__isnull": True,
-            f"{prefix}start_year__lte": financial_year,
-            f"{prefix}end_year__gt": financial_year,
-        }
+        action_plan_year__isnull=True, start_year__lte=financial_year, end_year__gt=financial_year
     )
-    return (yearly | whole_period) & ~Q(**{f"{prefix}status": Plan.Status.SUPERSEDED})
+    return whole_period | Q(action_plan_year=financial_year)
 
 
-def plans_in_force(*, financial_year: int) -> QuerySet[Plan]:
-    return Plan.objects.filter(plan_in_force_q(financial_year=financial_year))
+def plans_in_force(
+    *, financial_year: int, partnership: Partnership | None = None
+) -> QuerySet[Plan]:
+    """The plans in force in a financial year (2023 for 2023/24): the ones whose actions
+    are updated, reported on, reminded about and listed in "Your actions" that year.
+
+    A plan is in force in a year when its period covers the year, it is not superseded,
+    and it is not a draft refresh of a plan that is itself still in force that year.
+    A refresh ("Start the next refresh") is a draft until it is published: for the years
+    it shares with the plan it refreshes (a multi-year strategy moved on a year), the
+    published plan stays in force until the refresh is published and supersedes it; for a
+    year only the refresh covers (next year's plan, still being written when that year
+    begins), the draft is in force, so its carried actions are the ones updated. A first
+    plan written in the tool is in force while still a draft.
+
+    A partnership can have more than one plan in force (a strategy and its annual plan).
+    """
+    still_in_force = Plan.objects.filter(
+        _covers(financial_year), pk=OuterRef("previous_id")
+    ).exclude(status=Plan.Status.SUPERSEDED)
+    plans = (
+        Plan.objects.filter(_covers(financial_year))
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .exclude(Q(status=Plan.Status.DRAFT) & Exists(still_in_force))
+    )
+    if partnership is not None:
+        plans = plans.filter(partnership=partnership)
+    return plans
 
 
 @dataclass(frozen=True)

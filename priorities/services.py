@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plans.models import Agency, Partnership, Plan
-from plans.services import plan_editable_guard
+from plans.services import plan_open_guard
 from priorities.lists import ListItem
 from priorities.models import (
     CrossCuttingTheme,
@@ -52,6 +52,7 @@ def _heading_create(
     data: HeadingData,
     **extra: object,
 ) -> Priority | CrossCuttingTheme:
+    plan_open_guard(obj=plan)
     heading = model(
         plan=plan,
         number=data.number,
@@ -127,7 +128,7 @@ def heading_update(
 ) -> Priority | CrossCuttingTheme:
     """Change a priority's or theme's words, lists, lead and county categories (not its
     number: heading_move renumbers)."""
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     heading.title = data.title
     heading.summary = data.summary
     heading.facts = data.facts
@@ -149,7 +150,7 @@ def heading_move(*, heading: Priority | CrossCuttingTheme, up: bool) -> None:
 
     Numbers are unique in a plan, so they are first moved out of the way.
     """
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     model = type(heading)
     items = list(model.objects.filter(plan=heading.plan).order_by("number", "id"))
     index = next(i for i, h in enumerate(items) if h.pk == heading.pk)
@@ -171,7 +172,7 @@ class HeadingInUse(Exception):
 @transaction.atomic
 def heading_delete(*, heading: Priority | CrossCuttingTheme) -> None:
     """Remove a priority (or theme) that has no actions; the rest are numbered again."""
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     count = heading.actions.count()
     if count:
         raise HeadingInUse(f"Move or remove its {count} action{'s' if count != 1 else ''} first")
@@ -207,7 +208,7 @@ def _siblings(workstream: Workstream) -> list[Workstream]:
 @transaction.atomic
 def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Workstream:
     """A new heading, last under its priority or theme."""
-    plan_editable_guard(plan=parent.plan)
+    plan_open_guard(obj=parent)
     is_priority = isinstance(parent, Priority)
     workstream = Workstream(
         priority=parent if is_priority else None,
@@ -222,7 +223,7 @@ def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Wo
 
 
 def workstream_rename(*, workstream: Workstream, title: str) -> Workstream:
-    plan_editable_guard(plan=workstream.parent.plan)
+    plan_open_guard(obj=workstream.parent)
     workstream.title = title
     _title_guard(workstream)
     workstream.full_clean()
@@ -233,7 +234,7 @@ def workstream_rename(*, workstream: Workstream, title: str) -> Workstream:
 @transaction.atomic
 def workstream_move(*, workstream: Workstream, up: bool) -> None:
     """Move a heading one place up or down; its priority's headings are numbered again."""
-    plan_editable_guard(plan=workstream.parent.plan)
+    plan_open_guard(obj=workstream.parent)
     items = _siblings(workstream)
     index = next(i for i, w in enumerate(items) if w.pk == workstream.pk)
     other = index - 1 if up else index + 1
@@ -248,7 +249,7 @@ def workstream_move(*, workstream: Workstream, up: bool) -> None:
 @transaction.atomic
 def workstream_delete(*, workstream: Workstream) -> None:
     """Remove a heading that has no actions under it."""
-    plan_editable_guard(plan=workstream.parent.plan)
+    plan_open_guard(obj=workstream.parent)
     count = workstream.actions.count()
     if count:
         raise WorkstreamInUse(

@@ -57,7 +57,7 @@ def plan_chain(*, plan: Plan) -> list[Plan]:
 
 def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[str, Any]]:
     """CSA Appendix A: per county category, how many district CSPs chose it as a priority
-    or theme in their plan covering the year, or else in their recorded strategic
+    or theme in their plan in force that year, or else in their recorded strategic
     assessment choices for that year."""
     districts = list(county.children.filter(kind=Partnership.Kind.DISTRICT))
     plans = {

@@ -243,7 +243,7 @@ def _many_actions(world, n: int, start: int = 0) -> None:
 PAGES = [
     ("actions:mine", None, 11),
     ("actions:list", None, 19),  # 18, and the headings to filter by
-    ("actions:detail", "action", 18),
+    ("actions:detail", "action", 16),
     ("actions:update", "action", 12),
     ("actions:edit", "action", 17),  # 16, and the headings to choose from
     ("actions:milestone_add", "action", 13),
