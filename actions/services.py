@@ -353,6 +353,15 @@ def _ordered_headings(plan: Plan) -> list[Priority | CrossCuttingTheme]:
     return [*plan.priorities.order_by("number"), *plan.themes.order_by("number")]
 
 
+def _place_in_heading(action: Action) -> tuple[int, int, int, int, int]:
+    """Within a priority or theme: actions under no heading first, then each heading's in
+    the headings' order, as the pages and the document list them."""
+    workstream = action.workstream
+    if workstream is None:
+        return (0, 0, 0, action.order, action.pk)
+    return (1, workstream.order, workstream.pk, action.order, action.pk)
+
+
 @transaction.atomic
 def action_plan_renumber(*, plan: Plan) -> int:
     """Number every action of the plan "<heading>.<position>" in its order, and put the
@@ -363,7 +372,7 @@ def action_plan_renumber(*, plan: Plan) -> int:
     plan_open_guard(obj=plan)
     headings = _ordered_headings(plan)
     priority_count = sum(isinstance(h, Priority) for h in headings)
-    actions = list(plan.actions.order_by("order", "id"))
+    actions = sorted(plan.actions.select_related("workstream"), key=_place_in_heading)
     by_heading: dict[tuple[str, int], list[Action]] = {}
     for action in actions:
         key = ("p", action.priority_id) if action.priority_id else ("t", action.theme_id)
@@ -392,11 +401,14 @@ def action_plan_renumber(*, plan: Plan) -> int:
 
 @transaction.atomic
 def action_move(*, action: Action, up: bool) -> None:
-    """Swap an action with its neighbour under the same priority or theme."""
+    """Swap an action with its neighbour under the same priority or theme and heading."""
     plan_open_guard(obj=action)
     siblings = list(
         Action.objects.filter(
-            plan=action.plan, priority=action.priority_id, theme=action.theme_id
+            plan=action.plan,
+            priority=action.priority_id,
+            theme=action.theme_id,
+            workstream=action.workstream_id,
         ).order_by("order", "id")
     )
     index = next(i for i, a in enumerate(siblings) if a.pk == action.pk)

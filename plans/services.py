@@ -15,6 +15,7 @@ from plans.models import (
     Partnership,
     Plan,
     PlanSection,
+    PlanShape,
     PlanVersion,
     PlanVersionChange,
 )
@@ -73,13 +74,17 @@ def plan_create(
     end_year: int,
     status: str = Plan.Status.DRAFT,
     previous: Plan | None = None,
+    action_plan_year: int | None = None,
 ) -> Plan:
+    """A new plan. ``action_plan_year`` makes it a multi-year strategy's yearly action
+    plan (for that financial year)."""
     plan = Plan(
         partnership=partnership,
         kind=kind,
         title=title,
         start_year=start_year,
         end_year=end_year,
+        action_plan_year=action_plan_year,
         status=status,
         previous=previous,
     )
@@ -165,11 +170,31 @@ def plan_open_guard(*, obj: object) -> None:
         )
 
 
-def plan_update(*, plan: Plan, title: str, start_year: int, end_year: int) -> Plan:
+def plan_action_plan_year(
+    *, shape: str, start_year: int, end_year: int, current: int | None
+) -> int | None:
+    """The action plan's year for a plan of this shape: a strategy with a yearly action
+    plan keeps its year while it is within the period, else starts at the first year."""
+    if shape != PlanShape.STRATEGY_YEARLY:
+        return None
+    if current is not None and start_year <= current < end_year:
+        return current
+    return start_year
+
+
+def plan_update(
+    *, plan: Plan, title: str, start_year: int, end_year: int, shape: str | None = None
+) -> Plan:
     plan_open_guard(obj=plan)
     plan.title = title
     plan.start_year = start_year
     plan.end_year = end_year
+    plan.action_plan_year = plan_action_plan_year(
+        shape=shape or plan.shape,
+        start_year=start_year,
+        end_year=end_year,
+        current=plan.action_plan_year,
+    )
     plan.full_clean()
     plan.save()
     return plan

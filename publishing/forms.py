@@ -25,9 +25,8 @@ class PublishForm(forms.Form):
     )
     effective_date = UKDateField(
         label="Effective date",
-        help_text="For example, 1 4 2024.",
+        help_text="For example, 1 April 2024 or 1/4/2024.",
         required_message="Enter the date the version takes effect",
-        invalid="Enter the effective date as a real date, like 1 4 2024",
     )
     summary = forms.CharField(
         label="Summary (optional)",

@@ -5,7 +5,8 @@ pages, the reminders and the refresh share are defined once, where named, and us
 
 * In scope: the actions of the partnership's plans in force in the quarter's financial
   year (``plans.selectors.plans_in_force``: covering the year, not superseded, and not a
-  draft refresh while the plan it refreshes is still in force that year).
+  draft refresh while the plan it refreshes is still in force that year). A strategy's
+  yearly action plan covers its own year only.
 * As at: the quarter's last day. For a quarter still running (a coordinator's "Build
   now"), today: a milestone due next month is not overdue yet.
 * An action's status this quarter is that of its latest update labelled with the quarter
@@ -95,9 +96,17 @@ def _bucket(action: Action, prefix: str = "") -> str:
 
 
 def _group_of(action: Action) -> tuple[tuple[object, ...], str]:
+    """The summary's row: the priority or theme, and within it the heading (actions under
+    no heading first, then each heading in its order)."""
     if action.priority_id:
-        return (action.plan_id, 0, action.priority.number), action.priority.label
-    return (action.plan_id, 1, action.theme.number), action.theme.label
+        key: tuple[object, ...] = (action.plan_id, 0, action.priority.number)
+        label = action.priority.label
+    else:
+        key, label = (action.plan_id, 1, action.theme.number), action.theme.label
+    workstream = action.workstream
+    if workstream is None:
+        return (*key, 0, 0), label
+    return (*key, 1, workstream.order, workstream.pk), f"{label} – {workstream.title}"
 
 
 def _quarter_label(update: StatusUpdate | None) -> str:
@@ -118,7 +127,7 @@ def exception_report_snapshot(
         with_current_status(
             with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
         )
-        .select_related("plan", "priority", "theme")
+        .select_related("plan", "priority", "theme", "workstream")
         .prefetch_related("lead_agencies")
         .order_by("plan__title", "plan_id", "order", "id")
     )
@@ -243,6 +252,14 @@ def exception_report_snapshot(
     # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep key order.
     for group in groups.values():
         group["counts"] = [group["counts"][k] for k, _ in BUCKETS]  # type: ignore[index]
+    # Plans in the actions' order (by title), then priorities, themes and headings in theirs.
+    plan_rank = {
+        plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan_id for a in actions))
+    }
+    ordered_groups = [
+        groups[key]
+        for key in sorted(groups, key=lambda k: (plan_rank[k[0]], *k[1:]))  # type: ignore[index]
+    ]
     return {
         "schema": SNAPSHOT_SCHEMA,
         "partnership": {
@@ -265,7 +282,7 @@ def exception_report_snapshot(
         "action_count": len(actions),
         "buckets": [{"key": k, "label": label} for k, label in BUCKETS],
         "summary": {
-            "groups": list(groups.values()),
+            "groups": ordered_groups,
             "totals": [{"key": k, "label": label, "count": totals[k]} for k, label in BUCKETS],
         },
         "comparison": comparison,
