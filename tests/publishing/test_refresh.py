@@ -206,7 +206,9 @@ def test_a_change_of_status_on_a_carried_action_still_needs_a_reason(refreshed, 
     assert response.status_code == 302
 
 
-def test_once_the_refresh_is_published_only_the_new_plan_is_in_force(refreshed, officer, settings):
+def test_once_the_refresh_is_published_only_the_new_plan_is_in_force(
+    refreshed, officer, settings, django_capture_on_commit_callbacks
+):
     settings.CSP_TODAY = "2024-05-15"
     old, new = refreshed["old"], refreshed["new"]
     Plan.objects.filter(pk=new.pk).update(status=Plan.Status.PUBLISHED)
@@ -217,7 +219,8 @@ def test_once_the_refresh_is_published_only_the_new_plan_is_in_force(refreshed, 
     settings.CSP_TODAY = "2024-06-16"  # 14 days before the Q1 deadline
     from reporting.services import update_reminders_send
 
-    assert update_reminders_send() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the email is sent after the commit
+        assert update_reminders_send() == 1
     body = mail.outbox[0].body
     for action in refreshed["carried"].values():
         assert body.count(action.title) == 1
