@@ -109,7 +109,7 @@ def action_plan_export(*, plan: Plan, file_format: str) -> bytes:
     reads its accents)."""
     dataset = _dataset(action_plan_sheet(plan=plan), "Actions")
     if file_format == "xlsx":
-        return dataset.export("xlsx")  # type: ignore[no-any-return]
+        return bytes(dataset.export("xlsx"))
     return ("\ufeff" + dataset.export("csv")).encode("utf-8")
 
 
@@ -139,4 +139,4 @@ def action_import_template(*, plan: Plan) -> bytes:
     for agency in Agency.objects.filter(partnerships=plan.partnership).order_by("short_name"):
         agencies.append([neutralise(agency.short_name), neutralise(agency.name)])
     book = tablib.Databook([actions, guidance, places, agencies])
-    return book.export("xlsx")  # type: ignore[no-any-return]
+    return bytes(book.export("xlsx"))

@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 
 from actions import importing
@@ -271,7 +272,7 @@ class ActionFieldsForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        workstream = self._workstreams.get(str(data.get("workstream") or ""))  # type: ignore[arg-type]
+        workstream = self._workstreams.get(str(data.get("workstream") or ""))
         heading = data.get("heading")
         if workstream is not None and heading and self._parent_key(workstream) != heading:
             self.add_error(
@@ -581,18 +582,18 @@ class ActionImportForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean()
         upload = data.get("file")
-        pasted = data.get("table") or ""
+        pasted = str(data.get("table") or "")
         if self.errors:
             return data
         try:
-            if upload is not None:
-                if upload.size > importing.MAX_BYTES:  # type: ignore[attr-defined]
+            if isinstance(upload, UploadedFile):
+                if (upload.size or 0) > importing.MAX_BYTES:
                     raise importing.ImportRefused(
                         f"The selected file must be smaller than {importing.MAX_MEGABYTES} MB"
                     )
-                self.table_read = importing.table_read(content=upload.read())  # type: ignore[attr-defined]
+                self.table_read = importing.table_read(content=upload.read())
             elif pasted.strip():
-                self.table_read = importing.table_from_paste(pasted)  # type: ignore[arg-type]
+                self.table_read = importing.table_from_paste(pasted)
             else:
                 self.add_error("file", "Select a spreadsheet, or paste a table")
         except importing.ImportRefused as refused:

@@ -134,17 +134,18 @@ def parse_uk_date(text: str, *, what: str = "The date") -> date | None:
         return date_from_parts(day=day, month=month, year=str(year), what=what)
     tokens = [t for t in re.split(r"[\s/.,\-]+", cleaned) if t]
     parts = [_date_part(t) for t in tokens]
-    if not tokens or None in parts or len(tokens) > 3:
+    known = [part for part in parts if part is not None]
+    if not tokens or len(known) != len(tokens) or len(tokens) > 3:
         raise DateError(f"{what} must be a real date, like 1 4 2024")
-    kinds = [kind for kind, _ in parts]  # type: ignore[misc]
+    kinds = [kind for kind, _ in known]
     if len(tokens) == 3:
-        if kinds[0] == "month" and kinds[1] == "number":  # "April 1 2024"
+        if kinds[:2] == ["month", "number"]:  # "April 1 2024"
             tokens[0], tokens[1] = tokens[1], tokens[0]
-            parts[0], parts[1] = parts[1], parts[0]
-        day, month, year = (value for _, value in parts)  # type: ignore[misc]
-        if parts[0][0] == "month" or parts[2][0] == "month":  # type: ignore[index]
+            known[0], known[1] = known[1], known[0]
+            kinds[0], kinds[1] = kinds[1], kinds[0]
+        if kinds[0] == "month" or kinds[2] == "month":
             raise DateError(f"{what} must be a real date, like 1 4 2024")
-        return date_from_parts(day=day, month=month, year=tokens[2], what=what)
+        return date_from_parts(day=known[0][1], month=known[1][1], year=tokens[2], what=what)
     missing = []
     has_month = "month" in kinds
     has_year = any(kind == "number" and len(t) == 4 for kind, t in zip(kinds, tokens, strict=True))

@@ -152,9 +152,7 @@ def load_demo() -> LoadReport:
 CSA_ACTION_PLAN = "csa-2024-action-plan.csv"
 
 
-def _load_action_plan_spreadsheet(
-    plan: Plan, name: str, user: User, report: LoadReport
-) -> None:
+def _load_action_plan_spreadsheet(plan: Plan, name: str, user: User, report: LoadReport) -> None:
     table = table_read(content=(DEMO_DIR / name).read_bytes())
     preview = action_import_check(plan=plan, table=table)
     if preview.problems:

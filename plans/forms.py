@@ -100,8 +100,8 @@ class PlanForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean()
         shape, period = data.get("shape"), data.get("period")
-        if shape and period:
-            start, end = period  # type: ignore[misc]
+        if shape and isinstance(period, tuple):
+            start, end = period
             if shape == PlanShape.ONE_YEAR and end - start != 1:
                 self.add_error(
                     "period",

@@ -95,11 +95,11 @@ def _bucket(action: Action, prefix: str = "") -> str:
     return str(getattr(action, f"{prefix}current_status"))
 
 
-def _group_of(action: Action) -> tuple[tuple[object, ...], str]:
+def _group_of(action: Action) -> tuple[tuple[int, ...], str]:
     """The summary's row: the priority or theme, and within it the heading (actions under
     no heading first, then each heading in its order)."""
     if action.priority_id:
-        key: tuple[object, ...] = (action.plan_id, 0, action.priority.number)
+        key: tuple[int, ...] = (action.plan_id, 0, action.priority.number)
         label = action.priority.label
     else:
         key, label = (action.plan_id, 1, action.theme.number), action.theme.label
@@ -147,7 +147,7 @@ def exception_report_snapshot(
         overdue_milestones[milestone.action_id].append(milestone)
     several_plans = len({a.plan_id for a in actions}) > 1
 
-    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    groups: dict[tuple[int, ...], dict[str, object]] = {}
     totals = {key: 0 for key, _ in BUCKETS}
     previous_totals = {key: 0 for key, _ in BUCKETS}
     off_track: list[dict[str, object]] = []
@@ -257,8 +257,7 @@ def exception_report_snapshot(
         plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan_id for a in actions))
     }
     ordered_groups = [
-        groups[key]
-        for key in sorted(groups, key=lambda k: (plan_rank[k[0]], *k[1:]))  # type: ignore[index]
+        groups[key] for key in sorted(groups, key=lambda k: (plan_rank[k[0]], *k[1:]))
     ]
     return {
         "schema": SNAPSHOT_SCHEMA,

@@ -232,3 +232,18 @@ def test_a_narrative_only_plan_gets_no_action_plan_and_the_page_says_where_table
         ("Priorities and cross-cutting themes", "Chapter 4", False)
     ]
     assert [c["generated"] for c in document_snapshot(plan=plan)["appended"]] == []
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_headings_page_does_not_grow_with_its_headings(
+    client, coordinator, plan, count, django_assert_max_num_queries
+):
+    priority = plan.priorities.get(number=1)
+    for n in range(count):
+        workstream = Workstream.objects.create(priority=priority, title=f"Heading {n}", order=n)
+        factories.ActionFactory(plan=plan, priority=priority, workstream=workstream)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("priorities:workstreams", kwargs={"pk": priority.pk}))
+    assert response.status_code == 200
+    assert len(response.context["workstreams"]) == count

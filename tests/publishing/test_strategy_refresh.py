@@ -42,8 +42,9 @@ def strategy(district):
 
 
 def test_the_refresh_of_a_strategy_keeps_its_period_and_starts_next_years_action_plan(
-    strategy, coordinator, county_admin, django_capture_on_commit_callbacks
+    strategy, coordinator, county_admin, django_capture_on_commit_callbacks, settings
 ):
+    settings.CSP_TODAY = "2025-03-10"  # the strategy's first year, 2024/25 Q4
     open_action = strategy.actions.get(reference="1.1")
     done = strategy.actions.get(reference="1.2")
     status_update_record(
