@@ -15,7 +15,7 @@ from plans.rules import access_for, is_coordinator_or_county
 def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
-        .select_related("partnership")
+        .select_related("partnership__parent")
         .order_by("partnership__name", "-start_year", "title")
     )
 

@@ -14,6 +14,7 @@ from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm
 from plans.models import Plan, PlanSection
+from plans.rules import who_publishes
 
 
 def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
@@ -99,6 +100,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
+            "who_publishes": who_publishes(plan.partnership),
         },
     )
 

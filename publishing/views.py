@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import Plan, PlanVersion
+from plans.rules import who_publishes
 from plans.selectors import plan_get
 from plans.services import PlanNotEditable, PublishedVersionFrozen
 from publishing import selectors, services
@@ -34,6 +35,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "publishing/preview.html",
         {
             "plan": plan,
+            "can_publish": request.user.has_perm("plans.publish_plan", plan),
+            "who_publishes": who_publishes(plan.partnership),
             "doc": snapshot,
             "draft": True,
             "body_template": template_for(plan=plan).replace(".html", "_body.html"),
@@ -46,7 +49,12 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
-        raise PermissionDenied
+        return render(
+            request,
+            "publishing/publish_refused.html",
+            {"plan": plan, "who_publishes": who_publishes(plan.partnership)},
+            status=403,
+        )
     if plan.status == Plan.Status.SUPERSEDED:
         raise PermissionDenied("A superseded plan cannot be published again")
     latest = plan.versions.order_by("-effective_date", "-number").first()
