@@ -33,6 +33,11 @@ def agency_upsert(
     return agency
 
 
+def coordinators_publish_by_default(kind: str) -> bool:
+    """Districts and unitaries publish their own plans; a county's team publishes its CSA."""
+    return kind != Partnership.Kind.COUNTY
+
+
 @transaction.atomic
 def partnership_upsert(
     *,
@@ -42,10 +47,19 @@ def partnership_upsert(
     kind: str,
     parent: Partnership | None = None,
     agencies: Iterable[Agency] = (),
+    coordinators_publish: bool | None = None,
 ) -> Partnership:
     partnership, _ = Partnership.objects.update_or_create(
         slug=slug,
-        defaults={"name": name, "short_name": short_name, "kind": kind, "parent": parent},
+        defaults={
+            "name": name,
+            "short_name": short_name,
+            "kind": kind,
+            "parent": parent,
+            "coordinators_publish": coordinators_publish_by_default(kind)
+            if coordinators_publish is None
+            else coordinators_publish,
+        },
     )
     partnership.full_clean()
     partnership.agencies.set(list(agencies))

@@ -16,4 +16,6 @@ urlpatterns = [
     path("themes/<int:pk>/edit/", views.heading_edit, T, name="theme_edit"),
     path("themes/<int:pk>/move/", views.heading_move, T, name="theme_move"),
     path("themes/<int:pk>/remove/", views.heading_delete, T, name="theme_remove"),
+    path("assessments/<slug:slug>/", views.assessment_list, name="assessments"),
+    path("assessments/<slug:slug>/<int:year>/", views.assessment_edit, name="assessment_edit"),
 ]

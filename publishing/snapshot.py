@@ -25,6 +25,7 @@ from priorities.models import (
     PriorityCategory,
     StrategicAssessmentChoice,
 )
+from priorities.selectors import assessment_plans
 
 SNAPSHOT_SCHEMA = 1
 
@@ -61,10 +62,8 @@ def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[
     districts = list(county.children.filter(kind=Partnership.Kind.DISTRICT))
     plans = {
         p.partnership_id: p
-        for p in Plan.objects.filter(
-            partnership__in=districts, start_year__lte=financial_year, end_year__gt=financial_year
-        )
-        .exclude(status=Plan.Status.SUPERSEDED)
+        for p in assessment_plans(financial_year=financial_year)
+        .filter(partnership__in=districts)
         .order_by("start_year", "pk")
     }
     chose: dict[int, set[int]] = {d.pk: set() for d in districts}

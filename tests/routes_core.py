@@ -24,6 +24,7 @@ CORE_ROUTES: dict[str, Route] = {
             "executive": 302,
             "county_admin": 302,
             "other_coordinator": 302,
+            "service_admin": 302,
         }
     ),
     "pages:accessibility": Route(get=PUBLIC),

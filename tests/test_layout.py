@@ -16,6 +16,7 @@ ORDER = [
     "csp_tracker",
     "accounts",
     "plans",
+    "partnerships",
     "priorities",
     "actions",
     "reporting",

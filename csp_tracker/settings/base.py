@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "plans",
+    "partnerships",
     "priorities",
     "actions",
     "reporting",
