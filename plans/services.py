@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import User
 from plans.models import (
@@ -213,26 +212,3 @@ def plan_section_move(*, section: PlanSection, up: bool) -> None:
 def plan_section_delete(*, section: PlanSection) -> None:
     plan_editable_guard(plan=section.plan)
     section.delete()
-
-
-# What the county team may do in the admin site: everything but rewrite history or change
-# accounts (which would let them grant themselves more: accounts are the superuser's).
-COUNTY_TEAM_APPS = ["plans", "priorities", "actions", "reporting"]
-NEVER_GRANTED = {
-    "add_statusupdate",
-    "change_statusupdate",
-    "delete_statusupdate",
-    "delete_exceptionreport",
-}
-
-
-def county_team_admin_grant(*, user: User) -> None:
-    """Let a county team member use the admin site to browse and edit everything."""
-    from django.contrib.auth.models import Permission
-
-    permissions = Permission.objects.filter(
-        Q(content_type__app_label__in=COUNTY_TEAM_APPS) | Q(codename="view_user")
-    ).exclude(codename__in=NEVER_GRANTED)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.user_permissions.add(*permissions)
