@@ -360,7 +360,7 @@ def _load_users(
                 agency=agencies.get(spec.agency) if spec.agency else None,
             )
         report.passwords[spec.email] = password
-        users[spec.role if spec.partnership == "swale" else spec.email] = user
+        users[spec.role if spec.partnership == "swale" and spec.role else spec.email] = user
     return users
 
 

@@ -2,7 +2,7 @@
 error message for every field, no browser-native validation (templates use novalidate)."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -97,7 +97,7 @@ class PartnershipForm(ServiceErrorsForm):
 
     def __init__(self, *args: Any, counties: QuerySet[Partnership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = counties
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = counties
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -224,8 +224,13 @@ class AgencyForm(ServiceErrorsForm):
         }
 
 
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.short_name} ({obj.name})"
+
+
 class AgencyAddForm(forms.Form):
-    agency = forms.ModelChoiceField(
+    agency = AgencyChoiceField(
         label="Which agency?",
         queryset=Agency.objects.none(),
         empty_label="Select an agency",
@@ -237,8 +242,7 @@ class AgencyAddForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-        self.fields["agency"].label_from_instance = lambda a: f"{a.short_name} ({a.name})"
+        cast(AgencyChoiceField, self.fields["agency"]).queryset = agencies
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.select("agency"), Submit("submit", "Add the agency"))
@@ -283,11 +287,11 @@ class RoleForm(ServiceErrorsForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
             Choice(role, Membership.Role(role).label, hint=ROLE_HINTS[Membership.Role(role)])
             for role in roles
         ]
-        self.fields["agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -361,4 +365,5 @@ class InvitationAcceptForm(SetPasswordForm):
     def clean(self) -> dict[str, Any]:
         # The password rules compare the password with the name being given now.
         self.user.full_name = self.cleaned_data.get("full_name", "")
-        return super().clean()
+        super().clean()
+        return self.cleaned_data

@@ -219,7 +219,7 @@ def grants_county_admin(user: object, partnership: Partnership | None) -> bool:
 
 def grantable_roles(user: object, partnership: Partnership) -> list[str]:
     """The roles the user may give people of the partnership."""
-    roles = [Role.OFFICER, Role.COORDINATOR, Role.EXECUTIVE]
+    roles: list[str] = [Role.OFFICER, Role.COORDINATOR, Role.EXECUTIVE]
     if grants_county_admin(user, partnership):
         roles.append(Role.COUNTY_ADMIN)
     return roles

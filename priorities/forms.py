@@ -1,7 +1,7 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
@@ -126,7 +126,8 @@ class AssessmentChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = PriorityCategory.objects.order_by("order", "name")
+        field = cast(forms.ModelMultipleChoiceField, self.fields["categories"])
+        field.queryset = PriorityCategory.objects.order_by("order", "name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -42,7 +43,7 @@ def assessment_plans(*, financial_year: int) -> QuerySet[Plan]:
     )
 
 
-def assessment_partnership_get(*, user: User, slug: str) -> Partnership:
+def assessment_partnership_get(*, user: User | AnonymousUser, slug: str) -> Partnership:
     """A partnership the user can see; DoesNotExist otherwise."""
     return Partnership.objects.filter(access_for(user).partnership_filter()).get(slug=slug)
 

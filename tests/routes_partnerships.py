@@ -8,6 +8,9 @@ and so is Medway (a unitary, in no county) for everyone but the service administ
 the county admin of Kent included.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from tests.access_rules import NOBODY_ELSE, Route, _only
 from tests.world import ROLES, World
 
@@ -36,23 +39,35 @@ def medway(w: World) -> dict[str, object]:
     return {"slug": w.unitary.slug}
 
 
-def _of(partnership: str, what: str) -> object:
+Kwargs = Callable[[World], dict[str, object]]
+
+
+def _of(partnership: str, what: str) -> Kwargs:
+    """The partnership's agency an officer works for, that officer, or its invitation."""
+
     def kwargs(w: World) -> dict[str, object]:
         slug = {"swale": w.district, "basildon": w.other_district, "medway": w.unitary}[
             partnership
         ].slug
-        objects = {"agency": w.agency_of, "officer": w.officer_of, "invitation": w.invitation_of}
+        objects: dict[str, dict[str, Any]] = {
+            "agency": w.agency_of,
+            "officer": w.officer_of,
+            "invitation": w.invitation_of,
+        }
         return {"slug": slug, "pk": objects[what][slug].pk}
 
     return kwargs
 
 
-def _three(what: str) -> dict[str, object]:
-    return {
-        "own": _of("swale", what),
-        "other": _of("basildon", what),
-        "unitary": _of("medway", what),
-    }
+def _in_each(what: str, *, get: dict[str, int], post: dict[str, int]) -> Route:
+    """A route of one object in Swale, Basildon (another county) and Medway."""
+    return Route(
+        own=_of("swale", what),
+        other=_of("basildon", what),
+        unitary=_of("medway", what),
+        get=get,
+        post=post,
+    )
 
 
 PARTNERSHIP_ROUTES: dict[str, Route] = {
@@ -76,23 +91,19 @@ PARTNERSHIP_ROUTES: dict[str, Route] = {
     "partnerships:agency_create": Route(
         own=swale, other=basildon, unitary=medway, get=_only(RUNNERS), post=_only(RUNNERS)
     ),
-    "partnerships:agency_edit": Route(**_three("agency"), get=_only(RUNNERS), post=_only(RUNNERS)),
+    "partnerships:agency_edit": _in_each("agency", get=_only(RUNNERS), post=_only(RUNNERS)),
     # An officer works for the agency, so removing it is refused on the page (200).
-    "partnerships:agency_remove": Route(
-        **_three("agency"), get=_only(RUNNERS), post=_only(RUNNERS)
-    ),
+    "partnerships:agency_remove": _in_each("agency", get=_only(RUNNERS), post=_only(RUNNERS)),
     "partnerships:people": Route(own=swale, other=basildon, unitary=medway, get=_only(RUNNERS)),
     "partnerships:invite": Route(
         own=swale, other=basildon, unitary=medway, get=_only(RUNNERS), post=_only(RUNNERS)
     ),
-    "partnerships:membership_edit": Route(
-        **_three("officer"), get=_only(RUNNERS), post=_only(RUNNERS)
+    "partnerships:membership_edit": _in_each("officer", get=_only(RUNNERS), post=_only(RUNNERS)),
+    "partnerships:membership_remove": _in_each(
+        "officer", get=_only(RUNNERS), post=_only(RUNNERS, ok=302)
     ),
-    "partnerships:membership_remove": Route(
-        **_three("officer"), get=_only(RUNNERS), post=_only(RUNNERS, ok=302)
-    ),
-    "partnerships:invitation_withdraw": Route(
-        **_three("invitation"), get=_only(RUNNERS), post=_only(RUNNERS, ok=302)
+    "partnerships:invitation_withdraw": _in_each(
+        "invitation", get=_only(RUNNERS), post=_only(RUNNERS, ok=302)
     ),
     # The link is the proof: anyone holding it sees the page; an empty form is refused
     # with its errors (200).

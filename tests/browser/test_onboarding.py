@@ -56,7 +56,9 @@ def _sign_out(site: Checked) -> None:
 
 def _invitation_path(email: str) -> str:
     message = next(m for m in reversed(mail.outbox) if m.to == [email])
-    return re.search(r"https?://[^/\s]+(/partnerships/invitations/\S+/)", message.body).group(1)
+    found = re.search(r"https?://[^/\s]+(/partnerships/invitations/\S+/)", str(message.body))
+    assert found, message.body
+    return found.group(1)
 
 
 def _accept(site: Checked, email: str, password: str, full_name: str = "") -> None:
