@@ -66,7 +66,6 @@ SERVICE_ADMIN = DemoUser(
 )
 
 DEMO_USERS = [
-    SERVICE_ADMIN,
     DemoUser("officer@swale.example", "Sam Officer", "swale", Membership.Role.OFFICER, "Swale BC"),
     DemoUser(
         "coordinator@swale.example",
@@ -96,6 +95,7 @@ DEMO_USERS = [
         Membership.Role.COORDINATOR,
         "Gravesham BC",
     ),
+    SERVICE_ADMIN,
 ]
 
 
