@@ -3,26 +3,27 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from csp_tracker import clock
 from csp_tracker.periods import financial_year_label, financial_year_of
 from plans.models import Partnership, Plan
 from plans.rules import access_for
-from plans.selectors import plan_authoring_list
+from plans.selectors import plan_authoring_list, plans_in_force
 from priorities.models import (
     CrossCuttingTheme,
     Priority,
     PriorityCategory,
     StrategicAssessmentChoice,
+    Workstream,
 )
 
 
 def heading_get(
     *, user: object, model: type[Priority] | type[CrossCuttingTheme], pk: int
 ) -> Priority | CrossCuttingTheme:
-    return model.objects.select_related("plan__partnership", "category").get(
+    return model.objects.select_related("plan__partnership").get(
         plan__in=plan_authoring_list(user=user), pk=pk
     )
 
@@ -31,16 +32,20 @@ def category_list() -> QuerySet[PriorityCategory]:
     return PriorityCategory.objects.order_by("order", "name")
 
 
+def workstream_get(*, user: object, pk: int) -> Workstream:
+    """One heading of a plan the user may author or read; DoesNotExist otherwise."""
+    plans = plan_authoring_list(user=user)
+    return Workstream.objects.select_related(
+        "priority__plan__partnership", "theme__plan__partnership"
+    ).get(Q(priority__plan__in=plans) | Q(theme__plan__in=plans), pk=pk)
+
+
+def workstream_list(*, parent: Priority | CrossCuttingTheme) -> list[Workstream]:
+    """A priority's (or theme's) headings in order, each with its number of actions."""
+    return list(parent.workstreams.annotate(action_count=Count("actions")).order_by("order", "id"))
+
+
 # --- strategic-assessment choices (CSA Appendix A) --------------------------------------
-
-
-def assessment_plans(*, financial_year: int) -> QuerySet[Plan]:
-    """The plans whose priorities and themes stand for their partnership's strategic
-    assessment of the year: kept in CSP Tracker, covering the year, not superseded. A
-    district with none records its choices instead (StrategicAssessmentChoice)."""
-    return Plan.objects.filter(start_year__lte=financial_year, end_year__gt=financial_year).exclude(
-        status=Plan.Status.SUPERSEDED
-    )
 
 
 def assessment_partnership_get(*, user: User | AnonymousUser, slug: str) -> Partnership:
@@ -74,20 +79,26 @@ def assessment_year_list(*, partnership: Partnership) -> list[AssessmentYear]:
         .order_by("financial_year", "category__order", "category__name")
     ):
         chosen.setdefault(choice.financial_year, []).append(choice.category)
-    plans = list(
-        Plan.objects.filter(partnership=partnership)
-        .exclude(status=Plan.Status.SUPERSEDED)
-        .order_by("start_year", "pk")
-    )
     years = set(chosen) | set(range(this_year - YEARS_BEFORE, this_year + YEARS_AFTER + 1))
     return [
         AssessmentYear(
             year,
             chosen.get(year, []),
-            next((p for p in plans if p.start_year <= year < p.end_year), None),
+            assessment_plan(partnership=partnership, financial_year=year),
         )
         for year in sorted(years, reverse=True)
     ]
+
+
+def assessment_plan(*, partnership: Partnership, financial_year: int) -> Plan | None:
+    """The district's plan in force in the year, if it is kept here: its priorities' and
+    themes' categories stand for its strategic assessment (CSA Appendix A), so it records
+    no choices for that year."""
+    return (
+        plans_in_force(financial_year=financial_year, partnership=partnership)
+        .order_by("start_year", "pk")
+        .first()
+    )
 
 
 def assessment_choice_list(*, partnership: Partnership, financial_year: int) -> list[int]:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('plans', '0006_coordinators_publish_their_plans'),
+        ('plans', '0007_coordinators_publish_their_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

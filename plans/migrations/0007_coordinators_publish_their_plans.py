@@ -12,7 +12,7 @@ def counties_published_by_their_team(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_published_versions_frozen_on_delete'),
+        ('plans', '0006_plan_yearly_action_plan_of_a_strategy'),
     ]
 
     operations = [

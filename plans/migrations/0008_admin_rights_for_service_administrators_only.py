@@ -14,7 +14,7 @@ def revoke_county_team_admin_rights(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0006_coordinators_publish_their_plans"),
+        ("plans", "0007_coordinators_publish_their_plans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
