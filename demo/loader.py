@@ -429,7 +429,7 @@ def _onboard(
     if not Membership.objects.filter(
         partnership=partnership, role=Membership.Role.COORDINATOR
     ).exists():
-        new = invitation_create(
+        invitation = invitation_create(
             partnership=partnership,
             email=person["email"],
             full_name=person["full_name"],
@@ -437,9 +437,7 @@ def _onboard(
             agency=agencies[person["agency"]],
             invited_by=service_admin,
         )
-        invitation_accept(
-            invitation=new.invitation, full_name=person["full_name"], password=password
-        )
+        invitation_accept(invitation=invitation, full_name=person["full_name"], password=password)
         report.count("users")
     report.passwords[person["email"]] = password
     return partnership

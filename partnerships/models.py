@@ -7,8 +7,11 @@ from plans.models import Agency, Membership, Partnership
 
 class Invitation(models.Model):
     """An invitation to join a partnership with a role, sent by email as a link that works
-    once and expires. Only a hash of the link's token is kept, so the table cannot be read
-    for links that work. The membership is made when the invitation is accepted."""
+    once and expires. The link carries a token signed with the service's secret key over
+    the invitation and its random ``secret`` (Django's salted HMAC, as its password-reset
+    links are), so the table alone gives no link that works, and the email task can make
+    the link again from the invitation's id. The membership is made when the invitation is
+    accepted."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="invitations"
@@ -31,8 +34,8 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
-    token_hash = models.CharField(
-        "SHA-256 of the token", max_length=64, unique=True, editable=False
+    secret = models.CharField(
+        max_length=64, editable=False, help_text="Random; the link's token is signed over it."
     )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -46,6 +49,9 @@ class Invitation(models.Model):
     )
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text="Withdrawn, or replaced by a newer invitation."
+    )
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server took the invitation's email."
     )
 
     class Meta:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import User
 from csp_tracker import clock
 from partnerships.models import Invitation
-from partnerships.services import invitation_token_hash
+from partnerships.services import invitation_token_matches
 from plans.models import Agency, Membership, Partnership
 from plans.rules import access_for, is_coordinator_or_county
 
@@ -117,11 +117,13 @@ def invitation_get(*, partnership: Partnership, pk: int) -> Invitation:
     return invitation_open_list(partnership=partnership).get(pk=pk)
 
 
-def invitation_by_token(*, token: str) -> Invitation:
-    """The invitation a link's token belongs to (in any state); DoesNotExist otherwise."""
-    return Invitation.objects.select_related("partnership", "agency").get(
-        token_hash=invitation_token_hash(token)
-    )
+def invitation_by_link(*, pk: int, token: str) -> Invitation:
+    """The invitation of a link (in any state) if its token is the one the service made;
+    DoesNotExist otherwise."""
+    invitation = Invitation.objects.select_related("partnership", "agency").get(pk=pk)
+    if not invitation_token_matches(invitation, token):
+        raise Invitation.DoesNotExist
+    return invitation
 
 
 def user_exists(*, email: str) -> bool:

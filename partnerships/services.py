@@ -1,9 +1,7 @@
 """Writes for setting partnerships up and running them: partnerships, their member
 agencies, their people and the invitations that bring people in."""
 
-import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
 
@@ -16,16 +14,20 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 
 from accounts.models import User
 from csp_tracker import clock
+from jobs.services import job_record
 from partnerships.models import Invitation
 from plans.models import Agency, Membership, Partnership, PartnershipAgency
 from plans.services import coordinators_publish_by_default, membership_grant
 
 # How long an invitation link works.
 INVITATION_VALID_FOR = timedelta(days=7)
+# What the link's token is signed for (salted_hmac's key_salt).
+TOKEN_SALT = "partnerships.Invitation.link"
 
 
 class Refused(Exception):
@@ -208,14 +210,18 @@ def user_sessions_end(*, user: User) -> int:
 # --- invitations ----------------------------------------------------------------------
 
 
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+SEND_INVITATION_TASK = "partnerships.send_invitation"
 
 
-@dataclass(frozen=True)
-class NewInvitation:
-    invitation: Invitation
-    token: str  # known only here and in the link: the database keeps its hash
+def invitation_token(invitation: Invitation) -> str:
+    """The token of the invitation's link: only the service, with its secret key, can
+    make it (and make it again, for the email task)."""
+    value = f"{invitation.pk}:{invitation.secret}"
+    return salted_hmac(TOKEN_SALT, value, algorithm="sha256").hexdigest()
+
+
+def invitation_token_matches(invitation: Invitation, token: str) -> bool:
+    return constant_time_compare(invitation_token(invitation), token)
 
 
 @transaction.atomic
@@ -227,7 +233,7 @@ def invitation_create(
     role: str,
     agency: Agency | None,
     invited_by: User | None,
-) -> NewInvitation:
+) -> Invitation:
     """An invitation for a person by email; an earlier open invitation of theirs to the
     partnership is replaced (its link stops working)."""
     email = email.strip().lower()
@@ -238,7 +244,6 @@ def invitation_create(
     Invitation.objects.filter(
         partnership=partnership, email=email, accepted_at__isnull=True, withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
-    token = secrets.token_urlsafe(32)
     invitation = Invitation(
         partnership=partnership,
         email=email,
@@ -246,17 +251,21 @@ def invitation_create(
         role=role,
         agency=agency,
         invited_by=invited_by,
-        token_hash=invitation_token_hash(token),
+        secret=secrets.token_urlsafe(32),
         created_at=now,
         expires_at=now + INVITATION_VALID_FOR,
     )
     invitation.full_clean()
     invitation.save()
-    return NewInvitation(invitation, token)
+    return invitation
 
 
-def invitation_link(*, token: str, site_url: str) -> str:
-    return site_url.rstrip("/") + reverse("partnerships:invitation_accept", args=[token])
+def invitation_link(*, invitation: Invitation, site_url: str) -> str:
+    path = reverse(
+        "partnerships:invitation_accept",
+        kwargs={"pk": invitation.pk, "token": invitation_token(invitation)},
+    )
+    return site_url.rstrip("/") + path
 
 
 @transaction.atomic
@@ -270,9 +279,9 @@ def invitation_send(
     invited_by: User | None,
     site_url: str,
 ) -> Invitation:
-    """Invite a person and email them the link. If the email cannot be sent, nothing is
-    kept (the error is raised)."""
-    new = invitation_create(
+    """Invite a person; the email goes after the commit, through the job outbox
+    (jobs/services.py), tried again while the mail server is down."""
+    invitation = invitation_create(
         partnership=partnership,
         email=email,
         full_name=full_name,
@@ -280,11 +289,27 @@ def invitation_send(
         agency=agency,
         invited_by=invited_by,
     )
-    invitation = new.invitation
+    job_record(name=SEND_INVITATION_TASK, args=[invitation.pk, site_url])
+    return invitation
+
+
+@transaction.atomic
+def invitation_email_send(*, invitation_id: int, site_url: str) -> int:
+    """Email the invitation's link, once: 1 if sent, 0 if it was sent already or can no
+    longer be accepted. A mail server that is down raises, and the job is tried again."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("partnership", "agency", "invited_by")
+        .filter(pk=invitation_id, emailed_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        return 0
+    invited_by = invitation.invited_by
     context = {
         "invitation": invitation,
         "invited_by": invited_by.get_full_name() if invited_by else "CSP Tracker",
-        "link": invitation_link(token=new.token, site_url=site_url),
+        "link": invitation_link(invitation=invitation, site_url=site_url),
         "has_account": User.objects.filter(email=invitation.email).exists(),
     }
     send_mail(
@@ -293,7 +318,9 @@ def invitation_send(
         from_email=None,
         recipient_list=[invitation.email],
     )
-    return invitation
+    invitation.emailed_at = clock.now()
+    invitation.save(update_fields=["emailed_at"])
+    return 1
 
 
 def invitation_withdraw(*, invitation: Invitation) -> None:

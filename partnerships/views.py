@@ -353,8 +353,8 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"An invitation was sent to {invitation.email}. The link works once, for "
-                f"{services.INVITATION_VALID_FOR.days} days.",
+                f"An invitation is on its way to {invitation.email}. The link works once, "
+                f"for {services.INVITATION_VALID_FOR.days} days.",
             )
             return redirect("partnerships:people", slug=partnership.slug)
     return render(
@@ -465,9 +465,9 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     try:
-        invitation = selectors.invitation_by_token(token=token)
+        invitation = selectors.invitation_by_link(pk=pk, token=token)
     except Invitation.DoesNotExist:
         return render(
             request,

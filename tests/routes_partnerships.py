@@ -108,7 +108,7 @@ PARTNERSHIP_ROUTES: dict[str, Route] = {
     # The link is the proof: anyone holding it sees the page; an empty form is refused
     # with its errors (200).
     "partnerships:invitation_accept": Route(
-        own=lambda w: {"token": w.invitation_token},
+        own=lambda w: w.invitation_link(),
         get={role: 200 for role in ROLES},
         post={role: 200 for role in ROLES},
     ),

@@ -68,7 +68,7 @@ def test_pages_are_valid_html(client, tmp_path):
     )
     pages["invitation"] = (
         None,
-        reverse("partnerships:invitation_accept", kwargs={"token": world.invitation_token}),
+        reverse("partnerships:invitation_accept", kwargs=world.invitation_link()),
     )
     files = []
     for name, (user, url) in pages.items():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from accounts.models import User
 from actions.models import Action, Milestone
 from partnerships.models import Invitation
-from partnerships.services import invitation_create
+from partnerships.services import invitation_create, invitation_token
 from plans.models import Agency, Membership, Partnership, Plan
 from tests import factories
 
@@ -30,11 +30,15 @@ class World:
     users: dict[str, User | None]
     unitary: Partnership
     # Per partnership slug: an agency that an officer of it works for, that officer's
-    # membership, and an open invitation (and its link's token).
+    # membership, and an open invitation.
     agency_of: dict[str, Agency]
     officer_of: dict[str, Membership]
     invitation_of: dict[str, Invitation]
-    invitation_token: str
+
+    def invitation_link(self, slug: str = "swale") -> dict[str, object]:
+        """The kwargs of the link emailed with the partnership's open invitation."""
+        invitation = self.invitation_of[slug]
+        return {"pk": invitation.pk, "token": invitation_token(invitation)}
 
 
 ROLES = [
@@ -105,10 +109,8 @@ def build_world() -> World:
             user=member("officer@medway.example", unitary, "officer", medway_council)
         ),
     }
-    invitation_of = {}
-    token = ""
-    for partnership in (district, other_district, unitary):
-        new = invitation_create(
+    invitation_of = {
+        partnership.slug: invitation_create(
             partnership=partnership,
             email=f"newcomer@{partnership.slug}.example",
             full_name="Nat Newcomer",
@@ -116,8 +118,8 @@ def build_world() -> World:
             agency=None,
             invited_by=None,
         )
-        invitation_of[partnership.slug] = new.invitation
-        token = token or new.token
+        for partnership in (district, other_district, unitary)
+    }
     return World(
         county,
         district,
@@ -135,5 +137,4 @@ def build_world() -> World:
         {district.slug: lead, other_district.slug: basildon_council, unitary.slug: medway_council},
         officer_of,
         invitation_of,
-        token,
     )

@@ -2,6 +2,7 @@
 GOV.UK pages for every link that does not work."""
 
 import re
+from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
@@ -24,26 +25,33 @@ def world(db):
     return build_world()
 
 
-def _invite(client, world, email="nat@swale.example", role="officer", **extra):
-    client.force_login(world.users["coordinator"])
-    data = {
-        "email": email,
-        "full_name": "Nat Newcomer",
-        "role": role,
-        "agency": world.lead_agency.pk,
-    } | extra
-    return client.post(reverse("partnerships:invite", kwargs={"slug": "swale"}), data)
+@pytest.fixture
+def invite(client, world, django_capture_on_commit_callbacks):
+    """Invite someone to Swale as its coordinator; the email job runs after the commit."""
+
+    def invite(email="nat@swale.example", role="officer", **extra):
+        client.force_login(world.users["coordinator"])
+        data = {
+            "email": email,
+            "full_name": "Nat Newcomer",
+            "role": role,
+            "agency": world.lead_agency.pk,
+        } | extra
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("partnerships:invite", kwargs={"slug": "swale"}), data)
+
+    return invite
 
 
 def _link(message) -> str:
-    found = re.search(r"http://testserver(/partnerships/invitations/\S+/)", message.body)
+    found = re.search(r"http://testserver(/partnerships/invitations/\d+/\w+/)", message.body)
     assert found, message.body
     return found.group(1)
 
 
-def test_an_invitation_is_emailed_and_accepted_once(client, world):
+def test_an_invitation_is_emailed_and_accepted_once(client, world, invite):
     mail.outbox.clear()
-    response = _invite(client, world)
+    response = invite()
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -53,7 +61,8 @@ def test_an_invitation_is_emailed_and_accepted_once(client, world):
     assert "choose your password" in message.body
     link = _link(message)
     invitation = Invitation.objects.get(email="nat@swale.example")
-    assert link.split("/")[-2] not in invitation.token_hash  # only its hash is kept
+    assert invitation.emailed_at is not None
+    assert link.split("/")[-2] not in invitation.secret  # signed: the table gives no link
     people = client.get(reverse("partnerships:people", kwargs={"slug": "swale"})).content
     assert b"nat@swale.example" in people
     client.logout()
@@ -99,12 +108,14 @@ def test_an_invitation_is_emailed_and_accepted_once(client, world):
     assert User.objects.get(email="nat@swale.example").check_password(NEW_PASSWORD)
 
 
-def test_a_tampered_or_unknown_link_is_refused(client, world):
-    _invite(client, world)
+def test_a_tampered_or_unknown_link_is_refused(client, world, invite):
+    invite()
     link = _link(mail.outbox[-1])
     client.logout()
-    tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
-    for url in (tampered, "/partnerships/invitations/nothing-like-a-token/"):
+    tampered = link[:-3] + ("a" if link[-3] != "a" else "b") + link[-2:]
+    pk = link.split("/")[-3]
+    other_pk = link.replace(f"/{pk}/", f"/{int(pk) + 1000}/")
+    for url in (tampered, other_pk, f"/partnerships/invitations/{pk}/not-the-token/"):
         response = client.get(url)
         assert response.status_code == 404
         assert "This invitation link does not work" in response.content.decode()
@@ -112,8 +123,8 @@ def test_a_tampered_or_unknown_link_is_refused(client, world):
     assert not User.objects.filter(email="nat@swale.example").exists()
 
 
-def test_an_expired_link_is_refused(client, world, settings):
-    _invite(client, world)
+def test_an_expired_link_is_refused(client, world, invite, settings):
+    invite()
     link = _link(mail.outbox[-1])
     client.logout()
     settings.CSP_TODAY = "2024-01-23"  # the invitation was sent on 15 January, for 7 days
@@ -126,10 +137,10 @@ def test_an_expired_link_is_refused(client, world, settings):
     assert not User.objects.filter(email="nat@swale.example").exists()
 
 
-def test_inviting_again_or_withdrawing_stops_the_earlier_link(client, world):
-    _invite(client, world)
+def test_inviting_again_or_withdrawing_stops_the_earlier_link(client, world, invite):
+    invite()
     first = _link(mail.outbox[-1])
-    _invite(client, world, role="executive")
+    invite(role="executive")
     second = _link(mail.outbox[-1])
     assert client.get(first).status_code == 410
     assert "This invitation was withdrawn" in client.get(first).content.decode()
@@ -139,9 +150,9 @@ def test_inviting_again_or_withdrawing_stops_the_earlier_link(client, world):
     assert client.get(second).status_code == 410
 
 
-def test_someone_with_an_account_accepts_without_a_new_password(client, world):
+def test_someone_with_an_account_accepts_without_a_new_password(client, world, invite):
     gene = world.users["other_coordinator"]
-    _invite(client, world, email=gene.email.upper(), role="executive", agency="")
+    invite(email=gene.email.upper(), role="executive", agency="")
     message = mail.outbox[-1]
     assert "choose your password" not in message.body
     client.logout()
@@ -166,8 +177,8 @@ BAD_INVITES = [
 
 
 @pytest.mark.parametrize(("data", "message"), BAD_INVITES)
-def test_an_invitation_says_what_is_wrong(client, world, data, message):
-    response = _invite(client, world, **data)
+def test_an_invitation_says_what_is_wrong(client, world, invite, data, message):
+    response = invite(**data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert 'class="govuk-error-summary"' in response.content.decode()
@@ -187,3 +198,42 @@ def test_only_a_county_partnership_has_county_admins_and_only_its_team_makes_the
             agency=None,
             invited_by=county_admin,
         )
+
+
+def test_the_email_goes_once_after_the_commit_and_again_while_the_server_is_down(
+    world, settings, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invitation = services.invitation_send(
+            partnership=world.district,
+            email="late@swale.example",
+            full_name="",
+            role="executive",
+            agency=None,
+            invited_by=world.users["coordinator"],
+            site_url="https://csp.example/",
+        )
+    assert mail.outbox == [] and len(callbacks) == 1  # nothing sent before the commit
+    settings.EMAIL_BACKEND = "tests.partnerships.test_invitations.DownEmailBackend"
+    with pytest.raises(SMTPServerDisconnected):
+        services.invitation_email_send(invitation_id=invitation.pk, site_url="https://x/")
+    invitation.refresh_from_db()
+    assert invitation.emailed_at is None  # so the outbox tries again
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    args = {"invitation_id": invitation.pk, "site_url": "https://csp.example/"}
+    assert services.invitation_email_send(**args) == 1
+    assert services.invitation_email_send(**args) == 0  # a second run sends nothing
+    assert len(mail.outbox) == 1
+    assert "https://csp.example/partnerships/invitations/" in mail.outbox[0].body
+    services.invitation_withdraw(invitation=invitation)
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=None)
+    assert services.invitation_email_send(**args) == 0  # a withdrawn one is not sent
+
+
+class DownEmailBackend:
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def send_messages(self, messages: object) -> int:
+        raise SMTPServerDisconnected("the mail server is down")
