@@ -1,3 +1,4 @@
+import rules
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -19,6 +20,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Reports", reverse("reporting:index"), lambda p: p.startswith(reverse("reporting:index"))),
         ("Plans", reverse("plans:list"), lambda p: p.startswith(reverse("plans:list"))),
     ]
+    # Coordinators, county admins and service administrators run partnerships (a rule of
+    # plans/rules.py, asked by name: this module sits below every app).
+    if rules.test_rule("plans.manages_a_partnership", user):
+        items.append(
+            (
+                "Partnerships",
+                reverse("partnerships:list"),
+                lambda p: p.startswith(reverse("partnerships:list")),
+            )
+        )
     return {
         "nav_items": [
             {"text": text, "href": href, "active": is_active(request.path)}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("actions/", include("actions.urls")),
     path("plans/", include("plans.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("priorities/", include("priorities.urls")),
     path("publishing/", include("publishing.urls")),
     path("published/", include("publishing.public_urls")),

@@ -21,12 +21,17 @@ from actions.importing import action_import_apply, action_import_check, table_re
 from actions.models import Action, StatusUpdate
 from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
 from csp_tracker.periods import Quarter, parse_period
+from partnerships.services import (
+    invitation_accept,
+    invitation_create,
+    partnership_agency_add,
+    partnership_create,
+)
 from plans.models import Agency, Membership, Partnership, Plan
 from plans.selectors import plans_in_force
 from plans.services import (
     VersionChange,
     agency_upsert,
-    county_team_admin_grant,
     membership_grant,
     partnership_upsert,
     plan_create,
@@ -51,11 +56,17 @@ DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 class DemoUser:
     email: str
     full_name: str
-    partnership: str
-    role: str
+    partnership: str | None
+    role: str | None
     agency: str | None = None
-    is_staff: bool = False
+    is_superuser: bool = False
 
+
+# The service administrator runs the service for every partnership: sets partnerships up
+# (Medway, below) and is the only one who uses the Django admin.
+SERVICE_ADMIN = DemoUser(
+    "service-admin@csp-tracker.example", "Sasha Service", None, None, is_superuser=True
+)
 
 DEMO_USERS = [
     DemoUser("officer@swale.example", "Sam Officer", "swale", Membership.Role.OFFICER, "Swale BC"),
@@ -79,7 +90,6 @@ DEMO_USERS = [
         "kent",
         Membership.Role.COUNTY_ADMIN,
         "KCST",
-        is_staff=True,
     ),
     DemoUser(
         "coordinator@gravesham.example",
@@ -88,6 +98,7 @@ DEMO_USERS = [
         Membership.Role.COORDINATOR,
         "Gravesham BC",
     ),
+    SERVICE_ADMIN,
 ]
 
 
@@ -137,6 +148,9 @@ def load_demo() -> LoadReport:
         _load_plan(_read(name), partnerships, agencies, categories, report)
     _load_assessment_choices(kent, partnerships, categories, report)
     users = _load_users(partnerships, agencies, report)
+    for row in kent["partnerships"]:
+        if "first_coordinator" in row:
+            _onboard(row, agencies, users[SERVICE_ADMIN.email], report)
     swale_plan = Plan.objects.get(partnership__slug="swale", start_year=2023, end_year=2024)
     _load_sample_updates(swale_plan, _read("sample-updates.json"), users, report)
     csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA, start_year=2024)
@@ -183,7 +197,12 @@ def _load_partnerships(
     kent: dict[str, Any], agencies: dict[str, Agency], report: LoadReport
 ) -> dict[str, Partnership]:
     partnerships: dict[str, Partnership] = {}
-    rows = sorted(kent["partnerships"], key=lambda r: r["parent"] is not None)
+    # Partnerships with a first coordinator are set up as a service administrator would
+    # (_onboard), after the people.
+    rows = sorted(
+        (r for r in kent["partnerships"] if "first_coordinator" not in r),
+        key=lambda r: r["parent"] is not None,
+    )
     for row in rows:
         existed = Partnership.objects.filter(slug=row["slug"]).exists()
         partnerships[row["slug"]] = partnership_upsert(
@@ -368,30 +387,60 @@ def _load_users(
         password = demo_password(spec.email)
         user = User.objects.filter(email=spec.email).first()
         if user is None:
-            user = User.objects.create_user(
-                email=spec.email,
-                password=password,
-                full_name=spec.full_name,
-                is_staff=spec.is_staff,
-            )
+            manager = User.objects
+            create = manager.create_superuser if spec.is_superuser else manager.create_user
+            user = create(email=spec.email, password=password, full_name=spec.full_name)
             report.count("users")
-        if not Membership.objects.filter(user=user, partnership__slug=spec.partnership).exists():
+        member = Membership.objects.filter(user=user, partnership__slug=spec.partnership)
+        if spec.partnership and spec.role and not member.exists():
             membership_grant(
                 user=user,
                 partnership=partnerships[spec.partnership],
                 role=spec.role,
                 agency=agencies.get(spec.agency) if spec.agency else None,
             )
-        if spec.is_staff:
-            county_team_admin_grant(user=user)
         report.passwords[spec.email] = password
         if two_factor_required(user=user):
-            # County admins sign in with two factors; the demo gives them a known key.
+            # Service administrators and county admins sign in with two factors; the demo
+            # gives them a known key.
             key = demo_two_factor_key(spec.email)
             two_factor_device_provision(user=user, key=key, name="Demo authenticator")
             report.two_factor_keys[spec.email] = base64.b32encode(bytes.fromhex(key)).decode()
-        users[spec.role if spec.partnership == "swale" else spec.email] = user
+        users[spec.role if spec.partnership == "swale" and spec.role else spec.email] = user
     return users
+
+
+def _onboard(
+    row: dict[str, Any], agencies: dict[str, Agency], service_admin: User, report: LoadReport
+) -> Partnership:
+    """Set a partnership up as a service administrator does on the Partnerships pages:
+    create it, add its member agencies, invite its first coordinator, who accepts and
+    chooses a password (the demo's)."""
+    partnership = Partnership.objects.filter(slug=row["slug"]).first()
+    if partnership is None:
+        partnership = partnership_create(
+            name=row["name"], short_name=row["short_name"], kind=row["kind"]
+        )
+        report.count("partnerships")
+    for short_name in row.get("agencies", []):
+        partnership_agency_add(partnership=partnership, agency=agencies[short_name])
+    person = row["first_coordinator"]
+    password = demo_password(person["email"])
+    if not Membership.objects.filter(
+        partnership=partnership, role=Membership.Role.COORDINATOR
+    ).exists():
+        invitation = invitation_create(
+            partnership=partnership,
+            email=person["email"],
+            full_name=person["full_name"],
+            role=Membership.Role.COORDINATOR,
+            agency=agencies[person["agency"]],
+            invited_by=service_admin,
+        )
+        invitation_accept(invitation=invitation, full_name=person["full_name"], password=password)
+        report.count("users")
+    report.passwords[person["email"]] = password
+    return partnership
 
 
 def _load_sample_updates(

@@ -61,6 +61,12 @@ class Partnership(models.Model):
     agencies = models.ManyToManyField(
         Agency, through="PartnershipAgency", related_name="partnerships", blank=True
     )
+    coordinators_publish = models.BooleanField(
+        "its coordinators publish its plans",
+        default=True,
+        help_text="Districts and unitaries publish their own plans; a county's are published "
+        "by its county team. The county team may always publish for its districts.",
+    )
 
     history = HistoricalRecords()
 

@@ -2,9 +2,10 @@
 
 Roles are held per partnership through a Membership: officer (of an agency), coordinator,
 executive member and county admin (the county team, KCST, who act for the county and every
-district under it). What a user may *see* is also enforced by the selectors, which filter
-with ``access_for(user).partnership_filter()``, so another partnership's object is a 404
-before any rule here is asked.
+district under it). A superuser is a service administrator: they set partnerships up and
+act as the county team of every partnership. What a user may *see* is also enforced by the
+selectors, which filter with ``access_for(user).partnership_filter()``, so another
+partnership's object is a 404 before any rule here is asked.
 
 This module sits in the lowest app so every app can use it; the predicates reach an
 object's partnership through its attributes (an action's ``plan``, a milestone's
@@ -16,7 +17,7 @@ from functools import cached_property
 import rules
 from django.db.models import Q
 
-from plans.models import Membership, Partnership, Plan
+from plans.models import Agency, Membership, Partnership, Plan
 
 Role = Membership.Role
 
@@ -184,12 +185,108 @@ def is_county_partnership_team(user: object, county: Partnership | None) -> bool
     return role_of(user, county) == Role.COUNTY_ADMIN
 
 
+@rules.predicate
+def is_service_admin(user: object) -> bool:
+    """A service administrator (a superuser) runs the service for every partnership: sets
+    partnerships up and uses the Django admin."""
+    return access_for(user).is_superuser
+
+
+@rules.predicate
+def may_publish(user: object, obj: object | None) -> bool:
+    """The county team publishes for its county and every district under it; a
+    partnership's own coordinators publish its plans where it lets them
+    (``Partnership.coordinators_publish``). who_publishes() says the same in words."""
+    if obj is None:
+        return False
+    partnership = partnership_of(obj)
+    role = access_for(user).role_in(partnership)
+    if role == Role.COUNTY_ADMIN:
+        return True
+    return role == Role.COORDINATOR and partnership.coordinators_publish
+
+
+def who_publishes(partnership: Partnership) -> str:
+    """may_publish in words, for the pages that cannot offer "Publish"."""
+    publishers = []
+    if partnership.coordinators_publish:
+        publishers.append("its coordinators")
+    if partnership.kind == Partnership.Kind.COUNTY:
+        publishers.append("its county team")
+    elif partnership.parent is not None:
+        publishers.append(f"the county team of {partnership.parent.short_name}")
+    if not publishers:
+        publishers.append("a service administrator")
+    return f"{partnership.short_name}’s plans are published by {' and '.join(publishers)}."
+
+
+@rules.predicate
+def grants_county_admin(user: object, partnership: Partnership | None) -> bool:
+    """Only the county team (or a service administrator) makes someone a county admin, and
+    only of a county partnership."""
+    if partnership is None or partnership.kind != Partnership.Kind.COUNTY:
+        return False
+    return role_of(user, partnership) == Role.COUNTY_ADMIN
+
+
+def grantable_roles(user: object, partnership: Partnership) -> list[str]:
+    """The roles the user may give people of the partnership."""
+    roles: list[str] = [Role.OFFICER, Role.COORDINATOR, Role.EXECUTIVE]
+    if grants_county_admin(user, partnership):
+        roles.append(Role.COUNTY_ADMIN)
+    return roles
+
+
+@rules.predicate
+def may_change_membership(user: object, membership: Membership | None) -> bool:
+    """Those who run the partnership change anyone's role but their own; a county admin's
+    only those who make county admins."""
+    if membership is None or membership.user_id == getattr(user, "pk", None):
+        return False
+    if not is_coordinator_or_county(user, membership.partnership):
+        return False
+    return membership.role != Role.COUNTY_ADMIN or grants_county_admin(user, membership.partnership)
+
+
+@rules.predicate
+def may_change_agency(user: object, agency: Agency | None) -> bool:
+    """An agency's names are shared by every partnership it is a member of: whoever runs
+    all of them (a coordinator of each, their county team, a service administrator)."""
+    if agency is None:
+        return False
+    partnerships = list(agency.partnerships.all())
+    return bool(partnerships) and all(is_coordinator_or_county(user, p) for p in partnerships)
+
+
+@rules.predicate
+def manages_a_partnership(user: object) -> bool:
+    """Coordinators, county admins and service administrators run partnerships (the
+    Partnerships pages and their place in the navigation)."""
+    access = access_for(user)
+    return access.is_superuser or any(m.role in EDITORS for m in access.memberships)
+
+
+@rules.predicate
+def is_district(user: object, partnership: Partnership | None) -> bool:
+    return partnership is not None and partnership.kind == Partnership.Kind.DISTRICT
+
+
 # Partnerships and plans
 rules.add_perm("plans.view_partnership", can_view)
+rules.add_perm("plans.add_partnership", is_service_admin)
+# Its member agencies and its people: its coordinators, and the county team for it.
+rules.add_perm("plans.change_partnership", is_coordinator_or_county)
+# Whether its coordinators publish: decided by those who always may publish.
+rules.add_perm("plans.change_partnership_publishers", is_county_team)
+rules.add_perm("plans.grant_county_admin", grants_county_admin)
+rules.add_perm("plans.change_membership", may_change_membership)
+rules.add_perm("plans.change_agency", may_change_agency)
+# Asked without an object (the navigation), so a rule rather than a permission.
+rules.add_rule("plans.manages_a_partnership", manages_a_partnership)
 rules.add_perm("plans.view_plan", can_view)
 rules.add_perm("plans.add_plan", is_coordinator_or_county)
 rules.add_perm("plans.change_plan", is_coordinator_or_county & plan_is_open)
-rules.add_perm("plans.publish_plan", is_county_team & plan_is_open)
+rules.add_perm("plans.publish_plan", may_publish & plan_is_open)
 # Actions, milestones and status updates
 rules.add_perm("actions.view_action", can_view)
 rules.add_perm(
@@ -198,6 +295,10 @@ rules.add_perm(
 rules.add_perm("actions.change_action", is_coordinator_or_county & plan_is_open)
 rules.add_perm("actions.change_milestone", is_coordinator_or_county & plan_is_open)
 rules.add_perm("actions.add_milestone", is_coordinator_or_county & plan_is_open)
+# Strategic-assessment choices (CSA Appendix A), for a district whose plan is not kept here
+rules.add_perm(
+    "priorities.change_strategicassessmentchoice", is_coordinator_or_county & is_district
+)
 # Exception reports
 rules.add_perm("reporting.view_exceptionreport", reads_reports)
 rules.add_perm("reporting.add_exceptionreport", is_coordinator_or_county)

@@ -86,7 +86,7 @@ def plan_next_period(*, plan: Plan) -> NextPeriod:
 def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
-        .select_related("partnership")
+        .select_related("partnership__parent")
         .order_by("partnership__name", "-start_year", "title")
     )
 

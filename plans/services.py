@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import User
 from plans.models import (
@@ -36,6 +35,11 @@ def agency_upsert(
     return agency
 
 
+def coordinators_publish_by_default(kind: str) -> bool:
+    """Districts and unitaries publish their own plans; a county's team publishes its CSA."""
+    return kind != Partnership.Kind.COUNTY
+
+
 @transaction.atomic
 def partnership_upsert(
     *,
@@ -45,10 +49,19 @@ def partnership_upsert(
     kind: str,
     parent: Partnership | None = None,
     agencies: Iterable[Agency] = (),
+    coordinators_publish: bool | None = None,
 ) -> Partnership:
     partnership, _ = Partnership.objects.update_or_create(
         slug=slug,
-        defaults={"name": name, "short_name": short_name, "kind": kind, "parent": parent},
+        defaults={
+            "name": name,
+            "short_name": short_name,
+            "kind": kind,
+            "parent": parent,
+            "coordinators_publish": coordinators_publish_by_default(kind)
+            if coordinators_publish is None
+            else coordinators_publish,
+        },
     )
     partnership.full_clean()
     partnership.agencies.set(list(agencies))
@@ -231,26 +244,3 @@ def plan_section_move(*, section: PlanSection, up: bool) -> None:
 def plan_section_delete(*, section: PlanSection) -> None:
     plan_open_guard(obj=section)
     section.delete()
-
-
-# What the county team may do in the admin site: everything but rewrite history or change
-# accounts (which would let them grant themselves more: accounts are the superuser's).
-COUNTY_TEAM_APPS = ["plans", "priorities", "actions", "reporting"]
-NEVER_GRANTED = {
-    "add_statusupdate",
-    "change_statusupdate",
-    "delete_statusupdate",
-    "delete_exceptionreport",
-}
-
-
-def county_team_admin_grant(*, user: User) -> None:
-    """Let a county team member use the admin site to browse and edit everything."""
-    from django.contrib.auth.models import Permission
-
-    permissions = Permission.objects.filter(
-        Q(content_type__app_label__in=COUNTY_TEAM_APPS) | Q(codename="view_user")
-    ).exclude(codename__in=NEVER_GRANTED)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.user_permissions.add(*permissions)

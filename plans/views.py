@@ -15,6 +15,7 @@ from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm
 from plans.models import Plan, PlanSection
+from plans.rules import who_publishes
 
 
 def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
@@ -108,6 +109,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "can_author": request.user.has_perm("plans.change_plan", plan),
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
+            "who_publishes": who_publishes(plan.partnership),
             "chapters": chapters,
             "next_period": selectors.plan_next_period(plan=plan),
         },

@@ -1,8 +1,10 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
+from typing import Any, cast
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
 from csp_tracker.forms import save_buttons
@@ -178,4 +180,28 @@ class WorkstreamForm(forms.Form):
         self.helper.layout = Layout(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             save_buttons("Save heading", add_another=another),
+        )
+
+
+class AssessmentChoiceForm(forms.Form):
+    """The county categories a district's strategic assessment chose for a year."""
+
+    categories = forms.ModelMultipleChoiceField(
+        label="Which county categories did the strategic assessment choose?",
+        queryset=PriorityCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. Leave them all clear if none were recorded.",
+        error_messages={"invalid_choice": "Select categories from the list"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["categories"])
+        field.queryset = PriorityCategory.objects.order_by("order", "name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.checkboxes("categories", legend_size=Size.SMALL, small=True),
+            Submit("submit", "Save the choices"),
         )

@@ -18,6 +18,7 @@ from priorities.models import (
     StrategicAssessmentChoice,
     Workstream,
 )
+from priorities.selectors import assessment_plan
 
 
 @dataclass
@@ -96,6 +97,38 @@ def pcc_plan_upsert(
             for n, t in enumerate(priorities, start=1)
         )
     return pcc_plan
+
+
+class AssessmentFromPlan(Exception):
+    """The district's plan for the year is kept here: its headings' categories count."""
+
+
+@transaction.atomic
+def assessment_choices_set(
+    *, partnership: Partnership, financial_year: int, categories: Iterable[PriorityCategory]
+) -> None:
+    """The county categories a district's strategic assessment chose for a year, for a
+    district whose plan of that year is not kept in CSP Tracker (CSA Appendix A)."""
+    if partnership.kind != Partnership.Kind.DISTRICT:
+        raise ValueError("Only districts record strategic-assessment choices")
+    plan = assessment_plan(partnership=partnership, financial_year=financial_year)
+    if plan is not None:
+        raise AssessmentFromPlan(
+            f"{plan.title} is in CSP Tracker: the county categories of its priorities and "
+            "themes are counted"
+        )
+    wanted = {c.pk for c in categories}
+    recorded = StrategicAssessmentChoice.objects.filter(
+        partnership=partnership, financial_year=financial_year
+    )
+    recorded.exclude(category_id__in=wanted).delete()
+    have = set(recorded.values_list("category_id", flat=True))
+    StrategicAssessmentChoice.objects.bulk_create(
+        StrategicAssessmentChoice(
+            partnership=partnership, financial_year=financial_year, category_id=pk
+        )
+        for pk in sorted(wanted - have)
+    )
 
 
 def assessment_choice_record(

@@ -24,4 +24,6 @@ urlpatterns = [
     path("headings/<int:pk>/edit/", views.workstream_edit, name="workstream_edit"),
     path("headings/<int:pk>/move/", views.workstream_move, name="workstream_move"),
     path("headings/<int:pk>/remove/", views.workstream_delete, name="workstream_remove"),
+    path("assessments/<slug:slug>/", views.assessment_list, name="assessments"),
+    path("assessments/<slug:slug>/<int:year>/", views.assessment_edit, name="assessment_edit"),
 ]

@@ -2,18 +2,21 @@
 (the plan itself and its sections are authored in plans/views.py, its actions in
 actions/views.py)."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.periods import financial_year_label
+from plans.models import Partnership
 from plans.views import authored_plan, overview_url, require_author
 from priorities import selectors, services
-from priorities.forms import HeadingForm, WorkstreamForm
+from priorities.forms import AssessmentChoiceForm, HeadingForm, WorkstreamForm
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 HEADING_MODELS: dict[str, type[Priority] | type[CrossCuttingTheme]] = {
@@ -230,4 +233,77 @@ def workstream_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "plans/confirm_remove.html",
         {"plan": parent.plan, "what": "heading", "name": workstream.title, "problem": problem},
+    )
+
+
+# --- strategic-assessment choices (CSA Appendix A) --------------------------------------
+
+
+def _assessing_district(request: HttpRequest, slug: str) -> Partnership:
+    try:
+        partnership = selectors.assessment_partnership_get(user=request.user, slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+    # Asked of the rules themselves: a superuser has every permission, but only a
+    # district has strategic-assessment choices.
+    if not rules.has_perm("priorities.change_strategicassessmentchoice", request.user, partnership):
+        raise PermissionDenied
+    return partnership
+
+
+@login_required
+@require_safe
+def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _assessing_district(request, slug)
+    return render(
+        request,
+        "priorities/assessment_list.html",
+        {
+            "partnership": partnership,
+            "years": selectors.assessment_year_list(partnership=partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    partnership = _assessing_district(request, slug)
+    if not 2000 <= year < 2100:
+        raise Http404("No such year")
+    form = AssessmentChoiceForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "categories": selectors.assessment_choice_list(
+                partnership=partnership, financial_year=year
+            )
+        },
+    )
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_choices_set(
+                partnership=partnership,
+                financial_year=year,
+                categories=form.cleaned_data["categories"],
+            )
+        except services.AssessmentFromPlan as refused:
+            problem = str(refused)
+        else:
+            messages.success(
+                request,
+                f"{partnership.short_name}’s choices for {financial_year_label(year)} were saved",
+            )
+            return redirect("priorities:assessments", slug=partnership.slug)
+    plan = selectors.assessment_plan(partnership=partnership, financial_year=year)
+    return render(
+        request,
+        "priorities/assessment_form.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "year_label": financial_year_label(year),
+            "plan": plan,
+            "problem": problem,
+        },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Plan, PlanVersion
+from plans.rules import who_publishes
 from plans.selectors import plan_get
 from plans.services import PlanNotEditable, PublishedVersionFrozen
 from publishing import selectors, services
@@ -36,6 +37,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "publishing/preview.html",
         {
             "plan": plan,
+            "can_publish": request.user.has_perm("plans.publish_plan", plan),
+            "who_publishes": who_publishes(plan.partnership),
             "doc": snapshot,
             "draft": True,
             "body_template": template_for(plan=plan).replace(".html", "_body.html"),
@@ -48,7 +51,14 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
-        raise PermissionDenied
+        if plan.status == Plan.Status.SUPERSEDED:
+            raise PermissionDenied("A superseded plan cannot be published again")
+        return render(
+            request,
+            "publishing/publish_refused.html",
+            {"plan": plan, "who_publishes": who_publishes(plan.partnership)},
+            status=403,
+        )
     if request.method == "POST":
         # The same form posted again (a double click) goes to the version it started.
         started = services.plan_version_for_request(plan=plan, request_key=key_from(request.POST))

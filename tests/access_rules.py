@@ -29,6 +29,12 @@ class Route:
     get: dict[str, int] = field(default_factory=lambda: dict(ALL))
     post: dict[str, int] | None = None  # None: POST is not allowed (405)
     post_data: dict[str, str] = field(default_factory=dict)
+    # The unitary partnership's object (Medway, in no county: the county admin of Kent
+    # must not see it). A 404 for everyone but the service administrator, who gets what
+    # they get for the own partnership unless unitary_get/unitary_post say otherwise.
+    unitary: Callable[[World], dict[str, object]] | None = None
+    unitary_get: dict[str, int] | None = None
+    unitary_post: dict[str, int] | None = None
 
 
 def action_pk(w: World) -> dict[str, object]:
@@ -40,5 +46,6 @@ def other_action_pk(w: World) -> dict[str, object]:
 
 
 VISIBLE = dict(ALL) | {"other_coordinator": 404}
-EDITORS = {"coordinator", "county_admin"}
-UPDATERS = {"officer", "coordinator", "county_admin"}
+# A service administrator (a superuser) acts as the county team of every partnership.
+EDITORS = {"coordinator", "county_admin", "service_admin"}
+UPDATERS = {"officer", "coordinator", "county_admin", "service_admin"}

@@ -35,6 +35,8 @@ class CountyFactory(DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"County {n} CSP")
     slug = factory.Sequence(lambda n: f"county-{n}")
     kind = Partnership.Kind.COUNTY
+    # As partnerships are set up (partnerships.services): a county's team publishes.
+    coordinators_publish = factory.LazyAttribute(lambda o: o.kind != Partnership.Kind.COUNTY)
 
 
 class DistrictFactory(CountyFactory):
@@ -43,6 +45,13 @@ class DistrictFactory(CountyFactory):
     slug = factory.Sequence(lambda n: f"district-{n}")
     kind = Partnership.Kind.DISTRICT
     parent = factory.SubFactory(CountyFactory)
+
+
+class UnitaryFactory(CountyFactory):
+    name = factory.Sequence(lambda n: f"Unitary {n} Community Safety Partnership")
+    short_name = factory.Sequence(lambda n: f"Unitary {n} CSP")
+    slug = factory.Sequence(lambda n: f"unitary-{n}")
+    kind = Partnership.Kind.UNITARY
 
 
 class MembershipFactory(DjangoModelFactory):

@@ -27,6 +27,7 @@ CORE_ROUTES: dict[str, Route] = {
             "executive": 302,
             "county_admin": 302,
             "other_coordinator": 302,
+            "service_admin": 302,
         }
     ),
     "pages:accessibility": Route(get=PUBLIC),
@@ -55,9 +56,9 @@ CORE_ROUTES: dict[str, Route] = {
     "accounts:recovery_codes": Route(get=EVERYONE_REDIRECTED),
     # Without an app there is nothing to renew: on to set one up.
     "accounts:recovery_codes_new": Route(get=POST_ONLY, post=EVERYONE_REDIRECTED),
-    # County admins must keep two-factor sign-in on.
+    # County admins and service administrators must keep two-factor sign-in on.
     "accounts:two_factor_off": Route(
-        get=POST_ONLY, post=EVERYONE_REDIRECTED | {"county_admin": 403}
+        get=POST_ONLY, post=EVERYONE_REDIRECTED | {"county_admin": 403, "service_admin": 403}
     ),
     # actions
     "actions:list": Route(get=ALL),

@@ -10,9 +10,10 @@ from tests.world import ROLES, World
 
 # Moves are POST forms: a GET is 405 for everyone who can see the object.
 POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
-PUBLISHERS = {"county_admin"}
+# Swale's coordinators publish its plans (a district's default), and so does the county team.
+PUBLISHERS = {"coordinator", "county_admin", "service_admin"}
 # Anyone with a role creates plans only where they coordinate (or as county admin).
-CREATORS = {"coordinator", "county_admin", "other_coordinator"}
+CREATORS = {"coordinator", "county_admin", "other_coordinator", "service_admin"}
 
 
 def plan_pk(w: World) -> dict[str, object]:

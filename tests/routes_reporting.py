@@ -11,7 +11,7 @@ from tests import factories
 from tests.access_rules import ALL, EDITORS, NOBODY_ELSE, Route, _only
 from tests.world import ROLES, World
 
-READERS = {"executive", "coordinator", "county_admin"}
+READERS = {"executive", "coordinator", "county_admin", "service_admin"}
 POST_ONLY = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
 
 
@@ -33,7 +33,7 @@ REPORTING_ROUTES: dict[str, Route] = {
     "reporting:county": Route(
         own=lambda w: {"slug": w.county.slug},
         other=lambda w: {"slug": w.other_county.slug},
-        get=dict(NOBODY_ELSE) | {"county_admin": 200},
+        get=dict(NOBODY_ELSE) | {"county_admin": 200, "service_admin": 200},
     ),
     "reporting:partnership": Route(
         own=lambda w: {"slug": w.district.slug},

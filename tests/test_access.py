@@ -16,13 +16,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_rules import NOBODY_ELSE
 from tests.routes_core import CORE_ROUTES
+from tests.routes_partnerships import PARTNERSHIP_ROUTES
 from tests.routes_publishing import PUBLISHING_ROUTES
 from tests.routes_reporting import REPORTING_ROUTES
 from tests.routes_shapes import SHAPES_ROUTES
 from tests.world import ROLES, World, build_world
 
 # Each area keeps its rules in its own module; every URL pattern must appear in one.
-ROUTES = {**CORE_ROUTES, **REPORTING_ROUTES, **PUBLISHING_ROUTES, **SHAPES_ROUTES}
+ROUTES = {
+    **CORE_ROUTES,
+    **REPORTING_ROUTES,
+    **PUBLISHING_ROUTES,
+    **SHAPES_ROUTES,
+    **PARTNERSHIP_ROUTES,
+}
 
 
 def _url_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
@@ -65,7 +72,15 @@ def _mirror(codes: dict[str, int] | None) -> dict[str, int] | None:
         return None
     mirrored = dict(NOBODY_ELSE)
     mirrored["other_coordinator"] = codes["coordinator"]
+    mirrored["service_admin"] = codes["service_admin"]
     return mirrored
+
+
+def _unitary(codes: dict[str, int] | None, given: dict[str, int] | None) -> dict[str, int] | None:
+    """Medway's objects: only the service administrator sees them."""
+    if codes is None:
+        return None
+    return given or dict(NOBODY_ELSE) | {"service_admin": codes["service_admin"]}
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
@@ -77,6 +92,14 @@ def test_access(world, role, name):
     if route.other:
         # Another partnership's object is 404 for everyone but its own coordinator.
         cases.append((route.other, _mirror(route.get), _mirror(route.post)))
+    if route.unitary:
+        cases.append(
+            (
+                route.unitary,
+                _unitary(route.get, route.unitary_get),
+                _unitary(route.post, route.unitary_post),
+            )
+        )
     for kwargs_of, get_codes, post_codes in cases:
         url = reverse(name, kwargs=kwargs_of(world) if kwargs_of else None)
         response = client.get(url)

@@ -54,10 +54,28 @@ def test_pages_are_valid_html(client, tmp_path):
         "import": (coordinator, reverse("actions:import", kwargs=plan_pk)),
         "add": (coordinator, reverse("actions:add", kwargs=plan_pk)),
     }
+    swale = {"slug": world.district.slug}
+    pages |= {
+        f"partnerships-{name}": (coordinator, reverse(f"partnerships:{name}", kwargs=swale))
+        for name in ("detail", "agencies", "agency_add", "agency_create", "people", "invite")
+    }
+    pages["partnerships-list"] = (world.users["service_admin"], reverse("partnerships:list"))
+    pages["partnerships-create"] = (world.users["service_admin"], reverse("partnerships:create"))
+    pages["assessments"] = (coordinator, reverse("priorities:assessments", kwargs=swale))
+    pages["assessment"] = (
+        coordinator,
+        reverse("priorities:assessment_edit", kwargs=swale | {"year": 2022}),
+    )
+    pages["invitation"] = (
+        None,
+        reverse("partnerships:invitation_accept", kwargs=world.invitation_link()),
+    )
     files = []
     for name, (user, url) in pages.items():
         if user:
             client.force_login(user)
+        else:
+            client.logout()
         response = client.get(url)
         assert response.status_code == 200, url
         path = tmp_path / f"{name}.html"

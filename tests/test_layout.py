@@ -19,6 +19,7 @@ ORDER = [
     "jobs",
     "accounts",
     "plans",
+    "partnerships",
     "priorities",
     "actions",
     "reporting",

@@ -1,10 +1,13 @@
-"""A small world for access tests: one partnership with every role, and objects of a
-partnership in another county that nobody here may see."""
+"""A small world for access tests: one partnership with every role, objects of a
+partnership in another county that nobody here may see, a unitary partnership (Medway,
+in no county) that only the service administrator sees, and the service administrator."""
 
 from dataclasses import dataclass
 
 from accounts.models import User
 from actions.models import Action, Milestone
+from partnerships.models import Invitation
+from partnerships.services import invitation_create, invitation_token
 from plans.models import Agency, Membership, Partnership, Plan
 from tests import factories
 
@@ -25,6 +28,17 @@ class World:
     other_action: Action
     other_milestone: Milestone
     users: dict[str, User | None]
+    unitary: Partnership
+    # Per partnership slug: an agency that an officer of it works for, that officer's
+    # membership, and an open invitation.
+    agency_of: dict[str, Agency]
+    officer_of: dict[str, Membership]
+    invitation_of: dict[str, Invitation]
+
+    def invitation_link(self, slug: str = "swale") -> dict[str, object]:
+        """The kwargs of the link emailed with the partnership's open invitation."""
+        invitation = self.invitation_of[slug]
+        return {"pk": invitation.pk, "token": invitation_token(invitation)}
 
 
 ROLES = [
@@ -35,6 +49,7 @@ ROLES = [
     "executive",
     "county_admin",
     "other_coordinator",
+    "service_admin",
 ]
 
 
@@ -67,6 +82,12 @@ def build_world() -> World:
         Membership.objects.create(user=user, partnership=partnership, role=role, agency=agency)
         return user
 
+    unitary = factories.UnitaryFactory(slug="medway", short_name="Medway CSP")
+    medway_council = factories.AgencyFactory(short_name="Medway Council", name="Medway Council")
+    unitary.agencies.set([medway_council])
+    basildon_council = factories.AgencyFactory(short_name="Basildon BC", name="Basildon Council")
+    other_district.agencies.set([basildon_council])
+
     users: dict[str, User | None] = {
         "anonymous": None,
         "officer": member("officer@t.example", district, "officer", lead),
@@ -75,6 +96,29 @@ def build_world() -> World:
         "executive": member("executive@t.example", district, "executive", None),
         "county_admin": member("admin@t.example", county, "county_admin", None),
         "other_coordinator": member("other@t.example", other_district, "coordinator", None),
+        "service_admin": factories.UserFactory(
+            email="service@t.example", is_superuser=True, is_staff=True
+        ),
+    }
+    officer_of = {
+        district.slug: Membership.objects.get(user=users["officer"], partnership=district),
+        other_district.slug: Membership.objects.get(
+            user=member("officer@basildon.example", other_district, "officer", basildon_council)
+        ),
+        unitary.slug: Membership.objects.get(
+            user=member("officer@medway.example", unitary, "officer", medway_council)
+        ),
+    }
+    invitation_of = {
+        partnership.slug: invitation_create(
+            partnership=partnership,
+            email=f"newcomer@{partnership.slug}.example",
+            full_name="Nat Newcomer",
+            role="executive",
+            agency=None,
+            invited_by=None,
+        )
+        for partnership in (district, other_district, unitary)
     }
     return World(
         county,
@@ -89,4 +133,8 @@ def build_world() -> World:
         other_action,
         other_milestone,
         users,
+        unitary,
+        {district.slug: lead, other_district.slug: basildon_council, unitary.slug: medway_council},
+        officer_of,
+        invitation_of,
     )

@@ -21,7 +21,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # The Django admin, signed in to through the service's own sign-in (two factors).
+    # The Django admin, for service administrators (superusers) only, signed in to through
+    # the service's own sign-in (two factors).
     "accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "jobs",
     "accounts",
     "plans",
+    "partnerships",
     "priorities",
     "actions",
     "reporting",

@@ -281,7 +281,9 @@ def test_the_demo_county_admin_signs_in_with_the_printed_key(client, db, capsys)
     assert response["Location"] == reverse("accounts:two_factor_code")
     response = client.post(reverse("accounts:two_factor_code"), {"code": app_code(device)})
     assert response["Location"] == reverse("actions:mine")
-    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("partnerships:list")).status_code == 200
+    # The Django admin is the service administrators' alone.
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
     assert selectors.two_factor_device(user=admin).name == "Demo authenticator"
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from actions.models import Action, Milestone, StatusUpdate
-from demo.loader import DEMO_USERS, demo_password, load_demo
+from demo.loader import DEMO_USERS, SERVICE_ADMIN, demo_password, load_demo
 from plans.models import Agency, Partnership, Plan, PlanSection, PlanVersion
 from priorities.lists import list_plain_text
 from priorities.models import CrossCuttingTheme, PccPriority, Priority, PriorityCategory
@@ -156,78 +156,46 @@ def test_demo_users_can_sign_in(demo, client):
         client.logout()
 
 
-def test_the_county_team_admin_can_browse_and_edit_everything_in_the_admin(demo, client):
+def test_only_the_service_administrator_uses_the_admin(demo, client):
     from django.urls import reverse
 
     from accounts.models import User
 
-    admin_user = User.objects.get(email="admin@kcst.example")
-    client.force_login(admin_user)
-    for url in [
-        "admin:index",
-        "admin:plans_plan_changelist",
-        "admin:actions_action_changelist",
-        "admin:priorities_priority_changelist",
-        "admin:plans_membership_changelist",
-        "admin:actions_statusupdate_changelist",
-    ]:
-        assert client.get(reverse(url)).status_code == 200, url
-    action = Action.objects.first()
-    assert client.get(reverse("admin:actions_action_change", args=[action.pk])).status_code == 200
-    update = StatusUpdate.objects.first()
-    response = client.get(reverse("admin:actions_statusupdate_change", args=[update.pk]))
-    assert response.status_code == 200
-    assert b'name="_save"' not in response.content  # history is read-only
-    assert not admin_user.has_perm("actions.delete_statusupdate")
+    kent_admin = User.objects.get(email="admin@kcst.example")
+    assert not kent_admin.is_staff and not kent_admin.user_permissions.exists()
+    client.force_login(kent_admin)
+    for name in ["admin:index", "admin:plans_membership_changelist", "admin:login"]:
+        assert client.get(reverse(name)).status_code in (302, 403), name
+    page = client.get(reverse("admin:index"), follow=True)
+    assert page.status_code == 403
+    client.force_login(User.objects.get(email=SERVICE_ADMIN.email))
+    assert client.get(reverse("admin:plans_membership_changelist")).status_code == 200
 
 
-def test_the_county_team_cannot_grant_itself_more_or_see_other_counties(demo, client):
+def test_medway_is_set_up_with_its_own_coordinator(demo, client):
     from django.urls import reverse
 
-    from accounts.models import User
-    from plans.models import Membership
+    from partnerships.models import Invitation
 
-    admin_user = User.objects.get(email="admin@kcst.example")
-    client.force_login(admin_user)
-    officer = User.objects.get(email="officer@swale.example")
-    change = reverse("admin:accounts_user_change", args=[admin_user.pk])
-    client.post(change, {"email": admin_user.email, "is_superuser": "on", "is_staff": "on"})
-    admin_user.refresh_from_db()
-    assert not admin_user.is_superuser
-    password = reverse("admin:auth_user_password_change", args=[officer.pk])
-    assert client.get(password).status_code == 403
     medway = Partnership.objects.get(slug="medway")
-    Membership.objects.create(user=officer, partnership=medway, role="executive")
-    listing = client.get(reverse("admin:plans_membership_changelist")).content.decode()
-    assert "Medway" not in listing
-    form = client.get(reverse("admin:plans_membership_add")).content.decode()
-    assert "Medway" not in form and "Swale" in form
-    report = client.get(reverse("admin:reporting_exceptionreport_changelist"))
-    assert report.status_code == 200
-    assert not admin_user.has_perm("reporting.delete_exceptionreport")
-
-
-def test_the_admin_shows_the_county_team_only_its_county(demo, client):
-    from django.urls import reverse
-
-    from accounts.models import User
-    from tests import factories
-
-    elsewhere = factories.ActionFactory(title="An Essex action nobody in Kent should see")
-    factories.MilestoneFactory(action=elsewhere, description="An Essex milestone")
-    client.force_login(User.objects.get(email="admin@kcst.example"))
-    for name, hidden in [
-        ("admin:actions_action_changelist", elsewhere.title),
-        ("admin:actions_milestone_changelist", "An Essex milestone"),
-        ("admin:priorities_priority_changelist", elsewhere.priority.title),
-    ]:
-        page = client.get(reverse(name) + "?all=").content.decode()
-        assert hidden not in page, name
-    url = reverse("admin:actions_action_change", args=[elsewhere.pk])
-    assert client.get(url).status_code == 302  # "does not exist": back to the list
-    swale = Action.objects.filter(plan__partnership__slug="swale").first()
-    page = client.get(reverse("admin:actions_action_change", args=[swale.pk])).content.decode()
-    assert elsewhere.plan.title not in page  # not offered as a plan to move it to
+    assert medway.kind == "unitary" and medway.parent is None and medway.coordinators_publish
+    coordinator = medway.memberships.get(role="coordinator")
+    assert coordinator.user.email == "coordinator@medway.example"
+    assert coordinator.agency.short_name == "Medway Council"
+    invitation = Invitation.objects.get(partnership=medway)
+    assert invitation.accepted_by == coordinator.user
+    assert invitation.invited_by.email == SERVICE_ADMIN.email
+    assert "coordinator@medway.example" in demo.passwords
+    signed_in = client.post(
+        reverse("accounts:login"),
+        {
+            "username": "coordinator@medway.example",
+            "password": demo_password(coordinator.user.email),
+        },
+    )
+    assert signed_in.status_code == 302
+    page = client.get(reverse("partnerships:people", kwargs={"slug": "medway"}))
+    assert page.status_code == 200 and "Morgan Medway" in page.content.decode()
 
 
 def test_check_timescales_lists_what_a_person_should_look_at(demo, capsys):

@@ -7,7 +7,9 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -106,17 +108,22 @@ class Checked:
         self.page.wait_for_load_state()
         self.axe()
         if self.page.url.endswith(reverse("accounts:two_factor_setup")):
-            # The person's app knows only the key the page shows.
-            key = self.page.get_by_test_id("two-factor-key").inner_text()
-            app = TOTPDevice(key=base64.b32decode("".join(key.split())).hex())
-            self._enter_code(app_code(app), "Turn on two-factor sign-in")
-            assert self.page.get_by_test_id("recovery-codes").inner_text().strip()
-            self.page.get_by_role("link", name="I have saved my recovery codes").click()
-            self.page.wait_for_load_state()
-            self.axe()
+            self.set_up_two_factor()
         elif self.page.url.endswith(reverse("accounts:two_factor_code")):
             device = TOTPDevice.objects.get(user__email=email, confirmed=True)
             self._enter_code(app_code(device), "Continue")
+
+    def set_up_two_factor(self) -> None:
+        """On the set-up page: add the key to the person's app, enter its code, note the
+        recovery codes."""
+        # The person's app knows only the key the page shows.
+        key = self.page.get_by_test_id("two-factor-key").inner_text()
+        app = TOTPDevice(key=base64.b32decode("".join(key.split())).hex())
+        self._enter_code(app_code(app), "Turn on two-factor sign-in")
+        assert self.page.get_by_test_id("recovery-codes").inner_text().strip()
+        self.page.get_by_role("link", name="I have saved my recovery codes").click()
+        self.page.wait_for_load_state()
+        self.axe()
 
     def _enter_code(self, code: str, button: str) -> None:
         self.page.get_by_label("Code from your authenticator app").fill(code)
@@ -129,8 +136,10 @@ class Checked:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def site(browser, live_server) -> Iterator[Checked]:
+@contextmanager
+def _checked_browser(browser: Any, base_url: str) -> Iterator[Checked]:
+    """A browser of its own (its own cookies), every page checked, and no JavaScript
+    error, Content-Security-Policy violation or font request."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     # Injected by the browser itself, so the page's Content-Security-Policy does not apply.
     context.add_init_script(script=CSP_WATCH)
@@ -154,8 +163,21 @@ def site(browser, live_server) -> Iterator[Checked]:
     page.on(
         "request", lambda r: fonts.append(f"{r.url} on {page.url}") if "/fonts/" in r.url else None
     )
-    yield Checked(page, live_server.url)
+    yield Checked(page, base_url)
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
     assert refused == [], f"Content-Security-Policy violations: {refused}"
     assert fonts == [], f"Fonts requested: {fonts}"
+
+
+@pytest.fixture
+def site(browser, live_server) -> Iterator[Checked]:
+    with _checked_browser(browser, live_server.url) as checked:
+        yield checked
+
+
+@pytest.fixture
+def another_site(browser, live_server) -> Iterator[Checked]:
+    """A second person's browser, beside site's."""
+    with _checked_browser(browser, live_server.url) as checked:
+        yield checked

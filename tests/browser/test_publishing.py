@@ -51,6 +51,9 @@ def _link(site, name):
 
 def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, world):
     page = site.page
+    # Swale leaves publishing to the county team: its coordinators are told so.
+    world.district.coordinators_publish = False
+    world.district.save(update_fields=["coordinators_publish"])
     site.sign_in(world.users["coordinator"].email, PASSWORD)
     site.goto(reverse("plans:list"))
     _click(site, "Create a plan")  # a link styled as a button
@@ -102,6 +105,9 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
     site.goto(reverse("publishing:preview", kwargs={"pk": plan.pk}))
     assert "DRAFT" in page.get_by_test_id("preview").inner_text()
     assert page.get_by_role("button", name="Publish a version").count() == 0
+    assert page.get_by_test_id("who-publishes").inner_text() == (
+        "Swale CSP’s plans are published by the county team of KCSP."
+    )
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
 

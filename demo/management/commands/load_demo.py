@@ -37,8 +37,8 @@ class Command(BaseCommand):
             if report.two_factor_keys:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        "\nCounty admins also enter a code from an authenticator app. Add this "
-                        "key to one (time based, 6 digits):"
+                        "\nThe service administrator and county admins also enter a code from an "
+                        "authenticator app. Add this key to one (time based, 6 digits):"
                     )
                 )
                 for email, key in report.two_factor_keys.items():

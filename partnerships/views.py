@@ -1,0 +1,520 @@
+"""Running partnerships without the Django admin: setting partnerships up (service
+administrators), their member agencies and their people (coordinators and the county
+team), and accepting an invitation (anyone with the link)."""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.models import User
+from partnerships import selectors, services
+from partnerships.forms import (
+    AgencyAddForm,
+    AgencyForm,
+    InvitationAcceptForm,
+    InviteForm,
+    PartnershipEditForm,
+    PartnershipForm,
+    RoleForm,
+)
+from partnerships.models import Invitation
+from plans.models import Agency, Membership, Partnership
+from plans.rules import grantable_roles, who_publishes
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views below are all behind login_required)."""
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - login_required comes first
+        raise PermissionDenied
+    return user
+
+
+def _data(request: HttpRequest) -> QueryDict | None:
+    """A form's data: a POST binds it even with nothing in it (a box left clear)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _partnership(request: HttpRequest, slug: str) -> Partnership:
+    """A partnership the user runs: another partnership is a 404, one they only belong to a
+    403."""
+    try:
+        partnership = selectors.partnership_get(user=_user(request), slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+    if not request.user.has_perm("plans.change_partnership", partnership):
+        raise PermissionDenied
+    return partnership
+
+
+# --- partnerships ---------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    can_create = rules.has_perm("plans.add_partnership", user)
+    partnerships = selectors.partnership_manage_list(user=user)
+    if not partnerships and not can_create:
+        raise PermissionDenied
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {"partnerships": partnerships, "can_create": can_create},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    if not rules.has_perm("plans.add_partnership", _user(request)):
+        raise PermissionDenied
+    form = PartnershipForm(_data(request), counties=selectors.county_list())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            partnership = services.partnership_create(
+                name=d["name"].strip(),
+                short_name=d["short_name"].strip(),
+                kind=d["kind"],
+                parent=d["parent"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"{partnership.short_name} was set up. Now invite its first coordinator."
+            )
+            return redirect("partnerships:people", slug=partnership.slug)
+    return render(request, "partnerships/partnership_form.html", {"form": form})
+
+
+@login_required
+@require_safe
+def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        partnership = selectors.partnership_overview(user=_user(request), slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+    if not request.user.has_perm("plans.change_partnership", partnership):
+        raise PermissionDenied
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "who_publishes": who_publishes(partnership),
+            "can_edit": _edits(request, partnership) != (False, False),
+        },
+    )
+
+
+def _edits(request: HttpRequest, partnership: Partnership) -> tuple[bool, bool]:
+    """What the user may change of the partnership: (its names, who publishes)."""
+    return (
+        rules.has_perm("plans.add_partnership", request.user),
+        request.user.has_perm("plans.change_partnership_publishers", partnership),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    names, publishers = _edits(request, partnership)
+    if not (names or publishers):
+        raise PermissionDenied
+    form = PartnershipEditForm(
+        _data(request),
+        names=names,
+        publishers=publishers,
+        initial={
+            "name": partnership.name,
+            "short_name": partnership.short_name,
+            "coordinators_publish": partnership.coordinators_publish,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.partnership_update(
+                partnership=partnership,
+                name=d["name"].strip() if names else None,
+                short_name=d["short_name"].strip() if names else None,
+                coordinators_publish=d["coordinators_publish"] if publishers else None,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{partnership.short_name} was changed")
+            return redirect("partnerships:detail", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/partnership_edit.html",
+        {"form": form, "partnership": partnership},
+    )
+
+
+# --- member agencies ------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def agency_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    agencies = list(selectors.member_agency_list(partnership=partnership))
+    return render(
+        request,
+        "partnerships/agency_list.html",
+        {
+            "partnership": partnership,
+            "agencies": agencies,
+            # Its names are shared: whoever runs every partnership it is in changes them.
+            "changeable": {
+                a.pk for a in agencies if request.user.has_perm("plans.change_agency", a)
+            },
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_add(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    form = AgencyAddForm(
+        _data(request), agencies=selectors.agencies_to_add(partnership=partnership)
+    )
+    if request.method == "POST" and form.is_valid():
+        agency = form.cleaned_data["agency"]
+        services.partnership_agency_add(partnership=partnership, agency=agency)
+        messages.success(request, f"{agency.short_name} is now a member agency")
+        return redirect("partnerships:agencies", slug=partnership.slug)
+    return render(
+        request, "partnerships/agency_add.html", {"form": form, "partnership": partnership}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    form = AgencyForm(
+        _data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            agency = services.agency_create(
+                partnership=partnership,
+                name=d["name"].strip(),
+                short_name=d["short_name"].strip(),
+                kind=d["kind"],
+                is_responsible_authority=d["is_responsible_authority"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{agency.short_name} was added")
+            return redirect("partnerships:agencies", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/agency_form.html",
+        {"form": form, "partnership": partnership, "agency": None},
+    )
+
+
+def _agency(request: HttpRequest, partnership: Partnership, pk: int) -> Agency:
+    try:
+        return selectors.member_agency_get(partnership=partnership, pk=pk)
+    except Agency.DoesNotExist:
+        raise Http404("No such agency in this partnership") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    agency = _agency(request, partnership, pk)
+    if not request.user.has_perm("plans.change_agency", agency):
+        raise PermissionDenied
+    form = AgencyForm(_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.agency_update(
+                agency=agency,
+                name=d["name"].strip(),
+                short_name=d["short_name"].strip(),
+                kind=d["kind"],
+                is_responsible_authority=d["is_responsible_authority"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{agency.short_name} was changed")
+            return redirect("partnerships:agencies", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/agency_form.html",
+        {"form": form, "partnership": partnership, "agency": agency},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    agency = _agency(request, partnership, pk)
+    problem = ""
+    if request.method == "POST":
+        try:
+            services.partnership_agency_remove(partnership=partnership, agency=agency)
+        except services.Refused as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"{agency.short_name} is no longer a member agency")
+            return redirect("partnerships:agencies", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/confirm.html",
+        {
+            "partnership": partnership,
+            "title": f"Remove {agency.short_name} from {partnership.short_name}?",
+            "warning": "It stays in CSP Tracker for the other partnerships it is a member of.",
+            "button": "Remove the agency",
+            "back": reverse("partnerships:agencies", args=[partnership.slug]),
+            "problem": problem,
+        },
+    )
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    members = list(selectors.people_list(partnership=partnership))
+    return render(
+        request,
+        "partnerships/people.html",
+        {
+            "partnership": partnership,
+            "members": members,
+            "changeable": {
+                m.pk for m in members if request.user.has_perm("plans.change_membership", m)
+            },
+            "invitations": selectors.invitation_open_list(partnership=partnership),
+        },
+    )
+
+
+def _role_form(
+    request: HttpRequest, partnership: Partnership, *, invite: bool, **kwargs: object
+) -> RoleForm:
+    form_class = InviteForm if invite else RoleForm
+    return form_class(
+        _data(request),
+        roles=grantable_roles(request.user, partnership),
+        agencies=selectors.member_agency_list(partnership=partnership),
+        submit="Send the invitation" if invite else "Save",
+        **kwargs,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    form = _role_form(request, partnership, invite=True)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            invitation = services.invitation_send(
+                partnership=partnership,
+                email=d["email"],
+                full_name=d["full_name"],
+                role=d["role"],
+                agency=d["agency"],
+                invited_by=_user(request),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except services.Refused as refused:
+            form.add_error("email", str(refused))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"An invitation is on its way to {invitation.email}. The link works once, "
+                f"for {services.INVITATION_VALID_FOR.days} days.",
+            )
+            return redirect("partnerships:people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/invite.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "valid_days": services.INVITATION_VALID_FOR.days,
+        },
+    )
+
+
+def _membership(request: HttpRequest, partnership: Partnership, pk: int) -> Membership:
+    try:
+        membership = selectors.membership_get(partnership=partnership, pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404("No such person in this partnership") from None
+    if not request.user.has_perm("plans.change_membership", membership):
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    membership = _membership(request, partnership, pk)
+    form = _role_form(
+        request,
+        partnership,
+        invite=False,
+        initial={"role": membership.role, "agency": membership.agency_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.membership_change(
+                membership=membership, role=d["role"], agency=d["agency"], changed_by=_user(request)
+            )
+        except services.Refused as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{membership.user}’s role was changed")
+            return redirect("partnerships:people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/membership_form.html",
+        {"form": form, "partnership": partnership, "membership": membership},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    membership = _membership(request, partnership, pk)
+    if request.method == "POST":
+        services.membership_remove(membership=membership, removed_by=_user(request))
+        messages.success(
+            request, f"{membership.user} was removed from {partnership.short_name} and signed out"
+        )
+        return redirect("partnerships:people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/confirm.html",
+        {
+            "partnership": partnership,
+            "title": f"Remove {membership.user} from {partnership.short_name}?",
+            "warning": "They are signed out at once, and can no longer see the partnership. "
+            "What they wrote stays.",
+            "button": "Remove them",
+            "back": reverse("partnerships:people", args=[partnership.slug]),
+            "problem": "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    try:
+        invitation = selectors.invitation_get(partnership=partnership, pk=pk)
+    except Invitation.DoesNotExist:
+        raise Http404("No such invitation") from None
+    if request.method == "POST":
+        services.invitation_withdraw(invitation=invitation)
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn")
+        return redirect("partnerships:people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/confirm.html",
+        {
+            "partnership": partnership,
+            "title": f"Withdraw the invitation to {invitation.email}?",
+            "warning": "The link in the email stops working.",
+            "button": "Withdraw the invitation",
+            "back": reverse("partnerships:people", args=[partnership.slug]),
+            "problem": "",
+        },
+    )
+
+
+# --- accepting an invitation (no sign-in: the link is the proof) ------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    try:
+        invitation = selectors.invitation_by_link(pk=pk, token=token)
+    except Invitation.DoesNotExist:
+        return render(
+            request,
+            "partnerships/invitation_problem.html",
+            {"reason": "This invitation link does not work", "invitation": None},
+            status=404,
+        )
+    try:
+        services.invitation_check(invitation=invitation)
+    except services.InvitationNotValid as problem:
+        return _invitation_problem(request, invitation, problem)
+    has_account = selectors.user_exists(email=invitation.email)
+    form = None
+    if not has_account:
+        form = InvitationAcceptForm(
+            User(email=invitation.email, full_name=invitation.full_name),
+            _data(request),
+            initial={"full_name": invitation.full_name},
+        )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            services.invitation_accept(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["new_password1"] if form else None,
+            )
+        except services.InvitationNotValid as problem:
+            return _invitation_problem(request, invitation, problem)
+        messages.success(
+            request,
+            f"You are now a {invitation.get_role_display().lower()} of "
+            f"{invitation.partnership.short_name}. Sign in to continue.",
+        )
+        return redirect("accounts:login")
+    return render(
+        request,
+        "partnerships/invitation_accept.html",
+        {"invitation": invitation, "form": form, "has_account": has_account},
+    )
+
+
+def _invitation_problem(
+    request: HttpRequest, invitation: Invitation, problem: services.InvitationNotValid
+) -> HttpResponse:
+    return render(
+        request,
+        "partnerships/invitation_problem.html",
+        {"reason": str(problem), "used": problem.used, "invitation": invitation},
+        status=410,
+    )
