@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
@@ -63,18 +64,17 @@ class StatusUpdateForm(forms.Form):
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
-        self, *args: object, action: Action, current_status: str | None, **kwargs: object
+        self, *args: Any, action: Action, current_status: str | None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.action = action
         self.current_status = current_status or ""
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
-        self.fields["milestones_completed"].queryset = Milestone.objects.filter(
+        completed = cast(forms.ModelMultipleChoiceField, self.fields["milestones_completed"])
+        completed.queryset = Milestone.objects.filter(
             pk__in=[m.pk for m in open_milestones]
         ).order_by("order", "id")
-        self.fields["milestones_completed"].choices = [
-            (m.pk, m.description) for m in open_milestones
-        ]
+        completed.choices = [(m.pk, m.description) for m in open_milestones]
         figure_fields = []
         for i in range(1, FIGURE_ROWS + 1):
             self.fields[f"figure_{i}_label"] = forms.CharField(
@@ -139,8 +139,9 @@ class StatusUpdateForm(forms.Form):
         ]
         self.helper.layout = Layout(*layout)
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if (
             status
@@ -215,20 +216,20 @@ class ActionFieldsForm(forms.Form):
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
 
-    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.plan = plan
         self._headings: dict[str, Priority | CrossCuttingTheme] = {
             **{f"p{p.pk}": p for p in plan.priorities.order_by("number")},
             **{f"t{t.pk}": t for t in plan.themes.order_by("number")},
         }
-        self.fields["heading"].choices = [("", "Select a priority or theme")] + [
-            (key, h.label) for key, h in self._headings.items()
-        ]
+        cast(forms.ChoiceField, self.fields["heading"]).choices = [
+            ("", "Select a priority or theme")
+        ] + [(key, h.label) for key, h in self._headings.items()]
         self.agencies: QuerySet[Agency] = Agency.objects.filter(
             partnerships=plan.partnership
         ).order_by("short_name")
-        self.fields["lead_agencies"].queryset = self.agencies
+        cast(forms.ModelChoiceField, self.fields["lead_agencies"]).queryset = self.agencies
 
     def selected_heading(self) -> Priority | CrossCuttingTheme:
         return self._headings[self.cleaned_data["heading"]]
@@ -271,7 +272,7 @@ class ActionForm(ActionFieldsForm):
 
     field_order = ["reference", "heading"]
 
-    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, plan=action.plan, **kwargs)
         self.action = action
         self.helper = FormHelper()
@@ -358,9 +359,9 @@ class MilestoneForm(forms.Form):
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lead"].queryset = Agency.objects.filter(
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = Agency.objects.filter(
             partnerships=action.plan.partnership
         ).order_by("short_name")
         self.helper = FormHelper()
@@ -412,7 +413,7 @@ class ActionAddForm(ActionFieldsForm):
 
     field_order = ["heading", "reference"]
 
-    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["heading"].label = "Which priority or cross-cutting theme is it under?"
         self.fields["lead_agencies"].required = False
@@ -461,8 +462,9 @@ class ActionAddForm(ActionFieldsForm):
             Submit("submit", "Save action"),
         )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         reference = (data.get("reference") or "").strip()
         if reference and self.plan.actions.filter(reference=reference).exists():
             self.add_error("reference", f"Action {reference} is already in this plan")

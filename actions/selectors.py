@@ -1,11 +1,14 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from django.db.models import (
     Exists,
+    Field,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -13,6 +16,8 @@ from django.db.models import (
     Subquery,
 )
 
+from accounts.models import User
+from accounts.types import AnyUser
 from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
@@ -20,11 +25,29 @@ from plans.models import Agency, Partnership, Plan
 from plans.rules import access_for
 
 
-def partnership_list(*, user: object) -> QuerySet[Partnership]:
+class Progress(TypedDict):
+    """What ``annotate_progress`` adds to each action."""
+
+    current_status: str | None
+    last_update_at: datetime | None
+    updated_this_quarter: bool
+    has_overdue: bool
+    has_due_soon: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An action read with its progress: the stubs' type of an annotated model.
+    ActionWithProgress = WithAnnotations[Action, Progress]
+    ActionsWithProgress = QuerySet[ActionWithProgress]
+
+
+def partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
 
 
-def plan_list(*, user: object) -> QuerySet[Plan]:
+def plan_list(*, user: AnyUser) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
         .select_related("partnership")
@@ -40,7 +63,9 @@ def _latest_update(field: str) -> Subquery:
     )
 
 
-def annotate_progress(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
+def annotate_progress(
+    qs: QuerySet[Action], *, quarter: Quarter, today: date
+) -> "ActionsWithProgress":
     """Current status (the latest update), whether this quarter has an update, and
     milestones overdue (a due date passed, not done) or due by the quarter's end."""
     open_milestones = Milestone.objects.filter(action=OuterRef("pk"), done_date__isnull=True)
@@ -59,11 +84,11 @@ def annotate_progress(qs: QuerySet[Action], *, quarter: Quarter, today: date) ->
     )
 
 
-def action_queryset(*, user: object) -> QuerySet[Action]:
+def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
     return Action.objects.filter(access_for(user).partnership_filter("plan__partnership__"))
 
 
-def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Action]:
+def action_list(*, user: AnyUser, quarter: Quarter | None = None) -> "ActionsWithProgress":
     quarter = quarter or clock.update_quarter()
     qs = (
         action_queryset(user=user)
@@ -75,7 +100,7 @@ def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Act
     )
 
 
-def action_get(*, user: object, pk: int) -> Action:
+def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     """One visible action with everything its page shows; DoesNotExist otherwise."""
     quarter = clock.update_quarter()
     qs = (
@@ -90,7 +115,7 @@ def action_get(*, user: object, pk: int) -> Action:
     return annotate_progress(qs, quarter=quarter, today=clock.today()).get(pk=pk)
 
 
-def milestone_get(*, user: object, pk: int) -> Milestone:
+def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     return (
         Milestone.objects.filter(access_for(user).partnership_filter("action__plan__partnership__"))
         .select_related("action__plan__partnership", "lead")
@@ -108,20 +133,42 @@ def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
     )
 
 
-def _field_label(model: type, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def _field_label(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(field.verbose_name if isinstance(field, Field) else name)
 
 
-def _lead_names(rows: object, names: dict[int, str]) -> str:
-    ids = sorted(row["agency"] for row in rows or [])  # type: ignore[union-attr]
+def _lead_names(rows: list[dict[str, int]] | None, names: dict[int, str]) -> str:
+    """A change of leads, as django-simple-history lists the through rows."""
+    ids = sorted(row["agency"] for row in rows or [])
     return ", ".join(names.get(i, "?") for i in ids) or "none"
 
 
-def change_history(*, action: Action) -> list[dict[str, object]]:
+class _HistoryRecord(Protocol):
+    """What is read of a django-simple-history record (it ships no types)."""
+
+    history_user_id: int | None
+    history_date: datetime
+
+
+class FieldChange(TypedDict):
+    field: str
+    old: object
+    new: object
+
+
+class ChangeEntry(TypedDict):
+    when: datetime
+    who: User | None
+    what: str
+    changes: list[FieldChange]
+
+
+def change_history(*, action: Action) -> list[ChangeEntry]:
     """Changes to the action's text and leads and to its milestones: who, when, before and
     after. Saves that land together (the text, then each change of leads) are one entry."""
     names = dict(Agency.objects.values_list("pk", "short_name"))
-    raw: list[tuple[object, object, str, str, object, object]] = []
+    raw: list[tuple[datetime, User | None, str, str, object, object]] = []
     records = list(
         action.history.select_related("history_user").order_by("history_date", "history_id")
     )
@@ -129,14 +176,16 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
         return []
     creation = records[0]
 
-    def part_of_creation(record: object) -> bool:
+    def part_of_creation(record: _HistoryRecord) -> bool:
         """What the action was made with is not a change: its leads and milestones are
         saved by the same person just after the action itself."""
         return (
-            record.history_user_id == creation.history_user_id  # type: ignore[attr-defined]
-            and record.history_date - creation.history_date < timedelta(seconds=5)  # type: ignore[attr-defined]
+            record.history_user_id == creation.history_user_id
+            and record.history_date - creation.history_date < timedelta(seconds=5)
         )
 
+    old: object
+    new: object
     for before, record in pairwise(records):
         if part_of_creation(record):
             continue
@@ -148,7 +197,7 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
             else:
                 old, new, label = c.old, c.new, _field_label(Action, c.field)
             raw.append((record.history_date, record.history_user, "Action", label, old, new))
-    last_by_milestone: dict[int, object] = {}
+    last_by_milestone: dict[int, Any] = {}
     milestone_records = (
         Milestone.history.filter(action_id=action.pk)
         .select_related("history_user")
@@ -177,29 +226,28 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
                 )
             )
     # One entry per person, thing and moment (saves within a few seconds are one change).
-    entries: list[dict[str, object]] = []
-    for when, who, what, label, old, new in sorted(raw, key=lambda r: r[0]):  # type: ignore[arg-type, return-value]
+    entries: list[ChangeEntry] = []
+    by_label: list[dict[str, FieldChange]] = []  # each entry's changes, by field
+    for when, who, what, label, old, new in sorted(raw, key=lambda r: r[0]):
         last = entries[-1] if entries else None
         if (
             last is not None
             and last["who"] == who
             and last["what"] == what
-            and when - last["when"] < timedelta(seconds=5)  # type: ignore[operator]
+            and when - last["when"] < timedelta(seconds=5)
         ):
-            entry = last
+            changes = by_label[-1]
         else:
-            entry = {"when": when, "who": who, "what": what, "changes": {}}
-            entries.append(entry)
-        changes: dict[str, dict[str, object]] = entry["changes"]  # type: ignore[assignment]
+            entries.append({"when": when, "who": who, "what": what, "changes": []})
+            changes = {}
+            by_label.append(changes)
         if label in changes:
             changes[label]["new"] = new
         else:
             changes[label] = {"field": label, "old": old, "new": new}
-    for entry in entries:
+    for entry, changed in zip(entries, by_label, strict=True):
         entry["changes"] = [
-            c
-            for c in entry["changes"].values()  # type: ignore[union-attr]
-            if c["old"] != c["new"] or c["field"] == "added"
+            c for c in changed.values() if c["old"] != c["new"] or c["field"] == "added"
         ]
     entries = [e for e in entries if e["changes"]]
     entries.reverse()
@@ -208,13 +256,13 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
 
 @dataclass(frozen=True)
 class MyWork:
-    actions: list[Action]
+    actions: "list[ActionWithProgress]"
     milestones_overdue: list[Milestone]
     milestones_due: list[Milestone]
     quarter: Quarter
 
 
-def my_actions(*, user: object) -> MyWork:
+def my_actions(*, user: AnyUser) -> MyWork:
     """What an officer's agency leads (actions, or milestones of them), or for a
     coordinator everything in their partnerships, with what needs doing this quarter."""
     access = access_for(user)
@@ -246,6 +294,8 @@ def my_actions(*, user: object) -> MyWork:
     )
     overdue, due = [], []
     for milestone in open_milestones:
+        if milestone.due_date is None:  # the query leaves these out; said for the type checker
+            continue
         if milestone.due_date < today:
             overdue.append(milestone)
         elif milestone.due_date <= quarter.end:
@@ -263,7 +313,7 @@ def changes_since(*, action: Action, version: int) -> list[dict[str, object]]:
     delta = latest.diff_against(base, excluded_fields=["lock_version", "updated_at"])
     return [
         {
-            "field": Action._meta.get_field(c.field).verbose_name,
+            "field": _field_label(Action, c.field),
             "old": c.old,
             "new": c.new,
             "who": latest.history_user,

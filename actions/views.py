@@ -2,6 +2,8 @@
 list, an action's page and history, recording a status update, editing an action and its
 milestones; and, inside plan authoring, adding, moving and renumbering a plan's actions."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.types import AuthenticatedHttpRequest
 from actions import selectors, services
 from actions.filters import ActionFilter
 from actions.forms import ActionAddForm, ActionForm, MilestoneForm, StatusUpdateForm
@@ -18,8 +21,11 @@ from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
 from plans.views import authored_plan
 
+if TYPE_CHECKING:
+    from actions.selectors import ActionWithProgress
 
-def _get_action(request: HttpRequest, pk: int) -> Action:
+
+def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
     try:
         return selectors.action_get(user=request.user, pk=pk)
     except Action.DoesNotExist:
@@ -80,7 +86,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
+def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.add_statusupdate", action):
         raise PermissionDenied
@@ -132,7 +138,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.change_action", action):
         raise PermissionDenied
@@ -186,7 +192,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone(request, pk)
     action = milestone.action
     if not request.user.has_perm("actions.change_milestone", milestone):

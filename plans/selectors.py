@@ -3,6 +3,7 @@ user may see."""
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.types import AnyUser
 from plans.models import (
     Partnership,
     Plan,
@@ -12,7 +13,7 @@ from plans.models import (
 from plans.rules import access_for, is_coordinator_or_county
 
 
-def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
+def plan_authoring_list(*, user: AnyUser) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
         .select_related("partnership")
@@ -20,17 +21,17 @@ def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
     )
 
 
-def authorable_partnerships(*, user: object) -> list[Partnership]:
+def authorable_partnerships(*, user: AnyUser) -> list[Partnership]:
     visible = Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
     return [p for p in visible if is_coordinator_or_county(user, p)]
 
 
-def plan_get(*, user: object, pk: int) -> Plan:
+def plan_get(*, user: AnyUser, pk: int) -> Plan:
     """One visible plan; DoesNotExist otherwise."""
     return plan_authoring_list(user=user).get(pk=pk)
 
 
-def plan_overview(*, user: object, pk: int) -> Plan:
+def plan_overview(*, user: AnyUser, pk: int) -> Plan:
     """A plan with everything its overview page shows, in a fixed number of queries."""
     return (
         plan_authoring_list(user=user)
@@ -53,7 +54,7 @@ def plan_overview(*, user: object, pk: int) -> Plan:
     )
 
 
-def section_get(*, user: object, pk: int) -> PlanSection:
+def section_get(*, user: AnyUser, pk: int) -> PlanSection:
     return PlanSection.objects.select_related("plan__partnership").get(
         Q(plan__in=plan_authoring_list(user=user)), pk=pk
     )

@@ -1,6 +1,8 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
+from typing import Any, cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
@@ -68,10 +70,11 @@ class HeadingForm(forms.Form):
         error_messages={"max_length": "Enter a note of 500 characters or fewer"},
     )
 
-    def __init__(self, *args: object, is_theme: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, is_theme: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.is_theme = is_theme
-        self.fields["category"].queryset = PriorityCategory.objects.order_by("order", "name")
+        category = cast(forms.ModelChoiceField, self.fields["category"])
+        category.queryset = PriorityCategory.objects.order_by("order", "name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         fields: list[object] = [

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from csp_tracker.data import ModelData
 from plans.models import Agency, Partnership, Plan
 from plans.services import plan_editable_guard
 from priorities.models import (
@@ -18,7 +19,9 @@ from priorities.models import (
 
 
 @dataclass
-class HeadingData:
+class HeadingData(ModelData):
+    many = ("lead_agencies",)
+
     number: int
     title: str
     summary: str = ""
@@ -37,40 +40,26 @@ def category_upsert(*, name: str, order: int, includes: str = "") -> PriorityCat
     return category
 
 
-def _heading_create(
-    model: type[Priority] | type[CrossCuttingTheme],
-    *,
-    plan: Plan,
-    data: HeadingData,
-    **extra: object,
-) -> Priority | CrossCuttingTheme:
-    heading = model(
-        plan=plan,
-        number=data.number,
-        title=data.title,
-        summary=data.summary,
-        includes=data.includes,
-        outcomes=data.outcomes,
-        lead=data.lead,
-        category=data.category,
-        **extra,
-    )
+def _heading_save(heading: Priority | CrossCuttingTheme, data: HeadingData) -> None:
     heading.full_clean()
     heading.save()
-    heading.lead_agencies.set(data.lead_agencies)
-    return heading
+    data.set_many(heading)
 
 
 @transaction.atomic
 def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
-    return _heading_create(Priority, plan=plan, data=data)  # type: ignore[return-value]
+    priority = Priority(plan=plan)
+    data.apply(priority)
+    _heading_save(priority, data)
+    return priority
 
 
 @transaction.atomic
 def theme_create(*, plan: Plan, data: HeadingData) -> CrossCuttingTheme:
-    return _heading_create(  # type: ignore[return-value]
-        CrossCuttingTheme, plan=plan, data=data, note=data.note
-    )
+    theme = CrossCuttingTheme(plan=plan)
+    data.apply(theme)
+    _heading_save(theme, data)
+    return theme
 
 
 @transaction.atomic
@@ -119,17 +108,8 @@ def heading_update(
     """Change a priority's or theme's words, lead and county category (not its number:
     heading_move renumbers)."""
     plan_editable_guard(plan=heading.plan)
-    heading.title = data.title
-    heading.summary = data.summary
-    heading.includes = data.includes
-    heading.outcomes = data.outcomes
-    heading.lead = data.lead
-    heading.category = data.category
-    if isinstance(heading, CrossCuttingTheme):
-        heading.note = data.note
-    heading.full_clean()
-    heading.save()
-    heading.lead_agencies.set(data.lead_agencies)
+    data.apply(heading, exclude=("number",))
+    _heading_save(heading, data)
     return heading
 
 

@@ -1,6 +1,7 @@
 """The publish form: version number, effective date and what changed, by chapter."""
 
 from datetime import date
+from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
@@ -45,8 +46,8 @@ class PublishForm(forms.Form):
         error_messages={"max_length": "Enter changes of 5,000 characters or fewer"},
     )
 
-    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.plan = plan
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -76,56 +76,28 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
             order=section.order,
             generated=section.generated,
         )
-    headings: dict[tuple[str, int], Priority | CrossCuttingTheme] = {}
-    for kind, model, create in (
-        ("p", Priority, priority_create),
-        ("t", CrossCuttingTheme, theme_create),
-    ):
-        for old in model.objects.filter(plan=plan).prefetch_related("lead_agencies"):
-            headings[(kind, old.pk)] = create(
-                plan=new,
-                data=HeadingData(
-                    number=old.number,
-                    title=old.title,
-                    summary=old.summary,
-                    includes=old.includes,
-                    outcomes=old.outcomes,
-                    lead=old.lead,
-                    lead_agencies=list(old.lead_agencies.all()),
-                    category=old.category,
-                    note=getattr(old, "note", ""),
-                ),
-            )
+    priorities = {
+        old.pk: priority_create(plan=new, data=HeadingData.of(old))
+        for old in Priority.objects.filter(plan=plan).prefetch_related("lead_agencies")
+    }
+    themes = {
+        old.pk: theme_create(plan=new, data=HeadingData.of(old))
+        for old in CrossCuttingTheme.objects.filter(plan=plan).prefetch_related("lead_agencies")
+    }
     for position, old in enumerate(_open_actions(plan), start=1):
-        priority = headings.get(("p", old.priority_id)) if old.priority_id else None
-        theme = headings.get(("t", old.theme_id)) if old.theme_id else None
         action_create(
             plan=new,
             carried_from=old,
-            data=ActionData(
-                reference=old.reference,
-                title=old.title,
-                priority=priority,  # type: ignore[arg-type]
-                theme=theme,  # type: ignore[arg-type]
-                desired_outcome=old.desired_outcome,
-                lead_text=old.lead_text,
-                lead_agencies=list(old.lead_agencies.all()),
-                supports_themes=[
-                    headings[("t", t.pk)]  # type: ignore[misc]
-                    for t in old.supports_themes.all()
-                    if ("t", t.pk) in headings
-                ],
-                is_linked=old.is_linked,
-                linked_to=old.linked_to,
-                is_grant_funded=old.is_grant_funded,
+            data=ActionData.of(
+                old,
+                priority=priorities.get(old.priority_id) if old.priority_id else None,
+                theme=themes.get(old.theme_id) if old.theme_id else None,
+                # Workstreams are not carried: the new plan's priorities have none yet.
+                workstream=None,
+                supports_themes=[themes[t.pk] for t in old.supports_themes.all() if t.pk in themes],
             ),
             milestones=[
-                MilestoneData(
-                    description=m.description,
-                    timescale=m.timescale,
-                    lead_text=m.lead_text,
-                    lead=m.lead,
-                )
+                MilestoneData.of(m)
                 for m in old.milestones.all()
                 if m.done_date is None
             ],

@@ -8,7 +8,6 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,7 +25,7 @@ from plans.services import (
     PublishedVersionFrozen,
     VersionChange,
 )
-from publishing.snapshot import document_snapshot, template_for
+from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
 from publishing.tasks import plan_version_render_task
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
@@ -40,7 +39,7 @@ class PublishRefused(Exception):
 # --- selectors: the document's data -----------------------------------------------------
 
 
-def document_render(*, snapshot: dict[str, Any], draft: bool = False) -> RenderedPdf:
+def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),
         context={"doc": snapshot, "draft": draft},
@@ -111,7 +110,7 @@ def plan_version_publish_start(
     version.published_by = user
     version.save(update_fields=["published_by"])
     transaction.on_commit(
-        lambda: plan_version_render_task.apply_async(args=[version.pk], task_id=task_id)
+        lambda: plan_version_render_task.apply_async(args=(version.pk,), task_id=task_id)
     )
     return version
 

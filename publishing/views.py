@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.types import AuthenticatedHttpRequest
 from plans.models import Plan, PlanVersion
 from plans.selectors import plan_get
 from plans.services import PlanNotEditable, PublishedVersionFrozen
@@ -43,7 +44,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
         raise PermissionDenied
@@ -93,7 +94,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def refresh(request: HttpRequest, pk: int) -> HttpResponse:
+def refresh(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.change_plan", plan):
         raise PermissionDenied

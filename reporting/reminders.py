@@ -39,7 +39,7 @@ def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
     )
     histories = _histories(actions, quarter)
     waiting = [a for a in actions if histories[a.pk].bucket(quarter) == NO_UPDATE]
-    by_lead: dict[tuple[int, int], list[Action]] = defaultdict(list)
+    by_lead: dict[tuple[int, int | None], list[Action]] = defaultdict(list)
     for action in waiting:
         leads = {a.pk for a in action.lead_agencies.all()}
         leads |= {m.lead_id for m in action.milestones.all() if m.lead_id}

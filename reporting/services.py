@@ -3,7 +3,7 @@
 import hashlib
 import logging
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,6 +19,7 @@ from plans.models import Partnership
 from reporting import reminders, selectors
 from reporting.models import ExceptionReport, UpdateReminder
 from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
+from reporting.snapshot_types import ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _enqueue(report: ExceptionReport) -> None:
 
     task_id = report.task_id
     transaction.on_commit(
-        lambda: build_exception_report.apply_async(args=[report.pk], task_id=task_id)
+        lambda: build_exception_report.apply_async(args=(report.pk,), task_id=task_id)
     )
 
 
@@ -170,10 +171,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
             )
             return current
         report.snapshot = snapshot
-        report.counts = {
-            row["key"]: row["count"]
-            for row in snapshot["summary"]["totals"]  # type: ignore[index]
-        }
+        report.counts = {row["key"]: row["count"] for row in snapshot["summary"]["totals"]}
         report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         report.pdf.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status = ExceptionReport.Status.READY
@@ -189,7 +187,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
     return report
 
 
-def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
+def _render_pdf(report: ExceptionReport, snapshot: ReportSnapshot) -> bytes:
     from reporting.pdf import render_pdf
 
     rendered = render_pdf(
@@ -237,7 +235,7 @@ def exception_report_notify(*, report: ExceptionReport) -> int:
     return len(recipients)
 
 
-def exception_reports_fail_stale(*, now: object | None = None) -> int:
+def exception_reports_fail_stale(*, now: datetime | None = None) -> int:
     """Mark builds stuck for too long as failed, so none stays "building" for ever."""
     now = now or clock.now()
     stuck = ExceptionReport.objects.filter(
@@ -250,14 +248,14 @@ def exception_reports_fail_stale(*, now: object | None = None) -> int:
     )
 
 
-def update_reminders_send(*, today: object | None = None) -> int:
+def update_reminders_send(*, today: date | None = None) -> int:
     """Remind lead officers of actions with no update, 14 and 3 days before the
     quarter's update deadline (its last day). Safe to run again: each reminder is
     recorded and never sent twice; a missed day is caught up while the window is open."""
     today = today or clock.today()
-    quarter = Quarter.containing(today)  # type: ignore[arg-type]
+    quarter = Quarter.containing(today)
     deadline = quarter.end
-    days_left = (deadline - today).days  # type: ignore[operator]
+    days_left = (deadline - today).days
     due = [d for d in REMINDER_DAYS if days_left <= d]
     if not due or days_left < 0:
         return 0

@@ -38,6 +38,18 @@ from actions.models import Action, Status, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Partnership, Plan
+from reporting.snapshot_types import (
+    ActionEntry,
+    Change,
+    Comparison,
+    Completed,
+    Group,
+    NoUpdate,
+    OverdueMilestone,
+    ReportSnapshot,
+    StatusException,
+    Worse,
+)
 
 SNAPSHOT_SCHEMA = 1
 
@@ -161,9 +173,8 @@ def _histories(actions: list[Action], quarter: Quarter) -> dict[int, _History]:
 
 
 def _group_of(action: Action) -> tuple[tuple[object, ...], str]:
-    if action.priority_id:
-        return (action.plan_id, 0, action.priority.number), action.priority.label
-    return (action.plan_id, 1, action.theme.number), action.theme.label
+    heading = action.parent
+    return (action.plan_id, 0 if action.priority_id else 1, heading.number), heading.label
 
 
 def _quarter_label(update: StatusUpdate | None) -> str:
@@ -174,7 +185,7 @@ def _quarter_label(update: StatusUpdate | None) -> str:
 
 def exception_report_snapshot(
     *, partnership: Partnership, quarter: Quarter, today: date | None = None
-) -> dict[str, object]:
+) -> ReportSnapshot:
     """Everything an exception report shows, as plain JSON, computed once at build."""
     today = today or clock.today()
     as_at = report_as_at(quarter=quarter, today=today)
@@ -190,16 +201,19 @@ def exception_report_snapshot(
     histories = _histories(actions, quarter)
     several_plans = len({a.plan_id for a in actions}) > 1
 
-    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    groups: dict[tuple[object, ...], Group] = {}
+    group_counts: dict[tuple[object, ...], dict[str, int]] = defaultdict(
+        lambda: {k: 0 for k, _ in BUCKETS}
+    )
     totals = {key: 0 for key, _ in BUCKETS}
     previous_totals = {key: 0 for key, _ in BUCKETS}
-    off_track: list[dict[str, object]] = []
-    at_risk: list[dict[str, object]] = []
-    overdue: list[dict[str, object]] = []
-    no_update: list[dict[str, object]] = []
-    worse: list[dict[str, object]] = []
-    completed: list[dict[str, object]] = []
-    changes: list[dict[str, object]] = []
+    off_track: list[StatusException] = []
+    at_risk: list[StatusException] = []
+    overdue: list[OverdueMilestone] = []
+    no_update: list[NoUpdate] = []
+    worse: list[Worse] = []
+    completed: list[Completed] = []
+    changes: list[Change] = []
 
     for action in actions:
         history = histories[action.pk]
@@ -211,14 +225,12 @@ def exception_report_snapshot(
         key, label = _group_of(action)
         if several_plans:
             label = f"{action.plan.title}: {label}"
-        group = groups.setdefault(
-            key, {"label": label, "counts": {k: 0 for k, _ in BUCKETS}, "total": 0}
-        )
-        group["counts"][bucket] += 1  # type: ignore[index]
-        group["total"] += 1  # type: ignore[operator]
+        group = groups.setdefault(key, {"label": label, "counts": [], "total": 0})
+        group_counts[key][bucket] += 1
+        group["total"] += 1
         totals[bucket] += 1
         previous_totals[bucket_before] += 1
-        entry = {
+        entry: ActionEntry = {
             "id": action.pk,
             "reference": action.reference,
             "title": action.title,
@@ -227,35 +239,36 @@ def exception_report_snapshot(
             or action.lead_text,
         }
         if bucket in (Status.OFF_TRACK, Status.AT_RISK) and this is not None:
-            item = entry | {
-                "status": bucket,
-                "commentary": this.commentary,
-                "reason": this.reason,
-                "updated_on": timezone.localdate(this.created_at).isoformat(),
-                "status_before": last.status if last else "",
-            }
+            item = StatusException(
+                **entry,
+                status=bucket,
+                commentary=this.commentary,
+                reason=this.reason,
+                updated_on=timezone.localdate(this.created_at).isoformat(),
+                status_before=last.status if last else "",
+            )
             (off_track if bucket == Status.OFF_TRACK else at_risk).append(item)
         if bucket != Status.COMPLETED:
             for milestone in action.milestones.all():
                 due, done = milestone.due_date, milestone.done_date
                 if due is not None and due < passed and (done is None or done > as_at):
                     overdue.append(
-                        entry
-                        | {
-                            "milestone": milestone.description,
-                            "timescale": milestone.timescale,
-                            "due_date": due.isoformat(),
-                            "days_overdue": (as_at - due).days,
-                            "status": bucket,
-                        }
+                        OverdueMilestone(
+                            **entry,
+                            milestone=milestone.description,
+                            timescale=milestone.timescale,
+                            due_date=due.isoformat(),
+                            days_overdue=(as_at - due).days,
+                            status=bucket,
+                        )
                     )
         if bucket == NO_UPDATE:
             no_update.append(
-                entry
-                | {
-                    "last_status": before.status if before else "",
-                    "last_quarter": _quarter_label(before),
-                }
+                NoUpdate(
+                    **entry,
+                    last_status=before.status if before else "",
+                    last_quarter=_quarter_label(before),
+                )
             )
         if (
             this is not None
@@ -265,25 +278,25 @@ def exception_report_snapshot(
             and RAG_RANK[this.status] > RAG_RANK[last.status]
         ):
             worse.append(
-                entry
-                | {
-                    "status_before": last.status,
-                    "status": this.status,
-                    "commentary": this.commentary,
-                    "reason": this.reason,
-                }
+                Worse(
+                    **entry,
+                    status_before=last.status,
+                    status=this.status,
+                    commentary=this.commentary,
+                    reason=this.reason,
+                )
             )
         if (
             this is not None
             and this.status == Status.COMPLETED
             and (before is None or before.status != Status.COMPLETED)
         ):
-            completed.append(entry | {"commentary": this.commentary})
+            completed.append(Completed(**entry, commentary=this.commentary))
         if bucket != bucket_before:
-            changes.append(entry | {"before": bucket_before, "after": bucket})
+            changes.append(Change(**entry, before=bucket_before, after=bucket))
 
     overdue.sort(key=lambda m: (m["due_date"], m["reference"]))
-    comparison = [
+    comparison: list[Comparison] = [
         {
             "key": key,
             "label": label,
@@ -295,8 +308,8 @@ def exception_report_snapshot(
     ]
     plans = {a.plan_id: a.plan for a in actions}
     # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep key order.
-    for group in groups.values():
-        group["counts"] = [group["counts"][k] for k, _ in BUCKETS]  # type: ignore[index]
+    for key, group in groups.items():
+        group["counts"] = [group_counts[key][k] for k, _ in BUCKETS]
     return {
         "schema": SNAPSHOT_SCHEMA,
         "partnership": {

@@ -5,22 +5,26 @@ delivered again (the settings say the same for every task; these say it themselv
 """
 
 from smtplib import SMTPException
+from typing import Any, TypedDict
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from csp_tracker import clock
 from reporting import services
 from reporting.models import ExceptionReport
 
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+class TaskOptions(TypedDict):
+    acks_late: bool
+    reject_on_worker_lost: bool
+
+
+TASK_OPTIONS: TaskOptions = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(bind=True, name="reporting.build_exception_report", **TASK_OPTIONS)
-def build_exception_report(self: object, report_id: int) -> str:
-    report = services.exception_report_build(
-        report_id=report_id,
-        task_id=getattr(self.request, "id", None) or "",  # type: ignore[attr-defined]
-    )
+def build_exception_report(self: Task[Any, Any], report_id: int) -> str:
+    report = services.exception_report_build(report_id=report_id, task_id=self.request.id or "")
     return report.status if report is not None else "skipped"
 
 

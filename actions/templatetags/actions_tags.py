@@ -7,7 +7,7 @@ from actions.models import Status
 register = template.Library()
 
 # RAG as GOV.UK tags, always with the words: never colour alone.
-TAG_CLASSES = {
+TAG_CLASSES: dict[str, str] = {
     Status.NOT_STARTED: "govuk-tag--grey",
     Status.ON_TRACK: "govuk-tag--green",
     Status.AT_RISK: "govuk-tag--orange",

@@ -19,6 +19,7 @@ class Command(BaseCommand):
             plan = milestone.action.plan
             start, end = plan.period_start, plan.period_end
             parsed = parse_timescale(milestone.timescale, period_start=start, period_end=end)
+            problem: str | None
             if parsed.kind == TimescaleKind.UNKNOWN:
                 problem = f"not understood: {milestone.timescale!r}"
             else:
