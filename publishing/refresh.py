@@ -96,11 +96,7 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
                 workstream=None,
                 supports_themes=[themes[t.pk] for t in old.supports_themes.all() if t.pk in themes],
             ),
-            milestones=[
-                MilestoneData.of(m)
-                for m in old.milestones.all()
-                if m.done_date is None
-            ],
+            milestones=[MilestoneData.of(m) for m in old.milestones.all() if m.done_date is None],
             order=position,
         )
     return new
