@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from actions.models import Action, Milestone, StatusUpdate
 from plans.admin import PartnershipScopedAdmin, PartnershipScopedMixin
@@ -43,11 +45,11 @@ class StatusUpdateAdmin(PartnershipScopedMixin, admin.ModelAdmin):
     list_select_related = ["action", "author"]
     search_fields = ["action__reference", "commentary"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -19,5 +19,5 @@ class UKDateField(forms.DateField):
         super().__init__(
             input_formats=UK_DATE_INPUT_FORMATS,
             error_messages=messages,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )

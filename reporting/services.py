@@ -92,7 +92,9 @@ def exception_report_request(
     return report
 
 
-def exception_report_rebuild(*, report: ExceptionReport, requested_by: User) -> ExceptionReport:
+def exception_report_rebuild(
+    *, report: ExceptionReport, requested_by: User | None
+) -> ExceptionReport:
     """Build the report's quarter again ("Try again" after a failure): a new revision."""
     return exception_report_request(
         partnership=report.partnership, quarter=report.quarter_obj, requested_by=requested_by

@@ -25,7 +25,7 @@ MODELS = [
 
 
 def _counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in MODELS}
+    return {m.__name__: m._default_manager.count() for m in MODELS}
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_swale_milestones_keep_the_words_and_leads_of_the_table(demo):
     action = Action.objects.get(plan__partnership__slug="swale", reference="1.3")
     milestones = list(action.milestones.select_related("lead"))
     assert [m.timescale for m in milestones] == ["Sept 23", "June 23", "Sept 23"]
-    assert [m.lead.short_name for m in milestones] == [
+    assert [m.lead.short_name if m.lead else None for m in milestones] == [
         "Domestic Abuse Group",
         "Domestic Abuse Group",
         "CSP Executive",
@@ -143,9 +143,9 @@ def test_the_county_team_admin_can_browse_and_edit_everything_in_the_admin(demo,
         "admin:actions_statusupdate_changelist",
     ]:
         assert client.get(reverse(url)).status_code == 200, url
-    action = Action.objects.first()
+    action = Action.objects.earliest("pk")
     assert client.get(reverse("admin:actions_action_change", args=[action.pk])).status_code == 200
-    update = StatusUpdate.objects.first()
+    update = StatusUpdate.objects.earliest("pk")
     response = client.get(reverse("admin:actions_statusupdate_change", args=[update.pk]))
     assert response.status_code == 200
     assert b'name="_save"' not in response.content  # history is read-only
@@ -190,13 +190,13 @@ def test_the_admin_shows_the_county_team_only_its_county(demo, client):
     for name, hidden in [
         ("admin:actions_action_changelist", elsewhere.title),
         ("admin:actions_milestone_changelist", "An Essex milestone"),
-        ("admin:priorities_priority_changelist", elsewhere.priority.title),
+        ("admin:priorities_priority_changelist", elsewhere.parent.title),
     ]:
         page = client.get(reverse(name) + "?all=").content.decode()
         assert hidden not in page, name
     url = reverse("admin:actions_action_change", args=[elsewhere.pk])
     assert client.get(url).status_code == 302  # "does not exist": back to the list
-    swale = Action.objects.filter(plan__partnership__slug="swale").first()
+    swale = Action.objects.filter(plan__partnership__slug="swale").earliest("pk")
     page = client.get(reverse("admin:actions_action_change", args=[swale.pk])).content.decode()
     assert elsewhere.plan.title not in page  # not offered as a plan to move it to
 

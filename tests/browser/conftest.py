@@ -6,9 +6,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are synchronous and safe.
@@ -27,7 +31,7 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> "Iterator[Browser]":
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         _missing("Debian's chromium")
     if not AXE.exists():
@@ -54,7 +58,7 @@ def browser() -> Iterator[object]:
 class Checked:
     """A page whose every visit is checked with axe-core."""
 
-    def __init__(self, page: object, base_url: str) -> None:
+    def __init__(self, page: "Page", base_url: str) -> None:
         self.page = page
         self.base_url = base_url
         self.checked: list[str] = []
