@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -9,12 +10,71 @@ from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from csp_tracker.forms import UKDateField
+from csp_tracker.forms import UKDateField, numbered_rows
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority
 
 COMMENTARY_MAX = 2000
-FIGURE_ROWS = 3
+
+
+# The rows of a form with numbered rows are rendered here, in its layout.
+ROWS = HTML('{% include "includes/form_rows.html" with rows=form.rows %}')
+
+
+class FigureRow(forms.Form):
+    """One number an update reports: what is counted, and how many."""
+
+    label = forms.CharField(
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Enter a description of 100 characters or fewer"},
+    )
+    value = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal("1000000000"),
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter a number, like 300",
+            "min_value": "Enter a number of 0 or more",
+            "max_value": "Enter a number of 1,000,000,000 or less",
+            "max_digits": "Enter a number with no more than 12 digits before the point",
+            "max_decimal_places": "Enter a number with no more than 2 decimal places",
+            "max_whole_digits": "Enter a number of 1,000,000,000 or less",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["label"].label = f"What is counted (number {number})"
+        self.fields["value"].label = f"Number {number}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("label", field_width=Fluid.TWO_THIRDS), Field.text("value", field_width=10)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        label = (self.cleaned_data.get("label") or "").strip()
+        value = self.cleaned_data.get("value")
+        if label and value is None and "value" not in self.errors:
+            self.add_error("value", f"Enter the number for {label}")
+        if value is not None and not label:
+            self.add_error("label", "Enter what the number counts")
+        return self.cleaned_data
+
+    def figure(self) -> Figure | None:
+        label = (self.cleaned_data.get("label") or "").strip()
+        value: Decimal | None = self.cleaned_data.get("value")
+        if not label or value is None:
+            return None
+        return Figure(label, int(value) if value == value.to_integral() else float(value))
+
+
+FigureRows = numbered_rows(FigureRow, 3)
 
 
 class StatusUpdateForm(forms.Form):
@@ -75,35 +135,7 @@ class StatusUpdateForm(forms.Form):
             pk__in=[m.pk for m in open_milestones]
         ).order_by("order", "id")
         completed.choices = [(m.pk, m.description) for m in open_milestones]
-        figure_fields = []
-        for i in range(1, FIGURE_ROWS + 1):
-            self.fields[f"figure_{i}_label"] = forms.CharField(
-                label=f"What is counted (number {i})",
-                required=False,
-                max_length=100,
-                error_messages={"max_length": "Enter a description of 100 characters or fewer"},
-            )
-            self.fields[f"figure_{i}_value"] = forms.DecimalField(
-                label=f"Number {i}",
-                required=False,
-                min_value=Decimal(0),
-                max_value=Decimal("1000000000"),
-                max_digits=14,
-                decimal_places=2,
-                error_messages={
-                    "invalid": "Enter a number, like 300",
-                    "min_value": "Enter a number of 0 or more",
-                    "max_value": "Enter a number of 1,000,000,000 or less",
-                    "max_digits": "Enter a number with no more than 12 digits before the point",
-                    "max_decimal_places": "Enter a number with no more than 2 decimal places",
-                    "max_whole_digits": "Enter a number of 1,000,000,000 or less",
-                },
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-            )
-            figure_fields += [
-                Field.text(f"figure_{i}_label", field_width=Fluid.TWO_THIRDS),
-                Field.text(f"figure_{i}_value", field_width=10),
-            ]
+        self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")
         self.helper = FormHelper()
         self.helper.form_tag = False
         layout = [
@@ -129,7 +161,7 @@ class StatusUpdateForm(forms.Form):
                     '<p class="govuk-body govuk-hint">Any numbers to report, for example '
                     '"attendees" and "300". Leave blank if none.</p>'
                 ),
-                *figure_fields,
+                ROWS,
                 legend="Numbers reported (optional)",
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
@@ -138,6 +170,10 @@ class StatusUpdateForm(forms.Form):
             Submit("submit", "Save update"),
         ]
         self.helper.layout = Layout(*layout)
+
+    def is_valid(self) -> bool:
+        rows_valid = self.rows.is_valid()
+        return super().is_valid() and rows_valid
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -150,25 +186,10 @@ class StatusUpdateForm(forms.Form):
             and not (data.get("reason") or "").strip()
         ):
             self.add_error("reason", "Enter the reason the status changed")
-        for i in range(1, FIGURE_ROWS + 1):
-            label = (data.get(f"figure_{i}_label") or "").strip()
-            value = data.get(f"figure_{i}_value")
-            if label and value is None and f"figure_{i}_value" not in self.errors:
-                self.add_error(f"figure_{i}_value", f"Enter the number for {label}")
-            if value is not None and not label:
-                self.add_error(f"figure_{i}_label", "Enter what the number counts")
         return data
 
     def figures(self) -> list[Figure]:
-        out = []
-        for i in range(1, FIGURE_ROWS + 1):
-            label = (self.cleaned_data.get(f"figure_{i}_label") or "").strip()
-            value = self.cleaned_data.get(f"figure_{i}_value")
-            if label and value is not None:
-                out.append(
-                    Figure(label, int(value) if value == value.to_integral() else float(value))
-                )
-        return out
+        return [f for row in self.rows if (f := row.figure()) is not None]
 
 
 class ActionFieldsForm(forms.Form):
@@ -234,7 +255,7 @@ class ActionFieldsForm(forms.Form):
     def selected_heading(self) -> Priority | CrossCuttingTheme:
         return self._headings[self.cleaned_data["heading"]]
 
-    def _data(self, *, reference: str, **extra: object) -> ActionData:
+    def _data(self, *, reference: str) -> ActionData:
         d = self.cleaned_data
         heading = self.selected_heading()
         return ActionData(
@@ -245,7 +266,6 @@ class ActionFieldsForm(forms.Form):
             desired_outcome=d["desired_outcome"].strip(),
             lead_text=d["lead_text"].strip(),
             lead_agencies=list(d["lead_agencies"] or []),
-            **extra,  # type: ignore[arg-type]
         )
 
 
@@ -317,8 +337,8 @@ class ActionForm(ActionFieldsForm):
 
     def to_data(self) -> ActionData:
         d = self.cleaned_data
-        return self._data(
-            reference=d["reference"],
+        return replace(
+            self._data(reference=d["reference"]),
             workstream=self.action.workstream,
             supports_themes=list(self.action.supports_themes.all()),
             is_linked=d["is_linked"],
@@ -370,7 +390,7 @@ class MilestoneForm(forms.Form):
             Field.textarea("description", rows=3),
             Field.text("timescale", field_width=Fluid.ONE_THIRD),
             Field.select("lead"),
-            Field.text("done_date", field_width=10),
+            Field("done_date"),
             "lock_version",
             Submit("submit", "Save milestone"),
         )
@@ -396,7 +416,50 @@ class MilestoneForm(forms.Form):
         )
 
 
-MILESTONE_ROWS = 4
+class MilestoneRow(forms.Form):
+    """One key milestone of a new action, with its timescale as the plan writes it."""
+
+    description = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Enter a milestone of 1,000 characters or fewer"},
+    )
+    timescale = forms.CharField(
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["description"].label = f"Milestone {number}"
+        self.fields["timescale"].label = f"Timescale of milestone {number}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("description", rows=2),
+            Field.text("timescale", field_width=Fluid.ONE_THIRD),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if (self.cleaned_data.get("timescale") or "").strip() and not (
+            self.cleaned_data.get("description") or ""
+        ).strip():
+            self.add_error("description", f"Enter milestone {self.number} or clear its timescale")
+        return self.cleaned_data
+
+    def milestone(self) -> MilestoneData | None:
+        text = (self.cleaned_data.get("description") or "").strip()
+        if not text:
+            return None
+        timescale = re.sub(r"\s+", " ", self.cleaned_data.get("timescale") or "")
+        return MilestoneData(description=text, timescale=timescale.strip())
+
+
+MilestoneRows = numbered_rows(MilestoneRow, 4)
 
 
 class ActionAddForm(ActionFieldsForm):
@@ -417,26 +480,7 @@ class ActionAddForm(ActionFieldsForm):
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["heading"].label = "Which priority or cross-cutting theme is it under?"
         self.fields["lead_agencies"].required = False
-        agencies = self.agencies
-        milestone_fields = []
-        for i in range(1, MILESTONE_ROWS + 1):
-            self.fields[f"milestone_{i}"] = forms.CharField(
-                label=f"Milestone {i}",
-                required=False,
-                max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": "Enter a milestone of 1,000 characters or fewer"},
-            )
-            self.fields[f"timescale_{i}"] = forms.CharField(
-                label=f"Timescale of milestone {i}",
-                required=False,
-                max_length=100,
-                error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
-            )
-            milestone_fields += [
-                Field.textarea(f"milestone_{i}", rows=2),
-                Field.text(f"timescale_{i}", field_width=Fluid.ONE_THIRD),
-            ]
+        self.rows = MilestoneRows(self.data if self.is_bound else None, prefix="milestones")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -445,7 +489,7 @@ class ActionAddForm(ActionFieldsForm):
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True)
-            if agencies.exists()
+            if self.agencies.exists()
             else HTML(""),
             Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
             Fieldset(
@@ -454,7 +498,7 @@ class ActionAddForm(ActionFieldsForm):
                     'the plan writes it: "Sept 23", "By March 24", "Ongoing", "Quarterly". '
                     "Leave the rows you do not need blank; you can add more later.</p>"
                 ),
-                *milestone_fields,
+                ROWS,
                 legend="Key milestones",
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
@@ -462,27 +506,19 @@ class ActionAddForm(ActionFieldsForm):
             Submit("submit", "Save action"),
         )
 
+    def is_valid(self) -> bool:
+        rows_valid = self.rows.is_valid()
+        return super().is_valid() and rows_valid
+
     def clean(self) -> dict[str, Any]:
         super().clean()
-        data = self.cleaned_data
-        reference = (data.get("reference") or "").strip()
+        reference = (self.cleaned_data.get("reference") or "").strip()
         if reference and self.plan.actions.filter(reference=reference).exists():
             self.add_error("reference", f"Action {reference} is already in this plan")
-        for i in range(1, MILESTONE_ROWS + 1):
-            if (data.get(f"timescale_{i}") or "").strip() and not (
-                data.get(f"milestone_{i}") or ""
-            ).strip():
-                self.add_error(f"milestone_{i}", f"Enter milestone {i} or clear its timescale")
-        return data
+        return self.cleaned_data
 
     def to_data(self, *, reference: str) -> ActionData:
         return self._data(reference=reference)
 
     def milestones(self) -> list[MilestoneData]:
-        out = []
-        for i in range(1, MILESTONE_ROWS + 1):
-            text = (self.cleaned_data.get(f"milestone_{i}") or "").strip()
-            if text:
-                timescale = re.sub(r"\s+", " ", self.cleaned_data.get(f"timescale_{i}") or "")
-                out.append(MilestoneData(description=text, timescale=timescale.strip()))
-        return out
+        return [m for row in self.rows if (m := row.milestone()) is not None]

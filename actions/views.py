@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -275,7 +276,7 @@ def renumber(request: HttpRequest, pk: int) -> HttpResponse:
         changed = services.action_plan_renumber(plan=plan)
         messages.success(
             request,
-            f"The actions were renumbered: {changed} number{'s' if changed != 1 else ''} changed",
+            f"The actions were renumbered: {changed} number{pluralize(changed)} changed",
         )
         return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
     return render(request, "actions/authoring/renumber.html", {"plan": plan})

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from csp_tracker.data import ModelData
 from plans.models import Agency, Partnership, Plan
@@ -144,7 +145,7 @@ def heading_delete(*, heading: Priority | CrossCuttingTheme) -> None:
     plan_editable_guard(plan=heading.plan)
     count = heading.actions.count()
     if count:
-        raise HeadingInUse(f"Move or remove its {count} action{'s' if count != 1 else ''} first")
+        raise HeadingInUse(f"Move or remove its {count} action{pluralize(count)} first")
     model, plan, number = type(heading), heading.plan, heading.number
     heading.delete()
     # Numbers are unique in a plan: going up the list, each moves into the free slot below.

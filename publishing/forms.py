@@ -53,7 +53,7 @@ class PublishForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("number", field_width=5),
-            Field.text("effective_date", field_width=10),
+            Field("effective_date"),
             Field.text("summary", field_width=Fluid.FULL),
             Field.textarea("changes", rows=8),
             Submit("submit", "Publish"),

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from accounts.models import User
@@ -282,12 +283,12 @@ def update_reminders_send(*, today: date | None = None) -> int:
             )
             count = len(item.actions)
             send_mail(
-                f"{count} action{'s' if count != 1 else ''} need your {quarter} update "
+                f"{count} action{pluralize(count)} need your {quarter} update "
                 f"by {format_date(deadline)}",
                 f"Hello {membership.user.get_short_name()},\n\n"
-                f"{membership.agency} leads {count} action{'s' if count != 1 else ''} in "
+                f"{membership.agency} leads {count} action{pluralize(count)} in "
                 f"{membership.partnership.name} with no {quarter} update yet. Updates are due "
-                f"by {format_date(deadline)} ({days_left} day{'s' if days_left != 1 else ''} "
+                f"by {format_date(deadline)} ({days_left} day{pluralize(days_left)} "
                 f"from today).\n\n{lines}\n\n"
                 "The executive group's exception report lists every action with no update "
                 "this quarter.",

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    # The project's own package: the template filters every page uses.
+    "csp_tracker",
     "accounts",
     "plans",
     "priorities",

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from actions.models import Milestone
 from actions.timescales import TimescaleKind, is_suspicious, parse_timescale
@@ -30,4 +31,4 @@ class Command(BaseCommand):
                     f"{plan.partnership.short_name} – {plan.title} – action "
                     f"{milestone.action.reference} – {milestone.description[:60]}: {problem}"
                 )
-        self.stdout.write(f"{found} timescale{'s' if found != 1 else ''} to check")
+        self.stdout.write(f"{found} timescale{pluralize(found)} to check")
