@@ -7,6 +7,7 @@ read the server's files or call out.
 """
 
 import logging
+import mimetypes
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,17 +54,7 @@ def _fetcher_class() -> type:
 
 
 def _content_type(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    return {
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".woff2": "font/woff2",
-        ".woff": "font/woff",
-        ".ttf": "font/ttf",
-    }.get(suffix, "application/octet-stream")
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
