@@ -104,21 +104,28 @@ class CategoryFactory(ModelFactory[PriorityCategory]):
     order = factory.Sequence(int)
 
 
-class PriorityFactory(ModelFactory[Priority]):
+H = TypeVar("H", Priority, CrossCuttingTheme)
+
+
+class HeadingFactory(ModelFactory[H]):
+    class Meta:
+        abstract = True
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class PriorityFactory(HeadingFactory[Priority]):
     class Meta:
         model = Priority
 
-    plan = factory.SubFactory(PlanFactory)
-    number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Priority {n}")
 
 
-class ThemeFactory(ModelFactory[CrossCuttingTheme]):
+class ThemeFactory(HeadingFactory[CrossCuttingTheme]):
     class Meta:
         model = CrossCuttingTheme
 
-    plan = factory.SubFactory(PlanFactory)
-    number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Theme {n}")
 
 
