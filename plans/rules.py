@@ -238,3 +238,15 @@ rules.add_perm("actions.add_milestone", is_coordinator_or_county & plan_is_open)
 rules.add_perm("reporting.view_exceptionreport", reads_reports)
 rules.add_perm("reporting.add_exceptionreport", is_coordinator_or_county)
 rules.add_perm("reporting.view_county_overview", is_county_partnership_team)
+
+
+@rules.predicate
+def needs_two_factor(user: AnyUser) -> bool:
+    """Service administrators (superusers) and county admins reach many partnerships, so
+    they sign in with a second factor; for everyone else it is a choice."""
+    access = access_for(user)
+    return access.is_superuser or bool(access.county_admin_of)
+
+
+# Accounts (a rule, not a permission: a superuser has every permission)
+rules.add_rule("accounts.two_factor_required", needs_two_factor)
