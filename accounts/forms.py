@@ -6,8 +6,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
-class SignInForm(AuthenticationForm):
-    username = forms.EmailField(
+def email_field() -> forms.EmailField:
+    """The email address a person signs in with, with GOV.UK's messages."""
+    return forms.EmailField(
         label="Email address",
         max_length=254,
         error_messages={
@@ -16,6 +17,10 @@ class SignInForm(AuthenticationForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+
+class SignInForm(AuthenticationForm):
+    username = email_field()
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -43,15 +48,7 @@ class SignInForm(AuthenticationForm):
 
 
 class ResetRequestForm(PasswordResetForm):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

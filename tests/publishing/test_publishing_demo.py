@@ -46,7 +46,7 @@ def published(django_db_setup, django_db_blocker):
                 plan=plan,
                 user=admin,
                 number=number,
-                effective_date=plan.versions.get().effective_date
+                effective_date=plan.versions.earliest("pk").effective_date
                 if plan.versions.exists()
                 else __import__("datetime").date(2023, 4, 1),
             )
