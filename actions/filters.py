@@ -92,4 +92,4 @@ class ActionFilter(django_filters.FilterSet):
     def filter_no_update(
         self, qs: "ActionsWithProgress", name: str, value: bool
     ) -> "ActionsWithProgress":
-        return qs.filter(updated_this_quarter=False) if value else qs
+        return qs.filter(needs_update=True) if value else qs

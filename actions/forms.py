@@ -6,6 +6,7 @@ from typing import Any, cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
@@ -108,6 +109,8 @@ class StatusUpdateForm(forms.Form):
         max_length=COMMENTARY_MAX,
         error_messages={
             "max_length": f"Enter a reason of {COMMENTARY_MAX:,} characters or fewer",
+            # The rule is the service's (status_update_record); the words are the page's.
+            "reason_required": "Enter the reason the status changed",
         },
     )
     milestones_completed = forms.ModelMultipleChoiceField(
@@ -123,12 +126,9 @@ class StatusUpdateForm(forms.Form):
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(
-        self, *args: Any, action: Action, current_status: str | None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
-        self.current_status = current_status or ""
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
         completed = cast(forms.ModelMultipleChoiceField, self.fields["milestones_completed"])
         completed.queryset = Milestone.objects.filter(
@@ -175,18 +175,15 @@ class StatusUpdateForm(forms.Form):
         rows_valid = self.rows.is_valid()
         return super().is_valid() and rows_valid
 
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        status = data.get("status")
-        if (
-            status
-            and self.current_status
-            and status != self.current_status
-            and not (data.get("reason") or "").strip()
-        ):
-            self.add_error("reason", "Enter the reason the status changed")
-        return data
+    def add_refusal(self, refusal: ValidationError) -> None:
+        """Show the service's refusal on its field, in the field's own words for the code
+        (a field's ``error_messages``), else in the service's."""
+        by_field = getattr(refusal, "error_dict", None) or {NON_FIELD_ERRORS: refusal.error_list}
+        for name, errors in by_field.items():
+            field = self.fields.get(name)
+            for error in errors:
+                words = field.error_messages.get(error.code or "") if field else None
+                self.add_error(name if field else None, words or " ".join(error.messages))
 
     def figures(self) -> list[Figure]:
         return [f for row in self.rows if (f := row.figure()) is not None]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -78,7 +78,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.status_history(action=action),
             "changes": selectors.change_history(action=action),
             "quarter": clock.update_quarter(),
-            "today": clock.today(),
             "can_update": request.user.has_perm("actions.add_statusupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
         },
@@ -94,10 +93,7 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     quarter = clock.update_quarter()
     conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
-        request.POST or None,
-        action=action,
-        current_status=action.current_status,
-        initial={"updates_version": action.updates_version},
+        request.POST or None, action=action, initial={"updates_version": action.updates_version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,13 +108,15 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 milestones_completed=form.cleaned_data.get("milestones_completed", []),
                 expected_version=form.cleaned_data["updates_version"],
             )
+        except ValidationError as refused:
+            form.add_refusal(refused)
         except services.StaleEdit:
             # Keep what they typed; show the update they missed; let them save again.
             action = _get_action(request, pk)
             conflict = selectors.status_history(action=action).first()
             data = request.POST.copy()
             data["updates_version"] = str(action.updates_version)
-            form = StatusUpdateForm(data, action=action, current_status=action.current_status)
+            form = StatusUpdateForm(data, action=action)
             form.is_valid()
             form.add_error(
                 None,

@@ -21,6 +21,7 @@ from actions.models import Action, StatusUpdate
 from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
 from csp_tracker.periods import Quarter, parse_period
 from plans.models import Agency, Membership, Partnership, Plan
+from plans.selectors import plans_in_force
 from plans.services import (
     VersionChange,
     agency_upsert,
@@ -304,8 +305,8 @@ def _load_assessment_choices(
     deterministically: the districts other than Swale in name order, starting at a place
     that moves one on per category, so the choices spread across the county.
     """
-    swale_plan = Plan.objects.filter(
-        partnership__slug="swale", start_year__lte=ASSESSMENT_YEAR, end_year__gt=ASSESSMENT_YEAR
+    swale_plan = plans_in_force(
+        financial_year=ASSESSMENT_YEAR, partnership=partnerships["swale"]
     ).first()
     swale_chose: set[str] = set()
     if swale_plan is not None:

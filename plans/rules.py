@@ -55,6 +55,14 @@ class MilestoneLike(Protocol):
     def action(self) -> ActionLike: ...
 
 
+@runtime_checkable
+class InAction(Protocol):
+    """A milestone or a status update."""
+
+    @property
+    def action(self) -> InPlan: ...
+
+
 class _AgencyRelated(Protocol):
     def all(self) -> Iterable[Agency]: ...
 
@@ -203,13 +211,25 @@ def is_lead_officer(user: AnyUser, obj: ActionLike | MilestoneLike | None) -> bo
     return agency_leads(agency, action)
 
 
+def plan_of(obj: Plan | InPlan | InAction) -> Plan:
+    """The plan a plan, section, priority, theme, action, milestone or status update
+    belongs to."""
+    if isinstance(obj, Plan):
+        return obj
+    if isinstance(obj, InPlan):  # a section, priority, theme or action
+        return obj.plan
+    return plan_of(obj.action)  # a milestone or status update
+
+
 @rules.predicate
-def plan_is_open(user: AnyUser, obj: ActionLike | MilestoneLike | None) -> bool:
-    """A superseded plan is the record of a past year: its actions no longer change."""
+def plan_is_open(user: AnyUser, obj: Plan | InPlan | InAction | None) -> bool:
+    """Who may change a plan, part one: only an open plan changes. A superseded plan is
+    the record of a past year: neither it nor its sections, priorities, themes, actions,
+    milestones or status updates change any more. The services refuse it too
+    (plans.services.plan_open_guard), for callers that ask no permission."""
     if obj is None:
         return False
-    action = obj.action if isinstance(obj, MilestoneLike) else obj
-    return action.plan.status != Plan.Status.SUPERSEDED
+    return plan_of(obj).status != Plan.Status.SUPERSEDED
 
 
 @rules.predicate
@@ -224,8 +244,8 @@ def is_county_partnership_team(user: AnyUser, county: Partnership | None) -> boo
 rules.add_perm("plans.view_partnership", can_view)
 rules.add_perm("plans.view_plan", can_view)
 rules.add_perm("plans.add_plan", is_coordinator_or_county)
-rules.add_perm("plans.change_plan", is_coordinator_or_county)
-rules.add_perm("plans.publish_plan", is_county_team)
+rules.add_perm("plans.change_plan", is_coordinator_or_county & plan_is_open)
+rules.add_perm("plans.publish_plan", is_county_team & plan_is_open)
 # Actions, milestones and status updates
 rules.add_perm("actions.view_action", can_view)
 rules.add_perm(

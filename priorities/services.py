@@ -8,7 +8,7 @@ from django.template.defaultfilters import pluralize
 
 from csp_tracker.data import ModelData
 from plans.models import Agency, Partnership, Plan
-from plans.services import plan_editable_guard
+from plans.services import plan_open_guard
 from priorities.models import (
     CrossCuttingTheme,
     PccPriority,
@@ -49,6 +49,7 @@ def _heading_save(heading: Priority | CrossCuttingTheme, data: HeadingData) -> N
 
 @transaction.atomic
 def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
+    plan_open_guard(obj=plan)
     priority = Priority(plan=plan)
     data.apply(priority)
     _heading_save(priority, data)
@@ -57,6 +58,7 @@ def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
 
 @transaction.atomic
 def theme_create(*, plan: Plan, data: HeadingData) -> CrossCuttingTheme:
+    plan_open_guard(obj=plan)
     theme = CrossCuttingTheme(plan=plan)
     data.apply(theme)
     _heading_save(theme, data)
@@ -108,7 +110,7 @@ def heading_update(
 ) -> Priority | CrossCuttingTheme:
     """Change a priority's or theme's words, lead and county category (not its number:
     heading_move renumbers)."""
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     data.apply(heading, exclude=("number",))
     _heading_save(heading, data)
     return heading
@@ -120,7 +122,7 @@ def heading_move(*, heading: Priority | CrossCuttingTheme, up: bool) -> None:
 
     Numbers are unique in a plan, so they are first moved out of the way.
     """
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     model = type(heading)
     items = list(model.objects.filter(plan=heading.plan).order_by("number", "id"))
     index = next(i for i, h in enumerate(items) if h.pk == heading.pk)
@@ -142,7 +144,7 @@ class HeadingInUse(Exception):
 @transaction.atomic
 def heading_delete(*, heading: Priority | CrossCuttingTheme) -> None:
     """Remove a priority (or theme) that has no actions; the rest are numbered again."""
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     count = heading.actions.count()
     if count:
         raise HeadingInUse(f"Move or remove its {count} action{pluralize(count)} first")

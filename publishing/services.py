@@ -21,9 +21,9 @@ from plans.models import (
     PlanVersionChange,
 )
 from plans.services import (
-    PlanNotEditable,
     PublishedVersionFrozen,
     VersionChange,
+    plan_open_guard,
 )
 from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
 from publishing.tasks import plan_version_render_task
@@ -82,8 +82,7 @@ def plan_version_publish_start(
     a failed one is tried again; a published one is refused (PublishedVersionFrozen).
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PlanNotEditable("A superseded plan cannot be published again")
+    plan_open_guard(obj=plan)
     if plan.versions.filter(status=PlanVersion.Status.RENDERING).exists():
         raise PublishRefused("A version of this plan is being rendered: wait for it to finish")
     version = plan.versions.filter(number=number).first()
@@ -159,7 +158,7 @@ def _plan_version_render(version_id: int) -> str:
         )
         started = time.perf_counter()
         rendered = document_render(snapshot=snapshot, draft=False)
-        result = check_accessibility(rendered.pdf)
+        result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
         seconds = round(time.perf_counter() - started, 2)
         problems = list(result.problems)
         if rendered.refused_urls:

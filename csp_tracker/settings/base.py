@@ -5,6 +5,7 @@ local.py, test.py and production.py only override.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -229,12 +230,36 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The files the app writes (published PDFs, report PDFs) go through Django's storage API:
+# the local file system (MEDIA_ROOT) by default; with S3_BUCKET set, an S3-compatible
+# bucket shared by every web process and worker, so no machine keeps files of its own.
+# Without keys, boto3 finds credentials itself (environment, instance role).
+S3_BUCKET = env("S3_BUCKET", default="")
+_files: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if S3_BUCKET:
+    _files = {
+        "BACKEND": "csp_tracker.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            # "path" for most S3-compatible servers; "auto" lets boto3 choose (AWS).
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="auto"),
+            "location": env("S3_PREFIX", default=""),
+            # A published PDF is never replaced: a second file of the same name is
+            # stored beside it under a name of its own.
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
