@@ -56,9 +56,7 @@ _SPECIAL = re.compile(r"\\[\\`*_{}\[\]()>#+\-.!<]|\[|<")
 # is an inline match, and Python-Markdown's inline matches cost time linear in the
 # paragraph's length each.
 _LITERAL = {c: chr(0xE000 + i) for i, c in enumerate("\\`*_{}[]()>#+-.!<&")}
-_RESTORE = {
-    ord(v): {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(c, c) for c, v in _LITERAL.items()
-}
+_RESTORE = {ord(v): {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(c, c) for c, v in _LITERAL.items()}
 # A block (text between blank lines) with more inline marks than this prints them as
 # written (_quiet): no person writes 2,000 links or emphases in one paragraph.
 MAX_INLINE = 2000
@@ -260,14 +258,11 @@ def text_limit_errors(text: str, *, label: str) -> list[str]:
         )
     rows = max((t.rows for t in measure.tables), default=0)
     if rows > MAX_TABLE_ROWS:
-        errors.append(
-            f"{label} can have tables of at most {MAX_TABLE_ROWS} rows: one has {rows:,}"
-        )
+        errors.append(f"{label} can have tables of at most {MAX_TABLE_ROWS} rows: one has {rows:,}")
     columns = max((t.columns for t in measure.tables), default=0)
     if columns > MAX_TABLE_COLUMNS:
         errors.append(
-            f"{label} can have tables of at most {MAX_TABLE_COLUMNS} columns: "
-            f"one has {columns:,}"
+            f"{label} can have tables of at most {MAX_TABLE_COLUMNS} columns: one has {columns:,}"
         )
     if measure.cells > MAX_TABLE_CELLS:
         errors.append(
