@@ -29,15 +29,11 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     snapshot = document_snapshot(plan=plan)
+    made = services.preview_render(
+        snapshot=snapshot, body_template=template_for(plan=plan).replace(".html", "_body.html")
+    )
     return render(
-        request,
-        "publishing/preview.html",
-        {
-            "plan": plan,
-            "doc": snapshot,
-            "draft": True,
-            "body_template": template_for(plan=plan).replace(".html", "_body.html"),
-        },
+        request, "publishing/preview.html", {"plan": plan, "doc": snapshot, "preview": made}
     )
 
 
