@@ -33,6 +33,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 # The limits a person's text is held to (the forms and publishing), and how deep
 # markdown_to_html lets any text nest (deeper markers are shown as written).
+MAX_SECTION_LENGTH = 60_000
 MAX_NESTING = 5
 MAX_TABLE_ROWS = 100
 MAX_TABLE_COLUMNS = 8

@@ -5,12 +5,16 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 
+from csp_tracker.forms import GovukErrorsMixin
+from plans.text import text_limit_errors
 from priorities.models import PriorityCategory
 from priorities.services import HeadingData
 
 
-class HeadingForm(forms.Form):
+class HeadingForm(GovukErrorsMixin, forms.Form):
     """A priority or a cross-cutting theme."""
+
+    error_names = {"summary": "The summary", "category": "The county category"}
 
     title = forms.CharField(
         label="Title",
@@ -88,6 +92,20 @@ class HeadingForm(forms.Form):
             del self.fields["note"]
         fields.append(Submit("submit", "Save theme" if is_theme else "Save priority"))
         self.helper.layout = Layout(*fields)
+
+    def clean_summary(self) -> str:
+        return self._within_limits("summary", label="The summary")
+
+    def clean_outcomes(self) -> str:
+        return self._within_limits("outcomes", label="Outcomes sought")
+
+    def _within_limits(self, name: str, *, label: str) -> str:
+        """The summary and the outcomes are Markdown like section text, with its limits."""
+        text: str = self.cleaned_data[name]
+        errors = text_limit_errors(text, label=label)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
 
     @staticmethod
     def initial_for(heading: object) -> dict[str, object]:
