@@ -3,8 +3,10 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from csp_tracker.forms import GovukErrorsMixin
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(GovukErrorsMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -40,7 +42,7 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -61,7 +63,7 @@ class ResetRequestForm(PasswordResetForm):
         )
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
     error_messages = {"password_mismatch": "The passwords do not match"}
 
     def __init__(self, *args: object, **kwargs: object) -> None:

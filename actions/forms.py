@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from csp_tracker.forms import UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority
 
@@ -16,8 +16,10 @@ COMMENTARY_MAX = 2000
 FIGURE_ROWS = 3
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     """This quarter's update on an action."""
+
+    error_names = {"reason": "The reason", "status": "The status"}
 
     status = forms.ChoiceField(
         label="What is the status of this action?",
@@ -146,6 +148,7 @@ class StatusUpdateForm(forms.Form):
             status
             and self.current_status
             and status != self.current_status
+            and "reason" not in self.errors
             and not (data.get("reason") or "").strip()
         ):
             self.add_error("reason", "Enter the reason the status changed")
@@ -170,7 +173,7 @@ class StatusUpdateForm(forms.Form):
         return out
 
 
-class ActionFieldsForm(forms.Form):
+class ActionFieldsForm(GovukErrorsMixin, forms.Form):
     """The fields an action has wherever it is written: its place in the plan, its words
     and its leads. The plan's priorities, themes and agencies are the only choices."""
 
@@ -326,7 +329,7 @@ class ActionForm(ActionFieldsForm):
         )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(GovukErrorsMixin, forms.Form):
     description = forms.CharField(
         label="Milestone",
         widget=forms.Textarea(attrs={"rows": 3}),

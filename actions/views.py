@@ -48,7 +48,12 @@ def action_list(request: HttpRequest) -> HttpResponse:
     action_filter = ActionFilter(
         request.GET or None, queryset=actions, plans=selectors.plan_list(user=request.user)
     )
-    filtered = action_filter.qs if action_filter.is_bound else actions
+    if not action_filter.is_bound:
+        filtered = actions
+    elif action_filter.is_valid():
+        filtered = action_filter.qs
+    else:
+        filtered = actions.none()
     page = Paginator(filtered, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
