@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from csp_tracker.forms import GovukErrorsMixin, UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField, lines_kept
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority
 
@@ -214,7 +214,10 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
         label="Lead as written in the plan",
         required=False,
         max_length=300,
-        help_text='Optional, for example "Police/SBC - CSU".',
+        # Plans write one lead a line ("Domestic Abuse Group", "CSP Executive"): a text
+        # box keeps the lines, a one-line input would join them.
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='Optional, for example "Police/SBC - CSU". One lead a line.',
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
 
@@ -232,6 +235,9 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
             partnerships=plan.partnership
         ).order_by("short_name")
         self.fields["lead_agencies"].queryset = self.agencies
+
+    def clean_lead_text(self) -> str:
+        return lines_kept(self.cleaned_data["lead_text"])
 
     def selected_heading(self) -> Priority | CrossCuttingTheme:
         return self._headings[self.cleaned_data["heading"]]
@@ -285,7 +291,7 @@ class ActionForm(ActionFieldsForm):
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
-            Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("lead_text", rows=2),
             Field.checkbox("is_linked", small=True),
             Field.text("linked_to", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("is_grant_funded", small=True),
@@ -353,6 +359,14 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
         empty_label="The action's leads",
         error_messages={"invalid_choice": "Select a lead agency of this partnership"},
     )
+    lead_text = forms.CharField(
+        label="Lead as written in the plan",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: if blank, the lead agency's short name. One lead a line.",
+        error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
+    )
     done_date = UKDateField(
         label="Date done",
         required=False,
@@ -372,6 +386,7 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
             Field.textarea("description", rows=3),
             Field.text("timescale", field_width=Fluid.ONE_THIRD),
             Field.select("lead"),
+            Field.textarea("lead_text", rows=2),
             Field.text("done_date", field_width=10),
             "lock_version",
             Submit("submit", "Save milestone"),
@@ -383,9 +398,13 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
             "description": milestone.description,
             "timescale": milestone.timescale,
             "lead": milestone.lead,
+            "lead_text": milestone.lead_text,
             "done_date": milestone.done_date,
             "lock_version": milestone.lock_version,
         }
+
+    def clean_lead_text(self) -> str:
+        return lines_kept(self.cleaned_data["lead_text"])
 
     def to_data(self) -> MilestoneData:
         d = self.cleaned_data
@@ -393,7 +412,7 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
             description=d["description"].strip(),
             timescale=d["timescale"].strip(),
             lead=d["lead"],
-            lead_text=d["lead"].short_name if d["lead"] else "",
+            lead_text=d["lead_text"],
             done_date=d["done_date"],
         )
 
@@ -449,7 +468,7 @@ class ActionAddForm(ActionFieldsForm):
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True)
             if agencies.exists()
             else HTML(""),
-            Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("lead_text", rows=2),
             Fieldset(
                 HTML(
                     '<p class="govuk-hint">The key milestones, each with its timescale as '

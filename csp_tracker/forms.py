@@ -24,6 +24,12 @@ class UKDateField(forms.DateField):
         )
 
 
+def lines_kept(text: str) -> str:
+    """A text box's value with its lines as written: browsers send a line break as CRLF,
+    stored as LF like the rest of the data."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 NUL_MESSAGE = "{name} must not contain the character U+0000"
 HIDDEN_FIELD_MESSAGE = (
     "This page is out of date or was changed by someone else. Reload the page, then make "

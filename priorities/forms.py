@@ -5,7 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin
+from csp_tracker.forms import GovukErrorsMixin, lines_kept
 from plans.text import text_limit_errors
 from priorities.models import PriorityCategory
 from priorities.services import HeadingData
@@ -52,6 +52,7 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
         label="Lead",
         required=False,
         max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text='As the plan names it, for example "Superintendent of Strategic '
         'Prevention, Kent Police".',
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
@@ -83,7 +84,7 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
             Field.textarea("summary", rows=6),
             Field.textarea("includes", rows=2),
             Field.textarea("outcomes", rows=4),
-            Field.text("lead", field_width=Fluid.FULL),
+            Field.textarea("lead", rows=2),
             Field.select("category"),
         ]
         if is_theme:
@@ -122,7 +123,7 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
             summary=d["summary"].strip(),
             includes=d["includes"].strip(),
             outcomes=d["outcomes"].strip(),
-            lead=d["lead"].strip(),
+            lead=lines_kept(d["lead"]),
             category=d["category"],
             note=(d.get("note") or "").strip(),
         )

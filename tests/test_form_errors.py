@@ -8,8 +8,6 @@ form), so a field added later is covered without listing it here.
 
 import html
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import pytest
 from django import forms
@@ -18,6 +16,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import reverse
 
+from tests.html_forms import Form, html_forms
 from tests.routes_core import CORE_ROUTES
 from tests.routes_publishing import PUBLISHING_ROUTES
 from tests.routes_reporting import REPORTING_ROUTES
@@ -69,71 +68,6 @@ def django_default_messages() -> set[str]:
 
 
 DEFAULTS = django_default_messages()
-
-
-@dataclass
-class Form:
-    method: str
-    action: str
-    text: dict[str, str] = field(default_factory=dict)  # text inputs and textareas
-    hidden: dict[str, str] = field(default_factory=dict)
-    choices: dict[str, list[str]] = field(default_factory=dict)  # select, radio, checkbox
-    chosen: dict[str, list[str]] = field(default_factory=dict)
-
-
-class _FormReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[Form] = []
-        self.textarea: str | None = None
-        self.select: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            method = a.get("method", "get").lower()
-            self.forms.append(Form(method=method, action=a.get("action", "")))
-            return
-        if not self.forms:
-            return
-        form, name = self.forms[-1], a.get("name", "")
-        if tag == "input" and name and name != "csrfmiddlewaretoken":
-            kind = a.get("type", "text")
-            if kind == "hidden":
-                form.hidden[name] = a.get("value", "")
-            elif kind in ("radio", "checkbox"):
-                form.choices.setdefault(name, []).append(a.get("value", "on"))
-                if "checked" in a:
-                    form.chosen.setdefault(name, []).append(a.get("value", "on"))
-            elif kind not in ("submit", "button"):
-                form.text[name] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self.textarea = name
-            form.text[name] = ""
-        elif tag == "select" and name:
-            self.select = name
-            form.choices[name] = []
-        elif tag == "option" and self.select:
-            form.choices[self.select].append(a.get("value", ""))
-            if "selected" in a:
-                form.chosen.setdefault(self.select, []).append(a.get("value", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self.textarea = None
-        elif tag == "select":
-            self.select = None
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea and self.forms:
-            self.forms[-1].text[self.textarea] += data
-
-
-def _forms(page: str, *, method: str) -> list[Form]:
-    reader = _FormReader()
-    reader.feed(page)
-    # The sign-out button in the header is a form of every page; it has no fields.
-    return [f for f in reader.forms if f.method == method and (f.text or f.choices or f.hidden)]
 
 
 def _client(world: World, role: str) -> Client:
@@ -199,7 +133,7 @@ def test_bad_input_gets_our_own_words_and_never_a_500(world, name):
     method = "get" if name in GET_FORMS else "post"
     page = client.get(url).content.decode()
     # A page with a bare button (renumber, build) gets the route's own fields, tampered.
-    found = _forms(page, method=method) or [
+    found = html_forms(page, method=method) or [
         Form(method=method, action=url, choices={k: [v] for k, v in route.post_data.items()})
     ]
     redirected = False
