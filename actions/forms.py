@@ -1,10 +1,13 @@
 import re
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
 
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
@@ -71,8 +74,10 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         self.action = action
         self.current_status = current_status or ""
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
+        # Any milestone of the action is accepted, so one completed by someone else since
+        # the page was opened is not an error; only the open ones are offered and recorded.
         self.fields["milestones_completed"].queryset = Milestone.objects.filter(
-            pk__in=[m.pk for m in open_milestones]
+            action=action
         ).order_by("order", "id")
         self.fields["milestones_completed"].choices = [
             (m.pk, m.description) for m in open_milestones
@@ -160,6 +165,9 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             if value is not None and not label:
                 self.add_error(f"figure_{i}_label", "Enter what the number counts")
         return data
+
+    def clean_milestones_completed(self) -> list[Milestone]:
+        return [m for m in self.cleaned_data["milestones_completed"] if m.done_date is None]
 
     def figures(self) -> list[Figure]:
         out = []
@@ -506,3 +514,100 @@ class ActionAddForm(ActionFieldsForm):
                 timescale = re.sub(r"\s+", " ", self.cleaned_data.get(f"timescale_{i}") or "")
                 out.append(MilestoneData(description=text, timescale=timescale.strip()))
         return out
+
+
+# A stale edit: the form keeps what this editor changed and takes the rest as it is now.
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, QuerySet)):
+        return sorted((_comparable(v) for v in value), key=str)
+    if isinstance(value, str):
+        return lines_kept(value)
+    if value == "":
+        return None
+    return value
+
+
+def _as_data(value: object) -> list[str]:
+    if value is None or value is False:
+        return []
+    if value is True:
+        return ["on"]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, date):
+        return [value.isoformat()]
+    return [str(value)]
+
+
+@dataclass
+class StaleMerge:
+    """The data to show again after someone else saved first: this editor's changes on
+    top of the object as it is now. ``theirs`` names the fields the other person changed
+    (now in the form), ``both`` those both changed (this editor's kept, theirs shown)."""
+
+    data: QueryDict
+    theirs: list[str] = field(default_factory=list)
+    both: list[str] = field(default_factory=list)
+
+    def show(self, form: forms.Form, *, what: str) -> None:
+        """Put the conflict on the form shown again: a message naming the fields the other
+        person changed, and on each field both changed, that theirs differs."""
+        form.is_valid()
+
+        def names(fields: list[str]) -> str:
+            labels = [f"“{form.fields[f].label or f}”" for f in fields]
+            return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+        if not self.theirs and not self.both:
+            form.add_error(
+                None,
+                f"Someone else saved this {what} after you opened it. Check it, then save again",
+            )
+            return
+        changed = names(self.theirs + self.both)
+        text = f"Someone else changed this {what} after you opened it: they changed {changed}."
+        if self.theirs:
+            text += f" The form now has their {names(self.theirs)}."
+        if self.both:
+            text += f" You changed {names(self.both)} too: yours is kept."
+        form.add_error(None, text + " Check the form, then save again")
+        for name in self.both:
+            form.add_error(
+                name,
+                "Someone else changed this too (theirs is shown above): save again to keep yours",
+            )
+
+
+def stale_merge(
+    form: forms.Form,
+    *,
+    opened: dict[str, object] | None,
+    current: dict[str, object],
+    version_field: str,
+    version: int,
+) -> StaleMerge:
+    """Compare what this editor sent with what they opened (``opened``, from history):
+    a field they left as it was takes its value now, so saving again cannot put back an
+    older value over someone else's change. Without the opened values (no history) all
+    they sent is kept, as before."""
+    data = form.data.copy()
+    data[version_field] = str(version)
+    merge = StaleMerge(data=data)
+    if opened is None:
+        return merge
+    for name, then in opened.items():
+        now = _comparable(current[name])
+        then = _comparable(then)
+        if now == then or name not in form.fields:
+            continue
+        mine = _comparable(form.cleaned_data.get(name))
+        if mine == then:
+            data.setlist(name, _as_data(now))
+            merge.theirs.append(name)
+        elif mine != now:
+            merge.both.append(name)
+    return merge

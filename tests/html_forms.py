@@ -74,7 +74,9 @@ def html_forms(page: str, *, method: str = "post") -> list[Form]:
 
 def form_data(form: Form) -> dict[str, object]:
     """What a browser posts for the form untouched (line breaks in text as CRLF)."""
-    data: dict[str, object] = {n: v.replace("\n", "\r\n") for n, v in form.text.items()}
+    data: dict[str, object] = {
+        n: v.replace("\r\n", "\n").replace("\n", "\r\n") for n, v in form.text.items()
+    }
     data |= form.hidden
     for name, values in form.chosen.items():
         data[name] = values
