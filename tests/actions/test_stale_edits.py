@@ -104,8 +104,7 @@ def test_a_stale_status_update_is_held_to_the_status_now(world):
     # already completed: their update is kept, but a change from "off track" needs a reason.
     response = second.post(
         url,
-        mine
-        | {"status": "on_track", "commentary": "All fine", "milestones_completed": [extra.pk]},
+        mine | {"status": "on_track", "commentary": "All fine", "milestones_completed": [extra.pk]},
     )
     assert response.status_code == 200
     page = response.content.decode()

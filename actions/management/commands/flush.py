@@ -1,10 +1,12 @@
 """Django's flush, able to empty the tables that keep history.
 
-Emptying the whole database is the one time history may go: PostgreSQL's flush uses
-TRUNCATE, which row triggers do not see, but SQLite's uses DELETE, which the triggers
-refuse (status updates are append-only, published versions are frozen). On SQLite the
-triggers are dropped for the flush and put back after. Test databases are flushed between
-transactional tests this way.
+Emptying the whole database is the one time history may go. The triggers refuse it
+otherwise (status updates are append-only, published versions are frozen): on SQLite the
+flush's DELETE, on PostgreSQL its TRUNCATE. So the flush lifts them for its run and puts
+them back after: on SQLite the row triggers, on PostgreSQL the TRUNCATE ones (row
+triggers do not see a TRUNCATE). Test databases are flushed between transactional tests
+this way. A role without the tables' ownership cannot drop the triggers, so the app's own
+role (README, production) cannot flush.
 """
 
 from django.core.management.commands.flush import Command as FlushCommand
@@ -19,12 +21,17 @@ GUARDS = [status_update_triggers, published_version_triggers]
 class Command(FlushCommand):
     def handle(self, **options: object) -> None:
         connection = connections[options["database"]]  # type: ignore[index]
-        if connection.vendor != "sqlite":
+        vendor = connection.vendor
+        if vendor == "sqlite":
+            lift, restore = "drop_sql", "create_sql"
+        elif vendor == "postgresql":
+            lift, restore = "truncate_drop_sql", "truncate_create_sql"
+        else:
             return super().handle(**options)
         for guard in GUARDS:
-            guard.execute(connection, guard.drop_sql("sqlite"))
+            guard.execute(connection, getattr(guard, lift)(vendor))
         try:
             super().handle(**options)
         finally:
             for guard in GUARDS:
-                guard.execute(connection, guard.create_sql("sqlite"))
+                guard.execute(connection, getattr(guard, restore)(vendor))
