@@ -23,4 +23,4 @@ test:
 	$(MAKE) lint
 	DJANGO_SETTINGS_MODULE=csp_tracker.settings.production SECRET_KEY=check-only-$$(date +%s%N)-not-a-real-secret-key-0123456789 \
 		ALLOWED_HOSTS=example.org uv run python manage.py check --deploy --fail-level WARNING
-	uv run pytest
+	uv run pytest -n auto

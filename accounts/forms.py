@@ -1,5 +1,7 @@
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
@@ -81,4 +83,70 @@ class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
         )
 
 
-__all__ = ["NewPasswordForm", "ResetRequestForm", "SignInForm"]
+class TwoFactorCodeForm(forms.Form):
+    """The 6-digit code an authenticator app shows (at sign-in, or to confirm set-up)."""
+
+    code = forms.RegexField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now, for CSP Tracker.",
+        regex=r"^\d{6}$",
+        strip=True,
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "invalid": "Enter the code as 6 numbers, like 123456",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+    wrong_message = "The code is not correct. Enter the code your authenticator app shows now"
+
+    def __init__(self, *args: Any, button: str = "Continue", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fixed.FIVE), Submit("submit", button)
+        )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the single-use recovery codes, for when the app is not to hand."""
+
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the codes you saved when you set up two-factor sign-in.",
+        max_length=20,
+        error_messages={
+            "required": "Enter a recovery code",
+            "max_length": "Enter a recovery code of 20 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    wrong_message = "The recovery code is not correct, or it has already been used"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fixed.TEN), Submit("submit", "Continue")
+        )
+
+
+def too_many_tries(wait_seconds: int) -> str:
+    unit = "second" if wait_seconds == 1 else "seconds"
+    return f"You have entered too many wrong codes. Wait {wait_seconds} {unit}, then try again"
+
+
+__all__ = [
+    "NewPasswordForm",
+    "RecoveryCodeForm",
+    "ResetRequestForm",
+    "SignInForm",
+    "TwoFactorCodeForm",
+    "too_many_tries",
+]

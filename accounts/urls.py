@@ -1,32 +1,29 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from accounts.forms import NewPasswordForm, ResetRequestForm, SignInForm
+from accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/code/", views.SignInCodeView.as_view(), name="two_factor_code"),
     path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
+        "sign-in/recovery-code/",
+        views.SignInRecoveryCodeView.as_view(),
+        name="two_factor_recovery_code",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
+    path("two-factor/set-up/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/turn-off/", views.TwoFactorOffView.as_view(), name="two_factor_off"),
+    path("two-factor/recovery-codes/", views.RecoveryCodesView.as_view(), name="recovery_codes"),
     path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            form_class=ResetRequestForm,
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
+        "two-factor/recovery-codes/new/",
+        views.RecoveryCodesNewView.as_view(),
+        name="recovery_codes_new",
     ),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
@@ -34,11 +31,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            form_class=NewPasswordForm,
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

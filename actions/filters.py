@@ -103,4 +103,4 @@ class ActionFilter(django_filters.FilterSet):
         return qs.filter(has_overdue=True) if value else qs
 
     def filter_no_update(self, qs: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
-        return qs.filter(updated_this_quarter=False) if value else qs
+        return qs.filter(needs_update=True) if value else qs

@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
@@ -52,6 +53,8 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         max_length=COMMENTARY_MAX,
         error_messages={
             "max_length": f"Enter a reason of {COMMENTARY_MAX:,} characters or fewer",
+            # The rule is the service's (status_update_record); the words are the page's.
+            "reason_required": "Enter the reason the status changed",
         },
     )
     milestones_completed = forms.ModelMultipleChoiceField(
@@ -67,12 +70,9 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(
-        self, *args: object, action: Action, current_status: str | None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.action = action
-        self.current_status = current_status or ""
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
         # Any milestone of the action is accepted, so one completed by someone else since
         # the page was opened is not an error; only the open ones are offered and recorded.
@@ -146,17 +146,18 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         ]
         self.helper.layout = Layout(*layout)
 
+    def add_refusal(self, refusal: ValidationError) -> None:
+        """Show the service's refusal on its field, in the field's own words for the code
+        (a field's ``error_messages``), else in the service's."""
+        by_field = getattr(refusal, "error_dict", None) or {NON_FIELD_ERRORS: refusal.error_list}
+        for name, errors in by_field.items():
+            field = self.fields.get(name)
+            for error in errors:
+                words = field.error_messages.get(error.code or "") if field else None
+                self.add_error(name if field else None, words or " ".join(error.messages))
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        status = data.get("status")
-        if (
-            status
-            and self.current_status
-            and status != self.current_status
-            and "reason" not in self.errors
-            and not (data.get("reason") or "").strip()
-        ):
-            self.add_error("reason", "Enter the reason the status changed")
         for i in range(1, FIGURE_ROWS + 1):
             label = (data.get(f"figure_{i}_label") or "").strip()
             value = data.get(f"figure_{i}_value")

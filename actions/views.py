@@ -4,7 +4,7 @@ milestones; and, inside plan authoring, adding, moving and renumbering a plan's 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -76,7 +76,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.status_history(action=action),
             "changes": selectors.change_history(action=action),
             "quarter": clock.update_quarter(),
-            "today": clock.today(),
             "can_update": request.user.has_perm("actions.add_statusupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
         },
@@ -92,10 +91,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     quarter = clock.update_quarter()
     conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
-        request.POST or None,
-        action=action,
-        current_status=action.current_status,
-        initial={"updates_version": action.updates_version},
+        request.POST or None, action=action, initial={"updates_version": action.updates_version}
     )
     if request.method == "POST":
         # Opened before someone else's update: say so first, whatever else is wrong.
@@ -114,6 +110,8 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
                     milestones_completed=form.cleaned_data.get("milestones_completed", []),
                     expected_version=form.cleaned_data["updates_version"],
                 )
+            except ValidationError as refused:
+                form.add_refusal(refused)
             except services.StaleEdit:
                 stale = True
             else:
@@ -123,13 +121,13 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("actions:detail", pk=action.pk)
         if stale:
             # Keep what they typed; show the update they missed; let them save again. The
-            # form is checked against the status now, so a change from theirs needs a
+            # service holds the update to the status now, so a change from theirs needs a
             # reason: saving again cannot silently undo their status.
             action = _get_action(request, pk)
             conflict = selectors.status_history(action=action).first()
             data = request.POST.copy()
             data["updates_version"] = str(action.updates_version)
-            form = StatusUpdateForm(data, action=action, current_status=action.current_status)
+            form = StatusUpdateForm(data, action=action)
             form.is_valid()
             form.add_error(
                 None,

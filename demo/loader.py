@@ -1,6 +1,7 @@
 """Load the Kent demo data (fixtures/demo/*.json, taken from the seed documents) through
 the same services the app uses. Idempotent: what exists already is left as it is."""
 
+import base64
 import hashlib
 import hmac
 import json
@@ -14,10 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import two_factor_required
+from accounts.services import two_factor_device_provision
 from actions.models import Action, StatusUpdate
 from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
 from csp_tracker.periods import Quarter, parse_period
 from plans.models import Agency, Membership, Partnership, Plan
+from plans.selectors import plans_in_force
 from plans.services import (
     VersionChange,
     agency_upsert,
@@ -89,6 +93,8 @@ DEMO_USERS = [
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
+    # Email → the key of the demo authenticator app (base32), for those who must use one.
+    two_factor_keys: dict[str, str] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -98,6 +104,12 @@ def demo_password(email: str) -> str:
     """Stable per deployment (derived from SECRET_KEY), so a second load changes nothing."""
     digest = hmac.new(settings.SECRET_KEY.encode(), email.encode(), hashlib.sha256).hexdigest()
     return f"demo-{digest[:12]}"
+
+
+def demo_two_factor_key(email: str) -> str:
+    """The demo authenticator app's key (hex), stable per deployment like the password."""
+    message = f"two-factor:{email}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:40]
 
 
 def _read(name: str) -> Any:
@@ -290,8 +302,8 @@ def _load_assessment_choices(
     deterministically: the districts other than Swale in name order, starting at a place
     that moves one on per category, so the choices spread across the county.
     """
-    swale_plan = Plan.objects.filter(
-        partnership__slug="swale", start_year__lte=ASSESSMENT_YEAR, end_year__gt=ASSESSMENT_YEAR
+    swale_plan = plans_in_force(
+        financial_year=ASSESSMENT_YEAR, partnership=partnerships["swale"]
     ).first()
     swale_chose: set[str] = set()
     if swale_plan is not None:
@@ -345,6 +357,11 @@ def _load_users(
         if spec.is_staff:
             county_team_admin_grant(user=user)
         report.passwords[spec.email] = password
+        if two_factor_required(user=user):
+            # County admins sign in with two factors; the demo gives them a known key.
+            key = demo_two_factor_key(spec.email)
+            two_factor_device_provision(user=user, key=key, name="Demo authenticator")
+            report.two_factor_keys[spec.email] = base64.b32encode(bytes.fromhex(key)).decode()
         users[spec.role if spec.partnership == "swale" else spec.email] = user
     return users
 

@@ -1,7 +1,7 @@
 """Reads of plans: what a user may author and a plan's overview. Only ever returns what the
 user may see."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from plans.models import (
     Partnership,
@@ -10,6 +10,41 @@ from plans.models import (
     PlanVersion,
 )
 from plans.rules import access_for, is_coordinator_or_county
+
+
+def _covers(financial_year: int) -> Q:
+    """The plan's period includes the financial year (2023 for 2023/24)."""
+    return Q(start_year__lte=financial_year, end_year__gt=financial_year)
+
+
+def plans_in_force(
+    *, financial_year: int, partnership: Partnership | None = None
+) -> QuerySet[Plan]:
+    """The plans in force in a financial year (2023 for 2023/24): the ones whose actions
+    are updated, reported on, reminded about and listed in "Your actions" that year.
+
+    A plan is in force in a year when its period covers the year, it is not superseded,
+    and it is not a draft refresh of a plan that is itself still in force that year.
+    A refresh ("Start the next refresh") is a draft until it is published: for the years
+    it shares with the plan it refreshes (a multi-year strategy moved on a year), the
+    published plan stays in force until the refresh is published and supersedes it; for a
+    year only the refresh covers (next year's plan, still being written when that year
+    begins), the draft is in force, so its carried actions are the ones updated. A first
+    plan written in the tool is in force while still a draft.
+
+    A partnership can have more than one plan in force (a strategy and its annual plan).
+    """
+    still_in_force = Plan.objects.filter(
+        _covers(financial_year), pk=OuterRef("previous_id")
+    ).exclude(status=Plan.Status.SUPERSEDED)
+    plans = (
+        Plan.objects.filter(_covers(financial_year))
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .exclude(Q(status=Plan.Status.DRAFT) & Exists(still_in_force))
+    )
+    if partnership is not None:
+        plans = plans.filter(partnership=partnership)
+    return plans
 
 
 def plan_authoring_list(*, user: object) -> QuerySet[Plan]:

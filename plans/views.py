@@ -27,10 +27,10 @@ def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Pla
 
 
 def require_author(request: HttpRequest, plan: Plan) -> None:
+    """Who may change a plan is one rule (plans.change_plan): its coordinators and the
+    county team, while the plan is open (not superseded)."""
     if not request.user.has_perm("plans.change_plan", plan):
         raise PermissionDenied
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PermissionDenied("A superseded plan cannot change")
 
 
 def validation_to_form(form: object, error: ValidationError) -> None:
@@ -89,15 +89,12 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         plan = selectors.plan_overview(user=request.user, pk=pk)
     except Plan.DoesNotExist:
         raise Http404("No such plan") from None
-    can_author = (
-        request.user.has_perm("plans.change_plan", plan) and plan.status != Plan.Status.SUPERSEDED
-    )
     return render(
         request,
         "plans/plan_overview.html",
         {
             "plan": plan,
-            "can_author": can_author,
+            "can_author": request.user.has_perm("plans.change_plan", plan),
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
         },
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from plans.models import Agency, Partnership, Plan
-from plans.services import plan_editable_guard
+from plans.services import plan_open_guard
 from priorities.models import (
     CrossCuttingTheme,
     PccPriority,
@@ -44,6 +44,7 @@ def _heading_create(
     data: HeadingData,
     **extra: object,
 ) -> Priority | CrossCuttingTheme:
+    plan_open_guard(obj=plan)
     heading = model(
         plan=plan,
         number=data.number,
@@ -118,7 +119,7 @@ def heading_update(
 ) -> Priority | CrossCuttingTheme:
     """Change a priority's or theme's words, lead and county category (not its number:
     heading_move renumbers)."""
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     heading.title = data.title
     heading.summary = data.summary
     heading.includes = data.includes
@@ -139,7 +140,7 @@ def heading_move(*, heading: Priority | CrossCuttingTheme, up: bool) -> None:
 
     Numbers are unique in a plan, so they are first moved out of the way.
     """
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     model = type(heading)
     items = list(model.objects.filter(plan=heading.plan).order_by("number", "id"))
     index = next(i for i, h in enumerate(items) if h.pk == heading.pk)
@@ -161,7 +162,7 @@ class HeadingInUse(Exception):
 @transaction.atomic
 def heading_delete(*, heading: Priority | CrossCuttingTheme) -> None:
     """Remove a priority (or theme) that has no actions; the rest are numbered again."""
-    plan_editable_guard(plan=heading.plan)
+    plan_open_guard(obj=heading)
     count = heading.actions.count()
     if count:
         raise HeadingInUse(f"Move or remove its {count} action{'s' if count != 1 else ''} first")

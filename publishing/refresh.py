@@ -5,7 +5,7 @@ from django.db import transaction
 
 from accounts.models import User
 from actions.models import Action, Status
-from actions.selectors import annotate_progress
+from actions.selectors import with_current_status
 from actions.services import ActionData, MilestoneData, action_create
 from csp_tracker import clock
 from csp_tracker.periods import financial_year_label
@@ -34,14 +34,14 @@ def refresh_label(*, plan: Plan) -> str:
 
 
 def _open_actions(plan: Plan) -> list[Action]:
-    """The plan's actions that are not completed (their latest update says so)."""
-    actions = annotate_progress(
+    """The plan's actions that are not completed: their current status (across their
+    lineage, as of this quarter) is not "Completed"."""
+    actions = with_current_status(
         Action.objects.filter(plan=plan)
         .select_related("priority", "theme")
         .prefetch_related("lead_agencies", "supports_themes", "milestones__lead")
         .order_by("order", "id"),
-        quarter=clock.update_quarter(),
-        today=clock.today(),
+        as_of=clock.update_quarter(),
     )
     return [a for a in actions if a.current_status != Status.COMPLETED]
 

@@ -25,9 +25,9 @@ from plans.models import (
     PlanVersionChange,
 )
 from plans.services import (
-    PlanNotEditable,
     PublishedVersionFrozen,
     VersionChange,
+    plan_open_guard,
 )
 from plans.text import MAX_SECTION_LENGTH, text_limit_errors
 from publishing.snapshot import document_snapshot, template_for
@@ -115,8 +115,7 @@ def plan_version_publish_start(
     a failed one is tried again; a published one is refused (PublishedVersionFrozen).
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PlanNotEditable("A superseded plan cannot be published again")
+    plan_open_guard(obj=plan)
     if plan.versions.filter(status=PlanVersion.Status.RENDERING).exists():
         raise PublishRefused("A version of this plan is being rendered: wait for it to finish")
     version = plan.versions.filter(number=number).first()
@@ -193,7 +192,7 @@ class MadeDocument:
 
 def _make_document(snapshot: dict[str, Any]) -> MadeDocument:
     rendered = document_render(snapshot=snapshot, draft=False)
-    result = check_accessibility(rendered.pdf)
+    result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
     return MadeDocument(
         pdf=rendered.pdf,
         refused_urls=rendered.refused_urls,

@@ -15,6 +15,7 @@ from plans.models import (
     Plan,
     PlanVersion,
 )
+from plans.selectors import plans_in_force
 from plans.services import (
     VersionChange,
 )
@@ -56,15 +57,13 @@ def plan_chain(*, plan: Plan) -> list[Plan]:
 
 def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[str, Any]]:
     """CSA Appendix A: per county category, how many district CSPs chose it as a priority
-    or theme in their plan covering the year, or else in their recorded strategic
+    or theme in their plan in force that year, or else in their recorded strategic
     assessment choices for that year."""
     districts = list(county.children.filter(kind=Partnership.Kind.DISTRICT))
     plans = {
         p.partnership_id: p
-        for p in Plan.objects.filter(
-            partnership__in=districts, start_year__lte=financial_year, end_year__gt=financial_year
-        )
-        .exclude(status=Plan.Status.SUPERSEDED)
+        for p in plans_in_force(financial_year=financial_year)
+        .filter(partnership__in=districts)
         .order_by("start_year", "pk")
     }
     chose: dict[int, set[int]] = {d.pk: set() for d in districts}

@@ -43,8 +43,6 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
         raise PermissionDenied
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PermissionDenied("A superseded plan cannot be published again")
     latest = plan.versions.order_by("-effective_date", "-number").first()
     form = PublishForm(
         request.POST or None,

@@ -190,7 +190,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
 
 
 def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
-    from reporting.pdf import render_pdf
+    from reporting.pdf import render_pdf, unprintable_problem
 
     rendered = render_pdf(
         template_name="reporting/pdf/exception_report.html",
@@ -203,6 +203,11 @@ def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
     )
     if rendered.refused_urls:
         logger.warning("Exception report %s refused URLs: %s", report.pk, rendered.refused_urls)
+    if rendered.unprintable:
+        # The report is still built (the executive needs it); the log says what is missing.
+        logger.warning(
+            "Exception report %s: %s", report.pk, unprintable_problem(rendered.unprintable)
+        )
     return rendered.pdf
 
 

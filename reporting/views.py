@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
+from csp_tracker.storage import file_download
 from plans.models import Partnership
 from reporting import selectors, services, snapshot
 from reporting.models import ExceptionReport
@@ -144,12 +145,7 @@ def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
         f"{report.partnership.slug}-exception-report-{quarter.year_label.replace('/', '-')}-"
         f"q{quarter.number}-revision-{report.revision}.pdf"
     )
-    response = FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+    response = file_download(report.pdf, filename=filename, content_type="application/pdf")
     response["ETag"] = f'"{report.pdf_sha256}"'
     return response
 

@@ -13,6 +13,9 @@ from tests.access_rules import (
 )
 from tests.world import ROLES
 
+EVERYONE_REDIRECTED = {role: 302 for role in ROLES}
+POST_ONLY = {role: 405 for role in ROLES} | {"anonymous": 302}
+
 CORE_ROUTES: dict[str, Route] = {
     # pages
     "pages:home": Route(
@@ -41,6 +44,21 @@ CORE_ROUTES: dict[str, Route] = {
         post=PUBLIC,
     ),
     "accounts:password_reset_complete": Route(get=PUBLIC),
+    # two-factor sign-in: the code pages need a half sign-in (a password given just now),
+    # which nobody here has, so they send the signed-out to sign in and the signed-in on.
+    "accounts:two_factor_code": Route(get=EVERYONE_REDIRECTED, post=EVERYONE_REDIRECTED),
+    "accounts:two_factor_recovery_code": Route(get=EVERYONE_REDIRECTED, post=EVERYONE_REDIRECTED),
+    "accounts:two_factor": Route(get=ALL),
+    # POST without a code: the form again, with its error.
+    "accounts:two_factor_setup": Route(get=ALL, post=ALL),
+    # New codes are shown once, after they are made: nobody here has any to see.
+    "accounts:recovery_codes": Route(get=EVERYONE_REDIRECTED),
+    # Without an app there is nothing to renew: on to set one up.
+    "accounts:recovery_codes_new": Route(get=POST_ONLY, post=EVERYONE_REDIRECTED),
+    # County admins must keep two-factor sign-in on.
+    "accounts:two_factor_off": Route(
+        get=POST_ONLY, post=EVERYONE_REDIRECTED | {"county_admin": 403}
+    ),
     # actions
     "actions:list": Route(get=ALL),
     "actions:mine": Route(get=ALL),

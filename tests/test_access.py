@@ -6,7 +6,10 @@ the signed-out), 403 seen but not allowed, 404 another partnership's object, 405
 not allowed.
 """
 
+import re
+
 import pytest
+from django.http import HttpResponseBase
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -77,6 +80,7 @@ def test_access(world, role, name):
         url = reverse(name, kwargs=kwargs_of(world) if kwargs_of else None)
         response = client.get(url)
         assert response.status_code == get_codes[role], f"GET {url} as {role}"
+        _assert_security_headers(response, f"GET {url} as {role}")
         if response.status_code == 302 and role == "anonymous":
             assert response["Location"].startswith(reverse("accounts:login"))
         data = dict(route.post_data) | {"csrfmiddlewaretoken": client.csrf}
@@ -86,6 +90,23 @@ def test_access(world, role, name):
         else:  # GET-only: sign-in comes first for pages that need it
             expected = 302 if role == "anonymous" and get_codes[role] == 302 else 405
         assert response.status_code == expected, f"POST {url} as {role}"
+        _assert_security_headers(response, f"POST {url} as {role}")
+
+
+def _assert_security_headers(response: HttpResponseBase, what: str) -> None:
+    """Every answer carries the Content-Security-Policy and the Permissions-Policy; a page
+    that prints the nonce (base.html does) has it in its policy."""
+    policy = response.get("Content-Security-Policy", "")
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy, what
+    assert "camera=()" in response.get("Permissions-Policy", ""), what
+    body = (
+        response.content.decode()
+        if response.get("Content-Type", "").startswith("text/html")
+        else ""
+    )
+    nonces = set(re.findall(r'nonce="([^"]*)"', body))
+    if nonces:
+        assert len(nonces) == 1 and f"'nonce-{nonces.pop()}'" in policy, what
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,10 @@ local.py, test.py and production.py only override.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -19,7 +21,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, signed in to through the service's own sign-in (two factors).
+    "accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +36,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "plans",
     "priorities",
@@ -45,11 +52,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (with a nonce per response) and Permissions-Policy headers.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -72,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp_tracker.context_processors.navigation",
+                # CSP_NONCE; templates print {{ request.csp_nonce }}.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -109,12 +123,106 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# Sign-in throttling (django-axes): failures are counted per account and, separately, per
+# client address, so many addresses guessing at one account are stopped, and so is one
+# address trying a few passwords at each of many accounts. Completing a password reset
+# clears the account's failures (accounts.views), so its owner is never locked out for long.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset on success: a sign-in would also clear its address's failures, so one working
+# account would let an address guess at every other account without limit.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "accounts.throttle.username_of"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Two-factor sign-in (django-otp): an authenticator app's codes (TOTP) and single-use
+# recovery codes. Required for superusers and county admins (plans.rules).
+OTP_TOTP_ISSUER = "CSP Tracker"
+# How long a sign-in may wait between the password and the second factor (seconds).
+TWO_FACTOR_PENDING_SECONDS = 10 * 60
+
+# Password reset links: at most this many asked for one email address, and from one client
+# address, in each window (seconds); counted in the cache.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=60 * 60)
+
+
+def client_address_settings(trusted_proxy_count: int) -> tuple[tuple[str, ...], int | None]:
+    """Where django-axes (through django-ipware) reads the client address from.
+
+    trusted_proxy_count is how many reverse proxies (the TLS proxy in production) stand in
+    front of the app, each adding the address it was reached from to X-Forwarded-For. With 0
+    the app is reached directly and REMOTE_ADDR is the client: the header, which anyone can
+    send, is never read. With N the client is the N-th address from the right of the header;
+    whatever a client wrote there itself is further left and ignored. django-ipware counts
+    the proxies written in the header after the client, and the last proxy is not in it (it
+    is REMOTE_ADDR), hence N - 1. REMOTE_ADDR is read only for a request without the header.
+    """
+    if trusted_proxy_count <= 0:
+        return ("REMOTE_ADDR",), None
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), trusted_proxy_count - 1
+
+
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_settings(
+    TRUSTED_PROXY_COUNT
+)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Not strict: a longer chain (a client's own X-Forwarded-For in front) still gives the
+# address the trusted proxies saw, where strict mode would fall back to the proxy's own.
+IPWARE_STRICT = False
+
+# Content-Security-Policy (django-csp 4): nothing but this site's own files, and inline
+# scripts only with the response's nonce (base.html's two GOV.UK Frontend snippets). No
+# inline styles, and one style attribute: django-simple-history's admin history page has
+# style="border-top: 0" (simple_history/object_history_list.html), allowed by its hash
+# alone. data: images are the empty favicon base.html declares so that no /favicon.ico is
+# requested.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -122,12 +230,36 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The files the app writes (published PDFs, report PDFs) go through Django's storage API:
+# the local file system (MEDIA_ROOT) by default; with S3_BUCKET set, an S3-compatible
+# bucket shared by every web process and worker, so no machine keeps files of its own.
+# Without keys, boto3 finds credentials itself (environment, instance role).
+S3_BUCKET = env("S3_BUCKET", default="")
+_files: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if S3_BUCKET:
+    _files = {
+        "BACKEND": "csp_tracker.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            # "path" for most S3-compatible servers; "auto" lets boto3 choose (AWS).
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="auto"),
+            "location": env("S3_PREFIX", default=""),
+            # A published PDF is never replaced: a second file of the same name is
+            # stored beside it under a name of its own.
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -149,6 +281,19 @@ CSP_PREVIEW_SECONDS = env.float("CSP_PREVIEW_SECONDS", default=20)
 # Celery: without REDIS_URL every task runs in-process, so the embedded default needs
 # no broker.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache (the password reset limits): Redis where REDIS_URL is set, so every web worker
+# counts together; memory otherwise.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csp-tracker",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

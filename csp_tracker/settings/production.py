@@ -1,7 +1,7 @@
 """Production only overrides: secrets and hosts must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import client_address_settings, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -10,6 +10,12 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one TLS proxy (SECURE_PROXY_SSL_HEADER already trusts it), so the
+# client address is the last one it added to X-Forwarded-For; base.py explains the count.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_settings(
+    TRUSTED_PROXY_COUNT
+)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

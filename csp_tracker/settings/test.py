@@ -14,4 +14,7 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/csp-tracker-test-media")
 AXES_ENABLED = True
+# Each test process counts in its own memory, even where REDIS_URL is set (CI): the limits
+# are tested against the real Redis in tests/accounts/test_password_reset.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}

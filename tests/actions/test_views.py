@@ -266,7 +266,7 @@ def _many_actions(world, n: int, start: int = 0) -> None:
 PAGES = [
     ("actions:mine", None, 11),
     ("actions:list", None, 18),
-    ("actions:detail", "action", 18),
+    ("actions:detail", "action", 16),
     ("actions:update", "action", 12),
     ("actions:edit", "action", 16),
     ("actions:milestone_add", "action", 13),

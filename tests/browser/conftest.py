@@ -1,6 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright, against the live test server,
-with axe-core (vendored from npm) run on every page a test visits."""
+with axe-core (vendored from npm) run on every page a test visits, and the test failing
+on any Content-Security-Policy violation."""
 
+import base64
 import json
 import os
 import shutil
@@ -9,6 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.two_factor import app_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are synchronous and safe.
@@ -17,6 +23,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# Records each Content-Security-Policy violation the page reports.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'}`
+    + ` at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -65,7 +79,10 @@ class Checked:
 
     def axe(self) -> None:
         page = self.page
-        page.add_script_tag(path=str(AXE))
+        violated = page.evaluate("window.__cspViolations || []")
+        assert violated == [], f"Content-Security-Policy violations on {page.url}: {violated}"
+        # axe-core comes with every page as an init script (see site()): added as a
+        # <script> it would itself be refused by the Content-Security-Policy.
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             AXE_TAGS,
@@ -80,10 +97,30 @@ class Checked:
         )
 
     def sign_in(self, email: str, password: str) -> None:
+        """Sign in; for two-factor sign-in, with the code the person's app would show
+        (setting an app up first where a county admin has none yet)."""
         self.goto("/accounts/sign-in/")
         self.page.get_by_label("Email address").fill(email)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+        self.axe()
+        if self.page.url.endswith(reverse("accounts:two_factor_setup")):
+            # The person's app knows only the key the page shows.
+            key = self.page.get_by_test_id("two-factor-key").inner_text()
+            app = TOTPDevice(key=base64.b32decode("".join(key.split())).hex())
+            self._enter_code(app_code(app), "Turn on two-factor sign-in")
+            assert self.page.get_by_test_id("recovery-codes").inner_text().strip()
+            self.page.get_by_role("link", name="I have saved my recovery codes").click()
+            self.page.wait_for_load_state()
+            self.axe()
+        elif self.page.url.endswith(reverse("accounts:two_factor_code")):
+            device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+            self._enter_code(app_code(device), "Continue")
+
+    def _enter_code(self, code: str, button: str) -> None:
+        self.page.get_by_label("Code from your authenticator app").fill(code)
+        self.page.get_by_role("button", name=button).click()
         self.page.wait_for_load_state()
         self.axe()
 
@@ -95,11 +132,24 @@ class Checked:
 @pytest.fixture
 def site(browser, live_server) -> Iterator[Checked]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    # Injected by the browser itself, so the page's Content-Security-Policy does not apply.
+    context.add_init_script(script=CSP_WATCH)
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
     fonts: list[str] = []
+    refused: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Chromium reports every CSP violation in the console, also on pages not checked.
+    page.on(
+        "console",
+        lambda msg: (
+            refused.append(f"{msg.text} on {page.url}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     # Not a GOV.UK-domain service: the GDS Transport font must never be loaded.
     page.on(
         "request", lambda r: fonts.append(f"{r.url} on {page.url}") if "/fonts/" in r.url else None
@@ -107,4 +157,5 @@ def site(browser, live_server) -> Iterator[Checked]:
     yield Checked(page, live_server.url)
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+    assert refused == [], f"Content-Security-Policy violations: {refused}"
     assert fonts == [], f"Fonts requested: {fonts}"

@@ -250,3 +250,18 @@ def test_the_authoring_pages_do_not_grow_with_the_plan(plan, coordinator):
     few = counts()
     grow(40, 1)
     assert counts() == few
+
+
+def test_a_character_no_font_has_stops_the_publish_and_is_named(
+    plan, county_admin, django_capture_on_commit_callbacks
+):
+    factories.SectionFactory(
+        plan=plan, title="Cymraeg", body="Croeso i Gŵyl y Gymuned 🎉 \uf0b7 from Word"
+    )
+    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    assert version.status == PlanVersion.Status.FAILED
+    assert version.failure_reasons == ["These characters cannot be printed: “\uf0b7” (U+F0B7)"]
+    client = Client()
+    client.force_login(county_admin)
+    page = client.get(reverse("publishing:version", kwargs={"pk": version.pk})).content.decode()
+    assert "These characters cannot be printed" in page and "U+F0B7" in page

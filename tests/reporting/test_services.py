@@ -57,7 +57,12 @@ def test_the_snapshot_does_not_change_after_later_edits(
     from actions.services import status_update_record
 
     status_update_record(
-        action=action, author=author, status="on_track", commentary="Fixed", quarter=Q3
+        action=action,
+        author=author,
+        status="on_track",
+        commentary="Fixed",
+        reason="A new trainer",
+        quarter=Q3,
     )
     factories.MilestoneFactory(action=action, due_date=date(2023, 10, 1))
     report.refresh_from_db()

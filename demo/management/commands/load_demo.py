@@ -34,3 +34,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (email / password):"))
             for email, password in report.passwords.items():
                 self.stdout.write(f"  {email:34} {password}")
+            if report.two_factor_keys:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        "\nCounty admins also enter a code from an authenticator app. Add this "
+                        "key to one (time based, 6 digits):"
+                    )
+                )
+                for email, key in report.two_factor_keys.items():
+                    grouped = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+                    self.stdout.write(f"  {email:34} {grouped}")
