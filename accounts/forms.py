@@ -83,7 +83,7 @@ class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
         )
 
 
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(GovukErrorsMixin, forms.Form):
     """The 6-digit code an authenticator app shows (at sign-in, or to confirm set-up)."""
 
     code = forms.RegexField(
@@ -99,6 +99,7 @@ class TwoFactorCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+    error_names = {"code": "The code"}
     wrong_message = "The code is not correct. Enter the code your authenticator app shows now"
 
     def __init__(self, *args: Any, button: str = "Continue", **kwargs: Any) -> None:
@@ -113,7 +114,7 @@ class TwoFactorCodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split())
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(GovukErrorsMixin, forms.Form):
     """One of the single-use recovery codes, for when the app is not to hand."""
 
     code = forms.CharField(
@@ -126,6 +127,7 @@ class RecoveryCodeForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    error_names = {"code": "The recovery code"}
     wrong_message = "The recovery code is not correct, or it has already been used"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
