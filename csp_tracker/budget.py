@@ -15,16 +15,19 @@ loses the task's own account of what happened, and the preview page runs in the 
 process, outside Celery.
 
 The work must not use the database: the child holds the parent's connection sockets,
-so any query there is refused (``_refuse_queries``) instead of corrupting them.
+so any query there is refused (``_refuse_queries``) instead of corrupting them. The child
+is a bare ``os.fork``: a Celery worker's pool processes are daemonic, and
+``multiprocessing`` will not start a child from one.
 """
 
-import multiprocessing
 import os
+import pickle
 import resource
+import select
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -72,7 +75,7 @@ def _refuse_queries(*args: object, **kwargs: object) -> None:
     raise RuntimeError("Work run within a budget must not use the database")
 
 
-def _child(send: Connection, budget: Budget, func: Callable[..., Any], args: tuple) -> None:
+def _child(budget: Budget, func: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     for connection in connections.all(initialized_only=True):
         connection.execute_wrappers.append(_refuse_queries)
     used = _address_space()
@@ -82,56 +85,82 @@ def _child(send: Connection, budget: Budget, func: Callable[..., Any], args: tup
     cpu = int(budget.seconds) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
-        result = func(*args)
+        return ("ok", func(*args))
     except MemoryError:
-        send.send(("memory", None))
+        return ("memory", None)
     except BaseException as exc:  # reported to the parent, which raises it there
-        try:
-            send.send(("error", exc))
-        except Exception:  # an exception that does not pickle goes as its words
-            send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-    else:
-        send.send(("ok", result))
-    finally:
-        send.close()
+        return ("error", exc)
+
+
+def _write(fd: int, outcome: tuple[str, Any]) -> None:
+    try:
+        data = pickle.dumps(outcome)
+    except Exception:  # an exception that does not pickle goes as its words
+        value = outcome[1]
+        data = pickle.dumps(("error", RuntimeError(f"{type(value).__name__}: {value}")))
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+def _read(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes until it closes the pipe; None at the deadline."""
+    chunks = []
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                return None
+            chunk = pipe.read(1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
 
 
 def run_within_budget(func: Callable[..., T], *args: Any, budget: Budget, what: str) -> T:
     """``func(*args)`` in a forked child, or BudgetExceeded. ``what`` names the work for
     the reasons ("The document took too long to make: …"). An exception in ``func`` is
-    raised here as it was (it must pickle)."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, budget, func, args), daemon=True)
+    raised here as it was.
+
+    A bare ``os.fork``, not ``multiprocessing``: a Celery worker's pool processes are
+    daemonic, and multiprocessing refuses to start children from them."""
     started = time.monotonic()
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(budget.seconds):
-            child.kill()
-            raise BudgetExceeded(
-                f"{what} took too long to make: it was stopped after "
-                f"{budget.seconds:g} seconds. Make the longest sections or tables shorter, "
-                "then try again",
-                kind="time",
-            )
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 1
         try:
-            outcome, value = receive.recv()
-        except (EOFError, OSError):
-            child.join(5)
-            raise BudgetExceeded(
-                f"{what} could not be made: the renderer stopped "
-                f"(exit code {child.exitcode}) after {time.monotonic() - started:.0f} "
-                f"seconds, most likely out of memory (the limit is {budget.memory_mb:,} MB). "
-                "Make the longest sections or tables shorter, then try again",
-                kind="crash",
-            ) from None
+            os.close(read_fd)
+            for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+                signal.signal(number, signal.SIG_DFL)
+            _write(write_fd, _child(budget, func, args))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    data: bytes | None = None
+    try:
+        data = _read(read_fd, started + budget.seconds)
     finally:
-        receive.close()
-        child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        if data is None:
+            os.kill(pid, signal.SIGKILL)
+        _, wait_status = os.waitpid(pid, 0)
+    if data is None:
+        raise BudgetExceeded(
+            f"{what} took too long to make: it was stopped after "
+            f"{budget.seconds:g} seconds. Make the longest sections or tables shorter, "
+            "then try again",
+            kind="time",
+        )
+    if not data:
+        code = os.waitstatus_to_exitcode(wait_status)
+        raise BudgetExceeded(
+            f"{what} could not be made: the renderer stopped (exit code {code}) after "
+            f"{time.monotonic() - started:.0f} seconds, most likely out of memory (the limit "
+            f"is {budget.memory_mb:,} MB). Make the longest sections or tables shorter, then "
+            "try again",
+            kind="crash",
+        )
+    outcome, value = pickle.loads(data)  # our own child's answer
     if outcome == "memory":
         raise BudgetExceeded(
             f"{what} needed more memory than the {budget.memory_mb:,} MB allowed. Make the "

@@ -76,3 +76,10 @@ def test_the_work_cannot_use_the_parents_database_connection():
     with pytest.raises(RuntimeError, match="must not use the database"):
         run_within_budget(_query, budget=ROOMY, what="The count")
     assert Partnership.objects.count() == 0  # and the parent's still works
+
+
+def test_it_works_from_a_daemonic_process_as_celery_pool_workers_are(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+    assert run_within_budget(_answer, 1, budget=ROOMY, what="The sum") == {"answer": 2}
