@@ -18,6 +18,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ),
         ("Reports", reverse("reporting:index"), lambda p: p.startswith(reverse("reporting:index"))),
         ("Plans", reverse("plans:list"), lambda p: p.startswith(reverse("plans:list"))),
+        (
+            "Performance",
+            reverse("performance:index"),
+            lambda p: p.startswith(reverse("performance:index")),
+        ),
     ]
     return {
         "nav_items": [

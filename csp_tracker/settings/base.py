@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "plans",
     "priorities",
     "actions",
+    "performance",
     "reporting",
     "publishing",
     "pages",
