@@ -540,20 +540,28 @@ def _figure_value(update: StatusUpdate, index: int) -> tuple[str, Decimal]:
 
 @transaction.atomic
 def indicator_value_from_update(
-    *, indicator: Indicator, update: StatusUpdate, index: int, user: User | None = None
+    *,
+    indicator: Indicator,
+    update: StatusUpdate,
+    index: int,
+    user: User | None = None,
+    note: str | None = None,
+    recorded_at: datetime | None = None,
 ) -> IndicatorValue:
     """Record a number an officer reported in an update of a linked action as the
-    indicator's value for the update's quarter, with the update as its source."""
+    indicator's value for the update's quarter, with the update as its source. The note
+    says where it came from unless one is given."""
     if indicator.frequency != Frequency.QUARTERLY:
         raise Refused("Only a quarterly indicator takes numbers from the quarterly updates")
     if not indicator.actions.filter(pk=update.action_id).exists():
         raise Refused("The update is not of an action linked to this indicator")
     label, value = _figure_value(update, index)
     period = Period(update.financial_year, update.quarter, Frequency.QUARTERLY)
-    note = (
-        f"From the {period.label} update of action {update.action.reference}: "
-        f"“{label}” {format_number(value)}."
-    )
+    if note is None:
+        note = (
+            f"From the {period.label} update of action {update.action.reference}: "
+            f"“{label}” {format_number(value)}."
+        )
     return indicator_value_record(
         indicator=indicator,
         period=period,
@@ -561,4 +569,5 @@ def indicator_value_from_update(
         note=note,
         user=user,
         source_update=update,
+        recorded_at=recorded_at,
     )

@@ -18,6 +18,7 @@ ORDER = [
     "plans",
     "priorities",
     "actions",
+    "performance",
     "reporting",
     "publishing",
     "pages",
