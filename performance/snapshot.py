@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from csp_tracker.periods import Quarter
+from csp_tracker.periods import Quarter, financial_year_label
 from performance.grants import grant_money
 from performance.indicators import indicator_series
 from performance.models import (
@@ -95,7 +95,7 @@ def indicators_for_report(*, partnership: Partnership, quarter: Quarter) -> dict
     return {
         "count": len(rows),
         "judged": len(judged),
-        "items": [r for r in judged if r["wrong_way"] or r["off_target"]],
+        "listed": [r for r in judged if r["wrong_way"] or r["off_target"]],
     }
 
 
@@ -154,7 +154,11 @@ def projects_for_report(
                     "late_start": late_start,
                 }
             )
-    return {"count": len(projects), "items": items}
+    return {
+        "count": len(projects),
+        "year": financial_year_label(quarter.financial_year),
+        "listed": items,
+    }
 
 
 # --- published documents ------------------------------------------------------------------

@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import StatusUpdate
 from csp_tracker import clock
@@ -579,9 +579,14 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def value_from_update(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = _indicator(request, pk, "performance.change_indicator")
+    """A POST form on the indicator page; checked after the lookup, so another
+    partnership's indicator is a 404."""
+    indicator = _indicator(request, pk, "performance.view_indicator")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("performance.change_indicator", indicator):
+        raise PermissionDenied
     form = FigureChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a number reported in an update")

@@ -9,6 +9,7 @@ from typing import Any
 
 from actions.models import Action
 from csp_tracker.periods import financial_year_label
+from performance.snapshot import grants_for_document, indicators_for_document
 from plans.models import (
     GeneratedTable,
     Partnership,
@@ -208,6 +209,19 @@ def document_snapshot(
             defaults.append(GeneratedTable.PCC_PRIORITIES)
     else:
         defaults = [GeneratedTable.COUNTY_PRIORITIES, GeneratedTable.ACTION_PLAN]
+    # Grants and indicators only where a section places them: read only then.
+    funded = (
+        grants_for_document(
+            partnership=partnership, start_year=plan.start_year, end_year=plan.end_year
+        )
+        if GeneratedTable.FUNDED_PROJECTS in placed
+        else []
+    )
+    indicators = (
+        indicators_for_document(partnership=partnership)
+        if GeneratedTable.INDICATORS in placed
+        else []
+    )
     appended = [
         {"id": f"chapter-{kind}", "title": GeneratedTable(kind).label, "generated": kind}
         for kind in defaults
@@ -254,4 +268,6 @@ def document_snapshot(
             .values_list("name", flat=True)
         ),
         "assessment": assessment,
+        "grants": funded,
+        "indicators": indicators,
     }

@@ -25,6 +25,9 @@ The rules (``exception_report_snapshot``), for a partnership and a quarter:
   "Completed" are not on the scale, so a move to or from them is not "worse".
 * Completed this quarter: the status this quarter is completed and the latest status
   before the quarter (any earlier quarter) was not.
+* Indicators moving the wrong way or off target, and funded projects not on track: the
+  partnership's indicators and the projects of its grants for the year, by the rules in
+  performance/snapshot.py (under "performance" in the snapshot).
 """
 
 from collections import defaultdict
@@ -37,6 +40,7 @@ from django.utils import timezone
 from actions.models import Action, Status, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
+from performance.snapshot import indicators_for_report, projects_for_report
 from plans.models import Partnership, Plan
 
 SNAPSHOT_SCHEMA = 1
@@ -331,5 +335,11 @@ def exception_report_snapshot(
             "no_update": no_update,
             "worse": worse,
             "completed": completed,
+        },
+        "performance": {
+            "indicators": indicators_for_report(partnership=partnership, quarter=quarter),
+            "funded_projects": projects_for_report(
+                partnership=partnership, quarter=quarter, as_at=as_at
+            ),
         },
     }
