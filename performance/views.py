@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -90,6 +90,12 @@ def _form_errors(form: object, error: ValidationError) -> None:
             form.add_error(target, message)  # type: ignore[attr-defined]
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data on a POST, even an empty one (``request.POST or None`` would
+    leave an empty POST unbound, with no errors shown)."""
+    return request.POST if request.method == "POST" else None
+
+
 STALE = (
     "Someone else changed this after you opened it. What is saved now is shown below; "
     "check it, then save yours again if it is still right."
@@ -147,7 +153,7 @@ def grant_add(request: HttpRequest, slug: str) -> HttpResponse:
     found = _partnership(request, slug)
     if not request.user.has_perm("performance.change_grant", found):
         raise PermissionDenied
-    form = GrantForm(request.POST or None)
+    form = GrantForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             grant = services.grant_create(partnership=found, data=form.to_data())
@@ -195,7 +201,7 @@ def grant_update_table(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
-    form = GrantForm(request.POST or None, initial=GrantForm.initial_for(grant), editing=True)
+    form = GrantForm(_posted(request), initial=GrantForm.initial_for(grant), editing=True)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +234,7 @@ def grant_return(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     page = selectors.grant_page_for(grant=grant)
     form = ReturnForm(
-        request.POST or None,
+        _posted(request),
         initial={"amount": page.money.whole.left, "lock_version": grant.lock_version},
     )
     if request.method == "POST" and form.is_valid():
@@ -277,7 +283,7 @@ def projects_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_add(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
-    form = ProjectForm(request.POST or None, grant=grant)
+    form = ProjectForm(_posted(request), grant=grant)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
@@ -326,7 +332,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "performance.change_grant")
     grant = project.grant
     form = ProjectForm(
-        request.POST or None,
+        _posted(request),
         grant=grant,
         project=project,
         initial=ProjectForm.initial_for(project),
@@ -364,7 +370,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "performance.change_grant")
     form = ProjectStatusForm(
-        request.POST or None,
+        _posted(request),
         initial={"status": project.current_status, "lock_version": project.lock_version},
     )
     if request.method == "POST" and form.is_valid():
@@ -401,7 +407,7 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
 def bid_add(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     page = selectors.grant_page_for(grant=grant)
-    form = BidForm(request.POST or None, grant=grant, initial={"submitted_on": clock.today()})
+    form = BidForm(_posted(request), grant=grant, initial={"submitted_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             bid = services.bid_submit(grant=grant, data=form.to_data())
@@ -431,7 +437,7 @@ def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("performance.change_grant", bid.grant):
         raise PermissionDenied
     page = selectors.grant_page_for(grant=bid.grant)
-    form = BidDecisionForm(request.POST or None, initial={"decided_on": clock.today()})
+    form = BidDecisionForm(_posted(request), initial={"decided_on": clock.today()})
     if bid.status != Bid.Decision.PENDING:
         messages.info(request, f"This bid was {bid.get_status_display().lower()} already")
         return redirect("performance:grant_detail", pk=bid.grant_id)
@@ -471,7 +477,7 @@ def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
     found = _partnership(request, slug)
     if not request.user.has_perm("performance.change_indicator", found):
         raise PermissionDenied
-    form = IndicatorForm(request.POST or None, partnership=found)
+    form = IndicatorForm(_posted(request), partnership=found)
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.indicator_create(partnership=found, data=form.to_data())
@@ -515,7 +521,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk, "performance.change_indicator")
     form = IndicatorForm(
-        request.POST or None,
+        _posted(request),
         partnership=indicator.partnership,
         indicator=indicator,
         initial=IndicatorForm.initial_for(indicator),
@@ -563,7 +569,7 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk, "performance.change_indicator")
     series = selectors.indicator_page_series(indicator=indicator)
     recorded = {row.period for row in series.rows if row.current is not None}
-    form = IndicatorValueForm(request.POST or None, indicator=indicator, recorded=recorded)
+    form = IndicatorValueForm(_posted(request), indicator=indicator, recorded=recorded)
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data["period"]
         services.indicator_value_record(

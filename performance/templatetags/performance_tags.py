@@ -56,7 +56,7 @@ def project_status_tag(status: str | None) -> SafeString:
 @register.simple_tag
 def verdict_tag(verdict: str | None) -> SafeString:
     if not verdict:
-        return format_html("")
+        return SafeString("")
     words = {BETTER: "Better", WORSE: "Worse", SAME: "No change"}[verdict]
     return format_html('<strong class="govuk-tag {}">{}</strong>', VERDICT_CLASSES[verdict], words)
 
