@@ -175,9 +175,9 @@ class GrantForm(forms.Form):
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.text("funder", field_width=Fluid.TWO_THIRDS),
             Field.text("year", field_width=10),
-            Field.text("amount", field_width=10, prefix="£"),
-            Field.text("up_front_amount", field_width=10, prefix="£"),
-            Field.text("tactical_amount", field_width=10, prefix="£"),
+            Field.text("amount", field_width=10),
+            Field.text("up_front_amount", field_width=10),
+            Field.text("tactical_amount", field_width=10),
             Field.text("tactical_closes_on", field_width=10),
             Field.textarea("rules", rows=4),
             "lock_version",
@@ -262,7 +262,7 @@ class ReturnForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("amount", field_width=10, prefix="£"),
+            Field.text("amount", field_width=10),
             Field.text("returned_on", field_width=10),
             Field.textarea("note", rows=3),
             "lock_version",
@@ -378,8 +378,8 @@ class ProjectForm(forms.Form):
             Field.select("lead_agency"),
             Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
             Field.radios("pot", legend_size=Size.SMALL, inline=True),
-            Field.text("amount_approved", field_width=10, prefix="£"),
-            Field.text("amount_spent", field_width=10, prefix="£"),
+            Field.text("amount_approved", field_width=10),
+            Field.text("amount_spent", field_width=10),
             Field.select("action"),
             Field.text("start_date", field_width=10),
             Field.text("end_date", field_width=10),
@@ -518,7 +518,7 @@ class BidForm(forms.Form):
             Field.textarea("description", rows=3),
             Field.select("lead_agency"),
             Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
-            Field.text("amount", field_width=10, prefix="£"),
+            Field.text("amount", field_width=10),
             Field.text("submitted_on", field_width=10),
             Submit("submit", "Save bid"),
         )

@@ -132,9 +132,7 @@ PERFORMANCE_ROUTES: dict[str, Route] = {
     "performance:project_status": Route(own=project_pk, other=other_project_pk, **EDIT),
     # A POST without a decision shows the form again with its error.
     "performance:bid_decide": Route(own=bid_pk, other=other_bid_pk, **EDIT),
-    "performance:indicator_detail": Route(
-        own=indicator_pk, other=other_indicator_pk, get=VISIBLE
-    ),
+    "performance:indicator_detail": Route(own=indicator_pk, other=other_indicator_pk, get=VISIBLE),
     "performance:indicator_edit": Route(own=indicator_pk, other=other_indicator_pk, **EDIT),
     "performance:value_add": Route(own=indicator_pk, other=other_indicator_pk, **EDIT),
     # The figure picked on the indicator page: back to the page, with a message.
