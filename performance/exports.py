@@ -7,6 +7,7 @@ shown as text, never run (OWASP's advice on CSV injection). Numbers stay numbers
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,34 +55,33 @@ def csv_bytes(table: Table) -> bytes:
 def xlsx_bytes(table: Table) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = table.title[:31]
+    sheet = book.create_sheet(table.title[:31], 0)
+    book.remove(book.worksheets[1])  # the empty default sheet
     sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for row in table.rows:
         sheet.append([neutralise(c) for c in row])
-    for index in table.money_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
-            cell.number_format = '"£"#,##0.00'
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
+    bold = Font(bold=True)
+    for column, header in enumerate(table.headers, start=1):
+        sheet.cell(row=1, column=column).font = bold
+        sheet.column_dimensions[get_column_letter(column)].width = max(12, min(60, len(header) + 4))
+        for number in range(2, len(table.rows) + 2):
+            cell = sheet.cell(row=number, column=column)
+            if column - 1 in table.money_columns:
+                cell.number_format = '"£"#,##0.00'
+            elif isinstance(cell.value, date):
                 cell.number_format = "d mmmm yyyy"
-    for number, header in enumerate(table.headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, number).column_letter].width = max(
-            12, min(60, len(header) + 4)
-        )
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def projects_table(*, grant_label: str, projects: list[FundedProject], money: GrantMoney) -> Table:
+def projects_table(
+    *, grant_label: str, projects: Sequence[FundedProject], money: GrantMoney
+) -> Table:
     table = Table(
         title="Funded projects",
         headers=[

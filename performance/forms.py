@@ -6,6 +6,7 @@ input and word the errors."""
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
@@ -29,7 +30,7 @@ TEXT_MAX = 5000
 class MoneyField(forms.DecimalField):
     """Pounds and pence as people type them: "39661", "£39,661", "1,234.50"."""
 
-    def __init__(self, *, what: str, required: bool = True, **kwargs: object) -> None:
+    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
         super().__init__(
             required=required,
             min_value=Decimal(0),
@@ -46,19 +47,19 @@ class MoneyField(forms.DecimalField):
                 "max_decimal_places": f"Enter {what} in pounds and pence, like 1,234.50",
             },
             widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
-    def to_python(self, value: object) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = re.sub(r"[£,\s]", "", value)
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 class NumberField(forms.DecimalField):
     """An indicator's number: "1,114", "12.5"."""
 
-    def __init__(self, *, what: str, required: bool = True, **kwargs: object) -> None:
+    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
         super().__init__(
             required=required,
             max_digits=14,
@@ -71,17 +72,17 @@ class NumberField(forms.DecimalField):
                 "max_decimal_places": f"Enter {what} with no more than 2 decimal places",
             },
             widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
-    def to_python(self, value: object) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = re.sub(r"[,\s]", "", value)
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 def _text(
-    label: str, what: str, *, required: bool = True, max_length: int = 300, **kw: object
+    label: str, what: str, *, required: bool = True, max_length: int = 300, **kw: Any
 ) -> forms.CharField:
     messages = {"max_length": f"Enter {what} of {max_length:,} characters or fewer"}
     if required:
@@ -91,8 +92,14 @@ def _text(
         required=required,
         max_length=max_length,
         error_messages=messages,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
+
+
+def _model_choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 def _agencies(partnership: Partnership) -> QuerySet[Agency]:
@@ -110,6 +117,21 @@ def _open_actions(partnership: Partnership) -> QuerySet[Action]:
 
 def _action_choice_label(action: Action) -> str:
     return f"{action.reference} {action.title[:90]} ({action.plan.title})"
+
+
+class ActionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _action_choice_label(obj)
+
+
+class ActionsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _action_choice_label(obj)
+
+
+class PrioritiesChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.label} ({obj.plan.title})"
 
 
 # --- grants ---------------------------------------------------------------------------
@@ -167,8 +189,8 @@ class GrantForm(forms.Form):
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -257,8 +279,8 @@ class ReturnForm(forms.Form):
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -321,7 +343,7 @@ class ProjectForm(forms.Form):
         required=False,
         help_text="Leave blank until it is known.",
     )
-    action = forms.ModelChoiceField(
+    action = ActionChoiceField(
         label="Which action does it support? (optional)",
         queryset=Action.objects.none(),
         required=False,
@@ -361,17 +383,16 @@ class ProjectForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         grant: Grant,
         project: FundedProject | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.grant = grant
-        self.fields["lead_agency"].queryset = _agencies(grant.partnership)
+        _model_choices(self, "lead_agency").queryset = _agencies(grant.partnership)
         actions = _open_actions(grant.partnership)
-        self.fields["action"].queryset = actions
-        self.fields["action"].label_from_instance = _action_choice_label
+        _model_choices(self, "action").queryset = actions
         layout: list[object] = [
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("description", rows=3),
@@ -455,8 +476,8 @@ class ProjectStatusForm(forms.Form):
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -503,13 +524,13 @@ class BidForm(forms.Form):
         required_message="Enter the date the bid was made",
     )
 
-    def __init__(self, *args: object, grant: Grant, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, grant: Grant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.grant = grant
-        self.fields["top_up_of"].queryset = FundedProject.objects.filter(grant=grant).order_by(
-            "order", "id"
-        )
-        self.fields["lead_agency"].queryset = _agencies(grant.partnership)
+        _model_choices(self, "top_up_of").queryset = FundedProject.objects.filter(
+            grant=grant
+        ).order_by("order", "id")
+        _model_choices(self, "lead_agency").queryset = _agencies(grant.partnership)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -572,8 +593,8 @@ class BidDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -651,7 +672,7 @@ class IndicatorForm(forms.Form):
         help_text='A financial year "2022/23", a quarter "2022/23 Q4" or a month "March 2023".',
     )
     target_value = NumberField(label="Target (optional)", what="the target", required=False)
-    priorities = forms.ModelMultipleChoiceField(
+    priorities = PrioritiesChoiceField(
         label="Which priorities does it measure? (optional)",
         queryset=Priority.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -661,7 +682,7 @@ class IndicatorForm(forms.Form):
             "invalid_pk_value": "Select priorities of this partnership",
         },
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = ActionsChoiceField(
         label="Which actions does it measure? (optional)",
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -684,12 +705,12 @@ class IndicatorForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         partnership: Partnership,
         indicator: Indicator | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.indicator = indicator
         priorities = (
@@ -698,10 +719,9 @@ class IndicatorForm(forms.Form):
             .select_related("plan")
             .order_by("plan__title", "number")
         )
-        self.fields["priorities"].queryset = priorities
-        self.fields["priorities"].label_from_instance = lambda p: f"{p.label} ({p.plan.title})"
-        self.fields["actions"].queryset = _open_actions(partnership)
-        self.fields["actions"].label_from_instance = _action_choice_label
+        _model_choices(self, "priorities").queryset = priorities
+        actions = _open_actions(partnership)
+        _model_choices(self, "actions").queryset = actions
         layout: list[object] = [
             Field.text("name", field_width=Fluid.FULL),
             Field.textarea("description", rows=3),
@@ -715,7 +735,7 @@ class IndicatorForm(forms.Form):
         ]
         if priorities.exists():
             layout.append(Field.checkboxes("priorities", legend_size=Size.SMALL, small=True))
-        if self.fields["actions"].queryset.exists():
+        if actions.exists():
             layout.append(Field.checkboxes("actions", legend_size=Size.SMALL, small=True))
         layout += [
             Field.text("figure_label", field_width=Fluid.TWO_THIRDS),
@@ -821,13 +841,15 @@ class IndicatorValueForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, indicator: Indicator, recorded: set[Period], **kwargs: object
+        self, *args: Any, indicator: Indicator, recorded: set[Period], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.recorded = recorded
         self.fields["value"].label = f"Value ({indicator.unit})"
-        self.fields["period"].choices = [("", "Select a period")] + [
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = [("", "Select a period")] + [
             (p.key, f"{p.label} (has a value: this corrects it)" if p in recorded else p.label)
             for p in value_periods(indicator)
         ]

@@ -119,10 +119,10 @@ def indicator_series(
     """The indicator's periods with their current and corrected values (see above).
     ``values`` are the indicator's values, already read (no query here)."""
     by_period: dict[Period, list[IndicatorValue]] = defaultdict(list)
-    for value in values:
-        period = indicator.period(value.financial_year, value.period)
+    for recorded_value in values:
+        period = indicator.period(recorded_value.financial_year, recorded_value.period)
         if until is None or period <= until:
-            by_period[period].append(value)
+            by_period[period].append(recorded_value)
     rows: list[PeriodRow] = []
     if by_period:
         first, last = min(by_period), max(by_period)

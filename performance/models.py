@@ -17,8 +17,6 @@ from performance.periods import Frequency, Period
 from plans.models import Agency, Partnership
 from priorities.models import Priority
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class Grant(models.Model):
     """A grant a partnership receives for a financial year, e.g. the PCC's Crime
@@ -31,16 +29,18 @@ class Grant(models.Model):
     financial_year = models.PositiveSmallIntegerField(
         help_text="2023 for 2023/24.", validators=[MinValueValidator(2000), MaxValueValidator(2099)]
     )
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     up_front_amount = models.DecimalField(
         "up-front amount",
-        **MONEY,
+        max_digits=12,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
         help_text="For projects agreed at the start of the year.",
     )
     tactical_amount = models.DecimalField(
         "tactical pot",
-        **MONEY,
+        max_digits=12,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
         help_text="For bids during the year.",
     )
@@ -52,7 +52,12 @@ class Grant(models.Model):
         help_text="No bid can be made against the tactical pot after this day.",
     )
     returned_amount = models.DecimalField(
-        "underspend returned", **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        "underspend returned",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     returned_on = models.DateField(null=True, blank=True)
     return_note = models.TextField(blank=True)
@@ -120,12 +125,13 @@ class FundedProject(models.Model):
     )
     pot = models.CharField(max_length=10, choices=Pot.choices, default=Pot.UP_FRONT)
     amount_approved = models.DecimalField(
-        **MONEY,
+        max_digits=12,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
         help_text="Its own approval, without later top-ups.",
     )
     amount_spent = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     action = models.ForeignKey(
         Action,
@@ -227,7 +233,7 @@ class Bid(models.Model):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lead_text = models.CharField("lead as written", max_length=300, blank=True)
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     is_top_up = models.BooleanField(
         "top-up of a funded project",
         default=False,

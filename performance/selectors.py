@@ -3,7 +3,8 @@ what the user may see: another partnership's objects are DoesNotExist (a 404).""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
@@ -24,6 +25,21 @@ from plans.models import Partnership
 from plans.rules import access_for
 
 
+class StatusNow(TypedDict):
+    """What ``with_current_status`` adds to each project."""
+
+    current_status: str | None
+    current_note: str | None
+    status_recorded_at: datetime | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A project read with its current status: the stubs' type of an annotated model.
+    ProjectWithStatus = WithAnnotations[FundedProject, StatusNow]
+
+
 def _latest_status(field: str) -> Subquery:
     return Subquery(
         FundedProjectStatus.objects.filter(project=OuterRef("pk"))
@@ -32,7 +48,7 @@ def _latest_status(field: str) -> Subquery:
     )
 
 
-def with_current_status(qs: QuerySet[FundedProject]) -> QuerySet[FundedProject]:
+def with_current_status(qs: QuerySet[FundedProject]) -> "QuerySet[ProjectWithStatus]":
     """A project's current status is its latest (``current_status``, ``current_note``,
     ``status_recorded_at``)."""
     return qs.annotate(
@@ -62,7 +78,7 @@ def grant_queryset(*, user: object) -> QuerySet[Grant]:
     return Grant.objects.filter(access_for(user).partnership_filter("partnership__"))
 
 
-def project_queryset(*, grant: Grant) -> QuerySet[FundedProject]:
+def project_queryset(*, grant: Grant) -> "QuerySet[ProjectWithStatus]":
     return with_current_status(
         FundedProject.objects.filter(grant=grant).select_related("lead_agency", "action__plan")
     ).order_by("order", "id")
@@ -71,7 +87,7 @@ def project_queryset(*, grant: Grant) -> QuerySet[FundedProject]:
 @dataclass
 class GrantPage:
     grant: Grant
-    projects: list[FundedProject]
+    projects: "list[ProjectWithStatus]"
     bids: list[Bid]
     money: GrantMoney
 
@@ -101,7 +117,7 @@ def grant_list(*, partnership: Partnership) -> list[GrantPage]:
     """The partnership's grants, newest year first, each with its money: four queries
     however many grants, projects and bids."""
     grants = list(Grant.objects.filter(partnership=partnership).order_by("-financial_year", "name"))
-    projects: dict[int, list[FundedProject]] = defaultdict(list)
+    projects: dict[int, list[ProjectWithStatus]] = defaultdict(list)
     for project in with_current_status(
         FundedProject.objects.filter(grant__in=grants).select_related("lead_agency")
     ).order_by("order", "id"):
@@ -120,7 +136,7 @@ def grant_list(*, partnership: Partnership) -> list[GrantPage]:
     ]
 
 
-def project_get(*, user: object, pk: int) -> FundedProject:
+def project_get(*, user: object, pk: int) -> "ProjectWithStatus":
     return with_current_status(
         FundedProject.objects.filter(
             access_for(user).partnership_filter("grant__partnership__")

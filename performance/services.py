@@ -408,8 +408,8 @@ def bid_decide(
                 recorded_at=recorded_at,
             )
             bid.project = project
-        else:
-            _bump_version(FundedProject, bid.project_id)  # type: ignore[arg-type]
+        elif bid.project_id is not None:
+            _bump_version(FundedProject, bid.project_id)
     bid.status = Bid.Decision.APPROVED if approve else Bid.Decision.DECLINED
     bid.decided_on = decided_on
     bid.decided_by = user

@@ -19,7 +19,7 @@ The exception report's rules, for a partnership and a quarter:
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -38,6 +38,9 @@ from performance.models import (
 from performance.money import format_money, format_number, money_json
 from performance.periods import Period
 from performance.selectors import with_current_status
+
+if TYPE_CHECKING:
+    from performance.selectors import ProjectWithStatus
 from plans.models import Partnership
 
 NOT_ON_TRACK = {ProjectStatus.AT_RISK.value, ProjectStatus.OFF_TRACK.value}
@@ -117,12 +120,12 @@ def projects_for_report(
     )
     ids = [p.pk for p in projects]
     statuses: dict[int, list[FundedProjectStatus]] = defaultdict(list)
-    for status in FundedProjectStatus.objects.filter(
+    for row in FundedProjectStatus.objects.filter(
         Q(financial_year__lt=quarter.financial_year)
         | Q(financial_year=quarter.financial_year, quarter__lte=quarter.number),
         project_id__in=ids,
     ):
-        statuses[status.project_id].append(status)
+        statuses[row.project_id].append(row)
     top_ups: dict[int, Any] = defaultdict(int)
     for project_id, amount in Bid.objects.filter(
         project_id__in=ids, is_top_up=True, status=Bid.Decision.APPROVED
@@ -178,7 +181,7 @@ def grants_for_document(
             financial_year__lt=end_year,
         ).order_by("financial_year", "name")
     )
-    projects: dict[int, list[FundedProject]] = defaultdict(list)
+    projects: dict[int, list[ProjectWithStatus]] = defaultdict(list)
     for project in with_current_status(
         FundedProject.objects.filter(grant__in=grants).select_related("lead_agency")
     ).order_by("order", "id"):

@@ -2,7 +2,7 @@
 with its pots at a glance, projects and bids, the Working Group's update table, an
 indicator with its chart, values and the numbers reported in updates, and the exports."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
 from performance import exports, selectors, services
@@ -41,14 +42,14 @@ EXPORT_TYPES = {
 
 def _partnership(request: HttpRequest, slug: str) -> Partnership:
     try:
-        return selectors.partnership_get(user=request.user, slug=slug)
+        return selectors.partnership_get(user=_user(request), slug=slug)
     except Partnership.DoesNotExist:
         raise Http404("No such partnership") from None
 
 
 def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
     try:
-        return selectors.grant_page(user=request.user, pk=pk)
+        return selectors.grant_page(user=_user(request), pk=pk)
     except Grant.DoesNotExist:
         raise Http404("No such grant") from None
 
@@ -63,9 +64,9 @@ def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant"
     return grant
 
 
-def _project(request: HttpRequest, pk: int, perm: str) -> FundedProject:
+def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWithStatus":
     try:
-        project = selectors.project_get(user=request.user, pk=pk)
+        project = selectors.project_get(user=_user(request), pk=pk)
     except FundedProject.DoesNotExist:
         raise Http404("No such project") from None
     if not request.user.has_perm(perm, project.grant):
@@ -75,7 +76,7 @@ def _project(request: HttpRequest, pk: int, perm: str) -> FundedProject:
 
 def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
     try:
-        indicator = selectors.indicator_get(user=request.user, pk=pk)
+        indicator = selectors.indicator_get(user=_user(request), pk=pk)
     except Indicator.DoesNotExist:
         raise Http404("No such indicator") from None
     if not request.user.has_perm(perm, indicator):
@@ -83,11 +84,18 @@ def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
     return indicator
 
 
-def _form_errors(form: object, error: ValidationError) -> None:
+def _user(request: HttpRequest) -> User:
+    """The signed-in person (every page here is login_required)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None  # type: ignore[attr-defined]
+        target = field if field in form.fields else None
         for message in errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
+            form.add_error(target, message)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -104,7 +112,7 @@ STALE = (
 FormT = TypeVar("FormT", bound=forms.Form)
 
 
-def _again(form_class: type[FormT], request: HttpRequest, version: int, **kwargs: object) -> FormT:
+def _again(form_class: type[FormT], request: HttpRequest, version: int, **kwargs: Any) -> FormT:
     """The form with what the person typed, on top of the version saved now, with the
     stale-edit error: saving again replaces the other person's change knowingly."""
     data = request.POST.copy()
@@ -291,7 +299,7 @@ def project_add(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.to_data(),
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"].strip(),
-                user=request.user,
+                user=_user(request),
             )
         except services.OverCommitted as refused:
             form.add_error("amount_approved", refused.message)
@@ -379,7 +387,7 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"].strip(),
-                user=request.user,
+                user=_user(request),
                 expected_version=form.cleaned_data["lock_version"],
             )
         except services.StaleEdit:
@@ -431,7 +439,7 @@ def bid_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        bid = selectors.bid_get(user=request.user, pk=pk)
+        bid = selectors.bid_get(user=_user(request), pk=pk)
     except Bid.DoesNotExist:
         raise Http404("No such bid") from None
     if not request.user.has_perm("performance.change_grant", bid.grant):
@@ -447,7 +455,7 @@ def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.bid_decide(
                 bid=bid,
                 approve=approve,
-                user=request.user,
+                user=_user(request),
                 decided_on=form.cleaned_data["decided_on"],
                 note=form.cleaned_data["note"].strip(),
             )
@@ -577,7 +585,7 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
             period=period,
             value=form.cleaned_data["value"],
             note=form.cleaned_data["note"].strip(),
-            user=request.user,
+            user=_user(request),
         )
         messages.success(request, f"The value for {period.label} was saved")
         return redirect("performance:indicator_detail", pk=indicator.pk)
@@ -609,7 +617,7 @@ def value_from_update(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("performance:indicator_detail", pk=indicator.pk)
     try:
         value = services.indicator_value_from_update(
-            indicator=indicator, update=update, index=index, user=request.user
+            indicator=indicator, update=update, index=index, user=_user(request)
         )
     except services.Refused as refused:
         messages.error(request, refused.message)

@@ -104,13 +104,15 @@ def other_indicator_pk(w: World) -> dict[str, object]:
     return {"pk": indicator_of(w.other_district).pk}
 
 
-EDIT = {"get": _only(EDITORS), "post": _only(EDITORS)}
-
 PERFORMANCE_ROUTES: dict[str, Route] = {
     "performance:index": Route(get=ALL),
     "performance:partnership": Route(own=slug, other=other_slug, get=VISIBLE),
-    "performance:grant_add": Route(own=slug, other=other_slug, **EDIT),
-    "performance:indicator_add": Route(own=slug, other=other_slug, **EDIT),
+    "performance:grant_add": Route(
+        own=slug, other=other_slug, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "performance:indicator_add": Route(
+        own=slug, other=other_slug, get=_only(EDITORS), post=_only(EDITORS)
+    ),
     "performance:values_export": Route(
         own=lambda w: slug(w) | {"fmt": "csv"},
         other=lambda w: other_slug(w) | {"fmt": "xlsx"},
@@ -123,18 +125,36 @@ PERFORMANCE_ROUTES: dict[str, Route] = {
         other=lambda w: other_grant_pk(w) | {"fmt": "csv"},
         get=VISIBLE,
     ),
-    "performance:grant_edit": Route(own=grant_pk, other=other_grant_pk, **EDIT),
-    "performance:grant_return": Route(own=grant_pk, other=other_grant_pk, **EDIT),
-    "performance:project_add": Route(own=grant_pk, other=other_grant_pk, **EDIT),
-    "performance:bid_add": Route(own=grant_pk, other=other_grant_pk, **EDIT),
+    "performance:grant_edit": Route(
+        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "performance:grant_return": Route(
+        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "performance:project_add": Route(
+        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "performance:bid_add": Route(
+        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
     "performance:project_detail": Route(own=project_pk, other=other_project_pk, get=VISIBLE),
-    "performance:project_edit": Route(own=project_pk, other=other_project_pk, **EDIT),
-    "performance:project_status": Route(own=project_pk, other=other_project_pk, **EDIT),
+    "performance:project_edit": Route(
+        own=project_pk, other=other_project_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "performance:project_status": Route(
+        own=project_pk, other=other_project_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
     # A POST without a decision shows the form again with its error.
-    "performance:bid_decide": Route(own=bid_pk, other=other_bid_pk, **EDIT),
+    "performance:bid_decide": Route(
+        own=bid_pk, other=other_bid_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
     "performance:indicator_detail": Route(own=indicator_pk, other=other_indicator_pk, get=VISIBLE),
-    "performance:indicator_edit": Route(own=indicator_pk, other=other_indicator_pk, **EDIT),
-    "performance:value_add": Route(own=indicator_pk, other=other_indicator_pk, **EDIT),
+    "performance:indicator_edit": Route(
+        own=indicator_pk, other=other_indicator_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
+    "performance:value_add": Route(
+        own=indicator_pk, other=other_indicator_pk, get=_only(EDITORS), post=_only(EDITORS)
+    ),
     # The figure picked on the indicator page: back to the page, with a message.
     "performance:value_from_update": Route(
         own=indicator_pk,

@@ -13,7 +13,7 @@ from performance.money import format_money, format_number
 register = template.Library()
 
 # Project statuses as GOV.UK tags, always with the words: never colour alone.
-PROJECT_TAG_CLASSES = {
+PROJECT_TAG_CLASSES: dict[str, str] = {
     ProjectStatus.NOT_STARTED: "govuk-tag--grey",
     ProjectStatus.ON_TRACK: "govuk-tag--green",
     ProjectStatus.AT_RISK: "govuk-tag--orange",
@@ -23,7 +23,11 @@ PROJECT_TAG_CLASSES = {
     ProjectStatus.WITHDRAWN: "govuk-tag--purple",
 }
 
-VERDICT_CLASSES = {BETTER: "govuk-tag--green", WORSE: "govuk-tag--red", SAME: "govuk-tag--grey"}
+VERDICT_CLASSES: dict[str, str] = {
+    BETTER: "govuk-tag--green",
+    WORSE: "govuk-tag--red",
+    SAME: "govuk-tag--grey",
+}
 
 
 @register.filter

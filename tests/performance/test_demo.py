@@ -107,9 +107,11 @@ def test_the_working_group_update_table_reproduces_the_paper(client, demo):
 def test_the_tactical_pot_bids_and_the_top_up_are_bids(demo):
     bids = {b.title: b for b in Bid.objects.filter(grant=demo)}
     assert {b.status for b in bids.values()} == {"approved"}
-    assert bids["Gaming Together 2023/2024"].project.pot == "tactical"
+    gaming = bids["Gaming Together 2023/2024"].project
+    assert gaming is not None and gaming.pot == "tactical"
     top_up = bids["Tackling Victim Blaming Language Training: two more sessions"]
-    assert top_up.is_top_up and top_up.project.title == "Tackling Victim Blaming Language Training"
+    assert top_up.is_top_up and top_up.project is not None
+    assert top_up.project.title == "Tackling Victim Blaming Language Training"
     assert top_up.amount == 800
 
 
@@ -131,7 +133,16 @@ def test_the_demo_indicators_hold_sample_data_with_a_correction_and_a_fed_value(
 
 
 def test_loading_the_demo_again_adds_nothing(demo):
-    models = [Grant, FundedProject, FundedProjectStatus, Bid, Indicator, IndicatorValue]
-    before = [m.objects.count() for m in models]
+    def counts() -> list[int]:
+        return [
+            Grant.objects.count(),
+            FundedProject.objects.count(),
+            FundedProjectStatus.objects.count(),
+            Bid.objects.count(),
+            Indicator.objects.count(),
+            IndicatorValue.objects.count(),
+        ]
+
+    before = counts()
     load_demo()
-    assert [m.objects.count() for m in models] == before
+    assert counts() == before

@@ -317,7 +317,7 @@ def test_the_projects_export_as_csv_and_xlsx(client, grant, make_project, execut
         reverse("performance:projects_export", kwargs={"pk": grant.pk, "fmt": "xlsx"})
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert sheet["B2"].value == '\'=HYPERLINK("http://evil.example","Click")'
     assert sheet["B2"].data_type == "s"
     assert sheet["E2"].value == pytest.approx(1234.5)
