@@ -380,7 +380,11 @@ def bid_decide(
     the tactical pot; a new project's bid becomes a project in the tactical pot, and a
     top-up adds to its project's approval."""
     money = _locked_money(bid.grant)
-    bid = Bid.objects.select_for_update().select_related("grant", "project").get(pk=bid.pk)
+    bid = (
+        Bid.objects.select_for_update(of=("self",))
+        .select_related("grant", "project")
+        .get(pk=bid.pk)
+    )
     if bid.status != Bid.Decision.PENDING:
         raise AlreadyDecided(f"This bid was {bid.get_status_display().lower()} already")
     if approve:
