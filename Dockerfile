@@ -7,10 +7,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=csp_tracker.settings.production
 
-# WeasyPrint's libraries and fonts.
+# WeasyPrint's libraries and the PDFs' fonts (static/css/pdf.css; the same list is in
+# scripts/bootstrap.sh and .ci/run): Liberation Sans, Noto for the scripts UK partnerships
+# publish in (Urdu, Punjabi, Chinese, ...) and emoji. The PDFs use sans faces only, so the
+# serif CJK faces (53 MB of the 91 MB of fonts-noto-cjk) are removed; the fonts add about
+# 90 MB to the image. fontconfig builds the font cache here, not at the first render.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-liberation \
+       libharfbuzz-subset0 fontconfig fonts-liberation fonts-noto-core fonts-noto-cjk \
+       fonts-noto-color-emoji \
+    && rm -f /usr/share/fonts/opentype/noto/NotoSerifCJK-*.ttc \
+    && fc-cache -f \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

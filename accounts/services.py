@@ -16,9 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import throttle
 from accounts.models import User
 from accounts.selectors import two_factor_required
+from jobs.services import job_record
 
 RESET_EMAIL_TEMPLATE = "accounts/email/password_reset.txt"
 RESET_SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
+SEND_PASSWORD_RESET_TASK = "accounts.send_password_reset"
 
 
 def password_reset_request(*, email: str, address: str, domain: str, use_https: bool) -> bool:
@@ -42,9 +44,8 @@ def password_reset_request(*, email: str, address: str, domain: str, use_https: 
     )
     if not (by_address and by_email):
         return False
-    from accounts.tasks import send_password_reset
-
-    transaction.on_commit(lambda: send_password_reset.delay(email, domain, use_https))
+    # Queued through the job outbox, by task name, like every job (jobs/services.py).
+    job_record(name=SEND_PASSWORD_RESET_TASK, args=[email, domain, use_https])
     return True
 
 

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from actions.models import Action, Status
 from plans.models import Agency, Plan
-from priorities.models import CrossCuttingTheme, Priority
+from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -16,6 +16,9 @@ class ActionFilter(django_filters.FilterSet):
     )
     heading = django_filters.ChoiceFilter(
         label="Priority or theme", method="filter_heading", empty_label="All priorities and themes"
+    )
+    workstream = django_filters.ChoiceFilter(
+        label="Heading", method="filter_workstream", empty_label="All headings"
     )
     lead = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.none(),
@@ -58,6 +61,14 @@ class ActionFilter(django_filters.FilterSet):
         for t in CrossCuttingTheme.objects.filter(plan__in=plan_list).select_related("plan"):
             headings.append((f"t{t.pk}", f"{t.plan.title} – Theme {t.number}: {t.title}"))
         self.filters["heading"].extra["choices"] = headings
+        self.filters["workstream"].extra["choices"] = [
+            (str(w.pk), f"{w.parent.plan.title} – {w.parent.label}: {w.title}")
+            for w in Workstream.objects.filter(
+                Q(priority__plan__in=plan_list) | Q(theme__plan__in=plan_list)
+            )
+            .select_related("priority__plan", "theme__plan")
+            .order_by("priority__plan", "theme__plan", "priority__number", "theme__number", "order")
+        ]
 
     def filter_words(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         for word in value.split()[:10]:
@@ -72,6 +83,9 @@ class ActionFilter(django_filters.FilterSet):
         kind, pk = value[0], int(value[1:])
         return qs.filter(priority_id=pk) if kind == "p" else qs.filter(theme_id=pk)
 
+    def filter_workstream(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        return qs.filter(workstream_id=int(value))
+
     def filter_status(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         if value == Status.NOT_STARTED:
             return qs.filter(Q(current_status=value) | Q(current_status__isnull=True))
@@ -81,4 +95,4 @@ class ActionFilter(django_filters.FilterSet):
         return qs.filter(has_overdue=True) if value else qs
 
     def filter_no_update(self, qs: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
-        return qs.filter(updated_this_quarter=False) if value else qs
+        return qs.filter(needs_update=True) if value else qs

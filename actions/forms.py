@@ -4,13 +4,15 @@ from decimal import Decimal
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
-from django.db.models import QuerySet
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q, QuerySet
 
+from actions import importing
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from csp_tracker.forms import UKDateField
+from csp_tracker.forms import UKDateField, save_buttons
 from plans.models import Agency, Plan
-from priorities.models import CrossCuttingTheme, Priority
+from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 COMMENTARY_MAX = 2000
 FIGURE_ROWS = 3
@@ -47,6 +49,8 @@ class StatusUpdateForm(forms.Form):
         max_length=COMMENTARY_MAX,
         error_messages={
             "max_length": f"Enter a reason of {COMMENTARY_MAX:,} characters or fewer",
+            # The rule is the service's (status_update_record); the words are the page's.
+            "reason_required": "Enter the reason the status changed",
         },
     )
     milestones_completed = forms.ModelMultipleChoiceField(
@@ -62,12 +66,9 @@ class StatusUpdateForm(forms.Form):
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(
-        self, *args: object, action: Action, current_status: str | None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.action = action
-        self.current_status = current_status or ""
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
         self.fields["milestones_completed"].queryset = Milestone.objects.filter(
             pk__in=[m.pk for m in open_milestones]
@@ -139,16 +140,18 @@ class StatusUpdateForm(forms.Form):
         ]
         self.helper.layout = Layout(*layout)
 
+    def add_refusal(self, refusal: ValidationError) -> None:
+        """Show the service's refusal on its field, in the field's own words for the code
+        (a field's ``error_messages``), else in the service's."""
+        by_field = getattr(refusal, "error_dict", None) or {NON_FIELD_ERRORS: refusal.error_list}
+        for name, errors in by_field.items():
+            field = self.fields.get(name)
+            for error in errors:
+                words = field.error_messages.get(error.code or "") if field else None
+                self.add_error(name if field else None, words or " ".join(error.messages))
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        status = data.get("status")
-        if (
-            status
-            and self.current_status
-            and status != self.current_status
-            and not (data.get("reason") or "").strip()
-        ):
-            self.add_error("reason", "Enter the reason the status changed")
         for i in range(1, FIGURE_ROWS + 1):
             label = (data.get(f"figure_{i}_label") or "").strip()
             value = data.get(f"figure_{i}_value")
@@ -180,6 +183,13 @@ class ActionFieldsForm(forms.Form):
             "required": "Select the priority or theme the action belongs to",
             "invalid_choice": "Select a priority or theme of this plan",
         },
+    )
+    workstream = forms.ChoiceField(
+        label="Which heading is it under? (optional)",
+        required=False,
+        help_text="A heading within the priority or theme, like “Prevent”. Add headings on "
+        "the plan's page.",
+        error_messages={"invalid_choice": "Select a heading of this plan, or no heading"},
     )
     title = forms.CharField(
         label="Action",
@@ -225,13 +235,50 @@ class ActionFieldsForm(forms.Form):
         self.fields["heading"].choices = [("", "Select a priority or theme")] + [
             (key, h.label) for key, h in self._headings.items()
         ]
+        self._workstreams: dict[str, Workstream] = {
+            str(w.pk): w
+            for w in Workstream.objects.filter(
+                Q(priority__plan=plan) | Q(theme__plan=plan)
+            ).order_by("order", "id")
+        }
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for key, w in self._workstreams.items():
+            groups.setdefault(self._parent_key(w), []).append((key, w.title))
+        self.fields["workstream"].choices = [("", "No heading")] + [
+            (h.label, groups[k]) for k, h in self._headings.items() if k in groups
+        ]
+        if not self._workstreams:
+            del self.fields["workstream"]
         self.agencies: QuerySet[Agency] = Agency.objects.filter(
             partnerships=plan.partnership
         ).order_by("short_name")
         self.fields["lead_agencies"].queryset = self.agencies
 
+    def _workstream_layout(self) -> list[object]:
+        return [Field.select("workstream")] if "workstream" in self.fields else []
+
+    @staticmethod
+    def _parent_key(workstream: Workstream) -> str:
+        if workstream.priority_id:
+            return f"p{workstream.priority_id}"
+        return f"t{workstream.theme_id}"
+
     def selected_heading(self) -> Priority | CrossCuttingTheme:
         return self._headings[self.cleaned_data["heading"]]
+
+    def selected_workstream(self) -> Workstream | None:
+        return self._workstreams.get(self.cleaned_data.get("workstream") or "")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        workstream = self._workstreams.get(str(data.get("workstream") or ""))  # type: ignore[arg-type]
+        heading = data.get("heading")
+        if workstream is not None and heading and self._parent_key(workstream) != heading:
+            self.add_error(
+                "workstream",
+                f"Select a heading of {self._headings[str(heading)].label}, or no heading",
+            )
+        return data
 
     def _data(self, *, reference: str, **extra: object) -> ActionData:
         d = self.cleaned_data
@@ -241,6 +288,7 @@ class ActionFieldsForm(forms.Form):
             title=d["title"].strip(),
             priority=heading if isinstance(heading, Priority) else None,
             theme=heading if isinstance(heading, CrossCuttingTheme) else None,
+            workstream=self.selected_workstream(),
             desired_outcome=d["desired_outcome"].strip(),
             lead_text=d["lead_text"].strip(),
             lead_agencies=list(d["lead_agencies"] or []),
@@ -269,7 +317,7 @@ class ActionForm(ActionFieldsForm):
     is_grant_funded = forms.BooleanField(label="Grant funded", required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    field_order = ["reference", "heading"]
+    field_order = ["reference", "heading", "workstream"]
 
     def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
         super().__init__(*args, plan=action.plan, **kwargs)
@@ -279,6 +327,7 @@ class ActionForm(ActionFieldsForm):
         self.helper.layout = Layout(
             Field.text("reference", field_width=5),
             Field.select("heading"),
+            *self._workstream_layout(),
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
@@ -295,6 +344,7 @@ class ActionForm(ActionFieldsForm):
         return {
             "reference": action.reference,
             "heading": f"p{action.priority_id}" if action.priority_id else f"t{action.theme_id}",
+            "workstream": str(action.workstream_id or ""),
             "title": action.title,
             "desired_outcome": action.desired_outcome,
             "lead_agencies": list(action.lead_agencies.all()),
@@ -318,7 +368,6 @@ class ActionForm(ActionFieldsForm):
         d = self.cleaned_data
         return self._data(
             reference=d["reference"],
-            workstream=self.action.workstream,
             supports_themes=list(self.action.supports_themes.all()),
             is_linked=d["is_linked"],
             linked_to=d["linked_to"].strip(),
@@ -353,12 +402,13 @@ class MilestoneForm(forms.Form):
     done_date = UKDateField(
         label="Date done",
         required=False,
-        help_text="For example, 27 3 2024. Leave blank if not done.",
-        invalid="Enter the date done as a real date, like 27 3 2024",
+        help_text="For example, 27 March 2024 or 27/3/2024. Leave blank if not done.",
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, action: Action, adding: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["lead"].queryset = Agency.objects.filter(
             partnerships=action.plan.partnership
@@ -371,7 +421,9 @@ class MilestoneForm(forms.Form):
             Field.select("lead"),
             Field.text("done_date", field_width=10),
             "lock_version",
-            Submit("submit", "Save milestone"),
+            save_buttons(
+                "Save milestone", add_another="Save and add another milestone" if adding else ""
+            ),
         )
 
     @staticmethod
@@ -410,7 +462,7 @@ class ActionAddForm(ActionFieldsForm):
         error_messages={"max_length": "Enter a number of 20 characters or fewer"},
     )
 
-    field_order = ["heading", "reference"]
+    field_order = ["heading", "workstream", "reference"]
 
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, plan=plan, **kwargs)
@@ -440,6 +492,7 @@ class ActionAddForm(ActionFieldsForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.select("heading"),
+            *self._workstream_layout(),
             Field.text("reference", field_width=5),
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
@@ -458,7 +511,7 @@ class ActionAddForm(ActionFieldsForm):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
-            Submit("submit", "Save action"),
+            save_buttons("Save action", add_another="Save and add another action"),
         )
 
     def clean(self) -> dict[str, object]:
@@ -484,3 +537,64 @@ class ActionAddForm(ActionFieldsForm):
                 timescale = re.sub(r"\s+", " ", self.cleaned_data.get(f"timescale_{i}") or "")
                 out.append(MilestoneData(description=text, timescale=timescale.strip()))
         return out
+
+
+class ActionImportForm(forms.Form):
+    """A spreadsheet of a plan's actions to upload, or a table pasted from Word or Excel.
+    Reading it is importing.table_read's job; this form words its refusals."""
+
+    file = forms.FileField(
+        label="Upload a spreadsheet",
+        required=False,
+        help_text=f"An Excel workbook (.xlsx) or a CSV file, at most {importing.MAX_MEGABYTES} "
+        "MB, its first row naming the columns.",
+        error_messages={
+            "empty": "The selected file is empty",
+            "invalid": "The selected file must be an XLSX or CSV file",
+        },
+    )
+    table = forms.CharField(
+        label="Or paste a table copied from Word or Excel",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="Select the whole table, its heading row too, copy it and paste it here.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.table_read: importing.Table | None = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("file"),
+            Field.textarea("table", rows=8),
+            Submit("submit", "Check the actions"),
+        )
+
+    def refuse(self, message: str) -> None:
+        """Show a refusal that came after the form (the preview's payload)."""
+        self.errors  # noqa: B018 - builds the error dict of an unbound form
+        self.cleaned_data = getattr(self, "cleaned_data", {})
+        self.add_error("file", message)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        upload = data.get("file")
+        pasted = data.get("table") or ""
+        if self.errors:
+            return data
+        try:
+            if upload is not None:
+                if upload.size > importing.MAX_BYTES:  # type: ignore[attr-defined]
+                    raise importing.ImportRefused(
+                        f"The selected file must be smaller than {importing.MAX_MEGABYTES} MB"
+                    )
+                self.table_read = importing.table_read(content=upload.read())  # type: ignore[attr-defined]
+            elif pasted.strip():
+                self.table_read = importing.table_from_paste(pasted)  # type: ignore[arg-type]
+            else:
+                self.add_error("file", "Select a spreadsheet, or paste a table")
+        except importing.ImportRefused as refused:
+            self.add_error("file" if upload is not None else "table", str(refused))
+        return data

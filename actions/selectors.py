@@ -3,21 +3,28 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
+from uuid import UUID
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 
-from actions.models import Action, Milestone, StatusUpdate
+from actions.models import Action, Milestone, Status, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
 from plans.rules import access_for
+from plans.selectors import plans_in_force
 
 
 def partnership_list(*, user: object) -> QuerySet[Partnership]:
@@ -32,31 +39,107 @@ def plan_list(*, user: object) -> QuerySet[Plan]:
     )
 
 
-def _latest_update(field: str) -> Subquery:
-    return Subquery(
-        StatusUpdate.objects.filter(action=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values(field)[:1]
+# An action's updates, latest first: by the quarter they report on, then as written. (An
+# update made late, in the first days of the next quarter, still reports on the quarter.)
+LATEST_FIRST = ("-financial_year", "-quarter", "-created_at", "-id")
+
+
+def _reports_on(quarter: Quarter, *, up_to: bool = True) -> Q:
+    if not up_to:
+        return Q(financial_year=quarter.financial_year, quarter=quarter.number)
+    return Q(financial_year__lt=quarter.financial_year) | Q(
+        financial_year=quarter.financial_year, quarter__lte=quarter.number
+    )
+
+
+def lineage_updates(
+    *, lineage: UUID | OuterRef, as_of: Quarter, only_quarter: bool = False
+) -> QuerySet[StatusUpdate]:
+    """The updates of an action and of its versions in earlier (or later) plans, the same
+    ``lineage``, that report on ``as_of`` or an earlier quarter (``only_quarter``: on
+    ``as_of`` itself), latest first. Updates of a later quarter are not counted, so an
+    old quarter reads the same whenever it is asked about."""
+    return (
+        StatusUpdate.objects.filter(_reports_on(as_of, up_to=not only_quarter))
+        .filter(action__lineage=lineage)
+        .order_by(*LATEST_FIRST)
+    )
+
+
+def _current_status(
+    lineage: UUID | OuterRef, as_of: Quarter
+) -> QuerySet[StatusUpdate, dict[str, Any]]:
+    """The rule itself: an action's status as of a quarter is that of the latest update of
+    its lineage (so an action carried into next year's plan keeps its status)."""
+    return lineage_updates(lineage=lineage, as_of=as_of).values("status")[:1]
+
+
+def action_current_status(*, action: Action, as_of: Quarter) -> str:
+    """An action's status as of a quarter (``_current_status``); "" with no update."""
+    latest = _current_status(action.lineage, as_of).first()
+    return str(latest["status"]) if latest else ""
+
+
+def with_current_status(
+    qs: QuerySet[Action], *, as_of: Quarter, prefix: str = ""
+) -> QuerySet[Action]:
+    """Each action's progress as of a quarter, by the rule of ``action_current_status``:
+
+    * ``current_status``: the status of its latest update (None with no update);
+    * ``latest_update_id``: that update;
+    * ``updated_this_quarter``: an update reports on the quarter itself;
+    * ``needs_update``: no update for the quarter and not completed, the action that
+      "Your actions", the action list, the reminders and the report's "No update this
+      quarter" all chase.
+
+    ``prefix`` names a second set of the same (the report reads the previous quarter too).
+    """
+    latest = lineage_updates(lineage=OuterRef("lineage"), as_of=as_of)
+    status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
+    return qs.annotate(
+        **{
+            status: Subquery(_current_status(OuterRef("lineage"), as_of)),
+            f"{prefix}latest_update_id": Subquery(latest.values("pk")[:1]),
+            updated: Exists(
+                lineage_updates(lineage=OuterRef("lineage"), as_of=as_of, only_quarter=True)
+            ),
+        }
+    ).annotate(
+        **{
+            f"{prefix}needs_update": Case(
+                When(Q(**{updated: True}) | Q(**{status: Status.COMPLETED}), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        }
+    )
+
+
+def milestones_overdue(
+    *, as_of: date, quarter: Quarter, day_is_over: bool = False
+) -> QuerySet[Milestone]:
+    """Milestones overdue on the day ``as_of``: with a due date before it, not done by it,
+    of an action not completed as of ``quarter`` (its current status).
+
+    During the day a milestone due that day is not overdue yet (the pages, an interim
+    report); ``day_is_over`` (a report as at a quarter's last day) counts it. A milestone
+    with no due date ("Ongoing", "Quarterly") is never overdue.
+    """
+    passed = as_of + timedelta(days=1) if day_is_over else as_of
+    action_status = _current_status(OuterRef("action__lineage"), quarter)
+    return (
+        Milestone.objects.filter(due_date__lt=passed)
+        .filter(Q(done_date__isnull=True) | Q(done_date__gt=as_of))
+        .alias(action_status=Subquery(action_status))
+        .filter(Q(action_status__isnull=True) | ~Q(action_status=Status.COMPLETED))
     )
 
 
 def annotate_progress(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
-    """Current status (the latest update), whether this quarter has an update, and
-    milestones overdue (a due date passed, not done) or due by the quarter's end."""
-    open_milestones = Milestone.objects.filter(action=OuterRef("pk"), done_date__isnull=True)
-    return qs.annotate(
-        current_status=_latest_update("status"),
-        last_update_at=_latest_update("created_at"),
-        updated_this_quarter=Exists(
-            StatusUpdate.objects.filter(
-                action=OuterRef("pk"),
-                financial_year=quarter.financial_year,
-                quarter=quarter.number,
-            )
-        ),
-        has_overdue=Exists(open_milestones.filter(due_date__lt=today)),
-        has_due_soon=Exists(open_milestones.filter(due_date__gte=today, due_date__lte=quarter.end)),
-    )
+    """What the pages show of each action: its current status as of the quarter
+    (``with_current_status``) and whether a milestone of it is overdue today."""
+    overdue = milestones_overdue(as_of=today, quarter=quarter).filter(action=OuterRef("pk"))
+    return with_current_status(qs, as_of=quarter).annotate(has_overdue=Exists(overdue))
 
 
 def action_queryset(*, user: object) -> QuerySet[Action]:
@@ -77,17 +160,17 @@ def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Act
 
 def action_get(*, user: object, pk: int) -> Action:
     """One visible action with everything its page shows; DoesNotExist otherwise."""
-    quarter = clock.update_quarter()
+    quarter, today = clock.update_quarter(), clock.today()
+    overdue = milestones_overdue(as_of=today, quarter=quarter).filter(pk=OuterRef("pk"))
+    milestones = Milestone.objects.select_related("lead").annotate(is_overdue=Exists(overdue))
     qs = (
         action_queryset(user=user)
         .select_related("plan__partnership", "priority", "theme", "workstream")
         .prefetch_related(
-            "lead_agencies",
-            "supports_themes",
-            Prefetch("milestones", queryset=Milestone.objects.select_related("lead")),
+            "lead_agencies", "supports_themes", Prefetch("milestones", queryset=milestones)
         )
     )
-    return annotate_progress(qs, quarter=quarter, today=clock.today()).get(pk=pk)
+    return annotate_progress(qs, quarter=quarter, today=today).get(pk=pk)
 
 
 def milestone_get(*, user: object, pk: int) -> Milestone:
@@ -216,10 +299,13 @@ class MyWork:
 
 def my_actions(*, user: object) -> MyWork:
     """What an officer's agency leads (actions, or milestones of them), or for a
-    coordinator everything in their partnerships, with what needs doing this quarter."""
+    coordinator everything in their partnerships, with what needs doing this quarter:
+    only in the plans in force in the quarter's year (``plans_in_force``), so an action
+    carried into next year's plan is listed once, in the plan its updates go to."""
     access = access_for(user)
     quarter = clock.update_quarter()
     today = clock.today()
+    in_force = plans_in_force(financial_year=quarter.financial_year)
     led = Q(pk__in=[])
     for partnership_id, agency_id in access.officer_agencies().items():
         led |= Q(plan__partnership_id=partnership_id) & (
@@ -228,7 +314,7 @@ def my_actions(*, user: object) -> MyWork:
     coordinated = [m.partnership_id for m in access.memberships if m.role == "coordinator"]
     if coordinated:
         led |= Q(plan__partnership_id__in=coordinated)
-    ids = Action.objects.filter(led).exclude(plan__status=Plan.Status.SUPERSEDED).values("pk")
+    ids = Action.objects.filter(led, plan__in=in_force).values("pk")
     qs = (
         Action.objects.filter(pk__in=ids)
         .select_related("plan__partnership", "priority", "theme")
@@ -236,21 +322,24 @@ def my_actions(*, user: object) -> MyWork:
     )
     actions = list(
         annotate_progress(qs, quarter=quarter, today=today).order_by(
-            "updated_this_quarter", "plan__title", "order", "id"
+            "-needs_update", "plan__title", "order", "id"
         )
     )
-    open_milestones = (
-        Milestone.objects.filter(action__in=ids, done_date__isnull=True, due_date__isnull=False)
+    overdue = milestones_overdue(as_of=today, quarter=quarter).filter(pk=OuterRef("pk"))
+    due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
+    milestones = list(
+        Milestone.objects.filter(action__in=ids)
+        .annotate(is_overdue=Exists(overdue))
+        .filter(Q(is_overdue=True) | due_soon)
         .select_related("action", "lead")
-        .order_by("due_date", "action__order")
+        .order_by("due_date", "action__order", "order", "id")
     )
-    overdue, due = [], []
-    for milestone in open_milestones:
-        if milestone.due_date < today:
-            overdue.append(milestone)
-        elif milestone.due_date <= quarter.end:
-            due.append(milestone)
-    return MyWork(actions=actions, milestones_overdue=overdue, milestones_due=due, quarter=quarter)
+    return MyWork(
+        actions=actions,
+        milestones_overdue=[m for m in milestones if m.is_overdue],
+        milestones_due=[m for m in milestones if not m.is_overdue],
+        quarter=quarter,
+    )
 
 
 def changes_since(*, action: Action, version: int) -> list[dict[str, object]]:

@@ -4,16 +4,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from actions.models import Action, Milestone, Status, StatusUpdate, StatusUpdateMilestone
+from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Plan
+from plans.services import plan_open_guard
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 
@@ -61,6 +64,12 @@ class ActionData:
     is_grant_funded: bool = False
 
 
+def _history_by(obj: Action | Milestone, user: User | None) -> None:
+    """Who the change history (django-simple-history) names for the next save."""
+    if user is not None:
+        obj._history_user = user  # type: ignore[union-attr]
+
+
 def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
     parsed = parse_timescale(
         milestone.timescale, period_start=plan.period_start, period_end=plan.period_end
@@ -68,6 +77,16 @@ def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
     milestone.timescale = parsed.text
     milestone.timescale_kind = parsed.kind.value
     milestone.due_date = parsed.due_date
+
+
+def _check_heading(plan: Plan, priority: Priority | None, theme: CrossCuttingTheme | None) -> None:
+    """An action sits under a priority or theme of its own plan."""
+    errors: dict[str, str] = {}
+    for name, heading in (("priority", priority), ("theme", theme)):
+        if heading is not None and heading.plan_id != plan.pk:
+            errors[name] = f"Select a {name} of {plan.title}"
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -81,6 +100,8 @@ def action_create(
 ) -> Action:
     """A new action of the plan, or (``carried_from``) the same action carried into the
     next plan: it keeps its lineage, so its history follows it."""
+    plan_open_guard(obj=plan)
+    _check_heading(plan, data.priority, data.theme)
     if order is None:
         order = plan.actions.count() + 1
     action = Action(
@@ -105,11 +126,16 @@ def action_create(
     action.lead_agencies.set(data.lead_agencies)
     action.supports_themes.set(data.supports_themes)
     for position, item in enumerate(milestones, start=1):
-        milestone_create(action=action, data=item, order=position)
+        _milestone_create(action=action, data=item, order=position)
     return action
 
 
 def milestone_create(*, action: Action, data: MilestoneData, order: int | None = None) -> Milestone:
+    plan_open_guard(obj=action)
+    return _milestone_create(action=action, data=data, order=order)
+
+
+def _milestone_create(*, action: Action, data: MilestoneData, order: int | None) -> Milestone:
     if order is None:
         order = action.milestones.count() + 1
     milestone = Milestone(
@@ -145,6 +171,8 @@ def action_update(
     *, action: Action, data: ActionData, expected_version: int, user: User | None = None
 ) -> Action:
     """Change an action's text and leads; refused if someone saved it in the meantime."""
+    plan_open_guard(obj=action)
+    _check_heading(action.plan, data.priority, data.theme)
     _claim_version(Action, action.pk, expected_version)
     action.refresh_from_db(fields=["lock_version"])
     action.reference = data.reference
@@ -157,8 +185,7 @@ def action_update(
     action.is_linked = data.is_linked
     action.linked_to = data.linked_to
     action.is_grant_funded = data.is_grant_funded
-    if user is not None:
-        action._history_user = user  # type: ignore[attr-defined]
+    _history_by(action, user)
     action.full_clean()
     action.save()
     action.lead_agencies.set(data.lead_agencies)
@@ -167,9 +194,26 @@ def action_update(
 
 
 @transaction.atomic
+def action_save(*, action: Action, user: User | None = None) -> Action:
+    """Save an action edited as a whole, as the admin site's form does (its leads and
+    themes are saved after it): in an open plan, under a heading of its plan, its version
+    raised so that an edit opened on the action's page before is refused as stale."""
+    plan_open_guard(obj=action)
+    _check_heading(action.plan, action.priority, action.theme)
+    if action.pk is not None:
+        current = Action.objects.select_for_update().values_list("lock_version", flat=True)
+        action.lock_version = current.get(pk=action.pk) + 1
+    _history_by(action, user)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
 def milestone_update(
     *, milestone: Milestone, data: MilestoneData, expected_version: int, user: User | None = None
 ) -> Milestone:
+    plan_open_guard(obj=milestone)
     _claim_version(Milestone, milestone.pk, expected_version)
     milestone.refresh_from_db(fields=["lock_version"])
     milestone.description = data.description
@@ -178,16 +222,26 @@ def milestone_update(
     milestone.lead = data.lead
     milestone.done_date = data.done_date
     _apply_timescale(milestone, milestone.action.plan)
-    if user is not None:
-        milestone._history_user = user  # type: ignore[attr-defined]
+    _history_by(milestone, user)
     milestone.full_clean()
     milestone.save()
     return milestone
 
 
-def _latest_status(action: Action) -> str:
-    latest = action.updates.order_by("-created_at", "-id").values_list("status", flat=True).first()
-    return latest or ""
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, user: User | None = None) -> Milestone:
+    """Save a milestone edited as a whole, as the admin site's forms do: its due date is
+    derived from its timescale as everywhere else, and its version raised so that an edit
+    opened on the milestone's page before is refused as stale."""
+    plan_open_guard(obj=milestone)
+    _apply_timescale(milestone, milestone.action.plan)
+    if milestone.pk is not None:
+        current = Milestone.objects.select_for_update().values_list("lock_version", flat=True)
+        milestone.lock_version = current.get(pk=milestone.pk) + 1
+    _history_by(milestone, user)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
 
 
 @transaction.atomic
@@ -210,9 +264,20 @@ def status_update_record(
     page: an update saved by someone else since then refuses this one (StaleEdit) rather
     than recording on top of what they have not seen. Edits of the action's text do not
     count: they have their own version.
+
+    Refused with a ValidationError naming the field: no commentary, or a status different
+    from the action's current status (across its lineage, as of the quarter) without a
+    reason. Refused with PlanNotEditable on a superseded plan.
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}")
+    plan_open_guard(obj=action)
+    milestones = list(milestones_completed)
+    foreign = [m for m in milestones if m.action_id != action.pk]
+    if foreign:
+        raise ValueError("A milestone of another action cannot be completed here")
+    if not commentary.strip():
+        raise ValidationError({"commentary": ValidationError("Enter a commentary", "required")})
     if expected_version is not None:
         _claim_version(Action, action.pk, expected_version, field="updates_version")
     else:
@@ -220,16 +285,28 @@ def status_update_record(
     action.refresh_from_db(fields=["updates_version"])
     quarter = quarter or clock.update_quarter()
     created_at = created_at or clock.now()
-    milestones = list(milestones_completed)
-    foreign = [m for m in milestones if m.action_id != action.pk]
-    if foreign:
-        raise ValueError("A milestone of another action cannot be completed here")
+    # Read after the claim: an update saved meanwhile has either been seen (no StaleEdit)
+    # or is counted here. A refusal below rolls the claim back with the rest.
+    previous_status = action_current_status(action=action, as_of=quarter)
+    if previous_status and status != previous_status and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    "A change of status from %(before)s to %(after)s needs a reason",
+                    code="reason_required",
+                    params={
+                        "before": Status(previous_status).label,
+                        "after": Status(status).label,
+                    },
+                )
+            }
+        )
     update = StatusUpdate.objects.create(
         action=action,
         financial_year=quarter.financial_year,
         quarter=quarter.number,
         status=status,
-        previous_status=_latest_status(action),
+        previous_status=previous_status,
         commentary=commentary,
         reason=reason,
         figures=[figure.as_json() for figure in figures],
@@ -247,7 +324,7 @@ def status_update_record(
     ):
         milestone.done_date = done_on
         milestone.lock_version += 1
-        milestone._history_user = author  # type: ignore[attr-defined]
+        _history_by(milestone, author)
         milestone.save(update_fields=["done_date", "lock_version"])
     return update
 
@@ -276,6 +353,15 @@ def _ordered_headings(plan: Plan) -> list[Priority | CrossCuttingTheme]:
     return [*plan.priorities.order_by("number"), *plan.themes.order_by("number")]
 
 
+def _place_in_heading(action: Action) -> tuple[int, int, int, int, int]:
+    """Within a priority or theme: actions under no heading first, then each heading's in
+    the headings' order, as the pages and the document list them."""
+    workstream = action.workstream
+    if workstream is None:
+        return (0, 0, 0, action.order, action.pk)
+    return (1, workstream.order, workstream.pk, action.order, action.pk)
+
+
 @transaction.atomic
 def action_plan_renumber(*, plan: Plan) -> int:
     """Number every action of the plan "<heading>.<position>" in its order, and put the
@@ -283,9 +369,10 @@ def action_plan_renumber(*, plan: Plan) -> int:
 
     Each changed action's lock_version goes up, so an edit opened before is refused.
     """
+    plan_open_guard(obj=plan)
     headings = _ordered_headings(plan)
     priority_count = sum(isinstance(h, Priority) for h in headings)
-    actions = list(plan.actions.order_by("order", "id"))
+    actions = sorted(plan.actions.select_related("workstream"), key=_place_in_heading)
     by_heading: dict[tuple[str, int], list[Action]] = {}
     for action in actions:
         key = ("p", action.priority_id) if action.priority_id else ("t", action.theme_id)
@@ -314,10 +401,14 @@ def action_plan_renumber(*, plan: Plan) -> int:
 
 @transaction.atomic
 def action_move(*, action: Action, up: bool) -> None:
-    """Swap an action with its neighbour under the same priority or theme."""
+    """Swap an action with its neighbour under the same priority or theme and heading."""
+    plan_open_guard(obj=action)
     siblings = list(
         Action.objects.filter(
-            plan=action.plan, priority=action.priority_id, theme=action.theme_id
+            plan=action.plan,
+            priority=action.priority_id,
+            theme=action.theme_id,
+            workstream=action.workstream_id,
         ).order_by("order", "id")
     )
     index = next(i for i, a in enumerate(siblings) if a.pk == action.pk)

@@ -16,4 +16,8 @@ urlpatterns = [
     path("plan/<int:pk>/add/", views.action_add, name="add"),
     path("<int:pk>/move/", views.action_move, name="move"),
     path("plan/<int:pk>/renumber/", views.renumber, name="renumber"),
+    path("plan/<int:pk>/import/", views.action_import, name="import"),
+    path("plan/<int:pk>/import/confirm/", views.action_import_confirm, name="import_confirm"),
+    path("plan/<int:pk>/import/template/", views.action_import_template, name="import_template"),
+    path("plan/<int:pk>/export/", views.action_export, name="export"),
 ]

@@ -2,20 +2,35 @@
 list, an action's page and history, recording a status update, editing an action and its
 milestones; and, inside plan authoring, adding, moving and renumbering a plan's actions."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions import selectors, services
+from actions import exporting, importing, selectors, services
 from actions.filters import ActionFilter
-from actions.forms import ActionAddForm, ActionForm, MilestoneForm, StatusUpdateForm
+from actions.forms import (
+    ActionAddForm,
+    ActionForm,
+    ActionImportForm,
+    MilestoneForm,
+    StatusUpdateForm,
+)
 from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
+from csp_tracker.forms import ADD_ANOTHER
 from plans.views import authored_plan
 
 
@@ -71,7 +86,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.status_history(action=action),
             "changes": selectors.change_history(action=action),
             "quarter": clock.update_quarter(),
-            "today": clock.today(),
             "can_update": request.user.has_perm("actions.add_statusupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
         },
@@ -87,10 +101,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     quarter = clock.update_quarter()
     conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
-        request.POST or None,
-        action=action,
-        current_status=action.current_status,
-        initial={"updates_version": action.updates_version},
+        request.POST or None, action=action, initial={"updates_version": action.updates_version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,13 +116,15 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 milestones_completed=form.cleaned_data.get("milestones_completed", []),
                 expected_version=form.cleaned_data["updates_version"],
             )
+        except ValidationError as refused:
+            form.add_refusal(refused)
         except services.StaleEdit:
             # Keep what they typed; show the update they missed; let them save again.
             action = _get_action(request, pk)
             conflict = selectors.status_history(action=action).first()
             data = request.POST.copy()
             data["updates_version"] = str(action.updates_version)
-            form = StatusUpdateForm(data, action=action, current_status=action.current_status)
+            form = StatusUpdateForm(data, action=action)
             form.is_valid()
             form.add_error(
                 None,
@@ -174,10 +187,12 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.add_milestone", action):
         raise PermissionDenied
-    form = MilestoneForm(request.POST or None, action=action)
+    form = MilestoneForm(request.POST or None, action=action, adding=True)
     if request.method == "POST" and form.is_valid():
         services.milestone_create(action=action, data=form.to_data())
         messages.success(request, "The milestone was added")
+        if ADD_ANOTHER in request.POST:
+            return redirect("actions:milestone_add", pk=action.pk)
         return redirect("actions:detail", pk=action.pk)
     return render(
         request, "actions/milestone_form.html", {"action": action, "form": form, "milestone": None}
@@ -231,7 +246,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.priorities.exists() and not plan.themes.exists():
         messages.info(request, "Add a priority or a theme first: every action sits under one")
         return redirect("plans:overview", pk=plan.pk)
-    form = ActionAddForm(request.POST or None, plan=plan)
+    # "Save and add another" comes back with the last priority and heading chosen.
+    remembered = {key: request.GET[key] for key in ("heading", "workstream") if key in request.GET}
+    form = ActionAddForm(request.POST or None, plan=plan, initial=remembered)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip() or services.action_next_reference(
             plan=plan, heading=form.selected_heading()
@@ -240,8 +257,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             plan=plan, data=form.to_data(reference=reference), milestones=form.milestones()
         )
         messages.success(request, f"Action {action.reference} was added")
-        if "add_another" in request.POST:
-            return redirect("actions:add", pk=plan.pk)
+        if ADD_ANOTHER in request.POST:
+            query = urlencode(
+                {
+                    "heading": form.cleaned_data["heading"],
+                    "workstream": form.cleaned_data.get("workstream") or "",
+                }
+            )
+            return redirect(f"{reverse('actions:add', kwargs={'pk': plan.pk})}?{query}")
         return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
     return render(request, "actions/authoring/action_add.html", {"form": form, "plan": plan})
 
@@ -273,3 +296,89 @@ def renumber(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
     return render(request, "actions/authoring/renumber.html", {"plan": plan})
+
+
+# Bulk entry: import a plan's actions from a spreadsheet or a pasted table, and export them.
+
+
+def _import_page(
+    request: HttpRequest,
+    plan: object,
+    form: ActionImportForm,
+    preview: importing.ImportPreview | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "actions/authoring/import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "preview": preview,
+            "payload": importing.table_sign(preview.table) if preview and preview.ok else "",
+            "columns": importing.COLUMNS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload or paste, then see every row checked; nothing is saved until confirmed."""
+    plan = authored_plan(request, pk, author=True)
+    form = ActionImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid() and form.table_read is not None:
+        preview = importing.action_import_check(plan=plan, table=form.table_read)
+    return _import_page(request, plan, form, preview)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = authored_plan(request, pk, author=True)
+    form = ActionImportForm()
+    try:
+        table = importing.table_unsign(request.POST.get("payload", ""))
+        result = importing.action_import_apply(plan=plan, table=table, user=request.user)
+    except importing.ImportRefused as refused:
+        form.refuse(str(refused))
+        return _import_page(request, plan, form, None)
+    except importing.ImportHasProblems as problems:
+        return _import_page(request, plan, form, problems.preview)
+    if result.created or result.changed:
+        messages.success(
+            request,
+            f"{result.created} action{'s' if result.created != 1 else ''} added, "
+            f"{result.changed} changed and {result.unchanged} already as in the file",
+        )
+    else:
+        messages.info(request, "Nothing changed: every action was already as in the file")
+    return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
+
+
+def _download(content: bytes, file_format: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+@login_required
+@require_safe
+def action_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's actions, milestones and each quarter's status and commentary, in the
+    columns the import reads: ?format=csv for CSV, else XLSX."""
+    plan = authored_plan(request, pk)
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content = exporting.action_plan_export(plan=plan, file_format=file_format)
+    return _download(content, file_format, f"{slugify(plan.title)}-actions")
+
+
+@login_required
+@require_safe
+def action_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = authored_plan(request, pk, author=True)
+    content = exporting.action_import_template(plan=plan)
+    return _download(content, "xlsx", f"{slugify(plan.title)}-actions-template")

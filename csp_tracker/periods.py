@@ -25,21 +25,168 @@ def financial_year_label(start_year: int, end_year: int | None = None) -> str:
     return f"{start_year}-{end_year}"
 
 
-_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:/\s*(\d{2})|-\s*(\d{4}))\s*$")
+class PeriodError(ValueError):
+    """Years that cannot be read as financial years; the message says what to type."""
+
+
+PERIOD_HINT = "Enter the years like 2024/25 for one year or 2024-2028 for several"
+
+_YEAR_PAIR = r"(\d{4})\s*/\s*(\d{2}|\d{4})"
+_RANGE_WORD = r"(?:-|–|—|\bto\b|\buntil\b)"
+_ONE_YEAR = re.compile(rf"^{_YEAR_PAIR}$")
+_YEAR_RANGE = re.compile(rf"^(\d{{4}})\s*{_RANGE_WORD}\s*(\d{{4}}|\d{{2}})$", re.IGNORECASE)
+_PAIR_RANGE = re.compile(rf"^{_YEAR_PAIR}\s*{_RANGE_WORD}\s*{_YEAR_PAIR}$", re.IGNORECASE)
+
+
+def _full_year(start: int, written: str) -> int:
+    """'27' after 2024 is 2027, '00' after 2099 is 2100; a four-digit year is itself."""
+    if len(written) == 4:
+        return int(written)
+    year = start - start % 100 + int(written)
+    return year + 100 if year <= start else year
+
+
+def _next_year_of(start: int, written: str) -> int:
+    """The year a financial year written 'start/written' ends; PeriodError if it is not
+    the year after ('2024/26')."""
+    end = _full_year(start, written)
+    if end != start + 1:
+        raise PeriodError(
+            f"Enter one financial year like {start}/{(start + 1) % 100:02d}, "
+            f"or several like {start}-{end}"
+        )
+    return end
+
+
+def parse_period_checked(text: str) -> tuple[int, int]:
+    """The financial years a plan covers, as people write them, else PeriodError.
+
+    One year: '2024/25', '2024/2025'. Several: '2024-2027', '2024-27', '2024 to 2027',
+    '2024–2027' (an en dash), '2024/25 to 2026/27'. The result is (first year's start,
+    last year's end): (2024, 2025) for 2024/25, (2024, 2027) for 2024-2027.
+    """
+    cleaned = re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
+    cleaned = re.sub(r"^(?:fy|financial years?)\s*", "", cleaned, flags=re.IGNORECASE)
+    if match := _ONE_YEAR.match(cleaned):
+        start = int(match.group(1))
+        return start, _next_year_of(start, match.group(2))
+    if match := _PAIR_RANGE.match(cleaned):
+        start, last = int(match.group(1)), int(match.group(3))
+        _next_year_of(start, match.group(2))
+        end = _next_year_of(last, match.group(4))
+    elif match := _YEAR_RANGE.match(cleaned):
+        start = int(match.group(1))
+        end = _full_year(start, match.group(2))
+    else:
+        raise PeriodError(PERIOD_HINT)
+    if end <= start:
+        raise PeriodError(f"The last year must be after the first, like {start}-{start + 3}")
+    return start, end
 
 
 def parse_period(text: str) -> tuple[int, int] | None:
-    """'2024/25' → (2024, 2025); '2024-2028' → (2024, 2028); None if neither."""
-    match = _PERIOD.match(text or "")
-    if not match:
+    """'2024/25' → (2024, 2025); '2024-2028' → (2024, 2028); None if unreadable."""
+    try:
+        return parse_period_checked(text)
+    except PeriodError:
         return None
-    start = int(match.group(1))
-    if match.group(2):
-        if (start + 1) % 100 != int(match.group(2)):
-            return None
-        return start, start + 1
-    end = int(match.group(3))
-    return (start, end) if end > start else None
+
+
+class DateError(ValueError):
+    """A typed date that is not a real date; the message is the GOV.UK one."""
+
+
+_MONTH_NAMES = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+def _date_part(token: str) -> tuple[str, int] | None:
+    """('number', n) or ('month', n) for a token of a typed date; None for a word."""
+    token = token.strip(".").lower()
+    if ordinal := _ORDINAL.match(token):
+        return "number", int(ordinal.group(1))
+    if token.isdigit():
+        return "number", int(token)
+    if token in _MONTH_NAMES:
+        return "month", _MONTH_NAMES[token]
+    return None
+
+
+def parse_uk_date(text: str, *, what: str = "The date") -> date | None:
+    """A date as people type it in the UK, with the GOV.UK error messages.
+
+    Accepts '1 April 2024', '1st Apr 2024', '1/4/2024', '01/04/2024', '1 4 2024',
+    '1-4-2024', '1.4.2024' and ISO '2024-04-01' (the day first, as the UK writes it).
+    Returns None for empty text; raises DateError whose message names ``what``:
+    "Effective date must include a year", "Effective date must be a real date",
+    "Year must include 4 numbers".
+    """
+    cleaned = (text or "").replace("\u00a0", " ").strip().rstrip(".")
+    if not cleaned:
+        return None
+    if iso := _ISO_DATE.match(cleaned):
+        year, month, day = (int(g) for g in iso.groups())
+        return date_from_parts(day=day, month=month, year=str(year), what=what)
+    tokens = [t for t in re.split(r"[\s/.,\-]+", cleaned) if t]
+    parts = [_date_part(t) for t in tokens]
+    if not tokens or None in parts or len(tokens) > 3:
+        raise DateError(f"{what} must be a real date, like 1 4 2024")
+    kinds = [kind for kind, _ in parts]  # type: ignore[misc]
+    if len(tokens) == 3:
+        if kinds[0] == "month" and kinds[1] == "number":  # "April 1 2024"
+            tokens[0], tokens[1] = tokens[1], tokens[0]
+            parts[0], parts[1] = parts[1], parts[0]
+        day, month, year = (value for _, value in parts)  # type: ignore[misc]
+        if parts[0][0] == "month" or parts[2][0] == "month":  # type: ignore[index]
+            raise DateError(f"{what} must be a real date, like 1 4 2024")
+        return date_from_parts(day=day, month=month, year=tokens[2], what=what)
+    missing = []
+    has_month = "month" in kinds
+    has_year = any(kind == "number" and len(t) == 4 for kind, t in zip(kinds, tokens, strict=True))
+    numbers = sum(kind == "number" and len(t) < 4 for kind, t in zip(kinds, tokens, strict=True))
+    if not numbers or (not has_month and numbers < 2 and has_year):
+        missing.append("day")
+    if not has_month and numbers < 2:
+        missing.append("month")
+    if not has_year:
+        missing.append("year")
+    if not missing:  # e.g. "1 2": read as day and month with no year
+        missing.append("year")
+    raise DateError(f"{what} must include a {' and '.join(missing)}")
+
+
+def date_from_parts(*, day: int | str, month: int | str, year: str, what: str = "The date") -> date:
+    """The date of a GOV.UK date input's three boxes (day, month, year); the month may be
+    typed as a number or a name ("4", "April", "Apr"). Raises DateError with the GOV.UK
+    message."""
+    year = str(year).strip()
+    missing = [
+        name
+        for name, value in (("day", day), ("month", month), ("year", year))
+        if str(value).strip() == ""
+    ]
+    if missing:
+        raise DateError(f"{what} must include a {' and '.join(missing)}")
+    month_text = str(month).strip().lower()
+    month_number = _MONTH_NAMES.get(month_text.strip("."))
+    if month_number is None:
+        if not month_text.isdigit():
+            raise DateError(f"{what} must be a real date, like 1 4 2024")
+        month_number = int(month_text)
+    if not year.isdigit() or len(year) != 4:
+        raise DateError("Year must include 4 numbers")
+    day_text = str(day).strip()
+    if not day_text.isdigit():
+        raise DateError(f"{what} must be a real date, like 1 4 2024")
+    try:
+        return date(int(year), month_number, int(day_text))
+    except ValueError:
+        raise DateError(f"{what} must be a real date, like 1 4 2024") from None
 
 
 def format_date(day: date | None) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import two_factor_required
 from accounts.services import two_factor_device_provision
+from actions.importing import action_import_apply, action_import_check, table_read
 from actions.models import Action, StatusUpdate
 from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
 from csp_tracker.periods import Quarter, parse_period
@@ -38,6 +39,7 @@ from performance.services import (
     project_status_record,
 )
 from plans.models import Agency, Membership, Partnership, Plan
+from plans.selectors import plans_in_force
 from plans.services import (
     VersionChange,
     agency_upsert,
@@ -48,6 +50,7 @@ from plans.services import (
     plan_section_create,
     plan_version_record,
 )
+from priorities.lists import list_from_text
 from priorities.models import PriorityCategory
 from priorities.services import (
     HeadingData,
@@ -153,8 +156,30 @@ def load_demo() -> LoadReport:
     users = _load_users(partnerships, agencies, report)
     swale_plan = Plan.objects.get(partnership__slug="swale", start_year=2023, end_year=2024)
     _load_sample_updates(swale_plan, _read("sample-updates.json"), users, report)
+    csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA, start_year=2024)
+    _load_action_plan_spreadsheet(csa, CSA_ACTION_PLAN, users["admin@kcst.example"], report)
     _load_performance(_read("performance.json"), partnerships, agencies, users, report)
     return report
+
+
+# The CSA's rolling action plan, as a coordinator would bring it in: a spreadsheet read by
+# the import (actions/importing.py). Its actions are those the seeds name (the 2019 refresh
+# report's rolling actions and links to other groups, the 2023/24 Crime Reduction Grant
+# projects in the March 2024 meeting pack); words the seeds do not give (most desired
+# outcomes, milestones and timescales) are invented and end "(sample data)".
+CSA_ACTION_PLAN = "csa-2024-action-plan.csv"
+
+
+def _load_action_plan_spreadsheet(plan: Plan, name: str, user: User, report: LoadReport) -> None:
+    table = table_read(content=(DEMO_DIR / name).read_bytes())
+    preview = action_import_check(plan=plan, table=table)
+    if preview.problems:
+        raise ValueError(f"{name}: " + "; ".join(str(p) for p in preview.problems))
+    result = action_import_apply(plan=plan, table=table, user=user)
+    if result.created:
+        report.count("actions", result.created)
+    if result.headings_added:
+        report.count("headings", result.headings_added)
 
 
 def _load_agencies(kent: dict[str, Any], report: LoadReport) -> dict[str, Agency]:
@@ -238,15 +263,17 @@ def _load_plan(
         report.count("sections")
 
     def heading(row: dict[str, Any]) -> HeadingData:
+        names = row.get("categories") or ([row["category"]] if row.get("category") else [])
         return HeadingData(
             lead_agencies=[agencies[a] for a in row.get("lead_agencies", [])],
             number=row["number"],
             title=row["title"],
             summary=row.get("summary", ""),
-            includes=row.get("includes", ""),
-            outcomes=row.get("outcomes", ""),
+            facts=list_from_text(row.get("facts", "")),
+            includes=list_from_text(row.get("includes", "")),
+            outcomes=list_from_text(row.get("outcomes", "")),
             lead=row.get("lead", "") or "",
-            category=categories.get(row.get("category") or ""),
+            categories=[categories[name] for name in names],
             note=row.get("note", "") or "",
         )
 
@@ -319,13 +346,15 @@ def _load_assessment_choices(
     deterministically: the districts other than Swale in name order, starting at a place
     that moves one on per category, so the choices spread across the county.
     """
-    swale_plan = Plan.objects.filter(
-        partnership__slug="swale", start_year__lte=ASSESSMENT_YEAR, end_year__gt=ASSESSMENT_YEAR
+    swale_plan = plans_in_force(
+        financial_year=ASSESSMENT_YEAR, partnership=partnerships["swale"]
     ).first()
     swale_chose: set[str] = set()
     if swale_plan is not None:
         for model in (swale_plan.priorities, swale_plan.themes):
-            swale_chose |= {name for name in model.values_list("category__name", flat=True) if name}
+            swale_chose |= {
+                name for name in model.values_list("categories__name", flat=True) if name
+            }
     others = sorted(
         (
             p
@@ -428,6 +457,7 @@ def _load_performance(
     county_team = users.get("admin@kcst.example")
     for row in doc["grants"]:
         partnership = partnerships[row["partnership"]]
+        actions = _open_plan_actions(partnership)
         year, _ = parse_period(row["year"])  # type: ignore[misc]
         if Grant.objects.filter(
             partnership=partnership, name=row["name"], financial_year=year
@@ -459,6 +489,7 @@ def _load_performance(
                     pot=item["pot"],
                     lead_agency=agencies[item["lead"]] if item.get("lead") else None,
                     lead_text=item.get("lead_as_written", ""),
+                    action=actions.get(item.get("action", "")),
                     end_date=date.fromisoformat(item["end_date"]) if item.get("end_date") else None,
                 ),
                 status=item["status"],
@@ -476,6 +507,7 @@ def _load_performance(
                     description=item.get("description", ""),
                     amount=Decimal(item["amount"]),
                     top_up_of=projects[item["top_up_of"]] if item.get("top_up_of") else None,
+                    action=actions.get(item.get("action", "")),
                 ),
             )
             bid = bid_decide(
@@ -499,6 +531,17 @@ def _load_performance(
                 report.count("funded projects")
     for row in doc["indicators"]:
         _load_indicator(row, partnerships, users, report)
+
+
+def _open_plan_actions(partnership: Partnership) -> dict[str, Action]:
+    """The actions of the partnership's latest plan that is not superseded, by number."""
+    plan = (
+        Plan.objects.filter(partnership=partnership)
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .order_by("-start_year")
+        .first()
+    )
+    return {a.reference: a for a in Action.objects.filter(plan=plan)} if plan else {}
 
 
 def _load_indicator(

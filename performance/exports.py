@@ -1,8 +1,9 @@
 """Funded projects and indicator values as CSV and XLSX downloads.
 
 A spreadsheet opens a cell that starts with "=", "+", "-" or "@" as a formula, so text
-that starts so (a project title typed by anyone) is written with a leading apostrophe:
-shown as text, never run (OWASP's advice on CSV injection). Numbers stay numbers.
+that starts so (a project title typed by anyone) is written with a leading apostrophe,
+by the same rule as the action plan's export (actions.exporting.neutralise): shown as
+text, never run. Numbers stay numbers, money with a pounds format.
 """
 
 import csv
@@ -14,19 +15,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from actions.exporting import neutralise as text_neutralise
 from performance.grants import GrantMoney
 from performance.indicators import indicator_series
 from performance.models import FundedProject, Indicator, ProjectStatus
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | Decimal | date | None
 
 
 def neutralise(value: Cell) -> Cell:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return text_neutralise(value) if isinstance(value, str) else value
 
 
 @dataclass

@@ -174,10 +174,9 @@ class GrantForm(forms.Form):
         help_text="For bids during the year.",
     )
     tactical_closes_on = UKDateField(
-        label="When does the tactical pot close? (optional)",
+        label="Date the tactical pot closes",
         required=False,
-        help_text="For example, 29 2 2024. No bid can be made after it.",
-        invalid="Enter the date the tactical pot closes as a real date, like 29 2 2024",
+        help_text="Optional. For example, 29 2 2024. No bid can be made after it.",
     )
     rules = _text(
         "The funder's rules (optional)",
@@ -265,9 +264,8 @@ class GrantForm(forms.Form):
 class ReturnForm(forms.Form):
     amount = MoneyField(label="How much was returned?", what="the amount returned")
     returned_on = UKDateField(
-        label="When was it returned?",
+        label="Date it was returned",
         help_text="For example, 31 3 2024.",
-        invalid="Enter the date it was returned as a real date, like 31 3 2024",
         required_message="Enter the date it was returned",
     )
     note = _text(
@@ -351,16 +349,14 @@ class ProjectForm(forms.Form):
         error_messages={"invalid_choice": "Select an action of this partnership"},
     )
     start_date = UKDateField(
-        label="Start date (optional)",
+        label="Start date",
         required=False,
-        help_text="For example, 1 4 2023.",
-        invalid="Enter the start date as a real date, like 1 4 2023",
+        help_text="Optional. For example, 1 4 2023.",
     )
     end_date = UKDateField(
-        label="End date (optional)",
+        label="End date",
         required=False,
-        help_text="For example, 31 3 2024.",
-        invalid="Enter the end date as a real date, like 31 3 2024",
+        help_text="Optional. For example, 31 3 2024.",
     )
     status = forms.ChoiceField(
         label="What is its status?",
@@ -517,10 +513,16 @@ class BidForm(forms.Form):
     )
     lead_text = _text("Lead as written (optional)", "the lead", required=False)
     amount = MoneyField(label="Amount asked for", what="the amount asked for")
+    action = ActionChoiceField(
+        label="Which action would it support? (optional)",
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label="No action",
+        error_messages={"invalid_choice": "Select an action of this partnership"},
+    )
     submitted_on = UKDateField(
-        label="When was it made?",
+        label="Date the bid was made",
         help_text="For example, 16 11 2023.",
-        invalid="Enter the date the bid was made as a real date, like 16 11 2023",
         required_message="Enter the date the bid was made",
     )
 
@@ -531,6 +533,7 @@ class BidForm(forms.Form):
             grant=grant
         ).order_by("order", "id")
         _model_choices(self, "lead_agency").queryset = _agencies(grant.partnership)
+        _model_choices(self, "action").queryset = _open_actions(grant.partnership)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -540,6 +543,7 @@ class BidForm(forms.Form):
             Field.select("lead_agency"),
             Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
             Field.text("amount", field_width=10),
+            Field.select("action"),
             Field.text("submitted_on", field_width=10),
             Submit("submit", "Save bid"),
         )
@@ -566,6 +570,7 @@ class BidForm(forms.Form):
             amount=d["amount"],
             top_up_of=d["top_up_of"],
             submitted_on=d["submitted_on"],
+            action=d["action"],
         )
 
 
@@ -580,9 +585,8 @@ class BidDecisionForm(forms.Form):
         },
     )
     decided_on = UKDateField(
-        label="When was it decided?",
+        label="Date of the decision",
         help_text="For example, 14 3 2024.",
-        invalid="Enter the date of the decision as a real date, like 14 3 2024",
         required_message="Enter the date of the decision",
     )
     note = _text(

@@ -247,6 +247,14 @@ class Bid(models.Model):
         related_name="bids",
         help_text="The project it tops up, or the project its approval created.",
     )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The action the project would support; its project supports it if approved.",
+    )
     status = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     submitted_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)

@@ -336,6 +336,7 @@ class BidData:
     lead_text: str = ""
     top_up_of: FundedProject | None = None
     submitted_on: date | None = None
+    action: Action | None = None
 
 
 @transaction.atomic
@@ -349,6 +350,7 @@ def bid_submit(*, grant: Grant, data: BidData) -> Bid:
         )
     if data.top_up_of is not None and data.top_up_of.grant_id != grant.pk:
         raise Refused("A top-up is for a project of this grant")
+    _check_action(grant, data.action)
     bid = Bid(
         grant=grant,
         title=data.title,
@@ -358,6 +360,7 @@ def bid_submit(*, grant: Grant, data: BidData) -> Bid:
         amount=data.amount,
         is_top_up=data.top_up_of is not None,
         project=data.top_up_of,
+        action=data.action,
         submitted_on=data.submitted_on,
     )
     bid.full_clean()
@@ -400,6 +403,7 @@ def bid_decide(
                 lead_text=bid.lead_text,
                 pot=Pot.TACTICAL,
                 amount_approved=bid.amount,
+                action=bid.action,
             )
             project.full_clean()
             project.save()

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+from django.db.models import Model
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import (
@@ -11,7 +14,7 @@ from plans.models import (
     PlanVersion,
     PlanVersionChange,
 )
-from plans.rules import access_for
+from plans.rules import access_for, plan_is_open
 
 
 class PartnershipScopedMixin:
@@ -36,6 +39,28 @@ class PartnershipScopedMixin:
 
 class PartnershipScopedAdmin(PartnershipScopedMixin, SimpleHistoryAdmin):
     pass
+
+
+def _open(request: HttpRequest, obj: Model | None) -> bool:
+    return obj is None or plan_is_open(request.user, obj)
+
+
+class OpenPlanOnlyMixin(BaseModelAdmin):
+    """A superseded plan, and all that belongs to it, is read-only here as on the pages:
+    the same rule (plans.rules.plan_is_open), asked of the object shown (an inline is asked
+    with its parent). Asked directly, not through has_perm, which lets superusers do
+    anything; the services refuse such a change too."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return _open(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return _open(request, obj) and super().has_delete_permission(request, obj)
+
+
+class OpenPlanOnlyInlineMixin(OpenPlanOnlyMixin, InlineModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return _open(request, obj) and super().has_add_permission(request, obj)
 
 
 @admin.register(Agency)
@@ -71,13 +96,13 @@ class MembershipAdmin(PartnershipScopedAdmin):
     list_select_related = ["user", "partnership", "agency"]
 
 
-class PlanSectionInline(admin.StackedInline):
+class PlanSectionInline(OpenPlanOnlyInlineMixin, admin.StackedInline):
     model = PlanSection
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(PartnershipScopedAdmin):
+class PlanAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
     list_display = ["title", "partnership", "kind", "period_label", "status"]
     list_filter = ["kind", "status", ("partnership", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]

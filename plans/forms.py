@@ -5,8 +5,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from csp_tracker.periods import parse_period
-from plans.models import GeneratedTable, Partnership, Plan
+from csp_tracker.forms import save_buttons
+from csp_tracker.periods import PeriodError, parse_period_checked
+from plans.models import GeneratedTable, Partnership, Plan, PlanShape
 
 
 class PlanForm(forms.Form):
@@ -37,10 +38,22 @@ class PlanForm(forms.Form):
             "max_length": "Enter a title of 200 characters or fewer",
         },
     )
+    shape = forms.ChoiceField(
+        label="How does it run over its years?",
+        choices=PlanShape.choices,
+        widget=forms.RadioSelect,
+        help_text="A strategy with a yearly action plan keeps its years; each year's "
+        "refresh starts its next action plan.",
+        error_messages={
+            "required": "Select how the plan runs over its years",
+            "invalid_choice": "Select how the plan runs over its years",
+        },
+    )
     period = forms.CharField(
         label="Which financial years does it cover?",
         max_length=20,
-        help_text="For one year write it like 2024/25; for several, like 2024-2028.",
+        help_text="For one year write it like 2024/25; for several, like 2024-2028, 2024-28 "
+        "or 2024 to 2028.",
         error_messages={
             "required": "Enter the financial years the plan covers",
             "max_length": "Enter the years like 2024/25 or 2024-2028",
@@ -67,23 +80,37 @@ class PlanForm(forms.Form):
             ]
         layout += [
             Field.text("title", field_width=Fluid.FULL),
+            Field.radios("shape", legend_size=Size.SMALL),
             Field.text("period", field_width=10),
             Submit("submit", "Save and continue" if partnerships is not None else "Save"),
         ]
         self.helper.layout = Layout(*layout)
 
     def clean_period(self) -> tuple[int, int]:
-        parsed = parse_period(self.cleaned_data["period"])
-        if parsed is None:
-            raise forms.ValidationError(
-                "Enter the years like 2024/25 for one year or 2024-2028 for several"
-            )
-        start, end = parsed
+        try:
+            start, end = parse_period_checked(self.cleaned_data["period"])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
         if not (start >= 2000 and end <= 2100):
             raise forms.ValidationError("Enter years between 2000 and 2100")
         if end - start > 10:
             raise forms.ValidationError("Enter a period of 10 years or fewer")
-        return parsed
+        return start, end
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        shape, period = data.get("shape"), data.get("period")
+        if shape and period:
+            start, end = period  # type: ignore[misc]
+            if shape == PlanShape.ONE_YEAR and end - start != 1:
+                self.add_error(
+                    "period",
+                    f"A one-year plan covers one financial year: enter it like "
+                    f"{start}/{(start + 1) % 100:02d}",
+                )
+            elif shape != PlanShape.ONE_YEAR and end - start == 1:
+                self.add_error("period", f"Enter the years it covers, like {start}-{start + 3}")
+        return data
 
 
 class SectionForm(forms.Form):
@@ -120,7 +147,7 @@ class SectionForm(forms.Form):
         help_text="A restricted section is never in a public page or a published PDF.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, adding: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -129,5 +156,7 @@ class SectionForm(forms.Form):
             Field.textarea("body", rows=14),
             Field.select("generated"),
             Field.checkbox("is_restricted", small=True),
-            Submit("submit", "Save section"),
+            save_buttons(
+                "Save section", add_another="Save and add another section" if adding else ""
+            ),
         )

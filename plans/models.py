@@ -140,6 +140,14 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.partnership}"
 
 
+class PlanShape(models.TextChoices):
+    """How a plan spreads over its years (Plan.shape, from its years and action plan)."""
+
+    ONE_YEAR = "one_year", "One-year plan"
+    MULTI_YEAR = "multi_year", "Multi-year plan"
+    STRATEGY_YEARLY = "strategy_yearly", "Multi-year strategy with a yearly action plan"
+
+
 class Plan(models.Model):
     """A partnership's Community Safety Agreement or Community Safety Plan for a period."""
 
@@ -164,6 +172,13 @@ class Plan(models.Model):
         help_text="The year the last financial year ends: 2024 for 2023/24.",
         validators=[MinValueValidator(2001), MaxValueValidator(2100)],
     )
+    action_plan_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a multi-year strategy with a yearly action plan: the financial year "
+        "of this action plan (2025 for 2025/26). Empty when the actions run for the whole "
+        "period.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     previous = models.ForeignKey(
         "self",
@@ -171,7 +186,7 @@ class Plan(models.Model):
         null=True,
         blank=True,
         related_name="refreshes",
-        help_text="The plan this one refreshes.",
+        help_text="The plan this one refreshes (for a strategy: last year's action plan).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -185,11 +200,27 @@ class Plan(models.Model):
                 name="plan_period_ends_after_it_starts",
                 violation_error_message="The period must end after it starts.",
             ),
+            models.CheckConstraint(
+                condition=Q(action_plan_year__isnull=True)
+                | Q(
+                    action_plan_year__gte=models.F("start_year"),
+                    action_plan_year__lt=models.F("end_year"),
+                ),
+                name="plan_action_plan_year_within_period",
+                violation_error_message="The action plan's year is one of the strategy's years.",
+            ),
             models.UniqueConstraint(
                 fields=["partnership", "kind", "start_year", "end_year"],
+                condition=Q(action_plan_year__isnull=True),
                 name="plan_one_per_kind_and_period",
                 violation_error_message="This partnership already has a plan of this kind "
                 "for this period.",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "start_year", "end_year", "action_plan_year"],
+                condition=Q(action_plan_year__isnull=False),
+                name="plan_one_action_plan_per_strategy_year",
+                violation_error_message="This strategy already has an action plan for this year.",
             ),
         ]
 
@@ -199,6 +230,24 @@ class Plan(models.Model):
     @property
     def period_label(self) -> str:
         return financial_year_label(self.start_year, self.end_year)
+
+    @property
+    def shape(self) -> str:
+        if self.action_plan_year is not None:
+            return PlanShape.STRATEGY_YEARLY
+        if self.end_year - self.start_year == 1:
+            return PlanShape.ONE_YEAR
+        return PlanShape.MULTI_YEAR
+
+    def get_shape_display(self) -> str:
+        return PlanShape(self.shape).label
+
+    @property
+    def action_plan_label(self) -> str:
+        """'2025/26' for a strategy's yearly action plan; else the plan's period."""
+        if self.action_plan_year is None:
+            return self.period_label
+        return financial_year_label(self.action_plan_year)
 
     @property
     def period_start(self) -> date:

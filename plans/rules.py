@@ -155,13 +155,25 @@ def is_lead_officer(user: object, obj: object | None) -> bool:
     return agency_leads(agency, action)
 
 
+def plan_of(obj: object) -> Plan:
+    """The plan a plan, section, priority, theme, action, milestone or status update
+    belongs to."""
+    if isinstance(obj, Plan):
+        return obj
+    if hasattr(obj, "plan_id"):  # a section, priority, theme or action
+        return obj.plan  # type: ignore[attr-defined, no-any-return]
+    return plan_of(obj.action)  # type: ignore[attr-defined]  # a milestone or status update
+
+
 @rules.predicate
 def plan_is_open(user: object, obj: object | None) -> bool:
-    """A superseded plan is the record of a past year: its actions no longer change."""
+    """Who may change a plan, part one: only an open plan changes. A superseded plan is
+    the record of a past year: neither it nor its sections, priorities, themes, actions,
+    milestones or status updates change any more. The services refuse it too
+    (plans.services.plan_open_guard), for callers that ask no permission."""
     if obj is None:
         return False
-    action = obj.action if hasattr(obj, "action_id") else obj  # type: ignore[attr-defined]
-    return action.plan.status != Plan.Status.SUPERSEDED  # type: ignore[attr-defined]
+    return plan_of(obj).status != Plan.Status.SUPERSEDED
 
 
 @rules.predicate
@@ -176,8 +188,8 @@ def is_county_partnership_team(user: object, county: Partnership | None) -> bool
 rules.add_perm("plans.view_partnership", can_view)
 rules.add_perm("plans.view_plan", can_view)
 rules.add_perm("plans.add_plan", is_coordinator_or_county)
-rules.add_perm("plans.change_plan", is_coordinator_or_county)
-rules.add_perm("plans.publish_plan", is_county_team)
+rules.add_perm("plans.change_plan", is_coordinator_or_county & plan_is_open)
+rules.add_perm("plans.publish_plan", is_county_team & plan_is_open)
 # Actions, milestones and status updates
 rules.add_perm("actions.view_action", can_view)
 rules.add_perm(

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
@@ -14,9 +15,11 @@ from plans.models import (
     Partnership,
     Plan,
     PlanSection,
+    PlanShape,
     PlanVersion,
     PlanVersionChange,
 )
+from plans.rules import plan_is_open, plan_of
 
 
 def agency_upsert(
@@ -71,13 +74,17 @@ def plan_create(
     end_year: int,
     status: str = Plan.Status.DRAFT,
     previous: Plan | None = None,
+    action_plan_year: int | None = None,
 ) -> Plan:
+    """A new plan. ``action_plan_year`` makes it a multi-year strategy's yearly action
+    plan (for that financial year)."""
     plan = Plan(
         partnership=partnership,
         kind=kind,
         title=title,
         start_year=start_year,
         end_year=end_year,
+        action_plan_year=action_plan_year,
         status=status,
         previous=previous,
     )
@@ -95,6 +102,7 @@ def plan_section_create(
     order: int | None = None,
     generated: str = "",
 ) -> PlanSection:
+    plan_open_guard(obj=plan)
     if order is None:
         order = plan.sections.count() + 1
     section = PlanSection(
@@ -140,29 +148,53 @@ class PublishedVersionFrozen(Exception):
     """A published version never changes; a correction is a new version."""
 
 
-class PlanNotEditable(Exception):
-    """A superseded plan is a record of the past: start from the current one."""
+class PlanNotEditable(PermissionDenied):
+    """A superseded plan is a record of the past: start from the current one. A kind of
+    PermissionDenied, so a page that does not catch it answers 403 with the reason."""
 
 
-def plan_version_guard(*, version: PlanVersion) -> None:
-    """Refuse a change to a published version (the database triggers refuse it too)."""
-    if (
-        version.pk
-        and PlanVersion.objects.filter(pk=version.pk, status=PlanVersion.Status.PUBLISHED).exists()
-    ):
-        raise PublishedVersionFrozen(f"Version {version.number} is published and cannot change")
+def plan_open_guard(*, obj: object) -> None:
+    """Refuse a change to a plan that is not open (plans.rules.plan_is_open), or to its
+    sections, priorities, themes, actions, milestones or status updates.
+
+    The plan's status is read again, so a plan superseded since the caller loaded it is
+    refused too; the rule is the same one the pages ask through their permissions.
+    """
+    plan = plan_of(obj)
+    if plan.pk is not None:
+        plan.status = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)
+    if not plan_is_open(None, plan):
+        raise PlanNotEditable(
+            f"{plan.title} ({plan.period_label}) has been superseded: it is the record of "
+            "a past year and cannot change"
+        )
 
 
-def plan_editable_guard(*, plan: Plan) -> None:
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PlanNotEditable(f"{plan} has been superseded and cannot change")
+def plan_action_plan_year(
+    *, shape: str, start_year: int, end_year: int, current: int | None
+) -> int | None:
+    """The action plan's year for a plan of this shape: a strategy with a yearly action
+    plan keeps its year while it is within the period, else starts at the first year."""
+    if shape != PlanShape.STRATEGY_YEARLY:
+        return None
+    if current is not None and start_year <= current < end_year:
+        return current
+    return start_year
 
 
-def plan_update(*, plan: Plan, title: str, start_year: int, end_year: int) -> Plan:
-    plan_editable_guard(plan=plan)
+def plan_update(
+    *, plan: Plan, title: str, start_year: int, end_year: int, shape: str | None = None
+) -> Plan:
+    plan_open_guard(obj=plan)
     plan.title = title
     plan.start_year = start_year
     plan.end_year = end_year
+    plan.action_plan_year = plan_action_plan_year(
+        shape=shape or plan.shape,
+        start_year=start_year,
+        end_year=end_year,
+        current=plan.action_plan_year,
+    )
     plan.full_clean()
     plan.save()
     return plan
@@ -171,7 +203,7 @@ def plan_update(*, plan: Plan, title: str, start_year: int, end_year: int) -> Pl
 def plan_section_update(
     *, section: PlanSection, title: str, body: str, is_restricted: bool, generated: str = ""
 ) -> PlanSection:
-    plan_editable_guard(plan=section.plan)
+    plan_open_guard(obj=section)
     section.title = title
     section.body = body
     section.is_restricted = is_restricted
@@ -184,7 +216,7 @@ def plan_section_update(
 @transaction.atomic
 def plan_section_move(*, section: PlanSection, up: bool) -> None:
     """Move a section one place up or down; the sections are numbered 1, 2, 3… again."""
-    plan_editable_guard(plan=section.plan)
+    plan_open_guard(obj=section)
     sections = list(section.plan.sections.order_by("order", "id"))
     index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     other = index - 1 if up else index + 1
@@ -197,7 +229,7 @@ def plan_section_move(*, section: PlanSection, up: bool) -> None:
 
 
 def plan_section_delete(*, section: PlanSection) -> None:
-    plan_editable_guard(plan=section.plan)
+    plan_open_guard(obj=section)
     section.delete()
 
 

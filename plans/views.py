@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from csp_tracker.forms import ADD_ANOTHER
 from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm
@@ -27,10 +28,10 @@ def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Pla
 
 
 def require_author(request: HttpRequest, plan: Plan) -> None:
+    """Who may change a plan is one rule (plans.change_plan): its coordinators and the
+    county team, while the plan is open (not superseded)."""
     if not request.user.has_perm("plans.change_plan", plan):
         raise PermissionDenied
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PermissionDenied("A superseded plan cannot change")
 
 
 def validation_to_form(form: object, error: ValidationError) -> None:
@@ -68,6 +69,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"].strip(),
                 start_year=start,
                 end_year=end,
+                action_plan_year=plan_services.plan_action_plan_year(
+                    shape=form.cleaned_data["shape"], start_year=start, end_year=end, current=None
+                ),
             )
         except ValidationError as error:
             form.add_error(
@@ -89,16 +93,23 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         plan = selectors.plan_overview(user=request.user, pk=pk)
     except Plan.DoesNotExist:
         raise Http404("No such plan") from None
-    can_author = (
-        request.user.has_perm("plans.change_plan", plan) and plan.status != Plan.Status.SUPERSEDED
+    headings = [*plan.priorities.all(), *plan.themes.all()]  # type: ignore[attr-defined]
+    chapters = selectors.plan_builtin_chapters(
+        plan=plan,
+        sections=list(plan.sections.all()),
+        has_headings=bool(headings),
+        has_actions=any(h.actions.all() for h in headings),
+        has_pcc=plan.partnership.pcc_plans.exists(),  # type: ignore[attr-defined]
     )
     return render(
         request,
         "plans/plan_overview.html",
         {
             "plan": plan,
-            "can_author": can_author,
+            "can_author": request.user.has_perm("plans.change_plan", plan),
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
+            "chapters": chapters,
+            "next_period": selectors.plan_next_period(plan=plan),
         },
     )
 
@@ -108,13 +119,18 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk, author=True)
     form = PlanForm(
-        request.POST or None, initial={"title": plan.title, "period": plan.period_label}
+        request.POST or None,
+        initial={"title": plan.title, "period": plan.period_label, "shape": plan.shape},
     )
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["period"]
         try:
             plan_services.plan_update(
-                plan=plan, title=form.cleaned_data["title"].strip(), start_year=start, end_year=end
+                plan=plan,
+                title=form.cleaned_data["title"].strip(),
+                start_year=start,
+                end_year=end,
+                shape=form.cleaned_data["shape"],
             )
         except ValidationError:
             form.add_error(
@@ -130,7 +146,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk, author=True)
-    form = SectionForm(request.POST or None)
+    form = SectionForm(request.POST or None, adding=True)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         plan_services.plan_section_create(
@@ -141,7 +157,9 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
             generated=d["generated"],
         )
         messages.success(request, f"The section “{d['title'].strip()}” was added")
-        return redirect("plans:overview", pk=plan.pk)
+        if ADD_ANOTHER in request.POST:
+            return redirect("plans:section_add", pk=plan.pk)
+        return redirect(f"{overview_url(plan.pk)}#sections")
     return render(request, "plans/section_form.html", {"form": form, "plan": plan, "section": None})
 
 

@@ -21,17 +21,18 @@ class PriorityCategoryAdmin(admin.ModelAdmin):
 @admin.register(Priority, CrossCuttingTheme)
 class PlanHeadingAdmin(PartnershipScopedAdmin):
     partnership_path = "plan__partnership__"
-    list_display = ["number", "title", "plan", "category", "lead"]
+    list_display = ["number", "title", "plan", "lead"]
     list_display_links = ["title"]
     list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
-    list_select_related = ["plan", "category"]
-    filter_horizontal = ["lead_agencies"]
+    list_select_related = ["plan"]
+    filter_horizontal = ["lead_agencies", "categories"]
 
 
 @admin.register(Workstream)
 class WorkstreamAdmin(admin.ModelAdmin):
     list_display = ["title", "priority", "theme", "order"]
+    list_select_related = ["priority__plan", "theme__plan"]
 
 
 @admin.register(StrategicAssessmentChoice)

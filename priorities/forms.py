@@ -2,11 +2,19 @@
 message for every field, no browser-native validation (templates use novalidate)."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
-from priorities.models import PriorityCategory
+from csp_tracker.forms import save_buttons
+from plans.models import Agency, Plan
+from priorities.lists import list_from_text, list_to_text
+from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
 from priorities.services import HeadingData
+
+LIST_HINT = (
+    "For a point under the one above, start its line with two spaces (a bulleted list "
+    "pasted from Word keeps its levels)."
+)
 
 
 class HeadingForm(forms.Form):
@@ -21,44 +29,59 @@ class HeadingForm(forms.Form):
         },
     )
     summary = forms.CharField(
-        label="Summary of the issue",
+        label="Why it is a priority",
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text='Why it is a priority: "the facts". Same formatting as section text.',
-        error_messages={"max_length": "Enter a summary of 20,000 characters or fewer"},
+        help_text="The summary of the issue. Same formatting as section text.",
+        error_messages={"max_length": "Enter why it is a priority in 20,000 characters or fewer"},
+    )
+    facts = forms.CharField(
+        label="Key facts",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"One fact a line. {LIST_HINT}",
+        error_messages={"max_length": "Enter key facts of 10,000 characters or fewer"},
     )
     includes = forms.CharField(
-        label="What it includes",
+        label="What it includes (the focus)",
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='For example "Organised crime groups, gangs, county lines".',
-        error_messages={"max_length": "Enter 2,000 characters or fewer"},
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f'One point a line, for example "Organised crime groups". {LIST_HINT}',
+        error_messages={"max_length": "Enter what it includes in 10,000 characters or fewer"},
     )
     outcomes = forms.CharField(
         label="Outcomes sought",
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text='What the partnership wants to achieve. Start each with "- " for a list.',
+        help_text=f"What the partnership wants to achieve, one a line. {LIST_HINT}",
         error_messages={"max_length": "Enter outcomes of 10,000 characters or fewer"},
     )
     lead = forms.CharField(
-        label="Lead",
+        label="Lead as the plan names it",
         required=False,
         max_length=300,
-        help_text='As the plan names it, for example "Superintendent of Strategic '
-        'Prevention, Kent Police".',
+        help_text='For example "Superintendent of Strategic Prevention, Kent Police".',
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
-    category = forms.ModelChoiceField(
-        label="Which county category does it match?",
+    lead_agencies = forms.ModelMultipleChoiceField(
+        label="Lead agencies",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"invalid_choice": "Select lead agencies of this partnership"},
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label="Which county categories does it match?",
         queryset=PriorityCategory.objects.none(),
         required=False,
-        empty_label="None of these",
-        help_text="The county counts how many partnerships chose each category.",
-        error_messages={"invalid_choice": "Select a category from the list"},
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply: the county counts it under each.",
+        error_messages={"invalid_choice": "Select categories from the list"},
     )
     note = forms.CharField(
         label="Note under the theme in the action plan",
@@ -68,32 +91,53 @@ class HeadingForm(forms.Form):
         error_messages={"max_length": "Enter a note of 500 characters or fewer"},
     )
 
-    def __init__(self, *args: object, is_theme: bool, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, is_theme: bool, plan: Plan, adding: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.is_theme = is_theme
-        self.fields["category"].queryset = PriorityCategory.objects.order_by("order", "name")
+        self.fields["categories"].queryset = PriorityCategory.objects.order_by("order", "name")
+        self.fields["lead_agencies"].queryset = Agency.objects.filter(
+            partnerships=plan.partnership
+        ).order_by("short_name")
+        if is_theme:
+            self.fields["summary"].label = "Summary of the theme"
+            self.fields["summary"].error_messages["max_length"] = (
+                "Enter a summary of 20,000 characters or fewer"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         fields: list[object] = [
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("summary", rows=6),
-            Field.textarea("includes", rows=2),
+            Field.textarea("facts", rows=4),
+            Field.textarea("includes", rows=4),
             Field.textarea("outcomes", rows=4),
             Field.text("lead", field_width=Fluid.FULL),
-            Field.select("category"),
+            Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("categories", legend_size=Size.SMALL, small=True),
         ]
         if is_theme:
             fields.append(Field.text("note", field_width=Fluid.FULL))
         else:
             del self.fields["note"]
-        fields.append(Submit("submit", "Save theme" if is_theme else "Save priority"))
+        what = "theme" if is_theme else "priority"
+        another = f"Save and add another {what}" if adding else ""
+        fields.append(save_buttons(f"Save {what}", add_another=another))
         self.helper.layout = Layout(*fields)
 
     @staticmethod
-    def initial_for(heading: object) -> dict[str, object]:
+    def initial_for(heading: Priority | CrossCuttingTheme) -> dict[str, object]:
         return {
-            name: getattr(heading, name, "")
-            for name in ("title", "summary", "includes", "outcomes", "lead", "category", "note")
+            "title": heading.title,
+            "summary": heading.summary,
+            "facts": list_to_text(heading.facts),
+            "includes": list_to_text(heading.includes),
+            "outcomes": list_to_text(heading.outcomes),
+            "lead": heading.lead,
+            "lead_agencies": list(heading.lead_agencies.all()),
+            "categories": list(heading.categories.all()),
+            "note": getattr(heading, "note", ""),
         }
 
     def to_data(self, *, number: int) -> HeadingData:
@@ -102,9 +146,36 @@ class HeadingForm(forms.Form):
             number=number,
             title=d["title"].strip(),
             summary=d["summary"].strip(),
-            includes=d["includes"].strip(),
-            outcomes=d["outcomes"].strip(),
+            facts=list_from_text(d["facts"]),
+            includes=list_from_text(d["includes"]),
+            outcomes=list_from_text(d["outcomes"]),
             lead=d["lead"].strip(),
-            category=d["category"],
+            lead_agencies=list(d["lead_agencies"]),
+            categories=list(d["categories"]),
             note=(d.get("note") or "").strip(),
+        )
+
+
+class WorkstreamForm(forms.Form):
+    """A heading within a priority or theme, like "Prevent" or "Prevention and community
+    involvement"."""
+
+    title = forms.CharField(
+        label="Heading",
+        max_length=200,
+        help_text='As the plan writes it, for example "Pursue" or "Early intervention".',
+        error_messages={
+            "required": "Enter the heading",
+            "max_length": "Enter a heading of 200 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: object, adding: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        another = "Save and add another heading" if adding else ""
+        self.helper.layout = Layout(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            save_buttons("Save heading", add_another=another),
         )

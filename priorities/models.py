@@ -21,25 +21,33 @@ class PriorityCategory(models.Model):
 
 
 class PlanHeading(models.Model):
-    """What priorities and cross-cutting themes share."""
+    """What priorities and cross-cutting themes share: the parts a plan writes for each.
+
+    The lists are structured (priorities/lists.py): each item its text and the items
+    under it, so "what it includes" keeps its nested points.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE)
     number = models.PositiveSmallIntegerField(help_text="Its number and order within the plan.")
     title = models.CharField(max_length=200)
-    summary = models.TextField("summary of the issue", blank=True)
-    includes = models.TextField("what it includes", blank=True)
-    outcomes = models.TextField("outcomes sought", blank=True)
+    summary = models.TextField(
+        "why it is a priority", blank=True, help_text="The summary of the issue, as text."
+    )
+    facts = models.JSONField("key facts", default=list, blank=True)
+    includes = models.JSONField(
+        "what it includes", default=list, blank=True, help_text="The focus: a nested list."
+    )
+    outcomes = models.JSONField("outcomes sought", default=list, blank=True)
     lead = models.CharField(
         max_length=300, blank=True, help_text="The lead as the plan names it (CSA leads table)."
     )
     lead_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
-    category = models.ForeignKey(
+    categories = models.ManyToManyField(
         PriorityCategory,
-        on_delete=models.PROTECT,
-        null=True,
         blank=True,
         related_name="+",
-        help_text="The county category this maps to.",
+        verbose_name="county categories",
+        help_text="The county categories it maps to: it counts under each (CSA Appendix A).",
     )
 
     class Meta:
@@ -103,6 +111,7 @@ class Workstream(models.Model):
     title = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = "heading"
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
@@ -111,10 +120,26 @@ class Workstream(models.Model):
                 name="workstream_under_priority_or_theme",
                 violation_error_message="A workstream sits under exactly one priority or theme.",
             ),
+            models.UniqueConstraint(
+                fields=["priority", "title"],
+                condition=Q(priority__isnull=False),
+                name="workstream_title_unique_in_priority",
+                violation_error_message="The priority already has a heading with this title.",
+            ),
+            models.UniqueConstraint(
+                fields=["theme", "title"],
+                condition=Q(theme__isnull=False),
+                name="workstream_title_unique_in_theme",
+                violation_error_message="The theme already has a heading with this title.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def parent(self) -> "Priority | CrossCuttingTheme":
+        return self.priority or self.theme  # type: ignore[return-value]
 
 
 class StrategicAssessmentChoice(models.Model):

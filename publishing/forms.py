@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 
 from csp_tracker.forms import UKDateField
+from jobs.idempotency import FIELD, key_from, new_key
 from plans.models import Plan, PlanVersion
 
 
@@ -24,9 +25,8 @@ class PublishForm(forms.Form):
     )
     effective_date = UKDateField(
         label="Effective date",
-        help_text="For example, 1 4 2024.",
+        help_text="For example, 1 April 2024 or 1/4/2024.",
         required_message="Enter the date the version takes effect",
-        invalid="Enter the effective date as a real date, like 1 4 2024",
     )
     summary = forms.CharField(
         label="Summary (optional)",
@@ -44,10 +44,15 @@ class PublishForm(forms.Form):
         "added”. They are listed in the version control table.",
         error_messages={"max_length": "Enter changes of 5,000 characters or fewer"},
     )
+    # The form's idempotency key (jobs/idempotency.py): the same form posted twice
+    # publishes once. Kept when the form is shown again with errors.
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.plan = plan
+        if not self.is_bound:
+            self.initial[FIELD] = new_key()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -55,6 +60,7 @@ class PublishForm(forms.Form):
             Field.text("effective_date", field_width=10),
             Field.text("summary", field_width=Fluid.FULL),
             Field.textarea("changes", rows=8),
+            FIELD,
             Submit("submit", "Publish"),
         )
 
@@ -68,6 +74,9 @@ class PublishForm(forms.Form):
                 "Enter a new number"
             )
         return number
+
+    def clean_request_key(self) -> str:
+        return key_from(self.cleaned_data)
 
     def clean_effective_date(self) -> date:
         day = self.cleaned_data["effective_date"]

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from csp_tracker.storage import file_download
 from plans.models import PlanVersion
 from publishing import selectors, services
 
@@ -24,9 +25,8 @@ def public_download(request: HttpRequest, pk: int) -> FileResponse:
         version = selectors.public_version_get(pk=pk)
     except PlanVersion.DoesNotExist:
         raise Http404("No such document") from None
-    response = FileResponse(
-        version.pdf.open("rb"),
-        as_attachment=True,
+    response = file_download(
+        version.pdf,
         filename=services.download_name(version=version),
         content_type="application/pdf",
     )

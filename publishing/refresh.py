@@ -1,17 +1,21 @@
 """Next year's plan: "Start the next refresh" copies a published plan's chapters,
-priorities and themes and carries its open actions forward with their lineage."""
+priorities, themes and headings and carries its open actions forward with their lineage.
+
+A multi-year strategy with a yearly action plan keeps its period: the refresh starts the
+strategy's next year's action plan (plans.selectors.plan_next_period)."""
 
 from django.db import transaction
 
 from accounts.models import User
 from actions.models import Action, Status
-from actions.selectors import annotate_progress
+from actions.selectors import with_current_status
 from actions.services import ActionData, MilestoneData, action_create
 from csp_tracker import clock
 from csp_tracker.periods import financial_year_label
 from plans.models import (
     Plan,
 )
+from plans.selectors import plan_next_period
 from plans.services import (
     plan_create,
     plan_section_create,
@@ -19,29 +23,26 @@ from plans.services import (
 from priorities.models import (
     CrossCuttingTheme,
     Priority,
+    Workstream,
 )
-from priorities.services import HeadingData, priority_create, theme_create
+from priorities.services import HeadingData, priority_create, theme_create, workstream_create
 from publishing.services import PublishRefused
 
 
-def _next_period(plan: Plan) -> tuple[int, int]:
-    return plan.start_year + 1, plan.end_year + 1
-
-
 def refresh_label(*, plan: Plan) -> str:
-    start, end = _next_period(plan)
-    return financial_year_label(start, end)
+    """'2025/26 action plan', '2024/25 refresh', '2027-2031 strategy'."""
+    return plan_next_period(plan=plan).label
 
 
 def _open_actions(plan: Plan) -> list[Action]:
-    """The plan's actions that are not completed (their latest update says so)."""
-    actions = annotate_progress(
+    """The plan's actions that are not completed: their current status (across their
+    lineage, as of this quarter) is not "Completed"."""
+    actions = with_current_status(
         Action.objects.filter(plan=plan)
         .select_related("priority", "theme")
         .prefetch_related("lead_agencies", "supports_themes", "milestones__lead")
         .order_by("order", "id"),
-        quarter=clock.update_quarter(),
-        today=clock.today(),
+        as_of=clock.update_quarter(),
     )
     return [a for a in actions if a.current_status != Status.COMPLETED]
 
@@ -56,7 +57,8 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
         raise PublishRefused("Only a published plan can be refreshed")
     if plan.refreshes.exists():
         raise PublishRefused("This plan has been refreshed already")
-    start, end = _next_period(plan)
+    following = plan_next_period(plan=plan)
+    start, end = following.start_year, following.end_year
     old_label, new_label = plan.period_label, financial_year_label(start, end)
     title = plan.title.replace(old_label, new_label) if old_label in plan.title else plan.title
     new = plan_create(
@@ -65,6 +67,7 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
         title=title,
         start_year=start,
         end_year=end,
+        action_plan_year=following.action_plan_year,
         previous=plan,
     )
     for section in plan.sections.order_by("order", "id"):
@@ -77,25 +80,32 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
             generated=section.generated,
         )
     headings: dict[tuple[str, int], Priority | CrossCuttingTheme] = {}
+    workstreams: dict[int, Workstream] = {}
     for kind, model, create in (
         ("p", Priority, priority_create),
         ("t", CrossCuttingTheme, theme_create),
     ):
-        for old in model.objects.filter(plan=plan).prefetch_related("lead_agencies"):
-            headings[(kind, old.pk)] = create(
+        for old in model.objects.filter(plan=plan).prefetch_related(
+            "lead_agencies", "categories", "workstreams"
+        ):
+            copy = create(
                 plan=new,
                 data=HeadingData(
                     number=old.number,
                     title=old.title,
                     summary=old.summary,
+                    facts=old.facts,
                     includes=old.includes,
                     outcomes=old.outcomes,
                     lead=old.lead,
                     lead_agencies=list(old.lead_agencies.all()),
-                    category=old.category,
+                    categories=list(old.categories.all()),
                     note=getattr(old, "note", ""),
                 ),
             )
+            headings[(kind, old.pk)] = copy
+            for workstream in old.workstreams.all():
+                workstreams[workstream.pk] = workstream_create(parent=copy, title=workstream.title)
     for position, old in enumerate(_open_actions(plan), start=1):
         priority = headings.get(("p", old.priority_id)) if old.priority_id else None
         theme = headings.get(("t", old.theme_id)) if old.theme_id else None
@@ -107,6 +117,7 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
                 title=old.title,
                 priority=priority,  # type: ignore[arg-type]
                 theme=theme,  # type: ignore[arg-type]
+                workstream=workstreams.get(old.workstream_id) if old.workstream_id else None,
                 desired_outcome=old.desired_outcome,
                 lead_text=old.lead_text,
                 lead_agencies=list(old.lead_agencies.all()),

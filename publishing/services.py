@@ -1,36 +1,46 @@
 """Publishing the CSA and the plans: the preview, the rendered and checked PDF and the
 frozen published version. The document's data is plans/snapshot.py; next year's plan is
-plans/refresh.py; the public list is in plans/selectors.py."""
+plans/refresh.py; the public list is in plans/selectors.py.
+
+The render is queued through the job outbox (jobs/), by task name, in the transaction
+that marks the version rendering: this module never imports its tasks.
+"""
 
 import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from jobs.selectors import job_for_key, jobs_finished, jobs_known
+from jobs.services import job_record
 from plans.models import (
     Plan,
     PlanVersion,
     PlanVersionChange,
 )
 from plans.services import (
-    PlanNotEditable,
     PublishedVersionFrozen,
     VersionChange,
+    plan_open_guard,
 )
 from publishing.snapshot import document_snapshot, template_for
-from publishing.tasks import plan_version_render_task
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
 logger = logging.getLogger(__name__)
+
+RENDER_TASK = "publishing.plan_version_render"
+# Versions from before the job outbox have no job to ask: stale after this.
+STALE_RENDER_AFTER = timedelta(minutes=30)
 
 
 class PublishRefused(Exception):
@@ -67,6 +77,19 @@ def parse_changes(text: str) -> list[VersionChange]:
     return changes
 
 
+def _publish_key(plan: Plan, request_key: str) -> str:
+    return f"{RENDER_TASK}:{plan.pk}:{request_key}" if request_key else ""
+
+
+def plan_version_for_request(*, plan: Plan, request_key: str) -> PlanVersion | None:
+    """The version a publish form with this idempotency key already started, if any: a
+    second submit of the same form goes to it instead of publishing again."""
+    job = job_for_key(key=_publish_key(plan, request_key))
+    if job is None:
+        return None
+    return plan.versions.filter(pk=job.args[0]).first()
+
+
 @transaction.atomic
 def plan_version_publish_start(
     *,
@@ -76,15 +99,20 @@ def plan_version_publish_start(
     effective_date: date,
     changes: Sequence[VersionChange] = (),
     summary: str = "",
+    request_key: str = "",
 ) -> PlanVersion:
     """Record the version as rendering and queue its rendering after the commit.
 
     A version recorded from the document's own table (no file here yet) is taken over;
     a failed one is tried again; a published one is refused (PublishedVersionFrozen).
+    A ``request_key`` that already started a version returns that version (a double
+    submit publishes once).
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PlanNotEditable("A superseded plan cannot be published again")
+    again = plan_version_for_request(plan=plan, request_key=request_key)
+    if again is not None:
+        return again
+    plan_open_guard(obj=plan)
     if plan.versions.filter(status=PlanVersion.Status.RENDERING).exists():
         raise PublishRefused("A version of this plan is being rendered: wait for it to finish")
     version = plan.versions.filter(number=number).first()
@@ -110,10 +138,48 @@ def plan_version_publish_start(
         )
     version.published_by = user
     version.save(update_fields=["published_by"])
-    transaction.on_commit(
-        lambda: plan_version_render_task.apply_async(args=[version.pk], task_id=task_id)
+    job_record(
+        name=RENDER_TASK,
+        args=[version.pk],
+        task_id=task_id,
+        key=_publish_key(plan, request_key),
     )
     return version
+
+
+def plan_version_retry(*, version: PlanVersion, user: User, request_key: str = "") -> PlanVersion:
+    """ "Try again" on a version that failed (or was swept as stuck): render the same
+    number, date, summary and changes again."""
+    if version.status != PlanVersion.Status.FAILED:
+        raise PublishRefused("Only a version that was not published can be tried again")
+    return plan_version_publish_start(
+        plan=version.plan,
+        user=user,
+        number=version.number,
+        effective_date=version.effective_date,
+        summary=version.summary,
+        request_key=request_key,
+    )
+
+
+def plan_versions_fail_stale(*, now: datetime | None = None) -> int:
+    """Mark failed the versions stuck rendering, so a plan is never blocked from
+    publishing: their job was given up (started too many times without finishing) or
+    finished without them. One waiting for the job service is not stuck."""
+    now = now or timezone.now()  # created_at is the real time (auto_now_add)
+    rendering = PlanVersion.objects.filter(status=PlanVersion.Status.RENDERING)
+    task_ids = list(rendering.values_list("task_id", flat=True))
+    finished, known = jobs_finished(task_ids=task_ids), jobs_known(task_ids=task_ids)
+    stuck = rendering.filter(
+        Q(task_id__in=finished)
+        | (Q(created_at__lt=now - STALE_RENDER_AFTER) & ~Q(task_id__in=known))
+    )
+    return stuck.update(
+        status=PlanVersion.Status.FAILED,
+        failure_reasons=[
+            "The PDF was not made: the job did not finish (the worker may have stopped). Try again."
+        ],
+    )
 
 
 def _file_name(plan: Plan, number: str) -> str:
@@ -160,7 +226,7 @@ def _plan_version_render(version_id: int) -> str:
         )
         started = time.perf_counter()
         rendered = document_render(snapshot=snapshot, draft=False)
-        result = check_accessibility(rendered.pdf)
+        result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
         seconds = round(time.perf_counter() - started, 2)
         problems = list(result.problems)
         if rendered.refused_urls:

@@ -16,6 +16,7 @@ from plans.models import (
     Plan,
     PlanVersion,
 )
+from plans.selectors import plan_builtin_chapters, plans_in_force
 from plans.services import (
     VersionChange,
 )
@@ -27,7 +28,8 @@ from priorities.models import (
     StrategicAssessmentChoice,
 )
 
-SNAPSHOT_SCHEMA = 1
+# 2: structured priority lists, several categories, headings within a priority.
+SNAPSHOT_SCHEMA = 2
 
 
 TEMPLATES = {Plan.Kind.CSA: "publishing/pdf/csa.html"}
@@ -57,23 +59,22 @@ def plan_chain(*, plan: Plan) -> list[Plan]:
 
 def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[str, Any]]:
     """CSA Appendix A: per county category, how many district CSPs chose it as a priority
-    or theme in their plan covering the year, or else in their recorded strategic
+    or theme in their plan in force that year, or else in their recorded strategic
     assessment choices for that year."""
     districts = list(county.children.filter(kind=Partnership.Kind.DISTRICT))
     plans = {
         p.partnership_id: p
-        for p in Plan.objects.filter(
-            partnership__in=districts, start_year__lte=financial_year, end_year__gt=financial_year
-        )
-        .exclude(status=Plan.Status.SUPERSEDED)
+        for p in plans_in_force(financial_year=financial_year)
+        .filter(partnership__in=districts)
         .order_by("start_year", "pk")
     }
     chose: dict[int, set[int]] = {d.pk: set() for d in districts}
     plan_owner = {p.pk: owner for owner, p in plans.items()}
+    # A priority mapped to several categories counts under each.
     for model in (Priority, CrossCuttingTheme):
         for plan_id, category_id in model.objects.filter(
-            plan_id__in=plan_owner, category__isnull=False
-        ).values_list("plan_id", "category_id"):
+            plan_id__in=plan_owner, categories__isnull=False
+        ).values_list("plan_id", "categories"):
             chose[plan_owner[plan_id]].add(category_id)
     for partnership_id, category_id in StrategicAssessmentChoice.objects.filter(
         partnership__in=[d for d in districts if d.pk not in plans], financial_year=financial_year
@@ -88,15 +89,19 @@ def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[
 
 
 def _heading_dict(heading: Priority | CrossCuttingTheme) -> dict[str, Any]:
+    categories = [c.name for c in heading.categories.all()]
     return {
         "number": heading.number,
         "title": heading.title,
         "label": heading.label,
         "summary": heading.summary,
+        "facts": heading.facts,
         "includes": heading.includes,
         "outcomes": heading.outcomes,
         "lead": heading.lead,
-        "category": heading.category.name if heading.category else "",
+        "lead_agencies": [a.name for a in heading.lead_agencies.all()],
+        "categories": categories,
+        "category": ", ".join(categories),
         "note": getattr(heading, "note", ""),
     }
 
@@ -171,8 +176,9 @@ def document_snapshot(
             "changes": [{"chapter": c.chapter, "description": c.description} for c in changes],
         }
     sections = list(plan.sections.order_by("order", "id"))
-    priorities = list(Priority.objects.filter(plan=plan).select_related("category"))
-    themes = list(CrossCuttingTheme.objects.filter(plan=plan).select_related("category"))
+    related = ("categories", "lead_agencies", "workstreams")
+    priorities = list(Priority.objects.filter(plan=plan).prefetch_related(*related))
+    themes = list(CrossCuttingTheme.objects.filter(plan=plan).prefetch_related(*related))
     actions = list(
         Action.objects.filter(plan=plan)
         .prefetch_related("lead_agencies", "milestones__lead")
@@ -181,13 +187,22 @@ def document_snapshot(
     groups = []
     for heading in [*priorities, *themes]:
         is_priority = isinstance(heading, Priority)
-        own = [
-            _action_dict(a)
-            for a in actions
-            if (a.priority_id if is_priority else a.theme_id) == heading.pk
-        ]
+        own = [a for a in actions if (a.priority_id if is_priority else a.theme_id) == heading.pk]
         groups.append(
-            {"label": heading.label, "note": getattr(heading, "note", ""), "actions": own}
+            {
+                "label": heading.label,
+                "note": getattr(heading, "note", ""),
+                # Actions under no heading first, then each heading's (as on the pages).
+                "actions": [_action_dict(a) for a in own if a.workstream_id is None],
+                "headings": [
+                    {
+                        "title": w.title,
+                        "actions": [_action_dict(a) for a in own if a.workstream_id == w.pk],
+                    }
+                    for w in heading.workstreams.all()
+                ],
+                "action_count": len(own),
+            }
         )
     pcc = PoliceAndCrimePlan.objects.filter(area=partnership).prefetch_related("priorities").first()
     assessment = None
@@ -197,19 +212,8 @@ def document_snapshot(
             "year_label": financial_year_label(year),
             "rows": assessment_counts(county=partnership, financial_year=year),
         }
-    placed = {s.generated for s in sections if s.generated and not s.is_restricted}
-    if plan.kind == Plan.Kind.CSA:
-        defaults = [GeneratedTable.COUNTY_PRIORITIES, GeneratedTable.LEADS]
-        if actions:
-            defaults.append(GeneratedTable.ACTION_PLAN)
-        defaults.append(GeneratedTable.RESPONSIBLE_AUTHORITIES)
-        if assessment:
-            defaults.append(GeneratedTable.ASSESSMENT_COUNTS)
-        if pcc:
-            defaults.append(GeneratedTable.PCC_PRIORITIES)
-    else:
-        defaults = [GeneratedTable.COUNTY_PRIORITIES, GeneratedTable.ACTION_PLAN]
     # Grants and indicators only where a section places them: read only then.
+    placed = {s.generated for s in sections if s.generated and not s.is_restricted}
     funded = (
         grants_for_document(
             partnership=partnership, start_year=plan.start_year, end_year=plan.end_year
@@ -223,9 +227,15 @@ def document_snapshot(
         else []
     )
     appended = [
-        {"id": f"chapter-{kind}", "title": GeneratedTable(kind).label, "generated": kind}
-        for kind in defaults
-        if kind not in placed
+        {"id": f"chapter-{c.kind}", "title": c.title, "generated": c.kind}
+        for c in plan_builtin_chapters(
+            plan=plan,
+            sections=sections,
+            has_headings=bool(priorities or themes),
+            has_actions=bool(actions),
+            has_pcc=pcc is not None,
+        )
+        if c.appended
     ]
     return {
         "schema": SNAPSHOT_SCHEMA,

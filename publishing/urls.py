@@ -9,4 +9,5 @@ urlpatterns = [
     path("plans/<int:pk>/publish/", views.publish, name="publish"),
     path("plans/<int:pk>/refresh/", views.refresh, name="refresh"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
+    path("versions/<int:pk>/retry/", views.version_retry, name="version_retry"),
 ]

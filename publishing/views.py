@@ -4,10 +4,12 @@ refresh". The public pages are plans/public_views.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from jobs.idempotency import key_from
+from jobs.selectors import job_for_task
 from plans.models import Plan, PlanVersion
 from plans.selectors import plan_get
 from plans.services import PlanNotEditable, PublishedVersionFrozen
@@ -47,8 +49,11 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
         raise PermissionDenied
-    if plan.status == Plan.Status.SUPERSEDED:
-        raise PermissionDenied("A superseded plan cannot be published again")
+    if request.method == "POST":
+        # The same form posted again (a double click) goes to the version it started.
+        started = services.plan_version_for_request(plan=plan, request_key=key_from(request.POST))
+        if started is not None:
+            return redirect("publishing:version", pk=started.pk)
     latest = plan.versions.order_by("-effective_date", "-number").first()
     form = PublishForm(
         request.POST or None,
@@ -65,6 +70,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 effective_date=d["effective_date"],
                 summary=d["summary"].strip(),
                 changes=services.parse_changes(d["changes"]),
+                request_key=d["request_key"],
             )
         except (services.PublishRefused, PublishedVersionFrozen, PlanNotEditable) as refused:
             form.add_error(None, str(refused))
@@ -80,15 +86,41 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         version = selectors.version_get(user=request.user, pk=pk)
     except PlanVersion.DoesNotExist:
         raise Http404("No such version") from None
+    rendering = version.status == PlanVersion.Status.RENDERING
     return render(
         request,
         "publishing/version.html",
         {
             "version": version,
             "plan": version.plan,
-            "rendering": version.status == PlanVersion.Status.RENDERING,
+            "rendering": rendering,
+            "job": job_for_task(task_id=version.task_id) if rendering else None,
+            "can_retry": version.status == PlanVersion.Status.FAILED
+            and version.plan.status != Plan.Status.SUPERSEDED
+            and request.user.has_perm("plans.publish_plan", version.plan),
         },
     )
+
+
+@login_required
+def version_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Try again" on a version that was not published: render it again."""
+    try:
+        version = selectors.version_get(user=request.user, pk=pk)
+    except PlanVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("plans.publish_plan", version.plan):
+        raise PermissionDenied
+    try:
+        again = services.plan_version_retry(
+            version=version, user=request.user, request_key=key_from(request.POST)
+        )
+    except (services.PublishRefused, PublishedVersionFrozen, PlanNotEditable) as refused:
+        messages.error(request, str(refused))
+        return redirect("publishing:version", pk=version.pk)
+    return redirect("publishing:version", pk=again.pk)
 
 
 @login_required

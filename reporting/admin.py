@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from plans.admin import PartnershipScopedMixin
-from reporting.models import ExceptionReport, UpdateReminder
+from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
 
 
 @admin.register(ExceptionReport)
@@ -27,8 +27,24 @@ class ExceptionReportAdmin(PartnershipScopedMixin, admin.ModelAdmin):
 
 @admin.register(UpdateReminder)
 class UpdateReminderAdmin(admin.ModelAdmin):
-    list_display = ["membership", "financial_year", "quarter", "days_before", "sent_at"]
+    list_display = ["membership", "financial_year", "quarter", "days_before", "recorded_at"]
     list_select_related = ["membership__user", "membership__partnership"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(PartnershipScopedMixin, admin.ModelAdmin):
+    """Read-only: what was sent, to whom, and what could not be."""
+
+    list_display = ["to", "kind", "partnership", "state", "attempts", "sent_at", "last_error"]
+    list_filter = ["state", "kind"]
+    search_fields = ["to", "subject"]
+    list_select_related = ["partnership"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

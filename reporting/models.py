@@ -102,8 +102,8 @@ class ExceptionReport(models.Model):
 
 
 class UpdateReminder(models.Model):
-    """A reminder sent to a lead officer before a quarter's update deadline, recorded so
-    that running the daily task again sends nothing twice."""
+    """A reminder to a lead officer before a quarter's update deadline, recorded so that
+    running the daily task again reminds nobody twice. Its email is an EmailDelivery."""
 
     class Kind(models.IntegerChoices):
         FOURTEEN_DAYS = 14, "14 days before the deadline"
@@ -118,10 +118,10 @@ class UpdateReminder(models.Model):
     )
     days_before = models.PositiveSmallIntegerField(choices=Kind.choices)
     action_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-recorded_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["membership", "financial_year", "quarter", "days_before"],
@@ -134,3 +134,95 @@ class UpdateReminder(models.Model):
             f"{self.membership} {Quarter(self.financial_year, self.quarter)} "
             f"({self.days_before} days)"
         )
+
+
+class EmailDelivery(models.Model):
+    """One email to one person, recorded before it is sent and kept after.
+
+    The service that decides to email (a report is ready, a reminder is due) writes one
+    row per recipient in its own transaction; ``reporting.send_emails`` sends what is
+    due, each row on its own, so one refused mailbox never stops the others. A row is
+    sent once (the unique constraints, and a claim under a row lock); a failure is tried
+    again later with exponential backoff, and one that gives up is shown on the
+    partnership's reports page with the reason. Nothing is dropped silently.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT_READY = "report_ready", "Exception report ready"
+        UPDATE_REMINDER = "update_reminder", "Update reminder"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="email_deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to = models.EmailField(help_text="The address, as it was when the email was recorded.")
+    report = models.ForeignKey(
+        ExceptionReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    reminder = models.ForeignKey(
+        UpdateReminder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(help_text="When a pending email is tried next.")
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "-created_at", "to"]
+        verbose_name_plural = "email deliveries"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="pending"),
+                name="email_delivery_due",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "to"],
+                condition=Q(report__isnull=False),
+                name="email_delivery_report_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reminder"],
+                condition=Q(reminder__isnull=False),
+                name="email_delivery_reminder_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="report_ready") & Q(report__isnull=False))
+                | (Q(kind="update_reminder") & Q(reminder__isnull=False)),
+                name="email_delivery_names_its_object",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "sent", "failed"]),
+                name="email_delivery_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to} ({self.state})"

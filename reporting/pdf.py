@@ -7,12 +7,17 @@ read the server's files or call out.
 """
 
 import logging
+import mimetypes
 import tempfile
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -28,6 +33,26 @@ class RenderedPdf:
     pdf: bytes
     html: str
     refused_urls: list[str] = field(default_factory=list)
+    # Characters no installed font has a glyph for: they print as empty boxes.
+    unprintable: list[str] = field(default_factory=list)
+
+
+class _UnprintableCharacters(logging.Handler):
+    """Collects the characters WeasyPrint drew as ".notdef" (an empty box) because no
+    font has them; WeasyPrint says so only in a warning, one per character drawn."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.characters: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread or not str(record.msg).startswith(".notdef glyph"):
+            return
+        args = record.args if isinstance(record.args, tuple) else ()
+        character = args[0] if args and isinstance(args[0], str) else ""
+        if character and character not in self.characters:
+            self.characters.append(character)
 
 
 def _fetcher_class() -> type:
@@ -40,11 +65,11 @@ def _fetcher_class() -> type:
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
             if url.startswith(STATIC_PREFIX):
-                relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
-                path = finders.find(relative) if ".." not in relative else None
-                if path:
-                    data = Path(path).read_bytes()
-                    return URLFetcherResponse(url, data, {"Content-Type": _content_type(path)})
+                name = unquote(url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0])
+                data = static_file_bytes(name)
+                if data is not None:
+                    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, data, {"Content-Type": content_type})
             self.refused.append(url)
             logger.info("PDF rendering refused to fetch %s", url[:200])
             raise ValueError(f"Refused: {url[:200]}")
@@ -52,18 +77,26 @@ def _fetcher_class() -> type:
     return StaticOnlyFetcher
 
 
-def _content_type(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    return {
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".woff2": "font/woff2",
-        ".woff": "font/woff",
-        ".ttf": "font/ttf",
-    }.get(suffix, "application/octet-stream")
+def static_file_bytes(name: str) -> bytes | None:
+    """The project's static file that ``{% static %}`` named ``name``, or None.
+
+    Under the manifest storage (production: DEBUG off, after collectstatic) the name is
+    the hashed one (``css/pdf.3f2a9c.css``): only names in the manifest are served, read
+    from the collected files through the storage. Otherwise (the embedded default, the
+    tests) the name is the plain one, found with the static files finders. Nothing else
+    is ever read: no path outside the static files, no ``..``.
+    """
+    if not name or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        return None
+    storage = staticfiles_storage
+    if isinstance(storage, ManifestFilesMixin):
+        hashed = set(storage.hashed_files.values())
+        if name not in hashed:
+            return None
+        with storage.open(name) as handle:
+            return handle.read()
+    path = finders.find(name)
+    return Path(path).read_bytes() if isinstance(path, str) else None
 
 
 def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
@@ -79,8 +112,30 @@ def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
     refused: list[str] = []
     fetcher = _fetcher_class()(refused)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-    return RenderedPdf(pdf=_scope_table_headers(pdf), html=html, refused_urls=refused)
+    weasyprint_logger = logging.getLogger("weasyprint")
+    level = weasyprint_logger.level
+    unprintable = _UnprintableCharacters()
+    weasyprint_logger.addHandler(unprintable)
+    if not weasyprint_logger.isEnabledFor(logging.WARNING):
+        weasyprint_logger.setLevel(logging.WARNING)
+    try:
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    finally:
+        weasyprint_logger.removeHandler(unprintable)
+        weasyprint_logger.setLevel(level)
+    return RenderedPdf(
+        pdf=_scope_table_headers(pdf),
+        html=html,
+        refused_urls=refused,
+        unprintable=unprintable.characters,
+    )
+
+
+def unprintable_problem(characters: Sequence[str]) -> str:
+    """The sentence a person reads when characters would print as empty boxes."""
+    named = ", ".join(f"“{c}” (U+{ord(c):04X})" for c in characters[:20])
+    more = f" and {len(characters) - 20} more" if len(characters) > 20 else ""
+    return f"These characters cannot be printed: {named}{more}"
 
 
 def _scope_table_headers(pdf: bytes) -> bytes:
@@ -135,15 +190,19 @@ class AccessibilityResult:
         return not self.problems
 
 
-def check_accessibility(pdf: bytes, *, lang: str = "en-GB") -> AccessibilityResult:
+def check_accessibility(
+    pdf: bytes, *, lang: str = "en-GB", unprintable: Sequence[str] = ()
+) -> AccessibilityResult:
     """Structure checks with pikepdf, then the pdfua checker's machine-checkable rules.
 
-    Errors are problems (publishing stops); the checker's warnings are reported.
+    Errors are problems (publishing stops); the checker's warnings are reported. Text
+    that prints as empty boxes (``unprintable``, from ``RenderedPdf``) is a problem too:
+    a reader, or a screen reader, cannot read it.
     """
     import pikepdf
     from pdfua import Severity, validate
 
-    problems: list[str] = []
+    problems: list[str] = [unprintable_problem(unprintable)] if unprintable else []
     warnings: list[str] = []
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)

@@ -4,10 +4,11 @@ quarter's update, with those actions."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from actions.models import Action, StatusUpdate
+from actions.models import Action
+from actions.selectors import with_current_status
 from csp_tracker.periods import Quarter
-from plans.models import Membership, Plan
-from reporting.snapshot import NO_UPDATE, _histories
+from plans.models import Membership
+from plans.selectors import plans_in_force
 
 
 @dataclass(frozen=True)
@@ -17,28 +18,17 @@ class OfficerReminder:
 
 
 def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
-    """Officers whose agency leads an in-scope action with no update this quarter (and
-    not already completed), or one of its milestones, with those actions: the same people
-    who may record the update (plans.rules.is_lead_officer)."""
-    plans = (
-        Plan.objects.filter(
-            start_year__lte=quarter.financial_year, end_year__gte=quarter.financial_year + 1
-        )
-        .exclude(status=Plan.Status.SUPERSEDED)
-        .values("pk")
-    )
-    updated = StatusUpdate.objects.filter(
-        financial_year=quarter.financial_year, quarter=quarter.number
-    ).values("action_id")
-    actions = list(
-        Action.objects.filter(plan__in=plans)
-        .exclude(pk__in=updated)
+    """Officers whose agency leads an action of a plan in force with no update this
+    quarter (and not already completed: ``needs_update``), or one of its milestones, with
+    those actions: the same people who may record the update (plans.rules.is_lead_officer)."""
+    plans = plans_in_force(financial_year=quarter.financial_year)
+    waiting = list(
+        with_current_status(Action.objects.filter(plan__in=plans), as_of=quarter)
+        .filter(needs_update=True)
         .select_related("plan")
         .prefetch_related("lead_agencies", "milestones")
         .order_by("plan_id", "order", "id")
     )
-    histories = _histories(actions, quarter)
-    waiting = [a for a in actions if histories[a.pk].bucket(quarter) == NO_UPDATE]
     by_lead: dict[tuple[int, int], list[Action]] = defaultdict(list)
     for action in waiting:
         leads = {a.pk for a in action.lead_agencies.all()}

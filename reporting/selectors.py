@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
-from reporting.models import ExceptionReport
+from reporting.models import EmailDelivery, ExceptionReport
 
 REPORT_ROLES = (
     Membership.Role.EXECUTIVE,
@@ -139,11 +140,38 @@ def county_quarters(*, county: Partnership) -> list[Quarter]:
     return sorted({Quarter(fy, q) for fy, q in rows}, reverse=True)
 
 
-def executive_emails(*, partnership: Partnership) -> list[str]:
+def executive_recipients(*, partnership: Partnership) -> list[User]:
+    """The executive members who get the report's email, each once."""
     return list(
-        Membership.objects.filter(partnership=partnership, role=Membership.Role.EXECUTIVE)
-        .exclude(user__email="")
-        .filter(user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
+        User.objects.filter(
+            memberships__partnership=partnership,
+            memberships__role=Membership.Role.EXECUTIVE,
+            is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
     )
+
+
+@dataclass(frozen=True)
+class EmailTrouble:
+    """A partnership's emails that gave up (newest first), and how many are waiting for
+    another try, for its coordinators to act on."""
+
+    failed: list[EmailDelivery]
+    retrying: int
+
+
+def email_trouble(*, partnership: Partnership) -> EmailTrouble:
+    """In one query: the emails that could not be sent and those being tried again."""
+    rows = list(
+        EmailDelivery.objects.filter(partnership=partnership)
+        .filter(
+            Q(state=EmailDelivery.State.FAILED)
+            | Q(state=EmailDelivery.State.PENDING, attempts__gt=0)
+        )
+        .order_by("-last_attempt_at", "to")[:200]
+    )
+    failed = [d for d in rows if d.state == EmailDelivery.State.FAILED]
+    return EmailTrouble(failed=failed[:50], retrying=len(rows) - len(failed))

@@ -1,10 +1,19 @@
-"""Writes for exception reports: queue a build, build it, fail stale builds, remind."""
+"""Writes for exception reports: queue a build, build it, fail stale builds, remind, and
+send the emails.
+
+Work for a worker is queued one way, as everywhere: ``jobs.services.job_record`` in the
+same transaction as the row, sent by task name after the commit (see jobs/services.py).
+Emails are recorded one per recipient (EmailDelivery) in the transaction that decides to
+send them, and sent by ``email_deliveries_send``.
+"""
 
 import hashlib
 import logging
+import smtplib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -15,25 +24,35 @@ from django.urls import reverse
 from accounts.models import User
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, format_date
+from jobs.selectors import job_for_key, jobs_finished, jobs_known
+from jobs.services import job_record
 from plans.models import Partnership
 from reporting import reminders, selectors
-from reporting.models import ExceptionReport, UpdateReminder
+from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
 from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
 
 logger = logging.getLogger(__name__)
 
+# Rows from before the job outbox have no job to ask: they are stale after these.
 STALE_BUILD_AFTER = timedelta(minutes=15)
 STALE_QUEUE_AFTER = timedelta(hours=2)
 REMINDER_DAYS = (14, 3)
 
+# The tasks this module queues, by name (reporting/tasks.py).
+BUILD_TASK = "reporting.build_exception_report"
+SEND_EMAILS_TASK = "reporting.send_emails"
+IN_PROGRESS = (ExceptionReport.Status.QUEUED, ExceptionReport.Status.BUILDING)
 
-def _enqueue(report: ExceptionReport) -> None:
-    from reporting.tasks import build_exception_report
 
-    task_id = report.task_id
-    transaction.on_commit(
-        lambda: build_exception_report.apply_async(args=[report.pk], task_id=task_id)
-    )
+def _build_key(partnership: Partnership, request_key: str) -> str:
+    return f"{BUILD_TASK}:{partnership.pk}:{request_key}" if request_key else ""
+
+
+def _report_for_key(partnership: Partnership, request_key: str) -> ExceptionReport | None:
+    job = job_for_key(key=_build_key(partnership, request_key))
+    if job is None:
+        return None
+    return ExceptionReport.objects.filter(pk=job.args[0], partnership=partnership).first()
 
 
 def exception_report_request(
@@ -43,23 +62,27 @@ def exception_report_request(
     requested_by: User | None = None,
     notify_executives: bool = False,
     only_if_missing: bool = False,
+    request_key: str = "",
 ) -> ExceptionReport:
     """Queue a build of the partnership's report for the quarter: a new revision.
 
     Idempotent: while a build of the same partnership and quarter is queued or building,
     a second request returns that one (the partnership row is locked so two requests at
     once queue one build; a partial unique constraint holds the same on every database).
-    With ``only_if_missing`` (the schedule), a quarter that already has a ready report is
+    A ``request_key`` (the form's idempotency key) that already queued a build returns
+    that build, however far it got, so a double submit makes one revision. With
+    ``only_if_missing`` (the schedule), a quarter that already has a ready report is
     left alone.
     """
     with transaction.atomic():
         Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+        again = _report_for_key(partnership, request_key)
+        if again is not None:
+            return again
         existing = ExceptionReport.objects.filter(
             partnership=partnership, financial_year=quarter.financial_year, quarter=quarter.number
         )
-        active = existing.filter(
-            status__in=[ExceptionReport.Status.QUEUED, ExceptionReport.Status.BUILDING]
-        ).first()
+        active = existing.filter(status__in=IN_PROGRESS).first()
         if active is not None:
             return active
         if only_if_missing:
@@ -82,19 +105,28 @@ def exception_report_request(
                     task_id=str(uuid.uuid4()),
                     created_at=clock.now(),
                 )
+                job_record(
+                    name=BUILD_TASK,
+                    args=[report.pk],
+                    task_id=report.task_id,
+                    key=_build_key(partnership, request_key),
+                )
         except IntegrityError:
             # Another request won the race (only possible where rows cannot be locked).
-            return existing.filter(
-                status__in=[ExceptionReport.Status.QUEUED, ExceptionReport.Status.BUILDING]
-            ).get()
-        _enqueue(report)
+            again = _report_for_key(partnership, request_key)
+            return again or existing.filter(status__in=IN_PROGRESS).get()
     return report
 
 
-def exception_report_rebuild(*, report: ExceptionReport, requested_by: User) -> ExceptionReport:
+def exception_report_rebuild(
+    *, report: ExceptionReport, requested_by: User | None, request_key: str = ""
+) -> ExceptionReport:
     """Build the report's quarter again ("Try again" after a failure): a new revision."""
     return exception_report_request(
-        partnership=report.partnership, quarter=report.quarter_obj, requested_by=requested_by
+        partnership=report.partnership,
+        quarter=report.quarter_obj,
+        requested_by=requested_by,
+        request_key=request_key,
     )
 
 
@@ -155,8 +187,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
     except Exception as exc:
         logger.exception("Exception report %s failed", report_id)
         ExceptionReport.objects.filter(pk=report.pk).update(
-            status=ExceptionReport.Status.FAILED,
-            failure_reason=f"{type(exc).__name__}: {exc}"[:2000],
+            status=ExceptionReport.Status.FAILED, failure_reason=_reason(exc)
         )
         report.refresh_from_db()
         return report
@@ -180,17 +211,24 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
         report.built_at = clock.now()
         report.failure_reason = ""
         report.save()
-    if report.notify_executives:
-        # A task of its own, so a mail server that is down is tried again later without
-        # building the report again.
-        from reporting.tasks import notify_executives
-
-        notify_executives.delay(report.pk)
+        if report.notify_executives:
+            # Recorded with the report, sent on their own: a mail server that is down is
+            # tried again later without building the report again.
+            exception_report_notify(report=report)
     return report
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return (
+            f"The build took longer than its limit of {settings.CSP_PDF_TASK_SOFT_TIME_LIMIT} "
+            "seconds. Try again."
+        )
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
-    from reporting.pdf import render_pdf
+    from reporting.pdf import render_pdf, unprintable_problem
 
     rendered = render_pdf(
         template_name="reporting/pdf/exception_report.html",
@@ -203,20 +241,24 @@ def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
     )
     if rendered.refused_urls:
         logger.warning("Exception report %s refused URLs: %s", report.pk, rendered.refused_urls)
+    if rendered.unprintable:
+        # The report is still built (the executive needs it); the log says what is missing.
+        logger.warning(
+            "Exception report %s: %s", report.pk, unprintable_problem(rendered.unprintable)
+        )
     return rendered.pdf
 
 
 def exception_report_notify(*, report: ExceptionReport) -> int:
-    """Email the executive members that the report is ready. Once per report."""
+    """Record the email to each executive member that the report is ready, once per
+    report and person, and queue the sending. Returns how many were recorded."""
     with transaction.atomic():
         claimed = ExceptionReport.objects.filter(
             pk=report.pk, status=ExceptionReport.Status.READY, notified_at__isnull=True
         ).update(notified_at=clock.now())
         if not claimed:
             return 0
-        recipients = selectors.executive_emails(partnership=report.partnership)
-        if not recipients:
-            return 0
+        recipients = selectors.executive_recipients(partnership=report.partnership)
         url = settings.CSP_SITE_URL.rstrip("/") + reverse(
             "reporting:detail", kwargs={"pk": report.pk}
         )
@@ -232,28 +274,122 @@ def exception_report_notify(*, report: ExceptionReport) -> int:
             "in CSP Tracker."
         )
         # One email per person: executives do not see each other's addresses.
-        for email in recipients:
-            send_mail(subject, body, None, [email])
+        _emails_record(
+            [
+                EmailDelivery(
+                    kind=EmailDelivery.Kind.REPORT_READY,
+                    partnership=report.partnership,
+                    recipient=user,
+                    to=user.email,
+                    report=report,
+                    subject=subject,
+                    body=body,
+                )
+                for user in recipients
+            ]
+        )
     return len(recipients)
 
 
-def exception_reports_fail_stale(*, now: object | None = None) -> int:
-    """Mark builds stuck for too long as failed, so none stays "building" for ever."""
+def _emails_record(deliveries: list[EmailDelivery]) -> None:
+    """Record the emails and queue their sending, in the caller's transaction."""
+    if not deliveries:
+        return
+    now = clock.now()
+    for delivery in deliveries:
+        delivery.created_at = now
+        delivery.next_attempt_at = now
+    EmailDelivery.objects.bulk_create(deliveries)
+    job_record(name=SEND_EMAILS_TASK)
+
+
+def email_deliveries_send(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send the emails that are due, each on its own: one that fails is tried again
+    later and never stops the others. Returns how many were sent.
+
+    Also run every minute by the beat schedule, so an email whose try failed, or whose
+    job was lost, goes at its next try without anybody asking.
+    """
     now = now or clock.now()
-    stuck = ExceptionReport.objects.filter(
-        Q(status=ExceptionReport.Status.BUILDING, started_at__lt=now - STALE_BUILD_AFTER)
-        | Q(status=ExceptionReport.Status.QUEUED, created_at__lt=now - STALE_QUEUE_AFTER)
+    due = list(
+        EmailDelivery.objects.filter(state=EmailDelivery.State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
+    return sum(_email_send(pk) for pk in due)
+
+
+def _permanent(exc: Exception) -> bool:
+    """The server said the mailbox will never take it (5xx for the one recipient)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return not isinstance(exc, (OSError, smtplib.SMTPException))
+
+
+def _email_send(pk: int) -> bool:
+    """Send one email, under its row lock, so two senders at once never both send it.
+
+    The row is marked sent in the same transaction as the send: if the worker dies
+    between the server's "accepted" and the commit (milliseconds), the email is sent
+    again later; a delivery is never marked sent that was not.
+    """
+    with transaction.atomic():
+        delivery = (
+            EmailDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, state=EmailDelivery.State.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return False  # sent meanwhile, or another sender has it now
+        now = clock.now()
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        try:
+            send_mail(delivery.subject, delivery.body, None, [delivery.to])
+        except Exception as exc:  # one recipient's failure never stops the others
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            if _permanent(exc) or delivery.attempts >= settings.CSP_EMAIL_MAX_ATTEMPTS:
+                delivery.state = EmailDelivery.State.FAILED
+                logger.error("Email %s to %s gave up: %s", pk, delivery.to, exc)
+            else:
+                wait = settings.CSP_EMAIL_RETRY_BASE_SECONDS * 2 ** (delivery.attempts - 1)
+                delivery.next_attempt_at = now + timedelta(seconds=wait)
+                logger.warning(
+                    "Email %s to %s failed, next try in %s s: %s", pk, delivery.to, wait, exc
+                )
+            delivery.save()
+            return False
+        delivery.state = EmailDelivery.State.SENT
+        delivery.sent_at = now
+        delivery.last_error = ""
+        delivery.save()
+        return True
+
+
+def exception_reports_fail_stale(*, now: datetime | None = None) -> int:
+    """Mark failed the builds that can no longer finish, so none stays "queued" or
+    "building" for ever and the page offers "Try again": their job was given up (started
+    too many times without finishing) or finished without them. A build waiting for the
+    job service is not stuck: its job is sent when the broker is back."""
+    now = now or clock.now()
+    in_progress = ExceptionReport.objects.filter(status__in=IN_PROGRESS)
+    task_ids = list(in_progress.values_list("task_id", flat=True))
+    finished, known = jobs_finished(task_ids=task_ids), jobs_known(task_ids=task_ids)
+    old = Q(status=ExceptionReport.Status.BUILDING, started_at__lt=now - STALE_BUILD_AFTER) | Q(
+        status=ExceptionReport.Status.QUEUED, created_at__lt=now - STALE_QUEUE_AFTER
+    )
+    stuck = in_progress.filter(Q(task_id__in=finished) | (old & ~Q(task_id__in=known)))
     return stuck.update(
         status=ExceptionReport.Status.FAILED,
-        failure_reason="The build did not finish in time (the worker may have stopped). Try again.",
+        failure_reason="The build did not finish (the worker may have stopped). Try again.",
     )
 
 
 def update_reminders_send(*, today: object | None = None) -> int:
     """Remind lead officers of actions with no update, 14 and 3 days before the
     quarter's update deadline (its last day). Safe to run again: each reminder is
-    recorded and never sent twice; a missed day is caught up while the window is open."""
+    recorded with its email and never sent twice; a missed day is caught up while the
+    window is open. Returns how many reminders were recorded."""
     today = today or clock.today()
     quarter = Quarter.containing(today)  # type: ignore[arg-type]
     deadline = quarter.end
@@ -262,16 +398,16 @@ def update_reminders_send(*, today: object | None = None) -> int:
     if not due or days_left < 0:
         return 0
     days_before = min(due)  # the nearest window: 3 once inside it, else 14
-    sent = 0
+    recorded = 0
     for item in reminders.reminder_recipients(quarter=quarter):
         membership = item.membership
         with transaction.atomic():
-            _, created = UpdateReminder.objects.get_or_create(
+            reminder, created = UpdateReminder.objects.get_or_create(
                 membership=membership,
                 financial_year=quarter.financial_year,
                 quarter=quarter.number,
                 days_before=days_before,
-                defaults={"sent_at": clock.now(), "action_count": len(item.actions)},
+                defaults={"recorded_at": clock.now(), "action_count": len(item.actions)},
             )
             if not created:
                 continue
@@ -281,18 +417,25 @@ def update_reminders_send(*, today: object | None = None) -> int:
                 for a in item.actions
             )
             count = len(item.actions)
-            send_mail(
-                f"{count} action{'s' if count != 1 else ''} need your {quarter} update "
-                f"by {format_date(deadline)}",
-                f"Hello {membership.user.get_short_name()},\n\n"
-                f"{membership.agency} leads {count} action{'s' if count != 1 else ''} in "
-                f"{membership.partnership.name} with no {quarter} update yet. Updates are due "
-                f"by {format_date(deadline)} ({days_left} day{'s' if days_left != 1 else ''} "
-                f"from today).\n\n{lines}\n\n"
-                "The executive group's exception report lists every action with no update "
-                "this quarter.",
-                None,
-                [membership.user.email],
+            _emails_record(
+                [
+                    EmailDelivery(
+                        kind=EmailDelivery.Kind.UPDATE_REMINDER,
+                        partnership=membership.partnership,
+                        recipient=membership.user,
+                        to=membership.user.email,
+                        reminder=reminder,
+                        subject=f"{count} action{'s' if count != 1 else ''} need your "
+                        f"{quarter} update by {format_date(deadline)}",
+                        body=f"Hello {membership.user.get_short_name()},\n\n"
+                        f"{membership.agency} leads {count} action{'s' if count != 1 else ''} "
+                        f"in {membership.partnership.name} with no {quarter} update yet. "
+                        f"Updates are due by {format_date(deadline)} ({days_left} "
+                        f"day{'s' if days_left != 1 else ''} from today).\n\n{lines}\n\n"
+                        "The executive group's exception report lists every action with no "
+                        "update this quarter.",
+                    )
+                ]
             )
-            sent += 1
-    return sent
+            recorded += 1
+    return recorded

@@ -2,24 +2,29 @@
 
 Every task is safe to run twice, and acknowledged late so a killed worker's task is
 delivered again (the settings say the same for every task; these say it themselves).
+The services queue them by name through the job outbox (jobs/), never by importing
+this module.
 """
 
-from smtplib import SMTPException
-
 from celery import shared_task
+from django.conf import settings
 
 from csp_tracker import clock
+from jobs.tasks import JobTask
 from reporting import services
-from reporting.models import ExceptionReport
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+# A build renders a PDF: it has the longer limits of PDF renders.
+PDF_LIMITS = {
+    "soft_time_limit": settings.CSP_PDF_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.CSP_PDF_TASK_TIME_LIMIT,
+}
 
 
-@shared_task(bind=True, name="reporting.build_exception_report", **TASK_OPTIONS)
-def build_exception_report(self: object, report_id: int) -> str:
+@shared_task(bind=True, base=JobTask, name=services.BUILD_TASK, **TASK_OPTIONS, **PDF_LIMITS)
+def build_exception_report(self: JobTask, report_id: int) -> str:
     report = services.exception_report_build(
-        report_id=report_id,
-        task_id=getattr(self.request, "id", None) or "",  # type: ignore[attr-defined]
+        report_id=report_id, task_id=getattr(self.request, "id", None) or ""
     )
     return report.status if report is not None else "skipped"
 
@@ -41,14 +46,7 @@ def fail_stale_report_builds() -> int:
     return services.exception_reports_fail_stale()
 
 
-@shared_task(
-    name="reporting.notify_executives",
-    autoretry_for=(OSError, SMTPException),
-    retry_backoff=60,
-    max_retries=6,
-    **TASK_OPTIONS,
-)
-def notify_executives(report_id: int) -> int:
-    """Email the executive members that a report is ready; retried while mail is down."""
-    report = ExceptionReport.objects.select_related("partnership").get(pk=report_id)
-    return services.exception_report_notify(report=report)
+@shared_task(base=JobTask, name=services.SEND_EMAILS_TASK, **TASK_OPTIONS)
+def send_emails() -> int:
+    """Send the emails that are due; each failure is tried again later on its own."""
+    return services.email_deliveries_send()

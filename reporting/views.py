@@ -13,6 +13,9 @@ from django.views.decorators.http import require_safe
 
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
+from csp_tracker.storage import file_download
+from jobs.idempotency import key_from
+from jobs.selectors import job_for_task
 from plans.models import Partnership
 from reporting import selectors, services, snapshot
 from reporting.models import ExceptionReport
@@ -63,6 +66,7 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
     quarters: dict[tuple[int, int], list[ExceptionReport]] = {}
     for report in reports:
         quarters.setdefault((report.financial_year, report.quarter), []).append(report)
+    can_build = request.user.has_perm("reporting.add_exceptionreport", partnership)
     return render(
         request,
         "reporting/partnership.html",
@@ -70,7 +74,9 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "quarters": [(Quarter(*key), items) for key, items in quarters.items()],
             "current_quarter": clock.current_quarter(),
-            "can_build": request.user.has_perm("reporting.add_exceptionreport", partnership),
+            "can_build": can_build,
+            # The coordinators act on emails that could not be sent.
+            "emails": selectors.email_trouble(partnership=partnership) if can_build else None,
         },
     )
 
@@ -84,7 +90,10 @@ def report_build(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("reporting.add_exceptionreport", partnership):
         raise PermissionDenied
     report = services.exception_report_request(
-        partnership=partnership, quarter=clock.current_quarter(), requested_by=request.user
+        partnership=partnership,
+        quarter=clock.current_quarter(),
+        requested_by=request.user,
+        request_key=key_from(request.POST),
     )
     return redirect("reporting:detail", pk=report.pk)
 
@@ -97,7 +106,9 @@ def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm("reporting.add_exceptionreport", report):
         raise PermissionDenied
-    new = services.exception_report_rebuild(report=report, requested_by=request.user)
+    new = services.exception_report_rebuild(
+        report=report, requested_by=request.user, request_key=key_from(request.POST)
+    )
     return redirect("reporting:detail", pk=new.pk)
 
 
@@ -121,6 +132,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if latest_ready and latest_ready.revision > report.revision
             else None,
             "can_build": request.user.has_perm("reporting.add_exceptionreport", report),
+            "job": job_for_task(task_id=report.task_id) if report.in_progress else None,
         },
     )
 
@@ -130,7 +142,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress region alone, for the page's script to poll."""
     report = _get_report(request, pk, "reporting.view_exceptionreport")
-    return render(request, "reporting/_progress.html", {"report": report, "fragment": True})
+    return render(
+        request,
+        "reporting/_progress.html",
+        {
+            "report": report,
+            "fragment": True,
+            "job": job_for_task(task_id=report.task_id) if report.in_progress else None,
+        },
+    )
 
 
 @login_required
@@ -144,12 +164,7 @@ def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
         f"{report.partnership.slug}-exception-report-{quarter.year_label.replace('/', '-')}-"
         f"q{quarter.number}-revision-{report.revision}.pdf"
     )
-    response = FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+    response = file_download(report.pdf, filename=filename, content_type="application/pdf")
     response["ETag"] = f'"{report.pdf_sha256}"'
     return response
 

@@ -35,13 +35,19 @@ if [ ! -d static/vendor/govuk-frontend ]; then
     python3 scripts/vendor_govuk_frontend.py
 fi
 
-# The test suite drives Debian's Chromium and reads PDFs with poppler; install them
-# when asked (make test) and able to (root with apt), else say what is missing.
+# The test suite drives Debian's Chromium, reads PDFs with poppler and checks they print
+# in the fonts the image ships; install them when asked (make test) and able to (root
+# with apt), else say what is missing. The production stack test also needs PostgreSQL
+# and redis-server (and says so, skipping, where they are missing outside CI).
 if [ "${1:-}" = "--test" ]; then
     missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+    # The PDFs' fonts (static/css/pdf.css); the same list is in the Dockerfile and .ci/run.
+    for font in fonts-liberation fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji; do
+        dpkg -s "$font" >/dev/null 2>&1 || missing+=("$font")
+    done
     if ((${#missing[@]})); then
         if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
             echo "Installing Debian packages: ${missing[*]}"

@@ -1,14 +1,42 @@
+import shutil
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from plans.models import Membership
-from tests import factories
+from tests import factories, servers
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> Iterator[servers.S3Server]:
+    """A real S3-compatible server (SeaweedFS) for the session; each test makes buckets."""
+    directory = tmp_path_factory.mktemp("seaweedfs")
+    server = servers.seaweedfs(directory)
+    yield server
+    server.process.stop()
+    shutil.rmtree(directory / "data", ignore_errors=True)
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings) -> str:
+    """The default storage is a new bucket of the S3 server, as in production; the
+    bucket's name is returned."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "csp_tracker.storage.S3Storage",
+            "OPTIONS": s3_server.storage_options(bucket),
+        },
+    }
+    return bucket
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Access rules for plan authoring, publishing and the public documents pages."""
 
-from plans.models import PlanSection
+from datetime import date
+
+from plans.models import Plan, PlanSection, PlanVersion
 from priorities.models import CrossCuttingTheme
 from tests import factories
 from tests.access_rules import ALL, EDITORS, PUBLIC, VISIBLE, Route, _only
@@ -27,6 +29,20 @@ def _section(plan: object) -> PlanSection:
 
 def _theme(plan: object) -> CrossCuttingTheme:
     return plan.themes.first() or factories.ThemeFactory(plan=plan, number=1)  # type: ignore[attr-defined]
+
+
+def _failed_version(plan: Plan) -> dict[str, object]:
+    """A version whose publishing failed, for "Try again"."""
+    version, _ = PlanVersion.objects.get_or_create(
+        plan=plan,
+        number="9.0",
+        defaults={
+            "effective_date": date(plan.start_year, 4, 1),
+            "status": PlanVersion.Status.FAILED,
+            "failure_reasons": ["The job did not finish"],
+        },
+    )
+    return {"pk": version.pk}
 
 
 def _create_codes() -> dict[str, int]:
@@ -132,6 +148,12 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         own=lambda w: {"pk": factories.published_version(w.plan).pk},
         other=lambda w: {"pk": factories.published_version(w.other_plan).pk},
         get=VISIBLE,
+    ),
+    "publishing:version_retry": Route(
+        own=lambda w: _failed_version(w.plan),
+        other=lambda w: _failed_version(w.other_plan),
+        get=POST_ONLY_GET,
+        post=_only(PUBLISHERS, ok=302),
     ),
     # the public pages: no sign-in
     "public:list": Route(get=PUBLIC),

@@ -19,10 +19,17 @@ from tests.routes_core import CORE_ROUTES
 from tests.routes_performance import PERFORMANCE_ROUTES
 from tests.routes_publishing import PUBLISHING_ROUTES
 from tests.routes_reporting import REPORTING_ROUTES
+from tests.routes_shapes import SHAPES_ROUTES
 from tests.world import ROLES, World, build_world
 
 # Each area keeps its rules in its own module; every URL pattern must appear in one.
-ROUTES = {**CORE_ROUTES, **REPORTING_ROUTES, **PUBLISHING_ROUTES, **PERFORMANCE_ROUTES}
+ROUTES = {
+    **CORE_ROUTES,
+    **REPORTING_ROUTES,
+    **PUBLISHING_ROUTES,
+    **SHAPES_ROUTES,
+    **PERFORMANCE_ROUTES,
+}
 
 
 def _url_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:

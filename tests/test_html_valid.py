@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from priorities.models import Workstream
 from tests.world import build_world
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -43,6 +44,16 @@ def test_pages_are_valid_html(client, tmp_path):
             reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk}),
         ),
     }
+    priority = world.plan.priorities.first()
+    Workstream.objects.create(priority=priority, title="Prevent", order=1)
+    plan_pk = {"pk": world.plan.pk}
+    pages |= {
+        "overview": (coordinator, reverse("plans:overview", kwargs=plan_pk)),
+        "headings": (coordinator, reverse("priorities:workstreams", kwargs={"pk": priority.pk})),
+        "priority": (coordinator, reverse("priorities:priority_edit", kwargs={"pk": priority.pk})),
+        "import": (coordinator, reverse("actions:import", kwargs=plan_pk)),
+        "add": (coordinator, reverse("actions:add", kwargs=plan_pk)),
+    }
     files = []
     for name, (user, url) in pages.items():
         if user:
@@ -57,6 +68,13 @@ def test_pages_are_valid_html(client, tmp_path):
     response = client.post(reverse("actions:update", kwargs=pk), {"updates_version": "0"})
     (tmp_path / "update-errors.html").write_bytes(response.content)
     files.append(str(tmp_path / "update-errors.html"))
+    # The import's preview, with a problem named by row and column.
+    client.force_login(coordinator)
+    table = "Reference\tAction\tLead agencies\tMilestone\tTimescale\n1.1\tRun it\tNobody\tM\tSoon\n"
+    response = client.post(reverse("actions:import", kwargs=plan_pk), {"table": table})
+    assert response.context["preview"].problems
+    (tmp_path / "import-preview.html").write_bytes(response.content)
+    files.append(str(tmp_path / "import-preview.html"))
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
         capture_output=True,

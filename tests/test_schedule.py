@@ -19,3 +19,14 @@ def test_reminders_run_every_day_and_stale_builds_are_swept():
     assert reminders.day_of_month == set(range(1, 32))
     sweep = app.conf.beat_schedule["fail-stale-report-builds"]["schedule"]
     assert sweep.minute == set(range(0, 60, 5))
+
+
+def test_jobs_are_sent_again_and_due_emails_sent_every_minute():
+    from datetime import timedelta
+
+    for name in ("resend-jobs", "send-due-emails"):
+        entry = app.conf.beat_schedule[name]
+        assert entry["schedule"] == timedelta(minutes=1), name
+    assert app.conf.beat_schedule["fail-stale-version-renders"]["schedule"].minute == set(
+        range(0, 60, 5)
+    )

@@ -5,6 +5,7 @@ local.py, test.py and production.py only override.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "jobs",
     "accounts",
     "plans",
     "priorities",
@@ -230,12 +232,36 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The files the app writes (published PDFs, report PDFs) go through Django's storage API:
+# the local file system (MEDIA_ROOT) by default; with S3_BUCKET set, an S3-compatible
+# bucket shared by every web process and worker, so no machine keeps files of its own.
+# Without keys, boto3 finds credentials itself (environment, instance role).
+S3_BUCKET = env("S3_BUCKET", default="")
+_files: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if S3_BUCKET:
+    _files = {
+        "BACKEND": "csp_tracker.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            # "path" for most S3-compatible servers; "auto" lets boto3 choose (AWS).
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="auto"),
+            "location": env("S3_PREFIX", default=""),
+            # A published PDF is never replaced: a second file of the same name is
+            # stored beside it under a name of its own.
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -271,6 +297,42 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Every task has a soft limit (SoftTimeLimitExceeded: the service marks its row failed
+# with the reason) and a hard one (the worker process is killed). PDF renders (report
+# builds, publishing) have longer limits of their own.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
+CSP_PDF_TASK_SOFT_TIME_LIMIT = env.int("CSP_PDF_TASK_SOFT_TIME_LIMIT", default=300)
+CSP_PDF_TASK_TIME_LIMIT = env.int("CSP_PDF_TASK_TIME_LIMIT", default=330)
+# Redis hands an unacknowledged message to another worker after the visibility timeout:
+# longer than the longest task, so a task still running is never delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(CSP_PDF_TASK_TIME_LIMIT, CELERY_TASK_TIME_LIMIT) + 60,
+}
+# Workers are recycled before they grow (issue 15: a child grew 159 to 192 MiB over 195
+# builds): after this many tasks, or once a child passes this many KiB.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=262144)
+
+# The job outbox (jobs/): a request sends its job with one attempt to reach the broker,
+# waiting at most this many seconds; a job the broker did not take stays recorded.
+CSP_BROKER_SEND_TIMEOUT = env.float("CSP_BROKER_SEND_TIMEOUT", default=1.0)
+# The sweep (jobs.resend, every CSP_JOB_SWEEP_SECONDS, see csp_tracker/celery.py) sends
+# a pending job once it is this old (the request's own send normally takes milliseconds),
+CSP_JOB_PENDING_GRACE_SECONDS = env.int("CSP_JOB_PENDING_GRACE_SECONDS", default=30)
+# and a job sent or started but not finished once its hard time limit and this are past;
+CSP_JOB_RESEND_GRACE_SECONDS = env.int("CSP_JOB_RESEND_GRACE_SECONDS", default=60)
+# a job started this many times without finishing is given up (its row fails, "Try again").
+CSP_JOB_MAX_RUNS = env.int("CSP_JOB_MAX_RUNS", default=3)
+
+# Email: every send is recorded per recipient (reporting.EmailDelivery) and a failure is
+# tried again after CSP_EMAIL_RETRY_BASE_SECONDS, doubling each time, up to
+# CSP_EMAIL_MAX_ATTEMPTS tries (60 s and 8 tries: the last about 2 hours after the first);
+# then it is listed on the partnership's reports page with the reason.
+CSP_EMAIL_RETRY_BASE_SECONDS = env.int("CSP_EMAIL_RETRY_BASE_SECONDS", default=60)
+CSP_EMAIL_MAX_ATTEMPTS = env.int("CSP_EMAIL_MAX_ATTEMPTS", default=8)
+# An SMTP server that accepts the connection and then hangs costs at most this long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Where people report accessibility problems and ask for documents in another format.
 CSP_CONTACT_EMAIL = env("CSP_CONTACT_EMAIL", default="kentcommunitysafetyteam@kent.gov.uk")

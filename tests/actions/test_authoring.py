@@ -75,11 +75,11 @@ def test_adding_an_action_maps_it_and_numbers_it(client, coordinator, plan):
     client.force_login(coordinator)
     response = client.post(
         reverse("priorities:priority_add", kwargs={"pk": plan.pk}),
-        {"title": "Domestic abuse", "category": category.pk},
+        {"title": "Domestic abuse", "categories": [category.pk]},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     priority = plan.priorities.get()
-    assert priority.category == category
+    assert list(priority.categories.all()) == [category]
     response = client.post(
         reverse("actions:add", kwargs={"pk": plan.pk}),
         {

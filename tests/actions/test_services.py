@@ -148,3 +148,44 @@ def test_milestone_edit_rederives_the_due_date_and_refuses_stale_edits(coordinat
         milestone_update(
             milestone=milestone, data=MilestoneData(description="Other"), expected_version=opened
         )
+
+
+def test_a_change_of_status_needs_a_reason_whoever_records_it(officer):
+    """The rule is the service's: a form, a task, the admin or the shell cannot skip it."""
+    from django.core.exceptions import ValidationError
+
+    action = factories.ActionFactory()
+    status_update_record(action=action, author=officer, status="on_track", commentary="Fine")
+    with pytest.raises(ValidationError) as refused:
+        status_update_record(action=action, author=officer, status="off_track", commentary="No")
+    assert refused.value.error_dict["reason"][0].code == "reason_required"
+    assert "from On track to Off track needs a reason" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        status_update_record(action=action, author=officer, status="on_track", commentary=" ")
+    assert list(refused.value.error_dict) == ["commentary"]
+    assert StatusUpdate.objects.count() == 1
+    action.refresh_from_db()
+    assert action.updates_version == 1  # the refusals claimed nothing
+    status_update_record(action=action, author=officer, status="on_track", commentary="Same")
+    status_update_record(
+        action=action, author=officer, status="off_track", commentary="No", reason="Cut"
+    )
+    assert StatusUpdate.objects.count() == 3
+
+
+def test_an_action_sits_under_a_heading_of_its_own_plan(coordinator):
+    from django.core.exceptions import ValidationError
+
+    from actions.services import action_create
+
+    action = factories.ActionFactory()
+    elsewhere = factories.PriorityFactory()
+    with pytest.raises(ValidationError) as refused:
+        action_create(plan=action.plan, data=_data(action, reference="1.9", priority=elsewhere))
+    assert list(refused.value.error_dict) == ["priority"]
+    with pytest.raises(ValidationError):
+        action_update(
+            action=action,
+            data=_data(action, priority=elsewhere),
+            expected_version=action.lock_version,
+        )

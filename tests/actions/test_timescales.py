@@ -1,10 +1,14 @@
-"""Tests for actions.timescales: pure Python, no database, no Django settings needed."""
+"""Tests for actions.timescales: pure Python, no database (the seed-coverage test reads the
+settings only to know whether it runs in CI)."""
 
+import os
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from actions.timescales import (
     ParsedTimescale,
@@ -73,20 +77,41 @@ def test_swale_timescales_without_period(text: str, kind: TimescaleKind, due: da
     assert (parsed.kind, parsed.due_date) == (kind, due)
 
 
-def _swale_plan_file() -> Path | None:
-    here = Path(__file__).resolve()
-    candidates = [
-        here.parents[2] / "fixtures" / "swale-community-safety-plan-2023-24.txt",
-        Path("/work/shared/seeds/swale-community-safety-plan-2023-24.txt"),
-    ]
-    return next((p for p in candidates if p.is_file()), None)
+# The seed documents sit beside the project: <project>/../shared/seeds.
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+
+
+def _swale_plan_file() -> Path:
+    """The Swale plan's text; in CI (CSP_REQUIRE_SERVICES or CI set) its absence fails."""
+    path = SEEDS / "swale-community-safety-plan-2023-24.txt"
+    if not path.is_file():
+        from django.conf import settings
+
+        if settings.CSP_REQUIRE_SERVICES or os.environ.get("CI"):
+            pytest.fail(f"The seed documents are required here, and {path} is missing")
+        pytest.skip(f"The seed documents are not here ({SEEDS})")
+    return path
+
+
+@pytest.mark.parametrize("ci", [{"CSP_REQUIRE_SERVICES": True}, {"CI": "true"}])
+def test_missing_seeds_fail_in_ci(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    ci: dict[str, object],
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "SEEDS", tmp_path / "nowhere")
+    monkeypatch.delenv("CI", raising=False)
+    settings.CSP_REQUIRE_SERVICES = ci.get("CSP_REQUIRE_SERVICES", False)
+    if "CI" in ci:
+        monkeypatch.setenv("CI", str(ci["CI"]))
+    with pytest.raises(pytest.fail.Exception, match="seed documents are required"):
+        _swale_plan_file()
 
 
 def test_swale_table_is_fully_covered() -> None:
     """Every timescale in the plan's action table is listed in SWALE_TIMESCALES."""
     path = _swale_plan_file()
-    if path is None:
-        pytest.skip("Swale plan text not available")
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("## 5. Action Plan"))
     found: set[str] = set()

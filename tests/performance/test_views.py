@@ -64,7 +64,7 @@ def test_a_grant_is_recorded_with_the_usual_split_when_the_pots_are_blank(
         ),
         (
             {"tactical_closes_on": "31 2 2024"},
-            "Enter the date the tactical pot closes as a real date",
+            "Date the tactical pot closes must be a real date",
         ),
     ],
 )

@@ -11,7 +11,7 @@ from plans.models import Plan
         ("9999/00", "Enter years between 2000 and 2100"),
         ("0000-0001", "Enter years between 2000 and 2100"),
         ("2024-2060", "Enter a period of 10 years or fewer"),
-        ("2024/26", "Enter the years like 2024/25 for one year or 2024-2028 for several"),
+        ("2024/26", "Enter one financial year like 2024/25, or several like 2024-2026"),
         ("next year", "Enter the years like 2024/25 for one year or 2024-2028 for several"),
     ],
 )

@@ -176,7 +176,8 @@ def test_query_counts_are_pinned(plan, coordinator, django_assert_max_num_querie
         factories.published_version(factories.PlanFactory(start_year=2000 + n, end_year=2001 + n))
     client = Client()
     client.force_login(coordinator)
-    with django_assert_max_num_queries(20):
+    # 20, and the headings of priorities and themes and whether a PCC plan is shown.
+    with django_assert_max_num_queries(23):
         assert client.get(reverse("plans:overview", kwargs={"pk": plan.pk})).status_code == 200
     anonymous = Client()
     with django_assert_max_num_queries(3):
@@ -202,8 +203,8 @@ def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go
     ("date_text", "message"),
     [
         ("", "Enter the date the version takes effect"),
-        ("31 2 2024", "Enter the effective date as a real date, like 1 4 2024"),
-        ("next April", "Enter the effective date as a real date, like 1 4 2024"),
+        ("31 2 2024", "Effective date must be a real date, like 1 4 2024"),
+        ("next April", "Effective date must be a real date, like 1 4 2024"),
     ],
 )
 def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, message):
@@ -250,3 +251,18 @@ def test_the_authoring_pages_do_not_grow_with_the_plan(plan, coordinator):
     few = counts()
     grow(40, 1)
     assert counts() == few
+
+
+def test_a_character_no_font_has_stops_the_publish_and_is_named(
+    plan, county_admin, django_capture_on_commit_callbacks
+):
+    factories.SectionFactory(
+        plan=plan, title="Cymraeg", body="Croeso i Gŵyl y Gymuned 🎉 \uf0b7 from Word"
+    )
+    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    assert version.status == PlanVersion.Status.FAILED
+    assert version.failure_reasons == ["These characters cannot be printed: “\uf0b7” (U+F0B7)"]
+    client = Client()
+    client.force_login(county_admin)
+    page = client.get(reverse("publishing:version", kwargs={"pk": version.pk})).content.decode()
+    assert "These characters cannot be printed" in page and "U+F0B7" in page

@@ -12,7 +12,8 @@ Q3 = Quarter(2023, 3)
 
 
 def record(action, quarter, status, author, *, day=10, commentary="", reason="", minute=0):
-    """An update labelled with ``quarter``, made on the ``day``-th day of its last month."""
+    """An update labelled with ``quarter``, made on the ``day``-th day of its last month,
+    with a reason (a change of status needs one: actions.services.status_update_record)."""
     when = timezone.make_aware(
         datetime.combine(quarter.end.replace(day=day), time(9, 0)) + timedelta(minutes=minute)
     )
@@ -21,7 +22,7 @@ def record(action, quarter, status, author, *, day=10, commentary="", reason="",
         author=author,
         status=status,
         commentary=commentary or f"{status} in {quarter}",
-        reason=reason,
+        reason=reason or f"Now {status}",
         quarter=quarter,
         created_at=when,
     )

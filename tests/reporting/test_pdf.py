@@ -7,6 +7,7 @@ from reporting import services
 from reporting.pdf import check_accessibility, render_pdf
 from reporting.snapshot import exception_report_snapshot
 from tests import factories
+from tests.pdfs import fonts_outside_the_stylesheet, pdf_fonts
 from tests.reporting.conftest import Q2, Q3, record
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,113 @@ def test_the_fetcher_serves_static_files_and_refuses_everything_else(tmp_path, s
     # The project's own stylesheet was served: the body font is the one pdf.css sets.
     assert "static/css/pdf.css" in rendered.html
     assert not any("pdf.css" in url for url in rendered.refused_urls)
+
+
+@pytest.fixture
+def manifest_static(settings, tmp_path):
+    """Static files as production serves them: collected, with hashed names (DEBUG off)."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static-root"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["admin"])
+    return settings.STATIC_ROOT
+
+
+def test_the_fetcher_serves_hashed_static_names_under_the_manifest_storage(
+    manifest_static, tmp_path, settings
+):
+    """Production's {% static %} writes css/pdf.<hash>.css: it is served (the PDF keeps its
+    stylesheet and its fonts); plain names, the manifest and what lies outside are not."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    hashed = staticfiles_storage.stored_name("css/pdf.css")
+    assert hashed != "css/pdf.css"
+    (tmp_path / "hashed.html").write_text(
+        '{% extends "reporting/pdf/base.html" %}{% block title %}Hashed{% endblock %}'
+        "{% block content %}<h1>Hashed</h1><p>Body text.</p>"
+        '<img src="https://pdf.csp-tracker.invalid/static/css/pdf.css" alt="plain name">'
+        '<img src="https://pdf.csp-tracker.invalid/static/staticfiles.json" alt="manifest">'
+        '<img src="https://pdf.csp-tracker.invalid/static/css/%2e%2e/%2e%2e/x" alt="up">'
+        "{% endblock %}"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    rendered = render_pdf(template_name="hashed.html", context={})
+    assert f"/static/{hashed}" in rendered.html
+    assert not any(hashed in url for url in rendered.refused_urls)
+    refused = " ".join(rendered.refused_urls)
+    assert "static/css/pdf.css" in refused
+    assert "staticfiles.json" in refused
+    assert "%2e%2e" in refused
+    assert fonts_outside_the_stylesheet(rendered.pdf) == []
+    assert any(name.startswith("Liberation-Sans") for name in pdf_fonts(rendered.pdf))
+
+
+def test_an_exception_report_keeps_its_stylesheet_under_the_manifest_storage(
+    manifest_static, report_with_exceptions
+):
+    pdf = report_with_exceptions.pdf.read()
+    assert fonts_outside_the_stylesheet(pdf) == []
+    assert check_accessibility(pdf).passed
+
+
+# Community text as partnerships publish it (the same sentence where the language has it).
+LANGUAGES = {
+    "Welsh": "Cynllun Diogelwch Cymunedol: ŵyr, ŷd, Gŵyl, ẃ ẁ ẅ",
+    "Polish": "Plan bezpieczeństwa społeczności: zażółć gęślą jaźń, Łódź",
+    "Romanian": "Planul de siguranță al comunității: și, ţară, Ș, Ț, ă, î, â",
+    "Urdu": "کمیونٹی سیفٹی پلان",
+    "Punjabi (Gurmukhi)": "ਭਾਈਚਾਰਕ ਸੁਰੱਖਿਆ ਯੋਜਨਾ",
+    "Punjabi (Shahmukhi)": "برادری دی حفاظت دا منصوبہ",
+    "Chinese": "社区安全计划",
+    "Emoji": "Well done 👍 🚓 ✅",
+}
+
+
+def _languages_template(tmp_path, settings, extra=""):
+    paragraphs = "".join(f"<h2>{name}</h2><p>{text}</p>" for name, text in LANGUAGES.items())
+    (tmp_path / "languages.html").write_text(
+        '{% extends "reporting/pdf/base.html" %}{% block title %}Languages{% endblock %}'
+        f"{{% block content %}}<h1>Languages</h1>{paragraphs}{extra}"
+        "<p><strong>Bold: 社区 ਯੋਜਨਾ منصوبہ Łódź</strong></p>{% endblock %}",
+        encoding="utf-8",
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    return "languages.html"
+
+
+def test_welsh_polish_urdu_punjabi_romanian_chinese_and_emoji_print(tmp_path, settings):
+    """Every character has a glyph, from a font the stylesheet names (no fallback to
+    whatever the machine has), and the PDF passes the accessibility check."""
+    rendered = render_pdf(template_name=_languages_template(tmp_path, settings), context={})
+    assert rendered.unprintable == []
+    result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
+    assert result.passed, result.problems
+    assert fonts_outside_the_stylesheet(rendered.pdf) == []
+    fonts = " ".join(pdf_fonts(rendered.pdf))
+    for font in ["Liberation-Sans", "Noto-Sans-Gurmukhi", "Noto-Nastaliq-Urdu"]:
+        assert font in fonts
+    assert "Noto-Sans-CJK-SC" in fonts  # simplified Chinese forms, not the Japanese ones
+    assert "Noto-Color-Emoji" in fonts
+    text = _text(rendered.pdf)
+    for name in ["Welsh", "Polish", "Romanian", "Chinese"]:
+        assert LANGUAGES[name] in text, name
+
+
+def test_characters_no_font_has_fail_the_accessibility_check_by_name(tmp_path, settings):
+    # U+F0B7 is what a Word bullet from the Symbol font pastes as; U+E000 is private.
+    template = _languages_template(tmp_path, settings, extra="<p>\uf0b7 Pasted \ue000</p>")
+    rendered = render_pdf(template_name=template, context={})
+    assert rendered.unprintable == ["\uf0b7", "\ue000"]
+    result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
+    assert not result.passed
+    assert result.problems[0] == (
+        "These characters cannot be printed: “\uf0b7” (U+F0B7), “\ue000” (U+E000)"
+    )

@@ -256,3 +256,37 @@ def test_in_an_interim_report_a_milestone_due_today_is_not_overdue_yet(
     listed = [m["milestone"] for m in s["exceptions"]["overdue_milestones"]]
     assert listed == [due_yesterday.description]
     assert due_today.description not in listed
+
+
+def test_the_snapshot_and_the_reminders_take_the_same_queries_for_5_actions_or_60(
+    district, plan, make_action, author, django_assert_num_queries
+):
+    """Actions, their leads, their latest updates, their overdue milestones: four queries,
+    however many actions, updates, earlier plans' versions and milestones there are."""
+    from reporting.reminders import reminder_recipients
+
+    old_plan = factories.PlanFactory(partnership=district, start_year=2022, end_year=2023)
+    old_priority = factories.PriorityFactory(plan=old_plan)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            old = factories.ActionFactory(plan=old_plan, priority=old_priority)
+            record(old, Quarter(2022, 4), "at_risk", author)
+            action = make_action(lineage=old.lineage, carried_from=old)
+            record(action, Q2, "on_track", author)
+            record(action, Q3, "off_track", author)
+            _milestone(action, date(2023, 10, 31))
+
+    grow(5)
+    with django_assert_num_queries(4):
+        few = snap(district)
+    with django_assert_num_queries(4):  # actions in force, leads, milestones, officers
+        reminder_recipients(quarter=Q3.next)
+    grow(55)
+    with django_assert_num_queries(4):
+        many = snap(district)
+    with django_assert_num_queries(4):
+        reminder_recipients(quarter=Q3.next)
+    assert (few["action_count"], many["action_count"]) == (5, 60)
+    assert len(many["exceptions"]["overdue_milestones"]) == 60
+    assert len(many["exceptions"]["worse"]) == 60

@@ -8,7 +8,7 @@ from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Membership
 from reporting import services, tasks
-from reporting.models import ExceptionReport, UpdateReminder
+from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
 from tests import factories
 from tests.reporting.conftest import Q2, Q3, record
 
@@ -57,7 +57,12 @@ def test_the_snapshot_does_not_change_after_later_edits(
     from actions.services import status_update_record
 
     status_update_record(
-        action=action, author=author, status="on_track", commentary="Fixed", quarter=Q3
+        action=action,
+        author=author,
+        status="on_track",
+        commentary="Fixed",
+        reason="A new trainer",
+        quarter=Q3,
     )
     factories.MilestoneFactory(action=action, due_date=date(2023, 10, 1))
     report.refresh_from_db()
@@ -184,16 +189,18 @@ def lead_officer(district, agency):
     ],
 )
 def test_reminders_14_and_3_days_before_the_deadline(
-    district, make_action, lead_officer, settings, today, sent
+    district, make_action, lead_officer, settings, today, sent, django_capture_on_commit_callbacks
 ):
     settings.CSP_TODAY = today
     make_action()
-    assert tasks.send_update_reminders.run() == sent
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_update_reminders.run() == sent
     assert len(mail.outbox) == sent
+    assert EmailDelivery.objects.filter(state="sent").count() == sent
 
 
 def test_reminders_are_sent_once_and_only_for_actions_without_an_update(
-    district, make_action, lead_officer, coordinator, settings
+    district, make_action, lead_officer, coordinator, settings, django_capture_on_commit_callbacks
 ):
     author = coordinator
     settings.CSP_TODAY = "2024-03-17"
@@ -202,8 +209,9 @@ def test_reminders_are_sent_once_and_only_for_actions_without_an_update(
     record(updated, q4, "on_track", author)
     record(done, Q2, "completed", author)
     not_lead = factories.MembershipFactory(partnership=district, role="officer")
-    assert services.update_reminders_send() == 1
-    assert services.update_reminders_send() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.update_reminders_send() == 1
+        assert services.update_reminders_send() == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lead_officer.user.email]
@@ -260,35 +268,43 @@ def test_a_build_that_finishes_after_being_marked_stale_does_not_overwrite_it(
 
 
 def test_the_executives_email_is_tried_again_while_mail_is_down(
-    district, make_action, executive, monkeypatch
+    district, make_action, executive, monkeypatch, settings
 ):
-    from smtplib import SMTPException
+    from smtplib import SMTPServerDisconnected
 
     make_action()
     report = factories.ExceptionReportFactory(partnership=district, status="ready")
     real_send = services.send_mail
 
     def down(*args, **kwargs):
-        raise SMTPException("mail server down")
+        raise SMTPServerDisconnected("mail server down")
 
     monkeypatch.setattr(services, "send_mail", down)
-    with pytest.raises(SMTPException):
-        tasks.notify_executives.run(report.pk)
-    report.refresh_from_db()
-    assert report.notified_at is None  # not marked sent, so the retry sends it
-    assert SMTPException in tasks.notify_executives.autoretry_for
-    assert tasks.notify_executives.max_retries >= 3
+    assert services.exception_report_notify(report=report) == 1
+    assert services.exception_report_notify(report=report) == 0  # recorded once per report
+    assert tasks.send_emails.run() == 0
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.state, delivery.attempts) == ("pending", 1)
+    assert "mail server down" in delivery.last_error
+    assert delivery.next_attempt_at > delivery.last_attempt_at
     monkeypatch.setattr(services, "send_mail", real_send)
-    assert tasks.notify_executives.run(report.pk) == 1
-    assert tasks.notify_executives.run(report.pk) == 0  # once per report
+    assert tasks.send_emails.run() == 0  # not due yet: it waits for its next try
+    later = delivery.next_attempt_at + timedelta(seconds=1)
+    assert services.email_deliveries_send(now=later) == 1
+    assert services.email_deliveries_send(now=later) == 0  # once per person
     assert [m.to for m in mail.outbox] == [[executive.email]]
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 2, "")
 
 
-def test_the_lead_of_a_milestone_is_reminded_too(district, make_action, settings):
+def test_the_lead_of_a_milestone_is_reminded_too(
+    district, make_action, settings, django_capture_on_commit_callbacks
+):
     settings.CSP_TODAY = "2024-03-17"
     fire = factories.AgencyFactory(short_name="KFRS")
     action = make_action()
     factories.MilestoneFactory(action=action, lead=fire, description="Fire data")
     fire_officer = factories.MembershipFactory(partnership=district, role="officer", agency=fire)
-    services.update_reminders_send()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_reminders_send()
     assert fire_officer.user.email in [m.to[0] for m in mail.outbox]

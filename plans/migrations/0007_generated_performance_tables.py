@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_published_versions_frozen_on_delete'),
+        ('plans', '0006_plan_yearly_action_plan_of_a_strategy'),
     ]
 
     operations = [
