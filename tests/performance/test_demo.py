@@ -78,9 +78,10 @@ def test_the_grant_page_gives_the_paper_s_arithmetic(client, demo):
     assert "The pots add up to £39,660, £1 less than the grant" in text
     assert "£10,985 of the grant is not approved for any project" in text
     projects = rows(response, "projects")
-    assert [(r[0], r[3].split(" ")[0], r[5]) for r in projects[:-1]] == [
-        (title, amount, status) for title, amount, status in PAPER
-    ]
+    assert [
+        (r[0].split(" Supports action")[0], r[3].split(" ")[0], r[5]) for r in projects[:-1]
+    ] == [(title, amount, status) for title, amount, status in PAPER]
+    assert projects[0][0].endswith("Supports action 1.6")
     assert projects[-1][:2] == ["8 projects approved", "£28,676"]
     assert "£1,600 and a £800 top-up" in projects[2][3]
 
@@ -102,6 +103,19 @@ def test_the_working_group_update_table_reproduces_the_paper(client, demo):
     assert table[-1][:2] == ["Total approved", "£28,676"]
     assert "The tactical pot closes on 29 February 2024." in text
     assert "£10,985 of the grant is not approved for any project and goes back" in text
+
+
+def test_each_project_supports_the_csa_action_that_carries_it(demo):
+    supports = {
+        p.title: (p.action.reference if p.action else None)
+        for p in FundedProject.objects.filter(grant=demo).select_related("action__plan")
+    }
+    assert supports["Domestic Abuse Bitesize Training Videos"] == "1.5"
+    assert supports["Reducing Abusive Behaviour Policy and Training"] == "1.6"
+    assert supports["Gaming Together 2023/2024"] == "6.2"  # through its approved bid
+    assert supports["Community Safety Information Sessions"] is None
+    project = FundedProject.objects.get(title="Gaming Together 2023/2024")
+    assert project.action is not None and project.action.plan.kind == "csa"
 
 
 def test_the_tactical_pot_bids_and_the_top_up_are_bids(demo):
