@@ -9,6 +9,7 @@ and indicator values are appended, never changed.
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.db.models import F
@@ -31,6 +32,9 @@ from performance.models import (
 from performance.money import format_money, format_number
 from performance.periods import Frequency, Period, baseline_period_label
 from performance.selectors import project_queryset
+
+if TYPE_CHECKING:
+    from performance.selectors import ProjectWithStatus
 from plans.models import Agency, Partnership
 from priorities.models import Priority
 
@@ -85,12 +89,12 @@ def _locked_money(grant: Grant) -> GrantMoney:
     return _locked(grant)[0]
 
 
-def _locked(grant: Grant) -> tuple[GrantMoney, dict[int, FundedProject]]:
+def _locked(grant: Grant) -> tuple[GrantMoney, "dict[int, ProjectWithStatus]", list[Bid]]:
     Grant.objects.select_for_update().filter(pk=grant.pk).first()
     projects = list(project_queryset(grant=grant))
     bids = list(Bid.objects.filter(grant=grant))
     money = grant_money(grant=grant, projects=projects, bids=bids)
-    return money, {p.pk: p for p in projects}
+    return money, {p.pk: p for p in projects}, bids
 
 
 def _pot_label(pot: str) -> str:
@@ -282,9 +286,9 @@ def project_update(
     project.refresh_from_db(fields=["lock_version"])
     grant = project.grant
     _check_action(grant, data.action)
-    money, projects = _locked(grant)
+    money, projects, _ = _locked(grant)
     before = projects[project.pk]
-    if getattr(before, "current_status", "") != ProjectStatus.WITHDRAWN:
+    if before.current_status != ProjectStatus.WITHDRAWN:
         # Moving to the other pot frees the old one; the new pot needs room for it all.
         adding = data.amount_approved - (
             before.amount_approved if data.pot == before.pot else Decimal(0)
@@ -314,6 +318,19 @@ def project_status_record(
     else:
         _bump_version(FundedProject, project.pk)
     project.refresh_from_db(fields=["lock_version"])
+    money, projects, bids = _locked(project.grant)
+    before = projects[project.pk]
+    if before.current_status == ProjectStatus.WITHDRAWN != status:
+        # Taken up again, its approval counts again: the pots need room for it.
+        before.current_status = status
+        after = grant_money(grant=project.grant, projects=projects.values(), bids=bids)
+        for pot in after.pots:
+            over = pot.over_approved_by - money.pot(pot.key).over_approved_by
+            if over > 0:
+                raise OverCommitted(
+                    f"Taking the project up again would over-commit the {_pot_label(pot.key)} "
+                    f"by {format_money(over)}"
+                )
     return _status_append(
         project=project,
         status=status,

@@ -390,6 +390,8 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
                 user=_user(request),
                 expected_version=form.cleaned_data["lock_version"],
             )
+        except services.OverCommitted as refused:
+            form.add_error("status", refused.message)
         except services.StaleEdit:
             project = _project(request, pk, "performance.change_grant")
             data = request.POST.copy()

@@ -127,6 +127,18 @@ def test_a_withdrawn_project_counts_only_what_it_spent(grant, make_project):
     assert m.approved_project_count == 0
 
 
+def test_a_withdrawn_project_taken_up_again_needs_room_in_its_pot(grant, make_project):
+    withdrawn = make_project("Withdrawn", "20000")
+    services.project_status_record(project=withdrawn, status="withdrawn", note="")
+    make_project("Took its place", "20000")
+    with pytest.raises(services.OverCommitted) as refused:
+        services.project_status_record(project=withdrawn, status="on_track", note="")
+    assert refused.value.message == (
+        "Taking the project up again would over-commit the up-front pot by £13,560"
+    )
+    assert withdrawn.statuses.count() == 2
+
+
 def test_spending_counts_against_the_own_approval_first_then_the_top_ups(grant, make_project):
     project = make_project("Training", "1600", amount_spent=Decimal("2000"))
     bid = services.bid_submit(
