@@ -298,7 +298,9 @@ def invitation_email_send(*, invitation_id: int, site_url: str) -> int:
     """Email the invitation's link, once: 1 if sent, 0 if it was sent already or can no
     longer be accepted. A mail server that is down raises, and the job is tried again."""
     invitation = (
-        Invitation.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+        # joins that the optional agency and inviter need.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("partnership", "agency", "invited_by")
         .filter(pk=invitation_id, emailed_at__isnull=True)
         .first()
