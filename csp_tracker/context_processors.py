@@ -19,6 +19,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ),
         ("Reports", reverse("reporting:index"), lambda p: p.startswith(reverse("reporting:index"))),
         ("Plans", reverse("plans:list"), lambda p: p.startswith(reverse("plans:list"))),
+        (
+            "Performance",
+            reverse("performance:index"),
+            lambda p: p.startswith(reverse("performance:index")),
+        ),
     ]
     # Coordinators, county admins and service administrators run partnerships (a rule of
     # plans/rules.py, asked by name: this module sits below every app).

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("accounts/", include("accounts.urls")),
     path("actions/", include("actions.urls")),
+    path("performance/", include("performance.urls")),
     path("plans/", include("plans.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("priorities/", include("priorities.urls")),

@@ -7,6 +7,7 @@ import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,22 @@ from partnerships.services import (
     invitation_create,
     partnership_agency_add,
     partnership_create,
+)
+from performance.models import Grant, Indicator
+from performance.periods import Frequency, Period
+from performance.services import (
+    BidData,
+    GrantData,
+    IndicatorData,
+    ProjectData,
+    bid_decide,
+    bid_submit,
+    grant_create,
+    indicator_create,
+    indicator_value_from_update,
+    indicator_value_record,
+    project_create,
+    project_status_record,
 )
 from plans.models import Agency, Membership, Partnership, Plan
 from plans.selectors import plans_in_force
@@ -155,6 +172,7 @@ def load_demo() -> LoadReport:
     _load_sample_updates(swale_plan, _read("sample-updates.json"), users, report)
     csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA, start_year=2024)
     _load_action_plan_spreadsheet(csa, CSA_ACTION_PLAN, users["admin@kcst.example"], report)
+    _load_performance(_read("performance.json"), partnerships, agencies, users, report)
     return report
 
 
@@ -473,3 +491,177 @@ def _load_sample_updates(
             created_at=created_at,
         )
         report.count("status updates")
+
+
+def _load_performance(
+    doc: dict[str, Any],
+    partnerships: dict[str, Partnership],
+    agencies: dict[str, Agency],
+    users: dict[str, User],
+    report: LoadReport,
+) -> None:
+    """The KCSP's Crime Reduction Grant 2023/24 and its projects, as the Working Group
+    update of March 2024 gives them, and a few proxy indicators with sample values
+    (fixtures/demo/performance.json). A grant or indicator already there is left alone."""
+    county_team = users.get("admin@kcst.example")
+    for row in doc["grants"]:
+        partnership = partnerships[row["partnership"]]
+        actions = _open_plan_actions(partnership)
+        year, _ = parse_period(row["year"])  # type: ignore[misc]
+        if Grant.objects.filter(
+            partnership=partnership, name=row["name"], financial_year=year
+        ).exists():
+            continue
+        grant = grant_create(
+            partnership=partnership,
+            data=GrantData(
+                name=row["name"],
+                funder=row["funder"],
+                financial_year=year,
+                amount=Decimal(row["amount"]),
+                up_front_amount=Decimal(row["up_front_amount"]),
+                tactical_amount=Decimal(row["tactical_amount"]),
+                rules=row["rules"],
+                tactical_closes_on=date.fromisoformat(row["tactical_closes_on"]),
+            ),
+        )
+        report.count("grants")
+        quarter = Quarter.parse(row["status_quarter"])
+        at = timezone.make_aware(datetime.fromisoformat(row["status_recorded_at"]))
+        projects = {}
+        for item in row["projects"]:
+            projects[item["title"]] = project_create(
+                grant=grant,
+                data=ProjectData(
+                    title=item["title"],
+                    amount_approved=Decimal(item["amount"]),
+                    pot=item["pot"],
+                    lead_agency=agencies[item["lead"]] if item.get("lead") else None,
+                    lead_text=item.get("lead_as_written", ""),
+                    action=actions.get(item.get("action", "")),
+                    end_date=date.fromisoformat(item["end_date"]) if item.get("end_date") else None,
+                ),
+                status=item["status"],
+                note=item["update"],
+                user=county_team,
+                quarter=quarter,
+                recorded_at=at,
+            )
+            report.count("funded projects")
+        for item in row["bids"]:
+            bid = bid_submit(
+                grant=grant,
+                data=BidData(
+                    title=item["title"],
+                    description=item.get("description", ""),
+                    amount=Decimal(item["amount"]),
+                    top_up_of=projects[item["top_up_of"]] if item.get("top_up_of") else None,
+                    action=actions.get(item.get("action", "")),
+                ),
+            )
+            bid = bid_decide(
+                bid=bid,
+                approve=item["decision"] == "approved",
+                user=county_team,
+                note=item.get("decision_note", ""),
+                quarter=quarter,
+                recorded_at=at - timedelta(minutes=30),
+            )
+            report.count("bids")
+            if bid.project is not None and not bid.is_top_up and item.get("status"):
+                project_status_record(
+                    project=bid.project,
+                    status=item["status"],
+                    note=item["update"],
+                    user=county_team,
+                    quarter=quarter,
+                    recorded_at=at,
+                )
+                report.count("funded projects")
+    for row in doc["indicators"]:
+        _load_indicator(row, partnerships, users, report)
+
+
+def _open_plan_actions(partnership: Partnership) -> dict[str, Action]:
+    """The actions of the partnership's latest plan that is not superseded, by number."""
+    plan = (
+        Plan.objects.filter(partnership=partnership)
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .order_by("-start_year")
+        .first()
+    )
+    return {a.reference: a for a in Action.objects.filter(plan=plan)} if plan else {}
+
+
+def _load_indicator(
+    row: dict[str, Any],
+    partnerships: dict[str, Partnership],
+    users: dict[str, User],
+    report: LoadReport,
+) -> None:
+    partnership = partnerships[row["partnership"]]
+    if Indicator.objects.filter(partnership=partnership, name=row["name"]).exists():
+        return
+    plan = (
+        Plan.objects.filter(partnership=partnership)
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .order_by("-start_year")
+        .first()
+    )
+    actions = {a.reference: a for a in Action.objects.filter(plan=plan)} if plan else {}
+    priorities = {p.number: p for p in plan.priorities.all()} if plan else {}
+    indicator = indicator_create(
+        partnership=partnership,
+        data=IndicatorData(
+            name=row["name"],
+            unit=row["unit"],
+            source=row["source"],
+            direction=row["direction"],
+            frequency=row.get("frequency", Frequency.QUARTERLY),
+            description=row.get("description", ""),
+            baseline_value=Decimal(row["baseline"]) if row.get("baseline") else None,
+            baseline_period=row.get("baseline_period", ""),
+            target_value=Decimal(row["target"]) if row.get("target") else None,
+            figure_label=row.get("figure_label", ""),
+            priorities=[priorities[n] for n in row.get("priorities", [])],
+            actions=[actions[r] for r in row.get("actions", [])],
+        ),
+    )
+    report.count("indicators")
+    author = users.get("coordinator") if row["partnership"] == "swale" else None
+    author = author or users.get("admin@kcst.example")
+    for position, item in enumerate(row.get("values", [])):
+        quarter = Quarter.parse(item["quarter"])
+        # Recorded in the second week after the quarter ends, a correction a day later.
+        at = timezone.make_aware(
+            datetime.combine(quarter.end + timedelta(days=10), time(10, 0))
+            + timedelta(hours=position)
+        )
+        indicator_value_record(
+            indicator=indicator,
+            period=Period(quarter.financial_year, quarter.number, indicator.frequency),
+            value=Decimal(item["value"]),
+            note=item["note"],
+            user=author,
+            recorded_at=at,
+        )
+        report.count("indicator values")
+    for item in row.get("from_updates", []):
+        quarter = Quarter.parse(item["quarter"])
+        update = StatusUpdate.objects.get(
+            action=actions[item["action"]],
+            financial_year=quarter.financial_year,
+            quarter=quarter.number,
+        )
+        label = indicator.figure_label.casefold()
+        index = next(i for i, f in enumerate(update.figures) if str(f["label"]).casefold() == label)
+        indicator_value_from_update(
+            indicator=indicator,
+            update=update,
+            index=index,
+            user=author,
+            note=f"Sample data: the number reported in the {quarter} update of action "
+            f"{item['action']}.",
+            recorded_at=update.created_at + timedelta(days=14),
+        )
+        report.count("indicator values")

@@ -137,7 +137,8 @@ class SectionForm(forms.Form):
         label="Add a table the tool builds (optional)",
         required=False,
         choices=[("", "No table"), *GeneratedTable.choices],
-        help_text="Shown after the text, from the plan's priorities, themes and actions.",
+        help_text="Shown after the text, from the plan's priorities, themes and actions, or "
+        "the partnership's grants and indicators.",
         error_messages={"invalid_choice": "Select a table from the list"},
     )
     is_restricted = forms.BooleanField(

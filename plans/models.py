@@ -275,6 +275,8 @@ class GeneratedTable(models.TextChoices):
     ASSESSMENT_COUNTS = "assessment_counts", "Strategic assessments: CSPs per category"
     PCC_PRIORITIES = "pcc_priorities", "Priorities beside the PCC's priorities"
     ACTION_PLAN = "action_plan", "The action plan"
+    FUNDED_PROJECTS = "funded_projects", "Grants and the projects they fund"
+    INDICATORS = "indicators", "Performance indicators"
 
 
 class PlanSection(models.Model):

@@ -303,6 +303,13 @@ rules.add_perm(
 rules.add_perm("reporting.view_exceptionreport", reads_reports)
 rules.add_perm("reporting.add_exceptionreport", is_coordinator_or_county)
 rules.add_perm("reporting.view_county_overview", is_county_partnership_team)
+# Grants, funded projects, bids and indicators: asked of the partnership or the grant
+# (a project's or a bid's rules are its grant's). Everyone in the partnership reads them;
+# coordinators and the county team record them.
+rules.add_perm("performance.view_grant", can_view)
+rules.add_perm("performance.change_grant", is_coordinator_or_county)
+rules.add_perm("performance.view_indicator", can_view)
+rules.add_perm("performance.change_indicator", is_coordinator_or_county)
 
 
 @rules.predicate

@@ -9,7 +9,9 @@ from typing import Any
 
 from actions.models import Action
 from csp_tracker.periods import financial_year_label
+from performance.snapshot import grants_for_document, indicators_for_document
 from plans.models import (
+    GeneratedTable,
     Partnership,
     Plan,
     PlanVersion,
@@ -210,6 +212,20 @@ def document_snapshot(
             "year_label": financial_year_label(year),
             "rows": assessment_counts(county=partnership, financial_year=year),
         }
+    # Grants and indicators only where a section places them: read only then.
+    placed = {s.generated for s in sections if s.generated and not s.is_restricted}
+    funded = (
+        grants_for_document(
+            partnership=partnership, start_year=plan.start_year, end_year=plan.end_year
+        )
+        if GeneratedTable.FUNDED_PROJECTS in placed
+        else []
+    )
+    indicators = (
+        indicators_for_document(partnership=partnership)
+        if GeneratedTable.INDICATORS in placed
+        else []
+    )
     appended = [
         {"id": f"chapter-{c.kind}", "title": c.title, "generated": c.kind}
         for c in plan_builtin_chapters(
@@ -262,4 +278,6 @@ def document_snapshot(
             .values_list("name", flat=True)
         ),
         "assessment": assessment,
+        "grants": funded,
+        "indicators": indicators,
     }

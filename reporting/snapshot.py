@@ -30,6 +30,9 @@ pages, the reminders and the refresh share are defined once, where named, and us
   "Completed" are not on the scale, so a move to or from them is not "worse".
 * Completed this quarter: the status this quarter is completed and the latest status
   before the quarter (any earlier quarter) was not.
+* Indicators moving the wrong way or off target, and funded projects not on track: the
+  partnership's indicators and the projects of its grants for the year, by the rules in
+  performance/snapshot.py (under "performance" in the snapshot).
 
 The snapshot takes the same few queries for 5 actions or 500.
 """
@@ -44,6 +47,7 @@ from actions.models import Action, Milestone, Status, StatusUpdate
 from actions.selectors import milestones_overdue, with_current_status
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
+from performance.snapshot import indicators_for_report, projects_for_report
 from plans.models import Partnership
 from plans.selectors import plans_in_force
 
@@ -293,5 +297,11 @@ def exception_report_snapshot(
             "no_update": no_update,
             "worse": worse,
             "completed": completed,
+        },
+        "performance": {
+            "indicators": indicators_for_report(partnership=partnership, quarter=quarter),
+            "funded_projects": projects_for_report(
+                partnership=partnership, quarter=quarter, as_at=as_at
+            ),
         },
     }

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.access_rules import NOBODY_ELSE
 from tests.routes_core import CORE_ROUTES
 from tests.routes_partnerships import PARTNERSHIP_ROUTES
+from tests.routes_performance import PERFORMANCE_ROUTES
 from tests.routes_publishing import PUBLISHING_ROUTES
 from tests.routes_reporting import REPORTING_ROUTES
 from tests.routes_shapes import SHAPES_ROUTES
@@ -29,6 +30,7 @@ ROUTES = {
     **PUBLISHING_ROUTES,
     **SHAPES_ROUTES,
     **PARTNERSHIP_ROUTES,
+    **PERFORMANCE_ROUTES,
 }
 
 

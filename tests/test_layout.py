@@ -22,6 +22,7 @@ ORDER = [
     "partnerships",
     "priorities",
     "actions",
+    "performance",
     "reporting",
     "publishing",
     "pages",

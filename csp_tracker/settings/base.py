@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partnerships",
     "priorities",
     "actions",
+    "performance",
     "reporting",
     "publishing",
     "pages",

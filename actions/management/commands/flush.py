@@ -5,15 +5,28 @@ TRUNCATE, which row triggers do not see, but SQLite's uses DELETE, which the tri
 refuse (status updates are append-only, published versions are frozen). On SQLite the
 triggers are dropped for the flush and put back after. Test databases are flushed between
 transactional tests this way.
+
+Each app that guards history with triggers has a ``triggers`` module (actions, plans,
+performance); they are found by that name, so this command imports no higher app.
 """
 
+from importlib import import_module
+from types import ModuleType
+
+from django.apps import apps
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
+from django.utils.module_loading import module_has_submodule
 
-from actions import triggers as status_update_triggers
-from plans import triggers as published_version_triggers
 
-GUARDS = [status_update_triggers, published_version_triggers]
+def guards() -> list[ModuleType]:
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "triggers"):
+            module = import_module(f"{config.name}.triggers")
+            if hasattr(module, "create_sql") and hasattr(module, "drop_sql"):
+                found.append(module)
+    return found
 
 
 class Command(FlushCommand):
@@ -21,10 +34,11 @@ class Command(FlushCommand):
         connection = connections[options["database"]]  # type: ignore[index]
         if connection.vendor != "sqlite":
             return super().handle(**options)
-        for guard in GUARDS:
+        found = guards()
+        for guard in found:
             guard.execute(connection, guard.drop_sql("sqlite"))
         try:
             super().handle(**options)
         finally:
-            for guard in GUARDS:
+            for guard in found:
                 guard.execute(connection, guard.create_sql("sqlite"))

@@ -1,0 +1,76 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from performance.charts import indicator_chart
+from performance.grants import GrantMoney, ProjectMoney
+from performance.indicators import BETTER, SAME, WORSE, Series
+from performance.models import FundedProject, ProjectStatus
+from performance.money import format_money, format_number
+
+register = template.Library()
+
+# Project statuses as GOV.UK tags, always with the words: never colour alone.
+PROJECT_TAG_CLASSES: dict[str, str] = {
+    ProjectStatus.NOT_STARTED: "govuk-tag--grey",
+    ProjectStatus.ON_TRACK: "govuk-tag--green",
+    ProjectStatus.AT_RISK: "govuk-tag--orange",
+    ProjectStatus.OFF_TRACK: "govuk-tag--red",
+    ProjectStatus.PART_DELIVERED: "govuk-tag--turquoise",
+    ProjectStatus.DELIVERED: "govuk-tag--blue",
+    ProjectStatus.WITHDRAWN: "govuk-tag--purple",
+}
+
+VERDICT_CLASSES: dict[str, str] = {
+    BETTER: "govuk-tag--green",
+    WORSE: "govuk-tag--red",
+    SAME: "govuk-tag--grey",
+}
+
+
+@register.filter
+def money(value: Decimal | int | str | None) -> str:
+    """The one way money is shown: "£39,661", or "£1,234.50" when there are pence."""
+    return format_money(value)
+
+
+@register.filter
+def number(value: Decimal | int | str | None) -> str:
+    return format_number(value)
+
+
+@register.filter
+def project_status_label(status: str | None) -> str:
+    if not status:
+        return "No status yet"
+    return ProjectStatus(status).label if status in ProjectStatus.values else status
+
+
+@register.simple_tag
+def project_status_tag(status: str | None) -> SafeString:
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        PROJECT_TAG_CLASSES.get(status or "", "govuk-tag--grey"),
+        project_status_label(status),
+    )
+
+
+@register.simple_tag
+def verdict_tag(verdict: str | None) -> SafeString:
+    if not verdict:
+        return SafeString("")
+    words = {BETTER: "Better", WORSE: "Worse", SAME: "No change"}[verdict]
+    return format_html('<strong class="govuk-tag {}">{}</strong>', VERDICT_CLASSES[verdict], words)
+
+
+@register.simple_tag
+def chart(series: Series, id_prefix: str = "indicator-chart") -> SafeString:
+    return indicator_chart(series=series, id_prefix=id_prefix)
+
+
+@register.filter
+def share_of(money: GrantMoney, project: FundedProject) -> ProjectMoney | None:
+    """The project's part of the grant's money: its own approval and its top-ups."""
+    return money.projects.get(project.pk)

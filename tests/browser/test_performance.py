@@ -1,0 +1,90 @@
+"""A coordinator's performance work in Chromium, every page checked with axe-core: the
+pots at a glance, a bid refused because it would over-commit the tactical pot, and an
+indicator's chart and values."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from performance import services
+from performance.models import Bid, Pot
+from tests.performance.conftest import record_value
+from tests.world import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    grant = services.grant_create(
+        partnership=world.district,
+        data=services.GrantData(
+            name="Crime Reduction Grant",
+            funder="Kent Police and Crime Commissioner (PCC)",
+            financial_year=2023,
+            amount=Decimal("39661"),
+        ),
+    )
+    services.project_create(
+        grant=grant,
+        data=services.ProjectData(
+            title="Gaming Together 2023/2024", amount_approved=Decimal("13000"), pot=Pot.TACTICAL
+        ),
+        status="on_track",
+        note="School dates confirmed.",
+    )
+    indicator = services.indicator_create(
+        partnership=world.district,
+        data=services.IndicatorData(
+            name="ASB incidents reported to Kent Police",
+            unit="incidents",
+            source="Kent Police",
+            direction="lower",
+            baseline_value=Decimal(1000),
+            baseline_period="2022/23",
+            target_value=Decimal(950),
+        ),
+    )
+    record_value(indicator, "2023/24 Q1", 1046)
+    record_value(indicator, "2023/24 Q3", 1114)
+    world.grant = grant  # type: ignore[attr-defined]
+    world.indicator = indicator  # type: ignore[attr-defined]
+    return world
+
+
+def test_a_coordinator_records_a_bid_the_pot_cannot_take_and_reads_an_indicator(site, world):
+    site.sign_in(world.users["coordinator"].email, PASSWORD)
+    site.goto(reverse("performance:partnership", kwargs={"slug": world.district.slug}))
+    site.page.get_by_role("link", name="Crime Reduction Grant 2023/24").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    assert "£39,661 for 2023/24" in site.page.inner_text("main")
+    site.page.get_by_role("button", name="Record a bid").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    site.page.get_by_label("Title of the bid").fill("BCRP rural extension")
+    site.page.get_by_label("Amount asked for").fill("3,186")
+    site.page.get_by_role("button", name="Save bid").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    main = site.page.inner_text("main")
+    assert "would over-commit the tactical pot by £2,966" in main  # the warning
+    site.page.get_by_role("link", name="Record the decision").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    site.page.get_by_label("Approved").check()
+    site.page.get_by_role("button", name="Save decision").click()
+    site.page.wait_for_load_state()
+    site.axe()
+    summary = site.page.locator(".govuk-error-summary").inner_text()
+    assert "over-commit the tactical pot by £2,966: it has £220 left" in summary
+    assert Bid.objects.get().status == "pending"
+
+    site.goto(reverse("performance:indicator_detail", kwargs={"pk": world.indicator.pk}))
+    main = site.page.inner_text("main")
+    assert "up 11.4% on the baseline — worse" in main
+    assert "No value recorded" in main  # 2023/24 Q2
+    chart = site.page.get_by_role("img", name="Bar chart: ASB incidents reported to Kent Police")
+    assert chart.count() == 1
