@@ -5,8 +5,10 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from csp_tracker.forms import GovukErrorsMixin
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(GovukErrorsMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -42,7 +44,7 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -63,7 +65,7 @@ class ResetRequestForm(PasswordResetForm):
         )
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
     error_messages = {"password_mismatch": "The passwords do not match"}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -81,7 +83,7 @@ class NewPasswordForm(SetPasswordForm):
         )
 
 
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(GovukErrorsMixin, forms.Form):
     """The 6-digit code an authenticator app shows (at sign-in, or to confirm set-up)."""
 
     code = forms.RegexField(
@@ -97,6 +99,7 @@ class TwoFactorCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+    error_names = {"code": "The code"}
     wrong_message = "The code is not correct. Enter the code your authenticator app shows now"
 
     def __init__(self, *args: Any, button: str = "Continue", **kwargs: Any) -> None:
@@ -111,7 +114,7 @@ class TwoFactorCodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split())
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(GovukErrorsMixin, forms.Form):
     """One of the single-use recovery codes, for when the app is not to hand."""
 
     code = forms.CharField(
@@ -124,6 +127,7 @@ class RecoveryCodeForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    error_names = {"code": "The recovery code"}
     wrong_message = "The recovery code is not correct, or it has already been used"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

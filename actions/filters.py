@@ -3,19 +3,38 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from actions.models import Action, Status
+from csp_tracker.forms import GovukErrorsMixin
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 
-class ActionFilter(django_filters.FilterSet):
-    """Filters for the partnership's action list. Choices only offer what the user can see."""
+class ActionFilterForm(GovukErrorsMixin, forms.Form):
+    error_names = {"q": "Words in the title"}
 
-    q = django_filters.CharFilter(label="Words in the title", method="filter_words")
+
+class ActionFilter(django_filters.FilterSet):
+    """Filters for the partnership's action list. Choices only offer what the user can see.
+
+    A filter that is not valid (a choice the user cannot see, a changed link) is shown as
+    an error and lists no actions: never all of them as if it had matched."""
+
+    q = django_filters.CharFilter(
+        label="Words in the title",
+        method="filter_words",
+        max_length=200,
+        error_messages={"max_length": "Enter words of 200 characters or fewer"},
+    )
     plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.none(), empty_label="All plans", label="Plan"
+        queryset=Plan.objects.none(),
+        empty_label="All plans",
+        label="Plan",
+        error_messages={"invalid_choice": "Select a plan from the list"},
     )
     heading = django_filters.ChoiceFilter(
-        label="Priority or theme", method="filter_heading", empty_label="All priorities and themes"
+        label="Priority or theme",
+        method="filter_heading",
+        empty_label="All priorities and themes",
+        error_messages={"invalid_choice": "Select a priority or theme from the list"},
     )
     workstream = django_filters.ChoiceFilter(
         label="Heading", method="filter_workstream", empty_label="All headings"
@@ -26,12 +45,14 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="All lead agencies",
         label="Lead agency",
         distinct=True,
+        error_messages={"invalid_choice": "Select a lead agency from the list"},
     )
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=Status.choices,
         method="filter_status",
         empty_label="Any status",
+        error_messages={"invalid_choice": "Select a status from the list"},
     )
     overdue = django_filters.BooleanFilter(
         label="Only actions with overdue milestones",
@@ -47,6 +68,7 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+        form = ActionFilterForm
 
     def __init__(self, *args: object, plans: QuerySet[Plan], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

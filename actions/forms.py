@@ -1,4 +1,6 @@
 import re
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
@@ -6,12 +8,13 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
 
 from actions import importing
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from csp_tracker.forms import UKDateField, save_buttons
+from csp_tracker.forms import GovukErrorsMixin, UKDateField, lines_kept, save_buttons
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
@@ -19,8 +22,10 @@ COMMENTARY_MAX = 2000
 FIGURE_ROWS = 3
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     """This quarter's update on an action."""
+
+    error_names = {"reason": "The reason", "status": "The status"}
 
     status = forms.ChoiceField(
         label="What is the status of this action?",
@@ -71,8 +76,10 @@ class StatusUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.action = action
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
+        # Any milestone of the action is accepted, so one completed by someone else since
+        # the page was opened is not an error; only the open ones are offered and recorded.
         self.fields["milestones_completed"].queryset = Milestone.objects.filter(
-            pk__in=[m.pk for m in open_milestones]
+            action=action
         ).order_by("order", "id")
         self.fields["milestones_completed"].choices = [
             (m.pk, m.description) for m in open_milestones
@@ -162,6 +169,9 @@ class StatusUpdateForm(forms.Form):
                 self.add_error(f"figure_{i}_label", "Enter what the number counts")
         return data
 
+    def clean_milestones_completed(self) -> list[Milestone]:
+        return [m for m in self.cleaned_data["milestones_completed"] if m.done_date is None]
+
     def figures(self) -> list[Figure]:
         out = []
         for i in range(1, FIGURE_ROWS + 1):
@@ -174,7 +184,7 @@ class StatusUpdateForm(forms.Form):
         return out
 
 
-class ActionFieldsForm(forms.Form):
+class ActionFieldsForm(GovukErrorsMixin, forms.Form):
     """The fields an action has wherever it is written: its place in the plan, its words
     and its leads. The plan's priorities, themes and agencies are the only choices."""
 
@@ -222,7 +232,10 @@ class ActionFieldsForm(forms.Form):
         label="Lead as written in the plan",
         required=False,
         max_length=300,
-        help_text='Optional, for example "Police/SBC - CSU".',
+        # Plans write one lead a line ("Domestic Abuse Group", "CSP Executive"): a text
+        # box keeps the lines, a one-line input would join them.
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='Optional, for example "Police/SBC - CSU". One lead a line.',
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
 
@@ -263,6 +276,9 @@ class ActionFieldsForm(forms.Form):
         if workstream.priority_id:
             return f"p{workstream.priority_id}"
         return f"t{workstream.theme_id}"
+
+    def clean_lead_text(self) -> str:
+        return lines_kept(self.cleaned_data["lead_text"])
 
     def selected_heading(self) -> Priority | CrossCuttingTheme:
         return self._headings[self.cleaned_data["heading"]]
@@ -332,7 +348,7 @@ class ActionForm(ActionFieldsForm):
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
-            Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("lead_text", rows=2),
             Field.checkbox("is_linked", small=True),
             Field.text("linked_to", field_width=Fluid.TWO_THIRDS),
             Field.checkbox("is_grant_funded", small=True),
@@ -376,7 +392,7 @@ class ActionForm(ActionFieldsForm):
         )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(GovukErrorsMixin, forms.Form):
     description = forms.CharField(
         label="Milestone",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -400,6 +416,14 @@ class MilestoneForm(forms.Form):
         empty_label="The action's leads",
         error_messages={"invalid_choice": "Select a lead agency of this partnership"},
     )
+    lead_text = forms.CharField(
+        label="Lead as written in the plan",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: if blank, the lead agency's short name. One lead a line.",
+        error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
+    )
     done_date = UKDateField(
         label="Date done",
         required=False,
@@ -420,6 +444,7 @@ class MilestoneForm(forms.Form):
             Field.textarea("description", rows=3),
             Field.text("timescale", field_width=Fluid.ONE_THIRD),
             Field.select("lead"),
+            Field.textarea("lead_text", rows=2),
             Field.text("done_date", field_width=10),
             "lock_version",
             save_buttons(
@@ -433,9 +458,13 @@ class MilestoneForm(forms.Form):
             "description": milestone.description,
             "timescale": milestone.timescale,
             "lead": milestone.lead,
+            "lead_text": milestone.lead_text,
             "done_date": milestone.done_date,
             "lock_version": milestone.lock_version,
         }
+
+    def clean_lead_text(self) -> str:
+        return lines_kept(self.cleaned_data["lead_text"])
 
     def to_data(self) -> MilestoneData:
         d = self.cleaned_data
@@ -443,7 +472,7 @@ class MilestoneForm(forms.Form):
             description=d["description"].strip(),
             timescale=d["timescale"].strip(),
             lead=d["lead"],
-            lead_text=d["lead"].short_name if d["lead"] else "",
+            lead_text=d["lead_text"],
             done_date=d["done_date"],
         )
 
@@ -500,7 +529,7 @@ class ActionAddForm(ActionFieldsForm):
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True)
             if agencies.exists()
             else HTML(""),
-            Field.text("lead_text", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("lead_text", rows=2),
             Fieldset(
                 HTML(
                     '<p class="govuk-hint">The key milestones, each with its timescale as '
@@ -540,7 +569,7 @@ class ActionAddForm(ActionFieldsForm):
         return out
 
 
-class ActionImportForm(forms.Form):
+class ActionImportForm(GovukErrorsMixin, forms.Form):
     """A spreadsheet of a plan's actions to upload, or a table pasted from Word or Excel.
     Reading it is importing.table_read's job; this form words its refusals."""
 
@@ -599,3 +628,100 @@ class ActionImportForm(forms.Form):
         except importing.ImportRefused as refused:
             self.add_error("file" if upload is not None else "table", str(refused))
         return data
+
+
+# A stale edit: the form keeps what this editor changed and takes the rest as it is now.
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, QuerySet)):
+        return sorted((_comparable(v) for v in value), key=str)
+    if isinstance(value, str):
+        return lines_kept(value)
+    if value == "":
+        return None
+    return value
+
+
+def _as_data(value: object) -> list[str]:
+    if value is None or value is False:
+        return []
+    if value is True:
+        return ["on"]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, date):
+        return [value.isoformat()]
+    return [str(value)]
+
+
+@dataclass
+class StaleMerge:
+    """The data to show again after someone else saved first: this editor's changes on
+    top of the object as it is now. ``theirs`` names the fields the other person changed
+    (now in the form), ``both`` those both changed (this editor's kept, theirs shown)."""
+
+    data: QueryDict
+    theirs: list[str] = field(default_factory=list)
+    both: list[str] = field(default_factory=list)
+
+    def show(self, form: forms.Form, *, what: str) -> None:
+        """Put the conflict on the form shown again: a message naming the fields the other
+        person changed, and on each field both changed, that theirs differs."""
+        form.is_valid()
+
+        def names(fields: list[str]) -> str:
+            labels = [f"“{form.fields[f].label or f}”" for f in fields]
+            return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+        if not self.theirs and not self.both:
+            form.add_error(
+                None,
+                f"Someone else saved this {what} after you opened it. Check it, then save again",
+            )
+            return
+        changed = names(self.theirs + self.both)
+        text = f"Someone else changed this {what} after you opened it: they changed {changed}."
+        if self.theirs:
+            text += f" The form now has their {names(self.theirs)}."
+        if self.both:
+            text += f" You changed {names(self.both)} too: yours is kept."
+        form.add_error(None, text + " Check the form, then save again")
+        for name in self.both:
+            form.add_error(
+                name,
+                "Someone else changed this too (theirs is shown above): save again to keep yours",
+            )
+
+
+def stale_merge(
+    form: forms.Form,
+    *,
+    opened: dict[str, object] | None,
+    current: dict[str, object],
+    version_field: str,
+    version: int,
+) -> StaleMerge:
+    """Compare what this editor sent with what they opened (``opened``, from history):
+    a field they left as it was takes its value now, so saving again cannot put back an
+    older value over someone else's change. Without the opened values (no history) all
+    they sent is kept, as before."""
+    data = form.data.copy()
+    data[version_field] = str(version)
+    merge = StaleMerge(data=data)
+    if opened is None:
+        return merge
+    for name, then in opened.items():
+        now = _comparable(current[name])
+        then = _comparable(then)
+        if now == then or name not in form.fields:
+            continue
+        mine = _comparable(form.cleaned_data.get(name))
+        if mine == then:
+            data.setlist(name, _as_data(now))
+            merge.theirs.append(name)
+        elif mine != now:
+            merge.both.append(name)
+    return merge

@@ -361,3 +361,44 @@ def changes_since(*, action: Action, version: int) -> list[dict[str, object]]:
         for c in delta.changes
         if c.field != "lead_agencies"
     ]
+
+
+def action_values_as_opened(*, action: Action, version: int) -> dict[str, object] | None:
+    """The action's edit-form values as they were at ``version`` (the one an editor
+    opened), from its history; None if the history does not go back that far."""
+    record = (
+        action.history.filter(lock_version__lte=version)
+        .order_by("-lock_version", "-history_date", "-history_id")
+        .first()
+    )
+    if record is None:
+        return None
+    return {
+        "reference": record.reference,
+        "heading": f"p{record.priority_id}" if record.priority_id else f"t{record.theme_id}",
+        "title": record.title,
+        "desired_outcome": record.desired_outcome,
+        "lead_agencies": [row.agency_id for row in record.lead_agencies.all()],
+        "lead_text": record.lead_text,
+        "is_linked": record.is_linked,
+        "linked_to": record.linked_to,
+        "is_grant_funded": record.is_grant_funded,
+    }
+
+
+def milestone_values_as_opened(*, milestone: Milestone, version: int) -> dict[str, object] | None:
+    """The milestone's edit-form values as they were at ``version``, from its history."""
+    record = (
+        milestone.history.filter(lock_version__lte=version)
+        .order_by("-lock_version", "-history_date", "-history_id")
+        .first()
+    )
+    if record is None:
+        return None
+    return {
+        "description": record.description,
+        "timescale": record.timescale,
+        "lead": record.lead_id,
+        "lead_text": record.lead_text,
+        "done_date": record.done_date,
+    }

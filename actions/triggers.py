@@ -54,3 +54,23 @@ def drop_sql(vendor: str) -> list[str]:
                 f"DROP TRIGGER IF EXISTS {table}_no_delete;",
             ]
     return statements
+
+
+def truncate_create_sql(vendor: str) -> list[str]:
+    """PostgreSQL: TRUNCATE (which row triggers do not see) is refused too, for every role
+    that may run it, the tables' owner included. SQLite has no TRUNCATE."""
+    if vendor != "postgresql":
+        return []
+    return [_PG_FUNCTION] + [
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION csp_refuse_change();"
+        for table in APPEND_ONLY_TABLES
+    ]
+
+
+def truncate_drop_sql(vendor: str) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in APPEND_ONLY_TABLES
+    ]

@@ -27,6 +27,7 @@ from actions.forms import (
     ActionImportForm,
     MilestoneForm,
     StatusUpdateForm,
+    stale_merge,
 )
 from actions.models import Action, Milestone, StatusUpdate
 from csp_tracker import clock
@@ -63,7 +64,12 @@ def action_list(request: HttpRequest) -> HttpResponse:
     action_filter = ActionFilter(
         request.GET or None, queryset=actions, plans=selectors.plan_list(user=request.user)
     )
-    filtered = action_filter.qs if action_filter.is_bound else actions
+    if not action_filter.is_bound:
+        filtered = actions
+    elif action_filter.is_valid():
+        filtered = action_filter.qs
+    else:
+        filtered = actions.none()
     page = Paginator(filtered, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,23 +109,36 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusUpdateForm(
         request.POST or None, action=action, initial={"updates_version": action.updates_version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.status_update_record(
-                action=action,
-                author=request.user,
-                quarter=quarter,
-                status=form.cleaned_data["status"],
-                commentary=form.cleaned_data["commentary"].strip(),
-                reason=form.cleaned_data["reason"].strip(),
-                figures=form.figures(),
-                milestones_completed=form.cleaned_data.get("milestones_completed", []),
-                expected_version=form.cleaned_data["updates_version"],
-            )
-        except ValidationError as refused:
-            form.add_refusal(refused)
-        except services.StaleEdit:
-            # Keep what they typed; show the update they missed; let them save again.
+    if request.method == "POST":
+        # Opened before someone else's update: say so first, whatever else is wrong.
+        opened = request.POST.get("updates_version", "")
+        stale = opened.isdigit() and int(opened) < action.updates_version
+        if not stale and form.is_valid():
+            try:
+                services.status_update_record(
+                    action=action,
+                    author=request.user,
+                    quarter=quarter,
+                    status=form.cleaned_data["status"],
+                    commentary=form.cleaned_data["commentary"].strip(),
+                    reason=form.cleaned_data["reason"].strip(),
+                    figures=form.figures(),
+                    milestones_completed=form.cleaned_data.get("milestones_completed", []),
+                    expected_version=form.cleaned_data["updates_version"],
+                )
+            except ValidationError as refused:
+                form.add_refusal(refused)
+            except services.StaleEdit:
+                stale = True
+            else:
+                messages.success(
+                    request, f"Your {quarter} update on action {action.reference} was saved"
+                )
+                return redirect("actions:detail", pk=action.pk)
+        if stale:
+            # Keep what they typed; show the update they missed; let them save again. The
+            # service holds the update to the status now, so a change from theirs needs a
+            # reason: saving again cannot silently undo their status.
             action = _get_action(request, pk)
             conflict = selectors.status_history(action=action).first()
             data = request.POST.copy()
@@ -131,11 +150,6 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "Someone else saved an update to this action after you opened it. "
                 "Check their update below, then save yours again if it is still right.",
             )
-        else:
-            messages.success(
-                request, f"Your {quarter} update on action {action.reference} was saved"
-            )
-            return redirect("actions:detail", pk=action.pk)
     return render(
         request,
         "actions/status_update_form.html",
@@ -160,19 +174,20 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except services.StaleEdit:
-            conflict = selectors.changes_since(
-                action=action, version=form.cleaned_data["lock_version"]
-            )
+            # Keep only what this editor changed; the rest is taken as it is now, so saving
+            # again cannot put the other person's change back.
+            opened = form.cleaned_data["lock_version"]
+            conflict = selectors.changes_since(action=action, version=opened)
             action = _get_action(request, pk)
-            data = request.POST.copy()
-            data["lock_version"] = str(action.lock_version)
-            form = ActionForm(data, action=action)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else changed this action after you opened it. Check their changes "
-                "below, then save yours again if they are still right.",
+            merge = stale_merge(
+                form,
+                opened=selectors.action_values_as_opened(action=action, version=opened),
+                current=ActionForm.initial_for(action),
+                version_field="lock_version",
+                version=action.lock_version,
             )
+            form = ActionForm(merge.data, action=action)
+            merge.show(form, what="action")
         else:
             messages.success(request, f"Action {action.reference} was changed")
             return redirect("actions:detail", pk=action.pk)
@@ -220,15 +235,17 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleEdit as stale:
             conflict = stale.current
-            data = request.POST.copy()
-            data["lock_version"] = str(conflict.lock_version)
-            form = MilestoneForm(data, action=action)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else changed this milestone after you opened it. Their version is "
-                "shown below; save again to replace it with yours.",
+            merge = stale_merge(
+                form,
+                opened=selectors.milestone_values_as_opened(
+                    milestone=milestone, version=form.cleaned_data["lock_version"] or 0
+                ),
+                current=MilestoneForm.initial_for(conflict),
+                version_field="lock_version",
+                version=conflict.lock_version,
             )
+            form = MilestoneForm(merge.data, action=action)
+            merge.show(form, what="milestone")
         else:
             messages.success(request, "The milestone was changed")
             return redirect("actions:detail", pk=action.pk)

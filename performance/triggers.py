@@ -7,7 +7,7 @@ one. A whole-database flush is the one exception: see actions/management/command
 
 from csp_tracker.db import execute
 
-__all__ = ["create_sql", "drop_sql", "execute"]
+__all__ = ["create_sql", "drop_sql", "execute", "truncate_create_sql", "truncate_drop_sql"]
 
 APPEND_ONLY_TABLES = ["performance_fundedprojectstatus", "performance_indicatorvalue"]
 
@@ -53,6 +53,24 @@ def drop_sql(vendor: str) -> list[str]:
                 f"DROP TRIGGER IF EXISTS {table}_no_update;",
                 f"DROP TRIGGER IF EXISTS {table}_no_delete;",
             ]
-    if vendor == "postgresql":
-        statements.append("DROP FUNCTION IF EXISTS csp_performance_refuse_change();")
     return statements
+
+
+def truncate_create_sql(vendor: str) -> list[str]:
+    """PostgreSQL: TRUNCATE (which row triggers do not see) is refused too, for every role
+    that may run it, the tables' owner included. SQLite has no TRUNCATE."""
+    if vendor != "postgresql":
+        return []
+    return [_PG_FUNCTION] + [
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION csp_performance_refuse_change();"
+        for table in APPEND_ONLY_TABLES
+    ]
+
+
+def truncate_drop_sql(vendor: str) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in APPEND_ONLY_TABLES
+    ]

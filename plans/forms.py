@@ -5,12 +5,26 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from csp_tracker.forms import save_buttons
+from csp_tracker.forms import GovukErrorsMixin, save_buttons
 from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.models import GeneratedTable, Partnership, Plan, PlanShape
+from plans.text import (
+    MAX_NESTING,
+    MAX_SECTION_LENGTH,
+    MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    text_limit_errors,
+)
 
 
-class PlanForm(forms.Form):
+class PlanForm(GovukErrorsMixin, forms.Form):
+    error_names = {
+        "period": "The financial years",
+        "kind": "The kind of document",
+        "shape": "The shape of the plan",
+    }
+
     partnership = forms.ModelChoiceField(
         label="Which partnership is the plan for?",
         queryset=Partnership.objects.none(),
@@ -113,7 +127,9 @@ class PlanForm(forms.Form):
         return data
 
 
-class SectionForm(forms.Form):
+class SectionForm(GovukErrorsMixin, forms.Form):
+    error_names = {"body": "Section text"}
+
     title = forms.CharField(
         label="Section heading",
         max_length=200,
@@ -126,12 +142,14 @@ class SectionForm(forms.Form):
     body = forms.CharField(
         label="Text",
         required=False,
-        max_length=60000,
+        max_length=MAX_SECTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Paste the text. A blank line starts a new paragraph; start a line with "
         '"- " for a bullet list, "### " for a sub-heading; write a link as '
-        "[words](https://example.org). Tables: lines like | Priority | Lead |.",
-        error_messages={"max_length": "Enter text of 60,000 characters or fewer"},
+        "[words](https://example.org). Tables: lines like | Priority | Lead |. Lists can "
+        f"be nested {MAX_NESTING} deep; a table can have {MAX_TABLE_ROWS} rows and "
+        f"{MAX_TABLE_COLUMNS} columns, and the text {MAX_TABLE_CELLS} table cells in all.",
+        error_messages={"max_length": f"Enter text of {MAX_SECTION_LENGTH:,} characters or fewer"},
     )
     generated = forms.ChoiceField(
         label="Add a table the tool builds (optional)",
@@ -160,3 +178,10 @@ class SectionForm(forms.Form):
                 "Save section", add_another="Save and add another section" if adding else ""
             ),
         )
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        errors = text_limit_errors(body, label="Section text")
+        if errors:
+            raise forms.ValidationError(errors)
+        return body

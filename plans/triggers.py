@@ -103,3 +103,37 @@ def drop_sql(vendor: str) -> list[str]:
         "DROP TRIGGER IF EXISTS plans_planversionchange_frozen_insert;",
         "DROP TRIGGER IF EXISTS plans_planversionchange_frozen_update;",
     ]
+
+
+FROZEN_TABLES = ["plans_planversion", "plans_planversionchange"]
+
+_PG_TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION csp_refuse_published_truncate() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM plans_planversion WHERE status = 'published') THEN
+        RAISE EXCEPTION 'A published version is frozen: TRUNCATE on % is not allowed',
+            TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def truncate_create_sql(vendor: str) -> list[str]:
+    """PostgreSQL: TRUNCATE (which row triggers do not see) of the versions or their
+    changes is refused while any version is published, for every role, the tables' owner
+    included. SQLite has no TRUNCATE."""
+    if vendor != "postgresql":
+        return []
+    return [_PG_TRUNCATE_FUNCTION] + [
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION csp_refuse_published_truncate();"
+        for table in FROZEN_TABLES
+    ]
+
+
+def truncate_drop_sql(vendor: str) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in FROZEN_TABLES]

@@ -7,8 +7,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from csp_tracker.forms import save_buttons
+from csp_tracker.forms import GovukErrorsMixin, lines_kept, save_buttons
 from plans.models import Agency, Plan
+from plans.text import text_limit_errors
 from priorities.lists import list_from_text, list_to_text
 from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
 from priorities.services import HeadingData
@@ -19,8 +20,10 @@ LIST_HINT = (
 )
 
 
-class HeadingForm(forms.Form):
+class HeadingForm(GovukErrorsMixin, forms.Form):
     """A priority or a cross-cutting theme."""
+
+    error_names = {"summary": "The summary", "categories": "The county categories"}
 
     title = forms.CharField(
         label="Title",
@@ -66,6 +69,7 @@ class HeadingForm(forms.Form):
         label="Lead as the plan names it",
         required=False,
         max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text='For example "Superintendent of Strategic Prevention, Kent Police".',
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
@@ -115,7 +119,7 @@ class HeadingForm(forms.Form):
             Field.textarea("facts", rows=4),
             Field.textarea("includes", rows=4),
             Field.textarea("outcomes", rows=4),
-            Field.text("lead", field_width=Fluid.FULL),
+            Field.textarea("lead", rows=2),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True),
             Field.checkboxes("categories", legend_size=Size.SMALL, small=True),
         ]
@@ -127,6 +131,15 @@ class HeadingForm(forms.Form):
         another = f"Save and add another {what}" if adding else ""
         fields.append(save_buttons(f"Save {what}", add_another=another))
         self.helper.layout = Layout(*fields)
+
+    def clean_summary(self) -> str:
+        """The summary is Markdown like section text, with its limits (the lists below it
+        are plain lists, one point a line)."""
+        text: str = self.cleaned_data["summary"]
+        errors = text_limit_errors(text, label="The summary")
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
 
     @staticmethod
     def initial_for(heading: Priority | CrossCuttingTheme) -> dict[str, object]:
@@ -151,14 +164,14 @@ class HeadingForm(forms.Form):
             facts=list_from_text(d["facts"]),
             includes=list_from_text(d["includes"]),
             outcomes=list_from_text(d["outcomes"]),
-            lead=d["lead"].strip(),
+            lead=lines_kept(d["lead"]),
             lead_agencies=list(d["lead_agencies"]),
             categories=list(d["categories"]),
             note=(d.get("note") or "").strip(),
         )
 
 
-class WorkstreamForm(forms.Form):
+class WorkstreamForm(GovukErrorsMixin, forms.Form):
     """A heading within a priority or theme, like "Prevent" or "Prevention and community
     involvement"."""
 
@@ -183,7 +196,7 @@ class WorkstreamForm(forms.Form):
         )
 
 
-class AssessmentChoiceForm(forms.Form):
+class AssessmentChoiceForm(GovukErrorsMixin, forms.Form):
     """The county categories a district's strategic assessment chose for a year."""
 
     categories = forms.ModelMultipleChoiceField(

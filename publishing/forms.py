@@ -6,12 +6,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
 from django import forms
 
-from csp_tracker.forms import UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField
 from jobs.idempotency import FIELD, key_from, new_key
 from plans.models import Plan, PlanVersion
 
 
-class PublishForm(forms.Form):
+class PublishForm(GovukErrorsMixin, forms.Form):
+    error_names = {"summary": "The summary"}
+
     number = forms.RegexField(
         label="Version number",
         regex=r"^\d{1,3}(\.\d{1,3})?$",

@@ -11,16 +11,19 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from csp_tracker.budget import BudgetExceeded, preview_budget, render_budget, run_within_budget
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
 from plans.models import (
@@ -33,6 +36,7 @@ from plans.services import (
     VersionChange,
     plan_open_guard,
 )
+from plans.text import MAX_SECTION_LENGTH, text_limit_errors
 from publishing.snapshot import document_snapshot, template_for
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
@@ -55,6 +59,34 @@ def document_render(*, snapshot: dict[str, Any], draft: bool = False) -> Rendere
         template_name=template_for(kind=snapshot["kind"]),
         context={"doc": snapshot, "draft": draft},
     )
+
+
+@dataclass
+class Preview:
+    """The document's body as HTML for the preview page and what would stop it being
+    published (``problems``); or no body and why it could not be made (``error``)."""
+
+    body: str = ""
+    problems: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def _make_preview(snapshot: dict[str, Any], body_template: str) -> Preview:
+    return Preview(
+        body=render_to_string(body_template, {"doc": snapshot, "draft": True}),
+        problems=snapshot_limit_problems(snapshot=snapshot),
+    )
+
+
+def preview_render(*, snapshot: dict[str, Any], body_template: str) -> Preview:
+    """Made within the preview's budget, like the PDF, so no text makes the page fail or
+    hang."""
+    try:
+        return run_within_budget(
+            _make_preview, snapshot, body_template, budget=preview_budget(), what="The preview"
+        )
+    except BudgetExceeded as exceeded:
+        return Preview(error=exceeded.reason)
 
 
 # --- services: publish ------------------------------------------------------------------
@@ -197,8 +229,13 @@ def download_name(*, version: PlanVersion) -> str:
 
 def plan_version_render(*, version_id: int) -> str:
     """Render, check and publish one version. Idempotent: only a version still rendering
-    is worked on, under a row lock, so a task delivered twice publishes once. An error
-    marks the version failed with the reason; it is never left rendering."""
+    is worked on, and the result is saved only if it still is (and is the same attempt),
+    so a task delivered twice publishes once. An error marks the version failed with the
+    reason; it is never left rendering.
+
+    The render runs outside any transaction, so no row lock is held while it runs, and in
+    a child process with a time and memory budget (csp_tracker/budget.py): a document
+    past it fails with the reason, "The document took too long to make: …"."""
     try:
         return _plan_version_render(version_id)
     except Exception as exc:
@@ -210,33 +247,102 @@ def plan_version_render(*, version_id: int) -> str:
         return PlanVersion.Status.FAILED
 
 
-def _plan_version_render(version_id: int) -> str:
+@dataclass
+class MadeDocument:
+    """What the render child sends back: the PDF and its accessibility check."""
+
+    pdf: bytes
+    refused_urls: list[str]
+    problems: list[str]
+    warnings: list[str]
+
+
+def _make_document(snapshot: dict[str, Any]) -> MadeDocument:
+    rendered = document_render(snapshot=snapshot, draft=False)
+    result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
+    return MadeDocument(
+        pdf=rendered.pdf,
+        refused_urls=rendered.refused_urls,
+        problems=list(result.problems),
+        warnings=list(result.warnings),
+    )
+
+
+def snapshot_limit_problems(*, snapshot: dict[str, Any]) -> list[str]:
+    """The text limits of the forms (plans/text.py), for text saved before them or past
+    the forms: each problem names where it is."""
+    problems = []
+    texts = [(f"Section “{s['title']}”", s.get("body") or "") for s in snapshot["sections"]]
+    for heading in [*snapshot["priorities"], *snapshot["themes"]]:
+        # The summary is Markdown; the lists (facts, focus, outcomes) are plain points.
+        texts.append((f"{heading['label']}: the summary", heading.get("summary") or ""))
+    for where, text in texts:
+        if len(text) > MAX_SECTION_LENGTH:
+            problems.append(f"{where}: text must be {MAX_SECTION_LENGTH:,} characters or fewer")
+        problems += [f"{where}: {error}" for error in text_limit_errors(text, label="text")]
+    return problems
+
+
+def _claim(version_id: int) -> tuple[PlanVersion, str, dict[str, Any]] | None:
+    """The version, the attempt it is on (its task id) and the document's data, read in a
+    short transaction; None if the version is no longer rendering."""
     with transaction.atomic():
         version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version_id)
         if version.status != PlanVersion.Status.RENDERING:
-            return version.status
-        plan = version.plan
+            return None
         changes = [VersionChange(c.chapter, c.description) for c in version.changes.all()]
         snapshot = document_snapshot(
-            plan=plan,
+            plan=version.plan,
             number=version.number,
             effective_date=version.effective_date,
             summary=version.summary,
             changes=changes,
         )
-        started = time.perf_counter()
-        rendered = document_render(snapshot=snapshot, draft=False)
-        result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
-        seconds = round(time.perf_counter() - started, 2)
-        problems = list(result.problems)
-        if rendered.refused_urls:
+        return version, version.task_id, snapshot
+
+
+def _plan_version_render(version_id: int) -> str:
+    claimed = _claim(version_id)
+    if claimed is None:
+        return PlanVersion.objects.values_list("status", flat=True).get(pk=version_id)
+    version, attempt, snapshot = claimed
+    plan = version.plan
+    started = time.perf_counter()
+    made: MadeDocument | None = None
+    problems = snapshot_limit_problems(snapshot=snapshot)
+    if not problems:
+        try:
+            made = run_within_budget(
+                _make_document, snapshot, budget=render_budget(), what="The document"
+            )
+        except BudgetExceeded as exceeded:
+            problems = [exceeded.reason]
+        except Exception as exc:  # saved below like any other failure: same attempt only
+            logger.exception("Rendering version %s failed", version_id)
+            problems = [f"The PDF could not be made ({type(exc).__name__}: {exc})"[:500]]
+    seconds = round(time.perf_counter() - started, 2)
+    if made is not None:
+        problems = list(made.problems)
+        if made.refused_urls:
             problems.append(
                 "The document asked for files from outside: "
-                + ", ".join(u[:80] for u in rendered.refused_urls[:5])
+                + ", ".join(u[:80] for u in made.refused_urls[:5])
             )
+    stored = ""
+    if made is not None and not problems:
+        # Stored before the lock is taken again, so no row lock waits on the storage.
+        name = version.pdf.field.generate_filename(version, _file_name(plan, version.number))
+        stored = version.pdf.storage.save(name, ContentFile(made.pdf))
+    with transaction.atomic():
+        version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version_id)
+        if version.status != PlanVersion.Status.RENDERING or version.task_id != attempt:
+            logger.info("Version %s changed while it rendered: the render is dropped", version)
+            if stored:
+                transaction.on_commit(lambda: version.pdf.storage.delete(stored))
+            return version.status
         version.render_seconds = seconds
-        version.accessibility_warnings = result.warnings
-        if problems:
+        version.accessibility_warnings = made.warnings if made else []
+        if made is None or problems:
             version.status = PlanVersion.Status.FAILED
             version.failure_reasons = problems
             version.save(
@@ -249,9 +355,9 @@ def _plan_version_render(version_id: int) -> str:
             )
             logger.warning("Publishing %s stopped: %s", version, problems)
             return version.status
-        version.pdf.save(_file_name(plan, version.number), ContentFile(rendered.pdf), save=False)
-        version.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
-        version.size = len(rendered.pdf)
+        version.pdf.name = stored
+        version.sha256 = hashlib.sha256(made.pdf).hexdigest()
+        version.size = len(made.pdf)
         version.snapshot = snapshot
         version.published_at = timezone.now()
         version.status = PlanVersion.Status.PUBLISHED

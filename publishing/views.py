@@ -32,6 +32,9 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     snapshot = document_snapshot(plan=plan)
+    made = services.preview_render(
+        snapshot=snapshot, body_template=template_for(plan=plan).replace(".html", "_body.html")
+    )
     return render(
         request,
         "publishing/preview.html",
@@ -40,8 +43,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
             "doc": snapshot,
-            "draft": True,
-            "body_template": template_for(plan=plan).replace(".html", "_body.html"),
+            "preview": made,
         },
     )
 

@@ -15,5 +15,18 @@ def test_the_benchmark_runs_on_the_demo_data(capsys):
         "Swale plan PDF render",
         "CSA PDF render",
         "page: all actions (officer)",
+        "largest section: plan PDF within the budget",
+        "largest section: raw WeasyPrint, same HTML",
+        "largest section: ratio to raw WeasyPrint",
     ]:
         assert label in out
+
+
+def test_the_largest_allowed_section_is_at_every_limit():
+    from demo.management.commands.benchmark import largest_allowed_section
+    from plans.text import MAX_NESTING, MAX_SECTION_LENGTH, MAX_TABLE_CELLS, text_measure
+
+    text = largest_allowed_section()
+    measure = text_measure(text)
+    assert MAX_SECTION_LENGTH - 1000 < len(text) <= MAX_SECTION_LENGTH
+    assert measure.nesting == MAX_NESTING and measure.cells == MAX_TABLE_CELLS

@@ -275,6 +275,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CSP Tracker <no-reply@cs
 # The address the service is reached at, for links in emails sent by scheduled tasks.
 CSP_SITE_URL = env("CSP_SITE_URL", default="http://127.0.0.1:8000")
 
+# Rendering a document (the preview and each PDF) runs in a child process with this
+# budget (csp_tracker/budget.py): past it the publish fails, saying why. A Celery task that
+# renders needs a hard time limit above it.
+CSP_RENDER_SECONDS = env.float("CSP_RENDER_SECONDS", default=120)
+CSP_RENDER_MEMORY_MB = env.int("CSP_RENDER_MEMORY_MB", default=1024)
+CSP_PREVIEW_SECONDS = env.float("CSP_PREVIEW_SECONDS", default=20)
+
 # Celery: without REDIS_URL every task runs in-process, so the embedded default needs
 # no broker.
 REDIS_URL = env("REDIS_URL", default="")

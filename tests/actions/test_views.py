@@ -208,8 +208,31 @@ def test_list_filters(client, world):
     assert refs("?no_update=true") == ["1.1"]
     assert refs(f"?lead={world.lead_agency.pk}") == ["1.1"]
     assert refs(f"?plan={world.plan.pk}") == ["1.1", "1.9"]
-    assert refs(f"?plan={world.other_plan.pk}") == ["1.1", "1.9"]  # not offered: ignored
     assert refs(f"?heading=p{world.action.priority_id}") == ["1.1", "1.9"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("plan={other_plan}", "Select a plan from the list"),
+        ("status=not-a-choice", "Select a status from the list"),
+        ("heading=p999999", "Select a priority or theme from the list"),
+        ("lead=abc", "Select a lead agency from the list"),
+        ("q=%00", "Words in the title must not contain the character U+0000"),
+        ("q=" + "x" * 201, "Enter words of 200 characters or fewer"),
+    ],
+)
+def test_a_filter_that_is_not_valid_is_an_error_and_lists_nothing(client, world, query, message):
+    client.force_login(world.users["executive"])
+    query = query.format(other_plan=world.other_plan.pk)
+    response = client.get(reverse("actions:list") + "?" + query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and page.count(message) == 2  # summary and field
+    assert "<title>Error: All actions" in page
+    assert list(response.context["page"].object_list) == []
+    assert "Correct the filter to see the actions" in page
+    assert "Select a valid choice" not in page
 
 
 def test_overdue_filter(client, world):

@@ -1,10 +1,12 @@
 """Django's flush, able to empty the tables that keep history.
 
-Emptying the whole database is the one time history may go: PostgreSQL's flush uses
-TRUNCATE, which row triggers do not see, but SQLite's uses DELETE, which the triggers
-refuse (status updates are append-only, published versions are frozen). On SQLite the
-triggers are dropped for the flush and put back after. Test databases are flushed between
-transactional tests this way.
+Emptying the whole database is the one time history may go. The triggers refuse it
+otherwise (status updates are append-only, published versions are frozen): on SQLite the
+flush's DELETE, on PostgreSQL its TRUNCATE. So the flush lifts them for its run and puts
+them back after: on SQLite the row triggers, on PostgreSQL the TRUNCATE ones (row
+triggers do not see a TRUNCATE). Test databases are flushed between transactional tests
+this way. A role without the tables' ownership cannot drop the triggers, so the app's own
+role (README, production) cannot flush.
 
 Each app that guards history with triggers has a ``triggers`` module (actions, plans,
 performance); they are found by that name, so this command imports no higher app.
@@ -24,7 +26,10 @@ def guards() -> list[ModuleType]:
     for config in apps.get_app_configs():
         if module_has_submodule(config.module, "triggers"):
             module = import_module(f"{config.name}.triggers")
-            if hasattr(module, "create_sql") and hasattr(module, "drop_sql"):
+            if all(
+                hasattr(module, name)
+                for name in ("create_sql", "drop_sql", "truncate_create_sql", "truncate_drop_sql")
+            ):
                 found.append(module)
     return found
 
@@ -32,13 +37,18 @@ def guards() -> list[ModuleType]:
 class Command(FlushCommand):
     def handle(self, **options: object) -> None:
         connection = connections[options["database"]]  # type: ignore[index]
-        if connection.vendor != "sqlite":
+        vendor = connection.vendor
+        if vendor == "sqlite":
+            lift, restore = "drop_sql", "create_sql"
+        elif vendor == "postgresql":
+            lift, restore = "truncate_drop_sql", "truncate_create_sql"
+        else:
             return super().handle(**options)
         found = guards()
         for guard in found:
-            guard.execute(connection, guard.drop_sql("sqlite"))
+            guard.execute(connection, getattr(guard, lift)(vendor))
         try:
             super().handle(**options)
         finally:
             for guard in found:
-                guard.execute(connection, guard.create_sql("sqlite"))
+                guard.execute(connection, getattr(guard, restore)(vendor))

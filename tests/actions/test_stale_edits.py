@@ -1,0 +1,125 @@
+"""A stale edit saved twice cannot put the first editor's change back: after the conflict
+the form keeps only what this editor changed, takes the rest as it is now, and names
+what the other person changed."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from actions.models import StatusUpdate
+from tests import factories
+from tests.html_forms import form_data, html_forms
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def _opened(client: Client, url: str) -> dict[str, object]:
+    (form,) = html_forms(client.get(url).content.decode())
+    return form_data(form)
+
+
+def _as(world, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def test_a_second_save_after_a_conflict_keeps_their_change_and_mine(world):
+    url = reverse("actions:edit", kwargs={"pk": world.action.pk})
+    first, second = _as(world, "coordinator"), _as(world, "county_admin")
+    theirs, mine = _opened(first, url), _opened(second, url)
+    assert first.post(url, theirs | {"desired_outcome": "Fewer repeat victims"}).status_code == 302
+
+    response = second.post(url, mine | {"lead_text": "Domestic Abuse Group\r\nCSP Executive"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "Someone else changed this action after you opened it: they changed "
+        "“Desired outcome”. The form now has their “Desired outcome”." in page
+    )
+    form = response.context["form"]
+    assert form.data["desired_outcome"] == "Fewer repeat victims"  # theirs, not my stale copy
+    assert form.data["lead_text"] == "Domestic Abuse Group\r\nCSP Executive"  # mine
+
+    # The second click saves the form as shown: their change stays, mine goes in.
+    (shown,) = html_forms(page)
+    assert second.post(url, form_data(shown)).status_code == 302
+    world.action.refresh_from_db()
+    assert world.action.desired_outcome == "Fewer repeat victims"
+    assert world.action.lead_text == "Domestic Abuse Group\nCSP Executive"
+
+
+def test_a_field_both_changed_keeps_mine_and_says_so(world):
+    url = reverse("actions:edit", kwargs={"pk": world.action.pk})
+    first, second = _as(world, "coordinator"), _as(world, "county_admin")
+    theirs, mine = _opened(first, url), _opened(second, url)
+    assert first.post(url, theirs | {"title": "Their words", "linked_to": "CSP"}).status_code == 302
+    response = second.post(url, mine | {"title": "My words"})
+    page = response.content.decode()
+    assert "You changed “Action” too: yours is kept." in page
+    assert "theirs is shown above" in page and "Their words" in page
+    form = response.context["form"]
+    assert form.data["title"] == "My words" and form.data["linked_to"] == "CSP"
+    (shown,) = html_forms(page)
+    assert second.post(url, form_data(shown)).status_code == 302
+    world.action.refresh_from_db()
+    assert (world.action.title, world.action.linked_to) == ("My words", "CSP")
+
+
+def test_a_stale_milestone_edit_keeps_only_what_this_editor_changed(world):
+    url = reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk})
+    first, second = _as(world, "coordinator"), _as(world, "county_admin")
+    theirs, mine = _opened(first, url), _opened(second, url)
+    assert first.post(url, theirs | {"timescale": "Sept 23"}).status_code == 302
+    response = second.post(url, mine | {"description": "First milestone, reworded"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else changed this milestone after you opened it: they changed" in page
+    assert "“Timescale”" in page
+    (shown,) = html_forms(page)
+    assert second.post(url, form_data(shown)).status_code == 302
+    world.milestone.refresh_from_db()
+    assert world.milestone.timescale == "Sept 23"
+    assert world.milestone.description == "First milestone, reworded"
+
+
+def test_a_stale_status_update_is_held_to_the_status_now(world):
+    extra = factories.MilestoneFactory(action=world.action, description="Second milestone")
+    url = reverse("actions:update", kwargs={"pk": world.action.pk})
+    first, second = _as(world, "coordinator"), _as(world, "officer")
+    theirs, mine = _opened(first, url), _opened(second, url)
+    response = first.post(
+        url,
+        theirs
+        | {"status": "off_track", "commentary": "Slipping", "milestones_completed": [extra.pk]},
+    )
+    assert response.status_code == 302
+    # The second officer, who opened the page before, says on track and ticks the milestone
+    # already completed: they are told, and what they typed is kept.
+    response = second.post(
+        url,
+        mine | {"status": "on_track", "commentary": "All fine", "milestones_completed": [extra.pk]},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved an update to this action after you opened it" in page
+    assert "Slipping" in page and "All fine" in page
+    form = response.context["form"]
+    assert "milestones_completed" not in form.errors
+    assert StatusUpdate.objects.count() == 1
+    (shown,) = html_forms(page)
+    # Saving again unchanged is refused: a change from their status needs a reason, so
+    # theirs cannot be silently undone.
+    response = second.post(url, form_data(shown))
+    assert response.status_code == 200 and StatusUpdate.objects.count() == 1
+    assert response.context["form"].errors["reason"] == ["Enter the reason the status changed"]
+    response = second.post(url, form_data(shown) | {"reason": "Back on track after review"})
+    assert response.status_code == 302
+    latest = StatusUpdate.objects.order_by("-id").first()
+    assert (latest.previous_status, latest.status) == ("off_track", "on_track")
