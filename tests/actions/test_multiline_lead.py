@@ -52,7 +52,11 @@ def test_saving_an_action_unchanged_keeps_its_lead_lines(coordinator):
 
 
 def test_saving_a_milestone_unchanged_keeps_its_lead_as_written(coordinator):
-    milestones = Milestone.objects.exclude(lead_text="").select_related("lead")
+    milestones = (
+        Milestone.objects.filter(action__plan__partnership__slug="swale")
+        .exclude(lead_text="")
+        .select_related("lead")
+    )
     assert any(m.lead and m.lead_text != m.lead.short_name for m in milestones)
     multi = milestones.first()
     assert multi is not None

@@ -85,7 +85,6 @@ def test_editing_a_section_is_held_to_the_limits_too(client, plan):
     ("field", "message"),
     [
         ("summary", "The summary can have lists nested at most 5 deep: this has 8 levels"),
-        ("outcomes", "Outcomes sought can have lists nested at most 5 deep: this has 8 levels"),
     ],
 )
 def test_priority_and_theme_forms_hold_their_markdown_to_the_limits(client, plan, field, message):
@@ -100,3 +99,22 @@ def test_priority_and_theme_forms_hold_their_markdown_to_the_limits(client, plan
         {"title": "Violence", field: _table(3, 9)},
     )
     assert "can have tables of at most 8 columns: one has 9" in _errors(response)
+
+
+def test_a_priority_s_lists_are_points_whatever_is_typed(client, plan):
+    """Key facts, focus and outcomes are lists of plain points (priorities/lists.py), not
+    Markdown: text nested 8 deep is kept to the lists' 4 levels, so nothing in them can
+    make a render recurse without bound."""
+    from priorities.lists import MAX_DEPTH
+
+    response = client.post(
+        reverse("priorities:priority_add", kwargs={"pk": plan.pk}),
+        {"title": "Violence", "outcomes": DEEP},
+    )
+    assert response.status_code == 302, _errors(response)
+    outcomes = Priority.objects.get().outcomes
+
+    def depth(items: list) -> int:
+        return 1 + max((depth(i["items"]) for i in items), default=0) if items else 0
+
+    assert 1 <= depth(outcomes) <= MAX_DEPTH
