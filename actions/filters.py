@@ -37,7 +37,10 @@ class ActionFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Select a priority or theme from the list"},
     )
     workstream = django_filters.ChoiceFilter(
-        label="Heading", method="filter_workstream", empty_label="All headings"
+        label="Heading",
+        method="filter_workstream",
+        empty_label="All headings",
+        error_messages={"invalid_choice": "Select a heading from the list"},
     )
     lead = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.none(),
