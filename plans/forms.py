@@ -1,6 +1,8 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
+from typing import Any, cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
@@ -61,9 +63,9 @@ class PlanForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, partnerships: list[Partnership] | None = None, **kwargs: object
+        self, *args: Any, partnerships: list[Partnership] | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         layout: list[object] = []
@@ -71,7 +73,8 @@ class PlanForm(forms.Form):
             del self.fields["partnership"]
             del self.fields["kind"]
         else:
-            self.fields["partnership"].queryset = Partnership.objects.filter(
+            field = cast(forms.ModelChoiceField, self.fields["partnership"])
+            field.queryset = Partnership.objects.filter(
                 pk__in=[p.pk for p in partnerships]
             ).order_by("name")
             layout += [
@@ -146,8 +149,8 @@ class SectionForm(forms.Form):
         help_text="A restricted section is never in a public page or a published PDF.",
     )
 
-    def __init__(self, *args: object, adding: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, adding: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

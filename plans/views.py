@@ -2,6 +2,7 @@
 pattern), its details and its sections. Priorities and themes are authored in
 priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,11 +36,11 @@ def require_author(request: HttpRequest, plan: Plan) -> None:
         raise PermissionDenied
 
 
-def validation_to_form(form: object, error: ValidationError) -> None:
+def validation_to_form(form: forms.BaseForm, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None  # type: ignore[attr-defined]
+        target = field if field in form.fields else None
         for message in errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
+            form.add_error(target, message)
 
 
 def overview_url(plan_id: int) -> str:

@@ -12,7 +12,6 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,7 +32,7 @@ from plans.services import (
     VersionChange,
     plan_open_guard,
 )
-from publishing.snapshot import document_snapshot, template_for
+from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ class PublishRefused(Exception):
 # --- selectors: the document's data -----------------------------------------------------
 
 
-def document_render(*, snapshot: dict[str, Any], draft: bool = False) -> RenderedPdf:
+def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),
         context={"doc": snapshot, "draft": draft},

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import User
 from priorities.models import Workstream
 from tests.world import build_world
 
@@ -27,7 +28,7 @@ def _vnu_available() -> None:
 def test_pages_are_valid_html(client, tmp_path):
     _vnu_available()
     world = build_world()
-    pages = {"sign-in": (None, reverse("accounts:login"))}
+    pages: dict[str, tuple[User | None, str]] = {"sign-in": (None, reverse("accounts:login"))}
     pages["accessibility"] = (None, reverse("pages:accessibility"))
     pages["home"] = (None, reverse("pages:home"))
     officer = world.users["officer"]

@@ -26,7 +26,7 @@ MODELS = [
 
 
 def _counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in MODELS}
+    return {m.__name__: m._default_manager.count() for m in MODELS}
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_swale_milestones_keep_the_words_and_leads_of_the_table(demo):
     action = Action.objects.get(plan__partnership__slug="swale", reference="1.3")
     milestones = list(action.milestones.select_related("lead"))
     assert [m.timescale for m in milestones] == ["Sept 23", "June 23", "Sept 23"]
-    assert [m.lead.short_name for m in milestones] == [
+    assert [m.lead.short_name if m.lead else None for m in milestones] == [
         "Domestic Abuse Group",
         "Domestic Abuse Group",
         "CSP Executive",

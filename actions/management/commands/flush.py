@@ -7,6 +7,8 @@ triggers are dropped for the flush and put back after. Test databases are flushe
 transactional tests this way.
 """
 
+from typing import Any
+
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
@@ -17,8 +19,8 @@ GUARDS = [status_update_triggers, published_version_triggers]
 
 
 class Command(FlushCommand):
-    def handle(self, **options: object) -> None:
-        connection = connections[options["database"]]  # type: ignore[index]
+    def handle(self, **options: Any) -> None:
+        connection = connections[options["database"]]
         if connection.vendor != "sqlite":
             return super().handle(**options)
         for guard in GUARDS:

@@ -9,7 +9,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,7 +31,7 @@ class Rollback(Exception):
 class Command(BaseCommand):
     help = "Time the slow parts: report snapshots, PDF renders and checks, the busiest pages."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=3)
 
     def handle(self, *args: object, repeat: int = 3, **options: object) -> None:
