@@ -612,11 +612,11 @@ class ActionImportForm(forms.Form):
         self.add_error("file", message)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        upload = data.get("file")
-        pasted = str(data.get("table") or "")
+        super().clean()
+        upload = self.cleaned_data.get("file")
+        pasted = str(self.cleaned_data.get("table") or "")
         if self.errors:
-            return data
+            return self.cleaned_data
         try:
             if isinstance(upload, UploadedFile):
                 if (upload.size or 0) > importing.MAX_BYTES:
@@ -630,4 +630,4 @@ class ActionImportForm(forms.Form):
                 self.add_error("file", "Select a spreadsheet, or paste a table")
         except importing.ImportRefused as refused:
             self.add_error("file" if upload is not None else "table", str(refused))
-        return data
+        return self.cleaned_data

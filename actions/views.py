@@ -340,7 +340,7 @@ def action_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def action_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

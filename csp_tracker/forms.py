@@ -12,6 +12,7 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from csp_tracker.periods import DateError, date_from_parts
 
+
 class UKDateField(DateInputField):
     """The GOV.UK date input: day, month and year boxes (crispy-forms-gds's
     ``DateInputField``), read by csp_tracker.periods.date_from_parts (the month as a

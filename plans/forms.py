@@ -100,9 +100,9 @@ class PlanForm(forms.Form):
             raise forms.ValidationError("Enter a period of 10 years or fewer")
         return start, end
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        shape, period = data.get("shape"), data.get("period")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        shape, period = self.cleaned_data.get("shape"), self.cleaned_data.get("period")
         if shape and isinstance(period, tuple):
             start, end = period
             if shape == PlanShape.ONE_YEAR and end - start != 1:
@@ -113,7 +113,7 @@ class PlanForm(forms.Form):
                 )
             elif shape != PlanShape.ONE_YEAR and end - start == 1:
                 self.add_error("period", f"Enter the years it covers, like {start}-{start + 3}")
-        return data
+        return self.cleaned_data
 
 
 class SectionForm(forms.Form):

@@ -242,14 +242,14 @@ def is_county_partnership_team(user: AnyUser, county: Partnership | None) -> boo
 
 
 @rules.predicate
-def is_service_admin(user: object) -> bool:
+def is_service_admin(user: AnyUser) -> bool:
     """A service administrator (a superuser) runs the service for every partnership: sets
     partnerships up and uses the Django admin."""
     return access_for(user).is_superuser
 
 
 @rules.predicate
-def may_publish(user: object, obj: object | None) -> bool:
+def may_publish(user: AnyUser, obj: Governed | None) -> bool:
     """The county team publishes for its county and every district under it; a
     partnership's own coordinators publish its plans where it lets them
     (``Partnership.coordinators_publish``). who_publishes() says the same in words."""
@@ -277,7 +277,7 @@ def who_publishes(partnership: Partnership) -> str:
 
 
 @rules.predicate
-def grants_county_admin(user: object, partnership: Partnership | None) -> bool:
+def grants_county_admin(user: AnyUser, partnership: Partnership | None) -> bool:
     """Only the county team (or a service administrator) makes someone a county admin, and
     only of a county partnership."""
     if partnership is None or partnership.kind != Partnership.Kind.COUNTY:
@@ -285,7 +285,7 @@ def grants_county_admin(user: object, partnership: Partnership | None) -> bool:
     return role_of(user, partnership) == Role.COUNTY_ADMIN
 
 
-def grantable_roles(user: object, partnership: Partnership) -> list[str]:
+def grantable_roles(user: AnyUser, partnership: Partnership) -> list[str]:
     """The roles the user may give people of the partnership."""
     roles: list[str] = [Role.OFFICER, Role.COORDINATOR, Role.EXECUTIVE]
     if grants_county_admin(user, partnership):
@@ -294,7 +294,7 @@ def grantable_roles(user: object, partnership: Partnership) -> list[str]:
 
 
 @rules.predicate
-def may_change_membership(user: object, membership: Membership | None) -> bool:
+def may_change_membership(user: AnyUser, membership: Membership | None) -> bool:
     """Those who run the partnership change anyone's role but their own; a county admin's
     only those who make county admins."""
     if membership is None or membership.user_id == getattr(user, "pk", None):
@@ -305,7 +305,7 @@ def may_change_membership(user: object, membership: Membership | None) -> bool:
 
 
 @rules.predicate
-def may_change_agency(user: object, agency: Agency | None) -> bool:
+def may_change_agency(user: AnyUser, agency: Agency | None) -> bool:
     """An agency's names are shared by every partnership it is a member of: whoever runs
     all of them (a coordinator of each, their county team, a service administrator)."""
     if agency is None:
@@ -315,7 +315,7 @@ def may_change_agency(user: object, agency: Agency | None) -> bool:
 
 
 @rules.predicate
-def manages_a_partnership(user: object) -> bool:
+def manages_a_partnership(user: AnyUser) -> bool:
     """Coordinators, county admins and service administrators run partnerships (the
     Partnerships pages and their place in the navigation)."""
     access = access_for(user)
@@ -323,7 +323,7 @@ def manages_a_partnership(user: object) -> bool:
 
 
 @rules.predicate
-def is_district(user: object, partnership: Partnership | None) -> bool:
+def is_district(user: AnyUser, partnership: Partnership | None) -> bool:
     return partnership is not None and partnership.kind == Partnership.Kind.DISTRICT
 
 

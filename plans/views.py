@@ -95,13 +95,16 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         plan = selectors.plan_overview(user=request.user, pk=pk)
     except Plan.DoesNotExist:
         raise Http404("No such plan") from None
-    headings = [*plan.priorities.all(), *plan.themes.all()]  # type: ignore[attr-defined]
+    # Read from the prefetched priorities and themes (apps above this one, so asked
+    # through their reverse relations one by one rather than as a list of their types).
+    priorities, themes = list(plan.priorities.all()), list(plan.themes.all())
     chapters = selectors.plan_builtin_chapters(
         plan=plan,
         sections=list(plan.sections.all()),
-        has_headings=bool(headings),
-        has_actions=any(h.actions.all() for h in headings),
-        has_pcc=plan.partnership.pcc_plans.exists(),  # type: ignore[attr-defined]
+        has_headings=bool(priorities or themes),
+        has_actions=any(p.actions.all() for p in priorities)
+        or any(t.actions.all() for t in themes),
+        has_pcc=plan.partnership.pcc_plans.exists(),
     )
     return render(
         request,

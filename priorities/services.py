@@ -222,10 +222,9 @@ def _siblings(workstream: Workstream) -> list[Workstream]:
 def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Workstream:
     """A new heading, last under its priority or theme."""
     plan_open_guard(obj=parent)
-    is_priority = isinstance(parent, Priority)
     workstream = Workstream(
-        priority=parent if is_priority else None,
-        theme=None if is_priority else parent,
+        priority=parent if isinstance(parent, Priority) else None,
+        theme=parent if isinstance(parent, CrossCuttingTheme) else None,
         title=title,
         order=parent.workstreams.count() + 1,
     )
@@ -265,9 +264,7 @@ def workstream_delete(*, workstream: Workstream) -> None:
     plan_open_guard(obj=workstream.parent)
     count = workstream.actions.count()
     if count:
-        raise WorkstreamInUse(
-            f"Move its {count} action{pluralize(count)} to another heading first"
-        )
+        raise WorkstreamInUse(f"Move its {count} action{pluralize(count)} to another heading first")
     rest = [w for w in _siblings(workstream) if w.pk != workstream.pk]
     workstream.delete()
     for position, item in enumerate(rest, start=1):

@@ -85,9 +85,7 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
     for old_priority in Priority.objects.filter(plan=plan).prefetch_related(
         "lead_agencies", "categories", "workstreams"
     ):
-        priorities[old_priority.pk] = priority_create(
-            plan=new, data=HeadingData.of(old_priority)
-        )
+        priorities[old_priority.pk] = priority_create(plan=new, data=HeadingData.of(old_priority))
         for workstream in old_priority.workstreams.all():
             workstreams[workstream.pk] = workstream_create(
                 parent=priorities[old_priority.pk], title=workstream.title

@@ -114,7 +114,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def version_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def version_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Try again" on a version that was not published: render it again."""
     try:
         version = selectors.version_get(user=request.user, pk=pk)

@@ -7,6 +7,7 @@ not allowed.
 """
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, overload
 
 import pytest
@@ -70,6 +71,12 @@ def _client(world: World, role: str) -> Client:
     return client
 
 
+# A route's URL arguments, and the codes of a GET and a POST by role (None: not asked).
+Case = tuple[
+    Callable[[World], dict[str, object]] | None, dict[str, int] | None, dict[str, int] | None
+]
+
+
 @overload
 def _mirror(codes: dict[str, int]) -> dict[str, int]: ...
 @overload
@@ -95,7 +102,7 @@ def _unitary(codes: dict[str, int] | None, given: dict[str, int] | None) -> dict
 def test_access(world, role, name):
     route = ROUTES[name]
     client = _client(world, role)
-    cases = [(route.own, route.get, route.post)]
+    cases: list[Case] = [(route.own, route.get, route.post)]
     if route.other:
         # Another partnership's object is 404 for everyone but its own coordinator.
         cases.append((route.other, _mirror(route.get), _mirror(route.post)))
@@ -110,6 +117,7 @@ def test_access(world, role, name):
     for kwargs_of, get_codes, post_codes in cases:
         url = reverse(name, kwargs=kwargs_of(world) if kwargs_of else None)
         response = client.get(url)
+        assert get_codes is not None  # every route answers GET
         assert response.status_code == get_codes[role], f"GET {url} as {role}"
         _assert_security_headers(response, f"GET {url} as {role}")
         if response.status_code == 302 and role == "anonymous":

@@ -46,6 +46,7 @@ def test_pages_are_valid_html(client, tmp_path):
         ),
     }
     priority = world.plan.priorities.first()
+    assert priority is not None
     Workstream.objects.create(priority=priority, title="Prevent", order=1)
     plan_pk = {"pk": world.plan.pk}
     pages |= {

@@ -140,6 +140,7 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
     _accept(another_site, OFFICER, OFFICER_PASSWORD, full_name="Oli Officer")
     assert another_site.page.url.endswith(reverse("actions:mine"))
     officer = Membership.objects.get(user__email=OFFICER)
+    assert officer.agency is not None
     assert (officer.partnership, officer.role, officer.agency.short_name) == (
         medway,
         "officer",
@@ -186,7 +187,7 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
     assert "Published" in page.get_by_test_id("version-status").inner_text()
     version = PlanVersion.objects.get(plan__partnership=medway)
     assert version.status == PlanVersion.Status.PUBLISHED
-    assert version.published_by.email == COORDINATOR
+    assert version.published_by is not None and version.published_by.email == COORDINATOR
     _sign_out(site)
 
     site.goto(reverse("public:list"))

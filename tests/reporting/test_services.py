@@ -286,6 +286,7 @@ def test_the_executives_email_is_tried_again_while_mail_is_down(
     delivery = EmailDelivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("pending", 1)
     assert "mail server down" in delivery.last_error
+    assert delivery.last_attempt_at is not None
     assert delivery.next_attempt_at > delivery.last_attempt_at
     monkeypatch.setattr(services, "send_mail", real_send)
     assert tasks.send_emails.run() == 0  # not due yet: it waits for its next try
