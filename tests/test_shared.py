@@ -20,7 +20,6 @@ class DateForm(forms.Form):
     day = UKDateField(
         label="Date done",
         required_message="Enter the date done",
-        invalid="Enter the date done as a real date, like 27 3 2024",
     )
 
 
@@ -34,6 +33,9 @@ def test_the_date_input_reads_day_month_and_year() -> None:
     form = _date("27", "3", "2024")
     assert form.is_valid() and form.cleaned_data["day"] == date(2024, 3, 27)
     assert _date(" 1 ", "04", "2024").cleaned_data["day"] == date(2024, 4, 1)
+    # The month as people may type it in its box (csp_tracker.periods.date_from_parts).
+    assert _date("27", "March", "2024").cleaned_data["day"] == date(2024, 3, 27)
+    assert _date("27", "Mar", "2024").cleaned_data["day"] == date(2024, 3, 27)
 
 
 @pytest.mark.parametrize(
@@ -42,9 +44,10 @@ def test_the_date_input_reads_day_month_and_year() -> None:
         (("", "", ""), "Enter the date done", None),
         (("27", "", "2024"), "Date done must include a month", 1),
         (("", "", "2024"), "Date done must include a day and month", None),
-        (("31", "2", "2024"), "Enter the date done as a real date, like 27 3 2024", None),
-        (("27", "March", "2024"), "Enter the date done as a real date, like 27 3 2024", 1),
-        (("27", "3", "24"), "Enter the date done as a real date, like 27 3 2024", 2),
+        (("31", "2", "2024"), "Date done must be a real date, like 1 4 2024", None),
+        (("27", "Marhc", "2024"), "Date done must be a real date, like 1 4 2024", 1),
+        (("x", "3", "2024"), "Date done must be a real date, like 1 4 2024", 0),
+        (("27", "3", "24"), "Year must include 4 numbers", 2),
     ],
 )
 def test_the_date_input_says_what_is_wrong_and_where(

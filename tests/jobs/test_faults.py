@@ -314,7 +314,12 @@ def test_redis_down_when_publish_is_pressed(client, stack, swale, county_admin):
     started = time.perf_counter()
     response = client.post(
         url,
-        {"number": "1.0", "effective_date": "1 4 2023"},
+        {
+            "number": "1.0",
+            "effective_date_0": "1",
+            "effective_date_1": "4",
+            "effective_date_2": "2023",
+        },
     )
     seconds = time.perf_counter() - started
     assert response.status_code == 302, response.context["form"].errors
