@@ -16,6 +16,7 @@ run: setup
 lint:
 	uv run ruff check .
 	uv run djlint --lint templates */templates
+	uv run mypy .
 	DJANGO_SETTINGS_MODULE=csp_tracker.settings.test uv run python manage.py makemigrations --check --dry-run
 
 test:

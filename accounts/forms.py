@@ -8,8 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from csp_tracker.forms import GovukErrorsMixin
 
 
-class SignInForm(GovukErrorsMixin, AuthenticationForm):
-    username = forms.EmailField(
+def email_field() -> forms.EmailField:
+    """The email address a person signs in with, with GOV.UK's messages."""
+    return forms.EmailField(
         label="Email address",
         max_length=254,
         error_messages={
@@ -18,6 +19,10 @@ class SignInForm(GovukErrorsMixin, AuthenticationForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+
+class SignInForm(AuthenticationForm):
+    username = email_field()
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -30,8 +35,8 @@ class SignInForm(GovukErrorsMixin, AuthenticationForm):
         "inactive": "This account has been closed. Contact your partnership's coordinator",
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -45,18 +50,10 @@ class SignInForm(GovukErrorsMixin, AuthenticationForm):
 
 
 class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field()
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -68,8 +65,8 @@ class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
 class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
     error_messages = {"password_mismatch": "The passwords do not match"}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from accounts.models import User
 from actions import services
 from actions.models import Action, Milestone, StatusUpdate
 from actions.selectors import with_current_status
@@ -18,6 +19,11 @@ from plans.admin import (
 # A milestone's due date and kind are derived from its timescale (actions.services), never
 # typed here; its version is raised by every save, so a page's stale edit is refused.
 MILESTONE_DERIVED = ["timescale_kind", "due_date", "lock_version"]
+
+
+def _editor(request: HttpRequest) -> User | None:
+    """Who the change history names: the admin's signed-in user."""
+    return request.user if isinstance(request.user, User) else None
 
 
 class MilestoneInline(OpenPlanOnlyInlineMixin, admin.TabularInline):
@@ -48,7 +54,7 @@ class ActionAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
         return status_label(getattr(action, "current_status", None))
 
     def save_model(self, request: HttpRequest, obj: Action, form: ModelForm, change: bool) -> None:
-        services.action_save(action=obj, user=request.user)
+        services.action_save(action=obj, user=_editor(request))
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
@@ -57,7 +63,7 @@ class ActionAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
             super().save_formset(request, form, formset, change)
             return
         for milestone in formset.save(commit=False):
-            services.milestone_save(milestone=milestone, user=request.user)
+            services.milestone_save(milestone=milestone, user=_editor(request))
         for milestone in formset.deleted_objects:
             milestone.delete()
 
@@ -73,7 +79,7 @@ class MilestoneAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
     def save_model(
         self, request: HttpRequest, obj: Milestone, form: ModelForm, change: bool
     ) -> None:
-        services.milestone_save(milestone=obj, user=request.user)
+        services.milestone_save(milestone=obj, user=_editor(request))
 
 
 @admin.register(StatusUpdate)
@@ -87,11 +93,11 @@ class StatusUpdateAdmin(PartnershipScopedMixin, admin.ModelAdmin):
     list_select_related = ["action", "author"]
     search_fields = ["action__reference", "commentary"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

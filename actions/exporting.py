@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import tablib
 
 from actions.importing import COLUMNS
-from actions.models import Action, Status, StatusUpdate
+from actions.models import Action, Milestone, Status, StatusUpdate
 from actions.services import heading_prefix
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Plan
+from priorities.models import CrossCuttingTheme, Priority
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
@@ -79,9 +80,9 @@ def action_plan_sheet(*, plan: Plan) -> Sheet:
         ]
         history: list[str] = []
         for quarter in quarters:
-            update = latest.get((action.lineage, quarter))
-            history += [labels.get(update.status, ""), update.commentary] if update else ["", ""]
-        milestones = list(action.milestones.all()) or [None]
+            found = latest.get((action.lineage, quarter))
+            history += [labels.get(found.status, ""), found.commentary] if found else ["", ""]
+        milestones: list[Milestone | None] = [*action.milestones.all()] or [None]
         for position, milestone in enumerate(milestones):
             cells = own + (
                 [
@@ -131,7 +132,8 @@ def action_import_template(*, plan: Plan) -> bytes:
     places = tablib.Dataset(headers=["Priority or theme", "Headings"], title="Priorities")
     priorities = list(plan.priorities.prefetch_related("workstreams").order_by("number"))
     themes = list(plan.themes.prefetch_related("workstreams").order_by("number"))
-    for heading in [*priorities, *themes]:
+    headings: list[Priority | CrossCuttingTheme] = [*priorities, *themes]
+    for heading in headings:
         prefix = heading_prefix(heading=heading, priority_count=len(priorities))
         names = ", ".join(w.title for w in heading.workstreams.all())
         places.append([f"{heading.label} (numbers {prefix}.1, {prefix}.2 …)", names])

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, cast
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -6,6 +8,9 @@ from actions.models import Action, Status
 from csp_tracker.forms import GovukErrorsMixin
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
+
+if TYPE_CHECKING:
+    from actions.selectors import ActionsWithProgress
 
 
 class ActionFilterForm(GovukErrorsMixin, forms.Form):
@@ -73,11 +78,11 @@ class ActionFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = ActionFilterForm
 
-    def __init__(self, *args: object, plans: QuerySet[Plan], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, plans: QuerySet[Plan], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         plan_list = list(plans)
-        self.filters["plan"].queryset = plans
-        self.filters["lead"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
+        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = (
             Agency.objects.filter(led_actions__plan__in=plan_list).distinct().order_by("short_name")
         )
         headings: list[tuple[str, str]] = []
@@ -108,16 +113,24 @@ class ActionFilter(django_filters.FilterSet):
         kind, pk = value[0], int(value[1:])
         return qs.filter(priority_id=pk) if kind == "p" else qs.filter(theme_id=pk)
 
-    def filter_workstream(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+    def filter_workstream(
+        self, qs: "ActionsWithProgress", name: str, value: str
+    ) -> "ActionsWithProgress":
         return qs.filter(workstream_id=int(value))
 
-    def filter_status(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+    def filter_status(
+        self, qs: "ActionsWithProgress", name: str, value: str
+    ) -> "ActionsWithProgress":
         if value == Status.NOT_STARTED:
             return qs.filter(Q(current_status=value) | Q(current_status__isnull=True))
         return qs.filter(current_status=value)
 
-    def filter_overdue(self, qs: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
+    def filter_overdue(
+        self, qs: "ActionsWithProgress", name: str, value: bool
+    ) -> "ActionsWithProgress":
         return qs.filter(has_overdue=True) if value else qs
 
-    def filter_no_update(self, qs: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
+    def filter_no_update(
+        self, qs: "ActionsWithProgress", name: str, value: bool
+    ) -> "ActionsWithProgress":
         return qs.filter(needs_update=True) if value else qs

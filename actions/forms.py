@@ -1,7 +1,8 @@
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
@@ -14,12 +15,77 @@ from django.http import QueryDict
 from actions import importing
 from actions.models import Action, Milestone, Status
 from actions.services import ActionData, Figure, MilestoneData
-from csp_tracker.forms import GovukErrorsMixin, UKDateField, lines_kept, save_buttons
+from csp_tracker.forms import (
+    GovukErrorsMixin,
+    UKDateField,
+    lines_kept,
+    numbered_rows,
+    save_buttons,
+)
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 COMMENTARY_MAX = 2000
-FIGURE_ROWS = 3
+
+
+# The rows of a form with numbered rows are rendered here, in its layout.
+ROWS = HTML('{% include "includes/form_rows.html" with rows=form.rows %}')
+
+
+class FigureRow(forms.Form):
+    """One number an update reports: what is counted, and how many."""
+
+    label = forms.CharField(
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Enter a description of 100 characters or fewer"},
+    )
+    value = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal("1000000000"),
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter a number, like 300",
+            "min_value": "Enter a number of 0 or more",
+            "max_value": "Enter a number of 1,000,000,000 or less",
+            "max_digits": "Enter a number with no more than 12 digits before the point",
+            "max_decimal_places": "Enter a number with no more than 2 decimal places",
+            "max_whole_digits": "Enter a number of 1,000,000,000 or less",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["label"].label = f"What is counted (number {number})"
+        self.fields["value"].label = f"Number {number}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("label", field_width=Fluid.TWO_THIRDS), Field.text("value", field_width=10)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        label = (self.cleaned_data.get("label") or "").strip()
+        value = self.cleaned_data.get("value")
+        if label and value is None and "value" not in self.errors:
+            self.add_error("value", f"Enter the number for {label}")
+        if value is not None and not label:
+            self.add_error("label", "Enter what the number counts")
+        return self.cleaned_data
+
+    def figure(self) -> Figure | None:
+        label = (self.cleaned_data.get("label") or "").strip()
+        value: Decimal | None = self.cleaned_data.get("value")
+        if not label or value is None:
+            return None
+        return Figure(label, int(value) if value == value.to_integral() else float(value))
+
+
+FigureRows = numbered_rows(FigureRow, 3)
 
 
 class StatusUpdateForm(GovukErrorsMixin, forms.Form):
@@ -72,47 +138,16 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.action = action
         open_milestones = [m for m in action.milestones.all() if m.done_date is None]
         # Any milestone of the action is accepted, so one completed by someone else since
         # the page was opened is not an error; only the open ones are offered and recorded.
-        self.fields["milestones_completed"].queryset = Milestone.objects.filter(
-            action=action
-        ).order_by("order", "id")
-        self.fields["milestones_completed"].choices = [
-            (m.pk, m.description) for m in open_milestones
-        ]
-        figure_fields = []
-        for i in range(1, FIGURE_ROWS + 1):
-            self.fields[f"figure_{i}_label"] = forms.CharField(
-                label=f"What is counted (number {i})",
-                required=False,
-                max_length=100,
-                error_messages={"max_length": "Enter a description of 100 characters or fewer"},
-            )
-            self.fields[f"figure_{i}_value"] = forms.DecimalField(
-                label=f"Number {i}",
-                required=False,
-                min_value=Decimal(0),
-                max_value=Decimal("1000000000"),
-                max_digits=14,
-                decimal_places=2,
-                error_messages={
-                    "invalid": "Enter a number, like 300",
-                    "min_value": "Enter a number of 0 or more",
-                    "max_value": "Enter a number of 1,000,000,000 or less",
-                    "max_digits": "Enter a number with no more than 12 digits before the point",
-                    "max_decimal_places": "Enter a number with no more than 2 decimal places",
-                    "max_whole_digits": "Enter a number of 1,000,000,000 or less",
-                },
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-            )
-            figure_fields += [
-                Field.text(f"figure_{i}_label", field_width=Fluid.TWO_THIRDS),
-                Field.text(f"figure_{i}_value", field_width=10),
-            ]
+        completed = cast(forms.ModelMultipleChoiceField, self.fields["milestones_completed"])
+        completed.queryset = Milestone.objects.filter(action=action).order_by("order", "id")
+        completed.choices = [(m.pk, m.description) for m in open_milestones]
+        self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")
         self.helper = FormHelper()
         self.helper.form_tag = False
         layout = [
@@ -138,7 +173,7 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
                     '<p class="govuk-body govuk-hint">Any numbers to report, for example '
                     '"attendees" and "300". Leave blank if none.</p>'
                 ),
-                *figure_fields,
+                ROWS,
                 legend="Numbers reported (optional)",
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
@@ -147,6 +182,10 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             Submit("submit", "Save update"),
         ]
         self.helper.layout = Layout(*layout)
+
+    def is_valid(self) -> bool:
+        rows_valid = self.rows.is_valid()
+        return super().is_valid() and rows_valid
 
     def add_refusal(self, refusal: ValidationError) -> None:
         """Show the service's refusal on its field, in the field's own words for the code
@@ -158,30 +197,11 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
                 words = field.error_messages.get(error.code or "") if field else None
                 self.add_error(name if field else None, words or " ".join(error.messages))
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        for i in range(1, FIGURE_ROWS + 1):
-            label = (data.get(f"figure_{i}_label") or "").strip()
-            value = data.get(f"figure_{i}_value")
-            if label and value is None and f"figure_{i}_value" not in self.errors:
-                self.add_error(f"figure_{i}_value", f"Enter the number for {label}")
-            if value is not None and not label:
-                self.add_error(f"figure_{i}_label", "Enter what the number counts")
-        return data
-
     def clean_milestones_completed(self) -> list[Milestone]:
         return [m for m in self.cleaned_data["milestones_completed"] if m.done_date is None]
 
     def figures(self) -> list[Figure]:
-        out = []
-        for i in range(1, FIGURE_ROWS + 1):
-            label = (self.cleaned_data.get(f"figure_{i}_label") or "").strip()
-            value = self.cleaned_data.get(f"figure_{i}_value")
-            if label and value is not None:
-                out.append(
-                    Figure(label, int(value) if value == value.to_integral() else float(value))
-                )
-        return out
+        return [f for row in self.rows if (f := row.figure()) is not None]
 
 
 class ActionFieldsForm(GovukErrorsMixin, forms.Form):
@@ -239,16 +259,16 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
         error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
 
-    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.plan = plan
         self._headings: dict[str, Priority | CrossCuttingTheme] = {
             **{f"p{p.pk}": p for p in plan.priorities.order_by("number")},
             **{f"t{t.pk}": t for t in plan.themes.order_by("number")},
         }
-        self.fields["heading"].choices = [("", "Select a priority or theme")] + [
-            (key, h.label) for key, h in self._headings.items()
-        ]
+        cast(forms.ChoiceField, self.fields["heading"]).choices = [
+            ("", "Select a priority or theme")
+        ] + [(key, h.label) for key, h in self._headings.items()]
         self._workstreams: dict[str, Workstream] = {
             str(w.pk): w
             for w in Workstream.objects.filter(
@@ -258,7 +278,7 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
         groups: dict[str, list[tuple[str, str]]] = {}
         for key, w in self._workstreams.items():
             groups.setdefault(self._parent_key(w), []).append((key, w.title))
-        self.fields["workstream"].choices = [("", "No heading")] + [
+        cast(forms.ChoiceField, self.fields["workstream"]).choices = [("", "No heading")] + [
             (h.label, groups[k]) for k, h in self._headings.items() if k in groups
         ]
         if not self._workstreams:
@@ -266,7 +286,7 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
         self.agencies: QuerySet[Agency] = Agency.objects.filter(
             partnerships=plan.partnership
         ).order_by("short_name")
-        self.fields["lead_agencies"].queryset = self.agencies
+        cast(forms.ModelChoiceField, self.fields["lead_agencies"]).queryset = self.agencies
 
     def _workstream_layout(self) -> list[object]:
         return [Field.select("workstream")] if "workstream" in self.fields else []
@@ -286,8 +306,9 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
     def selected_workstream(self) -> Workstream | None:
         return self._workstreams.get(self.cleaned_data.get("workstream") or "")
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         workstream = self._workstreams.get(str(data.get("workstream") or ""))
         heading = data.get("heading")
         if workstream is not None and heading and self._parent_key(workstream) != heading:
@@ -295,9 +316,9 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
                 "workstream",
                 f"Select a heading of {self._headings[str(heading)].label}, or no heading",
             )
-        return data
+        return self.cleaned_data
 
-    def _data(self, *, reference: str, **extra: object) -> ActionData:
+    def _data(self, *, reference: str) -> ActionData:
         d = self.cleaned_data
         heading = self.selected_heading()
         return ActionData(
@@ -309,7 +330,6 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
             desired_outcome=d["desired_outcome"].strip(),
             lead_text=d["lead_text"].strip(),
             lead_agencies=list(d["lead_agencies"] or []),
-            **extra,  # type: ignore[arg-type]
         )
 
 
@@ -336,7 +356,7 @@ class ActionForm(ActionFieldsForm):
 
     field_order = ["reference", "heading", "workstream"]
 
-    def __init__(self, *args: object, action: Action, **kwargs: object) -> None:
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, plan=action.plan, **kwargs)
         self.action = action
         self.helper = FormHelper()
@@ -383,8 +403,8 @@ class ActionForm(ActionFieldsForm):
 
     def to_data(self) -> ActionData:
         d = self.cleaned_data
-        return self._data(
-            reference=d["reference"],
+        return replace(
+            self._data(reference=d["reference"]),
             supports_themes=list(self.action.supports_themes.all()),
             is_linked=d["is_linked"],
             linked_to=d["linked_to"].strip(),
@@ -427,15 +447,13 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
     done_date = UKDateField(
         label="Date done",
         required=False,
-        help_text="For example, 27 March 2024 or 27/3/2024. Leave blank if not done.",
+        help_text="For example, 27 3 2024. Leave blank if not done.",
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(
-        self, *args: object, action: Action, adding: bool = False, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lead"].queryset = Agency.objects.filter(
+    def __init__(self, *args: Any, action: Action, adding: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = Agency.objects.filter(
             partnerships=action.plan.partnership
         ).order_by("short_name")
         self.helper = FormHelper()
@@ -445,7 +463,7 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
             Field.text("timescale", field_width=Fluid.ONE_THIRD),
             Field.select("lead"),
             Field.textarea("lead_text", rows=2),
-            Field.text("done_date", field_width=10),
+            Field("done_date"),
             "lock_version",
             save_buttons(
                 "Save milestone", add_another="Save and add another milestone" if adding else ""
@@ -477,7 +495,50 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
         )
 
 
-MILESTONE_ROWS = 4
+class MilestoneRow(forms.Form):
+    """One key milestone of a new action, with its timescale as the plan writes it."""
+
+    description = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Enter a milestone of 1,000 characters or fewer"},
+    )
+    timescale = forms.CharField(
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["description"].label = f"Milestone {number}"
+        self.fields["timescale"].label = f"Timescale of milestone {number}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("description", rows=2),
+            Field.text("timescale", field_width=Fluid.ONE_THIRD),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if (self.cleaned_data.get("timescale") or "").strip() and not (
+            self.cleaned_data.get("description") or ""
+        ).strip():
+            self.add_error("description", f"Enter milestone {self.number} or clear its timescale")
+        return self.cleaned_data
+
+    def milestone(self) -> MilestoneData | None:
+        text = (self.cleaned_data.get("description") or "").strip()
+        if not text:
+            return None
+        timescale = re.sub(r"\s+", " ", self.cleaned_data.get("timescale") or "")
+        return MilestoneData(description=text, timescale=timescale.strip())
+
+
+MilestoneRows = numbered_rows(MilestoneRow, 4)
 
 
 class ActionAddForm(ActionFieldsForm):
@@ -494,30 +555,11 @@ class ActionAddForm(ActionFieldsForm):
 
     field_order = ["heading", "workstream", "reference"]
 
-    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, **kwargs)
         self.fields["heading"].label = "Which priority or cross-cutting theme is it under?"
         self.fields["lead_agencies"].required = False
-        agencies = self.agencies
-        milestone_fields = []
-        for i in range(1, MILESTONE_ROWS + 1):
-            self.fields[f"milestone_{i}"] = forms.CharField(
-                label=f"Milestone {i}",
-                required=False,
-                max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": "Enter a milestone of 1,000 characters or fewer"},
-            )
-            self.fields[f"timescale_{i}"] = forms.CharField(
-                label=f"Timescale of milestone {i}",
-                required=False,
-                max_length=100,
-                error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
-            )
-            milestone_fields += [
-                Field.textarea(f"milestone_{i}", rows=2),
-                Field.text(f"timescale_{i}", field_width=Fluid.ONE_THIRD),
-            ]
+        self.rows = MilestoneRows(self.data if self.is_bound else None, prefix="milestones")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -527,7 +569,7 @@ class ActionAddForm(ActionFieldsForm):
             Field.textarea("title", rows=3),
             Field.textarea("desired_outcome", rows=3),
             Field.checkboxes("lead_agencies", legend_size=Size.SMALL, small=True)
-            if agencies.exists()
+            if self.agencies.exists()
             else HTML(""),
             Field.textarea("lead_text", rows=2),
             Fieldset(
@@ -536,7 +578,7 @@ class ActionAddForm(ActionFieldsForm):
                     'the plan writes it: "Sept 23", "By March 24", "Ongoing", "Quarterly". '
                     "Leave the rows you do not need blank; you can add more later.</p>"
                 ),
-                *milestone_fields,
+                ROWS,
                 legend="Key milestones",
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
@@ -544,29 +586,22 @@ class ActionAddForm(ActionFieldsForm):
             save_buttons("Save action", add_another="Save and add another action"),
         )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        reference = (data.get("reference") or "").strip()
+    def is_valid(self) -> bool:
+        rows_valid = self.rows.is_valid()
+        return super().is_valid() and rows_valid
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        reference = (self.cleaned_data.get("reference") or "").strip()
         if reference and self.plan.actions.filter(reference=reference).exists():
             self.add_error("reference", f"Action {reference} is already in this plan")
-        for i in range(1, MILESTONE_ROWS + 1):
-            if (data.get(f"timescale_{i}") or "").strip() and not (
-                data.get(f"milestone_{i}") or ""
-            ).strip():
-                self.add_error(f"milestone_{i}", f"Enter milestone {i} or clear its timescale")
-        return data
+        return self.cleaned_data
 
     def to_data(self, *, reference: str) -> ActionData:
         return self._data(reference=reference)
 
     def milestones(self) -> list[MilestoneData]:
-        out = []
-        for i in range(1, MILESTONE_ROWS + 1):
-            text = (self.cleaned_data.get(f"milestone_{i}") or "").strip()
-            if text:
-                timescale = re.sub(r"\s+", " ", self.cleaned_data.get(f"timescale_{i}") or "")
-                out.append(MilestoneData(description=text, timescale=timescale.strip()))
-        return out
+        return [m for row in self.rows if (m := row.milestone()) is not None]
 
 
 class ActionImportForm(GovukErrorsMixin, forms.Form):
@@ -591,8 +626,8 @@ class ActionImportForm(GovukErrorsMixin, forms.Form):
         help_text="Select the whole table, its heading row too, copy it and paste it here.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.table_read: importing.Table | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -608,12 +643,12 @@ class ActionImportForm(GovukErrorsMixin, forms.Form):
         self.cleaned_data = getattr(self, "cleaned_data", {})
         self.add_error("file", message)
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        upload = data.get("file")
-        pasted = str(data.get("table") or "")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        upload = self.cleaned_data.get("file")
+        pasted = str(self.cleaned_data.get("table") or "")
         if self.errors:
-            return data
+            return self.cleaned_data
         try:
             if isinstance(upload, UploadedFile):
                 if (upload.size or 0) > importing.MAX_BYTES:
@@ -627,7 +662,7 @@ class ActionImportForm(GovukErrorsMixin, forms.Form):
                 self.add_error("file", "Select a spreadsheet, or paste a table")
         except importing.ImportRefused as refused:
             self.add_error("file" if upload is not None else "table", str(refused))
-        return data
+        return self.cleaned_data
 
 
 # A stale edit: the form keeps what this editor changed and takes the rest as it is now.
@@ -655,6 +690,17 @@ def _as_data(value: object) -> list[str]:
     if isinstance(value, date):
         return [value.isoformat()]
     return [str(value)]
+
+
+def _put(data: QueryDict, field: forms.Field, name: str, value: object) -> None:
+    """Put a value back into posted data as the field's widget posts it: the GOV.UK date
+    input as its day, month and year boxes (``name_0``, ``name_1``, ``name_2``)."""
+    if isinstance(field, forms.MultiValueField):
+        parts = [value.day, value.month, value.year] if isinstance(value, date) else []
+        for i in range(len(field.fields)):
+            data.setlist(f"{name}_{i}", [str(parts[i])] if parts else [])
+        return
+    data.setlist(name, _as_data(value))
 
 
 @dataclass
@@ -708,7 +754,7 @@ def stale_merge(
     a field they left as it was takes its value now, so saving again cannot put back an
     older value over someone else's change. Without the opened values (no history) all
     they sent is kept, as before."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a bound form's data is the request's POST
     data[version_field] = str(version)
     merge = StaleMerge(data=data)
     if opened is None:
@@ -720,7 +766,7 @@ def stale_merge(
             continue
         mine = _comparable(form.cleaned_data.get(name))
         if mine == then:
-            data.setlist(name, _as_data(now))
+            _put(data, form.fields[name], name, now)
             merge.theirs.append(name)
         elif mine != now:
             merge.both.append(name)

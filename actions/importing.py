@@ -451,6 +451,11 @@ class ImportContext:
         }
         return cls(plan, priorities, themes, agencies, existing)
 
+    @property
+    def headings(self) -> list[Priority | CrossCuttingTheme]:
+        """The priorities, then the themes."""
+        return [*self.priorities, *self.themes]
+
     def heading_named(self, text: str) -> Priority | CrossCuttingTheme | None:
         key = _key(text)
         match = re.fullmatch(
@@ -464,7 +469,7 @@ class ImportContext:
             return next((h for h in pool if h.number == number), None)
         if key.isdigit():
             return next((p for p in self.priorities if p.number == int(key)), None)
-        for heading in [*self.priorities, *self.themes]:
+        for heading in self.headings:
             if key in (_key(heading.title), _key(heading.label)):
                 return heading
         return None
@@ -474,7 +479,7 @@ class ImportContext:
         if not match:
             return None
         number = int(match.group(1))
-        for heading in [*self.priorities, *self.themes]:
+        for heading in self.headings:
             prefix = heading_prefix(heading=heading, priority_count=len(self.priorities))
             if prefix == number:
                 return heading

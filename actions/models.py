@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from accounts.models import User
 from actions.timescales import TimescaleKind
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
@@ -72,6 +73,8 @@ class Action(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[lead_agencies])
+    # Who saves it, for its history record (set by the services; simple-history reads it).
+    _history_user: User | None
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -94,7 +97,11 @@ class Action(models.Model):
 
     @property
     def parent(self) -> Priority | CrossCuttingTheme:
-        return self.priority or self.theme  # type: ignore[return-value]
+        """Its priority or theme: the database holds exactly one."""
+        heading = self.priority or self.theme
+        if heading is None:
+            raise ValueError(f"Action {self.pk} has neither a priority nor a theme")
+        return heading
 
 
 class Milestone(models.Model):
@@ -123,6 +130,7 @@ class Milestone(models.Model):
     lock_version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
+    _history_user: User | None
 
     class Meta:
         ordering = ["action", "order", "id"]

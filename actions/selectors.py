@@ -1,15 +1,17 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, cast
 from uuid import UUID
 
 from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    Field,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -19,6 +21,8 @@ from django.db.models import (
     When,
 )
 
+from accounts.models import User
+from accounts.types import AnyUser
 from actions.models import Action, Milestone, Status, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
@@ -27,11 +31,39 @@ from plans.rules import access_for
 from plans.selectors import plans_in_force
 
 
-def partnership_list(*, user: object) -> QuerySet[Partnership]:
+class CurrentStatus(TypedDict):
+    """What ``with_current_status`` adds to each action (with no prefix)."""
+
+    current_status: str | None
+    latest_update_id: int | None
+    updated_this_quarter: bool
+    needs_update: bool
+
+
+class Progress(CurrentStatus):
+    """What ``annotate_progress`` adds to each action."""
+
+    has_overdue: bool
+
+
+class _Status(TypedDict):
+    status: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An action read with its progress: the stubs' type of an annotated model.
+    ActionWithProgress = WithAnnotations[Action, Progress]
+    ActionsWithStatus = QuerySet[WithAnnotations[Action, CurrentStatus]]
+    ActionsWithProgress = QuerySet[ActionWithProgress]
+
+
+def partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
 
 
-def plan_list(*, user: object) -> QuerySet[Plan]:
+def plan_list(*, user: AnyUser) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
         .select_related("partnership")
@@ -66,9 +98,7 @@ def lineage_updates(
     )
 
 
-def _current_status(
-    lineage: UUID | OuterRef, as_of: Quarter
-) -> QuerySet[StatusUpdate, dict[str, Any]]:
+def _current_status(lineage: UUID | OuterRef, as_of: Quarter) -> "QuerySet[StatusUpdate, _Status]":
     """The rule itself: an action's status as of a quarter is that of the latest update of
     its lineage (so an action carried into next year's plan keeps its status)."""
     return lineage_updates(lineage=lineage, as_of=as_of).values("status")[:1]
@@ -82,7 +112,7 @@ def action_current_status(*, action: Action, as_of: Quarter) -> str:
 
 def with_current_status(
     qs: QuerySet[Action], *, as_of: Quarter, prefix: str = ""
-) -> QuerySet[Action]:
+) -> "ActionsWithStatus":
     """Each action's progress as of a quarter, by the rule of ``action_current_status``:
 
     * ``current_status``: the status of its latest update (None with no update);
@@ -96,7 +126,7 @@ def with_current_status(
     """
     latest = lineage_updates(lineage=OuterRef("lineage"), as_of=as_of)
     status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
-    return qs.annotate(
+    annotated = qs.annotate(
         **{
             status: Subquery(_current_status(OuterRef("lineage"), as_of)),
             f"{prefix}latest_update_id": Subquery(latest.values("pk")[:1]),
@@ -113,6 +143,8 @@ def with_current_status(
             )
         }
     )
+    # The names are made at run time (with the prefix); the type says them without one.
+    return cast("ActionsWithStatus", annotated)
 
 
 def milestones_overdue(
@@ -135,18 +167,20 @@ def milestones_overdue(
     )
 
 
-def annotate_progress(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
+def annotate_progress(
+    qs: QuerySet[Action], *, quarter: Quarter, today: date
+) -> "ActionsWithProgress":
     """What the pages show of each action: its current status as of the quarter
     (``with_current_status``) and whether a milestone of it is overdue today."""
     overdue = milestones_overdue(as_of=today, quarter=quarter).filter(action=OuterRef("pk"))
     return with_current_status(qs, as_of=quarter).annotate(has_overdue=Exists(overdue))
 
 
-def action_queryset(*, user: object) -> QuerySet[Action]:
+def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
     return Action.objects.filter(access_for(user).partnership_filter("plan__partnership__"))
 
 
-def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Action]:
+def action_list(*, user: AnyUser, quarter: Quarter | None = None) -> "ActionsWithProgress":
     quarter = quarter or clock.update_quarter()
     qs = (
         action_queryset(user=user)
@@ -158,7 +192,7 @@ def action_list(*, user: object, quarter: Quarter | None = None) -> QuerySet[Act
     )
 
 
-def action_get(*, user: object, pk: int) -> Action:
+def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     """One visible action with everything its page shows; DoesNotExist otherwise."""
     quarter, today = clock.update_quarter(), clock.today()
     overdue = milestones_overdue(as_of=today, quarter=quarter).filter(pk=OuterRef("pk"))
@@ -173,7 +207,7 @@ def action_get(*, user: object, pk: int) -> Action:
     return annotate_progress(qs, quarter=quarter, today=today).get(pk=pk)
 
 
-def milestone_get(*, user: object, pk: int) -> Milestone:
+def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     return (
         Milestone.objects.filter(access_for(user).partnership_filter("action__plan__partnership__"))
         .select_related("action__plan__partnership", "lead")
@@ -191,20 +225,42 @@ def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
     )
 
 
-def _field_label(model: type, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def _field_label(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(field.verbose_name if isinstance(field, Field) else name)
 
 
-def _lead_names(rows: object, names: dict[int, str]) -> str:
-    ids = sorted(row["agency"] for row in rows or [])  # type: ignore[union-attr]
+def _lead_names(rows: list[dict[str, int]] | None, names: dict[int, str]) -> str:
+    """A change of leads, as django-simple-history lists the through rows."""
+    ids = sorted(row["agency"] for row in rows or [])
     return ", ".join(names.get(i, "?") for i in ids) or "none"
 
 
-def change_history(*, action: Action) -> list[dict[str, object]]:
+class _HistoryRecord(Protocol):
+    """What is read of a django-simple-history record (it ships no types)."""
+
+    history_user_id: int | None
+    history_date: datetime
+
+
+class FieldChange(TypedDict):
+    field: str
+    old: object
+    new: object
+
+
+class ChangeEntry(TypedDict):
+    when: datetime
+    who: User | None
+    what: str
+    changes: list[FieldChange]
+
+
+def change_history(*, action: Action) -> list[ChangeEntry]:
     """Changes to the action's text and leads and to its milestones: who, when, before and
     after. Saves that land together (the text, then each change of leads) are one entry."""
     names = dict(Agency.objects.values_list("pk", "short_name"))
-    raw: list[tuple[object, object, str, str, object, object]] = []
+    raw: list[tuple[datetime, User | None, str, str, object, object]] = []
     records = list(
         action.history.select_related("history_user").order_by("history_date", "history_id")
     )
@@ -212,14 +268,16 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
         return []
     creation = records[0]
 
-    def part_of_creation(record: object) -> bool:
+    def part_of_creation(record: _HistoryRecord) -> bool:
         """What the action was made with is not a change: its leads and milestones are
         saved by the same person just after the action itself."""
         return (
-            record.history_user_id == creation.history_user_id  # type: ignore[attr-defined]
-            and record.history_date - creation.history_date < timedelta(seconds=5)  # type: ignore[attr-defined]
+            record.history_user_id == creation.history_user_id
+            and record.history_date - creation.history_date < timedelta(seconds=5)
         )
 
+    old: object
+    new: object
     for before, record in pairwise(records):
         if part_of_creation(record):
             continue
@@ -231,7 +289,7 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
             else:
                 old, new, label = c.old, c.new, _field_label(Action, c.field)
             raw.append((record.history_date, record.history_user, "Action", label, old, new))
-    last_by_milestone: dict[int, object] = {}
+    last_by_milestone: dict[int, Any] = {}
     milestone_records = (
         Milestone.history.filter(action_id=action.pk)
         .select_related("history_user")
@@ -260,29 +318,28 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
                 )
             )
     # One entry per person, thing and moment (saves within a few seconds are one change).
-    entries: list[dict[str, object]] = []
-    for when, who, what, label, old, new in sorted(raw, key=lambda r: r[0]):  # type: ignore[arg-type, return-value]
+    entries: list[ChangeEntry] = []
+    by_label: list[dict[str, FieldChange]] = []  # each entry's changes, by field
+    for when, who, what, label, old, new in sorted(raw, key=lambda r: r[0]):
         last = entries[-1] if entries else None
         if (
             last is not None
             and last["who"] == who
             and last["what"] == what
-            and when - last["when"] < timedelta(seconds=5)  # type: ignore[operator]
+            and when - last["when"] < timedelta(seconds=5)
         ):
-            entry = last
+            changes = by_label[-1]
         else:
-            entry = {"when": when, "who": who, "what": what, "changes": {}}
-            entries.append(entry)
-        changes: dict[str, dict[str, object]] = entry["changes"]  # type: ignore[assignment]
+            entries.append({"when": when, "who": who, "what": what, "changes": []})
+            changes = {}
+            by_label.append(changes)
         if label in changes:
             changes[label]["new"] = new
         else:
             changes[label] = {"field": label, "old": old, "new": new}
-    for entry in entries:
+    for entry, changed in zip(entries, by_label, strict=True):
         entry["changes"] = [
-            c
-            for c in entry["changes"].values()  # type: ignore[union-attr]
-            if c["old"] != c["new"] or c["field"] == "added"
+            c for c in changed.values() if c["old"] != c["new"] or c["field"] == "added"
         ]
     entries = [e for e in entries if e["changes"]]
     entries.reverse()
@@ -291,13 +348,13 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
 
 @dataclass(frozen=True)
 class MyWork:
-    actions: list[Action]
+    actions: "list[ActionWithProgress]"
     milestones_overdue: list[Milestone]
     milestones_due: list[Milestone]
     quarter: Quarter
 
 
-def my_actions(*, user: object) -> MyWork:
+def my_actions(*, user: AnyUser) -> MyWork:
     """What an officer's agency leads (actions, or milestones of them), or for a
     coordinator everything in their partnerships, with what needs doing this quarter:
     only in the plans in force in the quarter's year (``plans_in_force``), so an action
@@ -352,7 +409,7 @@ def changes_since(*, action: Action, version: int) -> list[dict[str, object]]:
     delta = latest.diff_against(base, excluded_fields=["lock_version", "updated_at"])
     return [
         {
-            "field": Action._meta.get_field(c.field).verbose_name,
+            "field": _field_label(Action, c.field),
             "old": c.old,
             "new": c.new,
             "who": latest.history_user,

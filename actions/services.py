@@ -14,6 +14,7 @@ from actions.models import Action, Milestone, Status, StatusUpdate, StatusUpdate
 from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
+from csp_tracker.data import ModelData
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Plan
 from plans.services import plan_open_guard
@@ -29,13 +30,12 @@ class StaleEdit(Exception):
 
 
 @dataclass
-class MilestoneData:
+class MilestoneData(ModelData):
     description: str
     timescale: str = ""
     lead_text: str = ""
     lead: Agency | None = None
     done_date: date | None = None
-    id: int | None = None
 
 
 @dataclass
@@ -49,7 +49,9 @@ class Figure:
 
 
 @dataclass
-class ActionData:
+class ActionData(ModelData):
+    many = ("lead_agencies", "supports_themes")
+
     reference: str
     title: str
     priority: Priority | None = None
@@ -67,7 +69,7 @@ class ActionData:
 def _history_by(obj: Action | Milestone, user: User | None) -> None:
     """Who the change history (django-simple-history) names for the next save."""
     if user is not None:
-        obj._history_user = user  # type: ignore[union-attr]
+        obj._history_user = user
 
 
 def _apply_timescale(milestone: Milestone, plan: Plan) -> None:
@@ -104,27 +106,13 @@ def action_create(
     _check_heading(plan, data.priority, data.theme)
     if order is None:
         order = plan.actions.count() + 1
-    action = Action(
-        plan=plan,
-        carried_from=carried_from,
-        reference=data.reference,
-        priority=data.priority,
-        theme=data.theme,
-        workstream=data.workstream,
-        order=order,
-        title=data.title,
-        desired_outcome=data.desired_outcome,
-        lead_text=data.lead_text,
-        is_linked=data.is_linked,
-        linked_to=data.linked_to,
-        is_grant_funded=data.is_grant_funded,
-    )
+    action = Action(plan=plan, carried_from=carried_from, order=order)
+    data.apply(action)
     if carried_from is not None:
         action.lineage = carried_from.lineage
     action.full_clean()
     action.save()
-    action.lead_agencies.set(data.lead_agencies)
-    action.supports_themes.set(data.supports_themes)
+    data.set_many(action)
     for position, item in enumerate(milestones, start=1):
         _milestone_create(action=action, data=item, order=position)
     return action
@@ -138,15 +126,8 @@ def milestone_create(*, action: Action, data: MilestoneData, order: int | None =
 def _milestone_create(*, action: Action, data: MilestoneData, order: int | None) -> Milestone:
     if order is None:
         order = action.milestones.count() + 1
-    milestone = Milestone(
-        action=action,
-        order=order,
-        description=data.description,
-        lead_text=data.lead_text,
-        lead=data.lead,
-        timescale=data.timescale,
-        done_date=data.done_date,
-    )
+    milestone = Milestone(action=action, order=order)
+    data.apply(milestone)
     _apply_timescale(milestone, action.plan)
     milestone.full_clean()
     milestone.save()
@@ -175,21 +156,11 @@ def action_update(
     _check_heading(action.plan, data.priority, data.theme)
     _claim_version(Action, action.pk, expected_version)
     action.refresh_from_db(fields=["lock_version"])
-    action.reference = data.reference
-    action.title = data.title
-    action.priority = data.priority
-    action.theme = data.theme
-    action.workstream = data.workstream
-    action.desired_outcome = data.desired_outcome
-    action.lead_text = data.lead_text
-    action.is_linked = data.is_linked
-    action.linked_to = data.linked_to
-    action.is_grant_funded = data.is_grant_funded
+    data.apply(action)
     _history_by(action, user)
     action.full_clean()
     action.save()
-    action.lead_agencies.set(data.lead_agencies)
-    action.supports_themes.set(data.supports_themes)
+    data.set_many(action)
     return action
 
 
@@ -216,11 +187,7 @@ def milestone_update(
     plan_open_guard(obj=milestone)
     _claim_version(Milestone, milestone.pk, expected_version)
     milestone.refresh_from_db(fields=["lock_version"])
-    milestone.description = data.description
-    milestone.timescale = data.timescale
-    milestone.lead_text = data.lead_text
-    milestone.lead = data.lead
-    milestone.done_date = data.done_date
+    data.apply(milestone)
     _apply_timescale(milestone, milestone.action.plan)
     _history_by(milestone, user)
     milestone.full_clean()
@@ -373,10 +340,10 @@ def action_plan_renumber(*, plan: Plan) -> int:
     headings = _ordered_headings(plan)
     priority_count = sum(isinstance(h, Priority) for h in headings)
     actions = sorted(plan.actions.select_related("workstream"), key=_place_in_heading)
-    by_heading: dict[tuple[str, int], list[Action]] = {}
+    by_heading: dict[tuple[str, int | None], list[Action]] = {}
     for action in actions:
         key = ("p", action.priority_id) if action.priority_id else ("t", action.theme_id)
-        by_heading.setdefault(key, []).append(action)  # type: ignore[arg-type]
+        by_heading.setdefault(key, []).append(action)
     wanted: list[tuple[Action, str, int]] = []
     position = 0
     for heading in headings:

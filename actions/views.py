@@ -2,6 +2,7 @@
 list, an action's page and history, recording a status update, editing an action and its
 milestones; and, inside plan authoring, adding, moving and renumbering a plan's actions."""
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,10 +16,12 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.types import AuthenticatedHttpRequest
 from actions import exporting, importing, selectors, services
 from actions.filters import ActionFilter
 from actions.forms import (
@@ -34,8 +37,11 @@ from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER
 from plans.views import authored_plan
 
+if TYPE_CHECKING:
+    from actions.selectors import ActionWithProgress
 
-def _get_action(request: HttpRequest, pk: int) -> Action:
+
+def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
     try:
         return selectors.action_get(user=request.user, pk=pk)
     except Action.DoesNotExist:
@@ -100,7 +106,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
+def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.add_statusupdate", action):
         raise PermissionDenied
@@ -159,7 +165,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
     if not request.user.has_perm("actions.change_action", action):
         raise PermissionDenied
@@ -216,7 +222,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone(request, pk)
     action = milestone.action
     if not request.user.has_perm("actions.change_milestone", milestone):
@@ -235,6 +241,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleEdit as stale:
             conflict = stale.current
+            assert isinstance(conflict, Milestone)
             merge = stale_merge(
                 form,
                 opened=selectors.milestone_values_as_opened(
@@ -309,7 +316,7 @@ def renumber(request: HttpRequest, pk: int) -> HttpResponse:
         changed = services.action_plan_renumber(plan=plan)
         messages.success(
             request,
-            f"The actions were renumbered: {changed} number{'s' if changed != 1 else ''} changed",
+            f"The actions were renumbered: {changed} number{pluralize(changed)} changed",
         )
         return redirect(reverse("plans:overview", kwargs={"pk": plan.pk}) + "#actions")
     return render(request, "actions/authoring/renumber.html", {"plan": plan})
@@ -351,7 +358,7 @@ def action_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def action_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -368,7 +375,7 @@ def action_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if result.created or result.changed:
         messages.success(
             request,
-            f"{result.created} action{'s' if result.created != 1 else ''} added, "
+            f"{result.created} action{pluralize(result.created)} added, "
             f"{result.changed} changed and {result.unchanged} already as in the file",
         )
     else:

@@ -104,7 +104,7 @@ def _write(fd: int, outcome: tuple[str, Any]) -> None:
 
 def _read(fd: int, deadline: float) -> bytes | None:
     """Everything the child writes until it closes the pipe; None at the deadline."""
-    chunks = []
+    chunks: list[bytes] = []
     with os.fdopen(fd, "rb", buffering=0) as pipe:
         while True:
             left = deadline - time.monotonic()

@@ -1,36 +1,101 @@
-"""Form pieces every app uses."""
+"""Form pieces every app uses: the GOV.UK date input, numbered rows as a formset, and the
+save buttons."""
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Div, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
-from csp_tracker.periods import DateError, parse_uk_date
+from csp_tracker.periods import DateError, date_from_parts
 
 
-class UKDateField(forms.DateField):
-    """A date typed day, month, year ("1 April 2024", "1/4/2024", "1 4 2024"), read by
-    csp_tracker.periods.parse_uk_date, with its GOV.UK messages ("Effective date must
-    include a year")."""
+class UKDateField(DateInputField):
+    """The GOV.UK date input: day, month and year boxes (crispy-forms-gds's
+    ``DateInputField``), read by csp_tracker.periods.date_from_parts (the month as a
+    number or a name), with a specific message for each problem: nothing entered
+    (``required_message``), a part left out ("Date done must include a month"), or not a
+    real date ("Date done must be a real date, like 1 4 2024"). The box to fix is
+    highlighted; if it is more than one box, the whole date is, as the GOV.UK date input
+    asks."""
 
-    def __init__(self, *, required_message: str = "", **kwargs: object) -> None:
-        messages = {}
+    def __init__(self, *, required_message: str = "", **kwargs: Any) -> None:
+        super().__init__(require_all_fields=False, **kwargs)
         if required_message:
-            messages["required"] = required_message
-        kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y"))
-        super().__init__(error_messages=messages, **kwargs)  # type: ignore[arg-type]
+            self.error_messages["required"] = required_message
 
-    def to_python(self, value: object) -> date | None:
-        if value in self.empty_values:
+    def clean(self, value: Any) -> date | None:
+        given = list(value) if isinstance(value, list | tuple) else []
+        parts = [str(v).strip() if v is not None else "" for v in given[:3]]
+        parts += [""] * (3 - len(parts))
+        for field in self.fields:
+            field.widget.errors = []
+        if not any(parts):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
-        if isinstance(value, date):
-            return value
+        what = str(self.label or "The date")
         try:
-            return parse_uk_date(str(value), what=str(self.label or "The date"))
+            result = date_from_parts(day=parts[0], month=parts[1], year=parts[2], what=what)
         except DateError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+            self._point_at(self._wrong_boxes(parts), str(error))
+            raise ValidationError(str(error), code="invalid") from None
+        self.validate(result)
+        self.run_validators(result)
+        return result
+
+    @staticmethod
+    def _wrong_boxes(parts: list[str]) -> list[int]:
+        """The boxes a refused date's message is about: those left empty, else those
+        that cannot be a day, a month or a year; none if each could (31 2 2024)."""
+        missing = [i for i, part in enumerate(parts) if not part]
+        if missing:
+            return missing
+        day, month, year = parts
+        wrong = []
+        if not day.isdigit():
+            wrong.append(0)
+        try:
+            date_from_parts(day="1", month=month, year="2000")
+        except DateError:
+            wrong.append(1)
+        if not (year.isdigit() and len(year) == 4):
+            wrong.append(2)
+        return wrong
+
+    def _point_at(self, boxes: list[int], message: str) -> None:
+        # crispy-forms-gds reads each box's errors from its widget to highlight it and
+        # link the error summary to it; with none marked, the whole date is highlighted.
+        if len(boxes) == 1:
+            self.fields[boxes[0]].widget.errors = [message]
+
+
+class NumberedRows(forms.BaseFormSet):
+    """A fixed number of optional rows (a new action's milestones, the numbers of an
+    update): each row form is given its ``number`` for its labels and messages. Posted
+    without the formset's management form (no rows at all), it has no rows."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-{TOTAL_FORM_COUNT}" not in data:
+            data = data.copy()
+            data[f"{prefix}-{TOTAL_FORM_COUNT}"] = "0"
+            data[f"{prefix}-{INITIAL_FORM_COUNT}"] = "0"
+        super().__init__(data, *args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
+
+
+def numbered_rows(form: type[forms.Form], rows: int) -> "type[forms.BaseFormSet[Any]]":
+    """The formset of ``rows`` rows of ``form``."""
+    return forms.formset_factory(
+        form, formset=NumberedRows, extra=rows, max_num=rows, absolute_max=rows
+    )
 
 
 ADD_ANOTHER = "add_another"
@@ -114,8 +179,9 @@ class GovukErrorsMixin(forms.BaseForm):
     def full_clean(self) -> None:
         self._word_errors()
         super().full_clean()
-        if not self._errors:
+        errors = self.errors  # built by full_clean: reading it cleans nothing again
+        if not errors:
             return
         for name, field in self.fields.items():
-            if field.widget.is_hidden and name in self._errors:
-                self._errors[name] = self.error_class([self.hidden_field_message])
+            if field.widget.is_hidden and name in errors:
+                errors[name] = self.error_class([self.hidden_field_message])

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.dateformat import format as date_format
+
 _QUARTER_RE = re.compile(
     r"^\s*(\d{4})\s*/\s*(\d{2})\s*Q([1-4])\s*$|^\s*Q([1-4])\s+(\d{4})\s*/\s*(\d{2})\s*$"
 )
@@ -194,7 +196,7 @@ def format_date(day: date | None) -> str:
     """GOV.UK style: '31 March 2024'."""
     if day is None:
         return ""
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return date_format(day, "j F Y")
 
 
 @dataclass(frozen=True, order=True)

@@ -57,6 +57,8 @@ def file_download(file: FieldFile, *, filename: str, content_type: str) -> FileR
     access when it is asked for (a signed URL works for anyone who has it until it
     expires), and the response keeps the site's own name, headers and file name.
     """
+    if not file.name:
+        raise FileNotFoundError("Nothing is stored in this field")
     handle = file.storage.open(file.name, "rb")
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type

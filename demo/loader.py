@@ -256,7 +256,10 @@ def _load_plan(
     report: LoadReport,
 ) -> Plan:
     partnership = partnerships[doc["partnership"]]
-    start, end = parse_period(doc["period"])  # type: ignore[misc]
+    period = parse_period(doc["period"])
+    if period is None:
+        raise ValueError(f"The demo plan's period {doc['period']!r} is not like 2023/24")
+    start, end = period
     existing = Plan.objects.filter(
         partnership=partnership, kind=doc["kind"], start_year=start, end_year=end
     ).first()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from accounts.types import AnyUser
 from actions.models import StatusUpdate
 from csp_tracker import clock
 from performance.grants import GrantMoney, grant_money
@@ -61,20 +62,20 @@ def with_current_status(qs: QuerySet[FundedProject]) -> "QuerySet[ProjectWithSta
 # --- partnerships -------------------------------------------------------------------------
 
 
-def partnership_list(*, user: object) -> QuerySet[Partnership]:
+def partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(access_for(user).partnership_filter()).order_by(
         "kind", "name"
     )
 
 
-def partnership_get(*, user: object, slug: str) -> Partnership:
+def partnership_get(*, user: AnyUser, slug: str) -> Partnership:
     return partnership_list(user=user).get(slug=slug)
 
 
 # --- grants, projects and bids --------------------------------------------------------------
 
 
-def grant_queryset(*, user: object) -> QuerySet[Grant]:
+def grant_queryset(*, user: AnyUser) -> QuerySet[Grant]:
     return Grant.objects.filter(access_for(user).partnership_filter("partnership__"))
 
 
@@ -96,7 +97,7 @@ class GrantPage:
         return [b for b in self.bids if b.status == Bid.Decision.PENDING]
 
 
-def grant_page(*, user: object, pk: int) -> GrantPage:
+def grant_page(*, user: AnyUser, pk: int) -> GrantPage:
     """A visible grant with its projects (current status), bids and money, in a fixed
     number of queries; Grant.DoesNotExist otherwise."""
     grant = grant_queryset(user=user).select_related("partnership").get(pk=pk)
@@ -136,7 +137,7 @@ def grant_list(*, partnership: Partnership) -> list[GrantPage]:
     ]
 
 
-def project_get(*, user: object, pk: int) -> "ProjectWithStatus":
+def project_get(*, user: AnyUser, pk: int) -> "ProjectWithStatus":
     return with_current_status(
         FundedProject.objects.filter(
             access_for(user).partnership_filter("grant__partnership__")
@@ -148,7 +149,7 @@ def project_history(*, project: FundedProject) -> QuerySet[FundedProjectStatus]:
     return project.statuses.select_related("recorded_by").order_by("-recorded_at", "-id")
 
 
-def bid_get(*, user: object, pk: int) -> Bid:
+def bid_get(*, user: AnyUser, pk: int) -> Bid:
     return (
         Bid.objects.filter(access_for(user).partnership_filter("grant__partnership__"))
         .select_related("grant__partnership", "project", "lead_agency", "decided_by")
@@ -159,7 +160,7 @@ def bid_get(*, user: object, pk: int) -> Bid:
 # --- indicators ---------------------------------------------------------------------------
 
 
-def indicator_queryset(*, user: object) -> QuerySet[Indicator]:
+def indicator_queryset(*, user: AnyUser) -> QuerySet[Indicator]:
     return Indicator.objects.filter(access_for(user).partnership_filter("partnership__"))
 
 
@@ -193,7 +194,7 @@ def indicator_list(*, partnership: Partnership) -> list[Series]:
     ]
 
 
-def indicator_get(*, user: object, pk: int) -> Indicator:
+def indicator_get(*, user: AnyUser, pk: int) -> Indicator:
     """A visible indicator with its links and values; DoesNotExist otherwise."""
     return (
         indicator_queryset(user=user)

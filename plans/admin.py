@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,10 +38,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     ) -> HttpResponse:
         if request.method != "GET":
             raise PermissionDenied("History is never reverted")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
 
 
-class PartnershipScopedMixin:
+class PartnershipScopedMixin(admin.ModelAdmin):
     """The admin lists and offers only what belongs to the partnerships the person may see.
     Only service administrators (superusers, who see everything) use the admin
     (accounts/admin_site.py); this stays as a second line should that ever widen.
@@ -46,17 +52,19 @@ class PartnershipScopedMixin:
 
     partnership_path = "partnership__"
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)  # type: ignore[misc]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
         return qs.filter(access_for(request.user).partnership_filter(self.partnership_path))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         visible = access_for(request.user)
         if db_field.related_model is Partnership:
             kwargs["queryset"] = Partnership.objects.filter(visible.partnership_filter())
         elif db_field.related_model is Plan:
             kwargs["queryset"] = Plan.objects.filter(visible.partnership_filter("partnership__"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PartnershipScopedAdmin(PartnershipScopedMixin, HistoryAdmin):
@@ -132,7 +140,7 @@ class PlanAdmin(OpenPlanOnlyMixin, PartnershipScopedAdmin):
     inlines = [PlanSectionInline]
 
 
-def _is_published(obj: object) -> bool:
+def _is_published(obj: Model | None) -> bool:
     version = obj.version if isinstance(obj, PlanVersionChange) else obj
     return isinstance(version, PlanVersion) and version.status == PlanVersion.Status.PUBLISHED
 
@@ -142,13 +150,13 @@ class PlanVersionChangeInline(admin.TabularInline):
     extra = 0
 
     # A published version is frozen (plans/triggers.py): read-only here too.
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_published(obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_published(obj) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
@@ -173,8 +181,8 @@ class PlanVersionAdmin(admin.ModelAdmin):
     ]
 
     # Published versions are frozen: the admin shows them and changes nothing.
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_published(obj) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not _is_published(obj) and super().has_delete_permission(request, obj)

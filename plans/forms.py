@@ -1,6 +1,8 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
+from typing import Any, cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
@@ -75,9 +77,9 @@ class PlanForm(GovukErrorsMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: object, partnerships: list[Partnership] | None = None, **kwargs: object
+        self, *args: Any, partnerships: list[Partnership] | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         layout: list[object] = []
@@ -85,7 +87,8 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             del self.fields["partnership"]
             del self.fields["kind"]
         else:
-            self.fields["partnership"].queryset = Partnership.objects.filter(
+            field = cast(forms.ModelChoiceField, self.fields["partnership"])
+            field.queryset = Partnership.objects.filter(
                 pk__in=[p.pk for p in partnerships]
             ).order_by("name")
             layout += [
@@ -111,9 +114,9 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             raise forms.ValidationError("Enter a period of 10 years or fewer")
         return start, end
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        shape, period = data.get("shape"), data.get("period")
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        shape, period = self.cleaned_data.get("shape"), self.cleaned_data.get("period")
         if shape and isinstance(period, tuple):
             start, end = period
             if shape == PlanShape.ONE_YEAR and end - start != 1:
@@ -124,7 +127,7 @@ class PlanForm(GovukErrorsMixin, forms.Form):
                 )
             elif shape != PlanShape.ONE_YEAR and end - start == 1:
                 self.add_error("period", f"Enter the years it covers, like {start}-{start + 3}")
-        return data
+        return self.cleaned_data
 
 
 class SectionForm(GovukErrorsMixin, forms.Form):
@@ -165,8 +168,8 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         help_text="A restricted section is never in a public page or a published PDF.",
     )
 
-    def __init__(self, *args: object, adding: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, adding: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -12,31 +12,88 @@ object's partnership through its attributes (an action's ``plan``, a milestone's
 ``action``, a report's ``partnership``) rather than importing the higher apps' models.
 """
 
+from collections.abc import Iterable
 from functools import cached_property
+from typing import Protocol, runtime_checkable
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from accounts.models import User
+from accounts.types import AnyUser
 from plans.models import Agency, Membership, Partnership, Plan
 
 Role = Membership.Role
 
 
+# The shapes of the higher apps' objects that the rules read, so this module need not
+# import their models (an exception report, an action, a milestone).
+@runtime_checkable
+class InPartnership(Protocol):
+    @property
+    def partnership(self) -> Partnership: ...
+
+
+@runtime_checkable
+class InPlan(Protocol):
+    @property
+    def plan(self) -> Plan: ...
+
+
+class ActionLike(InPlan, Protocol):
+    @property
+    def lead_agencies(self) -> "_AgencyRelated": ...
+    @property
+    def milestones(self) -> "_MilestoneRelated": ...
+
+
+@runtime_checkable
+class MilestoneLike(Protocol):
+    lead_id: int | None
+
+    @property
+    def action(self) -> ActionLike: ...
+
+
+@runtime_checkable
+class InAction(Protocol):
+    """A milestone or a status update."""
+
+    @property
+    def action(self) -> InPlan: ...
+
+
+class _AgencyRelated(Protocol):
+    def all(self) -> Iterable[Agency]: ...
+
+
+class _LeadRow(Protocol):
+    lead_id: int | None
+
+
+class _MilestoneRelated(Protocol):
+    def all(self) -> Iterable[_LeadRow]: ...
+
+
+Governed = Partnership | Plan | InPartnership | InPlan | MilestoneLike
+
+
 class Access:
     """A user's memberships, read once per request."""
 
-    def __init__(self, user: object) -> None:
+    def __init__(self, user: AnyUser) -> None:
         self.user = user
 
     @cached_property
     def memberships(self) -> list[Membership]:
-        if not getattr(self.user, "is_authenticated", False):
+        if isinstance(self.user, AnonymousUser):
             return []
         return list(Membership.objects.filter(user=self.user).select_related("partnership"))
 
     @property
     def is_superuser(self) -> bool:
-        return bool(getattr(self.user, "is_superuser", False))
+        return self.user.is_superuser
 
     @cached_property
     def county_admin_of(self) -> set[int]:
@@ -76,30 +133,30 @@ class Access:
         }
 
 
-def access_for(user: object) -> Access:
+def access_for(user: AnyUser) -> Access:
     """One Access per user object, so a request reads memberships once."""
     cached = getattr(user, "_csp_access", None)
-    if cached is None:
+    if not isinstance(cached, Access):
         cached = Access(user)
-        if getattr(user, "is_authenticated", False):
-            user._csp_access = cached  # type: ignore[attr-defined]
+        if isinstance(user, User):
+            user._csp_access = cached
     return cached
 
 
-def partnership_of(obj: object) -> Partnership:
+def partnership_of(obj: Governed) -> Partnership:
     """The partnership a partnership, plan, action, milestone or report belongs to."""
     if isinstance(obj, Partnership):
         return obj
     if isinstance(obj, Plan):
         return obj.partnership
-    if hasattr(obj, "partnership"):  # an exception report
-        return obj.partnership  # type: ignore[no-any-return]
-    if hasattr(obj, "plan"):  # an action
-        return obj.plan.partnership  # type: ignore[no-any-return]
-    return obj.action.plan.partnership  # type: ignore[attr-defined, no-any-return]
+    if isinstance(obj, InPartnership):  # an exception report
+        return obj.partnership
+    if isinstance(obj, InPlan):  # an action
+        return obj.plan.partnership
+    return obj.action.plan.partnership
 
 
-def role_of(user: object, obj: object) -> str | None:
+def role_of(user: AnyUser, obj: Governed) -> str | None:
     return access_for(user).role_in(partnership_of(obj))
 
 
@@ -108,66 +165,65 @@ EDITORS = {Role.COORDINATOR, Role.COUNTY_ADMIN}
 
 
 @rules.predicate
-def can_view(user: object, obj: object | None) -> bool:
+def can_view(user: AnyUser, obj: Governed | None) -> bool:
     return obj is not None and role_of(user, obj) is not None
 
 
 @rules.predicate
-def is_coordinator_or_county(user: object, obj: object | None) -> bool:
+def is_coordinator_or_county(user: AnyUser, obj: Governed | None) -> bool:
     """Coordinators of the partnership, and the county team for it."""
     return obj is not None and role_of(user, obj) in EDITORS
 
 
 @rules.predicate
-def is_county_team(user: object, obj: object | None) -> bool:
+def is_county_team(user: AnyUser, obj: Governed | None) -> bool:
     return obj is not None and role_of(user, obj) == Role.COUNTY_ADMIN
 
 
 @rules.predicate
-def reads_reports(user: object, obj: object | None) -> bool:
+def reads_reports(user: AnyUser, obj: Governed | None) -> bool:
     """Exception reports are the executive group's: officers do not get them."""
     return obj is not None and role_of(user, obj) in READERS
 
 
-def agency_leads(agency_id: int | None, action: object) -> bool:
+def agency_leads(agency_id: int | None, action: ActionLike) -> bool:
     """The agency leads the action or one of its milestones (uses prefetched data)."""
     if agency_id is None:
         return False
-    if any(a.pk == agency_id for a in action.lead_agencies.all()):  # type: ignore[attr-defined]
+    if any(a.pk == agency_id for a in action.lead_agencies.all()):
         return True
-    return any(m.lead_id == agency_id for m in action.milestones.all())  # type: ignore[attr-defined]
+    return any(m.lead_id == agency_id for m in action.milestones.all())
 
 
 @rules.predicate
-def is_lead_officer(user: object, obj: object | None) -> bool:
+def is_lead_officer(user: AnyUser, obj: ActionLike | MilestoneLike | None) -> bool:
     """An officer whose agency leads the action (or the milestone, or one of its
     milestones)."""
     if obj is None:
         return False
-    is_milestone = hasattr(obj, "action_id")
-    action = obj.action if is_milestone else obj  # type: ignore[attr-defined]
+    action = obj.action if isinstance(obj, MilestoneLike) else obj
     partnership = action.plan.partnership
     access = access_for(user)
     if access.role_in(partnership) != Role.OFFICER:
         return False
     agency = access.agency_in(partnership)
-    if is_milestone and obj.lead_id is not None:  # type: ignore[attr-defined]
-        return obj.lead_id == agency  # type: ignore[attr-defined]
+    if isinstance(obj, MilestoneLike) and obj.lead_id is not None:
+        return obj.lead_id == agency
     return agency_leads(agency, action)
 
 
-def plan_of(obj: object) -> Plan:
+def plan_of(obj: Plan | InPlan | InAction) -> Plan:
     """The plan a plan, section, priority, theme, action, milestone or status update
     belongs to."""
     if isinstance(obj, Plan):
         return obj
-    if hasattr(obj, "plan_id"):  # a section, priority, theme or action
-        return obj.plan  # type: ignore[attr-defined, no-any-return]
-    return plan_of(obj.action)  # type: ignore[attr-defined]  # a milestone or status update
+    if isinstance(obj, InPlan):  # a section, priority, theme or action
+        return obj.plan
+    return plan_of(obj.action)  # a milestone or status update
 
 
 @rules.predicate
-def plan_is_open(user: object, obj: object | None) -> bool:
+def plan_is_open(user: AnyUser, obj: Plan | InPlan | InAction | None) -> bool:
     """Who may change a plan, part one: only an open plan changes. A superseded plan is
     the record of a past year: neither it nor its sections, priorities, themes, actions,
     milestones or status updates change any more. The services refuse it too
@@ -178,7 +234,7 @@ def plan_is_open(user: object, obj: object | None) -> bool:
 
 
 @rules.predicate
-def is_county_partnership_team(user: object, county: Partnership | None) -> bool:
+def is_county_partnership_team(user: AnyUser, county: Partnership | None) -> bool:
     """County admin of this county partnership (the county view of all partnerships)."""
     if county is None or county.kind != Partnership.Kind.COUNTY:
         return False
@@ -186,14 +242,14 @@ def is_county_partnership_team(user: object, county: Partnership | None) -> bool
 
 
 @rules.predicate
-def is_service_admin(user: object) -> bool:
+def is_service_admin(user: AnyUser) -> bool:
     """A service administrator (a superuser) runs the service for every partnership: sets
     partnerships up and uses the Django admin."""
     return access_for(user).is_superuser
 
 
 @rules.predicate
-def may_publish(user: object, obj: object | None) -> bool:
+def may_publish(user: AnyUser, obj: Governed | None) -> bool:
     """The county team publishes for its county and every district under it; a
     partnership's own coordinators publish its plans where it lets them
     (``Partnership.coordinators_publish``). who_publishes() says the same in words."""
@@ -221,7 +277,7 @@ def who_publishes(partnership: Partnership) -> str:
 
 
 @rules.predicate
-def grants_county_admin(user: object, partnership: Partnership | None) -> bool:
+def grants_county_admin(user: AnyUser, partnership: Partnership | None) -> bool:
     """Only the county team (or a service administrator) makes someone a county admin, and
     only of a county partnership."""
     if partnership is None or partnership.kind != Partnership.Kind.COUNTY:
@@ -229,7 +285,7 @@ def grants_county_admin(user: object, partnership: Partnership | None) -> bool:
     return role_of(user, partnership) == Role.COUNTY_ADMIN
 
 
-def grantable_roles(user: object, partnership: Partnership) -> list[str]:
+def grantable_roles(user: AnyUser, partnership: Partnership) -> list[str]:
     """The roles the user may give people of the partnership."""
     roles: list[str] = [Role.OFFICER, Role.COORDINATOR, Role.EXECUTIVE]
     if grants_county_admin(user, partnership):
@@ -238,7 +294,7 @@ def grantable_roles(user: object, partnership: Partnership) -> list[str]:
 
 
 @rules.predicate
-def may_change_membership(user: object, membership: Membership | None) -> bool:
+def may_change_membership(user: AnyUser, membership: Membership | None) -> bool:
     """Those who run the partnership change anyone's role but their own; a county admin's
     only those who make county admins."""
     if membership is None or membership.user_id == getattr(user, "pk", None):
@@ -249,7 +305,7 @@ def may_change_membership(user: object, membership: Membership | None) -> bool:
 
 
 @rules.predicate
-def may_change_agency(user: object, agency: Agency | None) -> bool:
+def may_change_agency(user: AnyUser, agency: Agency | None) -> bool:
     """An agency's names are shared by every partnership it is a member of: whoever runs
     all of them (a coordinator of each, their county team, a service administrator)."""
     if agency is None:
@@ -259,7 +315,7 @@ def may_change_agency(user: object, agency: Agency | None) -> bool:
 
 
 @rules.predicate
-def manages_a_partnership(user: object) -> bool:
+def manages_a_partnership(user: AnyUser) -> bool:
     """Coordinators, county admins and service administrators run partnerships (the
     Partnerships pages and their place in the navigation)."""
     access = access_for(user)
@@ -267,7 +323,7 @@ def manages_a_partnership(user: object) -> bool:
 
 
 @rules.predicate
-def is_district(user: object, partnership: Partnership | None) -> bool:
+def is_district(user: AnyUser, partnership: Partnership | None) -> bool:
     return partnership is not None and partnership.kind == Partnership.Kind.DISTRICT
 
 
@@ -313,7 +369,7 @@ rules.add_perm("performance.change_indicator", is_coordinator_or_county)
 
 
 @rules.predicate
-def needs_two_factor(user: object) -> bool:
+def needs_two_factor(user: AnyUser) -> bool:
     """Service administrators (superusers) and county admins reach many partnerships, so
     they sign in with a second factor; for everyone else it is a choice."""
     access = access_for(user)

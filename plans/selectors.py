@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from accounts.types import AnyUser
 from csp_tracker.periods import financial_year_label
 from plans.models import (
     GeneratedTable,
@@ -83,7 +84,7 @@ def plan_next_period(*, plan: Plan) -> NextPeriod:
     return NextPeriod(start, end, None, f"{financial_year_label(start, end)} refresh")
 
 
-def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
+def plan_authoring_list(*, user: AnyUser) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
         .select_related("partnership__parent")
@@ -91,17 +92,17 @@ def plan_authoring_list(*, user: object) -> QuerySet[Plan]:
     )
 
 
-def authorable_partnerships(*, user: object) -> list[Partnership]:
+def authorable_partnerships(*, user: AnyUser) -> list[Partnership]:
     visible = Partnership.objects.filter(access_for(user).partnership_filter()).order_by("name")
     return [p for p in visible if is_coordinator_or_county(user, p)]
 
 
-def plan_get(*, user: object, pk: int) -> Plan:
+def plan_get(*, user: AnyUser, pk: int) -> Plan:
     """One visible plan; DoesNotExist otherwise."""
     return plan_authoring_list(user=user).get(pk=pk)
 
 
-def plan_overview(*, user: object, pk: int) -> Plan:
+def plan_overview(*, user: AnyUser, pk: int) -> Plan:
     """A plan with everything its overview page shows, in a fixed number of queries."""
     return (
         plan_authoring_list(user=user)
@@ -126,7 +127,7 @@ def plan_overview(*, user: object, pk: int) -> Plan:
     )
 
 
-def section_get(*, user: object, pk: int) -> PlanSection:
+def section_get(*, user: AnyUser, pk: int) -> PlanSection:
     return PlanSection.objects.select_related("plan__partnership").get(
         Q(plan__in=plan_authoring_list(user=user)), pk=pk
     )

@@ -18,7 +18,7 @@ from plans.models import (
     PlanVersion,
     PlanVersionChange,
 )
-from plans.rules import plan_is_open, plan_of
+from plans.rules import InAction, InPlan, plan_is_open, plan_of
 
 
 def agency_upsert(
@@ -166,7 +166,7 @@ class PlanNotEditable(PermissionDenied):
     PermissionDenied, so a page that does not catch it answers 403 with the reason."""
 
 
-def plan_open_guard(*, obj: object) -> None:
+def plan_open_guard(*, obj: Plan | InPlan | InAction) -> None:
     """Refuse a change to a plan that is not open (plans.rules.plan_is_open), or to its
     sections, priorities, themes, actions, milestones or status updates.
 

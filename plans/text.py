@@ -122,7 +122,8 @@ def _cap_nesting(line: str) -> str:
     past it are escaped, so they print as written instead of nesting deeper."""
     if _RULE.fullmatch(line):
         return line
-    pos, columns, indent, markers = 0, 0, 0, []
+    pos, columns, indent = 0, 0, 0
+    markers: list[str] = []
     while True:
         while pos < len(line) and line[pos] in " \t":
             columns += 4 if line[pos] == "\t" else 1

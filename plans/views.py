@@ -2,6 +2,7 @@
 pattern), its details and its sections. Priorities and themes are authored in
 priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,11 +36,11 @@ def require_author(request: HttpRequest, plan: Plan) -> None:
         raise PermissionDenied
 
 
-def validation_to_form(form: object, error: ValidationError) -> None:
+def validation_to_form(form: forms.BaseForm, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None  # type: ignore[attr-defined]
+        target = field if field in form.fields else None
         for message in errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
+            form.add_error(target, message)
 
 
 def overview_url(plan_id: int) -> str:
@@ -94,13 +95,16 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         plan = selectors.plan_overview(user=request.user, pk=pk)
     except Plan.DoesNotExist:
         raise Http404("No such plan") from None
-    headings = [*plan.priorities.all(), *plan.themes.all()]  # type: ignore[attr-defined]
+    # Read from the prefetched priorities and themes (apps above this one, so asked
+    # through their reverse relations one by one rather than as a list of their types).
+    priorities, themes = list(plan.priorities.all()), list(plan.themes.all())
     chapters = selectors.plan_builtin_chapters(
         plan=plan,
         sections=list(plan.sections.all()),
-        has_headings=bool(headings),
-        has_actions=any(h.actions.all() for h in headings),
-        has_pcc=plan.partnership.pcc_plans.exists(),  # type: ignore[attr-defined]
+        has_headings=bool(priorities or themes),
+        has_actions=any(p.actions.all() for p in priorities)
+        or any(t.actions.all() for t in themes),
+        has_pcc=plan.partnership.pcc_plans.exists(),
     )
     return render(
         request,

@@ -98,14 +98,16 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: object, is_theme: bool, plan: Plan, adding: bool = False, **kwargs: object
+        self, *args: Any, is_theme: bool, plan: Plan, adding: bool = False, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.is_theme = is_theme
-        self.fields["categories"].queryset = PriorityCategory.objects.order_by("order", "name")
-        self.fields["lead_agencies"].queryset = Agency.objects.filter(
-            partnerships=plan.partnership
-        ).order_by("short_name")
+        categories = cast(forms.ModelMultipleChoiceField, self.fields["categories"])
+        categories.queryset = PriorityCategory.objects.order_by("order", "name")
+        lead_agencies = cast(forms.ModelMultipleChoiceField, self.fields["lead_agencies"])
+        lead_agencies.queryset = Agency.objects.filter(partnerships=plan.partnership).order_by(
+            "short_name"
+        )
         if is_theme:
             self.fields["summary"].label = "Summary of the theme"
             self.fields["summary"].error_messages["max_length"] = (

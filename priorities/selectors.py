@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import User
+from accounts.types import AnyUser
 from csp_tracker import clock
 from csp_tracker.periods import financial_year_label, financial_year_of
 from plans.models import Partnership, Plan
@@ -21,7 +20,7 @@ from priorities.models import (
 
 
 def heading_get(
-    *, user: object, model: type[Priority] | type[CrossCuttingTheme], pk: int
+    *, user: AnyUser, model: type[Priority] | type[CrossCuttingTheme], pk: int
 ) -> Priority | CrossCuttingTheme:
     return model.objects.select_related("plan__partnership").get(
         plan__in=plan_authoring_list(user=user), pk=pk
@@ -32,7 +31,7 @@ def category_list() -> QuerySet[PriorityCategory]:
     return PriorityCategory.objects.order_by("order", "name")
 
 
-def workstream_get(*, user: object, pk: int) -> Workstream:
+def workstream_get(*, user: AnyUser, pk: int) -> Workstream:
     """One heading of a plan the user may author or read; DoesNotExist otherwise."""
     plans = plan_authoring_list(user=user)
     return Workstream.objects.select_related(
@@ -48,7 +47,7 @@ def workstream_list(*, parent: Priority | CrossCuttingTheme) -> list[Workstream]
 # --- strategic-assessment choices (CSA Appendix A) --------------------------------------
 
 
-def assessment_partnership_get(*, user: User | AnonymousUser, slug: str) -> Partnership:
+def assessment_partnership_get(*, user: AnyUser, slug: str) -> Partnership:
     """A partnership the user can see; DoesNotExist otherwise."""
     return Partnership.objects.filter(access_for(user).partnership_filter()).get(slug=slug)
 

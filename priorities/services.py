@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
+from csp_tracker.data import ModelData
 from plans.models import Agency, Partnership, Plan
 from plans.services import plan_open_guard
 from priorities.lists import ListItem
@@ -22,10 +24,12 @@ from priorities.selectors import assessment_plan
 
 
 @dataclass
-class HeadingData:
+class HeadingData(ModelData):
     """A priority's or theme's parts: why it is a priority (text), key facts, what it
     includes and the outcomes sought (lists, priorities/lists.py), its leads and the
     county categories it counts under."""
+
+    many = ("lead_agencies", "categories")
 
     number: int
     title: str
@@ -46,42 +50,28 @@ def category_upsert(*, name: str, order: int, includes: str = "") -> PriorityCat
     return category
 
 
-def _heading_create(
-    model: type[Priority] | type[CrossCuttingTheme],
-    *,
-    plan: Plan,
-    data: HeadingData,
-    **extra: object,
-) -> Priority | CrossCuttingTheme:
-    plan_open_guard(obj=plan)
-    heading = model(
-        plan=plan,
-        number=data.number,
-        title=data.title,
-        summary=data.summary,
-        facts=data.facts,
-        includes=data.includes,
-        outcomes=data.outcomes,
-        lead=data.lead,
-        **extra,
-    )
+def _heading_save(heading: Priority | CrossCuttingTheme, data: HeadingData) -> None:
     heading.full_clean()
     heading.save()
-    heading.lead_agencies.set(data.lead_agencies)
-    heading.categories.set(data.categories)
-    return heading
+    data.set_many(heading)
 
 
 @transaction.atomic
 def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
-    return _heading_create(Priority, plan=plan, data=data)  # type: ignore[return-value]
+    plan_open_guard(obj=plan)
+    priority = Priority(plan=plan)
+    data.apply(priority)
+    _heading_save(priority, data)
+    return priority
 
 
 @transaction.atomic
 def theme_create(*, plan: Plan, data: HeadingData) -> CrossCuttingTheme:
-    return _heading_create(  # type: ignore[return-value]
-        CrossCuttingTheme, plan=plan, data=data, note=data.note
-    )
+    plan_open_guard(obj=plan)
+    theme = CrossCuttingTheme(plan=plan)
+    data.apply(theme)
+    _heading_save(theme, data)
+    return theme
 
 
 @transaction.atomic
@@ -162,18 +152,8 @@ def heading_update(
     """Change a priority's or theme's words, lists, lead and county categories (not its
     number: heading_move renumbers)."""
     plan_open_guard(obj=heading)
-    heading.title = data.title
-    heading.summary = data.summary
-    heading.facts = data.facts
-    heading.includes = data.includes
-    heading.outcomes = data.outcomes
-    heading.lead = data.lead
-    if isinstance(heading, CrossCuttingTheme):
-        heading.note = data.note
-    heading.full_clean()
-    heading.save()
-    heading.lead_agencies.set(data.lead_agencies)
-    heading.categories.set(data.categories)
+    data.apply(heading, exclude=("number",))
+    _heading_save(heading, data)
     return heading
 
 
@@ -208,7 +188,7 @@ def heading_delete(*, heading: Priority | CrossCuttingTheme) -> None:
     plan_open_guard(obj=heading)
     count = heading.actions.count()
     if count:
-        raise HeadingInUse(f"Move or remove its {count} action{'s' if count != 1 else ''} first")
+        raise HeadingInUse(f"Move or remove its {count} action{pluralize(count)} first")
     model, plan, number = type(heading), heading.plan, heading.number
     heading.delete()
     # Numbers are unique in a plan: going up the list, each moves into the free slot below.
@@ -242,10 +222,9 @@ def _siblings(workstream: Workstream) -> list[Workstream]:
 def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Workstream:
     """A new heading, last under its priority or theme."""
     plan_open_guard(obj=parent)
-    is_priority = isinstance(parent, Priority)
     workstream = Workstream(
-        priority=parent if is_priority else None,
-        theme=None if is_priority else parent,
+        priority=parent if isinstance(parent, Priority) else None,
+        theme=parent if isinstance(parent, CrossCuttingTheme) else None,
         title=title,
         order=parent.workstreams.count() + 1,
     )
@@ -285,9 +264,7 @@ def workstream_delete(*, workstream: Workstream) -> None:
     plan_open_guard(obj=workstream.parent)
     count = workstream.actions.count()
     if count:
-        raise WorkstreamInUse(
-            f"Move its {count} action{'s' if count != 1 else ''} to another heading first"
-        )
+        raise WorkstreamInUse(f"Move its {count} action{pluralize(count)} to another heading first")
     rest = [w for w in _siblings(workstream) if w.pk != workstream.pk]
     workstream.delete()
     for position, item in enumerate(rest, start=1):

@@ -1,6 +1,7 @@
 """The publish form: version number, effective date and what changed, by chapter."""
 
 from datetime import date
+from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
@@ -27,7 +28,7 @@ class PublishForm(GovukErrorsMixin, forms.Form):
     )
     effective_date = UKDateField(
         label="Effective date",
-        help_text="For example, 1 April 2024 or 1/4/2024.",
+        help_text="For example, 1 4 2024.",
         required_message="Enter the date the version takes effect",
     )
     summary = forms.CharField(
@@ -50,8 +51,8 @@ class PublishForm(GovukErrorsMixin, forms.Form):
     # publishes once. Kept when the form is shown again with errors.
     request_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.plan = plan
         if not self.is_bound:
             self.initial[FIELD] = new_key()
@@ -59,7 +60,7 @@ class PublishForm(GovukErrorsMixin, forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("number", field_width=5),
-            Field.text("effective_date", field_width=10),
+            Field("effective_date"),
             Field.text("summary", field_width=Fluid.FULL),
             Field.textarea("changes", rows=8),
             FIELD,

@@ -79,67 +79,37 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
             order=section.order,
             generated=section.generated,
         )
-    headings: dict[tuple[str, int], Priority | CrossCuttingTheme] = {}
+    priorities: dict[int, Priority] = {}
+    themes: dict[int, CrossCuttingTheme] = {}
     workstreams: dict[int, Workstream] = {}
-    for kind, model, create in (
-        ("p", Priority, priority_create),
-        ("t", CrossCuttingTheme, theme_create),
+    for old_priority in Priority.objects.filter(plan=plan).prefetch_related(
+        "lead_agencies", "categories", "workstreams"
     ):
-        for old in model.objects.filter(plan=plan).prefetch_related(
-            "lead_agencies", "categories", "workstreams"
-        ):
-            copy = create(
-                plan=new,
-                data=HeadingData(
-                    number=old.number,
-                    title=old.title,
-                    summary=old.summary,
-                    facts=old.facts,
-                    includes=old.includes,
-                    outcomes=old.outcomes,
-                    lead=old.lead,
-                    lead_agencies=list(old.lead_agencies.all()),
-                    categories=list(old.categories.all()),
-                    note=getattr(old, "note", ""),
-                ),
+        priorities[old_priority.pk] = priority_create(plan=new, data=HeadingData.of(old_priority))
+        for workstream in old_priority.workstreams.all():
+            workstreams[workstream.pk] = workstream_create(
+                parent=priorities[old_priority.pk], title=workstream.title
             )
-            headings[(kind, old.pk)] = copy
-            for workstream in old.workstreams.all():
-                workstreams[workstream.pk] = workstream_create(parent=copy, title=workstream.title)
+    for old_theme in CrossCuttingTheme.objects.filter(plan=plan).prefetch_related(
+        "lead_agencies", "categories", "workstreams"
+    ):
+        themes[old_theme.pk] = theme_create(plan=new, data=HeadingData.of(old_theme))
+        for workstream in old_theme.workstreams.all():
+            workstreams[workstream.pk] = workstream_create(
+                parent=themes[old_theme.pk], title=workstream.title
+            )
     for position, old in enumerate(_open_actions(plan), start=1):
-        priority = headings.get(("p", old.priority_id)) if old.priority_id else None
-        theme = headings.get(("t", old.theme_id)) if old.theme_id else None
         action_create(
             plan=new,
             carried_from=old,
-            data=ActionData(
-                reference=old.reference,
-                title=old.title,
-                priority=priority,  # type: ignore[arg-type]
-                theme=theme,  # type: ignore[arg-type]
+            data=ActionData.of(
+                old,
+                priority=priorities.get(old.priority_id) if old.priority_id else None,
+                theme=themes.get(old.theme_id) if old.theme_id else None,
                 workstream=workstreams.get(old.workstream_id) if old.workstream_id else None,
-                desired_outcome=old.desired_outcome,
-                lead_text=old.lead_text,
-                lead_agencies=list(old.lead_agencies.all()),
-                supports_themes=[
-                    headings[("t", t.pk)]  # type: ignore[misc]
-                    for t in old.supports_themes.all()
-                    if ("t", t.pk) in headings
-                ],
-                is_linked=old.is_linked,
-                linked_to=old.linked_to,
-                is_grant_funded=old.is_grant_funded,
+                supports_themes=[themes[t.pk] for t in old.supports_themes.all() if t.pk in themes],
             ),
-            milestones=[
-                MilestoneData(
-                    description=m.description,
-                    timescale=m.timescale,
-                    lead_text=m.lead_text,
-                    lead=m.lead,
-                )
-                for m in old.milestones.all()
-                if m.done_date is None
-            ],
+            milestones=[MilestoneData.of(m) for m in old.milestones.all() if m.done_date is None],
             order=position,
         )
     return new

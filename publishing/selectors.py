@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from accounts.types import AnyUser
 from plans.models import (
     Partnership,
     Plan,
@@ -13,7 +14,7 @@ from plans.models import (
 from plans.selectors import plan_authoring_list
 
 
-def version_get(*, user: object, pk: int) -> PlanVersion:
+def version_get(*, user: AnyUser, pk: int) -> PlanVersion:
     return (
         PlanVersion.objects.select_related("plan__partnership", "published_by")
         .prefetch_related("changes")

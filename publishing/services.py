@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -37,7 +36,7 @@ from plans.services import (
     plan_open_guard,
 )
 from plans.text import MAX_SECTION_LENGTH, text_limit_errors
-from publishing.snapshot import document_snapshot, template_for
+from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ class PublishRefused(Exception):
 # --- selectors: the document's data -----------------------------------------------------
 
 
-def document_render(*, snapshot: dict[str, Any], draft: bool = False) -> RenderedPdf:
+def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),
         context={"doc": snapshot, "draft": draft},
@@ -71,14 +70,14 @@ class Preview:
     error: str = ""
 
 
-def _make_preview(snapshot: dict[str, Any], body_template: str) -> Preview:
+def _make_preview(snapshot: DocumentSnapshot, body_template: str) -> Preview:
     return Preview(
         body=render_to_string(body_template, {"doc": snapshot, "draft": True}),
         problems=snapshot_limit_problems(snapshot=snapshot),
     )
 
 
-def preview_render(*, snapshot: dict[str, Any], body_template: str) -> Preview:
+def preview_render(*, snapshot: DocumentSnapshot, body_template: str) -> Preview:
     """Made within the preview's budget, like the PDF, so no text makes the page fail or
     hang."""
     try:
@@ -257,7 +256,7 @@ class MadeDocument:
     warnings: list[str]
 
 
-def _make_document(snapshot: dict[str, Any]) -> MadeDocument:
+def _make_document(snapshot: DocumentSnapshot) -> MadeDocument:
     rendered = document_render(snapshot=snapshot, draft=False)
     result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
     return MadeDocument(
@@ -268,7 +267,7 @@ def _make_document(snapshot: dict[str, Any]) -> MadeDocument:
     )
 
 
-def snapshot_limit_problems(*, snapshot: dict[str, Any]) -> list[str]:
+def snapshot_limit_problems(*, snapshot: DocumentSnapshot) -> list[str]:
     """The text limits of the forms (plans/text.py), for text saved before them or past
     the forms: each problem names where it is."""
     problems = []
@@ -283,7 +282,7 @@ def snapshot_limit_problems(*, snapshot: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _claim(version_id: int) -> tuple[PlanVersion, str, dict[str, Any]] | None:
+def _claim(version_id: int) -> tuple[PlanVersion, str, DocumentSnapshot] | None:
     """The version, the attempt it is on (its task id) and the document's data, read in a
     short transaction; None if the version is no longer rendering."""
     with transaction.atomic():

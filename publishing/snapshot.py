@@ -5,7 +5,7 @@ published."""
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from actions.models import Action
 from csp_tracker.periods import financial_year_label
@@ -20,6 +20,7 @@ from plans.selectors import plan_builtin_chapters, plans_in_force
 from plans.services import (
     VersionChange,
 )
+from priorities.lists import ListItem
 from priorities.models import (
     CrossCuttingTheme,
     PoliceAndCrimePlan,
@@ -32,7 +33,136 @@ from priorities.models import (
 SNAPSHOT_SCHEMA = 2
 
 
-TEMPLATES = {Plan.Kind.CSA: "publishing/pdf/csa.html"}
+# The document's shape, as stored (JSON) in PlanVersion.snapshot and read by the templates.
+class AssessmentRow(TypedDict):
+    name: str
+    includes: str
+    count: int
+
+
+class Assessment(TypedDict):
+    year_label: str
+    rows: list[AssessmentRow]
+
+
+class Heading(TypedDict):
+    """A priority or a cross-cutting theme; its lists as priorities/lists.py holds them."""
+
+    number: int
+    title: str
+    label: str
+    summary: str
+    facts: list[ListItem]
+    includes: list[ListItem]
+    outcomes: list[ListItem]
+    lead: str
+    lead_agencies: list[str]
+    categories: list[str]
+    category: str  # the categories joined, as schema 1 held its one category
+    note: str
+
+
+class MilestoneEntry(TypedDict):
+    description: str
+    timescale: str
+    lead: str
+
+
+class ActionEntry(TypedDict):
+    reference: str
+    title: str
+    desired_outcome: str
+    lead: str
+    is_linked: bool
+    linked_to: str
+    is_grant_funded: bool
+    milestones: list[MilestoneEntry]
+
+
+class WorkstreamGroup(TypedDict):
+    """The actions under a heading within a priority or theme."""
+
+    title: str
+    actions: list[ActionEntry]
+
+
+class ActionGroup(TypedDict):
+    """A priority's or theme's actions in the action plan table: those under no heading,
+    then each heading's."""
+
+    label: str
+    note: str
+    actions: list[ActionEntry]
+    headings: list[WorkstreamGroup]
+    action_count: int
+
+
+class ChangeEntry(TypedDict):
+    chapter: str
+    description: str
+
+
+class VersionEntry(TypedDict):
+    """A row of the version control table."""
+
+    number: str
+    date_text: str
+    summary: str
+    changes: list[ChangeEntry]
+
+
+class PartnershipRef(TypedDict):
+    name: str
+    short_name: str
+    slug: str
+
+
+class Chapter(TypedDict):
+    """A section of the plan, or a generated table placed as a section or appended."""
+
+    id: str
+    title: str
+    generated: str
+
+
+class Section(Chapter):
+    body: str
+
+
+class PccPlan(TypedDict):
+    title: str
+    period: str
+    author: str
+    priorities: list[str]
+
+
+class DocumentSnapshot(TypedDict):
+    schema: int
+    plan_id: int
+    kind: str
+    kind_label: str
+    title: str
+    period: str
+    partnership: PartnershipRef
+    version: VersionEntry | None
+    versions: list[VersionEntry]
+    sections: list[Section]
+    restricted_left_out: list[str]
+    appended: list[Chapter]
+    priorities: list[Heading]
+    themes: list[Heading]
+    action_groups: list[ActionGroup]
+    action_count: int
+    pcc: PccPlan | None
+    responsible_authorities: list[str]
+    assessment: Assessment | None
+    # The tables a section places (performance/snapshot.py's grants_for_document and
+    # indicators_for_document); empty where no section places them.
+    grants: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+
+
+TEMPLATES: dict[str, str] = {Plan.Kind.CSA: "publishing/pdf/csa.html"}
 
 
 PLAN_TEMPLATE = "publishing/pdf/plan.html"
@@ -57,7 +187,7 @@ def plan_chain(*, plan: Plan) -> list[Plan]:
     return list(reversed(chain))
 
 
-def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[str, Any]]:
+def assessment_counts(*, county: Partnership, financial_year: int) -> list[AssessmentRow]:
     """CSA Appendix A: per county category, how many district CSPs chose it as a priority
     or theme in their plan in force that year, or else in their recorded strategic
     assessment choices for that year."""
@@ -80,7 +210,7 @@ def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[
         partnership__in=[d for d in districts if d.pk not in plans], financial_year=financial_year
     ).values_list("partnership_id", "category_id"):
         chose[partnership_id].add(category_id)
-    rows = []
+    rows: list[AssessmentRow] = []
     for category in PriorityCategory.objects.order_by("order", "name"):
         count = sum(category.pk in ids for ids in chose.values())
         rows.append({"name": category.name, "includes": category.includes, "count": count})
@@ -88,7 +218,7 @@ def assessment_counts(*, county: Partnership, financial_year: int) -> list[dict[
     return rows
 
 
-def _heading_dict(heading: Priority | CrossCuttingTheme) -> dict[str, Any]:
+def _heading_dict(heading: Priority | CrossCuttingTheme) -> Heading:
     categories = [c.name for c in heading.categories.all()]
     return {
         "number": heading.number,
@@ -106,7 +236,7 @@ def _heading_dict(heading: Priority | CrossCuttingTheme) -> dict[str, Any]:
     }
 
 
-def _action_dict(action: Action) -> dict[str, Any]:
+def _action_dict(action: Action) -> ActionEntry:
     leads = ", ".join(a.short_name for a in action.lead_agencies.all())
     return {
         "reference": action.reference,
@@ -127,7 +257,7 @@ def _action_dict(action: Action) -> dict[str, Any]:
     }
 
 
-def _versions(*, plan: Plan, pending: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _versions(*, plan: Plan, pending: VersionEntry | None) -> list[VersionEntry]:
     chain = plan_chain(plan=plan)
     versions = (
         PlanVersion.objects.filter(
@@ -136,7 +266,7 @@ def _versions(*, plan: Plan, pending: dict[str, Any] | None) -> list[dict[str, A
         .prefetch_related("changes")
         .order_by("effective_date", "number")
     )
-    rows = [
+    rows: list[VersionEntry] = [
         {
             "number": v.number,
             "date_text": _month_year(v.effective_date),
@@ -160,13 +290,13 @@ def document_snapshot(
     effective_date: date | None = None,
     summary: str = "",
     changes: Sequence[VersionChange] = (),
-) -> dict[str, Any]:
+) -> DocumentSnapshot:
     """Everything the document shows, as plain data: what a published PDF is made from
     and kept with it. Restricted sections are left out here, so neither the PDF nor the
     public pages can show them."""
     plan = Plan.objects.select_related("partnership", "previous").get(pk=plan.pk)
     partnership = plan.partnership
-    pending = None
+    pending: VersionEntry | None = None
     if number:
         effective = effective_date or plan.period_start
         pending = {
@@ -184,8 +314,9 @@ def document_snapshot(
         .prefetch_related("lead_agencies", "milestones__lead")
         .order_by("order", "id")
     )
-    groups = []
-    for heading in [*priorities, *themes]:
+    groups: list[ActionGroup] = []
+    headings: list[Priority | CrossCuttingTheme] = [*priorities, *themes]
+    for heading in headings:
         is_priority = isinstance(heading, Priority)
         own = [a for a in actions if (a.priority_id if is_priority else a.theme_id) == heading.pk]
         groups.append(
@@ -205,7 +336,7 @@ def document_snapshot(
             }
         )
     pcc = PoliceAndCrimePlan.objects.filter(area=partnership).prefetch_related("priorities").first()
-    assessment = None
+    assessment: Assessment | None = None
     if partnership.kind == Partnership.Kind.COUNTY:
         year = plan.start_year - 1
         assessment = {
@@ -226,7 +357,7 @@ def document_snapshot(
         if GeneratedTable.INDICATORS in placed
         else []
     )
-    appended = [
+    appended: list[Chapter] = [
         {"id": f"chapter-{c.kind}", "title": c.title, "generated": c.kind}
         for c in plan_builtin_chapters(
             plan=plan,

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.types import AuthenticatedHttpRequest
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Plan, PlanVersion
@@ -50,7 +51,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.publish_plan", plan):
         if plan.status == Plan.Status.SUPERSEDED:
@@ -115,7 +116,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def version_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def version_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Try again" on a version that was not published: render it again."""
     try:
         version = selectors.version_get(user=request.user, pk=pk)
@@ -137,7 +138,7 @@ def version_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def refresh(request: HttpRequest, pk: int) -> HttpResponse:
+def refresh(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not request.user.has_perm("plans.change_plan", plan):
         raise PermissionDenied

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from plans.admin import PartnershipScopedMixin
 from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
@@ -14,13 +16,13 @@ class ExceptionReportAdmin(PartnershipScopedMixin, admin.ModelAdmin):
     list_select_related = ["partnership"]
     exclude = ["snapshot"]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # What the executive was shown is kept.
         return False
 
@@ -30,10 +32,10 @@ class UpdateReminderAdmin(admin.ModelAdmin):
     list_display = ["membership", "financial_year", "quarter", "days_before", "recorded_at"]
     list_select_related = ["membership__user", "membership__partnership"]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

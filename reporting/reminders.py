@@ -29,7 +29,7 @@ def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
         .prefetch_related("lead_agencies", "milestones")
         .order_by("plan_id", "order", "id")
     )
-    by_lead: dict[tuple[int, int], list[Action]] = defaultdict(list)
+    by_lead: dict[tuple[int, int | None], list[Action]] = defaultdict(list)
     for action in waiting:
         leads = {a.pk for a in action.lead_agencies.all()}
         leads |= {m.lead_id for m in action.milestones.all() if m.lead_id}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.types import AnyUser
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
@@ -22,7 +23,7 @@ REPORT_ROLES = (
 # --- what people may see ---------------------------------------------------------------
 
 
-def _report_filter(user: object, prefix: str = "") -> Q:
+def _report_filter(user: AnyUser, prefix: str = "") -> Q:
     """Partnerships whose reports the user may read: executive, coordinator or county."""
     access = access_for(user)
     if access.is_superuser:
@@ -34,11 +35,11 @@ def _report_filter(user: object, prefix: str = "") -> Q:
     return q
 
 
-def report_partnership_list(*, user: object) -> QuerySet[Partnership]:
+def report_partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(_report_filter(user)).order_by("kind", "name")
 
 
-def partnership_get(*, user: object, slug: str) -> Partnership:
+def partnership_get(*, user: AnyUser, slug: str) -> Partnership:
     """A partnership the user can see at all (so others' are a 404); DoesNotExist otherwise."""
     return (
         Partnership.objects.filter(access_for(user).partnership_filter())
@@ -47,7 +48,7 @@ def partnership_get(*, user: object, slug: str) -> Partnership:
     )
 
 
-def exception_report_list(*, user: object) -> QuerySet[ExceptionReport]:
+def exception_report_list(*, user: AnyUser) -> QuerySet[ExceptionReport]:
     """Reports the user may read, without their (large) snapshots."""
     return (
         ExceptionReport.objects.filter(_report_filter(user, "partnership__"))
@@ -57,7 +58,7 @@ def exception_report_list(*, user: object) -> QuerySet[ExceptionReport]:
     )
 
 
-def exception_report_latest_list(*, user: object) -> list[ExceptionReport]:
+def exception_report_latest_list(*, user: AnyUser) -> list[ExceptionReport]:
     """The latest revision of each partnership's report for each quarter."""
     seen: set[tuple[int, int, int]] = set()
     latest = []
@@ -69,7 +70,7 @@ def exception_report_latest_list(*, user: object) -> list[ExceptionReport]:
     return latest
 
 
-def exception_report_get(*, user: object, pk: int) -> ExceptionReport:
+def exception_report_get(*, user: AnyUser, pk: int) -> ExceptionReport:
     """One report of a partnership the user can see; DoesNotExist otherwise. Whether they
     may read it is a permission (plans/rules.py), so an officer gets a 403."""
     return (

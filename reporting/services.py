@@ -11,7 +11,7 @@ import hashlib
 import logging
 import smtplib
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from accounts.models import User
@@ -30,6 +31,7 @@ from plans.models import Partnership
 from reporting import reminders, selectors
 from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
 from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
+from reporting.snapshot_types import ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -201,10 +203,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
             )
             return current
         report.snapshot = snapshot
-        report.counts = {
-            row["key"]: row["count"]
-            for row in snapshot["summary"]["totals"]  # type: ignore[index]
-        }
+        report.counts = {row["key"]: row["count"] for row in snapshot["summary"]["totals"]}
         report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         report.pdf.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status = ExceptionReport.Status.READY
@@ -227,7 +226,7 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _render_pdf(report: ExceptionReport, snapshot: dict[str, object]) -> bytes:
+def _render_pdf(report: ExceptionReport, snapshot: ReportSnapshot) -> bytes:
     from reporting.pdf import render_pdf, unprintable_problem
 
     rendered = render_pdf(
@@ -385,15 +384,15 @@ def exception_reports_fail_stale(*, now: datetime | None = None) -> int:
     )
 
 
-def update_reminders_send(*, today: object | None = None) -> int:
+def update_reminders_send(*, today: date | None = None) -> int:
     """Remind lead officers of actions with no update, 14 and 3 days before the
     quarter's update deadline (its last day). Safe to run again: each reminder is
     recorded with its email and never sent twice; a missed day is caught up while the
     window is open. Returns how many reminders were recorded."""
     today = today or clock.today()
-    quarter = Quarter.containing(today)  # type: ignore[arg-type]
+    quarter = Quarter.containing(today)
     deadline = quarter.end
-    days_left = (deadline - today).days  # type: ignore[operator]
+    days_left = (deadline - today).days
     due = [d for d in REMINDER_DAYS if days_left <= d]
     if not due or days_left < 0:
         return 0
@@ -425,13 +424,13 @@ def update_reminders_send(*, today: object | None = None) -> int:
                         recipient=membership.user,
                         to=membership.user.email,
                         reminder=reminder,
-                        subject=f"{count} action{'s' if count != 1 else ''} need your "
+                        subject=f"{count} action{pluralize(count)} need your "
                         f"{quarter} update by {format_date(deadline)}",
                         body=f"Hello {membership.user.get_short_name()},\n\n"
-                        f"{membership.agency} leads {count} action{'s' if count != 1 else ''} "
+                        f"{membership.agency} leads {count} action{pluralize(count)} "
                         f"in {membership.partnership.name} with no {quarter} update yet. "
                         f"Updates are due by {format_date(deadline)} ({days_left} "
-                        f"day{'s' if days_left != 1 else ''} from today).\n\n{lines}\n\n"
+                        f"day{pluralize(days_left)} from today).\n\n{lines}\n\n"
                         "The executive group's exception report lists every action with no "
                         "update this quarter.",
                     )

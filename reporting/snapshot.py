@@ -39,19 +39,44 @@ The snapshot takes the same few queries for 5 actions or 500.
 
 from collections import defaultdict
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from actions.models import Action, Milestone, Status, StatusUpdate
-from actions.selectors import milestones_overdue, with_current_status
+from actions.selectors import CurrentStatus, milestones_overdue, with_current_status
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from performance.snapshot import indicators_for_report, projects_for_report
 from plans.models import Partnership
 from plans.selectors import plans_in_force
+from reporting.snapshot_types import (
+    ActionEntry,
+    Change,
+    Comparison,
+    Completed,
+    Group,
+    NoUpdate,
+    OverdueMilestone,
+    ReportSnapshot,
+    StatusException,
+    Worse,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SNAPSHOT_SCHEMA = 1
+
+
+class _BothQuarters(CurrentStatus):
+    """An action's status as of the report's quarter and (``previous_``) the one before."""
+
+    previous_current_status: str | None
+    previous_latest_update_id: int | None
+    previous_updated_this_quarter: bool
+    previous_needs_update: bool
 
 
 NO_UPDATE = "no_update"
@@ -102,15 +127,12 @@ def _bucket(action: Action, prefix: str = "") -> str:
 def _group_of(action: Action) -> tuple[tuple[int, ...], str]:
     """The summary's row: the priority or theme, and within it the heading (actions under
     no heading first, then each heading in its order)."""
-    if action.priority_id:
-        key: tuple[int, ...] = (action.plan_id, 0, action.priority.number)
-        label = action.priority.label
-    else:
-        key, label = (action.plan_id, 1, action.theme.number), action.theme.label
+    heading = action.parent
+    key: tuple[int, ...] = (action.plan_id, 0 if action.priority_id else 1, heading.number)
     workstream = action.workstream
     if workstream is None:
-        return (*key, 0, 0), label
-    return (*key, 1, workstream.order, workstream.pk), f"{label} – {workstream.title}"
+        return (*key, 0, 0), heading.label
+    return (*key, 1, workstream.order, workstream.pk), f"{heading.label} – {workstream.title}"
 
 
 def _quarter_label(update: StatusUpdate | None) -> str:
@@ -121,15 +143,18 @@ def _quarter_label(update: StatusUpdate | None) -> str:
 
 def exception_report_snapshot(
     *, partnership: Partnership, quarter: Quarter, today: date | None = None
-) -> dict[str, object]:
+) -> ReportSnapshot:
     """Everything an exception report shows, as plain JSON, computed once at build."""
     today = today or clock.today()
     as_at = report_as_at(quarter=quarter, today=today)
     previous = quarter.previous
     in_scope = actions_in_scope(partnership=partnership, quarter=quarter)
-    actions = list(
-        with_current_status(
-            with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
+    actions: list[WithAnnotations[Action, _BothQuarters]] = list(
+        cast(
+            "QuerySet[WithAnnotations[Action, _BothQuarters]]",
+            with_current_status(
+                with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
+            ),
         )
         .select_related("plan", "priority", "theme", "workstream")
         .prefetch_related("lead_agencies")
@@ -151,16 +176,19 @@ def exception_report_snapshot(
         overdue_milestones[milestone.action_id].append(milestone)
     several_plans = len({a.plan_id for a in actions}) > 1
 
-    groups: dict[tuple[int, ...], dict[str, object]] = {}
+    groups: dict[tuple[int, ...], Group] = {}
+    group_counts: dict[tuple[int, ...], dict[str, int]] = defaultdict(
+        lambda: {k: 0 for k, _ in BUCKETS}
+    )
     totals = {key: 0 for key, _ in BUCKETS}
     previous_totals = {key: 0 for key, _ in BUCKETS}
-    off_track: list[dict[str, object]] = []
-    at_risk: list[dict[str, object]] = []
-    overdue: list[dict[str, object]] = []
-    no_update: list[dict[str, object]] = []
-    worse: list[dict[str, object]] = []
-    completed: list[dict[str, object]] = []
-    changes: list[dict[str, object]] = []
+    off_track: list[StatusException] = []
+    at_risk: list[StatusException] = []
+    overdue: list[OverdueMilestone] = []
+    no_update: list[NoUpdate] = []
+    worse: list[Worse] = []
+    completed: list[Completed] = []
+    changes: list[Change] = []
 
     for action in actions:
         # This quarter's latest update, the previous quarter's, and the latest before this
@@ -172,14 +200,12 @@ def exception_report_snapshot(
         key, label = _group_of(action)
         if several_plans:
             label = f"{action.plan.title}: {label}"
-        group = groups.setdefault(
-            key, {"label": label, "counts": {k: 0 for k, _ in BUCKETS}, "total": 0}
-        )
-        group["counts"][bucket] += 1  # type: ignore[index]
-        group["total"] += 1  # type: ignore[operator]
+        group = groups.setdefault(key, {"label": label, "counts": [], "total": 0})
+        group_counts[key][bucket] += 1
+        group["total"] += 1
         totals[bucket] += 1
         previous_totals[bucket_before] += 1
-        entry = {
+        entry: ActionEntry = {
             "id": action.pk,
             "reference": action.reference,
             "title": action.title,
@@ -188,33 +214,36 @@ def exception_report_snapshot(
             or action.lead_text,
         }
         if bucket in (Status.OFF_TRACK, Status.AT_RISK) and this is not None:
-            item = entry | {
-                "status": bucket,
-                "commentary": this.commentary,
-                "reason": this.reason,
-                "updated_on": timezone.localdate(this.created_at).isoformat(),
-                "status_before": last.status if last else "",
-            }
+            item = StatusException(
+                **entry,
+                status=bucket,
+                commentary=this.commentary,
+                reason=this.reason,
+                updated_on=timezone.localdate(this.created_at).isoformat(),
+                status_before=last.status if last else "",
+            )
             (off_track if bucket == Status.OFF_TRACK else at_risk).append(item)
         for milestone in overdue_milestones[action.pk]:
             due = milestone.due_date
+            if due is None:  # milestones_overdue has a due date; said for the type checker
+                continue
             overdue.append(
-                entry
-                | {
-                    "milestone": milestone.description,
-                    "timescale": milestone.timescale,
-                    "due_date": due.isoformat(),  # type: ignore[union-attr]
-                    "days_overdue": (as_at - due).days,  # type: ignore[operator]
-                    "status": bucket,
-                }
+                OverdueMilestone(
+                    **entry,
+                    milestone=milestone.description,
+                    timescale=milestone.timescale,
+                    due_date=due.isoformat(),
+                    days_overdue=(as_at - due).days,
+                    status=bucket,
+                )
             )
         if bucket == NO_UPDATE:
             no_update.append(
-                entry
-                | {
-                    "last_status": before.status if before else "",
-                    "last_quarter": _quarter_label(before),
-                }
+                NoUpdate(
+                    **entry,
+                    last_status=before.status if before else "",
+                    last_quarter=_quarter_label(before),
+                )
             )
         if (
             this is not None
@@ -224,25 +253,25 @@ def exception_report_snapshot(
             and RAG_RANK[this.status] > RAG_RANK[last.status]
         ):
             worse.append(
-                entry
-                | {
-                    "status_before": last.status,
-                    "status": this.status,
-                    "commentary": this.commentary,
-                    "reason": this.reason,
-                }
+                Worse(
+                    **entry,
+                    status_before=last.status,
+                    status=this.status,
+                    commentary=this.commentary,
+                    reason=this.reason,
+                )
             )
         if (
             this is not None
             and this.status == Status.COMPLETED
             and (before is None or before.status != Status.COMPLETED)
         ):
-            completed.append(entry | {"commentary": this.commentary})
+            completed.append(Completed(**entry, commentary=this.commentary))
         if bucket != bucket_before:
-            changes.append(entry | {"before": bucket_before, "after": bucket})
+            changes.append(Change(**entry, before=bucket_before, after=bucket))
 
     overdue.sort(key=lambda m: (m["due_date"], m["reference"]))
-    comparison = [
+    comparison: list[Comparison] = [
         {
             "key": key,
             "label": label,
@@ -254,8 +283,8 @@ def exception_report_snapshot(
     ]
     plans = {a.plan_id: a.plan for a in actions}
     # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep key order.
-    for group in groups.values():
-        group["counts"] = [group["counts"][k] for k, _ in BUCKETS]  # type: ignore[index]
+    for key, group in groups.items():
+        group["counts"] = [group_counts[key][k] for k, _ in BUCKETS]
     # Plans in the actions' order (by title), then priorities, themes and headings in theirs.
     plan_rank = {
         plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan_id for a in actions))

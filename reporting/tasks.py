@@ -6,6 +6,8 @@ The services queue them by name through the job outbox (jobs/), never by importi
 this module.
 """
 
+from typing import TypedDict
+
 from celery import shared_task
 from django.conf import settings
 
@@ -13,9 +15,20 @@ from csp_tracker import clock
 from jobs.tasks import JobTask
 from reporting import services
 
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+class TaskOptions(TypedDict):
+    acks_late: bool
+    reject_on_worker_lost: bool
+
+
+class TimeLimits(TypedDict):
+    soft_time_limit: int
+    time_limit: int
+
+
+TASK_OPTIONS: TaskOptions = {"acks_late": True, "reject_on_worker_lost": True}
 # A build renders a PDF: it has the longer limits of PDF renders.
-PDF_LIMITS = {
+PDF_LIMITS: TimeLimits = {
     "soft_time_limit": settings.CSP_PDF_TASK_SOFT_TIME_LIMIT,
     "time_limit": settings.CSP_PDF_TASK_TIME_LIMIT,
 }
@@ -23,9 +36,7 @@ PDF_LIMITS = {
 
 @shared_task(bind=True, base=JobTask, name=services.BUILD_TASK, **TASK_OPTIONS, **PDF_LIMITS)
 def build_exception_report(self: JobTask, report_id: int) -> str:
-    report = services.exception_report_build(
-        report_id=report_id, task_id=getattr(self.request, "id", None) or ""
-    )
+    report = services.exception_report_build(report_id=report_id, task_id=self.request.id or "")
     return report.status if report is not None else "skipped"
 
 

@@ -11,6 +11,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from csp_tracker.storage import file_download
@@ -82,7 +83,7 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def report_build(request: HttpRequest, slug: str) -> HttpResponse:
+def report_build(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Build now: the current quarter's report, in the background."""
     partnership = _get_partnership(request, slug)
     if request.method != "POST":
@@ -99,7 +100,7 @@ def report_build(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Try again (after a failure) or build again: a new revision of the same quarter."""
     report = _get_report(request, pk, None)
     if request.method != "POST":

@@ -58,24 +58,23 @@ def county(db):
     )
 
 
-@pytest.fixture
-def district(county):
+def _district(county, name: str):
     return factories.DistrictFactory(
         parent=county,
-        slug="swale",
-        short_name="Swale CSP",
-        name="Swale Community Safety Partnership",
+        slug=name.lower(),
+        short_name=f"{name} CSP",
+        name=f"{name} Community Safety Partnership",
     )
+
+
+@pytest.fixture
+def district(county):
+    return _district(county, "Swale")
 
 
 @pytest.fixture
 def other_district(county):
-    return factories.DistrictFactory(
-        parent=county,
-        slug="gravesham",
-        short_name="Gravesham CSP",
-        name="Gravesham Community Safety Partnership",
-    )
+    return _district(county, "Gravesham")
 
 
 @pytest.fixture

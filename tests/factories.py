@@ -1,13 +1,31 @@
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import factory
+from django.db.models import Model
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from actions.models import Action, Milestone
 from plans.models import Agency, Membership, Partnership, Plan, PlanSection, PlanVersion
 from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
+from reporting.models import ExceptionReport
+
+M = TypeVar("M", bound=Model)
 
 
-class UserFactory(DjangoModelFactory):
+class ModelFactory(DjangoModelFactory[M]):
+    """factory_boy's factory for model ``M``: calling it creates an ``M``."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass turns ``SomeFactory(...)`` into ``create(...)``, which
+        # returns the model; its untyped ``__new__`` would make it the factory instead.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["email"]
@@ -17,7 +35,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("a-long-test-password")
 
 
-class AgencyFactory(DjangoModelFactory):
+class AgencyFactory(ModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ["short_name"]
@@ -26,7 +44,7 @@ class AgencyFactory(DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"AG{n}")
 
 
-class CountyFactory(DjangoModelFactory):
+class CountyFactory(ModelFactory[Partnership]):
     class Meta:
         model = Partnership
         django_get_or_create = ["slug"]
@@ -54,7 +72,7 @@ class UnitaryFactory(CountyFactory):
     kind = Partnership.Kind.UNITARY
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(ModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -64,7 +82,7 @@ class MembershipFactory(DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
 
 
-class PlanFactory(DjangoModelFactory):
+class PlanFactory(ModelFactory[Plan]):
     class Meta:
         model = Plan
 
@@ -76,7 +94,7 @@ class PlanFactory(DjangoModelFactory):
     status = Plan.Status.PUBLISHED
 
 
-class SectionFactory(DjangoModelFactory):
+class SectionFactory(ModelFactory[PlanSection]):
     class Meta:
         model = PlanSection
 
@@ -86,7 +104,7 @@ class SectionFactory(DjangoModelFactory):
     body = "Some text."
 
 
-class CategoryFactory(DjangoModelFactory):
+class CategoryFactory(ModelFactory[PriorityCategory]):
     class Meta:
         model = PriorityCategory
         django_get_or_create = ["name"]
@@ -95,25 +113,32 @@ class CategoryFactory(DjangoModelFactory):
     order = factory.Sequence(int)
 
 
-class PriorityFactory(DjangoModelFactory):
+H = TypeVar("H", Priority, CrossCuttingTheme)
+
+
+class HeadingFactory(ModelFactory[H]):
+    class Meta:
+        abstract = True
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class PriorityFactory(HeadingFactory[Priority]):
     class Meta:
         model = Priority
 
-    plan = factory.SubFactory(PlanFactory)
-    number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Priority {n}")
 
 
-class ThemeFactory(DjangoModelFactory):
+class ThemeFactory(HeadingFactory[CrossCuttingTheme]):
     class Meta:
         model = CrossCuttingTheme
 
-    plan = factory.SubFactory(PlanFactory)
-    number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Theme {n}")
 
 
-class ActionFactory(DjangoModelFactory):
+class ActionFactory(ModelFactory[Action]):
     class Meta:
         model = Action
         skip_postgeneration_save = True
@@ -131,7 +156,7 @@ class ActionFactory(DjangoModelFactory):
             self.lead_agencies.set(extracted)
 
 
-class MilestoneFactory(DjangoModelFactory):
+class MilestoneFactory(ModelFactory[Milestone]):
     class Meta:
         model = Milestone
 
@@ -157,11 +182,11 @@ def _snapshot(o):
     )
 
 
-class ExceptionReportFactory(DjangoModelFactory):
+class ExceptionReportFactory(ModelFactory[ExceptionReport]):
     """A ready report with a tiny stand-in PDF; build real ones with the service."""
 
     class Meta:
-        model = "reporting.ExceptionReport"
+        model = ExceptionReport
 
     partnership = factory.SubFactory(DistrictFactory)
     financial_year = 2023

@@ -24,12 +24,12 @@ def other_plan_pk(w: World) -> dict[str, object]:
     return {"pk": w.other_plan.pk}
 
 
-def _section(plan: object) -> PlanSection:
-    return plan.sections.first() or factories.SectionFactory(plan=plan)  # type: ignore[attr-defined]
+def _section(plan: Plan) -> PlanSection:
+    return plan.sections.first() or factories.SectionFactory(plan=plan)
 
 
-def _theme(plan: object) -> CrossCuttingTheme:
-    return plan.themes.first() or factories.ThemeFactory(plan=plan, number=1)  # type: ignore[attr-defined]
+def _theme(plan: Plan) -> CrossCuttingTheme:
+    return plan.themes.first() or factories.ThemeFactory(plan=plan, number=1)
 
 
 def _failed_version(plan: Plan) -> dict[str, object]:
@@ -84,22 +84,22 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
     ),
     "priorities:priority_edit": Route(
-        own=lambda w: {"pk": w.plan.priorities.first().pk},
-        other=lambda w: {"pk": w.other_plan.priorities.first().pk},
+        own=lambda w: {"pk": w.plan.priorities.earliest("number").pk},
+        other=lambda w: {"pk": w.other_plan.priorities.earliest("number").pk},
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),
     "priorities:priority_move": Route(
-        own=lambda w: {"pk": w.plan.priorities.first().pk},
-        other=lambda w: {"pk": w.other_plan.priorities.first().pk},
+        own=lambda w: {"pk": w.plan.priorities.earliest("number").pk},
+        other=lambda w: {"pk": w.other_plan.priorities.earliest("number").pk},
         get=POST_ONLY_GET,
         post=_only(EDITORS, ok=302),
         post_data={"direction": "down"},
     ),
     # The world's priority has an action, so removing it is refused on the page (200).
     "priorities:priority_remove": Route(
-        own=lambda w: {"pk": w.plan.priorities.first().pk},
-        other=lambda w: {"pk": w.other_plan.priorities.first().pk},
+        own=lambda w: {"pk": w.plan.priorities.earliest("number").pk},
+        other=lambda w: {"pk": w.other_plan.priorities.earliest("number").pk},
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),

@@ -19,13 +19,13 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.conf import settings
 
 
-def missing(what: str) -> None:
+def missing(what: str) -> NoReturn:
     """Skip (outside CI) or fail (CI) a test whose service is not to be had."""
     if settings.CSP_REQUIRE_SERVICES:
         pytest.fail(f"{what} (CSP_REQUIRE_SERVICES is set, so this fails instead of skipping)")

@@ -7,9 +7,10 @@ not allowed.
 """
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, overload
 
 import pytest
-from django.http import HttpResponseBase
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -22,6 +23,10 @@ from tests.routes_publishing import PUBLISHING_ROUTES
 from tests.routes_reporting import REPORTING_ROUTES
 from tests.routes_shapes import SHAPES_ROUTES
 from tests.world import ROLES, World, build_world
+
+if TYPE_CHECKING:
+    # What the test client returns (django-stubs names it; it is no runtime class).
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 # Each area keeps its rules in its own module; every URL pattern must appear in one.
 ROUTES = {
@@ -65,10 +70,19 @@ def _client(world: World, role: str) -> Client:
         client.force_login(user)
     token = _get_new_csrf_string()
     client.cookies["csrftoken"] = token
-    client.csrf = token  # type: ignore[attr-defined]
     return client
 
 
+# A route's URL arguments, and the codes of a GET and a POST by role (None: not asked).
+Case = tuple[
+    Callable[[World], dict[str, object]] | None, dict[str, int] | None, dict[str, int] | None
+]
+
+
+@overload
+def _mirror(codes: dict[str, int]) -> dict[str, int]: ...
+@overload
+def _mirror(codes: None) -> None: ...
 def _mirror(codes: dict[str, int] | None) -> dict[str, int] | None:
     if codes is None:
         return None
@@ -90,7 +104,7 @@ def _unitary(codes: dict[str, int] | None, given: dict[str, int] | None) -> dict
 def test_access(world, role, name):
     route = ROUTES[name]
     client = _client(world, role)
-    cases = [(route.own, route.get, route.post)]
+    cases: list[Case] = [(route.own, route.get, route.post)]
     if route.other:
         # Another partnership's object is 404 for everyone but its own coordinator.
         cases.append((route.other, _mirror(route.get), _mirror(route.post)))
@@ -105,11 +119,12 @@ def test_access(world, role, name):
     for kwargs_of, get_codes, post_codes in cases:
         url = reverse(name, kwargs=kwargs_of(world) if kwargs_of else None)
         response = client.get(url)
+        assert get_codes is not None  # every route answers GET
         assert response.status_code == get_codes[role], f"GET {url} as {role}"
         _assert_security_headers(response, f"GET {url} as {role}")
         if response.status_code == 302 and role == "anonymous":
             assert response["Location"].startswith(reverse("accounts:login"))
-        data = dict(route.post_data) | {"csrfmiddlewaretoken": client.csrf}
+        data = dict(route.post_data) | {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
         response = client.post(url, data)
         if post_codes:
             expected = post_codes[role]
@@ -119,7 +134,7 @@ def test_access(world, role, name):
         _assert_security_headers(response, f"POST {url} as {role}")
 
 
-def _assert_security_headers(response: HttpResponseBase, what: str) -> None:
+def _assert_security_headers(response: "_MonkeyPatchedWSGIResponse", what: str) -> None:
     """Every answer carries the Content-Security-Policy and the Permissions-Policy; a page
     that prints the nonce (base.html does) has it in its policy."""
     policy = response.get("Content-Security-Policy", "")

@@ -81,5 +81,7 @@ def test_the_work_cannot_use_the_parents_database_connection():
 def test_it_works_from_a_daemonic_process_as_celery_pool_workers_are(monkeypatch):
     import multiprocessing
 
-    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+    # Celery's pool marks its children daemonic in this private dict.
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    monkeypatch.setitem(config, "daemon", True)
     assert run_within_budget(_answer, 1, budget=ROOMY, what="The sum") == {"answer": 2}

@@ -8,6 +8,7 @@ form), so a field added later is covered without listing it here.
 
 import html
 import re
+from typing import Any, cast
 
 import pytest
 from django import forms
@@ -36,8 +37,9 @@ def _fragments(message: str) -> list[str]:
 
 
 def _subclasses(cls: type) -> list[type]:
-    out = []
-    for sub in cls.__subclasses__():
+    out: list[type] = []
+    subclasses: list[type] = type.__subclasses__(cls)
+    for sub in subclasses:
         out += [sub, *_subclasses(sub)]
     return out
 
@@ -50,7 +52,7 @@ def django_default_messages() -> set[str]:
     for cls in [forms.Field, *_subclasses(forms.Field)]:
         for message in getattr(cls, "default_error_messages", {}).values():
             messages.update(_fragments(message))
-    for validator in [
+    validator_classes: list[Any] = [
         validators.ProhibitNullCharactersValidator,
         validators.MaxLengthValidator,
         validators.MinLengthValidator,
@@ -59,7 +61,8 @@ def django_default_messages() -> set[str]:
         validators.EmailValidator,
         validators.RegexValidator,
         validators.URLValidator,
-    ]:
+    ]
+    for validator in validator_classes:
         messages.update(_fragments(validator.message))
     for message in validators.DecimalValidator.messages.values():
         messages.update(_fragments(message))
@@ -70,12 +73,19 @@ def django_default_messages() -> set[str]:
 DEFAULTS = django_default_messages()
 
 
-def _client(world: World, role: str) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    if world.users[role] is not None:
-        client.force_login(world.users[role])
-    client.csrf = _get_new_csrf_string()  # type: ignore[attr-defined]
-    client.cookies["csrftoken"] = client.csrf  # type: ignore[attr-defined]
+class CsrfClient(Client):
+    """A client that enforces CSRF and knows the token its cookie holds."""
+
+    csrf = ""
+
+
+def _client(world: World, role: str) -> CsrfClient:
+    client = CsrfClient(enforce_csrf_checks=True)
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    client.csrf = _get_new_csrf_string()
+    client.cookies["csrftoken"] = client.csrf
     return client
 
 
@@ -90,7 +100,7 @@ def _role_for(name: str) -> str | None:
 
 
 def _base(form: Form) -> dict[str, object]:
-    data: dict[str, object] = dict(form.text) | dict(form.hidden)
+    data: dict[str, object] = {**form.text, **form.hidden}
     for name, values in form.chosen.items():
         data[name] = values
     return data
@@ -141,7 +151,7 @@ def test_bad_input_gets_our_own_words_and_never_a_500(world, name):
         target = form.action or url
         for case, data in _cases(form).items():
             if method == "get":
-                response = client.get(target, data)
+                response = client.get(target, cast(Any, data))
             else:
                 response = client.post(target, data | {"csrfmiddlewaretoken": client.csrf})
             # After a removal went through, the object is gone: 404 is then right.

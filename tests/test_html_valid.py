@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import User
 from priorities.models import Workstream
 from tests.world import build_world
 
@@ -27,7 +28,7 @@ def _vnu_available() -> None:
 def test_pages_are_valid_html(client, tmp_path):
     _vnu_available()
     world = build_world()
-    pages = {"sign-in": (None, reverse("accounts:login"))}
+    pages: dict[str, tuple[User | None, str]] = {"sign-in": (None, reverse("accounts:login"))}
     pages["accessibility"] = (None, reverse("pages:accessibility"))
     pages["home"] = (None, reverse("pages:home"))
     officer = world.users["officer"]
@@ -45,6 +46,7 @@ def test_pages_are_valid_html(client, tmp_path):
         ),
     }
     priority = world.plan.priorities.first()
+    assert priority is not None
     Workstream.objects.create(priority=priority, title="Prevent", order=1)
     plan_pk = {"pk": world.plan.pk}
     pages |= {

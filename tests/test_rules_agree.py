@@ -41,6 +41,7 @@ from reporting.snapshot import (
     exception_report_snapshot,
     partnerships_with_plans_for,
 )
+from reporting.snapshot_types import ReportSnapshot
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +50,11 @@ Q3, Q4 = Quarter(2023, 3), Quarter(2023, 4)
 TODAY = "2024-03-17"  # 2023/24 Q4, two weeks before its deadline: reminders go out
 
 
-def _record(action: Action, quarter: Quarter, status: str, author: User, day: int = 10) -> None:
+def _record(
+    action: Action, quarter: Quarter, status: str, author: User, day: int = 10
+) -> StatusUpdate:
     when = timezone.make_aware(datetime.combine(quarter.end.replace(day=day), time(9)))
-    status_update_record(
+    return status_update_record(
         action=action,
         author=author,
         status=status,
@@ -83,7 +86,7 @@ def _action(plan: Plan, agency: Agency, n: int, **kwargs: object) -> Action:
     )
 
 
-def _report_columns(snapshot: dict) -> dict[str, str]:
+def _report_columns(snapshot: ReportSnapshot) -> dict[str, str]:
     """The summary's column of each priority's one action (see _action), by priority."""
     keys = [key for key, _ in BUCKETS]
     return {g["label"]: keys[g["counts"].index(1)] for g in snapshot["summary"]["groups"]}
@@ -99,7 +102,7 @@ def _reminded(quarter: Quarter) -> set[int]:
 @dataclass
 class StatusCase:
     name: str
-    setup: Callable[[Action, User, Plan], None]
+    setup: Callable[[Action, User, Plan], object]
     status: str  # as of 2023/24 Q4; "" for no update yet
     needs_update: bool  # no update for 2023/24 Q4 and not completed
 
@@ -177,7 +180,7 @@ def test_current_status_is_the_same_on_every_page_in_the_report_and_the_reminder
             response = officer_client.get(reverse(name, kwargs={"pk": action.pk}))
             shown = response.context["action"]
             assert (shown.current_status or "", shown.needs_update) == expected, (case.name, name)
-        column = columns[action.priority.label]
+        column = columns[action.parent.label]
         assert column == (NO_UPDATE if case.needs_update else case.status), case.name
         if case.needs_update:
             assert last_status[action.pk] == case.status, case.name
@@ -393,7 +396,7 @@ def open_and_closed(district: Partnership, agency: Agency) -> dict[str, Plan]:
 
 
 def _pages(plan: Plan) -> list[str]:
-    action = plan.actions.order_by("order", "id").first()
+    action = plan.actions.order_by("order", "id")[0]
     priority = plan.priorities.get()
     section = plan.sections.get()
     milestone = Milestone.objects.get(action=action)
@@ -416,7 +419,7 @@ def _pages(plan: Plan) -> list[str]:
 
 def _writes(plan: Plan, user: User) -> dict[str, Callable[[], object]]:
     """Every service that changes a plan or what belongs to it."""
-    action = plan.actions.order_by("order", "id").first()
+    action = plan.actions.order_by("order", "id")[0]
     milestone = Milestone.objects.get(action=action)
     priority = Priority.objects.get(plan=plan)
     section = PlanSection.objects.get(plan=plan)
@@ -499,8 +502,8 @@ def test_who_may_change_a_plan_is_the_same_for_pages_services_and_admin(
     # The admin site, even for a superuser (has_perm grants a superuser everything).
     request = RequestFactory().get("/")
     request.user = factories.UserFactory(is_staff=True, is_superuser=True)
-    action = plan.actions.order_by("order", "id").first()
-    milestone = Milestone.objects.filter(action__plan=plan).first()
+    action = plan.actions.order_by("order", "id")[0]
+    milestone = Milestone.objects.filter(action__plan=plan)[0]
     for model, obj in ((Plan, plan), (Action, action), (Milestone, milestone)):
         model_admin = admin_site._registry[model]
         assert model_admin.has_change_permission(request, obj) is is_open, model
@@ -511,7 +514,7 @@ def test_a_superuser_on_the_page_is_refused_by_the_service(open_and_closed):
     """Superusers pass every permission; the service still refuses a superseded plan,
     and the page says why (a 403 with the reason)."""
     plan = open_and_closed["superseded"]
-    action = plan.actions.order_by("order", "id").first()
+    action = plan.actions.order_by("order", "id")[0]
     client = Client()
     client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
     url = reverse("actions:update", kwargs={"pk": action.pk})

@@ -7,7 +7,7 @@ from actions.models import Status
 register = template.Library()
 
 # RAG as GOV.UK tags, always with the words: never colour alone.
-TAG_CLASSES = {
+TAG_CLASSES: dict[str, str] = {
     Status.NOT_STARTED: "govuk-tag--grey",
     Status.ON_TRACK: "govuk-tag--green",
     Status.AT_RISK: "govuk-tag--orange",
@@ -31,34 +31,3 @@ def status_label(status: str | None) -> str:
     if not status:
         return "No update yet"
     return Status(status).label if status in Status.values else status
-
-
-@register.filter
-def gds_date(value: object) -> str:
-    """'31 March 2024' for a date or datetime."""
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    from csp_tracker.periods import format_date
-
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_date(value)  # type: ignore[arg-type]
-
-
-@register.filter
-def gds_datetime(value: object) -> str:
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    if not isinstance(value, datetime):
-        return ""
-    local = timezone.localtime(value)
-    hour = local.strftime("%I").lstrip("0")
-    return f"{gds_date(local)} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
-        "PM", "pm"
-    )

@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.filter
 def iso_date(value: str | None) -> str:
-    """'2023-12-31' → '31 December 2023'."""
+    """A snapshot's ISO date, '2023-12-31' → '31 December 2023'."""
     return format_date(date.fromisoformat(value)) if value else ""
 
 
@@ -51,12 +51,6 @@ def summary_chart(snapshot: dict, id_prefix: str = "chart") -> SafeString:
         f"{snapshot['quarter']['label']}"
     )
     return status_bar_chart(rows=rows, title=title, id_prefix=id_prefix)
-
-
-@register.filter
-def plural(count: int, words: str = ",s") -> str:
-    singular, _, many = words.partition(",")
-    return singular if count == 1 else many
 
 
 @register.filter

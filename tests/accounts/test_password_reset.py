@@ -5,10 +5,12 @@ import re
 import statistics
 import time
 import uuid
+from collections.abc import Sequence
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocMemBackend
 from django.urls import reverse
 
@@ -25,7 +27,7 @@ TOO_MANY = "You have asked for too many password reset links. Wait 1 hour, then 
 class SlowEmailBackend(LocMemBackend):
     """Takes as long as a real mail server to accept a message (about 50 ms)."""
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages: Sequence[EmailMessage]) -> int:
         time.sleep(0.05)
         return super().send_messages(messages)
 
@@ -155,7 +157,9 @@ def test_a_completed_reset_lets_a_locked_out_owner_in(
     assert response.status_code == 429
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:password_reset"), {"email": person.email})
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(\S+)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     new = "a-brand-new-passphrase"
     response = client.post(form_url, {"new_password1": new, "new_password2": new})

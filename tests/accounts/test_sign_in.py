@@ -60,7 +60,9 @@ def test_password_reset_by_email(client, person, django_capture_on_commit_callba
         response = client.post(reverse("accounts:password_reset"), {"email": person.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(\S+)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
     response = client.get(link, follow=True)
     assert "Choose a new password" in response.content.decode()
     response = client.post(

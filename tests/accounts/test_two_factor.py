@@ -66,7 +66,9 @@ def test_a_county_admin_must_set_up_an_app_before_they_are_signed_in(client, cou
     assert "Service administrators and county admins must use two-factor sign-in" in page
     assert "<svg" in page and 'role="img"' in page and "<title>QR code" in page
     device = TOTPDevice.objects.get(user=county_admin, confirmed=False)
-    key = re.search(r'data-testid="two-factor-key">\s*<code>([A-Z2-7 ]+)</code>', page).group(1)
+    found = re.search(r'data-testid="two-factor-key">\s*<code>([A-Z2-7 ]+)</code>', page)
+    assert found is not None
+    key = found.group(1)
     assert key.replace(" ", "") in device.config_url
 
     wrong = client.post(reverse("accounts:two_factor_setup"), {"code": "000000"})
@@ -277,7 +279,9 @@ def test_the_demo_county_admin_signs_in_with_the_printed_key(client, db, capsys,
     call_command("load_demo")
     out = capsys.readouterr().out
     email = "admin@kcst.example"
-    printed = re.search(rf"{re.escape(email)}\s+((?:[A-Z2-7]{{4}} ?)+)\n", out).group(1)
+    found = re.search(rf"{re.escape(email)}\s+((?:[A-Z2-7]{{4}} ?)+)\n", out)
+    assert found is not None
+    printed = found.group(1)
     key = base64.b32decode(printed.replace(" ", "")).hex()
     device = TOTPDevice(key=key)  # the person's app: it knows only the printed key
     admin = User.objects.get(email=email)
@@ -290,7 +294,8 @@ def test_the_demo_county_admin_signs_in_with_the_printed_key(client, db, capsys,
     assert client.get(reverse("partnerships:list")).status_code == 200
     # The Django admin is the service administrators' alone.
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
-    assert selectors.two_factor_device(user=admin).name == "Demo authenticator"
+    device = selectors.two_factor_device(user=admin)
+    assert device is not None and device.name == "Demo authenticator"
 
 
 def test_the_two_factor_pages_make_few_queries(

@@ -1,9 +1,11 @@
 """A plan to import into, and spreadsheets to import, for the import tests."""
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.importing import COLUMNS
 from plans.models import Agency, Plan
@@ -72,12 +74,13 @@ def many_rows(count: int = 60) -> list[list[str]]:
     return rows
 
 
-def xlsx(rows: list[list[object]], header: list[str] = ROW_HEADER) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]], header: list[str] = ROW_HEADER) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -85,8 +85,10 @@ def test_adding_an_action_maps_it_and_numbers_it(client, coordinator, plan):
         {
             "heading": f"p{priority.pk}",
             "title": "Run a campaign",
-            "milestone_1": "Campaign launched",
-            "timescale_1": "Sept 23",
+            "milestones-TOTAL_FORMS": "4",
+            "milestones-INITIAL_FORMS": "0",
+            "milestones-0-description": "Campaign launched",
+            "milestones-0-timescale": "Sept 23",
         },
     )
     assert response.status_code == 302

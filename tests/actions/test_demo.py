@@ -26,7 +26,7 @@ MODELS = [
 
 
 def _counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in MODELS}
+    return {m.__name__: m._default_manager.count() for m in MODELS}
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_the_csa_carries_a_rolling_action_plan_imported_from_its_spreadsheet(dem
     csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA)
     actions = list(csa.actions.select_related("workstream", "priority", "theme"))
     assert len(actions) == 23
-    assert {a.workstream.title for a in actions} == {
+    assert {a.workstream.title if a.workstream else None for a in actions} == {
         "Rolling actions",
         "Links to other groups and strategies",
         "Crime Reduction Grant projects",
@@ -91,7 +91,8 @@ def test_the_csa_carries_a_rolling_action_plan_imported_from_its_spreadsheet(dem
     assert "Domestic Abuse Bitesize Training Videos (£5,440)" in [a.title for a in grant]
     assert {a.reference for a in grant} >= {"1.5", "1.6", "2.1", "5.1", "5.2", "6.1", "6.2", "9.1"}
     assert csa.actions.get(reference="7.1").linked_to == "Kent Drug and Alcohol Strategy"
-    assert csa.actions.get(reference="9.1").theme.number == 1  # after the 8 priorities
+    theme = csa.actions.get(reference="9.1").theme
+    assert theme is not None and theme.number == 1  # after the 8 priorities
     invented = Milestone.objects.filter(action__plan=csa, description__endswith="(sample data)")
     assert invented.exists()
     # Imported through the feature: the same spreadsheet again changes nothing.
@@ -104,7 +105,7 @@ def test_swale_milestones_keep_the_words_and_leads_of_the_table(demo):
     action = Action.objects.get(plan__partnership__slug="swale", reference="1.3")
     milestones = list(action.milestones.select_related("lead"))
     assert [m.timescale for m in milestones] == ["Sept 23", "June 23", "Sept 23"]
-    assert [m.lead.short_name for m in milestones] == [
+    assert [m.lead.short_name if m.lead else None for m in milestones] == [
         "Domestic Abuse Group",
         "Domestic Abuse Group",
         "CSP Executive",
@@ -181,9 +182,10 @@ def test_medway_is_set_up_with_its_own_coordinator(demo, client):
     assert medway.kind == "unitary" and medway.parent is None and medway.coordinators_publish
     coordinator = medway.memberships.get(role="coordinator")
     assert coordinator.user.email == "coordinator@medway.example"
-    assert coordinator.agency.short_name == "Medway Council"
+    assert coordinator.agency is not None and coordinator.agency.short_name == "Medway Council"
     invitation = Invitation.objects.get(partnership=medway)
     assert invitation.accepted_by == coordinator.user
+    assert invitation.invited_by is not None
     assert invitation.invited_by.email == SERVICE_ADMIN.email
     assert "coordinator@medway.example" in demo.passwords
     signed_in = client.post(

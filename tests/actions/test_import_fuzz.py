@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions import importing
 from actions.forms import ActionImportForm
@@ -79,13 +80,14 @@ def _csv(rng: random.Random) -> bytes:
 def _xlsx(rng: random.Random) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     if rng.random() < 0.9:
         sheet.append(HEADER)
     for _ in range(rng.randint(0, 30)):
         if rng.random() < 0.1:
             sheet.append([])
             continue
-        row: list[object] = _cells(rng, rng.randint(1, 12))
+        row: list[object] = [*_cells(rng, rng.randint(1, 12))]
         if rng.random() < 0.2:
             row[rng.randrange(len(row))] = rng.choice([1.1, 3, 2.5e10, True, None])
         sheet.append(row)
@@ -160,8 +162,10 @@ def _huge_sheet() -> bytes:
 def _sparse_sheet() -> bytes:
     """Two cells a million rows apart: the rows between are read as empty, and stopped."""
     book = Workbook()
-    book.active["A1"] = "Reference"
-    book.active["A1000000"] = "1.1"
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
+    sheet["A1"] = "Reference"
+    sheet["A1000000"] = "1.1"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions import exporting, importing
 from actions.models import Action, Milestone
@@ -75,8 +76,8 @@ def test_sixty_actions_with_headings_and_milestones_go_in_and_again_change_nothi
     result = _import(target.plan, content, coordinator)
     assert (result.created, result.changed, result.headings_added) == (60, 0, 16)
     action = Action.objects.get(plan=target.plan, reference="1.3")
-    assert action.priority.number == 1
-    assert action.workstream.title == "Protect"
+    assert action.priority is not None and action.priority.number == 1
+    assert action.workstream is not None and action.workstream.title == "Protect"
     assert [m.description for m in action.milestones.all()] == [
         "Milestone 1 of 1.3",
         "Milestone 2 of 1.3",
@@ -162,6 +163,7 @@ def _export_cells(plan, file_format: str) -> list[list[str]]:
     if file_format == "csv":
         return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(content)).active
+    assert isinstance(sheet, Worksheet)
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
@@ -229,6 +231,7 @@ def test_cells_a_spreadsheet_would_run_are_neutralised_and_read_back(target, coo
         sheet = load_workbook(
             io.BytesIO(exporting.action_plan_export(plan=target.plan, file_format="xlsx"))
         ).active
+        assert isinstance(sheet, Worksheet)
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     again = _check(target.plan, exporting.action_plan_export(plan=target.plan, file_format="csv"))
     assert again.unchanged_count == 2

@@ -81,6 +81,7 @@ def test_saving_a_priority_unchanged_keeps_its_lead_lines(coordinator):
 
 def test_a_new_action_keeps_its_lead_lines(coordinator):
     priority = Priority.objects.filter(plan__partnership__slug="swale").first()
+    assert priority is not None
     response = coordinator.post(
         reverse("actions:add", kwargs={"pk": priority.plan_id}),
         {

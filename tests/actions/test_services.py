@@ -1,6 +1,6 @@
 import pytest
 
-from actions.models import StatusUpdate
+from actions.models import Action, StatusUpdate
 from actions.services import (
     ActionData,
     MilestoneData,
@@ -127,6 +127,7 @@ def test_stale_action_edit_is_refused(coordinator, county_admin):
             expected_version=opened,
             user=county_admin,
         )
+    assert isinstance(caught.value.current, Action)
     assert caught.value.current.title == "First"
     action.refresh_from_db()
     assert action.title == "First"

@@ -2,6 +2,8 @@
 the form keeps only what this editor changed, takes the rest as it is now, and names
 what the other person changed."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -89,6 +91,25 @@ def test_a_stale_milestone_edit_keeps_only_what_this_editor_changed(world):
     assert world.milestone.description == "First milestone, reworded"
 
 
+def test_a_done_date_they_entered_is_shown_in_the_three_date_boxes(world):
+    """The GOV.UK date input posts three boxes: the other person's date goes back into
+    them, so the second save keeps it."""
+    url = reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk})
+    first, second = _as(world, "coordinator"), _as(world, "county_admin")
+    theirs, mine = _opened(first, url), _opened(second, url)
+    done = {"done_date_0": "3", "done_date_1": "9", "done_date_2": "2023"}
+    assert first.post(url, theirs | done).status_code == 302
+    response = second.post(url, mine | {"description": "First milestone, reworded"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [form.data[f"done_date_{i}"] for i in range(3)] == ["3", "9", "2023"]
+    (shown,) = html_forms(response.content.decode())
+    assert second.post(url, form_data(shown)).status_code == 302
+    world.milestone.refresh_from_db()
+    assert world.milestone.done_date == date(2023, 9, 3)
+    assert world.milestone.description == "First milestone, reworded"
+
+
 def test_a_stale_status_update_is_held_to_the_status_now(world):
     extra = factories.MilestoneFactory(action=world.action, description="Second milestone")
     url = reverse("actions:update", kwargs={"pk": world.action.pk})
@@ -122,4 +143,5 @@ def test_a_stale_status_update_is_held_to_the_status_now(world):
     response = second.post(url, form_data(shown) | {"reason": "Back on track after review"})
     assert response.status_code == 302
     latest = StatusUpdate.objects.order_by("-id").first()
+    assert latest is not None
     assert (latest.previous_status, latest.status) == ("off_track", "on_track")

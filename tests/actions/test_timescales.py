@@ -157,7 +157,7 @@ def test_result_is_frozen_and_kind_is_a_short_string() -> None:
     parsed = parse_timescale("July 23")
     assert isinstance(parsed, ParsedTimescale)
     with pytest.raises(AttributeError):
-        parsed.kind = ONGOING  # type: ignore[misc]
+        parsed.kind = ONGOING  # type: ignore[misc]  # the test: a frozen dataclass refuses it
     assert parsed.kind == "due"
     assert all(len(kind.value) <= 16 for kind in TimescaleKind)
 

@@ -31,6 +31,18 @@ def _post_update(client, world, **data):
     return client.post(url, body)
 
 
+# The numbers reported are a formset of three rows (its management form, then the rows).
+FIGURES = {"figures-TOTAL_FORMS": "3", "figures-INITIAL_FORMS": "0"}
+
+
+def _errors(form, field: str) -> list[str]:
+    """The errors of a field of the form, or of one of its rows ("figures-0-value")."""
+    if field.startswith("figures-"):
+        _, index, name = field.split("-")
+        return form.rows[int(index)].errors.get(name, [])
+    return form.errors.get(field, [])
+
+
 BAD_INPUT = [
     ({"commentary": ""}, "commentary", "Enter a commentary"),
     (
@@ -41,17 +53,21 @@ BAD_INPUT = [
     ({"status": "purple"}, "status", "Select a status from the list"),
     ({"status": ""}, "status", "Select a status"),
     (
-        {"figure_1_label": "attendees", "figure_1_value": "-3"},
-        "figure_1_value",
+        FIGURES | {"figures-0-label": "attendees", "figures-0-value": "-3"},
+        "figures-0-value",
         "Enter a number of 0 or more",
     ),
     (
-        {"figure_1_label": "attendees", "figure_1_value": "lots"},
-        "figure_1_value",
+        FIGURES | {"figures-0-label": "attendees", "figures-0-value": "lots"},
+        "figures-0-value",
         "Enter a number, like 300",
     ),
-    ({"figure_1_value": "12"}, "figure_1_label", "Enter what the number counts"),
-    ({"figure_1_label": "attendees"}, "figure_1_value", "Enter the number for attendees"),
+    (FIGURES | {"figures-0-value": "12"}, "figures-0-label", "Enter what the number counts"),
+    (
+        FIGURES | {"figures-0-label": "attendees"},
+        "figures-0-value",
+        "Enter the number for attendees",
+    ),
     ({"updates_version": "abc"}, "updates_version", None),
 ]
 
@@ -61,9 +77,9 @@ def test_bad_input_gets_a_field_error_not_a_500(officer_client, world, data, fie
     response = _post_update(officer_client, world, **data)
     assert response.status_code == 200
     form = response.context["form"]
-    assert field in form.errors
+    assert _errors(form, field)
     if message:
-        assert message in form.errors[field]
+        assert message in _errors(form, field)
         assert message in response.content.decode()
     assert "govuk-error-summary" in response.content.decode()
     assert response.content.decode().count("<title>Error: ") == 1
@@ -96,8 +112,8 @@ def test_a_good_update_is_saved_and_shown(officer_client, world):
     response = _post_update(
         officer_client,
         world,
-        figure_1_label="attendees",
-        figure_1_value="300",
+        **FIGURES,
+        **{"figures-0-label": "attendees", "figures-0-value": "300"},
         milestones_completed=[world.milestone.pk],
     )
     assert response.status_code == 302
@@ -176,7 +192,13 @@ def test_milestone_with_a_bad_date_gets_an_error(client, world):
     client.force_login(world.users["coordinator"])
     response = client.post(
         reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk}),
-        {"description": "M", "done_date": "31 2 2024", "lock_version": 1},
+        {
+            "description": "M",
+            "done_date_0": "31",
+            "done_date_1": "2",
+            "done_date_2": "2024",
+            "lock_version": 1,
+        },
     )
     assert (
         "Date done must be a real date, like 1 4 2024"

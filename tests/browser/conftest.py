@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -17,6 +17,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.two_factor import app_code
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are synchronous and safe.
@@ -43,7 +46,7 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> "Iterator[Browser]":
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         _missing("Debian's chromium")
     if not AXE.exists():
@@ -70,7 +73,7 @@ def browser() -> Iterator[object]:
 class Checked:
     """A page whose every visit is checked with axe-core."""
 
-    def __init__(self, page: object, base_url: str) -> None:
+    def __init__(self, page: "Page", base_url: str) -> None:
         self.page = page
         self.base_url = base_url
         self.checked: list[str] = []

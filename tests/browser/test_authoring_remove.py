@@ -10,7 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_coordinator_removes_a_section_and_is_refused_a_priority_with_actions(site):
     world = build_world()
     factories.SectionFactory(plan=world.plan, title="Risk Assessment")
-    site.sign_in(world.users["coordinator"].email, PASSWORD)
+    coordinator = world.users["coordinator"]
+    assert coordinator is not None
+    site.sign_in(coordinator.email, PASSWORD)
     site.goto(reverse("plans:overview", kwargs={"pk": world.plan.pk}))
     site.page.get_by_role("link", name="Remove Risk Assessment").click()
     site.page.wait_for_load_state()
@@ -19,7 +21,7 @@ def test_coordinator_removes_a_section_and_is_refused_a_priority_with_actions(si
     site.page.wait_for_load_state()
     site.axe()
     assert "The section “Risk Assessment” was removed" in site.page.inner_text("main")
-    priority = world.plan.priorities.first()
+    priority = world.plan.priorities.earliest("number")
     site.goto(reverse("priorities:priority_remove", kwargs={"pk": priority.pk}))
     site.page.get_by_role("button", name="Remove the priority").click()
     site.page.wait_for_load_state()

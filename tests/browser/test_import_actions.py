@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.models import Action
 from plans.models import Membership
@@ -80,6 +81,7 @@ def test_a_new_coordinator_imports_sixty_actions_with_headings_and_milestones(si
             placed[cell[2:]] = heading
     assert len(placed) == 60
     for action in Action.objects.filter(plan=plan).select_related("workstream"):
+        assert action.workstream is not None
         assert placed[action.reference] == action.workstream.title
 
     # The same file again changes nothing.
@@ -101,6 +103,7 @@ def test_a_new_coordinator_imports_sixty_actions_with_headings_and_milestones(si
     exported = tmp_path / "export.xlsx"
     download.value.save_as(exported)
     sheet = load_workbook(io.BytesIO(exported.read_bytes())).active
+    assert isinstance(sheet, Worksheet)
     assert sheet.max_row == 1 + sum(i % 3 + 1 for i in range(60))
     site.goto(reverse("actions:import", kwargs={"pk": plan.pk}))
     _upload(site, exported)

@@ -117,7 +117,9 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
     site.axe()
     _click(site, "Publish a version")
     page.get_by_label("Version number").fill("1.0")
-    page.get_by_label("Effective date").fill("1 4 2024")
+    effective = page.get_by_role("group", name="Effective date")
+    for box, value in (("Day", "1"), ("Month", "4"), ("Year", "2024")):
+        effective.get_by_label(box).fill(value)
     page.get_by_label("Changes by chapter").fill("General – first published")
     # Rendered and checked in-process (no worker here): it can take a while on a busy machine.
     page.get_by_role("button", name="Publish").click(timeout=90_000)

@@ -75,7 +75,13 @@ def test_seven_publish_posts_make_one_version(
     client.force_login(county_admin)
     url = reverse("publishing:publish", kwargs={"pk": plan.pk})
     key = _key(client.get(url).content.decode())
-    data = {"number": "1.0", "effective_date": "1 4 2023", "request_key": key}
+    data = {
+        "number": "1.0",
+        "effective_date_0": "1",
+        "effective_date_1": "4",
+        "effective_date_2": "2023",
+        "request_key": key,
+    }
     locations = set()
     for _ in range(7):
         with django_capture_on_commit_callbacks(execute=True):

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -33,6 +34,9 @@ from plans.models import PlanVersion
 from reporting import services
 from reporting.models import EmailDelivery, ExceptionReport
 from tests import factories
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -257,6 +261,7 @@ def _ready(report: ExceptionReport, timeout: float = 60) -> ExceptionReport:
     fresh = _wait(f"report {report.pk} built", done, timeout)
     assert isinstance(fresh, ExceptionReport)
     assert fresh.status == "ready", fresh.failure_reason
+    assert fresh.built_at is not None and fresh.started_at is not None
     print(
         f"report {fresh.pk}: built in {(fresh.built_at - fresh.started_at).total_seconds():.1f} s"
     )
@@ -309,7 +314,12 @@ def test_redis_down_when_publish_is_pressed(client, stack, swale, county_admin):
     started = time.perf_counter()
     response = client.post(
         url,
-        {"number": "1.0", "effective_date": "1 4 2023"},
+        {
+            "number": "1.0",
+            "effective_date_0": "1",
+            "effective_date_1": "4",
+            "effective_date_2": "2023",
+        },
     )
     seconds = time.perf_counter() - started
     assert response.status_code == 302, response.context["form"].errors
@@ -393,7 +403,7 @@ class Mailbox:
         self.port = port
         self.received: list[str] = []
         self.refuse: dict[str, int] = {}
-        self.controller = None
+        self.controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse.get(address, 0) > 0:
@@ -409,8 +419,9 @@ class Mailbox:
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        controller.start()
+        self.controller = controller
 
     def stop(self) -> None:
         if self.controller is not None:

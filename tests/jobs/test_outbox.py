@@ -146,7 +146,12 @@ def test_a_publish_while_the_broker_is_down_is_recorded_and_says_so(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("publishing:publish", kwargs={"pk": plan.pk}),
-            {"number": "1.0", "effective_date": "1 4 2023"},
+            {
+                "number": "1.0",
+                "effective_date_0": "1",
+                "effective_date_1": "4",
+                "effective_date_2": "2023",
+            },
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     version = PlanVersion.objects.get()

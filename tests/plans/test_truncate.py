@@ -39,6 +39,8 @@ def _refused(sql: str) -> str:
         ("actions_statusupdatemilestone", "Status updates are history: TRUNCATE"),
         ("plans_planversion", "A published version is frozen: TRUNCATE on plans_planversion"),
         ("plans_planversionchange", "A published version is frozen: TRUNCATE"),
+        ("performance_fundedprojectstatus", "Performance history is append-only: TRUNCATE"),
+        ("performance_indicatorvalue", "Performance history is append-only: TRUNCATE"),
     ],
 )
 def test_truncate_is_refused_even_for_the_owner(history, table, words):
@@ -88,6 +90,8 @@ def test_the_flush_still_empties_everything_and_puts_the_guards_back(require_pos
     assert names == [
         "actions_statusupdate_no_truncate",
         "actions_statusupdatemilestone_no_truncate",
+        "performance_fundedprojectstatus_no_truncate",
+        "performance_indicatorvalue_no_truncate",
         "plans_planversion_no_truncate",
         "plans_planversionchange_no_truncate",
     ]

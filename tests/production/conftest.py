@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import environ
 import psycopg
@@ -68,7 +69,7 @@ class Stack:
         return "\n".join(f"--- {p.name}\n{p.tail(60)}" for p in self.processes.values())
 
 
-def _postgres() -> dict[str, object]:
+def _postgres() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         servers.missing(
@@ -83,20 +84,20 @@ def _postgres() -> dict[str, object]:
     return config
 
 
-def _connect(config: dict[str, object], dbname: str) -> dict[str, object]:
+def _connect(config: dict[str, Any], dbname: str) -> dict[str, Any]:
     keys = {"HOST": "host", "PORT": "port", "USER": "user", "PASSWORD": "password"}
     options = {key: config[name] for name, key in keys.items() if config.get(name)}
     return {**options, "dbname": dbname}
 
 
-def _database_url(config: dict[str, object], name: str) -> str:
+def _database_url(config: dict[str, Any], name: str) -> str:
     user = config.get("USER") or "postgres"
     password = f":{config['PASSWORD']}" if config.get("PASSWORD") else ""
     host, port = config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
-def _recreate_database(config: dict[str, object], name: str, *, create: bool) -> None:
+def _recreate_database(config: dict[str, Any], name: str, *, create: bool) -> None:
     with psycopg.connect(**_connect(config, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if create:

@@ -152,11 +152,10 @@ def _publish(browser: Browser, stack: Stack, title: str, day: str) -> int:
     form = browser.get(reverse("publishing:publish", kwargs=plan.kwargs)).form("Publish")
     if not form.values.get("number", [""])[0]:
         form.fill("Version number", "1.0")
-    page = (
-        form.fill("Effective date", day)
-        .fill("Summary", f"{title}, published by the production stack test")
-        .submit()
-    )
+    # The effective date's day, month and year boxes (the GOV.UK date input).
+    for box, value in zip(("Day", "Month", "Year"), day.split(), strict=True):
+        form.fill(box, value)
+    page = form.fill("Summary", f"{title}, published by the production stack test").submit()
     assert "There is a problem" not in page.text, page.text[:800]
     version = resolve(page.path)
     assert version.view_name == "publishing:version", page.path

@@ -67,7 +67,12 @@ def test_the_publish_page_refuses_a_published_number(plan, county_admin):
     client.force_login(county_admin)
     response = client.post(
         reverse("publishing:publish", kwargs={"pk": plan.pk}),
-        {"number": "1.0", "effective_date": "1 4 2024"},
+        {
+            "number": "1.0",
+            "effective_date_0": "1",
+            "effective_date_1": "4",
+            "effective_date_2": "2024",
+        },
     )
     assert response.status_code == 200
     assert "published already" in response.content.decode()
@@ -202,9 +207,12 @@ def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go
 @pytest.mark.parametrize(
     ("date_text", "message"),
     [
-        ("", "Enter the date the version takes effect"),
-        ("31 2 2024", "Effective date must be a real date, like 1 4 2024"),
-        ("next April", "Effective date must be a real date, like 1 4 2024"),
+        (("", "", ""), "Enter the date the version takes effect"),
+        (("31", "2", "2024"), "Effective date must be a real date, like 1 4 2024"),
+        (("next", "April", "2024"), "Effective date must be a real date, like 1 4 2024"),
+        (("1", "4", "24"), "Year must include 4 numbers"),
+        (("1", "", "2024"), "Effective date must include a month"),
+        (("", "", "2024"), "Effective date must include a day and month"),
     ],
 )
 def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, message):
@@ -212,7 +220,7 @@ def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, mes
     client.force_login(county_admin)
     response = client.post(
         reverse("publishing:publish", kwargs={"pk": plan.pk}),
-        {"number": "1.0", "effective_date": date_text},
+        {"number": "1.0"} | {f"effective_date_{i}": part for i, part in enumerate(date_text)},
     )
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -5,6 +5,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -33,7 +34,7 @@ def _squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def published(django_db_setup, django_db_blocker):
-    out = {}
+    out: dict[str, Any] = {}
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
         from accounts.models import User
@@ -45,7 +46,7 @@ def published(django_db_setup, django_db_blocker):
                 plan=plan,
                 user=admin,
                 number=number,
-                effective_date=plan.versions.first().effective_date
+                effective_date=plan.versions.earliest("pk").effective_date
                 if plan.versions.exists()
                 else __import__("datetime").date(2023, 4, 1),
             )

@@ -72,7 +72,9 @@ def test_the_refresh_of_a_strategy_keeps_its_period_and_starts_next_years_action
     carried = new.actions.get()
     assert carried.title == "Open action" and carried.carried_from == open_action
     assert carried.lineage == open_action.lineage
-    assert carried.workstream.title == "Prevent" and carried.workstream.priority.plan == new
+    workstream = carried.workstream
+    assert workstream is not None and workstream.priority is not None
+    assert workstream.title == "Prevent" and workstream.priority.plan == new
     assert [u.commentary for u in status_history(action=carried)] == ["Going well"]
     # Each year's action plan is in force in its own year only: no action counted twice.
     assert set(plans_in_force(financial_year=2024)) == {strategy}

@@ -74,7 +74,7 @@ def test_a_mailbox_that_is_busy_is_tried_again_with_backoff_and_then_given_up(
     waits = []
     for _ in range(3):
         delivery = EmailDelivery.objects.get(to=busy)
-        assert delivery.state == "pending"
+        assert delivery.state == "pending" and delivery.last_attempt_at is not None
         waits.append(round((delivery.next_attempt_at - delivery.last_attempt_at).total_seconds()))
         assert (
             services.email_deliveries_send(now=delivery.next_attempt_at - timedelta(seconds=1)) == 0

@@ -176,8 +176,9 @@ def test_the_fetcher_serves_hashed_static_names_under_the_manifest_storage(
 ):
     """Production's {% static %} writes css/pdf.<hash>.css: it is served (the PDF keeps its
     stylesheet and its fonts); plain names, the manifest and what lies outside are not."""
-    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 
+    assert isinstance(staticfiles_storage, ManifestFilesMixin)
     hashed = staticfiles_storage.stored_name("css/pdf.css")
     assert hashed != "css/pdf.css"
     (tmp_path / "hashed.html").write_text(

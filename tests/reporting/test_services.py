@@ -134,7 +134,7 @@ def test_a_redelivered_task_takes_its_own_building_report_again(district, make_a
     ExceptionReport.objects.filter(pk=report.pk).update(status="building")
     assert services.exception_report_build(report_id=report.pk, task_id="someone-else") is None
     built = services.exception_report_build(report_id=report.pk, task_id=report.task_id)
-    assert built.status == "ready"
+    assert built is not None and built.status == "ready"
 
 
 def test_the_schedule_builds_every_partnership_once_and_emails_executives(
@@ -262,7 +262,7 @@ def test_a_build_that_finishes_after_being_marked_stale_does_not_overwrite_it(
 
     monkeypatch.setattr(services, "_render_pdf", slow_render)
     result = services.exception_report_build(report_id=report.pk, task_id=report.task_id)
-    assert result.status == "failed"
+    assert result is not None and result.status == "failed"
     report.refresh_from_db()
     assert report.status == "failed" and not report.pdf
 
@@ -286,6 +286,7 @@ def test_the_executives_email_is_tried_again_while_mail_is_down(
     delivery = EmailDelivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("pending", 1)
     assert "mail server down" in delivery.last_error
+    assert delivery.last_attempt_at is not None
     assert delivery.next_attempt_at > delivery.last_attempt_at
     monkeypatch.setattr(services, "send_mail", real_send)
     assert tasks.send_emails.run() == 0  # not due yet: it waits for its next try

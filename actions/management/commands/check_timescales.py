@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from actions.models import Milestone
 from actions.timescales import TimescaleKind, is_suspicious, parse_timescale
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             plan = milestone.action.plan
             start, end = plan.period_start, plan.period_end
             parsed = parse_timescale(milestone.timescale, period_start=start, period_end=end)
+            problem: str | None
             if parsed.kind == TimescaleKind.UNKNOWN:
                 problem = f"not understood: {milestone.timescale!r}"
             else:
@@ -29,4 +31,4 @@ class Command(BaseCommand):
                     f"{plan.partnership.short_name} – {plan.title} – action "
                     f"{milestone.action.reference} – {milestone.description[:60]}: {problem}"
                 )
-        self.stdout.write(f"{found} timescale{'s' if found != 1 else ''} to check")
+        self.stdout.write(f"{found} timescale{pluralize(found)} to check")

@@ -14,6 +14,7 @@ performance); they are found by that name, so this command imports no higher app
 
 from importlib import import_module
 from types import ModuleType
+from typing import Any
 
 from django.apps import apps
 from django.core.management.commands.flush import Command as FlushCommand
@@ -35,8 +36,8 @@ def guards() -> list[ModuleType]:
 
 
 class Command(FlushCommand):
-    def handle(self, **options: object) -> None:
-        connection = connections[options["database"]]  # type: ignore[index]
+    def handle(self, **options: Any) -> None:
+        connection = connections[options["database"]]
         vendor = connection.vendor
         if vendor == "sqlite":
             lift, restore = "drop_sql", "create_sql"

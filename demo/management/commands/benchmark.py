@@ -9,7 +9,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,7 +28,7 @@ from plans.text import (
     text_limit_errors,
 )
 from publishing.services import document_render
-from publishing.snapshot import document_snapshot
+from publishing.snapshot import DocumentSnapshot, document_snapshot
 from reporting.pdf import BASE_URL, _fetcher_class, check_accessibility, render_pdf
 from reporting.snapshot import exception_report_snapshot
 
@@ -62,7 +62,7 @@ LARGEST_BUDGETED = "largest section: plan PDF within the budget"
 LARGEST_RAW = "largest section: raw WeasyPrint, same HTML"
 
 
-def _render_document(snapshot: dict[str, object]) -> bytes:
+def _render_document(snapshot: DocumentSnapshot) -> bytes:
     return document_render(snapshot=snapshot).pdf
 
 
@@ -79,7 +79,7 @@ def _raw_weasyprint(html: str) -> bytes:
 class Command(BaseCommand):
     help = "Time the slow parts: report snapshots, PDF renders and checks, the busiest pages."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=3)
 
     def handle(self, *args: object, repeat: int = 3, **options: object) -> None:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.template.defaultfilters import pluralize
 
 from csp_tracker import clock
 from demo.loader import load_demo
@@ -26,9 +27,7 @@ class Command(BaseCommand):
         exception_reports_schedule(quarter=quarter)
         built = ExceptionReport.objects.count() - before
         if built:
-            self.stdout.write(
-                f"Built {built} exception report{'s' if built != 1 else ''} for {quarter}"
-            )
+            self.stdout.write(f"Built {built} exception report{pluralize(built)} for {quarter}")
         # Passwords are shown only on the embedded default (a local SQLite database).
         if connection.vendor == "sqlite":
             self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (email / password):"))
