@@ -21,7 +21,7 @@ def email_field() -> forms.EmailField:
     )
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(GovukErrorsMixin, AuthenticationForm):
     username = email_field()
     password = forms.CharField(
         label="Password",

@@ -52,7 +52,7 @@ def test_a_render_past_the_time_fails_the_publish_with_the_reason_on_the_page(
     settings.CSP_RENDER_SECONDS = 0.3  # a real WeasyPrint render, stopped in its C code
     # A table as large as the form allows: seconds to render on any machine, so the budget
     # stops it (a three-line plan alone can finish inside 0.3 s on a warm machine).
-    factories.SectionFactory(plan=plan, title="Statistics", body=_big_table(50, 10))
+    factories.SectionFactory(plan=plan, title="Statistics", body=_big_table(60, 8))
     started = time.monotonic()
     version = _publish(plan, county_admin, django_capture_on_commit_callbacks)
     assert time.monotonic() - started < 20
