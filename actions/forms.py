@@ -32,7 +32,7 @@ COMMENTARY_MAX = 2000
 ROWS = HTML('{% include "includes/form_rows.html" with rows=form.rows %}')
 
 
-class FigureRow(forms.Form):
+class FigureRow(GovukErrorsMixin, forms.Form):
     """One number an update reports: what is counted, and how many."""
 
     label = forms.CharField(
@@ -184,8 +184,8 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         self.helper.layout = Layout(*layout)
 
     def is_valid(self) -> bool:
-        rows_valid = self.rows.is_valid()
-        return super().is_valid() and rows_valid
+        valid = super().is_valid()
+        return self.rows.valid_within(self) and valid
 
     def add_refusal(self, refusal: ValidationError) -> None:
         """Show the service's refusal on its field, in the field's own words for the code
@@ -495,7 +495,7 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
         )
 
 
-class MilestoneRow(forms.Form):
+class MilestoneRow(GovukErrorsMixin, forms.Form):
     """One key milestone of a new action, with its timescale as the plan writes it."""
 
     description = forms.CharField(
@@ -587,8 +587,8 @@ class ActionAddForm(ActionFieldsForm):
         )
 
     def is_valid(self) -> bool:
-        rows_valid = self.rows.is_valid()
-        return super().is_valid() and rows_valid
+        valid = super().is_valid()
+        return self.rows.valid_within(self) and valid
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -2,7 +2,7 @@
 save buttons."""
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Div, Submit
@@ -87,15 +87,32 @@ class NumberedRows(forms.BaseFormSet):
             data[f"{prefix}-{INITIAL_FORM_COUNT}"] = "0"
         super().__init__(data, *args, **kwargs)
 
+    def full_clean(self) -> None:
+        """A count the page did not send (more rows than it has, or not a number: a stale
+        or tampered page) is refused in the words of any other hidden field, never
+        Django's ("Enter a whole number.", "Please submit at most 3 forms.")."""
+        super().full_clean()
+        if self.is_bound and self.non_form_errors():
+            self._non_form_errors = self.error_class([HIDDEN_FIELD_MESSAGE], error_class="nonform")
+
+    def valid_within(self, form: forms.Form) -> bool:
+        """Whether the rows are valid, their refusal (if any) put on the form they belong
+        to, so its error summary shows it."""
+        valid = self.is_valid()
+        if not valid and self.non_form_errors():
+            form.add_error(None, list(self.non_form_errors()))
+        return valid
+
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
 
 
-def numbered_rows(form: type[forms.Form], rows: int) -> "type[forms.BaseFormSet[Any]]":
+def numbered_rows(form: type[forms.Form], rows: int) -> type[NumberedRows]:
     """The formset of ``rows`` rows of ``form``."""
-    return forms.formset_factory(
+    formset = forms.formset_factory(
         form, formset=NumberedRows, extra=rows, max_num=rows, absolute_max=rows
     )
+    return cast(type[NumberedRows], formset)  # formset_factory's stub loses the subclass
 
 
 ADD_ANOTHER = "add_another"

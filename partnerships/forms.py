@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
+from csp_tracker.forms import GovukErrorsMixin
 from plans.models import Agency, Membership, Partnership
 
 EMAIL_ERRORS = {
@@ -22,7 +23,7 @@ EMAIL_ERRORS = {
 }
 
 
-class ServiceErrorsForm(forms.Form):
+class ServiceErrorsForm(GovukErrorsMixin, forms.Form):
     """A form that words a service's ValidationError in the page's terms."""
 
     # field → message, for the errors a service's full_clean() gives.
@@ -229,7 +230,7 @@ class AgencyChoiceField(forms.ModelChoiceField):
         return f"{obj.short_name} ({obj.name})"
 
 
-class AgencyAddForm(forms.Form):
+class AgencyAddForm(GovukErrorsMixin, forms.Form):
     agency = AgencyChoiceField(
         label="Which agency?",
         queryset=Agency.objects.none(),
@@ -331,7 +332,7 @@ class InviteForm(RoleForm):
         ]
 
 
-class InvitationAcceptForm(SetPasswordForm):
+class InvitationAcceptForm(GovukErrorsMixin, SetPasswordForm):
     """The invited person's name and the password they choose (checked against the
     password rules with the account they will have)."""
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from actions.models import Action
 from csp_tracker import clock
-from csp_tracker.forms import UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField
 from csp_tracker.periods import parse_period
 from performance.models import FundedProject, Grant, Indicator, Pot, ProjectStatus
 from performance.periods import Frequency, Period, baseline_period_label, periods_between
@@ -137,7 +137,7 @@ class PrioritiesChoiceField(forms.ModelMultipleChoiceField):
 # --- grants ---------------------------------------------------------------------------
 
 
-class GrantForm(forms.Form):
+class GrantForm(GovukErrorsMixin, forms.Form):
     name = _text(
         "Name of the grant",
         "the name of the grant",
@@ -261,7 +261,7 @@ class GrantForm(forms.Form):
         )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(GovukErrorsMixin, forms.Form):
     amount = MoneyField(label="How much was returned?", what="the amount returned")
     returned_on = UKDateField(
         label="Date it was returned",
@@ -299,7 +299,7 @@ class ReturnForm(forms.Form):
 # --- funded projects ------------------------------------------------------------------
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(GovukErrorsMixin, forms.Form):
     title = _text("Project", "the project's title", max_length=300)
     description = _text(
         "What it does (optional)",
@@ -453,7 +453,7 @@ class ProjectForm(forms.Form):
         )
 
 
-class ProjectStatusForm(forms.Form):
+class ProjectStatusForm(GovukErrorsMixin, forms.Form):
     status = forms.ChoiceField(
         label="What is the project's status now?",
         choices=ProjectStatus.choices,
@@ -487,7 +487,7 @@ class ProjectStatusForm(forms.Form):
 # --- bids -----------------------------------------------------------------------------
 
 
-class BidForm(forms.Form):
+class BidForm(GovukErrorsMixin, forms.Form):
     top_up_of = forms.ModelChoiceField(
         label="Is it a top-up of a funded project?",
         queryset=FundedProject.objects.none(),
@@ -574,7 +574,7 @@ class BidForm(forms.Form):
         )
 
 
-class BidDecisionForm(forms.Form):
+class BidDecisionForm(GovukErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="What was decided?",
         choices=[("approve", "Approved"), ("decline", "Declined")],
@@ -618,7 +618,7 @@ class BidDecisionForm(forms.Form):
 # --- indicators -----------------------------------------------------------------------
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(GovukErrorsMixin, forms.Form):
     name = _text(
         "Name",
         "the indicator's name",
@@ -825,7 +825,7 @@ def value_periods(indicator: Indicator) -> list[Period]:
     return list(reversed(periods_between(first, current)))
 
 
-class IndicatorValueForm(forms.Form):
+class IndicatorValueForm(GovukErrorsMixin, forms.Form):
     period = forms.ChoiceField(
         label="Which period is it for?",
         error_messages={
@@ -884,7 +884,7 @@ class IndicatorValueForm(forms.Form):
         return data
 
 
-class FigureChoiceForm(forms.Form):
+class FigureChoiceForm(GovukErrorsMixin, forms.Form):
     """The reported number the coordinator picked on the indicator page."""
 
     figure = forms.RegexField(

@@ -19,11 +19,21 @@ from django.urls import reverse
 
 from tests.html_forms import Form, html_forms
 from tests.routes_core import CORE_ROUTES
+from tests.routes_partnerships import PARTNERSHIP_ROUTES
+from tests.routes_performance import PERFORMANCE_ROUTES
 from tests.routes_publishing import PUBLISHING_ROUTES
 from tests.routes_reporting import REPORTING_ROUTES
+from tests.routes_shapes import SHAPES_ROUTES
 from tests.world import World, build_world
 
-ROUTES = {**CORE_ROUTES, **REPORTING_ROUTES, **PUBLISHING_ROUTES}
+ROUTES = {
+    **CORE_ROUTES,
+    **REPORTING_ROUTES,
+    **PUBLISHING_ROUTES,
+    **SHAPES_ROUTES,
+    **PARTNERSHIP_ROUTES,
+    **PERFORMANCE_ROUTES,
+}
 # The roles tried, in order: the first that may use the page fills its forms.
 ROLES = ["coordinator", "county_admin", "officer", "anonymous"]
 # Pages whose form is a GET form (filters).

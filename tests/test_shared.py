@@ -89,6 +89,9 @@ def test_numbered_rows_are_numbered_and_fixed_in_number() -> None:
     posted["r-TOTAL_FORMS"] = "9"  # more rows than the page has: refused, never read
     rows = Rows(posted, prefix="r")
     assert not rows.is_valid() and len(rows.forms) == 3
+    from csp_tracker.forms import HIDDEN_FIELD_MESSAGE
+
+    assert list(rows.non_form_errors()) == [HIDDEN_FIELD_MESSAGE]  # in GOV.UK words
 
 
 def test_numbered_rows_posted_without_any_row_are_empty_not_an_error() -> None:

@@ -34,7 +34,9 @@ def test_a_grant_is_recorded_with_the_usual_split_when_the_pots_are_blank(
             "funder": "PCC",
             "year": "2023/24",
             "amount": "£39,661",
-            "tactical_closes_on": "29 2 2024",
+            "tactical_closes_on_0": "29",
+            "tactical_closes_on_1": "2",
+            "tactical_closes_on_2": "2024",
         },
         slug=district.slug,
     )
@@ -63,7 +65,11 @@ def test_a_grant_is_recorded_with_the_usual_split_when_the_pots_are_blank(
             "The up-front amount and the tactical pot must add up to no more than the grant",
         ),
         (
-            {"tactical_closes_on": "31 2 2024"},
+            {
+                "tactical_closes_on_0": "31",
+                "tactical_closes_on_1": "2",
+                "tactical_closes_on_2": "2024",
+            },
             "Date the tactical pot closes must be a real date",
         ),
     ],
@@ -91,7 +97,7 @@ def test_approving_a_bid_that_over_commits_the_pot_is_refused_on_the_page(
     response = post(
         client,
         "performance:bid_decide",
-        {"decision": "approve", "decided_on": "10 1 2024"},
+        {"decision": "approve", "decided_on_0": "10", "decided_on_1": "1", "decided_on_2": "2024"},
         pk=bid.pk,
     )
     assert response.status_code == 200
@@ -104,7 +110,7 @@ def test_approving_a_bid_that_over_commits_the_pot_is_refused_on_the_page(
     response = post(
         client,
         "performance:bid_decide",
-        {"decision": "decline", "decided_on": "10 1 2024"},
+        {"decision": "decline", "decided_on_0": "10", "decided_on_1": "1", "decided_on_2": "2024"},
         pk=bid.pk,
     )
     assert response.status_code == 302
@@ -119,7 +125,13 @@ def test_a_bid_after_the_pot_closed_is_refused_on_its_date(client, grant, coordi
     response = post(
         client,
         "performance:bid_add",
-        {"title": "Late bid", "amount": "100", "submitted_on": "2 1 2024"},
+        {
+            "title": "Late bid",
+            "amount": "100",
+            "submitted_on_0": "2",
+            "submitted_on_1": "1",
+            "submitted_on_2": "2024",
+        },
         pk=grant.pk,
     )
     assert "The tactical pot closed on 31 December 2023" in response.content.decode()
