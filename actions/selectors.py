@@ -290,6 +290,36 @@ def change_history(*, action: Action) -> list[dict[str, object]]:
 
 
 @dataclass(frozen=True)
+class SinceLastUpdate:
+    """What an officer recording an update reads beside the form: the action's last
+    update (across its lineage, as the history shows it) and what changed since it."""
+
+    last: StatusUpdate | None
+    changes: list[dict[str, object]]
+    milestones_done: list[Milestone]
+
+
+def since_last_update(*, action: Action) -> SinceLastUpdate:
+    """The latest update of the action's lineage, with its author, and the changes to the
+    action and its milestones made after it (``change_history``), and the milestones
+    marked done after its day. With no update yet, every change is "since"."""
+    last = (
+        StatusUpdate.objects.filter(action__lineage=action.lineage)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    changes = change_history(action=action)
+    milestones = list(action.milestones.all())
+    if last is None:
+        return SinceLastUpdate(last=None, changes=changes, milestones_done=[])
+    made = last.created_at
+    since = [entry for entry in changes if entry["when"] > made]  # type: ignore[operator]
+    done = [m for m in milestones if m.done_date is not None and m.done_date > made.date()]
+    return SinceLastUpdate(last=last, changes=since, milestones_done=done)
+
+
+@dataclass(frozen=True)
 class MyWork:
     actions: list[Action]
     milestones_overdue: list[Milestone]

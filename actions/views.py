@@ -153,7 +153,13 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actions/status_update_form.html",
-        {"action": action, "form": form, "quarter": quarter, "conflict": conflict},
+        {
+            "action": action,
+            "form": form,
+            "quarter": quarter,
+            "conflict": conflict,
+            "since": selectors.since_last_update(action=action),
+        },
     )
 
 
