@@ -101,6 +101,103 @@ class ExceptionReport(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.BUILDING)
 
 
+class ReportingCalendar(models.Model):
+    """When a partnership's updates are due and its exception report is built.
+
+    Without a row a partnership keeps the default (``reporting.calendar.DEFAULT``):
+    updates due on each quarter's last day, four days' grace, the report built five days
+    after each due date. The rules that turn this into dates are ``reporting.calendar``.
+    """
+
+    class DueRule(models.TextChoices):
+        QUARTER_ENDS = "quarter_ends", "The last day of each quarter"
+        DATES = "dates", "Dates we enter"
+
+    class BuildRule(models.TextChoices):
+        AFTER_DUE = "after_due", "A number of days after each due date"
+        BEFORE_MEETING = "before_meeting", "A number of days before each meeting"
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="reporting_calendar"
+    )
+    due_rule = models.CharField(
+        "when updates are due",
+        max_length=20,
+        choices=DueRule.choices,
+        default=DueRule.QUARTER_ENDS,
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        "grace period in days",
+        default=4,
+        validators=[MaxValueValidator(60)],
+        help_text="Days after the due date when a late update still counts.",
+    )
+    build_rule = models.CharField(
+        "when the exception report is built",
+        max_length=20,
+        choices=BuildRule.choices,
+        default=BuildRule.AFTER_DUE,
+    )
+    build_days = models.PositiveSmallIntegerField(
+        "days",
+        default=5,
+        validators=[MaxValueValidator(120)],
+        help_text="After each due date, or before each meeting.",
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_rule__in=["quarter_ends", "dates"]),
+                name="reporting_calendar_due_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(build_rule__in=["after_due", "before_meeting"]),
+                name="reporting_calendar_build_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_days__lte=60) & Q(build_days__lte=120),
+                name="reporting_calendar_days_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reporting calendar of {self.partnership}"
+
+
+class CalendarDate(models.Model):
+    """A date of a partnership's calendar: an update due date (with ``DueRule.DATES``)
+    or an executive meeting (with ``BuildRule.BEFORE_MEETING``)."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Updates due"
+        MEETING = "meeting", "Executive meeting"
+
+    calendar = models.ForeignKey(ReportingCalendar, on_delete=models.CASCADE, related_name="dates")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["calendar", "kind", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "kind", "day"], name="calendar_date_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["due", "meeting"]), name="calendar_date_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"
+
+
 class UpdateReminder(models.Model):
     """A reminder to a lead officer before a quarter's update deadline, recorded so that
     running the daily task again reminds nobody twice. Its email is an EmailDelivery."""

@@ -2,6 +2,7 @@
 quarter's update, with those actions."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from actions.models import Action
@@ -17,11 +18,15 @@ class OfficerReminder:
     actions: list[Action]
 
 
-def reminder_recipients(*, quarter: Quarter) -> list[OfficerReminder]:
+def reminder_recipients(
+    *, quarter: Quarter, partnership_ids: Collection[int] | None = None
+) -> list[OfficerReminder]:
     """Officers whose agency leads an action of a plan in force with no update this
     quarter (and not already completed: ``needs_update``), or one of its milestones, with
     those actions: the same people who may record the update (plans.rules.is_lead_officer)."""
     plans = plans_in_force(financial_year=quarter.financial_year)
+    if partnership_ids is not None:
+        plans = plans.filter(partnership_id__in=partnership_ids)
     waiting = list(
         with_current_status(Action.objects.filter(plan__in=plans), as_of=quarter)
         .filter(needs_update=True)

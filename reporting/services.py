@@ -11,10 +11,13 @@ import hashlib
 import logging
 import smtplib
 import uuid
-from datetime import datetime, timedelta
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -27,8 +30,14 @@ from csp_tracker.periods import Quarter, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
 from plans.models import Partnership
-from reporting import reminders, selectors
-from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
+from reporting import calendars, reminders, selectors
+from reporting.models import (
+    CalendarDate,
+    EmailDelivery,
+    ExceptionReport,
+    ReportingCalendar,
+    UpdateReminder,
+)
 from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
 
 logger = logging.getLogger(__name__)
@@ -144,6 +153,105 @@ def exception_reports_schedule(*, quarter: Quarter) -> list[ExceptionReport]:
         )
         for partnership in partnerships_with_plans_for(quarter=quarter)
     ]
+
+
+# A build day the beat missed (it was down) is caught up on the days after it.
+SCHEDULE_CATCH_UP_DAYS = 6
+
+
+def exception_reports_schedule_by_calendar(*, today: date | None = None) -> list[ExceptionReport]:
+    """Queue the report of every partnership whose calendar builds one today (or did in
+    the last few days, should the beat have missed it): the daily sweep.
+
+    Safe to run again: each round's build carries its own key (``request_key``), so the
+    same round is queued once, and a quarter that already has its ready report is left
+    alone (``only_if_missing``).
+    """
+    today = today or clock.today()
+    partnerships = list(Partnership.objects.order_by("name"))
+    rules = selectors.calendar_rules(partnership_ids=[p.pk for p in partnerships])
+    with_plans: dict[Quarter, set[int]] = {}
+    queued = []
+    for partnership in partnerships:
+        for due_round in calendars.rounds_near(rules[partnership.pk], day=today):
+            late = (today - due_round.build_on).days
+            if not 0 <= late <= SCHEDULE_CATCH_UP_DAYS:
+                continue
+            if due_round.quarter not in with_plans:
+                with_plans[due_round.quarter] = set(
+                    partnerships_with_plans_for(quarter=due_round.quarter).values_list(
+                        "pk", flat=True
+                    )
+                )
+            if partnership.pk not in with_plans[due_round.quarter]:
+                continue
+            queued.append(
+                exception_report_request(
+                    partnership=partnership,
+                    quarter=due_round.quarter,
+                    notify_executives=True,
+                    only_if_missing=True,
+                    request_key=f"calendar:{due_round.quarter.slug}:{due_round.build_on}",
+                )
+            )
+    return queued
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    due_rule: str
+    grace_days: int
+    build_rule: str
+    build_days: int
+    due_dates: list[date]
+    meetings: list[date]
+
+
+def calendar_save(
+    *, partnership: Partnership, data: CalendarData, user: User | None
+) -> ReportingCalendar:
+    """Set the partnership's reporting calendar. Refused (ValidationError naming the
+    field) when it would build no report or build one before late updates are in."""
+    errors: dict[str, str] = {}
+    if data.due_rule == ReportingCalendar.DueRule.DATES and not data.due_dates:
+        errors["due_dates"] = "Enter at least one date when updates are due"
+    if data.build_rule == ReportingCalendar.BuildRule.BEFORE_MEETING and not data.meetings:
+        errors["meetings"] = "Enter at least one meeting date"
+    if (
+        data.build_rule == ReportingCalendar.BuildRule.AFTER_DUE
+        and data.build_days <= data.grace_days
+    ):
+        errors["build_days"] = (
+            f"Enter more days than the grace period ({data.grace_days}), so late updates "
+            "are in the report"
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        calendar, _ = ReportingCalendar.objects.update_or_create(
+            partnership=partnership,
+            defaults={
+                "due_rule": data.due_rule,
+                "grace_days": data.grace_days,
+                "build_rule": data.build_rule,
+                "build_days": data.build_days,
+                "updated_at": clock.now(),
+                "updated_by": user,
+            },
+        )
+        calendar.dates.all().delete()
+        kept = data.due_dates if data.due_rule == ReportingCalendar.DueRule.DATES else []
+        meetings = (
+            data.meetings if data.build_rule == ReportingCalendar.BuildRule.BEFORE_MEETING else []
+        )
+        CalendarDate.objects.bulk_create(
+            [CalendarDate(calendar=calendar, kind=CalendarDate.Kind.DUE, day=d) for d in set(kept)]
+            + [
+                CalendarDate(calendar=calendar, kind=CalendarDate.Kind.MEETING, day=d)
+                for d in set(meetings)
+            ]
+        )
+    return calendar
 
 
 def _claim(report_id: int, task_id: str) -> ExceptionReport | None:
@@ -385,57 +493,75 @@ def exception_reports_fail_stale(*, now: datetime | None = None) -> int:
     )
 
 
-def update_reminders_send(*, today: object | None = None) -> int:
-    """Remind lead officers of actions with no update, 14 and 3 days before the
-    quarter's update deadline (its last day). Safe to run again: each reminder is
-    recorded with its email and never sent twice; a missed day is caught up while the
-    window is open. Returns how many reminders were recorded."""
+def update_reminders_send(*, today: date | None = None) -> int:
+    """Remind lead officers of actions with no update, 14 and 3 days before their
+    partnership's next update deadline (its reporting calendar: by default the quarter's
+    last day). Safe to run again: each reminder is recorded with its email and never sent
+    twice; a missed day is caught up while the window is open. Returns how many reminders
+    were recorded."""
     today = today or clock.today()
-    quarter = Quarter.containing(today)  # type: ignore[arg-type]
-    deadline = quarter.end
-    days_left = (deadline - today).days  # type: ignore[operator]
-    due = [d for d in REMINDER_DAYS if days_left <= d]
-    if not due or days_left < 0:
-        return 0
-    days_before = min(due)  # the nearest window: 3 once inside it, else 14
+    partnership_ids = list(Partnership.objects.values_list("pk", flat=True))
+    rules = selectors.calendar_rules(partnership_ids=partnership_ids)
+    windows: dict[tuple[Quarter, date, int], list[int]] = defaultdict(list)
+    for pk in partnership_ids:
+        ahead = [r for r in calendars.rounds_near(rules[pk], day=today) if r.due >= today]
+        if not ahead:
+            continue
+        next_round = min(ahead, key=lambda r: r.due)
+        days_left = (next_round.due - today).days
+        due = [d for d in REMINDER_DAYS if days_left <= d]
+        if due:  # the nearest window: 3 once inside it, else 14
+            windows[(next_round.quarter, next_round.due, min(due))].append(pk)
     recorded = 0
-    for item in reminders.reminder_recipients(quarter=quarter):
-        membership = item.membership
-        with transaction.atomic():
-            reminder, created = UpdateReminder.objects.get_or_create(
-                membership=membership,
-                financial_year=quarter.financial_year,
-                quarter=quarter.number,
-                days_before=days_before,
-                defaults={"recorded_at": clock.now(), "action_count": len(item.actions)},
-            )
-            if not created:
-                continue
-            lines = "\n".join(
-                f"- {a.reference} {a.title}\n  {settings.CSP_SITE_URL.rstrip('/')}"
-                f"{reverse('actions:update', kwargs={'pk': a.pk})}"
-                for a in item.actions
-            )
-            count = len(item.actions)
-            _emails_record(
-                [
-                    EmailDelivery(
-                        kind=EmailDelivery.Kind.UPDATE_REMINDER,
-                        partnership=membership.partnership,
-                        recipient=membership.user,
-                        to=membership.user.email,
-                        reminder=reminder,
-                        subject=f"{count} action{'s' if count != 1 else ''} need your "
-                        f"{quarter} update by {format_date(deadline)}",
-                        body=f"Hello {membership.user.get_short_name()},\n\n"
-                        f"{membership.agency} leads {count} action{'s' if count != 1 else ''} "
-                        f"in {membership.partnership.name} with no {quarter} update yet. "
-                        f"Updates are due by {format_date(deadline)} ({days_left} "
-                        f"day{'s' if days_left != 1 else ''} from today).\n\n{lines}\n\n"
-                        "The executive group's exception report lists every action with no "
-                        "update this quarter.",
-                    )
-                ]
-            )
-            recorded += 1
+    for (quarter, deadline, days_before), ids in sorted(windows.items()):
+        days_left = (deadline - today).days
+        for item in reminders.reminder_recipients(quarter=quarter, partnership_ids=ids):
+            recorded += _reminder_record(item, quarter, deadline, days_before, days_left)
     return recorded
+
+
+def _reminder_record(
+    item: reminders.OfficerReminder,
+    quarter: Quarter,
+    deadline: date,
+    days_before: int,
+    days_left: int,
+) -> int:
+    membership = item.membership
+    with transaction.atomic():
+        reminder, created = UpdateReminder.objects.get_or_create(
+            membership=membership,
+            financial_year=quarter.financial_year,
+            quarter=quarter.number,
+            days_before=days_before,
+            defaults={"recorded_at": clock.now(), "action_count": len(item.actions)},
+        )
+        if not created:
+            return 0
+        lines = "\n".join(
+            f"- {a.reference} {a.title}\n  {settings.CSP_SITE_URL.rstrip('/')}"
+            f"{reverse('actions:update', kwargs={'pk': a.pk})}"
+            for a in item.actions
+        )
+        count = len(item.actions)
+        _emails_record(
+            [
+                EmailDelivery(
+                    kind=EmailDelivery.Kind.UPDATE_REMINDER,
+                    partnership=membership.partnership,
+                    recipient=membership.user,
+                    to=membership.user.email,
+                    reminder=reminder,
+                    subject=f"{count} action{'s' if count != 1 else ''} need your "
+                    f"{quarter} update by {format_date(deadline)}",
+                    body=f"Hello {membership.user.get_short_name()},\n\n"
+                    f"{membership.agency} leads {count} action{'s' if count != 1 else ''} "
+                    f"in {membership.partnership.name} with no {quarter} update yet. "
+                    f"Updates are due by {format_date(deadline)} ({days_left} "
+                    f"day{'s' if days_left != 1 else ''} from today).\n\n{lines}\n\n"
+                    "The executive group's exception report lists every action with no "
+                    "update this quarter.",
+                )
+            ]
+        )
+    return 1

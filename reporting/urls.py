@@ -9,6 +9,7 @@ urlpatterns = [
     path("county/<slug:slug>/", views.county_overview, name="county"),
     path("partnerships/<slug:slug>/", views.partnership_reports, name="partnership"),
     path("partnerships/<slug:slug>/build/", views.report_build, name="build"),
+    path("partnerships/<slug:slug>/calendar/", views.calendar_edit, name="calendar"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/progress/", views.report_progress, name="progress"),
     path("<int:pk>/pdf/", views.report_pdf, name="pdf"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -9,7 +9,7 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
@@ -17,7 +17,8 @@ from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Partnership
-from reporting import selectors, services, snapshot
+from reporting import calendars, selectors, services, snapshot
+from reporting.forms import CalendarForm
 from reporting.models import ExceptionReport
 
 
@@ -192,5 +193,44 @@ def county_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "quarters": quarters,
             "rows": selectors.county_overview(county=county, quarter=quarter),
             "buckets": snapshot.BUCKETS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's reporting calendar, and the dates it gives this year and next."""
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.change_reportingcalendar", partnership):
+        raise PermissionDenied
+    calendar = selectors.calendar_get(partnership=partnership)
+    form = CalendarForm(request.POST or None, initial=CalendarForm.initial_for(calendar))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calendar_save(
+                partnership=partnership, data=form.data_for_service(), user=request.user
+            )
+        except ValidationError as refused:
+            form.add_service_errors(refused)
+        else:
+            messages.success(request, f"The reporting calendar of {partnership.name} was saved")
+            return redirect("reporting:calendar", slug=partnership.slug)
+    rules = (
+        calendars.CalendarRules.of(calendar, calendar.dates.all())
+        if calendar is not None
+        else calendars.DEFAULT
+    )
+    year = clock.current_quarter().financial_year
+    return render(
+        request,
+        "reporting/calendar.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "rounds": [
+                r for fy in (year, year + 1) for r in calendars.rounds(rules, financial_year=fy)
+            ],
+            "unbuilt_meetings": calendars.meetings_without_a_round(rules),
         },
     )

@@ -46,6 +46,14 @@ REPORTING_ROUTES: dict[str, Route] = {
         get=POST_ONLY,
         post=_only(EDITORS, ok=302),
     ),
+    # The reporting calendar: its coordinators and the county team. A POST without the
+    # form's fields is the form again with its errors.
+    "reporting:calendar": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
     "reporting:detail": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
     "reporting:progress": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
     "reporting:pdf": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),

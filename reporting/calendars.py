@@ -1,0 +1,105 @@
+"""A partnership's reporting calendar as dates: when each round's updates are due, until
+when a late update still counts, and when its exception report is built.
+
+The one place that knows the rounds: the beat's daily sweeps (building reports, chasing
+updates) and the pages ask here, and nothing else assumes quarter ends. A round reports
+on the quarter its due date falls in (updates are recorded by quarter).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from csp_tracker.periods import Quarter, financial_year_of
+from reporting.models import CalendarDate, ReportingCalendar
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    due_rule: str = ReportingCalendar.DueRule.QUARTER_ENDS
+    grace_days: int = 4
+    build_rule: str = ReportingCalendar.BuildRule.AFTER_DUE
+    build_days: int = 5
+    due_dates: tuple[date, ...] = field(default=())
+    meetings: tuple[date, ...] = field(default=())
+
+    @classmethod
+    def of(cls, calendar: ReportingCalendar, dates: Iterable[CalendarDate]) -> "CalendarRules":
+        rows = list(dates)
+        return cls(
+            due_rule=calendar.due_rule,
+            grace_days=calendar.grace_days,
+            build_rule=calendar.build_rule,
+            build_days=calendar.build_days,
+            due_dates=tuple(sorted(d.day for d in rows if d.kind == CalendarDate.Kind.DUE)),
+            meetings=tuple(sorted(d.day for d in rows if d.kind == CalendarDate.Kind.MEETING)),
+        )
+
+
+# Updates due on each quarter's last day, four days' grace, the report five days after
+# (the 5th of April, July, October and January).
+DEFAULT = CalendarRules()
+
+
+@dataclass(frozen=True)
+class Round:
+    quarter: Quarter
+    due: date
+    grace_ends: date
+    build_on: date
+    meeting: date | None = None
+
+    @property
+    def chase_until(self) -> date:
+        """The last day a late update is chased: the grace period's last day."""
+        return self.grace_ends
+
+
+def _due_dates(rules: CalendarRules, financial_year: int) -> list[date]:
+    if rules.due_rule == ReportingCalendar.DueRule.DATES:
+        return [d for d in rules.due_dates if financial_year_of(d) == financial_year]
+    first = Quarter(financial_year, 1)
+    return [first.end, first.next.end, first.next.next.end, first.next.next.next.end]
+
+
+def rounds(rules: CalendarRules, *, financial_year: int) -> list[Round]:
+    """The rounds whose report is built in the financial year (with ``AFTER_DUE``: whose
+    updates are due in it), earliest first. With ``BEFORE_MEETING`` each meeting's report
+    takes the latest due date whose grace period is over before the build; a meeting with
+    none is left out (the calendar page says so)."""
+    grace = timedelta(days=rules.grace_days)
+    days = timedelta(days=rules.build_days)
+    if rules.build_rule != ReportingCalendar.BuildRule.BEFORE_MEETING:
+        return [
+            Round(Quarter.containing(due), due, due + grace, due + days)
+            for due in _due_dates(rules, financial_year)
+        ]
+    candidates = sorted(_due_dates(rules, financial_year - 1) + _due_dates(rules, financial_year))
+    found = []
+    for meeting in rules.meetings:
+        build_on = meeting - days
+        if financial_year_of(build_on) != financial_year:
+            continue
+        before = [due for due in candidates if due + grace < build_on]
+        if before:
+            due = before[-1]
+            found.append(Round(Quarter.containing(due), due, due + grace, build_on, meeting))
+    return found
+
+
+def rounds_near(rules: CalendarRules, *, day: date) -> list[Round]:
+    """The rounds of the financial year holding ``day`` and of the years either side."""
+    year = financial_year_of(day)
+    return [r for fy in (year - 1, year, year + 1) for r in rounds(rules, financial_year=fy)]
+
+
+def meetings_without_a_round(rules: CalendarRules) -> list[date]:
+    """Meetings no due date comes far enough before, so no report is built for them."""
+    if rules.build_rule != ReportingCalendar.BuildRule.BEFORE_MEETING:
+        return []
+    built = {
+        r.meeting
+        for fy in {financial_year_of(m - timedelta(days=rules.build_days)) for m in rules.meetings}
+        for r in rounds(rules, financial_year=fy)
+    }
+    return [m for m in rules.meetings if m not in built]
