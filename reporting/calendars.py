@@ -103,3 +103,41 @@ def meetings_without_a_round(rules: CalendarRules) -> list[date]:
         for r in rounds(rules, financial_year=fy)
     }
     return [m for m in rules.meetings if m not in built]
+
+
+def round_for(rules: CalendarRules, *, day: date) -> Round | None:
+    """The round a day belongs to: the first whose report is not built yet (before its
+    deadline, the one coming; after it, the one whose report still waits)."""
+    waiting = [r for r in rounds_near(rules, day=day) if r.build_on >= day]
+    return min(waiting, key=lambda r: (r.due, r.build_on)) if waiting else None
+
+
+# Chasers go 14 and 3 days before the deadline (the nearest window: 3 once inside it, a
+# missed day caught up while its window is open), on the day, and on the grace period's
+# last day; the day after it the coordinators are told who is missing.
+CHASE_DAYS_BEFORE = (14, 3)
+
+
+def chase_stage(due_round: Round, *, day: date) -> int | None:
+    """The chaser of the round due on ``day``, as days before the deadline (0 on the
+    day, negative after it), or None."""
+    days_left = (due_round.due - day).days
+    if days_left > 0:
+        windows = [d for d in CHASE_DAYS_BEFORE if days_left <= d]
+        return min(windows) if windows else None
+    grace = (due_round.grace_ends - due_round.due).days
+    if days_left == 0 or (grace > 0 and days_left == -grace):
+        return days_left
+    return None
+
+
+ESCALATION_CATCH_UP_DAYS = 6
+
+
+def escalation_stage(due_round: Round, *, day: date) -> int | None:
+    """The day after the grace period (or, if that was missed, the days after it): the
+    coordinators are told who is missing. As days before the deadline (negative)."""
+    days_after_grace = (day - due_round.grace_ends).days
+    if 1 <= days_after_grace <= 1 + ESCALATION_CATCH_UP_DAYS and day <= due_round.build_on:
+        return -((due_round.grace_ends - due_round.due).days + 1)
+    return None

@@ -198,13 +198,45 @@ class CalendarDate(models.Model):
         return f"{self.get_kind_display()} {self.day}"
 
 
-class UpdateReminder(models.Model):
-    """A reminder to a lead officer before a quarter's update deadline, recorded so that
-    running the daily task again reminds nobody twice. Its email is an EmailDelivery."""
+class ReminderDigest(models.Model):
+    """The one email a person gets on a day about updates: every action they still owe
+    and, for a coordinator after the grace period, who is missing. At most one per
+    address and day (the constraint), whatever the number of partnerships or rules."""
 
-    class Kind(models.IntegerChoices):
-        FOURTEEN_DAYS = 14, "14 days before the deadline"
-        THREE_DAYS = 3, "3 days before the deadline"
+    to = models.EmailField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="reminder_digests",
+        help_text="The first partnership the email is about (its failures are listed there).",
+    )
+    day = models.DateField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day", "to"]
+        constraints = [
+            models.UniqueConstraint(fields=["to", "day"], name="reminder_digest_one_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update reminders to {self.to} on {self.day}"
+
+
+class UpdateReminder(models.Model):
+    """One reminder to one member about one round's updates, recorded so that running the
+    daily task again reminds nobody twice: a chaser to a lead officer (``days_before``
+    the deadline; 0 on the day, negative after it), the coordinators' escalation after
+    the grace period, or a coordinator's "Chase now". Its email is the person's digest
+    of the day (``ReminderDigest``; before digests, an EmailDelivery of its own)."""
+
+    class Kind(models.TextChoices):
+        CHASER = "chaser", "Chaser"
+        ESCALATION = "escalation", "Missing updates, to the coordinators"
+        CHASE_NOW = "chase_now", "Chased by a coordinator"
 
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="update_reminders"
@@ -213,16 +245,26 @@ class UpdateReminder(models.Model):
     quarter = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    days_before = models.PositiveSmallIntegerField(choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CHASER)
+    days_before = models.SmallIntegerField(
+        help_text="Days before the deadline: 14, 3, 0 on the day, negative after it."
+    )
     action_count = models.PositiveIntegerField(default=0)
     recorded_at = models.DateTimeField()
+    digest = models.ForeignKey(
+        ReminderDigest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
 
     class Meta:
         ordering = ["-recorded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["membership", "financial_year", "quarter", "days_before"],
-                name="update_reminder_once",
+                fields=["membership", "financial_year", "quarter", "kind", "days_before"],
+                name="update_reminder_once_per_stage",
             ),
         ]
 
@@ -247,6 +289,7 @@ class EmailDelivery(models.Model):
     class Kind(models.TextChoices):
         REPORT_READY = "report_ready", "Exception report ready"
         UPDATE_REMINDER = "update_reminder", "Update reminder"
+        UPDATE_DIGEST = "update_digest", "Updates still owed"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -278,6 +321,13 @@ class EmailDelivery(models.Model):
         null=True,
         blank=True,
         related_name="email_deliveries",
+    )
+    digest = models.OneToOneField(
+        ReminderDigest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -312,7 +362,8 @@ class EmailDelivery(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(kind="report_ready") & Q(report__isnull=False))
-                | (Q(kind="update_reminder") & Q(reminder__isnull=False)),
+                | (Q(kind="update_reminder") & Q(reminder__isnull=False))
+                | (Q(kind="update_digest") & Q(digest__isnull=False)),
                 name="email_delivery_names_its_object",
             ),
             models.CheckConstraint(

@@ -12,7 +12,7 @@ import logging
 import smtplib
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -25,16 +25,18 @@ from django.db.models import Max, Q
 from django.urls import reverse
 
 from accounts.models import User
+from actions.models import Action
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
-from plans.models import Partnership
+from plans.models import Membership, Partnership
 from reporting import calendars, reminders, selectors
 from reporting.models import (
     CalendarDate,
     EmailDelivery,
     ExceptionReport,
+    ReminderDigest,
     ReportingCalendar,
     UpdateReminder,
 )
@@ -493,75 +495,271 @@ def exception_reports_fail_stale(*, now: datetime | None = None) -> int:
     )
 
 
+@dataclass
+class _Owed:
+    """One part of a person's digest: a round's actions they still owe (a chaser or a
+    coordinator's "Chase now"), or, for a coordinator, who is missing (an escalation)."""
+
+    membership: Membership
+    quarter: Quarter
+    due: date
+    kind: str
+    days_before: int
+    actions: list[Action] = field(default_factory=list)
+    missing: list[reminders.MissingLead] = field(default_factory=list)
+
+
 def update_reminders_send(*, today: date | None = None) -> int:
-    """Remind lead officers of actions with no update, 14 and 3 days before their
-    partnership's next update deadline (its reporting calendar: by default the quarter's
-    last day). Safe to run again: each reminder is recorded with its email and never sent
-    twice; a missed day is caught up while the window is open. Returns how many reminders
-    were recorded."""
+    """The daily chasers, as each partnership's reporting calendar gives them: to each
+    lead officer of an action with no update for the round, 14 and 3 days before the
+    deadline, on the day, and on the grace period's last day; the day after the grace
+    period, to the coordinators, who is missing. One email per person and day at most
+    (``ReminderDigest``), listing everything they owe; none when nothing is owed.
+
+    Safe to run again: each reminder is recorded and never sent twice, and a person
+    emailed today is not emailed again today. Returns how many reminders were recorded."""
     today = today or clock.today()
     partnership_ids = list(Partnership.objects.values_list("pk", flat=True))
     rules = selectors.calendar_rules(partnership_ids=partnership_ids)
-    windows: dict[tuple[Quarter, date, int], list[int]] = defaultdict(list)
+    chases: dict[tuple[Quarter, date, int], list[int]] = defaultdict(list)
+    escalations: list[tuple[int, calendars.Round, int]] = []
     for pk in partnership_ids:
-        ahead = [r for r in calendars.rounds_near(rules[pk], day=today) if r.due >= today]
-        if not ahead:
-            continue
-        next_round = min(ahead, key=lambda r: r.due)
-        days_left = (next_round.due - today).days
-        due = [d for d in REMINDER_DAYS if days_left <= d]
-        if due:  # the nearest window: 3 once inside it, else 14
-            windows[(next_round.quarter, next_round.due, min(due))].append(pk)
-    recorded = 0
-    for (quarter, deadline, days_before), ids in sorted(windows.items()):
-        days_left = (deadline - today).days
+        for due_round in calendars.rounds_near(rules[pk], day=today):
+            stage = calendars.chase_stage(due_round, day=today)
+            if stage is not None:
+                chases[(due_round.quarter, due_round.due, stage)].append(pk)
+            late = calendars.escalation_stage(due_round, day=today)
+            if late is not None:
+                escalations.append((pk, due_round, late))
+    owed: list[_Owed] = []
+    for (quarter, due, stage), ids in sorted(chases.items()):
         for item in reminders.reminder_recipients(quarter=quarter, partnership_ids=ids):
-            recorded += _reminder_record(item, quarter, deadline, days_before, days_left)
+            owed.append(
+                _Owed(
+                    item.membership, quarter, due, UpdateReminder.Kind.CHASER, stage, item.actions
+                )
+            )
+    if escalations:
+        coordinators = reminders.coordinators_of(partnership_ids={e[0] for e in escalations})
+        for pk, due_round, stage in escalations:
+            partnership = Partnership.objects.get(pk=pk)
+            missing = reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+            if not missing:
+                continue
+            for membership in coordinators:
+                if membership.partnership_id == pk:
+                    owed.append(
+                        _Owed(
+                            membership,
+                            due_round.quarter,
+                            due_round.due,
+                            UpdateReminder.Kind.ESCALATION,
+                            stage,
+                            missing=missing,
+                        )
+                    )
+    return _digests_record(owed, today=today)
+
+
+def _already_reminded(owed: list[_Owed]) -> set[tuple[int, int, int, str, int]]:
+    if not owed:
+        return set()
+    rows = UpdateReminder.objects.filter(
+        membership_id__in={o.membership.pk for o in owed}
+    ).values_list("membership_id", "financial_year", "quarter", "kind", "days_before")
+    return set(rows)
+
+
+def _key(o: _Owed) -> tuple[int, int, int, str, int]:
+    return (o.membership.pk, o.quarter.financial_year, o.quarter.number, o.kind, o.days_before)
+
+
+def _digests_record(owed: list[_Owed], *, today: date) -> int:
+    """One digest per person for what is owed and not yet reminded of; nobody emailed
+    twice on a day. Returns how many reminders were recorded."""
+    done = _already_reminded(owed)
+    by_person: dict[str, list[_Owed]] = defaultdict(list)
+    for item in owed:
+        if _key(item) not in done:
+            by_person[item.membership.user.email.lower()].append(item)
+    emailed_today = set(
+        ReminderDigest.objects.filter(day=today, to__in=list(by_person)).values_list(
+            "to", flat=True
+        )
+    )
+    recorded = 0
+    for to, items in sorted(by_person.items()):
+        if to in emailed_today:
+            continue  # caught up tomorrow, while its window is open
+        recorded += _digest_record(to, items, today=today)
     return recorded
 
 
-def _reminder_record(
-    item: reminders.OfficerReminder,
-    quarter: Quarter,
-    deadline: date,
-    days_before: int,
-    days_left: int,
-) -> int:
-    membership = item.membership
-    with transaction.atomic():
-        reminder, created = UpdateReminder.objects.get_or_create(
-            membership=membership,
-            financial_year=quarter.financial_year,
-            quarter=quarter.number,
-            days_before=days_before,
-            defaults={"recorded_at": clock.now(), "action_count": len(item.actions)},
-        )
-        if not created:
-            return 0
-        lines = "\n".join(
-            f"- {a.reference} {a.title}\n  {settings.CSP_SITE_URL.rstrip('/')}"
-            f"{reverse('actions:update', kwargs={'pk': a.pk})}"
-            for a in item.actions
+def _link(name: str, pk: int) -> str:
+    return settings.CSP_SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": pk})
+
+
+def _digest_text(user: User, items: list[_Owed], today: date) -> tuple[str, str]:
+    parts: list[str] = []
+    owed_count = sum(len(i.actions) for i in items)
+    for item in items:
+        partnership = item.membership.partnership
+        if item.kind == UpdateReminder.Kind.ESCALATION:
+            lines = []
+            for lead in item.missing:
+                who = (
+                    ", ".join(m.user.get_full_name() or m.user.email for m in lead.officers)
+                    or "nobody with an account: send an update request"
+                )
+                lines.append(f"{lead.agency} ({who}):")
+                lines += [
+                    f"- {a.reference} {a.title}\n  {_link('actions:detail', a.pk)}"
+                    for a in lead.actions
+                ]
+            page = settings.CSP_SITE_URL.rstrip("/") + reverse(
+                "reporting:missing", kwargs={"slug": partnership.slug}
+            )
+            parts.append(
+                f"{partnership.name}: the grace period for {item.quarter} updates (due "
+                f"{format_date(item.due)}) is over and these are still missing:\n\n"
+                + "\n".join(lines)
+                + f"\n\nChase them from the Missing updates page:\n{page}"
+            )
+            continue
+        days = (item.due - today).days
+        when = (
+            f"due by {format_date(item.due)} ({days} day{'s' if days != 1 else ''} from today)"
+            if days > 0
+            else "due today"
+            if days == 0
+            else f"overdue since {format_date(item.due)}; late updates count until "
+            f"{format_date(today)}"
+            if item.kind == UpdateReminder.Kind.CHASER
+            else f"overdue since {format_date(item.due)}"
         )
         count = len(item.actions)
-        _emails_record(
-            [
-                EmailDelivery(
-                    kind=EmailDelivery.Kind.UPDATE_REMINDER,
-                    partnership=membership.partnership,
-                    recipient=membership.user,
-                    to=membership.user.email,
-                    reminder=reminder,
-                    subject=f"{count} action{'s' if count != 1 else ''} need your "
-                    f"{quarter} update by {format_date(deadline)}",
-                    body=f"Hello {membership.user.get_short_name()},\n\n"
-                    f"{membership.agency} leads {count} action{'s' if count != 1 else ''} "
-                    f"in {membership.partnership.name} with no {quarter} update yet. "
-                    f"Updates are due by {format_date(deadline)} ({days_left} "
-                    f"day{'s' if days_left != 1 else ''} from today).\n\n{lines}\n\n"
-                    "The executive group's exception report lists every action with no "
-                    "update this quarter.",
-                )
-            ]
+        lines = "\n".join(
+            f"- {a.reference} {a.title}\n  {_link('actions:update', a.pk)}" for a in item.actions
         )
-    return 1
+        parts.append(
+            f"{item.membership.agency} leads {count} action{'s' if count != 1 else ''} in "
+            f"{partnership.name} with no {item.quarter} update yet. Updates are {when}."
+            f"\n\n{lines}"
+        )
+    first = items[0]
+    if owed_count:
+        chased = [i for i in items if i.actions]
+        subject = (
+            f"{owed_count} action{'s' if owed_count != 1 else ''} need your "
+            f"{chased[0].quarter} update by {format_date(chased[0].due)}"
+        )
+    else:
+        subject = (
+            f"Updates missing for {first.quarter} in {first.membership.partnership.short_name}"
+        )
+    body = (
+        f"Hello {user.get_short_name()},\n\n"
+        + "\n\n".join(parts)
+        + "\n\nThe executive group's exception report lists every action with no update "
+        "for the period. You get one email a day at most about updates, and none when "
+        "nothing is owed."
+    )
+    return subject[:200], body
+
+
+def _digest_record(to: str, items: list[_Owed], *, today: date) -> int:
+    user = items[0].membership.user
+    subject, body = _digest_text(user, items, today)
+    try:
+        with transaction.atomic():
+            digest = ReminderDigest.objects.create(
+                to=to,
+                recipient=user,
+                partnership=items[0].membership.partnership,
+                day=today,
+                recorded_at=clock.now(),
+            )
+            UpdateReminder.objects.bulk_create(
+                [
+                    UpdateReminder(
+                        membership=item.membership,
+                        financial_year=item.quarter.financial_year,
+                        quarter=item.quarter.number,
+                        kind=item.kind,
+                        days_before=item.days_before,
+                        action_count=len(item.actions) or sum(len(m.actions) for m in item.missing),
+                        recorded_at=clock.now(),
+                        digest=digest,
+                    )
+                    for item in items
+                ]
+            )
+            _emails_record(
+                [
+                    EmailDelivery(
+                        kind=EmailDelivery.Kind.UPDATE_DIGEST,
+                        partnership=digest.partnership,
+                        recipient=user,
+                        to=user.email,
+                        digest=digest,
+                        subject=subject,
+                        body=body,
+                    )
+                ]
+            )
+    except IntegrityError:
+        # Another run recorded today's digest or these reminders first.
+        return 0
+    return len(items)
+
+
+@dataclass(frozen=True)
+class ChaseResult:
+    emailed: list[str]
+    already_today: list[str]
+    nobody_to_chase: list[str]
+
+
+def missing_updates_chase(
+    *, partnership: Partnership, agency_id: int | None, by: User
+) -> ChaseResult:
+    """ "Chase now" on the Missing updates page: each officer of the lead (or of every
+    lead, ``agency_id`` None) with actions still owed for the partnership's current
+    round gets their digest now, unless they had one today (one a day at most)."""
+    today = clock.today()
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=today)
+    if due_round is None:
+        return ChaseResult([], [], [])
+    leads = reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+    if agency_id is not None:
+        leads = [lead for lead in leads if lead.agency.pk == agency_id]
+    days_before = (due_round.due - today).days
+    owed = [
+        _Owed(
+            officer,
+            due_round.quarter,
+            due_round.due,
+            UpdateReminder.Kind.CHASE_NOW,
+            days_before,
+            lead.actions,
+        )
+        for lead in leads
+        for officer in lead.officers
+    ]
+    emailed_today = set(
+        ReminderDigest.objects.filter(
+            day=today, to__in=[o.membership.user.email.lower() for o in owed]
+        ).values_list("to", flat=True)
+    )
+    emailed: list[str] = []
+    already: list[str] = []
+    by_person: dict[str, list[_Owed]] = defaultdict(list)
+    for item in owed:
+        by_person[item.membership.user.email.lower()].append(item)
+    for to, items in sorted(by_person.items()):
+        if to in emailed_today or not _digest_record(to, items, today=today):
+            already.append(to)
+        else:
+            emailed.append(to)
+    return ChaseResult(emailed, already, [str(lead.agency) for lead in leads if not lead.officers])

@@ -17,7 +17,7 @@ from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Partnership
-from reporting import calendars, selectors, services, snapshot
+from reporting import calendars, reminders, selectors, services, snapshot
 from reporting.forms import CalendarForm
 from reporting.models import ExceptionReport
 
@@ -234,3 +234,56 @@ def calendar_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "unbuilt_meetings": calendars.meetings_without_a_round(rules),
         },
     )
+
+
+@login_required
+@require_safe
+def missing_updates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who has not updated for the partnership's current round, by lead, with "Chase now"."""
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.add_updatereminder", partnership):
+        raise PermissionDenied
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=clock.today())
+    leads = (
+        reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+        if due_round is not None
+        else []
+    )
+    return render(
+        request,
+        "reporting/missing.html",
+        {"partnership": partnership, "round": due_round, "leads": leads},
+    )
+
+
+@login_required
+def missing_chase(request: HttpRequest, slug: str) -> HttpResponse:
+    """Chase now: one lead's officers (``agency``) or every lead's."""
+    partnership = _get_partnership(request, slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("reporting.add_updatereminder", partnership):
+        raise PermissionDenied
+    agency = request.POST.get("agency", "")
+    if agency and not agency.isdigit():
+        raise Http404("No such lead")
+    result = services.missing_updates_chase(
+        partnership=partnership, agency_id=int(agency) if agency else None, by=request.user
+    )
+    if result.emailed:
+        count = len(result.emailed)
+        messages.success(request, f"Chased {count} {'person' if count == 1 else 'people'}")
+    if result.already_today:
+        messages.info(
+            request,
+            "Already emailed today, so not emailed again: " + ", ".join(result.already_today),
+        )
+    if result.nobody_to_chase:
+        messages.info(
+            request,
+            "Nobody has an account to chase at: " + ", ".join(result.nobody_to_chase),
+        )
+    if not (result.emailed or result.already_today or result.nobody_to_chase):
+        messages.info(request, "Nobody owes an update: nobody was chased")
+    return redirect("reporting:missing", slug=partnership.slug)

@@ -54,6 +54,18 @@ REPORTING_ROUTES: dict[str, Route] = {
         get=_only(EDITORS),
         post=_only(EDITORS),
     ),
+    # Who is missing this round's updates, and "Chase now": the same people.
+    "reporting:missing": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=_only(EDITORS),
+    ),
+    "reporting:chase": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=POST_ONLY,
+        post=_only(EDITORS, ok=302),
+    ),
     "reporting:detail": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
     "reporting:progress": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
     "reporting:pdf": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
