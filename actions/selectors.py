@@ -19,7 +19,8 @@ from django.db.models import (
     When,
 )
 
-from actions.models import Action, Milestone, Status, StatusUpdate
+from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest
+from actions.request_links import update_request_token_matches
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
@@ -185,7 +186,7 @@ def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
     """Every update of the action and of the same action in earlier plans, newest first."""
     return (
         StatusUpdate.objects.filter(action__lineage=action.lineage)
-        .select_related("author", "action__plan")
+        .select_related("author", "request", "action__plan")
         .prefetch_related("milestones_completed")
         .order_by("-created_at", "-id")
     )
@@ -305,7 +306,7 @@ def since_last_update(*, action: Action) -> SinceLastUpdate:
     marked done after its day. With no update yet, every change is "since"."""
     last = (
         StatusUpdate.objects.filter(action__lineage=action.lineage)
-        .select_related("author")
+        .select_related("author", "request")
         .order_by("-created_at", "-id")
         .first()
     )
@@ -432,3 +433,23 @@ def milestone_values_as_opened(*, milestone: Milestone, version: int) -> dict[st
         "lead_text": record.lead_text,
         "done_date": record.done_date,
     }
+
+
+def update_request_by_link(*, pk: int, token: str) -> UpdateRequest:
+    """The request whose link this is; DoesNotExist for an unknown id or a token that is
+    not the service's (tampered)."""
+    update_request = (
+        UpdateRequest.objects.select_related("partnership", "agency").filter(pk=pk).first()
+    )
+    if update_request is None or not update_request_token_matches(update_request, token):
+        raise UpdateRequest.DoesNotExist
+    return update_request
+
+
+def update_request_actions(*, update_request: UpdateRequest) -> list[Action]:
+    """The request's actions, with their milestones, in the plan's order."""
+    return list(
+        update_request.actions.select_related("plan")
+        .prefetch_related("milestones")
+        .order_by("plan_id", "order", "id")
+    )

@@ -7,6 +7,8 @@ app_name = "actions"
 urlpatterns = [
     path("", views.action_list, name="list"),
     path("mine/", views.my_actions, name="mine"),
+    # An update request's link: no sign-in, the token is the key (actions.UpdateRequest).
+    path("requests/<int:pk>/<str:token>/", views.update_request_respond, name="request"),
     path("<int:pk>/", views.action_detail, name="detail"),
     path("<int:pk>/update/", views.status_update_create, name="update"),
     path("<int:pk>/edit/", views.action_edit, name="edit"),

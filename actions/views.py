@@ -29,9 +29,10 @@ from actions.forms import (
     StatusUpdateForm,
     stale_merge,
 )
-from actions.models import Action, Milestone, StatusUpdate
+from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.periods import Quarter
 from plans.views import authored_plan
 
 
@@ -405,3 +406,73 @@ def action_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk, author=True)
     content = exporting.action_import_template(plan=plan)
     return _download(content, "xlsx", f"{slugify(plan.title)}-actions-template")
+
+
+def _request_problem(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    return render(request, "actions/update_request_problem.html", {"reason": reason}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The update form a lead's contact without an account opens from their link: just
+    the request's actions, once, until it expires. Signed in or not, the link is the key."""
+    try:
+        update_request = selectors.update_request_by_link(pk=pk, token=token)
+    except UpdateRequest.DoesNotExist:
+        return _request_problem(request, "This link does not work", 404)
+    try:
+        services.update_request_check(update_request=update_request)
+    except services.RequestNotValid as problem:
+        return _request_problem(request, str(problem), 410)
+    actions = selectors.update_request_actions(update_request=update_request)
+    data = request.POST if request.method == "POST" else None
+    forms = [
+        StatusUpdateForm(
+            data,
+            action=action,
+            prefix=f"action-{action.pk}",
+            initial={"updates_version": action.updates_version},
+        )
+        for action in actions
+    ]
+    for form in forms:
+        form.helper.layout.fields.pop()  # one "Send" button for all of them
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        try:
+            services.update_request_submit(
+                update_request=update_request,
+                updates=[
+                    services.RequestedUpdate(
+                        action=form.action,
+                        status=form.cleaned_data["status"],
+                        commentary=form.cleaned_data["commentary"].strip(),
+                        reason=form.cleaned_data["reason"].strip(),
+                        figures=form.figures(),
+                        milestones_completed=form.cleaned_data.get("milestones_completed", []),
+                    )
+                    for form in forms
+                ],
+            )
+        except services.RequestNotValid as problem:
+            return _request_problem(request, str(problem), 410)
+        except services.UpdateRefused as refused:
+            # A refusal of one update keeps none of them: say which, on its form.
+            for form in forms:
+                if form.action.pk == refused.action.pk:
+                    form.add_refusal(refused.refusal)
+        else:
+            return render(
+                request,
+                "actions/update_request_done.html",
+                {"update_request": update_request, "actions": actions},
+            )
+    return render(
+        request,
+        "actions/update_request.html",
+        {
+            "update_request": update_request,
+            "quarter": Quarter(update_request.financial_year, update_request.quarter),
+            "forms": forms,
+            "has_errors": any(form.errors for form in forms),
+        },
+    )

@@ -6,10 +6,11 @@ from typing import Any
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from actions.models import Action
 from csp_tracker.forms import GovukErrorsMixin
 from csp_tracker.periods import DateError, parse_uk_date
 from reporting.models import ReportingCalendar
@@ -171,3 +172,55 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             "due_dates": lines("due"),
             "meetings": lines("meeting"),
         }
+
+
+class UpdateRequestForm(GovukErrorsMixin, forms.Form):
+    """A link for a lead's contact without an account: who, and which of the lead's
+    actions still owed."""
+
+    contact_name = forms.CharField(
+        label="Their name",
+        max_length=150,
+        error_messages={
+            "required": "Enter the name of the person to ask",
+            "max_length": "Enter a name of 150 characters or fewer",
+        },
+    )
+    contact_email = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Enter an email address of 254 characters or fewer",
+        },
+    )
+    actions = forms.MultipleChoiceField(
+        label="Which actions should they update?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one action",
+            "invalid_choice": "Select only actions of this lead that still need an update",
+        },
+    )
+
+    def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owed = {str(a.pk): a for a in actions}
+        self.fields["actions"].choices = [(str(a.pk), f"{a.reference} {a.title}") for a in actions]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
+            Field.checkboxes("actions", legend_size=Size.MEDIUM),
+            Submit("submit", "Send the link"),
+        )
+
+    def chosen(self) -> list[Action]:
+        return [self.owed[pk] for pk in self.cleaned_data["actions"]]
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)

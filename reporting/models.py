@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from actions.models import UpdateRequest
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 
@@ -290,6 +291,7 @@ class EmailDelivery(models.Model):
         REPORT_READY = "report_ready", "Exception report ready"
         UPDATE_REMINDER = "update_reminder", "Update reminder"
         UPDATE_DIGEST = "update_digest", "Updates still owed"
+        UPDATE_REQUEST = "update_request", "Update request to a lead without an account"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -329,6 +331,14 @@ class EmailDelivery(models.Model):
         blank=True,
         related_name="email",
     )
+    update_request = models.OneToOneField(
+        UpdateRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
+        help_text="Its body holds {link}: the signed link is made when it is sent, not stored.",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -363,7 +373,8 @@ class EmailDelivery(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind="report_ready") & Q(report__isnull=False))
                 | (Q(kind="update_reminder") & Q(reminder__isnull=False))
-                | (Q(kind="update_digest") & Q(digest__isnull=False)),
+                | (Q(kind="update_digest") & Q(digest__isnull=False))
+                | (Q(kind="update_request") & Q(update_request__isnull=False)),
                 name="email_delivery_names_its_object",
             ),
             models.CheckConstraint(

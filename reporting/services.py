@@ -13,7 +13,7 @@ import smtplib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -23,14 +23,16 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
-from actions.models import Action
+from actions.models import Action, UpdateRequest
+from actions.services import update_request_create, update_request_link
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
-from plans.models import Membership, Partnership
+from plans.models import Agency, Membership, Partnership
 from reporting import calendars, reminders, selectors
 from reporting.models import (
     CalendarDate,
@@ -436,6 +438,19 @@ def _permanent(exc: Exception) -> bool:
     return not isinstance(exc, (OSError, smtplib.SMTPException))
 
 
+LINK_MARK = "{link}"
+
+
+def _body_of(delivery: EmailDelivery) -> str:
+    """The email's text; an update request's signed link is made now, never stored."""
+    if delivery.kind != EmailDelivery.Kind.UPDATE_REQUEST or delivery.update_request is None:
+        return delivery.body
+    link = update_request_link(
+        update_request=delivery.update_request, site_url=settings.CSP_SITE_URL
+    )
+    return delivery.body.replace(LINK_MARK, link)
+
+
 def _email_send(pk: int) -> bool:
     """Send one email, under its row lock, so two senders at once never both send it.
 
@@ -455,7 +470,7 @@ def _email_send(pk: int) -> bool:
         delivery.attempts += 1
         delivery.last_attempt_at = now
         try:
-            send_mail(delivery.subject, delivery.body, None, [delivery.to])
+            send_mail(delivery.subject, _body_of(delivery), None, [delivery.to])
         except Exception as exc:  # one recipient's failure never stops the others
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             if _permanent(exc) or delivery.attempts >= settings.CSP_EMAIL_MAX_ATTEMPTS:
@@ -763,3 +778,56 @@ def missing_updates_chase(
         else:
             emailed.append(to)
     return ChaseResult(emailed, already, [str(lead.agency) for lead in leads if not lead.officers])
+
+
+def update_request_send(
+    *,
+    partnership: Partnership,
+    agency: Agency,
+    contact_name: str,
+    contact_email: str,
+    actions: list[Action],
+    by: User,
+) -> UpdateRequest:
+    """Send a lead's contact without an account a link for the current round's updates on
+    ``actions``, working once until the round's report is built (the reporting calendar).
+    The email goes through the outbox; its link is made when it is sent."""
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=clock.today())
+    if due_round is None:
+        raise ValidationError({"actions": "No updates are due: check the reporting calendar"})
+    expires_at = timezone.make_aware(datetime.combine(due_round.build_on, time.min))
+    with transaction.atomic():
+        update_request = update_request_create(
+            partnership=partnership,
+            agency=agency,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            actions=actions,
+            quarter=due_round.quarter,
+            expires_at=expires_at,
+            sent_by=by,
+        )
+        lines = "\n".join(f"- {a.reference} {a.title}" for a in actions)
+        count = len(actions)
+        last_day = due_round.build_on - timedelta(days=1)
+        _emails_record(
+            [
+                EmailDelivery(
+                    kind=EmailDelivery.Kind.UPDATE_REQUEST,
+                    partnership=partnership,
+                    to=update_request.contact_email,
+                    update_request=update_request,
+                    subject=f"{partnership.short_name}: your {due_round.quarter} update on "
+                    f"{count} action{'s' if count != 1 else ''}",
+                    body=f"Hello {update_request.contact_name},\n\n"
+                    f"{by.get_full_name() or by.email} of {partnership.name} asks for "
+                    f"{agency}'s {due_round.quarter} update on:\n\n{lines}\n\n"
+                    f"Send it through this link, which works once, until "
+                    f"{format_date(last_day)}:\n{LINK_MARK}\n\n"
+                    "No account is needed: your update is recorded with your name and "
+                    "email address.",
+                )
+            ]
+        )
+    return update_request

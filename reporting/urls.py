@@ -12,6 +12,11 @@ urlpatterns = [
     path("partnerships/<slug:slug>/calendar/", views.calendar_edit, name="calendar"),
     path("partnerships/<slug:slug>/missing/", views.missing_updates, name="missing"),
     path("partnerships/<slug:slug>/missing/chase/", views.missing_chase, name="chase"),
+    path(
+        "partnerships/<slug:slug>/missing/<int:agency>/request/",
+        views.update_request_send,
+        name="request_update",
+    ),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/progress/", views.report_progress, name="progress"),
     path("<int:pk>/pdf/", views.report_pdf, name="pdf"),

@@ -18,7 +18,7 @@ from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Partnership
 from reporting import calendars, reminders, selectors, services, snapshot
-from reporting.forms import CalendarForm
+from reporting.forms import CalendarForm, UpdateRequestForm
 from reporting.models import ExceptionReport
 
 
@@ -287,3 +287,50 @@ def missing_chase(request: HttpRequest, slug: str) -> HttpResponse:
     if not (result.emailed or result.already_today or result.nobody_to_chase):
         messages.info(request, "Nobody owes an update: nobody was chased")
     return redirect("reporting:missing", slug=partnership.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_request_send(request: HttpRequest, slug: str, agency: int) -> HttpResponse:
+    """Send a lead's contact without an account a link for the actions they still owe."""
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.add_updatereminder", partnership):
+        raise PermissionDenied
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=clock.today())
+    leads = (
+        reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+        if due_round is not None
+        else []
+    )
+    lead = next((lead for lead in leads if lead.agency.pk == agency), None)
+    if lead is None:
+        raise Http404("This lead owes no update")
+    form = UpdateRequestForm(
+        request.POST or None,
+        actions=lead.actions,
+        initial={"actions": [str(a.pk) for a in lead.actions]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_request_send(
+                partnership=partnership,
+                agency=lead.agency,
+                contact_name=form.cleaned_data["contact_name"],
+                contact_email=form.cleaned_data["contact_email"],
+                actions=form.chosen(),
+                by=request.user,
+            )
+        except ValidationError as refused:
+            form.add_service_errors(refused)
+        else:
+            messages.success(
+                request,
+                f"An update request was sent to {form.cleaned_data['contact_email']}",
+            )
+            return redirect("reporting:missing", slug=partnership.slug)
+    return render(
+        request,
+        "reporting/update_request_form.html",
+        {"partnership": partnership, "lead": lead, "form": form, "round": due_round},
+    )
