@@ -258,3 +258,57 @@ class StatusUpdateMilestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} done in {self.update}"
+
+
+class UpdateReview(models.Model):
+    """A step of an update's sign-off, where the partnership wants it: submitted (with
+    the update), then approved or returned with a comment by a coordinator. Append-only
+    like the update itself (database triggers): the history keeps every step, and an
+    update is never changed, only reviewed. An update with no steps is live at once."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the submission itself (the update's author submits it).",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["update", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["submitted", "approved", "returned"]),
+                name="update_review_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="submitted") | Q(reviewer__isnull=False),
+                name="update_review_has_a_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="returned") | ~Q(comment=""),
+                name="update_review_returned_with_a_comment",
+            ),
+            # One submission and one decision per update.
+            models.UniqueConstraint(
+                fields=["update"], condition=Q(decision="submitted"), name="update_submitted_once"
+            ),
+            models.UniqueConstraint(
+                fields=["update"],
+                condition=Q(decision__in=["approved", "returned"]),
+                name="update_decided_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update}: {self.get_decision_display()}"

@@ -19,6 +19,7 @@ from actions.models import (
     StatusUpdate,
     StatusUpdateMilestone,
     UpdateRequest,
+    UpdateReview,
 )
 from actions.request_links import update_request_token
 from actions.selectors import action_current_status
@@ -330,6 +331,11 @@ def status_update_record(
     StatusUpdateMilestone.objects.bulk_create(
         StatusUpdateMilestone(update=update, milestone=m) for m in milestones
     )
+    if Plan.objects.filter(pk=action.plan_id, partnership__updates_need_sign_off=True).exists():
+        # It waits as "submitted" until a coordinator approves it or returns it.
+        UpdateReview.objects.create(
+            update=update, decision=UpdateReview.Decision.SUBMITTED, created_at=created_at
+        )
     done_on = timezone.localdate(created_at)
     # Read each milestone again under a row lock, so a coordinator's edit saved meanwhile
     # is neither lost nor silently overwritten (it raised the version; this raises it again).
@@ -559,3 +565,37 @@ def update_request_submit(
     locked.save(update_fields=["used_at"])
     update_request.used_at = locked.used_at
     return recorded
+
+
+# Sign-off
+
+
+class ReviewRefused(Exception):
+    """A sign-off the service will not make; the message says why, for the page."""
+
+
+@transaction.atomic
+def status_update_review(
+    *, update: StatusUpdate, reviewer: User, approve: bool, comment: str = ""
+) -> UpdateReview:
+    """Approve a submitted update, or return it with a comment: a new step of its history
+    (the update itself is never changed). Once only: a second decision is refused, even
+    from two coordinators at once (the action's row is locked, and a unique constraint
+    holds the same)."""
+    Action.objects.select_for_update().filter(pk=update.action_id).first()
+    decisions = set(UpdateReview.objects.filter(update=update).values_list("decision", flat=True))
+    if UpdateReview.Decision.SUBMITTED not in decisions:
+        raise ReviewRefused("This update does not wait for sign-off")
+    if decisions & {UpdateReview.Decision.APPROVED, UpdateReview.Decision.RETURNED}:
+        raise ReviewRefused("This update was already approved or returned")
+    if not approve and not comment.strip():
+        raise ValidationError(
+            {"comment": ValidationError("Enter what needs to change", code="required")}
+        )
+    return UpdateReview.objects.create(
+        update=update,
+        decision=UpdateReview.Decision.APPROVED if approve else UpdateReview.Decision.RETURNED,
+        comment=comment.strip(),
+        reviewer=reviewer,
+        created_at=clock.now(),
+    )

@@ -26,6 +26,7 @@ from actions.forms import (
     ActionForm,
     ActionImportForm,
     MilestoneForm,
+    ReviewForm,
     StatusUpdateForm,
     stale_merge,
 )
@@ -33,6 +34,7 @@ from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER
 from csp_tracker.periods import Quarter
+from plans.models import Partnership
 from plans.views import authored_plan
 
 
@@ -474,5 +476,68 @@ def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpRes
             "quarter": Quarter(update_request.financial_year, update_request.quarter),
             "forms": forms,
             "has_errors": any(form.errors for form in forms),
+        },
+    )
+
+
+@login_required
+@require_safe
+def sign_off_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's updates waiting for a coordinator's sign-off."""
+    try:
+        partnership = selectors.partnership_list(user=request.user).get(slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+    if not request.user.has_perm("actions.add_updatereview", partnership):
+        raise PermissionDenied
+    return render(
+        request,
+        "actions/sign_off_list.html",
+        {
+            "partnership": partnership,
+            "updates": selectors.updates_awaiting_sign_off(partnership=partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_update_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a submitted update or return it with a comment, the last signed-off update
+    of the action beside it."""
+    try:
+        update = selectors.status_update_get(user=request.user, pk=pk)
+    except StatusUpdate.DoesNotExist:
+        raise Http404("No such update") from None
+    partnership = update.action.plan.partnership
+    if not request.user.has_perm("actions.add_updatereview", partnership):
+        raise PermissionDenied
+    state = selectors.review_state(update)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and state == "submitted" and form.is_valid():
+        try:
+            services.status_update_review(
+                update=update,
+                reviewer=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        except services.ReviewRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("actions:sign_off", slug=partnership.slug)
+        else:
+            done = "approved" if form.cleaned_data["decision"] == "approve" else "returned"
+            messages.success(request, f"The update on action {update.action.reference} was {done}")
+            return redirect("actions:sign_off", slug=partnership.slug)
+    return render(
+        request,
+        "actions/status_update_review.html",
+        {
+            "update": update,
+            "state": state,
+            "form": form,
+            "since": selectors.since_last_update(action=update.action, before=update),
         },
     )

@@ -293,6 +293,8 @@ rules.add_perm(
     "actions.add_statusupdate", (is_lead_officer | is_coordinator_or_county) & plan_is_open
 )
 rules.add_perm("actions.change_action", is_coordinator_or_county & plan_is_open)
+# Sign-off of updates (where the partnership wants it): its coordinators and the county team.
+rules.add_perm("actions.add_updatereview", is_coordinator_or_county)
 rules.add_perm("actions.change_milestone", is_coordinator_or_county & plan_is_open)
 rules.add_perm("actions.add_milestone", is_coordinator_or_county & plan_is_open)
 # Strategic-assessment choices (CSA Appendix A), for a district whose plan is not kept here

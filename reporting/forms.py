@@ -108,6 +108,12 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             "max_value": "Enter a number of days of 120 or fewer",
         },
     )
+    sign_off = forms.BooleanField(
+        label="Updates wait for a coordinator’s sign-off",
+        help_text="A saved update is “submitted” until a coordinator approves it or returns "
+        "it with a comment. The exception report uses approved updates.",
+        required=False,
+    )
     meetings = forms.CharField(
         label="Executive meeting dates (optional)",
         help_text="Only if the report is built before each meeting. One date a line, like "
@@ -128,6 +134,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             Field.radios("build_rule", legend_size=Size.MEDIUM),
             Field.text("build_days", field_width=Fixed.FIVE),
             Field.textarea("meetings"),
+            Field.checkbox("sign_off"),
             Submit("submit", "Save the calendar"),
         )
 
@@ -146,6 +153,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             build_days=data["build_days"],
             due_dates=data["due_dates"],
             meetings=data["meetings"],
+            sign_off=bool(data.get("sign_off")),
         )
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -154,10 +162,14 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
                 self.add_error(field if field in self.fields else None, message)
 
     @staticmethod
-    def initial_for(calendar: ReportingCalendar | None) -> dict[str, object]:
+    def initial_for(calendar: ReportingCalendar | None, *, sign_off: bool) -> dict[str, object]:
         if calendar is None:
-            return {"due_rule": "quarter_ends", "grace_days": 4, "build_rule": "after_due"} | {
-                "build_days": 5
+            return {
+                "due_rule": "quarter_ends",
+                "grace_days": 4,
+                "build_rule": "after_due",
+                "build_days": 5,
+                "sign_off": sign_off,
             }
         dates = list(calendar.dates.all())
 
@@ -171,6 +183,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             "build_days": calendar.build_days,
             "due_dates": lines("due"),
             "meetings": lines("meeting"),
+            "sign_off": sign_off,
         }
 
 

@@ -28,7 +28,9 @@ def reminder_recipients(
     if partnership_ids is not None:
         plans = plans.filter(partnership_id__in=partnership_ids)
     waiting = list(
-        with_current_status(Action.objects.filter(plan__in=plans), as_of=quarter)
+        with_current_status(
+            Action.objects.filter(plan__in=plans), as_of=quarter, include_waiting=True
+        )
         .filter(needs_update=True)
         .select_related("plan")
         .prefetch_related("lead_agencies", "milestones")
@@ -76,7 +78,9 @@ def missing_updates(*, partnership: Partnership, quarter: Quarter) -> list[Missi
     queries whatever the size."""
     plans = plans_in_force(financial_year=quarter.financial_year).filter(partnership=partnership)
     waiting = list(
-        with_current_status(Action.objects.filter(plan__in=plans), as_of=quarter)
+        with_current_status(
+            Action.objects.filter(plan__in=plans), as_of=quarter, include_waiting=True
+        )
         .filter(needs_update=True)
         .select_related("plan")
         .prefetch_related("lead_agencies", "milestones__lead")

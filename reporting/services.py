@@ -33,6 +33,7 @@ from csp_tracker.periods import Quarter, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
 from plans.models import Agency, Membership, Partnership
+from plans.services import partnership_sign_off_set
 from reporting import calendars, reminders, selectors
 from reporting.models import (
     CalendarDate,
@@ -209,6 +210,7 @@ class CalendarData:
     build_days: int
     due_dates: list[date]
     meetings: list[date]
+    sign_off: bool = False
 
 
 def calendar_save(
@@ -243,6 +245,7 @@ def calendar_save(
                 "updated_by": user,
             },
         )
+        partnership_sign_off_set(partnership=partnership, required=data.sign_off)
         calendar.dates.all().delete()
         kept = data.due_dates if data.due_rule == ReportingCalendar.DueRule.DATES else []
         meetings = (

@@ -40,11 +40,11 @@ The snapshot takes the same few queries for 5 actions or 500.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, Milestone, Status, StatusUpdate
-from actions.selectors import milestones_overdue, with_current_status
+from actions.selectors import awaiting_sign_off, milestones_overdue, with_current_status
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from performance.snapshot import indicators_for_report, projects_for_report
@@ -130,6 +130,16 @@ def exception_report_snapshot(
     actions = list(
         with_current_status(
             with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
+        )
+        # An update of the quarter still waiting for sign-off: not used, but counted.
+        .annotate(
+            awaiting_sign_off=Exists(
+                StatusUpdate.objects.filter(
+                    action=OuterRef("pk"),
+                    financial_year=quarter.financial_year,
+                    quarter=quarter.number,
+                ).filter(awaiting_sign_off())
+            )
         )
         .select_related("plan", "priority", "theme", "workstream")
         .prefetch_related("lead_agencies")
@@ -283,6 +293,9 @@ def exception_report_snapshot(
         "interim": as_at < quarter.end,
         "plans": [{"id": p.pk, "title": p.title, "period": p.period_label} for p in plans.values()],
         "action_count": len(actions),
+        # Where updates are signed off, the report uses approved ones: how many of the
+        # quarter's were still waiting when it was built.
+        "awaiting_sign_off": sum(1 for a in actions if a.awaiting_sign_off),
         "buckets": [{"key": k, "label": label} for k, label in BUCKETS],
         "summary": {
             "groups": ordered_groups,

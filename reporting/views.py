@@ -205,7 +205,10 @@ def calendar_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("reporting.change_reportingcalendar", partnership):
         raise PermissionDenied
     calendar = selectors.calendar_get(partnership=partnership)
-    form = CalendarForm(request.POST or None, initial=CalendarForm.initial_for(calendar))
+    form = CalendarForm(
+        request.POST if request.method == "POST" else None,
+        initial=CalendarForm.initial_for(calendar, sign_off=partnership.updates_need_sign_off),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.calendar_save(
@@ -307,7 +310,7 @@ def update_request_send(request: HttpRequest, slug: str, agency: int) -> HttpRes
     if lead is None:
         raise Http404("This lead owes no update")
     form = UpdateRequestForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         actions=lead.actions,
         initial={"actions": [str(a.pk) for a in lead.actions]},
     )

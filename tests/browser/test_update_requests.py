@@ -1,6 +1,7 @@
 """An update request in the browser: a coordinator sends a link to a lead's contact
 without an account; they submit through it; the link then refuses a second use and
-reaches nothing else; the update shows with the contact's name."""
+reaches nothing else; the update waits for sign-off and, approved, shows with the
+contact's name."""
 
 import re
 
@@ -9,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from actions.models import StatusUpdate
+from plans.services import partnership_sign_off_set
 from tests.browser.conftest import Checked
 from tests.world import PASSWORD, build_world
 
@@ -19,7 +21,9 @@ CONTACT = "sam.lead@council.example"
 
 @pytest.fixture
 def world(transactional_db):
-    return build_world()
+    world = build_world()
+    partnership_sign_off_set(partnership=world.district, required=True)
+    return world
 
 
 def _click(site: Checked, role: str, name: str) -> None:
@@ -73,7 +77,21 @@ def test_a_lead_without_an_account_updates_through_a_link_once(site, another_sit
     assert page.url.startswith(contact.base_url + reverse("accounts:login"))
     assert StatusUpdate.objects.count() == 1
 
-    # The coordinator sees it under the contact's name.
+    # It waits for sign-off; the coordinator approves it.
+    site.goto(reverse("reporting:partnership", kwargs={"slug": world.district.slug}))
+    _click(site, "link", "Updates awaiting sign-off")
+    assert "Sam Lead" in site.page.inner_text("[data-testid=awaiting]")
+    _click(site, "link", "Sign off the update on action 1.1")
+    _click(site, "button", "Save the sign-off")  # nothing chosen: the error
+    assert "Select whether to approve" in site.page.inner_text(".govuk-error-summary")
+    site.page.get_by_label("Approve it").check()
+    _click(site, "button", "Save the sign-off")
+    assert "was approved" in site.page.inner_text(".govuk-notification-banner")
+    assert "No update is waiting" in site.page.inner_text("main")
+
+    # The update shows under the contact's name, with both steps.
     site.goto(reverse("actions:detail", kwargs={"pk": world.action.pk}))
     history = site.page.inner_text("[data-testid=update]")
     assert "Sam Lead" in history and CONTACT in history
+    assert "Submitted" in history and "Approved" in history
+    assert "On track" in site.page.inner_text("main p.govuk-body")

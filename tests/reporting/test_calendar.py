@@ -215,3 +215,14 @@ def test_the_page_takes_the_same_queries_for_one_meeting_or_twenty(
     client.post(_url(district), GOOD | {"meetings": meetings})
     with django_assert_max_num_queries(11):
         assert client.get(_url(district)).status_code == 200
+
+
+def test_the_calendar_page_turns_sign_off_on_and_off(client, district, coordinator):
+    client.force_login(coordinator)
+    assert client.post(_url(district), GOOD | {"sign_off": "on"}).status_code == 302
+    district.refresh_from_db()
+    assert district.updates_need_sign_off
+    assert client.get(_url(district)).context["form"].initial["sign_off"] is True
+    client.post(_url(district), GOOD)
+    district.refresh_from_db()
+    assert not district.updates_need_sign_off
