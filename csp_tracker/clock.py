@@ -45,7 +45,12 @@ def update_quarter() -> Quarter:
     """The quarter an update made today reports on: the current quarter, except in the
     first days after a quarter ends, before its report is built, when late updates still
     count for the quarter just ended."""
-    day = today()
+    return update_quarter_on(today())
+
+
+def update_quarter_on(day: date) -> Quarter:
+    """The quarter an update made on ``day`` reports on (``update_quarter``). A reporting
+    calendar's grace period ends by then (reporting.services.calendar_save)."""
     quarter = Quarter.containing(day)
     if day - quarter.start < timedelta(days=REPORT_BUILD_DAY - 1):
         return quarter.previous

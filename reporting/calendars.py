@@ -55,7 +55,8 @@ class Round:
         return self.grace_ends
 
 
-def _due_dates(rules: CalendarRules, financial_year: int) -> list[date]:
+def due_dates(rules: CalendarRules, financial_year: int) -> list[date]:
+    """The dates the rules make updates due in the financial year."""
     if rules.due_rule == ReportingCalendar.DueRule.DATES:
         return [d for d in rules.due_dates if financial_year_of(d) == financial_year]
     first = Quarter(financial_year, 1)
@@ -72,9 +73,9 @@ def rounds(rules: CalendarRules, *, financial_year: int) -> list[Round]:
     if rules.build_rule != ReportingCalendar.BuildRule.BEFORE_MEETING:
         return [
             Round(Quarter.containing(due), due, due + grace, due + days)
-            for due in _due_dates(rules, financial_year)
+            for due in due_dates(rules, financial_year)
         ]
-    candidates = sorted(_due_dates(rules, financial_year - 1) + _due_dates(rules, financial_year))
+    candidates = sorted(due_dates(rules, financial_year - 1) + due_dates(rules, financial_year))
     found = []
     for meeting in rules.meetings:
         build_on = meeting - days

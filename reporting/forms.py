@@ -66,8 +66,9 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
     )
     grace_days = forms.IntegerField(
         label="Grace period in days",
-        help_text="Days after the due date when a late update still counts and is chased. "
-        "After it, the coordinators are told who is missing.",
+        help_text="Days after the due date when a late update still counts and is chased; "
+        "after it, the coordinators are told who is missing. It ends by the 4th day after "
+        "the quarter: later updates count for the next quarter.",
         min_value=0,
         max_value=60,
         error_messages={

@@ -89,8 +89,10 @@ def missing_updates(*, partnership: Partnership, quarter: Quarter) -> list[Missi
     by_agency: dict[int, list[Action]] = defaultdict(list)
     agencies: dict[int, Agency] = {}
     for action in waiting:
-        leads = {a.pk: a for a in action.lead_agencies.all()}
-        leads |= {m.lead_id: m.lead for m in action.milestones.all() if m.lead is not None}
+        leads: dict[int, Agency] = {a.pk: a for a in action.lead_agencies.all()}
+        for milestone in action.milestones.all():
+            if milestone.lead is not None:
+                leads[milestone.lead.pk] = milestone.lead
         for agency_id, agency in leads.items():
             agencies[agency_id] = agency
             by_agency[agency_id].append(action)
@@ -105,7 +107,8 @@ def missing_updates(*, partnership: Partnership, quarter: Quarter) -> list[Missi
         .select_related("user", "partnership", "agency")
         .order_by("user__email")
     ):
-        officers[membership.agency_id].append(membership)  # type: ignore[index]
+        if membership.agency_id is not None:
+            officers[membership.agency_id].append(membership)
     return sorted(
         (MissingLead(agencies[pk], actions, officers[pk]) for pk, actions in by_agency.items()),
         key=lambda lead: lead.agency.short_name.lower(),

@@ -29,7 +29,7 @@ from accounts.models import User
 from actions.models import Action, UpdateRequest
 from actions.services import update_request_create, update_request_link
 from csp_tracker import clock
-from csp_tracker.periods import Quarter, format_date
+from csp_tracker.periods import Quarter, financial_year_of, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
 from plans.models import Agency, Membership, Partnership
@@ -231,6 +231,38 @@ def calendar_save(
             f"Enter more days than the grace period ({data.grace_days}), so late updates "
             "are in the report"
         )
+    if "grace_days" not in errors:
+        # Updates are recorded for a quarter (clock.update_quarter_on): a late update made
+        # after the first days of the next quarter would count for that one, so the grace
+        # period of every due date must end while updates still count for its own quarter.
+        rules = calendars.CalendarRules(
+            due_rule=data.due_rule,
+            grace_days=data.grace_days,
+            due_dates=tuple(data.due_dates),
+        )
+        current = financial_year_of(clock.today())
+        years = {current - 1, current, current + 1} | {financial_year_of(d) for d in data.due_dates}
+        for year in sorted(years, key=lambda y: (y < current, y)):
+            late = [
+                due
+                for due in calendars.due_dates(rules, year)
+                if clock.update_quarter_on(due + timedelta(days=data.grace_days))
+                != Quarter.containing(due)
+            ]
+            if not late:
+                continue
+            if data.due_rule == ReportingCalendar.DueRule.QUARTER_ENDS:
+                errors["grace_days"] = (
+                    f"Enter a grace period of {clock.REPORT_BUILD_DAY - 1} days or fewer when "
+                    "updates are due at quarter ends: later updates count for the next quarter"
+                )
+            else:
+                last = Quarter.containing(late[0]).end + timedelta(days=clock.REPORT_BUILD_DAY - 1)
+                errors["grace_days"] = (
+                    f"Enter a grace period that ends by {format_date(last)} for updates due "
+                    f"on {format_date(late[0])}: later updates count for the next quarter"
+                )
+            break
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

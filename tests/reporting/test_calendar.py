@@ -189,6 +189,16 @@ def test_a_coordinator_sets_the_meetings_and_sees_the_dates(client, district, co
         ({"meetings": "31 February 2025"}, "meetings", "Meeting date 1 must be a real date"),
         ({"due_rule": "dates"}, "due_dates", "Enter at least one date when updates are due"),
         (
+            {"grace_days": "5"},
+            "grace_days",
+            "Enter a grace period of 4 days or fewer when updates are due at quarter ends",
+        ),
+        (
+            {"due_rule": "dates", "due_dates": "28 March 2024", "grace_days": "8"},
+            "grace_days",
+            "Enter a grace period that ends by 4 April 2024 for updates due on 28 March 2024",
+        ),
+        (
             {"build_rule": "after_due", "build_days": "3"},
             "build_days",
             "Enter more days than the grace period (4)",
