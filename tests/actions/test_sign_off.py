@@ -152,3 +152,14 @@ def test_query_counts_of_the_sign_off_pages(client, world, django_assert_max_num
         assert len(client.get(url).context["updates"]) == 6
     with django_assert_max_num_queries(15):
         client.get(reverse("actions:review", kwargs={"pk": update.pk}))
+
+
+def test_a_sign_off_step_is_history_too(world):
+    from django.db import DatabaseError, transaction
+
+    update = _update(world)
+    step = update.reviews.get()
+    with pytest.raises(DatabaseError, match="history"), transaction.atomic():
+        UpdateReview.objects.filter(pk=step.pk).update(decision="approved")
+    with pytest.raises(DatabaseError, match="history"), transaction.atomic():
+        UpdateReview.objects.filter(pk=step.pk).delete()
