@@ -71,6 +71,8 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
         "the quarter: later updates count for the next quarter.",
         min_value=0,
         max_value=60,
+        # GOV.UK: a text input with a numeric keyboard, not type="number".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the grace period in days",
             "invalid": "Enter the grace period as a whole number of days, like 4",
@@ -102,6 +104,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
         help_text="After each due date, or before each meeting.",
         min_value=0,
         max_value=120,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the number of days",
             "invalid": "Enter the number of days as a whole number, like 7",
