@@ -60,9 +60,9 @@ def _signed_off(*, include_waiting: bool = False) -> Q:
     never counts."""
     reviews = UpdateReview.objects.filter(update=OuterRef("pk"))
     if include_waiting:
-        return ~Exists(reviews.filter(decision=UpdateReview.Decision.RETURNED))
-    return ~Exists(reviews.filter(decision=UpdateReview.Decision.SUBMITTED)) | Exists(
-        reviews.filter(decision=UpdateReview.Decision.APPROVED)
+        return ~Q(Exists(reviews.filter(decision=UpdateReview.Decision.RETURNED)))
+    return ~Q(Exists(reviews.filter(decision=UpdateReview.Decision.SUBMITTED))) | Q(
+        Exists(reviews.filter(decision=UpdateReview.Decision.APPROVED))
     )
 
 

@@ -2,7 +2,7 @@
 for every field, no browser-native validation (templates use novalidate)."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -224,7 +224,8 @@ class UpdateRequestForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owed = {str(a.pk): a for a in actions}
-        self.fields["actions"].choices = [(str(a.pk), f"{a.reference} {a.title}") for a in actions]
+        field = cast(forms.MultipleChoiceField, self.fields["actions"])
+        field.choices = [(str(a.pk), f"{a.reference} {a.title}") for a in actions]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

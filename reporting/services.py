@@ -688,13 +688,13 @@ def _digest_text(user: User, items: list[_Owed], today: date) -> tuple[str, str]
             else f"overdue since {format_date(item.due)}"
         )
         count = len(item.actions)
-        lines = "\n".join(
+        listed = "\n".join(
             f"- {a.reference} {a.title}\n  {_link('actions:update', a.pk)}" for a in item.actions
         )
         parts.append(
             f"{item.membership.agency} leads {count} action{'s' if count != 1 else ''} in "
             f"{partnership.name} with no {item.quarter} update yet. Updates are {when}."
-            f"\n\n{lines}"
+            f"\n\n{listed}"
         )
     first = items[0]
     if owed_count:
