@@ -36,8 +36,9 @@ def current_quarter() -> Quarter:
     return Quarter.containing(today())
 
 
-# The quarterly exception reports are built at 09:00 on this day of the month after a
-# quarter ends (the beat schedule in csp_tracker/celery.py).
+# Updates made in the first days after a quarter ends, until this day of the month, still
+# count for the quarter just ended. The default reporting calendar builds the report on
+# it (reporting/calendars.py: DEFAULT); a calendar's grace period ends before it.
 REPORT_BUILD_DAY = 5
 
 

@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 # Rows from before the job outbox have no job to ask: they are stale after these.
 STALE_BUILD_AFTER = timedelta(minutes=15)
 STALE_QUEUE_AFTER = timedelta(hours=2)
-REMINDER_DAYS = (14, 3)
 
 # The tasks this module queues, by name (reporting/tasks.py).
 BUILD_TASK = "reporting.build_exception_report"
