@@ -771,3 +771,48 @@ def stale_merge(
         elif mine != now:
             merge.both.append(name)
     return merge
+
+
+class ReviewForm(GovukErrorsMixin, forms.Form):
+    """A coordinator's sign-off of a submitted update: approve it, or return it saying
+    what needs to change."""
+
+    decision = forms.ChoiceField(
+        label="Approve this update?",
+        choices=[
+            ("approve", "Approve it: the exception report will use it"),
+            ("return", "Return it to be done again"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether to approve the update or return it",
+            "invalid_choice": "Select whether to approve the update or return it",
+        },
+    )
+    comment = forms.CharField(
+        label="Comment (needed to return it)",
+        help_text="What needs to change. The officer sees it on the action's page.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=COMMENTARY_MAX,
+        error_messages={
+            "max_length": f"Enter a comment of {COMMENTARY_MAX:,} characters or fewer",
+            "required": "Enter what needs to change",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea("comment", rows=4),
+            Submit("submit", "Save the sign-off"),
+        )
+
+    def add_refusal(self, refusal: ValidationError) -> None:
+        for name, errors in refusal.error_dict.items():
+            for error in errors:
+                words = self.fields[name].error_messages.get(error.code or "")
+                self.add_error(name, words or " ".join(error.messages))

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -139,6 +140,49 @@ class Milestone(models.Model):
         return self.description
 
 
+class UpdateRequest(models.Model):
+    """A coordinator's request to a lead's contact without an account: a link, sent by
+    email, that works once until the end of the round's grace period and opens the update
+    form for just the listed actions. Like an invitation (``partnerships.Invitation``) the
+    link carries a token signed with the service's secret key over the request and its
+    random ``secret``, so the table alone gives no link that works. What the contact
+    submits is recorded as theirs (``StatusUpdate.request``: their name and email)."""
+
+    partnership = models.ForeignKey(
+        "plans.Partnership", on_delete=models.CASCADE, related_name="update_requests"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    contact_name = models.CharField("their name", max_length=150)
+    contact_email = models.EmailField("their email address")
+    actions: "models.ManyToManyField[Action, Any]" = models.ManyToManyField(
+        "Action", related_name="update_requests"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="2023 for 2023/24.")
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    secret = models.CharField(
+        max_length=64, editable=False, help_text="Random; the link's token is signed over it."
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="update_request_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update request to {self.contact_email} ({self.agency})"
+
+
 class StatusUpdate(models.Model):
     """What an officer reported on an action for a quarter. Append-only: database
     triggers refuse UPDATE and DELETE (migration 0002)."""
@@ -161,7 +205,20 @@ class StatusUpdate(models.Model):
         default=list, blank=True, help_text='Numbers reported: [{"label": …, "value": …}].'
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="status_updates"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+        null=True,
+        blank=True,
+        help_text="Empty for an update sent through an update request's link.",
+    )
+    request = models.ForeignKey(
+        UpdateRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text="The link it was sent through, by a lead's contact without an account.",
     )
     created_at = models.DateTimeField(db_index=True)
     milestones_completed = models.ManyToManyField(
@@ -178,11 +235,25 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="status_update_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | Q(request__isnull=False),
+                name="status_update_has_an_author",
+            ),
         ]
         indexes = [models.Index(fields=["financial_year", "quarter"])]
 
     def __str__(self) -> str:
         return f"{self.action.reference} {self.financial_year} Q{self.quarter}: {self.status}"
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it: the signed-in author, or the contact an update request was sent to
+        (with their email: they have no account to look up)."""
+        if self.author is not None:
+            return self.author.get_full_name() or self.author.email
+        if self.request is not None:
+            return f"{self.request.contact_name} ({self.request.contact_email}, by update request)"
+        return ""
 
 
 class StatusUpdateMilestone(models.Model):
@@ -198,3 +269,57 @@ class StatusUpdateMilestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} done in {self.update}"
+
+
+class UpdateReview(models.Model):
+    """A step of an update's sign-off, where the partnership wants it: submitted (with
+    the update), then approved or returned with a comment by a coordinator. Append-only
+    like the update itself (database triggers): the history keeps every step, and an
+    update is never changed, only reviewed. An update with no steps is live at once."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the submission itself (the update's author submits it).",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["update", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["submitted", "approved", "returned"]),
+                name="update_review_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="submitted") | Q(reviewer__isnull=False),
+                name="update_review_has_a_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="returned") | ~Q(comment=""),
+                name="update_review_returned_with_a_comment",
+            ),
+            # One submission and one decision per update.
+            models.UniqueConstraint(
+                fields=["update"], condition=Q(decision="submitted"), name="update_submitted_once"
+            ),
+            models.UniqueConstraint(
+                fields=["update"],
+                condition=Q(decision__in=["approved", "returned"]),
+                name="update_decided_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update}: {self.get_decision_display()}"

@@ -23,7 +23,8 @@ from django.db.models import (
 
 from accounts.models import User
 from accounts.types import AnyUser
-from actions.models import Action, Milestone, Status, StatusUpdate
+from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
+from actions.request_links import update_request_token_matches
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
@@ -84,16 +85,35 @@ def _reports_on(quarter: Quarter, *, up_to: bool = True) -> Q:
     )
 
 
+def _signed_off(*, include_waiting: bool = False) -> Q:
+    """Updates that count, where the partnership signs updates off (``UpdateReview``):
+    one with no review steps (live at once) or approved. ``include_waiting``: also one
+    submitted and not yet decided (so its author is not chased for it); a returned one
+    never counts."""
+    reviews = UpdateReview.objects.filter(update=OuterRef("pk"))
+    if include_waiting:
+        return ~Q(Exists(reviews.filter(decision=UpdateReview.Decision.RETURNED)))
+    return ~Q(Exists(reviews.filter(decision=UpdateReview.Decision.SUBMITTED))) | Q(
+        Exists(reviews.filter(decision=UpdateReview.Decision.APPROVED))
+    )
+
+
 def lineage_updates(
-    *, lineage: UUID | OuterRef, as_of: Quarter, only_quarter: bool = False
+    *,
+    lineage: UUID | OuterRef,
+    as_of: Quarter,
+    only_quarter: bool = False,
+    include_waiting: bool = False,
 ) -> QuerySet[StatusUpdate]:
     """The updates of an action and of its versions in earlier (or later) plans, the same
     ``lineage``, that report on ``as_of`` or an earlier quarter (``only_quarter``: on
     ``as_of`` itself), latest first. Updates of a later quarter are not counted, so an
-    old quarter reads the same whenever it is asked about."""
+    old quarter reads the same whenever it is asked about; nor are updates waiting for
+    sign-off or returned (``_signed_off``)."""
     return (
         StatusUpdate.objects.filter(_reports_on(as_of, up_to=not only_quarter))
         .filter(action__lineage=lineage)
+        .filter(_signed_off(include_waiting=include_waiting))
         .order_by(*LATEST_FIRST)
     )
 
@@ -111,7 +131,7 @@ def action_current_status(*, action: Action, as_of: Quarter) -> str:
 
 
 def with_current_status(
-    qs: QuerySet[Action], *, as_of: Quarter, prefix: str = ""
+    qs: QuerySet[Action], *, as_of: Quarter, prefix: str = "", include_waiting: bool = False
 ) -> "ActionsWithStatus":
     """Each action's progress as of a quarter, by the rule of ``action_current_status``:
 
@@ -123,6 +143,8 @@ def with_current_status(
       quarter" all chase.
 
     ``prefix`` names a second set of the same (the report reads the previous quarter too).
+    Only signed-off updates count (``lineage_updates``); with ``include_waiting`` an update
+    waiting for sign-off is the quarter's update too, so its author is not chased.
     """
     latest = lineage_updates(lineage=OuterRef("lineage"), as_of=as_of)
     status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
@@ -131,7 +153,12 @@ def with_current_status(
             status: Subquery(_current_status(OuterRef("lineage"), as_of)),
             f"{prefix}latest_update_id": Subquery(latest.values("pk")[:1]),
             updated: Exists(
-                lineage_updates(lineage=OuterRef("lineage"), as_of=as_of, only_quarter=True)
+                lineage_updates(
+                    lineage=OuterRef("lineage"),
+                    as_of=as_of,
+                    only_quarter=True,
+                    include_waiting=include_waiting,
+                )
             ),
         }
     ).annotate(
@@ -173,7 +200,10 @@ def annotate_progress(
     """What the pages show of each action: its current status as of the quarter
     (``with_current_status``) and whether a milestone of it is overdue today."""
     overdue = milestones_overdue(as_of=today, quarter=quarter).filter(action=OuterRef("pk"))
-    return with_current_status(qs, as_of=quarter).annotate(has_overdue=Exists(overdue))
+    # An update waiting for sign-off is the officer's part done: not "needs an update".
+    return with_current_status(qs, as_of=quarter, include_waiting=True).annotate(
+        has_overdue=Exists(overdue)
+    )
 
 
 def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
@@ -219,8 +249,11 @@ def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
     """Every update of the action and of the same action in earlier plans, newest first."""
     return (
         StatusUpdate.objects.filter(action__lineage=action.lineage)
-        .select_related("author", "action__plan")
-        .prefetch_related("milestones_completed")
+        .select_related("author", "request", "action__plan")
+        .prefetch_related(
+            "milestones_completed",
+            Prefetch("reviews", queryset=UpdateReview.objects.select_related("reviewer")),
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -347,6 +380,49 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
 
 
 @dataclass(frozen=True)
+class SinceLastUpdate:
+    """What an officer recording an update reads beside the form: the action's last
+    update (across its lineage, as the history shows it) and what changed since it."""
+
+    last: StatusUpdate | None
+    changes: list[ChangeEntry]
+    milestones_done: list[Milestone]
+
+
+def since_last_update(*, action: Action, before: StatusUpdate | None = None) -> SinceLastUpdate:
+    """The latest update of the action's lineage (when reviewing the update ``before``:
+    the latest that counted before it, ``_signed_off``), with its author and sign-off step,
+    the changes to the action and its milestones made after it (``change_history``), and
+    the milestones marked done after its day. With no update yet, every change is "since"."""
+    updates = StatusUpdate.objects.filter(action__lineage=action.lineage)
+    if before is not None:
+        # Reviewing an update: the last one that counted before it.
+        updates = updates.filter(_signed_off()).filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
+        )
+    # Its sign-off step, if any, in the same query: the officer sees theirs is waiting or
+    # was returned, and why.
+    step = UpdateReview.objects.filter(update=OuterRef("pk")).order_by("-created_at", "-id")
+    last = (
+        updates.select_related("author", "request")
+        .annotate(
+            review_decision=Subquery(step.values("decision")[:1]),
+            review_comment=Subquery(step.values("comment")[:1]),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    changes = change_history(action=action)
+    milestones = list(action.milestones.all())
+    if last is None:
+        return SinceLastUpdate(last=None, changes=changes, milestones_done=[])
+    made = last.created_at
+    since = [entry for entry in changes if entry["when"] > made]
+    done = [m for m in milestones if m.done_date is not None and m.done_date > made.date()]
+    return SinceLastUpdate(last=last, changes=since, milestones_done=done)
+
+
+@dataclass(frozen=True)
 class MyWork:
     actions: "list[ActionWithProgress]"
     milestones_overdue: list[Milestone]
@@ -459,3 +535,67 @@ def milestone_values_as_opened(*, milestone: Milestone, version: int) -> dict[st
         "lead_text": record.lead_text,
         "done_date": record.done_date,
     }
+
+
+def update_request_by_link(*, pk: int, token: str) -> UpdateRequest:
+    """The request whose link this is; DoesNotExist for an unknown id or a token that is
+    not the service's (tampered)."""
+    update_request = (
+        UpdateRequest.objects.select_related("partnership", "agency").filter(pk=pk).first()
+    )
+    if update_request is None or not update_request_token_matches(update_request, token):
+        raise UpdateRequest.DoesNotExist
+    return update_request
+
+
+def update_request_actions(*, update_request: UpdateRequest) -> list[Action]:
+    """The request's actions, with their milestones, in the plan's order."""
+    return list(
+        update_request.actions.select_related("plan")
+        .prefetch_related("milestones")
+        .order_by("plan_id", "order", "id")
+    )
+
+
+def awaiting_sign_off() -> Q:
+    """Updates submitted and not yet approved or returned."""
+    decided = UpdateReview.objects.filter(
+        update=OuterRef("pk"),
+        decision__in=[UpdateReview.Decision.APPROVED, UpdateReview.Decision.RETURNED],
+    )
+    submitted = UpdateReview.objects.filter(
+        update=OuterRef("pk"), decision=UpdateReview.Decision.SUBMITTED
+    )
+    return Q(Exists(submitted)) & ~Q(Exists(decided))
+
+
+def updates_awaiting_sign_off(*, partnership: Partnership) -> list[StatusUpdate]:
+    """The partnership's updates submitted and not yet approved or returned, oldest first."""
+    return list(
+        StatusUpdate.objects.filter(action__plan__partnership=partnership)
+        .filter(awaiting_sign_off())
+        .select_related("action", "author", "request")
+        .order_by("created_at", "id")
+    )
+
+
+def status_update_get(*, user: AnyUser, pk: int) -> StatusUpdate:
+    """One update of an action the user can see; DoesNotExist otherwise."""
+    return (
+        StatusUpdate.objects.filter(action__in=action_queryset(user=user))
+        .select_related("action__plan__partnership", "author", "request")
+        .prefetch_related(
+            Prefetch("reviews", queryset=UpdateReview.objects.select_related("reviewer"))
+        )
+        .get(pk=pk)
+    )
+
+
+def review_state(update: StatusUpdate) -> str:
+    """'' (live: no sign-off), 'submitted' (waiting), 'approved' or 'returned', from the
+    update's prefetched review steps."""
+    decisions = [r.decision for r in update.reviews.all()]
+    for decided in (UpdateReview.Decision.APPROVED, UpdateReview.Decision.RETURNED):
+        if decided in decisions:
+            return str(decided)
+    return str(UpdateReview.Decision.SUBMITTED) if decisions else ""

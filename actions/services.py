@@ -1,5 +1,6 @@
 """Writes for actions, milestones and status updates."""
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -7,16 +8,26 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from actions.models import Action, Milestone, Status, StatusUpdate, StatusUpdateMilestone
+from actions.models import (
+    Action,
+    Milestone,
+    Status,
+    StatusUpdate,
+    StatusUpdateMilestone,
+    UpdateRequest,
+    UpdateReview,
+)
+from actions.request_links import update_request_token
 from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
 from csp_tracker.data import ModelData
 from csp_tracker.periods import Quarter
-from plans.models import Agency, Plan
+from plans.models import Agency, Partnership, Plan
 from plans.services import plan_open_guard
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
@@ -215,10 +226,11 @@ def milestone_save(*, milestone: Milestone, user: User | None = None) -> Milesto
 def status_update_record(
     *,
     action: Action,
-    author: User,
+    author: User | None,
     status: str,
     commentary: str,
     quarter: Quarter | None = None,
+    request: UpdateRequest | None = None,
     reason: str = "",
     figures: Sequence[Figure] = (),
     milestones_completed: Iterable[Milestone] = (),
@@ -238,6 +250,8 @@ def status_update_record(
     """
     if status not in Status.values:
         raise ValueError(f"Unknown status {status!r}")
+    if author is None and request is None:
+        raise ValueError("An update is written by a signed-in author or through a request")
     plan_open_guard(obj=action)
     milestones = list(milestones_completed)
     foreign = [m for m in milestones if m.action_id != action.pk]
@@ -278,11 +292,17 @@ def status_update_record(
         reason=reason,
         figures=[figure.as_json() for figure in figures],
         author=author,
+        request=request,
         created_at=created_at,
     )
     StatusUpdateMilestone.objects.bulk_create(
         StatusUpdateMilestone(update=update, milestone=m) for m in milestones
     )
+    if Plan.objects.filter(pk=action.plan_id, partnership__updates_need_sign_off=True).exists():
+        # It waits as "submitted" until a coordinator approves it or returns it.
+        UpdateReview.objects.create(
+            update=update, decision=UpdateReview.Decision.SUBMITTED, created_at=created_at
+        )
     done_on = timezone.localdate(created_at)
     # Read each milestone again under a row lock, so a coordinator's edit saved meanwhile
     # is neither lost nor silently overwritten (it raised the version; this raises it again).
@@ -388,3 +408,161 @@ def action_move(*, action: Action, up: bool) -> None:
         theirs = mine - 1 if up else mine + 1
     Action.objects.filter(pk=action.pk).update(order=theirs, lock_version=F("lock_version") + 1)
     Action.objects.filter(pk=neighbour.pk).update(order=mine, lock_version=F("lock_version") + 1)
+
+
+# Update requests: a signed link for a lead's contact without an account.
+
+
+def update_request_link(*, update_request: UpdateRequest, site_url: str) -> str:
+    path = reverse(
+        "actions:request",
+        kwargs={"pk": update_request.pk, "token": update_request_token(update_request)},
+    )
+    return site_url.rstrip("/") + path
+
+
+@transaction.atomic
+def update_request_create(
+    *,
+    partnership: Partnership,
+    agency: Agency,
+    contact_name: str,
+    contact_email: str,
+    actions: Sequence[Action],
+    quarter: Quarter,
+    expires_at: datetime,
+    sent_by: User | None,
+) -> UpdateRequest:
+    """A request for the quarter's updates on ``actions`` to a lead's contact. Refused
+    (ValidationError naming the field) for no actions, an action of another partnership
+    or not led by the agency, or an address that has an account (they update signed in)."""
+    email = contact_email.strip().lower()
+    if not actions:
+        raise ValidationError({"actions": "Select at least one action"})
+    for action in actions:
+        led = {a.pk for a in action.lead_agencies.all()} | {
+            m.lead_id for m in action.milestones.all() if m.lead_id
+        }
+        if action.plan.partnership_id != partnership.pk or agency.pk not in led:
+            raise ValidationError({"actions": f"Select only actions {agency} leads"})
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise ValidationError(
+            {"contact_email": f"{email} has an account: they can sign in and update"}
+        )
+    now = clock.now()
+    update_request = UpdateRequest.objects.create(
+        partnership=partnership,
+        agency=agency,
+        contact_name=contact_name.strip(),
+        contact_email=email,
+        financial_year=quarter.financial_year,
+        quarter=quarter.number,
+        secret=secrets.token_urlsafe(32),
+        sent_by=sent_by,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    update_request.actions.set(actions)
+    return update_request
+
+
+class RequestNotValid(Exception):
+    """Why an update request's link does not work: the reason is the page's heading."""
+
+
+def update_request_check(*, update_request: UpdateRequest) -> None:
+    if update_request.used_at is not None:
+        raise RequestNotValid("This link has already been used")
+    if update_request.expires_at <= clock.now():
+        raise RequestNotValid("This link has expired")
+
+
+class UpdateRefused(Exception):
+    """One update of a request's was refused by ``status_update_record``."""
+
+    def __init__(self, action: Action, refusal: ValidationError) -> None:
+        super().__init__(str(refusal))
+        self.action = action
+        self.refusal = refusal
+
+
+@dataclass
+class RequestedUpdate:
+    action: Action
+    status: str
+    commentary: str
+    reason: str = ""
+    figures: Sequence[Figure] = ()
+    milestones_completed: Sequence[Milestone] = ()
+
+
+@transaction.atomic
+def update_request_submit(
+    *, update_request: UpdateRequest, updates: Sequence[RequestedUpdate]
+) -> list[StatusUpdate]:
+    """Record the contact's updates once, each checked like any update
+    (``status_update_record``), as theirs; the link then stops working. Only the
+    request's own actions: any other is refused."""
+    locked = UpdateRequest.objects.select_for_update().get(pk=update_request.pk)
+    update_request_check(update_request=locked)
+    allowed = set(locked.actions.values_list("pk", flat=True))
+    if not updates or any(u.action.pk not in allowed for u in updates):
+        raise ValueError("Only the request's own actions can be updated through it")
+    quarter = Quarter(locked.financial_year, locked.quarter)
+    recorded = []
+    for u in updates:
+        try:
+            recorded.append(
+                status_update_record(
+                    action=u.action,
+                    author=None,
+                    request=locked,
+                    status=u.status,
+                    commentary=u.commentary,
+                    reason=u.reason,
+                    figures=u.figures,
+                    milestones_completed=u.milestones_completed,
+                    quarter=quarter,
+                )
+            )
+        except ValidationError as refused:
+            # Nothing is kept (the transaction rolls back): the page says which update.
+            raise UpdateRefused(u.action, refused) from refused
+    locked.used_at = clock.now()
+    locked.save(update_fields=["used_at"])
+    update_request.used_at = locked.used_at
+    return recorded
+
+
+# Sign-off
+
+
+class ReviewRefused(Exception):
+    """A sign-off the service will not make; the message says why, for the page."""
+
+
+@transaction.atomic
+def status_update_review(
+    *, update: StatusUpdate, reviewer: User, approve: bool, comment: str = ""
+) -> UpdateReview:
+    """Approve a submitted update, or return it with a comment: a new step of its history
+    (the update itself is never changed). Once only: a second decision is refused, even
+    from two coordinators at once (the action's row is locked, and a unique constraint
+    holds the same)."""
+    Action.objects.select_for_update().filter(pk=update.action_id).first()
+    decisions = set(UpdateReview.objects.filter(update=update).values_list("decision", flat=True))
+    if UpdateReview.Decision.SUBMITTED not in decisions:
+        raise ReviewRefused("This update does not wait for sign-off")
+    if decisions & {UpdateReview.Decision.APPROVED, UpdateReview.Decision.RETURNED}:
+        raise ReviewRefused("This update was already approved or returned")
+    if not approve and not comment.strip():
+        raise ValidationError(
+            {"comment": ValidationError("Enter what needs to change", code="required")}
+        )
+    return UpdateReview.objects.create(
+        update=update,
+        decision=UpdateReview.Decision.APPROVED if approve else UpdateReview.Decision.RETURNED,
+        comment=comment.strip(),
+        reviewer=reviewer,
+        created_at=clock.now(),
+    )

@@ -5,11 +5,17 @@ does either (a shell, the admin, a bulk query). A whole-database flush is the on
 exception: see actions/management/commands/flush.py.
 """
 
+from collections.abc import Sequence
+
 from csp_tracker.db import execute
 
 __all__ = ["create_sql", "drop_sql", "execute"]
 
-APPEND_ONLY_TABLES = ["actions_statusupdate", "actions_statusupdatemilestone"]
+# The tables each migration guards, frozen there: a migration must not reach a table a
+# later migration makes (a fresh database runs them in order).
+STATUS_UPDATE_TABLES = ["actions_statusupdate", "actions_statusupdatemilestone"]
+REVIEW_TABLES = ["actions_updatereview"]
+APPEND_ONLY_TABLES = STATUS_UPDATE_TABLES + REVIEW_TABLES
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION csp_refuse_change() RETURNS trigger AS $$
@@ -21,11 +27,11 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def create_sql(vendor: str) -> list[str]:
+def create_sql(vendor: str, tables: Sequence[str] = APPEND_ONLY_TABLES) -> list[str]:
     statements = []
     if vendor == "postgresql":
         statements.append(_PG_FUNCTION)
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         if vendor == "postgresql":
             statements.append(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -43,9 +49,9 @@ def create_sql(vendor: str) -> list[str]:
     return statements
 
 
-def drop_sql(vendor: str) -> list[str]:
+def drop_sql(vendor: str, tables: Sequence[str] = APPEND_ONLY_TABLES) -> list[str]:
     statements = []
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         if vendor == "postgresql":
             statements.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
         else:
@@ -56,7 +62,7 @@ def drop_sql(vendor: str) -> list[str]:
     return statements
 
 
-def truncate_create_sql(vendor: str) -> list[str]:
+def truncate_create_sql(vendor: str, tables: Sequence[str] = APPEND_ONLY_TABLES) -> list[str]:
     """PostgreSQL: TRUNCATE (which row triggers do not see) is refused too, for every role
     that may run it, the tables' owner included. SQLite has no TRUNCATE."""
     if vendor != "postgresql":
@@ -64,13 +70,11 @@ def truncate_create_sql(vendor: str) -> list[str]:
     return [_PG_FUNCTION] + [
         f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
         "FOR EACH STATEMENT EXECUTE FUNCTION csp_refuse_change();"
-        for table in APPEND_ONLY_TABLES
+        for table in tables
     ]
 
 
-def truncate_drop_sql(vendor: str) -> list[str]:
+def truncate_drop_sql(vendor: str, tables: Sequence[str] = APPEND_ONLY_TABLES) -> list[str]:
     if vendor != "postgresql":
         return []
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in APPEND_ONLY_TABLES
-    ]
+    return [f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in tables]

@@ -29,12 +29,15 @@ from actions.forms import (
     ActionForm,
     ActionImportForm,
     MilestoneForm,
+    ReviewForm,
     StatusUpdateForm,
     stale_merge,
 )
-from actions.models import Action, Milestone, StatusUpdate
+from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.periods import Quarter
+from plans.models import Partnership
 from plans.views import authored_plan
 
 if TYPE_CHECKING:
@@ -159,7 +162,13 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     return render(
         request,
         "actions/status_update_form.html",
-        {"action": action, "form": form, "quarter": quarter, "conflict": conflict},
+        {
+            "action": action,
+            "form": form,
+            "quarter": quarter,
+            "conflict": conflict,
+            "since": selectors.since_last_update(action=action),
+        },
     )
 
 
@@ -406,3 +415,136 @@ def action_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk, author=True)
     content = exporting.action_import_template(plan=plan)
     return _download(content, "xlsx", f"{slugify(plan.title)}-actions-template")
+
+
+def _request_problem(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    return render(request, "actions/update_request_problem.html", {"reason": reason}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The update form a lead's contact without an account opens from their link: just
+    the request's actions, once, until it expires. Signed in or not, the link is the key."""
+    try:
+        update_request = selectors.update_request_by_link(pk=pk, token=token)
+    except UpdateRequest.DoesNotExist:
+        return _request_problem(request, "This link does not work", 404)
+    try:
+        services.update_request_check(update_request=update_request)
+    except services.RequestNotValid as problem:
+        return _request_problem(request, str(problem), 410)
+    actions = selectors.update_request_actions(update_request=update_request)
+    data = request.POST if request.method == "POST" else None
+    forms = [
+        StatusUpdateForm(
+            data,
+            action=action,
+            prefix=f"action-{action.pk}",
+            initial={"updates_version": action.updates_version},
+        )
+        for action in actions
+    ]
+    for form in forms:
+        form.helper.layout.fields.pop()  # one "Send" button for all of them
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        try:
+            services.update_request_submit(
+                update_request=update_request,
+                updates=[
+                    services.RequestedUpdate(
+                        action=form.action,
+                        status=form.cleaned_data["status"],
+                        commentary=form.cleaned_data["commentary"].strip(),
+                        reason=form.cleaned_data["reason"].strip(),
+                        figures=form.figures(),
+                        milestones_completed=form.cleaned_data.get("milestones_completed", []),
+                    )
+                    for form in forms
+                ],
+            )
+        except services.RequestNotValid as problem:
+            return _request_problem(request, str(problem), 410)
+        except services.UpdateRefused as refused:
+            # A refusal of one update keeps none of them: say which, on its form.
+            for form in forms:
+                if form.action.pk == refused.action.pk:
+                    form.add_refusal(refused.refusal)
+        else:
+            return render(
+                request,
+                "actions/update_request_done.html",
+                {"update_request": update_request, "actions": actions},
+            )
+    return render(
+        request,
+        "actions/update_request.html",
+        {
+            "update_request": update_request,
+            "quarter": Quarter(update_request.financial_year, update_request.quarter),
+            "forms": forms,
+            "has_errors": any(form.errors for form in forms),
+        },
+    )
+
+
+@login_required
+@require_safe
+def sign_off_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's updates waiting for a coordinator's sign-off."""
+    try:
+        partnership = selectors.partnership_list(user=request.user).get(slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+    if not request.user.has_perm("actions.add_updatereview", partnership):
+        raise PermissionDenied
+    return render(
+        request,
+        "actions/sign_off_list.html",
+        {
+            "partnership": partnership,
+            "updates": selectors.updates_awaiting_sign_off(partnership=partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Approve a submitted update or return it with a comment, the last signed-off update
+    of the action beside it."""
+    try:
+        update = selectors.status_update_get(user=request.user, pk=pk)
+    except StatusUpdate.DoesNotExist:
+        raise Http404("No such update") from None
+    partnership = update.action.plan.partnership
+    if not request.user.has_perm("actions.add_updatereview", partnership):
+        raise PermissionDenied
+    state = selectors.review_state(update)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and state == "submitted" and form.is_valid():
+        try:
+            services.status_update_review(
+                update=update,
+                reviewer=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        except services.ReviewRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("actions:sign_off", slug=partnership.slug)
+        else:
+            done = "approved" if form.cleaned_data["decision"] == "approve" else "returned"
+            messages.success(request, f"The update on action {update.action.reference} was {done}")
+            return redirect("actions:sign_off", slug=partnership.slug)
+    return render(
+        request,
+        "actions/status_update_review.html",
+        {
+            "update": update,
+            "state": state,
+            "form": form,
+            "since": selectors.since_last_update(action=update.action, before=update),
+        },
+    )

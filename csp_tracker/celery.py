@@ -17,15 +17,15 @@ SWEEP_EVERY = timedelta(seconds=float(os.environ.get("CSP_JOB_SWEEP_SECONDS", "6
 
 # The one beat schedule. Times are Europe/London (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
-    # 09:00 on the 5th day after each quarter ends (5 April, 5 July, 5 October,
-    # 5 January): every partnership's exception report for the quarter just ended.
-    # Until then late updates still count for that quarter (clock.REPORT_BUILD_DAY).
-    "build-quarterly-exception-reports": {
+    # 09:00 every day: the exception report of each partnership whose reporting calendar
+    # builds one today (reporting/calendars.py; by default the 5th day after each quarter
+    # ends, or e.g. a week before each executive meeting). A missed day is caught up.
+    "build-exception-reports-by-calendar": {
         "task": "reporting.build_quarter_reports",
-        "schedule": crontab(minute=0, hour=9, day_of_month=5, month_of_year="1,4,7,10"),
+        "schedule": crontab(minute=0, hour=9),
     },
-    # 08:00 every day: the task itself decides whether today is 14 or 3 days before the
-    # quarter's update deadline, and never sends the same reminder twice.
+    # 08:00 every day: the task itself asks each partnership's calendar how far its next
+    # update deadline is, and never sends the same reminder twice.
     "send-update-reminders": {
         "task": "reporting.send_update_reminders",
         "schedule": crontab(minute=0, hour=8),

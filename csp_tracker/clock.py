@@ -36,8 +36,9 @@ def current_quarter() -> Quarter:
     return Quarter.containing(today())
 
 
-# The quarterly exception reports are built at 09:00 on this day of the month after a
-# quarter ends (the beat schedule in csp_tracker/celery.py).
+# Updates made in the first days after a quarter ends, until this day of the month, still
+# count for the quarter just ended. The default reporting calendar builds the report on
+# it (reporting/calendars.py: DEFAULT); a calendar's grace period ends before it.
 REPORT_BUILD_DAY = 5
 
 
@@ -45,7 +46,12 @@ def update_quarter() -> Quarter:
     """The quarter an update made today reports on: the current quarter, except in the
     first days after a quarter ends, before its report is built, when late updates still
     count for the quarter just ended."""
-    day = today()
+    return update_quarter_on(today())
+
+
+def update_quarter_on(day: date) -> Quarter:
+    """The quarter an update made on ``day`` reports on (``update_quarter``). A reporting
+    calendar's grace period ends by then (reporting.services.calendar_save)."""
     quarter = Quarter.containing(day)
     if day - quarter.start < timedelta(days=REPORT_BUILD_DAY - 1):
         return quarter.previous

@@ -67,6 +67,12 @@ class Partnership(models.Model):
         help_text="Districts and unitaries publish their own plans; a county's are published "
         "by its county team. The county team may always publish for its districts.",
     )
+    updates_need_sign_off = models.BooleanField(
+        "updates wait for a coordinator's sign-off",
+        default=False,
+        help_text="An update is submitted, then approved or returned by a coordinator; only "
+        "approved updates count (set on the reporting calendar's page).",
+    )
 
     history = HistoricalRecords()
 

@@ -349,6 +349,8 @@ rules.add_perm(
     "actions.add_statusupdate", (is_lead_officer | is_coordinator_or_county) & plan_is_open
 )
 rules.add_perm("actions.change_action", is_coordinator_or_county & plan_is_open)
+# Sign-off of updates (where the partnership wants it): its coordinators and the county team.
+rules.add_perm("actions.add_updatereview", is_coordinator_or_county)
 rules.add_perm("actions.change_milestone", is_coordinator_or_county & plan_is_open)
 rules.add_perm("actions.add_milestone", is_coordinator_or_county & plan_is_open)
 # Strategic-assessment choices (CSA Appendix A), for a district whose plan is not kept here
@@ -359,6 +361,10 @@ rules.add_perm(
 rules.add_perm("reporting.view_exceptionreport", reads_reports)
 rules.add_perm("reporting.add_exceptionreport", is_coordinator_or_county)
 rules.add_perm("reporting.view_county_overview", is_county_partnership_team)
+# A partnership's reporting calendar: when updates are due and its report is built.
+rules.add_perm("reporting.change_reportingcalendar", is_coordinator_or_county)
+# Who is missing this round's updates, and chasing them.
+rules.add_perm("reporting.add_updatereminder", is_coordinator_or_county)
 # Grants, funded projects, bids and indicators: asked of the partnership or the grant
 # (a project's or a bid's rules are its grant's). Everyone in the partnership reads them;
 # coordinators and the county team record them.

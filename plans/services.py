@@ -244,3 +244,11 @@ def plan_section_move(*, section: PlanSection, up: bool) -> None:
 def plan_section_delete(*, section: PlanSection) -> None:
     plan_open_guard(obj=section)
     section.delete()
+
+
+def partnership_sign_off_set(*, partnership: Partnership, required: bool) -> None:
+    """Whether the partnership's updates wait for a coordinator's sign-off from now on
+    (updates already made keep the steps they were made with)."""
+    if partnership.updates_need_sign_off != required:
+        partnership.updates_need_sign_off = required
+        partnership.save(update_fields=["updates_need_sign_off"])

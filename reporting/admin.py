@@ -29,7 +29,7 @@ class ExceptionReportAdmin(PartnershipScopedMixin, admin.ModelAdmin):
 
 @admin.register(UpdateReminder)
 class UpdateReminderAdmin(admin.ModelAdmin):
-    list_display = ["membership", "financial_year", "quarter", "days_before", "recorded_at"]
+    list_display = ["membership", "financial_year", "quarter", "kind", "days_before", "recorded_at"]
     list_select_related = ["membership__user", "membership__partnership"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

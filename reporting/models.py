@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from actions.models import UpdateRequest
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 
@@ -101,13 +102,142 @@ class ExceptionReport(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.BUILDING)
 
 
-class UpdateReminder(models.Model):
-    """A reminder to a lead officer before a quarter's update deadline, recorded so that
-    running the daily task again reminds nobody twice. Its email is an EmailDelivery."""
+class ReportingCalendar(models.Model):
+    """When a partnership's updates are due and its exception report is built.
 
-    class Kind(models.IntegerChoices):
-        FOURTEEN_DAYS = 14, "14 days before the deadline"
-        THREE_DAYS = 3, "3 days before the deadline"
+    Without a row a partnership keeps the default (``reporting.calendar.DEFAULT``):
+    updates due on each quarter's last day, four days' grace, the report built five days
+    after each due date. The rules that turn this into dates are ``reporting.calendar``.
+    """
+
+    class DueRule(models.TextChoices):
+        QUARTER_ENDS = "quarter_ends", "The last day of each quarter"
+        DATES = "dates", "Dates we enter"
+
+    class BuildRule(models.TextChoices):
+        AFTER_DUE = "after_due", "A number of days after each due date"
+        BEFORE_MEETING = "before_meeting", "A number of days before each meeting"
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="reporting_calendar"
+    )
+    due_rule = models.CharField(
+        "when updates are due",
+        max_length=20,
+        choices=DueRule.choices,
+        default=DueRule.QUARTER_ENDS,
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        "grace period in days",
+        default=4,
+        validators=[MaxValueValidator(60)],
+        help_text="Days after the due date when a late update still counts.",
+    )
+    build_rule = models.CharField(
+        "when the exception report is built",
+        max_length=20,
+        choices=BuildRule.choices,
+        default=BuildRule.AFTER_DUE,
+    )
+    build_days = models.PositiveSmallIntegerField(
+        "days",
+        default=5,
+        validators=[MaxValueValidator(120)],
+        help_text="After each due date, or before each meeting.",
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_rule__in=["quarter_ends", "dates"]),
+                name="reporting_calendar_due_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(build_rule__in=["after_due", "before_meeting"]),
+                name="reporting_calendar_build_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_days__lte=60) & Q(build_days__lte=120),
+                name="reporting_calendar_days_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reporting calendar of {self.partnership}"
+
+
+class CalendarDate(models.Model):
+    """A date of a partnership's calendar: an update due date (with ``DueRule.DATES``)
+    or an executive meeting (with ``BuildRule.BEFORE_MEETING``)."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Updates due"
+        MEETING = "meeting", "Executive meeting"
+
+    calendar = models.ForeignKey(ReportingCalendar, on_delete=models.CASCADE, related_name="dates")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["calendar", "kind", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "kind", "day"], name="calendar_date_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["due", "meeting"]), name="calendar_date_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"
+
+
+class ReminderDigest(models.Model):
+    """The one email a person gets on a day about updates: every action they still owe
+    and, for a coordinator after the grace period, who is missing. At most one per
+    address and day (the constraint), whatever the number of partnerships or rules."""
+
+    to = models.EmailField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="reminder_digests",
+        help_text="The first partnership the email is about (its failures are listed there).",
+    )
+    day = models.DateField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day", "to"]
+        constraints = [
+            models.UniqueConstraint(fields=["to", "day"], name="reminder_digest_one_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update reminders to {self.to} on {self.day}"
+
+
+class UpdateReminder(models.Model):
+    """One reminder to one member about one round's updates, recorded so that running the
+    daily task again reminds nobody twice: a chaser to a lead officer (``days_before``
+    the deadline; 0 on the day, negative after it), the coordinators' escalation after
+    the grace period, or a coordinator's "Chase now". Its email is the person's digest
+    of the day (``ReminderDigest``; before digests, an EmailDelivery of its own)."""
+
+    class Kind(models.TextChoices):
+        CHASER = "chaser", "Chaser"
+        ESCALATION = "escalation", "Missing updates, to the coordinators"
+        CHASE_NOW = "chase_now", "Chased by a coordinator"
 
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="update_reminders"
@@ -116,16 +246,26 @@ class UpdateReminder(models.Model):
     quarter = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    days_before = models.PositiveSmallIntegerField(choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CHASER)
+    days_before = models.SmallIntegerField(
+        help_text="Days before the deadline: 14, 3, 0 on the day, negative after it."
+    )
     action_count = models.PositiveIntegerField(default=0)
     recorded_at = models.DateTimeField()
+    digest = models.ForeignKey(
+        ReminderDigest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
 
     class Meta:
         ordering = ["-recorded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["membership", "financial_year", "quarter", "days_before"],
-                name="update_reminder_once",
+                fields=["membership", "financial_year", "quarter", "kind", "days_before"],
+                name="update_reminder_once_per_stage",
             ),
         ]
 
@@ -150,6 +290,8 @@ class EmailDelivery(models.Model):
     class Kind(models.TextChoices):
         REPORT_READY = "report_ready", "Exception report ready"
         UPDATE_REMINDER = "update_reminder", "Update reminder"
+        UPDATE_DIGEST = "update_digest", "Updates still owed"
+        UPDATE_REQUEST = "update_request", "Update request to a lead without an account"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -181,6 +323,21 @@ class EmailDelivery(models.Model):
         null=True,
         blank=True,
         related_name="email_deliveries",
+    )
+    digest = models.OneToOneField(
+        ReminderDigest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
+    )
+    update_request = models.OneToOneField(
+        UpdateRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email",
+        help_text="Its body holds {link}: the signed link is made when it is sent, not stored.",
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -215,7 +372,9 @@ class EmailDelivery(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(kind="report_ready") & Q(report__isnull=False))
-                | (Q(kind="update_reminder") & Q(reminder__isnull=False)),
+                | (Q(kind="update_reminder") & Q(reminder__isnull=False))
+                | (Q(kind="update_digest") & Q(digest__isnull=False))
+                | (Q(kind="update_request") & Q(update_request__isnull=False)),
                 name="email_delivery_names_its_object",
             ),
             models.CheckConstraint(

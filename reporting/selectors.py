@@ -2,6 +2,7 @@
 reports, the county view) and who gets the executives' email. The rules of the report are
 reporting/snapshot.py."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -11,7 +12,8 @@ from accounts.types import AnyUser
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
-from reporting.models import EmailDelivery, ExceptionReport
+from reporting.calendars import DEFAULT, CalendarRules
+from reporting.models import EmailDelivery, ExceptionReport, ReportingCalendar
 
 REPORT_ROLES = (
     Membership.Role.EXECUTIVE,
@@ -176,3 +178,26 @@ def email_trouble(*, partnership: Partnership) -> EmailTrouble:
     )
     failed = [d for d in rows if d.state == EmailDelivery.State.FAILED]
     return EmailTrouble(failed=failed[:50], retrying=len(rows) - len(failed))
+
+
+# --- the reporting calendar ------------------------------------------------------------
+
+
+def calendar_rules(*, partnership_ids: Iterable[int]) -> dict[int, CalendarRules]:
+    """Each partnership's calendar (``reporting.calendars``); the default for one without,
+    in two queries whatever the number of partnerships."""
+    ids = list(partnership_ids)
+    found = {
+        c.partnership_id: c
+        for c in ReportingCalendar.objects.filter(partnership_id__in=ids).prefetch_related("dates")
+    }
+    return {
+        pk: CalendarRules.of(found[pk], found[pk].dates.all()) if pk in found else DEFAULT
+        for pk in ids
+    }
+
+
+def calendar_get(*, partnership: Partnership) -> ReportingCalendar | None:
+    return (
+        ReportingCalendar.objects.filter(partnership=partnership).prefetch_related("dates").first()
+    )

@@ -11,25 +11,39 @@ import hashlib
 import logging
 import smtplib
 import uuid
-from datetime import date, datetime, timedelta
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from actions.models import Action, UpdateRequest
+from actions.services import update_request_create, update_request_link
 from csp_tracker import clock
-from csp_tracker.periods import Quarter, format_date
+from csp_tracker.periods import Quarter, financial_year_of, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
-from plans.models import Partnership
-from reporting import reminders, selectors
-from reporting.models import EmailDelivery, ExceptionReport, UpdateReminder
+from plans.models import Agency, Membership, Partnership
+from plans.services import partnership_sign_off_set
+from reporting import calendars, reminders, selectors
+from reporting.models import (
+    CalendarDate,
+    EmailDelivery,
+    ExceptionReport,
+    ReminderDigest,
+    ReportingCalendar,
+    UpdateReminder,
+)
 from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
 from reporting.snapshot_types import ReportSnapshot
 
@@ -38,7 +52,6 @@ logger = logging.getLogger(__name__)
 # Rows from before the job outbox have no job to ask: they are stale after these.
 STALE_BUILD_AFTER = timedelta(minutes=15)
 STALE_QUEUE_AFTER = timedelta(hours=2)
-REMINDER_DAYS = (14, 3)
 
 # The tasks this module queues, by name (reporting/tasks.py).
 BUILD_TASK = "reporting.build_exception_report"
@@ -146,6 +159,139 @@ def exception_reports_schedule(*, quarter: Quarter) -> list[ExceptionReport]:
         )
         for partnership in partnerships_with_plans_for(quarter=quarter)
     ]
+
+
+# A build day the beat missed (it was down) is caught up on the days after it.
+SCHEDULE_CATCH_UP_DAYS = 6
+
+
+def exception_reports_schedule_by_calendar(*, today: date | None = None) -> list[ExceptionReport]:
+    """Queue the report of every partnership whose calendar builds one today (or did in
+    the last few days, should the beat have missed it): the daily sweep.
+
+    Safe to run again: each round's build carries its own key (``request_key``), so the
+    same round is queued once, and a quarter that already has its ready report is left
+    alone (``only_if_missing``).
+    """
+    today = today or clock.today()
+    partnerships = list(Partnership.objects.order_by("name"))
+    rules = selectors.calendar_rules(partnership_ids=[p.pk for p in partnerships])
+    with_plans: dict[Quarter, set[int]] = {}
+    queued = []
+    for partnership in partnerships:
+        for due_round in calendars.rounds_near(rules[partnership.pk], day=today):
+            late = (today - due_round.build_on).days
+            if not 0 <= late <= SCHEDULE_CATCH_UP_DAYS:
+                continue
+            if due_round.quarter not in with_plans:
+                with_plans[due_round.quarter] = set(
+                    partnerships_with_plans_for(quarter=due_round.quarter).values_list(
+                        "pk", flat=True
+                    )
+                )
+            if partnership.pk not in with_plans[due_round.quarter]:
+                continue
+            queued.append(
+                exception_report_request(
+                    partnership=partnership,
+                    quarter=due_round.quarter,
+                    notify_executives=True,
+                    only_if_missing=True,
+                    request_key=f"calendar:{due_round.quarter.slug}:{due_round.build_on}",
+                )
+            )
+    return queued
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    due_rule: str
+    grace_days: int
+    build_rule: str
+    build_days: int
+    due_dates: list[date]
+    meetings: list[date]
+    sign_off: bool = False
+
+
+def calendar_save(
+    *, partnership: Partnership, data: CalendarData, user: User | None
+) -> ReportingCalendar:
+    """Set the partnership's reporting calendar. Refused (ValidationError naming the
+    field) when it would build no report or build one before late updates are in."""
+    errors: dict[str, str] = {}
+    if data.due_rule == ReportingCalendar.DueRule.DATES and not data.due_dates:
+        errors["due_dates"] = "Enter at least one date when updates are due"
+    if data.build_rule == ReportingCalendar.BuildRule.BEFORE_MEETING and not data.meetings:
+        errors["meetings"] = "Enter at least one meeting date"
+    if (
+        data.build_rule == ReportingCalendar.BuildRule.AFTER_DUE
+        and data.build_days <= data.grace_days
+    ):
+        errors["build_days"] = (
+            f"Enter more days than the grace period ({data.grace_days}), so late updates "
+            "are in the report"
+        )
+    if "grace_days" not in errors:
+        # Updates are recorded for a quarter (clock.update_quarter_on): a late update made
+        # after the first days of the next quarter would count for that one, so the grace
+        # period of every due date must end while updates still count for its own quarter.
+        rules = calendars.CalendarRules(
+            due_rule=data.due_rule,
+            grace_days=data.grace_days,
+            due_dates=tuple(data.due_dates),
+        )
+        current = financial_year_of(clock.today())
+        years = {current - 1, current, current + 1} | {financial_year_of(d) for d in data.due_dates}
+        for year in sorted(years, key=lambda y: (y < current, y)):
+            late = [
+                due
+                for due in calendars.due_dates(rules, year)
+                if clock.update_quarter_on(due + timedelta(days=data.grace_days))
+                != Quarter.containing(due)
+            ]
+            if not late:
+                continue
+            if data.due_rule == ReportingCalendar.DueRule.QUARTER_ENDS:
+                errors["grace_days"] = (
+                    f"Enter a grace period of {clock.REPORT_BUILD_DAY - 1} days or fewer when "
+                    "updates are due at quarter ends: later updates count for the next quarter"
+                )
+            else:
+                last = Quarter.containing(late[0]).end + timedelta(days=clock.REPORT_BUILD_DAY - 1)
+                errors["grace_days"] = (
+                    f"Enter a grace period that ends by {format_date(last)} for updates due "
+                    f"on {format_date(late[0])}: later updates count for the next quarter"
+                )
+            break
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        calendar, _ = ReportingCalendar.objects.update_or_create(
+            partnership=partnership,
+            defaults={
+                "due_rule": data.due_rule,
+                "grace_days": data.grace_days,
+                "build_rule": data.build_rule,
+                "build_days": data.build_days,
+                "updated_at": clock.now(),
+                "updated_by": user,
+            },
+        )
+        partnership_sign_off_set(partnership=partnership, required=data.sign_off)
+        calendar.dates.all().delete()
+        kept = data.due_dates if data.due_rule == ReportingCalendar.DueRule.DATES else []
+        meetings = (
+            data.meetings if data.build_rule == ReportingCalendar.BuildRule.BEFORE_MEETING else []
+        )
+        CalendarDate.objects.bulk_create(
+            [CalendarDate(calendar=calendar, kind=CalendarDate.Kind.DUE, day=d) for d in set(kept)]
+            + [
+                CalendarDate(calendar=calendar, kind=CalendarDate.Kind.MEETING, day=d)
+                for d in set(meetings)
+            ]
+        )
+    return calendar
 
 
 def _claim(report_id: int, task_id: str) -> ExceptionReport | None:
@@ -325,6 +471,19 @@ def _permanent(exc: Exception) -> bool:
     return not isinstance(exc, (OSError, smtplib.SMTPException))
 
 
+LINK_MARK = "{link}"
+
+
+def _body_of(delivery: EmailDelivery) -> str:
+    """The email's text; an update request's signed link is made now, never stored."""
+    if delivery.kind != EmailDelivery.Kind.UPDATE_REQUEST or delivery.update_request is None:
+        return delivery.body
+    link = update_request_link(
+        update_request=delivery.update_request, site_url=settings.CSP_SITE_URL
+    )
+    return delivery.body.replace(LINK_MARK, link)
+
+
 def _email_send(pk: int) -> bool:
     """Send one email, under its row lock, so two senders at once never both send it.
 
@@ -344,7 +503,7 @@ def _email_send(pk: int) -> bool:
         delivery.attempts += 1
         delivery.last_attempt_at = now
         try:
-            send_mail(delivery.subject, delivery.body, None, [delivery.to])
+            send_mail(delivery.subject, _body_of(delivery), None, [delivery.to])
         except Exception as exc:  # one recipient's failure never stops the others
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             if _permanent(exc) or delivery.attempts >= settings.CSP_EMAIL_MAX_ATTEMPTS:
@@ -384,57 +543,324 @@ def exception_reports_fail_stale(*, now: datetime | None = None) -> int:
     )
 
 
+@dataclass
+class _Owed:
+    """One part of a person's digest: a round's actions they still owe (a chaser or a
+    coordinator's "Chase now"), or, for a coordinator, who is missing (an escalation)."""
+
+    membership: Membership
+    quarter: Quarter
+    due: date
+    kind: str
+    days_before: int
+    actions: list[Action] = field(default_factory=list)
+    missing: list[reminders.MissingLead] = field(default_factory=list)
+
+
 def update_reminders_send(*, today: date | None = None) -> int:
-    """Remind lead officers of actions with no update, 14 and 3 days before the
-    quarter's update deadline (its last day). Safe to run again: each reminder is
-    recorded with its email and never sent twice; a missed day is caught up while the
-    window is open. Returns how many reminders were recorded."""
+    """The daily chasers, as each partnership's reporting calendar gives them: to each
+    lead officer of an action with no update for the round, 14 and 3 days before the
+    deadline, on the day, and on the grace period's last day; the day after the grace
+    period, to the coordinators, who is missing. One email per person and day at most
+    (``ReminderDigest``), listing everything they owe; none when nothing is owed.
+
+    Safe to run again: each reminder is recorded and never sent twice, and a person
+    emailed today is not emailed again today. Returns how many reminders were recorded."""
     today = today or clock.today()
-    quarter = Quarter.containing(today)
-    deadline = quarter.end
-    days_left = (deadline - today).days
-    due = [d for d in REMINDER_DAYS if days_left <= d]
-    if not due or days_left < 0:
-        return 0
-    days_before = min(due)  # the nearest window: 3 once inside it, else 14
-    recorded = 0
-    for item in reminders.reminder_recipients(quarter=quarter):
-        membership = item.membership
-        with transaction.atomic():
-            reminder, created = UpdateReminder.objects.get_or_create(
-                membership=membership,
-                financial_year=quarter.financial_year,
-                quarter=quarter.number,
-                days_before=days_before,
-                defaults={"recorded_at": clock.now(), "action_count": len(item.actions)},
+    partnership_ids = list(Partnership.objects.values_list("pk", flat=True))
+    rules = selectors.calendar_rules(partnership_ids=partnership_ids)
+    chases: dict[tuple[Quarter, date, int], list[int]] = defaultdict(list)
+    escalations: list[tuple[int, calendars.Round, int]] = []
+    for pk in partnership_ids:
+        for due_round in calendars.rounds_near(rules[pk], day=today):
+            stage = calendars.chase_stage(due_round, day=today)
+            if stage is not None:
+                chases[(due_round.quarter, due_round.due, stage)].append(pk)
+            late = calendars.escalation_stage(due_round, day=today)
+            if late is not None:
+                escalations.append((pk, due_round, late))
+    owed: list[_Owed] = []
+    for (quarter, due, stage), ids in sorted(chases.items()):
+        for item in reminders.reminder_recipients(quarter=quarter, partnership_ids=ids):
+            owed.append(
+                _Owed(
+                    item.membership, quarter, due, UpdateReminder.Kind.CHASER, stage, item.actions
+                )
             )
-            if not created:
+    if escalations:
+        coordinators = reminders.coordinators_of(partnership_ids={e[0] for e in escalations})
+        for pk, due_round, stage in escalations:
+            partnership = Partnership.objects.get(pk=pk)
+            missing = reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+            if not missing:
                 continue
-            lines = "\n".join(
-                f"- {a.reference} {a.title}\n  {settings.CSP_SITE_URL.rstrip('/')}"
-                f"{reverse('actions:update', kwargs={'pk': a.pk})}"
-                for a in item.actions
+            for membership in coordinators:
+                if membership.partnership_id == pk:
+                    owed.append(
+                        _Owed(
+                            membership,
+                            due_round.quarter,
+                            due_round.due,
+                            UpdateReminder.Kind.ESCALATION,
+                            stage,
+                            missing=missing,
+                        )
+                    )
+    return _digests_record(owed, today=today)
+
+
+def _already_reminded(owed: list[_Owed]) -> set[tuple[int, int, int, str, int]]:
+    if not owed:
+        return set()
+    rows = UpdateReminder.objects.filter(
+        membership_id__in={o.membership.pk for o in owed}
+    ).values_list("membership_id", "financial_year", "quarter", "kind", "days_before")
+    return set(rows)
+
+
+def _key(o: _Owed) -> tuple[int, int, int, str, int]:
+    return (o.membership.pk, o.quarter.financial_year, o.quarter.number, o.kind, o.days_before)
+
+
+def _digests_record(owed: list[_Owed], *, today: date) -> int:
+    """One digest per person for what is owed and not yet reminded of; nobody emailed
+    twice on a day. Returns how many reminders were recorded."""
+    done = _already_reminded(owed)
+    by_person: dict[str, list[_Owed]] = defaultdict(list)
+    for item in owed:
+        if _key(item) not in done:
+            by_person[item.membership.user.email.lower()].append(item)
+    emailed_today = set(
+        ReminderDigest.objects.filter(day=today, to__in=list(by_person)).values_list(
+            "to", flat=True
+        )
+    )
+    recorded = 0
+    for to, items in sorted(by_person.items()):
+        if to in emailed_today:
+            continue  # caught up tomorrow, while its window is open
+        recorded += _digest_record(to, items, today=today)
+    return recorded
+
+
+def _link(name: str, pk: int) -> str:
+    return settings.CSP_SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": pk})
+
+
+def _digest_text(user: User, items: list[_Owed], today: date) -> tuple[str, str]:
+    parts: list[str] = []
+    owed_count = sum(len(i.actions) for i in items)
+    for item in items:
+        partnership = item.membership.partnership
+        if item.kind == UpdateReminder.Kind.ESCALATION:
+            lines = []
+            for lead in item.missing:
+                who = (
+                    ", ".join(m.user.get_full_name() or m.user.email for m in lead.officers)
+                    or "nobody with an account: send an update request"
+                )
+                lines.append(f"{lead.agency} ({who}):")
+                lines += [
+                    f"- {a.reference} {a.title}\n  {_link('actions:detail', a.pk)}"
+                    for a in lead.actions
+                ]
+            page = settings.CSP_SITE_URL.rstrip("/") + reverse(
+                "reporting:missing", kwargs={"slug": partnership.slug}
             )
-            count = len(item.actions)
+            parts.append(
+                f"{partnership.name}: the grace period for {item.quarter} updates (due "
+                f"{format_date(item.due)}) is over and these are still missing:\n\n"
+                + "\n".join(lines)
+                + f"\n\nChase them from the Missing updates page:\n{page}"
+            )
+            continue
+        days = (item.due - today).days
+        when = (
+            f"due by {format_date(item.due)} ({days} day{pluralize(days)} from today)"
+            if days > 0
+            else "due today"
+            if days == 0
+            else f"overdue since {format_date(item.due)}; late updates count until "
+            f"{format_date(today)}"
+            if item.kind == UpdateReminder.Kind.CHASER
+            else f"overdue since {format_date(item.due)}"
+        )
+        count = len(item.actions)
+        listed = "\n".join(
+            f"- {a.reference} {a.title}\n  {_link('actions:update', a.pk)}" for a in item.actions
+        )
+        parts.append(
+            f"{item.membership.agency} leads {count} action{pluralize(count)} in "
+            f"{partnership.name} with no {item.quarter} update yet. Updates are {when}."
+            f"\n\n{listed}"
+        )
+    first = items[0]
+    if owed_count:
+        chased = [i for i in items if i.actions]
+        subject = (
+            f"{owed_count} action{pluralize(owed_count)} need your "
+            f"{chased[0].quarter} update by {format_date(chased[0].due)}"
+        )
+    else:
+        subject = (
+            f"Updates missing for {first.quarter} in {first.membership.partnership.short_name}"
+        )
+    body = (
+        f"Hello {user.get_short_name()},\n\n"
+        + "\n\n".join(parts)
+        + "\n\nThe executive group's exception report lists every action with no update "
+        "for the period. You get one email a day at most about updates, and none when "
+        "nothing is owed."
+    )
+    return subject[:200], body
+
+
+def _digest_record(to: str, items: list[_Owed], *, today: date) -> int:
+    user = items[0].membership.user
+    subject, body = _digest_text(user, items, today)
+    try:
+        with transaction.atomic():
+            digest = ReminderDigest.objects.create(
+                to=to,
+                recipient=user,
+                partnership=items[0].membership.partnership,
+                day=today,
+                recorded_at=clock.now(),
+            )
+            UpdateReminder.objects.bulk_create(
+                [
+                    UpdateReminder(
+                        membership=item.membership,
+                        financial_year=item.quarter.financial_year,
+                        quarter=item.quarter.number,
+                        kind=item.kind,
+                        days_before=item.days_before,
+                        action_count=len(item.actions) or sum(len(m.actions) for m in item.missing),
+                        recorded_at=clock.now(),
+                        digest=digest,
+                    )
+                    for item in items
+                ]
+            )
             _emails_record(
                 [
                     EmailDelivery(
-                        kind=EmailDelivery.Kind.UPDATE_REMINDER,
-                        partnership=membership.partnership,
-                        recipient=membership.user,
-                        to=membership.user.email,
-                        reminder=reminder,
-                        subject=f"{count} action{pluralize(count)} need your "
-                        f"{quarter} update by {format_date(deadline)}",
-                        body=f"Hello {membership.user.get_short_name()},\n\n"
-                        f"{membership.agency} leads {count} action{pluralize(count)} "
-                        f"in {membership.partnership.name} with no {quarter} update yet. "
-                        f"Updates are due by {format_date(deadline)} ({days_left} "
-                        f"day{pluralize(days_left)} from today).\n\n{lines}\n\n"
-                        "The executive group's exception report lists every action with no "
-                        "update this quarter.",
+                        kind=EmailDelivery.Kind.UPDATE_DIGEST,
+                        partnership=digest.partnership,
+                        recipient=user,
+                        to=user.email,
+                        digest=digest,
+                        subject=subject,
+                        body=body,
                     )
                 ]
             )
-            recorded += 1
-    return recorded
+    except IntegrityError:
+        # Another run recorded today's digest or these reminders first.
+        return 0
+    return len(items)
+
+
+@dataclass(frozen=True)
+class ChaseResult:
+    emailed: list[str]
+    already_today: list[str]
+    nobody_to_chase: list[str]
+
+
+def missing_updates_chase(
+    *, partnership: Partnership, agency_id: int | None, by: User
+) -> ChaseResult:
+    """ "Chase now" on the Missing updates page: each officer of the lead (or of every
+    lead, ``agency_id`` None) with actions still owed for the partnership's current
+    round gets their digest now, unless they had one today (one a day at most)."""
+    today = clock.today()
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=today)
+    if due_round is None:
+        return ChaseResult([], [], [])
+    leads = reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+    if agency_id is not None:
+        leads = [lead for lead in leads if lead.agency.pk == agency_id]
+    days_before = (due_round.due - today).days
+    owed = [
+        _Owed(
+            officer,
+            due_round.quarter,
+            due_round.due,
+            UpdateReminder.Kind.CHASE_NOW,
+            days_before,
+            lead.actions,
+        )
+        for lead in leads
+        for officer in lead.officers
+    ]
+    emailed_today = set(
+        ReminderDigest.objects.filter(
+            day=today, to__in=[o.membership.user.email.lower() for o in owed]
+        ).values_list("to", flat=True)
+    )
+    emailed: list[str] = []
+    already: list[str] = []
+    by_person: dict[str, list[_Owed]] = defaultdict(list)
+    for item in owed:
+        by_person[item.membership.user.email.lower()].append(item)
+    for to, items in sorted(by_person.items()):
+        if to in emailed_today or not _digest_record(to, items, today=today):
+            already.append(to)
+        else:
+            emailed.append(to)
+    return ChaseResult(emailed, already, [str(lead.agency) for lead in leads if not lead.officers])
+
+
+def update_request_send(
+    *,
+    partnership: Partnership,
+    agency: Agency,
+    contact_name: str,
+    contact_email: str,
+    actions: list[Action],
+    by: User,
+) -> UpdateRequest:
+    """Send a lead's contact without an account a link for the current round's updates on
+    ``actions``, working once until the round's report is built (the reporting calendar).
+    The email goes through the outbox; its link is made when it is sent."""
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=clock.today())
+    if due_round is None:
+        raise ValidationError({"actions": "No updates are due: check the reporting calendar"})
+    expires_at = timezone.make_aware(datetime.combine(due_round.build_on, time.min))
+    with transaction.atomic():
+        update_request = update_request_create(
+            partnership=partnership,
+            agency=agency,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            actions=actions,
+            quarter=due_round.quarter,
+            expires_at=expires_at,
+            sent_by=by,
+        )
+        lines = "\n".join(f"- {a.reference} {a.title}" for a in actions)
+        count = len(actions)
+        last_day = due_round.build_on - timedelta(days=1)
+        _emails_record(
+            [
+                EmailDelivery(
+                    kind=EmailDelivery.Kind.UPDATE_REQUEST,
+                    partnership=partnership,
+                    to=update_request.contact_email,
+                    update_request=update_request,
+                    subject=f"{partnership.short_name}: your {due_round.quarter} update on "
+                    f"{count} action{pluralize(count)}",
+                    body=f"Hello {update_request.contact_name},\n\n"
+                    f"{by.get_full_name() or by.email} of {partnership.name} asks for "
+                    f"{agency}'s {due_round.quarter} update on:\n\n{lines}\n\n"
+                    f"Send it through this link, which works once, until "
+                    f"{format_date(last_day)}:\n{LINK_MARK}\n\n"
+                    "No account is needed: your update is recorded with your name and "
+                    "email address.",
+                )
+            ]
+        )
+    return update_request

@@ -41,11 +41,16 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, Milestone, Status, StatusUpdate
-from actions.selectors import CurrentStatus, milestones_overdue, with_current_status
+from actions.selectors import (
+    CurrentStatus,
+    awaiting_sign_off,
+    milestones_overdue,
+    with_current_status,
+)
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from performance.snapshot import indicators_for_report, projects_for_report
@@ -77,6 +82,8 @@ class _BothQuarters(CurrentStatus):
     previous_latest_update_id: int | None
     previous_updated_this_quarter: bool
     previous_needs_update: bool
+    # The quarter's update is waiting for sign-off (counted, not used).
+    awaiting_sign_off: bool
 
 
 NO_UPDATE = "no_update"
@@ -149,17 +156,25 @@ def exception_report_snapshot(
     as_at = report_as_at(quarter=quarter, today=today)
     previous = quarter.previous
     in_scope = actions_in_scope(partnership=partnership, quarter=quarter)
-    actions: list[WithAnnotations[Action, _BothQuarters]] = list(
-        cast(
-            "QuerySet[WithAnnotations[Action, _BothQuarters]]",
-            with_current_status(
-                with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
-            ),
+    both_quarters = (
+        with_current_status(
+            with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
+        )
+        # An update of the quarter still waiting for sign-off: not used, but counted.
+        .annotate(
+            awaiting_sign_off=Exists(
+                StatusUpdate.objects.filter(
+                    action=OuterRef("pk"),
+                    financial_year=quarter.financial_year,
+                    quarter=quarter.number,
+                ).filter(awaiting_sign_off())
+            )
         )
         .select_related("plan", "priority", "theme", "workstream")
         .prefetch_related("lead_agencies")
         .order_by("plan__title", "plan_id", "order", "id")
     )
+    actions = list(cast("QuerySet[WithAnnotations[Action, _BothQuarters]]", both_quarters))
     # The latest update of each action as of this quarter and as of the previous one.
     latest = StatusUpdate.objects.only(
         "action_id", "financial_year", "quarter", "status", "commentary", "reason", "created_at"
@@ -312,6 +327,9 @@ def exception_report_snapshot(
         "interim": as_at < quarter.end,
         "plans": [{"id": p.pk, "title": p.title, "period": p.period_label} for p in plans.values()],
         "action_count": len(actions),
+        # Where updates are signed off, the report uses approved ones: how many of the
+        # quarter's were still waiting when it was built.
+        "awaiting_sign_off": sum(1 for a in actions if a.awaiting_sign_off),
         "buckets": [{"key": k, "label": label} for k, label in BUCKETS],
         "summary": {
             "groups": ordered_groups,

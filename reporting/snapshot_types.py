@@ -141,3 +141,5 @@ class ReportSnapshot(TypedDict):
     changes: list[Change]
     exceptions: Exceptions
     performance: PerformanceSection
+    # Actions whose update for the quarter was waiting for sign-off when it was built.
+    awaiting_sign_off: int

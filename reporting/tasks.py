@@ -11,7 +11,6 @@ from typing import TypedDict
 from celery import shared_task
 from django.conf import settings
 
-from csp_tracker import clock
 from jobs.tasks import JobTask
 from reporting import services
 
@@ -42,9 +41,9 @@ def build_exception_report(self: JobTask, report_id: int) -> str:
 
 @shared_task(name="reporting.build_quarter_reports", **TASK_OPTIONS)
 def build_quarter_reports() -> int:
-    """Every partnership's report for the quarter that has just ended."""
-    quarter = clock.current_quarter().previous
-    return len(services.exception_reports_schedule(quarter=quarter))
+    """The daily sweep: the report of every partnership whose reporting calendar builds
+    one today (by default the 5th day after each quarter ends)."""
+    return len(services.exception_reports_schedule_by_calendar())
 
 
 @shared_task(name="reporting.send_update_reminders", **TASK_OPTIONS)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -9,7 +9,7 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
@@ -18,7 +18,8 @@ from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Partnership
-from reporting import selectors, services, snapshot
+from reporting import calendars, reminders, selectors, services, snapshot
+from reporting.forms import CalendarForm, UpdateRequestForm
 from reporting.models import ExceptionReport
 
 
@@ -194,4 +195,146 @@ def county_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": selectors.county_overview(county=county, quarter=quarter),
             "buckets": snapshot.BUCKETS,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The partnership's reporting calendar, and the dates it gives this year and next."""
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.change_reportingcalendar", partnership):
+        raise PermissionDenied
+    calendar = selectors.calendar_get(partnership=partnership)
+    form = CalendarForm(
+        request.POST if request.method == "POST" else None,
+        initial=CalendarForm.initial_for(calendar, sign_off=partnership.updates_need_sign_off),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calendar_save(
+                partnership=partnership, data=form.data_for_service(), user=request.user
+            )
+        except ValidationError as refused:
+            form.add_service_errors(refused)
+        else:
+            messages.success(request, f"The reporting calendar of {partnership.name} was saved")
+            return redirect("reporting:calendar", slug=partnership.slug)
+    rules = (
+        calendars.CalendarRules.of(calendar, calendar.dates.all())
+        if calendar is not None
+        else calendars.DEFAULT
+    )
+    year = clock.current_quarter().financial_year
+    return render(
+        request,
+        "reporting/calendar.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "rounds": [
+                r for fy in (year, year + 1) for r in calendars.rounds(rules, financial_year=fy)
+            ],
+            "unbuilt_meetings": calendars.meetings_without_a_round(rules),
+        },
+    )
+
+
+@login_required
+@require_safe
+def missing_updates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who has not updated for the partnership's current round, by lead, with "Chase now"."""
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.add_updatereminder", partnership):
+        raise PermissionDenied
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=clock.today())
+    leads = (
+        reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+        if due_round is not None
+        else []
+    )
+    return render(
+        request,
+        "reporting/missing.html",
+        {"partnership": partnership, "round": due_round, "leads": leads},
+    )
+
+
+@login_required
+def missing_chase(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Chase now: one lead's officers (``agency``) or every lead's."""
+    partnership = _get_partnership(request, slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("reporting.add_updatereminder", partnership):
+        raise PermissionDenied
+    agency = request.POST.get("agency", "")
+    if agency and not agency.isdigit():
+        raise Http404("No such lead")
+    result = services.missing_updates_chase(
+        partnership=partnership, agency_id=int(agency) if agency else None, by=request.user
+    )
+    if result.emailed:
+        count = len(result.emailed)
+        messages.success(request, f"Chased {count} {'person' if count == 1 else 'people'}")
+    if result.already_today:
+        messages.info(
+            request,
+            "Already emailed today, so not emailed again: " + ", ".join(result.already_today),
+        )
+    if result.nobody_to_chase:
+        messages.info(
+            request,
+            "Nobody has an account to chase at: " + ", ".join(result.nobody_to_chase),
+        )
+    if not (result.emailed or result.already_today or result.nobody_to_chase):
+        messages.info(request, "Nobody owes an update: nobody was chased")
+    return redirect("reporting:missing", slug=partnership.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_request_send(request: AuthenticatedHttpRequest, slug: str, agency: int) -> HttpResponse:
+    """Send a lead's contact without an account a link for the actions they still owe."""
+    partnership = _get_partnership(request, slug)
+    if not request.user.has_perm("reporting.add_updatereminder", partnership):
+        raise PermissionDenied
+    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    due_round = calendars.round_for(rules, day=clock.today())
+    leads = (
+        reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
+        if due_round is not None
+        else []
+    )
+    lead = next((lead for lead in leads if lead.agency.pk == agency), None)
+    if lead is None:
+        raise Http404("This lead owes no update")
+    form = UpdateRequestForm(
+        request.POST if request.method == "POST" else None,
+        actions=lead.actions,
+        initial={"actions": [str(a.pk) for a in lead.actions]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_request_send(
+                partnership=partnership,
+                agency=lead.agency,
+                contact_name=form.cleaned_data["contact_name"],
+                contact_email=form.cleaned_data["contact_email"],
+                actions=form.chosen(),
+                by=request.user,
+            )
+        except ValidationError as refused:
+            form.add_service_errors(refused)
+        else:
+            messages.success(
+                request,
+                f"An update request was sent to {form.cleaned_data['contact_email']}",
+            )
+            return redirect("reporting:missing", slug=partnership.slug)
+    return render(
+        request,
+        "reporting/update_request_form.html",
+        {"partnership": partnership, "lead": lead, "form": form, "round": due_round},
     )

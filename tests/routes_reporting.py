@@ -46,6 +46,36 @@ REPORTING_ROUTES: dict[str, Route] = {
         get=POST_ONLY,
         post=_only(EDITORS, ok=302),
     ),
+    # The reporting calendar: its coordinators and the county team. A POST without the
+    # form's fields is the form again with its errors.
+    "reporting:calendar": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
+    # Who is missing this round's updates, and "Chase now": the same people.
+    "reporting:missing": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=_only(EDITORS),
+    ),
+    "reporting:chase": Route(
+        own=lambda w: {"slug": w.district.slug},
+        other=lambda w: {"slug": w.other_district.slug},
+        get=POST_ONLY,
+        post=_only(EDITORS, ok=302),
+    ),
+    # An update request for a lead without an account: the lead's actions still owed.
+    "reporting:request_update": Route(
+        own=lambda w: {"slug": w.district.slug, "agency": w.action.lead_agencies.get().pk},
+        other=lambda w: {
+            "slug": w.other_district.slug,
+            "agency": w.other_action.lead_agencies.get().pk,
+        },
+        get=_only(EDITORS),
+        post=_only(EDITORS),
+    ),
     "reporting:detail": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
     "reporting:progress": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),
     "reporting:pdf": Route(own=report_pk, other=other_report_pk, get=_only(READERS)),

@@ -57,6 +57,8 @@ def test_pages_are_valid_html(client, tmp_path):
         "add": (coordinator, reverse("actions:add", kwargs=plan_pk)),
     }
     swale = {"slug": world.district.slug}
+    pages["reporting-calendar"] = (coordinator, reverse("reporting:calendar", kwargs=swale))
+    pages["reporting-missing"] = (coordinator, reverse("reporting:missing", kwargs=swale))
     pages |= {
         f"partnerships-{name}": (coordinator, reverse(f"partnerships:{name}", kwargs=swale))
         for name in ("detail", "agencies", "agency_add", "agency_create", "people", "invite")

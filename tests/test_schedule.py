@@ -7,10 +7,13 @@ def test_every_scheduled_task_exists():
         assert entry["task"] in app.tasks, f"{name}: no task {entry['task']}"
 
 
-def test_reports_are_built_at_nine_on_the_fifth_day_after_each_quarter():
-    schedule = app.conf.beat_schedule["build-quarterly-exception-reports"]["schedule"]
-    assert schedule.month_of_year == {1, 4, 7, 10}
-    assert schedule.day_of_month == {5}
+def test_reports_are_built_by_a_daily_sweep_at_nine_that_asks_the_calendar():
+    """The beat no longer knows quarter ends: every day at 09:00 the sweep asks each
+    partnership's reporting calendar (by default the 5th day after each quarter ends,
+    tests/reporting/test_calendar.py)."""
+    schedule = app.conf.beat_schedule["build-exception-reports-by-calendar"]["schedule"]
+    assert schedule.day_of_month == set(range(1, 32))
+    assert schedule.month_of_year == set(range(1, 13))
     assert (schedule.hour, schedule.minute) == ({9}, {0})
 
 

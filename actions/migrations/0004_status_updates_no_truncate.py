@@ -5,12 +5,12 @@ from actions import triggers
 
 def create_triggers(apps, schema_editor):
     conn = schema_editor.connection
-    triggers.execute(conn, triggers.truncate_create_sql(conn.vendor))
+    triggers.execute(conn, triggers.truncate_create_sql(conn.vendor, triggers.STATUS_UPDATE_TABLES))
 
 
 def drop_triggers(apps, schema_editor):
     conn = schema_editor.connection
-    triggers.execute(conn, triggers.truncate_drop_sql(conn.vendor))
+    triggers.execute(conn, triggers.truncate_drop_sql(conn.vendor, triggers.STATUS_UPDATE_TABLES))
 
 
 class Migration(migrations.Migration):

@@ -289,7 +289,7 @@ PAGES = [
     ("actions:mine", None, 11),
     ("actions:list", None, 19),  # 18, and the headings to filter by
     ("actions:detail", "action", 16),
-    ("actions:update", "action", 12),
+    ("actions:update", "action", 16),  # 12, the last update and the changes since it
     ("actions:edit", "action", 17),  # 16, and the headings to choose from
     ("actions:milestone_add", "action", 13),
     ("actions:milestone_edit", "milestone", 10),
@@ -367,3 +367,49 @@ def test_a_status_update_and_an_edit_of_the_text_do_not_block_each_other(client,
         },
     )
     assert response.status_code == 302
+
+
+def test_the_update_form_shows_the_last_update_and_what_changed_since(client, world):
+    from actions.services import ActionData, Figure, action_update
+
+    status_update_record(
+        action=world.action,
+        author=world.users["officer"],
+        status="on_track",
+        commentary="Four of six sessions delivered",
+        figures=[Figure(label="attendees", value=300)],
+        milestones_completed=[],
+    )
+    client.force_login(world.users["officer"])
+    url = reverse("actions:update", kwargs={"pk": world.action.pk})
+    page = client.get(url)
+    since = page.context["since"]
+    assert since.last.commentary == "Four of six sessions delivered"
+    assert since.changes == []
+    text = page.content.decode()
+    assert "Four of six sessions delivered" in text
+    assert "attendees: 300" in text
+    assert world.users["officer"].get_full_name() in text
+    assert "Nothing has changed since then" in text
+
+    world.action.refresh_from_db()
+    action_update(
+        action=world.action,
+        data=ActionData(
+            reference="1.1",
+            title="Reworded after the update",
+            priority=world.action.priority,
+            lead_agencies=list(world.action.lead_agencies.all()),
+        ),
+        expected_version=world.action.lock_version,
+        user=world.users["coordinator"],
+    )
+    text = client.get(url).content.decode()
+    assert "Reworded after the update" in text
+    assert "Nothing has changed" not in text
+
+
+def test_the_update_form_says_when_there_is_no_update_yet(officer_client, world):
+    page = officer_client.get(reverse("actions:update", kwargs={"pk": world.action.pk}))
+    assert page.context["since"].last is None
+    assert "No update has been recorded yet" in page.content.decode()

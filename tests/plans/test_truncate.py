@@ -37,6 +37,7 @@ def _refused(sql: str) -> str:
     [
         ("actions_statusupdate", "Status updates are history: TRUNCATE"),
         ("actions_statusupdatemilestone", "Status updates are history: TRUNCATE"),
+        ("actions_updatereview", "Status updates are history: TRUNCATE"),
         ("plans_planversion", "A published version is frozen: TRUNCATE on plans_planversion"),
         ("plans_planversionchange", "A published version is frozen: TRUNCATE"),
         ("performance_fundedprojectstatus", "Performance history is append-only: TRUNCATE"),
@@ -90,6 +91,7 @@ def test_the_flush_still_empties_everything_and_puts_the_guards_back(require_pos
     assert names == [
         "actions_statusupdate_no_truncate",
         "actions_statusupdatemilestone_no_truncate",
+        "actions_updatereview_no_truncate",
         "performance_fundedprojectstatus_no_truncate",
         "performance_indicatorvalue_no_truncate",
         "plans_planversion_no_truncate",
