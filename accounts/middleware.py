@@ -2,31 +2,30 @@
 
 Django's SESSION_SAVE_EVERY_REQUEST writes the session row (and sends the cookie) on every
 request, which costs a write per page. Instead the session is saved when a page changes it,
-and otherwise only once less than half of SESSION_COOKIE_AGE (30 minutes) is left since
-it was last saved. The idle sign-out still holds: a session expires SESSION_COOKIE_AGE
-after its last save, so a person who makes no request is signed out between 15 and 30
-minutes after their last one (README, "Sessions").
+and otherwise only once less than half of SESSION_COOKIE_AGE (30 minutes) is left before
+it expires. The idle sign-out still holds: a session expires SESSION_COOKIE_AGE after its
+last save, so a person who makes no request is signed out between 15 and 30 minutes after
+their last one (README, "Sessions and passwords").
 """
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
-# When this session was last saved, in seconds since the epoch.
-SAVED_AT_KEY = "_csp_session_saved_at"
 
-
-def session_renew_due(*, saved_at: float | None, now: float, age: int) -> bool:
-    """Whether a session last saved at saved_at should be saved again now: when less than
-    half of its age is left, or when it has never been marked."""
-    return saved_at is None or now - saved_at >= age / 2
+def session_renew_due(*, expire_date: datetime, now: datetime, age: int) -> bool:
+    """Whether a session expiring at expire_date should be saved again now: once less
+    than half of its age is left."""
+    return expire_date - now < timedelta(seconds=age / 2)
 
 
 class SessionRenewMiddleware:
     """Listed after SessionMiddleware, so its response half runs before the session is
-    saved there."""
+    saved there. Needs accounts.sessions.SessionStore, which remembers the expiry date
+    it loaded."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -34,19 +33,16 @@ class SessionRenewMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or (session.session_key is None and not session.modified):
+        if session is None or session.modified or session.session_key is None:
             return response
-        # SessionBase has keys() but no __iter__.
-        if not any(key != SAVED_AT_KEY for key in session.keys()):  # noqa: SIM118
-            # Nothing to keep (signed out, or a cookie whose session has expired): marking
-            # it would start a new session.
+        # Loads the session if the page did not (no query when it did). SessionBase has
+        # keys() but no __iter__.
+        if not session.keys():
             return response
-        now = timezone.now().timestamp()
-        saved_at = session.get(SAVED_AT_KEY)
-        if session.modified or session_renew_due(
-            saved_at=saved_at, now=now, age=settings.SESSION_COOKIE_AGE
+        expire_date = getattr(session, "expire_date", None)
+        if expire_date is not None and session_renew_due(
+            expire_date=expire_date, now=timezone.now(), age=settings.SESSION_COOKIE_AGE
         ):
-            # Setting the key marks the session modified, so SessionMiddleware saves it
-            # (a new expiry date and cookie) on the way out.
-            session[SAVED_AT_KEY] = now
+            # SessionMiddleware saves a modified session (a new expiry date and cookie).
+            session.modified = True
         return response

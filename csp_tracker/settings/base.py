@@ -144,6 +144,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # and 30 minutes after their last request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# Database sessions that remember their expiry date (for SessionRenewMiddleware).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 

@@ -107,11 +107,17 @@ def test_a_signed_out_visitor_gets_no_session(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("saved_minutes_ago", "due"), [(None, True), (0, False), (14, False), (15, True), (29, True)]
+    ("minutes_left", "due"), [(30, False), (16, False), (15.01, False), (14.99, True), (1, True)]
 )
-def test_the_session_is_renewed_once_half_its_age_is_left(
-    saved_minutes_ago: int | None, due: bool
+def test_the_session_is_renewed_once_less_than_half_its_age_is_left(
+    minutes_left: float, due: bool
 ) -> None:
-    now = 1_000_000.0
-    saved_at = None if saved_minutes_ago is None else now - saved_minutes_ago * 60
-    assert session_renew_due(saved_at=saved_at, now=now, age=30 * 60) is due
+    now = timezone.now()
+    expire_date = now + timedelta(minutes=minutes_left)
+    assert session_renew_due(expire_date=expire_date, now=now, age=30 * 60) is due
+
+
+def test_a_forced_sign_in_needs_no_write_either(client: Client) -> None:
+    client.force_login(factories.UserFactory(email="sam@example.org"))
+    status, writes = _session_writes(client)
+    assert status == 200 and writes == []
