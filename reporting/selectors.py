@@ -4,9 +4,11 @@ reporting/snapshot.py."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
+from csp_tracker.pagination import page_get
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
@@ -57,16 +59,27 @@ def exception_report_list(*, user: object) -> QuerySet[ExceptionReport]:
     )
 
 
-def exception_report_latest_list(*, user: object) -> list[ExceptionReport]:
-    """The latest revision of each partnership's report for each quarter."""
-    seen: set[tuple[int, int, int]] = set()
-    latest = []
-    for report in exception_report_list(user=user):
-        key = (report.partnership_id, report.financial_year, report.quarter)
-        if key not in seen:
-            seen.add(key)
-            latest.append(report)
-    return latest
+# Reports on one page of the report list.
+REPORT_PAGE_SIZE = 50
+
+
+def exception_report_latest_list(*, user: object) -> QuerySet[ExceptionReport]:
+    """The latest revision of each partnership's report for each quarter, newest quarter
+    first: earlier revisions are left out by the database, not read and dropped here."""
+    later = ExceptionReport.objects.filter(
+        partnership_id=OuterRef("partnership_id"),
+        financial_year=OuterRef("financial_year"),
+        quarter=OuterRef("quarter"),
+        revision__gt=OuterRef("revision"),
+    )
+    return exception_report_list(user=user).filter(~Exists(later))
+
+
+def exception_report_latest_page(
+    *, user: object, number: object, per_page: int = REPORT_PAGE_SIZE
+) -> Page[ExceptionReport]:
+    """One page of exception_report_latest_list (an unknown number is the nearest page)."""
+    return page_get(exception_report_latest_list(user=user), number=number, per_page=per_page)
 
 
 def exception_report_get(*, user: object, pk: int) -> ExceptionReport:
