@@ -82,22 +82,22 @@ class ActionFilter(django_filters.FilterSet):
         plan_list = list(plans)
         self.filters["plan"].queryset = plans
         chosen = self._chosen_plan(plan_list)
-        scope = [chosen] if chosen is not None else plan_list
-        # Every heading of every plan is offered only to someone who sees a few plans (an
-        # officer); the county team, who see every district's plans, choose a plan first.
-        offered = scope if chosen is not None or len(plan_list) <= FULL_CHOICE_PLANS else []
+        # Every heading and lead of every plan is offered only to someone who sees a few
+        # plans (an officer); the county team, who see every district's, choose a plan first.
+        if chosen is not None:
+            offered = [chosen]
+        else:
+            offered = plan_list if len(plan_list) <= FULL_CHOICE_PLANS else []
         if not offered:
-            for name in ("heading", "workstream"):
+            for name, what in (
+                ("heading", "priorities and themes"),
+                ("workstream", "headings"),
+                ("lead", "lead agencies"),
+            ):
                 self.filters[name].extra["help_text"] = (
-                    "Choose a plan and apply the filters to list its "
-                    + ("priorities and themes" if name == "heading" else "headings")
+                    f"Choose a plan and apply the filters to list its {what}"
                 )
-        # Agencies leading an action of these plans: a semi-join (EXISTS), not a DISTINCT
-        # over every lead of every action.
-        leads = Action.lead_agencies.through.objects.filter(
-            agency_id=OuterRef("pk"), action__plan__in=scope
-        )
-        self.filters["lead"].queryset = Agency.objects.filter(Exists(leads)).order_by("short_name")
+        self.filters["lead"].queryset = self._lead_agencies(offered, plan_list)
         self.filters["heading"].extra["choices"] = self._heading_choices(offered, plan_list)
         self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, plan_list)
 
@@ -108,6 +108,17 @@ class ActionFilter(django_filters.FilterSet):
     def _chosen_plan(self, plan_list: list[Plan]) -> Plan | None:
         value = self._value("plan")
         return next((p for p in plan_list if str(p.pk) == value), None)
+
+    def _lead_agencies(self, offered: list[Plan], plan_list: list[Plan]) -> QuerySet[Agency]:
+        """Agencies leading an action of the offered plans, and the one asked for if it
+        leads an action of a plan the person sees: a semi-join (EXISTS), not a DISTINCT
+        over every lead of every action."""
+        leading = Action.lead_agencies.through.objects.filter(agency_id=OuterRef("pk"))
+        which = Q(Exists(leading.filter(action__plan__in=offered))) if offered else Q(pk__in=[])
+        value = self._value("lead")
+        if value.isdigit():
+            which |= Q(pk=int(value)) & Q(Exists(leading.filter(action__plan__in=plan_list)))
+        return Agency.objects.filter(which).order_by("short_name")
 
     def _heading_choices(self, offered: list[Plan], plan_list: list[Plan]) -> list[tuple[str, str]]:
         """The priorities and themes of the offered plans, and the one asked for if it is

@@ -57,6 +57,7 @@ def test_many_plans_offer_headings_only_once_a_plan_is_chosen(
     assert list(unchosen.form.fields["heading"].choices) == [("", "All priorities and themes")]
     assert "Choose a plan" in unchosen.form.fields["heading"].help_text
     assert list(unchosen.form.fields["workstream"].choices) == [("", "All headings")]
+    assert list(unchosen.form.fields["lead"].choices) == [("", "All lead agencies")]
     chosen = _filter(admin, f"plan={plans[2].pk}")
     labels = [label for _, label in chosen.form.fields["heading"].choices]
     assert labels == [
@@ -78,6 +79,9 @@ def test_a_heading_of_another_plan_is_still_a_valid_filter(
     assert by_priority.is_valid()
     assert [a.plan_id for a in by_priority.qs] == [plans[5].pk]
     assert _filter(admin, f"heading=t{theme.pk}").is_valid()
+    lead = Action.objects.get(plan=plans[3]).lead_agencies.get()
+    by_lead = _filter(admin, f"lead={lead.pk}")
+    assert by_lead.is_valid() and [a.plan_id for a in by_lead.qs] == [plans[3].pk]
     # Only the one asked for is listed besides "All".
     assert len(by_priority.form.fields["heading"].choices) == 2
 
@@ -110,9 +114,9 @@ def test_the_filter_reads_the_same_few_queries_whatever_the_plans(
         action_filter = _filter(admin.user, "")
         "".join(str(field) for field in action_filter.form)
     sql = [q["sql"] for q in queries.captured_queries]
-    # The person's memberships, the plans (for the choices and for the field), the lead
-    # agencies; no heading is read before a plan is chosen.
-    assert len(sql) <= 4, sql
+    # The person's memberships and the plans (for the choices and for the field); no
+    # heading or lead agency is read before a plan is chosen.
+    assert len(sql) <= 3, sql
     assert not any("DISTINCT" in s for s in sql)
 
 
