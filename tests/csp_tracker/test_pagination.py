@@ -39,3 +39,25 @@ def test_an_empty_list_is_one_empty_page() -> None:
     page = page_get(Agency.objects.filter(name="nothing"), number="2", per_page=4)
     assert page.number == 1 and list(page.object_list) == [] and page.paginator.count == 0
     assert not page.has_other_pages()
+
+
+def test_a_page_of_keys_reads_only_its_rows_with_their_annotations(
+    django_assert_max_num_queries: object,
+) -> None:
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from csp_tracker.pagination import page_of_keys_get
+
+    for i in range(10):
+        factories.AgencyFactory(name=f"a{i:02d}", short_name=f"a{i:02d}")
+    queryset = (
+        Agency.objects.filter(name__startswith="a")
+        .annotate(label=Concat(F("name"), Value("!")))
+        .order_by("-name")
+    )
+    with django_assert_max_num_queries(2):  # type: ignore[operator]
+        page = page_of_keys_get(queryset, number="2", per_page=4)
+        labels = [a.label for a in page.object_list]  # type: ignore[attr-defined]
+    assert labels == ["a05!", "a04!", "a03!", "a02!"]
+    assert page.paginator.count == 10 and page.number == 2
