@@ -5,7 +5,7 @@ from demo.loader import load_demo
 
 
 @pytest.mark.django_db
-def test_the_benchmark_runs_on_the_demo_data(capsys):
+def test_the_benchmark_runs_on_the_demo_data(capsys: pytest.CaptureFixture[str]) -> None:
     """Keeps the benchmark working; it measures, it does not judge times."""
     load_demo()
     call_command("benchmark", repeat=1)
@@ -27,7 +27,7 @@ def test_the_benchmark_runs_on_the_demo_data(capsys):
         assert label in out
 
 
-def test_the_largest_allowed_section_is_at_every_limit():
+def test_the_largest_allowed_section_is_at_every_limit() -> None:
     from demo.management.commands.benchmark import largest_allowed_section
     from plans.text import MAX_NESTING, MAX_SECTION_LENGTH, MAX_TABLE_CELLS, text_measure
 
@@ -38,7 +38,7 @@ def test_the_largest_allowed_section_is_at_every_limit():
 
 
 @pytest.mark.django_db
-def test_the_raw_sql_yardstick_returns_a_row_per_action_in_scope():
+def test_the_raw_sql_yardstick_returns_a_row_per_action_in_scope() -> None:
     """The snapshot's yardstick reads the same actions the snapshots report on."""
     from csp_tracker.periods import Quarter
     from demo.management.commands.benchmark import _raw_snapshot_rows

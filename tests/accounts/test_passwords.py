@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from accounts.hashers import Argon2idPasswordHasher
 from tests import factories
@@ -23,7 +24,7 @@ def test_the_settings_put_argon2id_first_and_keep_pbkdf2() -> None:
     assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in base.PASSWORD_HASHERS
 
 
-def test_a_new_password_is_argon2id_at_the_tuned_parameters(settings) -> None:
+def test_a_new_password_is_argon2id_at_the_tuned_parameters(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
     encoded = make_password(PASSWORD)
     assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
@@ -38,7 +39,7 @@ def test_a_new_password_is_argon2id_at_the_tuned_parameters(settings) -> None:
         "django_argon2",
     ],
 )
-def test_an_older_hash_is_upgraded_at_sign_in(settings, client: Client, old: str) -> None:
+def test_an_older_hash_is_upgraded_at_sign_in(settings: Settings, client: Client, old: str) -> None:
     settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
     person = factories.UserFactory(email="sam@example.org")
     if old == "django_argon2":
@@ -61,7 +62,7 @@ def test_an_older_hash_is_upgraded_at_sign_in(settings, client: Client, old: str
     assert person.check_password(PASSWORD)
 
 
-def test_a_wrong_password_changes_no_hash(settings, client: Client) -> None:
+def test_a_wrong_password_changes_no_hash(settings: Settings, client: Client) -> None:
     settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
     person = factories.UserFactory(email="sam@example.org")
     person.password = make_password(PASSWORD, hasher="pbkdf2_sha256")

@@ -34,9 +34,7 @@ def test_the_public_list_query_count_does_not_grow(
             assert client.get(reverse("public:list") + "?page=2").status_code == 200
 
 
-def test_the_public_list_is_paginated_and_each_document_is_on_one_page(
-    settings: object,
-) -> None:
+def test_the_public_list_is_paginated_and_each_document_is_on_one_page() -> None:
     plans = _publish_documents(selectors.PUBLIC_PAGE_SIZE + 5)
     client = Client()
     first = client.get(reverse("public:list")).content.decode()
