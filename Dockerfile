@@ -31,4 +31,6 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=build python manage.py collectstatic --noinpu
 RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "csp_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn reads its number of workers from WEB_CONCURRENCY (README, "Sizing the web tier").
+ENV WEB_CONCURRENCY=4
+CMD ["gunicorn", "csp_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from actions.models import Action, Status
 from csp_tracker.forms import GovukErrorsMixin
@@ -11,6 +11,10 @@ from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 if TYPE_CHECKING:
     from actions.selectors import ActionsWithProgress
+
+# Someone who sees at most this many plans is offered every heading of them before choosing
+# a plan (an officer sees their partnership's few).
+FULL_CHOICE_PLANS = 4
 
 
 class ActionFilterForm(GovukErrorsMixin, forms.Form):
@@ -82,20 +86,83 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         plan_list = list(plans)
         cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = (
-            Agency.objects.filter(led_actions__plan__in=plan_list).distinct().order_by("short_name")
+        chosen = self._chosen_plan(plan_list)
+        # Every heading and lead of every plan is offered only to someone who sees a few
+        # plans (an officer); the county team, who see every district's, choose a plan first.
+        if chosen is not None:
+            offered = [chosen]
+        else:
+            offered = plan_list if len(plan_list) <= FULL_CHOICE_PLANS else []
+        if not offered:
+            for name, what in (
+                ("heading", "priorities and themes"),
+                ("workstream", "headings"),
+                ("lead", "lead agencies"),
+            ):
+                self.filters[name].extra["help_text"] = (
+                    f"Choose a plan and apply the filters to list its {what}"
+                )
+        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_agencies(
+            offered, plan_list
         )
+        self.filters["heading"].extra["choices"] = self._heading_choices(offered, plan_list)
+        self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, plan_list)
+
+    def _value(self, name: str) -> str:
+        value = self.data.get(name) if self.data is not None else None
+        return value if isinstance(value, str) else ""
+
+    def _chosen_plan(self, plan_list: list[Plan]) -> Plan | None:
+        value = self._value("plan")
+        return next((p for p in plan_list if str(p.pk) == value), None)
+
+    def _lead_agencies(self, offered: list[Plan], plan_list: list[Plan]) -> QuerySet[Agency]:
+        """Agencies leading an action of the offered plans, and the one asked for if it
+        leads an action of a plan the person sees: a semi-join (EXISTS), not a DISTINCT
+        over every lead of every action."""
+        leading = Action.lead_agencies.through.objects.filter(agency_id=OuterRef("pk"))
+        which = Q(Exists(leading.filter(action__plan__in=offered))) if offered else Q(pk__in=[])
+        value = self._value("lead")
+        if value.isdigit():
+            which |= Q(pk=int(value)) & Q(Exists(leading.filter(action__plan__in=plan_list)))
+        return Agency.objects.filter(which).order_by("short_name")
+
+    def _heading_choices(self, offered: list[Plan], plan_list: list[Plan]) -> list[tuple[str, str]]:
+        """The priorities and themes of the offered plans, and the one asked for if it is
+        of another plan the person sees (a link made before choosing a plan), so that it
+        is still valid without listing every other."""
+        value = self._value("heading")
+        kind, pk = value[:1], value[1:]
+        asked = int(pk) if kind in ("p", "t") and pk.isdigit() else None
+
+        def which(of_kind: str) -> Q | None:
+            if asked is not None and kind == of_kind:
+                return Q(plan__in=offered) | Q(pk=asked, plan__in=plan_list)
+            return Q(plan__in=offered) if offered else None
+
         headings: list[tuple[str, str]] = []
-        for p in Priority.objects.filter(plan__in=plan_list).select_related("plan"):
-            headings.append((f"p{p.pk}", f"{p.plan.title} – Priority {p.number}: {p.title}"))
-        for t in CrossCuttingTheme.objects.filter(plan__in=plan_list).select_related("plan"):
-            headings.append((f"t{t.pk}", f"{t.plan.title} – Theme {t.number}: {t.title}"))
-        self.filters["heading"].extra["choices"] = headings
-        self.filters["workstream"].extra["choices"] = [
-            (str(w.pk), f"{w.parent.plan.title} – {w.parent.label}: {w.title}")
-            for w in Workstream.objects.filter(
+        if (priorities := which("p")) is not None:
+            for p in Priority.objects.filter(priorities).select_related("plan"):
+                headings.append((f"p{p.pk}", f"{p.plan.title} – Priority {p.number}: {p.title}"))
+        if (themes := which("t")) is not None:
+            for t in CrossCuttingTheme.objects.filter(themes).select_related("plan"):
+                headings.append((f"t{t.pk}", f"{t.plan.title} – Theme {t.number}: {t.title}"))
+        return headings
+
+    def _workstream_choices(
+        self, offered: list[Plan], plan_list: list[Plan]
+    ) -> list[tuple[str, str]]:
+        value = self._value("workstream")
+        which = Q(priority__plan__in=offered) | Q(theme__plan__in=offered)
+        if value.isdigit():
+            which |= Q(pk=int(value)) & (
                 Q(priority__plan__in=plan_list) | Q(theme__plan__in=plan_list)
             )
+        elif not offered:
+            return []
+        return [
+            (str(w.pk), f"{w.parent.plan.title} – {w.parent.label}: {w.title}")
+            for w in Workstream.objects.filter(which)
             .select_related("priority__plan", "theme__plan")
             .order_by("priority__plan", "theme__plan", "priority__number", "theme__number", "order")
         ]

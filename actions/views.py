@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -36,6 +35,7 @@ from actions.forms import (
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
 from plans.views import authored_plan
@@ -79,7 +79,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         filtered = action_filter.qs
     else:
         filtered = actions.none()
-    page = Paginator(filtered, 50).get_page(request.GET.get("page"))
+    page = page_of_keys_get(filtered, number=request.GET.get("page"), per_page=50)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

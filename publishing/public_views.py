@@ -12,10 +12,11 @@ from publishing import selectors, services
 
 @require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
+    page, partnerships = selectors.published_document_page(number=request.GET.get("page"))
     return render(
         request,
         "publishing/public_list.html",
-        {"partnerships": selectors.published_document_list()},
+        {"page": page, "partnerships": partnerships},
     )
 
 

@@ -1,11 +1,14 @@
 """Reads of published versions: a version's page, and the public list of documents (anyone,
 signed in or not)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.paginator import Page
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from accounts.types import AnyUser
+from csp_tracker.pagination import page_get
 from plans.models import (
     Partnership,
     Plan,
@@ -42,27 +45,70 @@ def published_versions() -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(status=PlanVersion.Status.PUBLISHED)
 
 
-def published_document_list() -> list[PartnershipDocuments]:
-    """Every partnership's published versions, current first, then superseded, newest
-    first. A version is current if it is the latest of a plan that is still published."""
-    versions = list(
+# Published documents on one page of /published/.
+PUBLIC_PAGE_SIZE = 30
+
+
+def published_document_rows() -> QuerySet[PlanVersion]:
+    """Every published version, each marked is_current, in the public list's order: by
+    partnership, current first, then newest first. A version is current if it is the
+    latest (by effective date, then publication time) of a plan that is still published.
+    Worked out by the database, so a page of the list reads only its own rows."""
+    later = (
+        published_versions()
+        .filter(plan_id=OuterRef("plan_id"))
+        .filter(
+            Q(effective_date__gt=OuterRef("effective_date"))
+            | Q(
+                effective_date=OuterRef("effective_date"), published_at__gt=OuterRef("published_at")
+            )
+        )
+    )
+    return (
         published_versions()
         .select_related("plan__partnership")
-        .order_by("plan__partnership__name", "-effective_date", "-published_at")
+        .defer("snapshot")
+        .annotate(
+            is_current=ExpressionWrapper(
+                Q(plan__status=Plan.Status.PUBLISHED) & ~Exists(later),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(
+            "plan__partnership__name",
+            "plan__partnership_id",
+            "-is_current",
+            "-effective_date",
+            "-published_at",
+            "-pk",
+        )
     )
-    latest_of_plan: dict[int, int] = {}
-    for v in versions:
-        latest_of_plan.setdefault(v.plan_id, v.pk)
+
+
+def published_document_groups(versions: Iterable[PlanVersion]) -> list[PartnershipDocuments]:
+    """Rows of published_document_rows grouped by partnership, in their order."""
     grouped: dict[int, PartnershipDocuments] = {}
     for v in versions:
-        current = latest_of_plan[v.plan_id] == v.pk and v.plan.status == Plan.Status.PUBLISHED
         entry = grouped.setdefault(
             v.plan.partnership_id, PartnershipDocuments(v.plan.partnership, [])
         )
-        entry.documents.append(PublishedDocument(v, current))
-    for entry in grouped.values():
-        entry.documents.sort(key=lambda d: (not d.is_current,))
+        entry.documents.append(PublishedDocument(v, bool(v.is_current)))  # type: ignore[attr-defined]
     return list(grouped.values())
+
+
+def published_document_list() -> list[PartnershipDocuments]:
+    """Every partnership's published versions, current first, then superseded, newest
+    first."""
+    return published_document_groups(published_document_rows())
+
+
+def published_document_page(
+    *, number: int | str | None, per_page: int = PUBLIC_PAGE_SIZE
+) -> tuple[Page[PlanVersion], list[PartnershipDocuments]]:
+    """One page of the public list (an unknown page number is the nearest page) and its
+    rows grouped by partnership; a partnership may continue on the next page."""
+    page = page_get(published_document_rows(), number=number, per_page=per_page)
+    return page, published_document_groups(page.object_list)
 
 
 def public_version_get(*, pk: int) -> PlanVersion:

@@ -5,10 +5,12 @@ reporting/snapshot.py."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from accounts.types import AnyUser
+from csp_tracker.pagination import page_get
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
@@ -60,16 +62,27 @@ def exception_report_list(*, user: AnyUser) -> QuerySet[ExceptionReport]:
     )
 
 
-def exception_report_latest_list(*, user: AnyUser) -> list[ExceptionReport]:
-    """The latest revision of each partnership's report for each quarter."""
-    seen: set[tuple[int, int, int]] = set()
-    latest = []
-    for report in exception_report_list(user=user):
-        key = (report.partnership_id, report.financial_year, report.quarter)
-        if key not in seen:
-            seen.add(key)
-            latest.append(report)
-    return latest
+# Reports on one page of the report list.
+REPORT_PAGE_SIZE = 50
+
+
+def exception_report_latest_list(*, user: AnyUser) -> QuerySet[ExceptionReport]:
+    """The latest revision of each partnership's report for each quarter, newest quarter
+    first: earlier revisions are left out by the database, not read and dropped here."""
+    later = ExceptionReport.objects.filter(
+        partnership_id=OuterRef("partnership_id"),
+        financial_year=OuterRef("financial_year"),
+        quarter=OuterRef("quarter"),
+        revision__gt=OuterRef("revision"),
+    )
+    return exception_report_list(user=user).filter(~Exists(later))
+
+
+def exception_report_latest_page(
+    *, user: AnyUser, number: int | str | None, per_page: int = REPORT_PAGE_SIZE
+) -> Page[ExceptionReport]:
+    """One page of exception_report_latest_list (an unknown number is the nearest page)."""
+    return page_get(exception_report_latest_list(user=user), number=number, per_page=per_page)
 
 
 def exception_report_get(*, user: AnyUser, pk: int) -> ExceptionReport:

@@ -51,7 +51,9 @@ def report_index(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/index.html",
         {
-            "reports": selectors.exception_report_latest_list(user=request.user),
+            "page": selectors.exception_report_latest_page(
+                user=request.user, number=request.GET.get("page")
+            ),
             "partnerships": partnerships,
             "counties": counties,
         },

@@ -5,7 +5,7 @@ from demo.loader import load_demo
 
 
 @pytest.mark.django_db
-def test_the_benchmark_runs_on_the_demo_data(capsys):
+def test_the_benchmark_runs_on_the_demo_data(capsys: pytest.CaptureFixture[str]) -> None:
     """Keeps the benchmark working; it measures, it does not judge times."""
     load_demo()
     call_command("benchmark", repeat=1)
@@ -18,11 +18,16 @@ def test_the_benchmark_runs_on_the_demo_data(capsys):
         "largest section: plan PDF within the budget",
         "largest section: raw WeasyPrint, same HTML",
         "largest section: ratio to raw WeasyPrint",
+        "exception report PDF: ratio to raw WeasyPrint",
+        "page: bare page: base.html, signed in",
+        "page: action list (county admin)",
+        "page: /published/ (signed out)",
+        "report snapshots: ratio to raw SQL",
     ]:
         assert label in out
 
 
-def test_the_largest_allowed_section_is_at_every_limit():
+def test_the_largest_allowed_section_is_at_every_limit() -> None:
     from demo.management.commands.benchmark import largest_allowed_section
     from plans.text import MAX_NESTING, MAX_SECTION_LENGTH, MAX_TABLE_CELLS, text_measure
 
@@ -30,3 +35,20 @@ def test_the_largest_allowed_section_is_at_every_limit():
     measure = text_measure(text)
     assert MAX_SECTION_LENGTH - 1000 < len(text) <= MAX_SECTION_LENGTH
     assert measure.nesting == MAX_NESTING and measure.cells == MAX_TABLE_CELLS
+
+
+@pytest.mark.django_db
+def test_the_raw_sql_yardstick_returns_a_row_per_action_in_scope() -> None:
+    """The snapshot's yardstick reads the same actions the snapshots report on."""
+    from csp_tracker.periods import Quarter
+    from demo.management.commands.benchmark import _raw_snapshot_rows
+    from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
+
+    load_demo()
+    quarter = Quarter(2023, 3)
+    rows = _raw_snapshot_rows(quarter, quarter.end)
+    snapshots = [
+        exception_report_snapshot(partnership=p, quarter=quarter)
+        for p in partnerships_with_plans_for(quarter=quarter)
+    ]
+    assert len(rows) == sum(s["action_count"] for s in snapshots) > 0

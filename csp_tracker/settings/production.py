@@ -1,11 +1,13 @@
 """Production only overrides: secrets and hosts must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import client_address_settings, env
+from .base import DATABASES, client_address_settings, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Each web process keeps its database connection for a minute (base.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -94,7 +94,13 @@ def test_sign_out_is_a_post(client, person):
 
 def test_sessions_expire_after_inactivity_and_production_cookies_are_secure(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Not saved on every request: SessionRenewMiddleware saves it when it is half-way to
+    # expiring (tests/accounts/test_sessions.py signs out an idle person).
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    middleware = settings.MIDDLEWARE
+    assert middleware.index("accounts.middleware.SessionRenewMiddleware") > middleware.index(
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
     import importlib
     import os
 

@@ -1,24 +1,36 @@
 """A benchmark, not a test: how long the slow things take on this machine.
 
-Run it after load_demo (it uses whatever database is configured and changes nothing):
+Run it after load_demo, and generate_scale for N x Kent (it uses whatever database is
+configured and changes nothing):
 
     uv run python manage.py benchmark --repeat 3
+
+Three tables: the slow parts (PDFs, their ratio to WeasyPrint alone on the same HTML);
+each page's time and queries and its ratio to a bare page (base.html for a signed-in
+person, demo/bench_urls.py, served only here); and the exception report snapshots of
+every partnership against one SQL query returning the same rows (each action in scope with
+its status this quarter and last, its latest update and its overdue milestones).
 """
 
 import statistics
 import time
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
-from django.test import Client
+from django.db.models import QuerySet
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from actions.models import Action
 from csp_tracker.budget import render_budget, run_within_budget
 from csp_tracker.periods import Quarter
 from plans.models import Partnership, Plan
+from plans.selectors import plans_in_force
 from plans.text import (
     MAX_NESTING,
     MAX_SECTION_LENGTH,
@@ -29,8 +41,13 @@ from plans.text import (
 )
 from publishing.services import document_render
 from publishing.snapshot import DocumentSnapshot, document_snapshot
+from reporting.models import ExceptionReport
 from reporting.pdf import BASE_URL, _fetcher_class, check_accessibility, render_pdf
-from reporting.snapshot import exception_report_snapshot
+from reporting.snapshot import (
+    exception_report_snapshot,
+    partnerships_with_plans_for,
+    report_as_at,
+)
 
 
 class Rollback(Exception):
@@ -76,13 +93,121 @@ def _raw_weasyprint(html: str) -> bytes:
     )
 
 
+def _raw_weasyprint_ratio(label: str, render: Callable[[], str], repeat: int) -> tuple[str, float]:
+    """The render's time over WeasyPrint's alone on the HTML it rendered."""
+    html = render()
+    ours = _median(lambda: render(), repeat)
+    raw = _median(lambda: _raw_weasyprint(html), repeat)
+    return label, ours / raw
+
+
+def _median(run: Callable[[], object], repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any]]:
+    """One query for the rows every partnership's report is built from: each action of a
+    plan in force, its latest update as of the quarter (status, commentary, reason, when)
+    and as of the previous quarter (across its lineage), and how many of its milestones
+    are overdue. The yardstick of the snapshots: what the database needs to do anyway."""
+    plans_sql, plans_params = (
+        plans_in_force(financial_year=quarter.financial_year).values("pk").query.sql_with_params()
+    )
+    previous = quarter.previous
+
+    def ranked(name: str) -> str:
+        return f"""{name} AS (
+            SELECT s.id AS action_id, u.status, u.commentary, u.reason, u.created_at,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY s.id
+                       ORDER BY u.financial_year DESC, u.quarter DESC, u.created_at DESC, u.id DESC
+                   ) AS rn
+            FROM scope s
+            JOIN actions_action a2 ON a2.lineage = s.lineage
+            JOIN actions_statusupdate u ON u.action_id = a2.id
+            WHERE u.financial_year < %s OR (u.financial_year = %s AND u.quarter <= %s)
+        )"""
+
+    sql = f"""
+        WITH scope AS (
+            SELECT a.id, a.lineage, a.reference, a.title, p.partnership_id
+            FROM actions_action a JOIN plans_plan p ON p.id = a.plan_id
+            WHERE a.plan_id IN ({plans_sql})
+        ),
+        {ranked("cur")},
+        {ranked("prev")},
+        od AS (
+            SELECT m.action_id, COUNT(*) AS n FROM actions_milestone m
+            JOIN scope s ON s.id = m.action_id
+            WHERE m.due_date < %s AND (m.done_date IS NULL OR m.done_date > %s)
+            GROUP BY m.action_id
+        )
+        SELECT s.partnership_id, s.id, s.reference, s.title,
+               cur.status, cur.commentary, cur.reason, cur.created_at, prev.status,
+               COALESCE(od.n, 0)
+        FROM scope s
+        LEFT JOIN cur ON cur.action_id = s.id AND cur.rn = 1
+        LEFT JOIN prev ON prev.action_id = s.id AND prev.rn = 1
+        LEFT JOIN od ON od.action_id = s.id
+        ORDER BY s.partnership_id, s.id
+    """
+    params: list[Any] = [
+        *plans_params,
+        quarter.financial_year,
+        quarter.financial_year,
+        quarter.number,
+        previous.financial_year,
+        previous.financial_year,
+        previous.number,
+        as_at,
+        as_at,
+    ]
+    return sql, params
+
+
+def _raw_snapshot_rows(quarter: Quarter, as_at: object) -> list[tuple[object, ...]]:
+    sql, params = snapshot_rows_sql(quarter=quarter, as_at=as_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _all_snapshots(partnerships: QuerySet[Partnership], quarter: Quarter) -> int:
+    return sum(1 for p in partnerships if exception_report_snapshot(partnership=p, quarter=quarter))
+
+
+def _first(emails: list[str]) -> User:
+    for email in emails:
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user
+    raise SystemExit(f"None of {emails} is here: run load_demo first")
+
+
 class Command(BaseCommand):
     help = "Time the slow parts: report snapshots, PDF renders and checks, the busiest pages."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=3)
+        parser.add_argument(
+            "--pages-only", action="store_true", help="Only the pages and the snapshots."
+        )
 
-    def handle(self, *args: object, repeat: int = 3, **options: object) -> None:
+    def handle(
+        self, *args: object, repeat: int = 3, pages_only: bool = False, **options: object
+    ) -> None:
+        if not pages_only:
+            self._slow_parts(repeat)
+        with override_settings(ROOT_URLCONF="demo.bench_urls"):
+            self._pages(repeat)
+        self._snapshots(repeat)
+
+    def _slow_parts(self, repeat: int) -> None:
         swale = Partnership.objects.get(slug="swale")
         quarter = Quarter(2023, 3)
         plan = Plan.objects.get(partnership=swale, start_year=2023)
@@ -92,19 +217,6 @@ class Command(BaseCommand):
             template_name="reporting/pdf/exception_report.html",
             context={"report": None, "snapshot": snapshot, "pdf": True, "site_url": ""},
         ).pdf
-
-        def page(user: str, name: str, **kwargs: object) -> Callable[[], object]:
-            client = Client(HTTP_HOST="127.0.0.1")
-            client.force_login(User.objects.get(email=user))
-            url = reverse(name, kwargs=kwargs or None)
-
-            def get() -> object:
-                response = client.get(url)
-                if response.status_code != 200:
-                    raise SystemExit(f"{url} answered {response.status_code}")
-                return response
-
-            return get
 
         largest = document_snapshot(plan=plan)
         largest["sections"] = [
@@ -140,12 +252,6 @@ class Command(BaseCommand):
                 "Swale plan PDF render",
                 lambda: document_render(snapshot=document_snapshot(plan=plan), draft=True),
             ),
-            ("page: all actions (officer)", page("officer@swale.example", "actions:list")),
-            ("page: your actions (officer)", page("officer@swale.example", "actions:mine")),
-            (
-                "page: plan overview (coordinator)",
-                page("coordinator@swale.example", "plans:overview", pk=plan.pk),
-            ),
         ]
         if csa is not None:
             cases.append(
@@ -175,3 +281,117 @@ class Command(BaseCommand):
             )
         ratio = medians[LARGEST_BUDGETED] / medians[LARGEST_RAW]
         self.stdout.write(f"{'largest section: ratio to raw WeasyPrint':50} {ratio:8.2f}x")
+        ratios = [
+            _raw_weasyprint_ratio(
+                "exception report PDF: ratio to raw WeasyPrint",
+                lambda: (
+                    render_pdf(
+                        template_name="reporting/pdf/exception_report.html",
+                        context={"report": None, "snapshot": snapshot, "pdf": True, "site_url": ""},
+                    ).html
+                ),
+                repeat,
+            ),
+            _raw_weasyprint_ratio(
+                "Swale plan PDF: ratio to raw WeasyPrint",
+                lambda: document_render(snapshot=document_snapshot(plan=plan), draft=True).html,
+                repeat,
+            ),
+        ]
+        for label, value in ratios:
+            self.stdout.write(f"{label:50} {value:8.2f}x")
+
+    def _run(self, run: Callable[[], object], repeat: int) -> tuple[float, float, int]:
+        """Median and minimum seconds and the queries of one run, each rolled back."""
+        timings, queries = [], 0
+        for _ in range(repeat):
+            try:
+                with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    run()
+                    timings.append(time.perf_counter() - start)
+                    queries = len(captured)
+                    raise Rollback
+            except Rollback:
+                pass
+        return statistics.median(timings), min(timings), queries
+
+    def _pages(self, repeat: int) -> None:
+        """Each page against the bare page, for the people who use it most."""
+        officer = _first(["officer0@scale-1-0.example", "officer@swale.example"])
+        coordinator = _first(["coordinator@scale-1-0.example", "coordinator@swale.example"])
+        county_admin = _first(["admin@kcst.example"])
+        action = (
+            Action.objects.filter(
+                lead_agencies__memberships__user=officer, plan__status=Plan.Status.PUBLISHED
+            ).first()
+            or Action.objects.filter(plan__partnership__memberships__user=officer).first()
+        )
+        plan = Plan.objects.filter(partnership__memberships__user=coordinator).first()
+        report = (
+            ExceptionReport.objects.filter(
+                partnership__memberships__user=coordinator,
+                status=ExceptionReport.Status.READY,
+            )
+            .order_by("-financial_year", "-quarter", "-revision")
+            .first()
+        )
+        if action is None or plan is None:
+            raise SystemExit("No action or plan of the benchmark's officer: run load_demo")
+
+        def page(user: User | None, name: str, **kwargs: object) -> Callable[[], object]:
+            client = Client(HTTP_HOST="127.0.0.1")
+            if user is not None:
+                client.force_login(user)
+            url = reverse(name, kwargs=kwargs or None)
+
+            def get() -> object:
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code}")
+                return response
+
+            get()  # warm: the first request of a client loads what later ones reuse
+            return get
+
+        cases: list[tuple[str, Callable[[], object]]] = [
+            ("bare page: base.html, signed in", page(officer, "benchmark_bare")),
+            ("your actions (officer)", page(officer, "actions:mine")),
+            ("all actions (officer)", page(officer, "actions:list")),
+            ("action list (county admin)", page(county_admin, "actions:list")),
+            ("action detail (officer)", page(officer, "actions:detail", pk=action.pk)),
+            ("update form (officer)", page(officer, "actions:update", pk=action.pk)),
+            ("plan overview (coordinator)", page(coordinator, "plans:overview", pk=plan.pk)),
+            ("report list (county admin)", page(county_admin, "reporting:index")),
+            ("/published/ (signed out)", page(None, "public:list")),
+        ]
+        if report is not None:
+            cases.append(
+                ("report (coordinator)", page(coordinator, "reporting:detail", pk=report.pk))
+            )
+        self.stdout.write(f"\n{'page':50} {'median':>9} {'min':>9} {'queries':>8} {'ratio':>7}")
+        bare = 0.0
+        for label, run in cases:
+            median, fastest, queries = self._run(run, repeat)
+            bare = bare or median
+            self.stdout.write(
+                f"page: {label:44} {median * 1000:8.1f}ms {fastest * 1000:8.1f}ms "
+                f"{queries:8d} {median / bare:6.1f}x"
+            )
+
+    def _snapshots(self, repeat: int) -> None:
+        """Every partnership's exception report snapshot against one SQL query."""
+        quarter = Quarter(2023, 3)
+        as_at = report_as_at(quarter=quarter, today=quarter.end + timedelta(days=5))
+        partnerships = partnerships_with_plans_for(quarter=quarter)
+        count = partnerships.count()
+        rows = len(_raw_snapshot_rows(quarter, as_at))
+        snapshots, _, queries = self._run(lambda: _all_snapshots(partnerships, quarter), repeat)
+        raw, _, _ = self._run(lambda: _raw_snapshot_rows(quarter, as_at), repeat)
+        self.stdout.write(
+            f"\nreport snapshots, all {count} partnerships ({rows} actions), {quarter}:\n"
+            f"{'  snapshots, one per partnership':50} {snapshots * 1000:8.0f}ms "
+            f"{queries:8d} queries\n"
+            f"{'  one SQL query, the same rows':50} {raw * 1000:8.0f}ms\n"
+            f"{'report snapshots: ratio to raw SQL':50} {snapshots / raw:8.1f}x"
+        )

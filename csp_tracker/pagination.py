@@ -1,0 +1,69 @@
+"""Pages of a list in one query: the rows of the page and, on each row, the total.
+
+Django's Paginator asks the database twice (COUNT(*), then the page's rows). Here the
+total rides on every row of the page as a window count (COUNT(*) OVER (), worked out before
+LIMIT), so a page costs one query; only a page past the end asks for the count on its
+own, to show the last page instead.
+"""
+
+from functools import cached_property
+from typing import Any, TypeVar, cast
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Model, QuerySet, Window
+
+M = TypeVar("M", bound=Model)
+TOTAL = "page_total"
+
+
+class _CountedPaginator(Paginator):
+    def __init__(self, object_list: QuerySet[Any], per_page: int, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self._total
+
+
+def _page_number(number: int | str | None) -> int:
+    try:
+        return max(int(str(number)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def page_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) -> Page[M]:
+    """The page of queryset numbered number (the first for a number that is not one, the
+    last for one past the end), as Paginator.get_page gives it."""
+    if queryset.query.distinct:
+        # A window count is taken before DISTINCT: count the distinct rows on their own.
+        return Paginator(queryset, per_page).get_page(number)
+    counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+    page = _page_number(number)
+    rows = list(counted[(page - 1) * per_page : page * per_page])
+    if rows:
+        first = rows[0]
+        total = first[TOTAL] if isinstance(first, dict) else getattr(first, TOTAL)
+    else:
+        total = queryset.count()
+        last = max((total + per_page - 1) // per_page, 1)
+        if page != last and total:
+            page = last
+            rows = list(counted[(page - 1) * per_page : page * per_page])
+        else:
+            page = 1
+    paginator = _CountedPaginator(queryset, per_page, total)
+    return Page(rows, page, paginator)
+
+
+def page_of_keys_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) -> Page[M]:
+    """page_get for a queryset whose annotations are costly per row (an action's status
+    across its lineage): the page's keys are chosen first, in the queryset's order and
+    with its filters but without computing the annotations for every row the order passes
+    over, and only the page's rows are then read with them. Two queries, as page_get
+    and a prefetch would be."""
+    keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
+    ids = [row["pk"] for row in keys.object_list]
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return Page([by_pk[pk] for pk in ids], keys.number, keys.paginator)
