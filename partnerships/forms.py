@@ -5,15 +5,14 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
-from csp_tracker.forms import GovukErrorsMixin
+from csp_tracker.forms import GovukErrorsMixin, form_helper
 from plans.models import Agency, Membership, Partnership
 
 EMAIL_ERRORS = {
@@ -99,9 +98,7 @@ class PartnershipForm(ServiceErrorsForm):
     def __init__(self, *args: Any, counties: QuerySet[Partnership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = counties
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.FULL),
             Field.text("short_name", field_width=Fluid.ONE_HALF),
             Field.radios("kind", legend_size=Size.SMALL),
@@ -148,9 +145,7 @@ class PartnershipEditForm(ServiceErrorsForm):
         else:
             del self.fields["coordinators_publish"]
         layout.append(Submit("submit", "Save"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
 
 class AgencyForm(ServiceErrorsForm):
@@ -205,9 +200,7 @@ class AgencyForm(ServiceErrorsForm):
 
     def __init__(self, *args: Any, submit: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.FULL),
             Field.text("short_name", field_width=Fluid.ONE_HALF),
             Field.radios("kind", legend_size=Size.SMALL),
@@ -244,9 +237,7 @@ class AgencyAddForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(AgencyChoiceField, self.fields["agency"]).queryset = agencies
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field.select("agency"), Submit("submit", "Add the agency"))
+        self.helper = form_helper(Field.select("agency"), Submit("submit", "Add the agency"))
 
 
 ROLE_HINTS = {
@@ -293,9 +284,7 @@ class RoleForm(ServiceErrorsForm):
             for role in roles
         ]
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             *self.extra_layout(), *self.role_layout(), Submit("submit", submit)
         )
 
@@ -354,9 +343,7 @@ class InvitationAcceptForm(GovukErrorsMixin, SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = "Choose a password"
         self.fields["new_password2"].label = "Enter the password again"
         self.fields["new_password2"].error_messages["required"] = "Enter the password again"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("full_name", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),

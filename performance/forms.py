@@ -8,14 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 from django.db.models import QuerySet
 
 from actions.models import Action
 from csp_tracker import clock
-from csp_tracker.forms import GovukErrorsMixin, UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper
 from csp_tracker.periods import parse_period
 from performance.models import FundedProject, Grant, Indicator, Pot, ProjectStatus
 from performance.periods import Frequency, Period, baseline_period_label, periods_between
@@ -190,9 +189,7 @@ class GrantForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.text("funder", field_width=Fluid.TWO_THIRDS),
             Field.text("year", field_width=10),
@@ -279,9 +276,7 @@ class ReturnForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("amount", field_width=10),
             Field.text("returned_on", field_width=10),
             Field.textarea("note", rows=3),
@@ -410,9 +405,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
             del self.fields["status"]
             del self.fields["note"]
         layout += ["lock_version", Submit("submit", "Save project")]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
     @staticmethod
     def initial_for(project: FundedProject) -> dict[str, object]:
@@ -474,9 +467,7 @@ class ProjectStatusForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("status", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("note", rows=5, label_size=Size.MEDIUM, label_tag="h2"),
             "lock_version",
@@ -534,9 +525,7 @@ class BidForm(GovukErrorsMixin, forms.Form):
         ).order_by("order", "id")
         _model_choices(self, "lead_agency").queryset = _agencies(grant.partnership)
         _model_choices(self, "action").queryset = _open_actions(grant.partnership)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.select("top_up_of"),
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("description", rows=3),
@@ -599,9 +588,7 @@ class BidDecisionForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2", inline=True),
             Field.text("decided_on", field_width=10),
             Field.textarea("note", rows=3),
@@ -746,9 +733,7 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
             "lock_version",
             Submit("submit", "Save changes" if indicator else "Save indicator"),
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, object]:
@@ -857,9 +842,7 @@ class IndicatorValueForm(GovukErrorsMixin, forms.Form):
             (p.key, f"{p.label} (has a value: this corrects it)" if p in recorded else p.label)
             for p in value_periods(indicator)
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.select("period"),
             Field.text("value", field_width=10),
             Field.textarea("note", rows=3),
