@@ -212,3 +212,15 @@ def form_helper(*layout: Any) -> FormHelper:
     helper.form_tag = False
     helper.layout = Layout(*layout)
     return helper
+
+
+def radio_field(*, label: str, choices: Any, message: str, **kwargs: Any) -> forms.ChoiceField:
+    """Radios, the GOV.UK way: the one "Select …" message whether nothing was chosen or
+    a choice the page did not offer was sent."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+        **kwargs,
+    )

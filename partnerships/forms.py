@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
-from csp_tracker.forms import GovukErrorsMixin, form_helper
+from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field
 from plans.models import Agency, Membership, Partnership
 
 EMAIL_ERRORS = {
@@ -59,7 +59,7 @@ class PartnershipForm(ServiceErrorsForm):
             "max_length": "Enter a short name of 80 characters or fewer",
         },
     )
-    kind = forms.ChoiceField(
+    kind = radio_field(
         label="What kind of partnership is it?",
         choices=[
             Choice(
@@ -74,11 +74,7 @@ class PartnershipForm(ServiceErrorsForm):
                 hint="A unitary authority’s partnership: no county above it.",
             ),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what kind of partnership it is",
-            "invalid_choice": "Select what kind of partnership it is",
-        },
+        message="Select what kind of partnership it is",
     )
     parent = forms.ModelChoiceField(
         label="Which county is the district in?",
@@ -169,7 +165,7 @@ class AgencyForm(ServiceErrorsForm):
             "max_length": "Enter a short name of 80 characters or fewer",
         },
     )
-    kind = forms.ChoiceField(
+    kind = radio_field(
         label="What is it?",
         choices=[
             Choice(Agency.Kind.ORGANISATION, "An organisation", hint="A council, the police…"),
@@ -179,11 +175,7 @@ class AgencyForm(ServiceErrorsForm):
                 hint="A group that can lead actions, like the CSP Executive.",
             ),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what the agency is",
-            "invalid_choice": "Select what the agency is",
-        },
+        message="Select what the agency is",
     )
     is_responsible_authority = forms.BooleanField(
         label="It is a responsible authority",

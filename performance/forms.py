@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from actions.models import Action
 from csp_tracker import clock
-from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper
+from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper, radio_field
 from csp_tracker.periods import parse_period
 from performance.models import FundedProject, Grant, Indicator, Pot, ProjectStatus
 from performance.periods import Frequency, Period, baseline_period_label, periods_between
@@ -354,14 +354,10 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
         required=False,
         help_text='As the paper names it, for example "KCC Projects and Partnerships team".',
     )
-    pot = forms.ChoiceField(
+    pot = radio_field(
         label="Which pot is it funded from?",
         choices=Pot.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the pot it is funded from",
-            "invalid_choice": "Select the pot it is funded from",
-        },
+        message="Select the pot it is funded from",
     )
     amount_approved = MoneyField(
         label="Amount approved",
@@ -385,15 +381,11 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
         required=False,
         help_text="Optional. For example, 31 3 2024.",
     )
-    status = forms.ChoiceField(
+    status = radio_field(
         label="What is its status?",
         choices=ProjectStatus.choices,
-        widget=forms.RadioSelect,
         initial=ProjectStatus.NOT_STARTED,
-        error_messages={
-            "required": "Select the project's status",
-            "invalid_choice": "Select the project's status",
-        },
+        message="Select the project's status",
     )
     note = _long_text("Update (optional)", "an update")
     lock_version = _lock_version()
@@ -471,14 +463,10 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
 
 
 class ProjectStatusForm(GovukErrorsMixin, forms.Form):
-    status = forms.ChoiceField(
+    status = radio_field(
         label="What is the project's status now?",
         choices=ProjectStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the project's status",
-            "invalid_choice": "Select the project's status",
-        },
+        message="Select the project's status",
     )
     note = _long_text(
         "Update",
@@ -566,14 +554,10 @@ class BidForm(GovukErrorsMixin, forms.Form):
 
 
 class BidDecisionForm(GovukErrorsMixin, forms.Form):
-    decision = forms.ChoiceField(
+    decision = radio_field(
         label="What was decided?",
         choices=[("approve", "Approved"), ("decline", "Declined")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether the bid was approved or declined",
-            "invalid_choice": "Select whether the bid was approved or declined",
-        },
+        message="Select whether the bid was approved or declined",
     )
     decided_on = UKDateField(
         label="Date of the decision",
@@ -618,23 +602,15 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
         max_length=200,
         help_text='For example "Kent Police".',
     )
-    direction = forms.ChoiceField(
+    direction = radio_field(
         label="Which way is good?",
         choices=Indicator.Direction.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select which way is good",
-            "invalid_choice": "Select which way is good",
-        },
+        message="Select which way is good",
     )
-    frequency = forms.ChoiceField(
+    frequency = radio_field(
         label="How often is it reported?",
         choices=Frequency.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select how often it is reported",
-            "invalid_choice": "Select how often it is reported",
-        },
+        message="Select how often it is reported",
     )
     baseline_value = NumberField(
         label="Baseline (optional)",

@@ -6,7 +6,7 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, form_helper, save_buttons
+from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field, save_buttons
 from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.models import GeneratedTable, Partnership, Plan, PlanShape
 from plans.text import (
@@ -35,14 +35,10 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             "invalid_choice": "Select a partnership you coordinate",
         },
     )
-    kind = forms.ChoiceField(
+    kind = radio_field(
         label="What kind of document is it?",
         choices=Plan.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what kind of document it is",
-            "invalid_choice": "Select what kind of document it is",
-        },
+        message="Select what kind of document it is",
     )
     title = forms.CharField(
         label="Title",
@@ -53,16 +49,12 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             "max_length": "Enter a title of 200 characters or fewer",
         },
     )
-    shape = forms.ChoiceField(
+    shape = radio_field(
         label="How does it run over its years?",
         choices=PlanShape.choices,
-        widget=forms.RadioSelect,
         help_text="A strategy with a yearly action plan keeps its years; each year's "
         "refresh starts its next action plan.",
-        error_messages={
-            "required": "Select how the plan runs over its years",
-            "invalid_choice": "Select how the plan runs over its years",
-        },
+        message="Select how the plan runs over its years",
     )
     period = forms.CharField(
         label="Which financial years does it cover?",
