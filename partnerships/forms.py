@@ -2,7 +2,7 @@
 error message for every field, no browser-native validation (templates use novalidate)."""
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
@@ -208,6 +208,23 @@ class AgencyForm(ServiceErrorsForm):
             "kind": agency.kind,
             "is_responsible_authority": agency.is_responsible_authority,
         }
+
+    def to_data(self) -> "AgencyData":
+        """What the agency services take, as typed."""
+        d = self.cleaned_data
+        return AgencyData(
+            name=d["name"].strip(),
+            short_name=d["short_name"].strip(),
+            kind=d["kind"],
+            is_responsible_authority=d["is_responsible_authority"],
+        )
+
+
+class AgencyData(TypedDict):
+    name: str
+    short_name: str
+    kind: str
+    is_responsible_authority: bool
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
