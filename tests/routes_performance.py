@@ -21,10 +21,15 @@ from performance.services import (
     project_create,
 )
 from plans.models import Partnership
-from tests.access_rules import ALL, EDITORS, VISIBLE, Route, _only
-from tests.world import ROLES, World
-
-POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
+from tests.access_rules import (
+    ALL,
+    VISIBLE,
+    Keys,
+    Route,
+    editors_route,
+    post_only_route,
+)
+from tests.world import World
 
 
 def grant_of(partnership: Partnership) -> Grant:
@@ -75,9 +80,6 @@ def other_slug(w: World) -> dict[str, object]:
     return {"slug": w.other_district.slug}
 
 
-Keys = Callable[[World], dict[str, object]]
-
-
 def _pks(find: Callable[[Partnership], Model]) -> tuple[Keys, Keys]:
     """The URL keys of the object ``find`` gives for the district, and for the other
     district."""
@@ -90,16 +92,11 @@ bid_pk, other_bid_pk = _pks(bid_of)
 indicator_pk, other_indicator_pk = _pks(indicator_of)
 
 
-def _editors(own: Keys, other: Keys) -> Route:
-    """A form page only the editors open and post."""
-    return Route(own=own, other=other, get=_only(EDITORS), post=_only(EDITORS))
-
-
 PERFORMANCE_ROUTES: dict[str, Route] = {
     "performance:index": Route(get=ALL),
     "performance:partnership": Route(own=slug, other=other_slug, get=VISIBLE),
-    "performance:grant_add": _editors(slug, other_slug),
-    "performance:indicator_add": _editors(slug, other_slug),
+    "performance:grant_add": editors_route(slug, other_slug),
+    "performance:indicator_add": editors_route(slug, other_slug),
     "performance:values_export": Route(
         own=lambda w: slug(w) | {"fmt": "csv"},
         other=lambda w: other_slug(w) | {"fmt": "xlsx"},
@@ -112,23 +109,18 @@ PERFORMANCE_ROUTES: dict[str, Route] = {
         other=lambda w: other_grant_pk(w) | {"fmt": "csv"},
         get=VISIBLE,
     ),
-    "performance:grant_edit": _editors(grant_pk, other_grant_pk),
-    "performance:grant_return": _editors(grant_pk, other_grant_pk),
-    "performance:project_add": _editors(grant_pk, other_grant_pk),
-    "performance:bid_add": _editors(grant_pk, other_grant_pk),
+    "performance:grant_edit": editors_route(grant_pk, other_grant_pk),
+    "performance:grant_return": editors_route(grant_pk, other_grant_pk),
+    "performance:project_add": editors_route(grant_pk, other_grant_pk),
+    "performance:bid_add": editors_route(grant_pk, other_grant_pk),
     "performance:project_detail": Route(own=project_pk, other=other_project_pk, get=VISIBLE),
-    "performance:project_edit": _editors(project_pk, other_project_pk),
-    "performance:project_status": _editors(project_pk, other_project_pk),
+    "performance:project_edit": editors_route(project_pk, other_project_pk),
+    "performance:project_status": editors_route(project_pk, other_project_pk),
     # A POST without a decision shows the form again with its error.
-    "performance:bid_decide": _editors(bid_pk, other_bid_pk),
+    "performance:bid_decide": editors_route(bid_pk, other_bid_pk),
     "performance:indicator_detail": Route(own=indicator_pk, other=other_indicator_pk, get=VISIBLE),
-    "performance:indicator_edit": _editors(indicator_pk, other_indicator_pk),
-    "performance:value_add": _editors(indicator_pk, other_indicator_pk),
+    "performance:indicator_edit": editors_route(indicator_pk, other_indicator_pk),
+    "performance:value_add": editors_route(indicator_pk, other_indicator_pk),
     # The figure picked on the indicator page: back to the page, with a message.
-    "performance:value_from_update": Route(
-        own=indicator_pk,
-        other=other_indicator_pk,
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
-    ),
+    "performance:value_from_update": post_only_route(indicator_pk, other_indicator_pk),
 }
