@@ -1,11 +1,10 @@
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from csp_tracker.forms import GovukErrorsMixin
+from csp_tracker.forms import GovukErrorsMixin, form_helper
 
 
 def email_field() -> forms.EmailField:
@@ -37,9 +36,7 @@ class SignInForm(GovukErrorsMixin, AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Sign in"),
@@ -54,9 +51,7 @@ class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Send reset link"),
         )
@@ -71,9 +66,7 @@ class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Change password"),
@@ -101,9 +94,7 @@ class TwoFactorCodeForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, button: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("code", field_width=Fixed.FIVE), Submit("submit", button)
         )
 
@@ -129,9 +120,7 @@ class RecoveryCodeForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("code", field_width=Fixed.TEN), Submit("submit", "Continue")
         )
 

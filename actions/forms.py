@@ -4,8 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +17,7 @@ from actions.services import ActionData, Figure, MilestoneData
 from csp_tracker.forms import (
     GovukErrorsMixin,
     UKDateField,
+    form_helper,
     lines_kept,
     numbered_rows,
     save_buttons,
@@ -61,9 +61,7 @@ class FigureRow(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["label"].label = f"What is counted (number {number})"
         self.fields["value"].label = f"Number {number}"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("label", field_width=Fluid.TWO_THIRDS), Field.text("value", field_width=10)
         )
 
@@ -148,8 +146,6 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         completed.queryset = Milestone.objects.filter(action=action).order_by("order", "id")
         completed.choices = [(m.pk, m.description) for m in open_milestones]
         self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         layout = [
             Field.radios("status", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea(
@@ -181,7 +177,7 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             "updates_version",
             Submit("submit", "Save update"),
         ]
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -359,9 +355,7 @@ class ActionForm(ActionFieldsForm):
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, plan=action.plan, **kwargs)
         self.action = action
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("reference", field_width=5),
             Field.select("heading"),
             *self._workstream_layout(),
@@ -456,9 +450,7 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["lead"]).queryset = Agency.objects.filter(
             partnerships=action.plan.partnership
         ).order_by("short_name")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.textarea("description", rows=3),
             Field.text("timescale", field_width=Fluid.ONE_THIRD),
             Field.select("lead"),
@@ -515,9 +507,7 @@ class MilestoneRow(GovukErrorsMixin, forms.Form):
         self.number = number
         self.fields["description"].label = f"Milestone {number}"
         self.fields["timescale"].label = f"Timescale of milestone {number}"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.textarea("description", rows=2),
             Field.text("timescale", field_width=Fluid.ONE_THIRD),
         )
@@ -560,9 +550,7 @@ class ActionAddForm(ActionFieldsForm):
         self.fields["heading"].label = "Which priority or cross-cutting theme is it under?"
         self.fields["lead_agencies"].required = False
         self.rows = MilestoneRows(self.data if self.is_bound else None, prefix="milestones")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.select("heading"),
             *self._workstream_layout(),
             Field.text("reference", field_width=5),
@@ -629,9 +617,7 @@ class ActionImportForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.table_read: importing.Table | None = None
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field("file"),
             Field.textarea("table", rows=8),
             Submit("submit", "Check the actions"),
@@ -803,9 +789,7 @@ class ReviewForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("comment", rows=4),
             Submit("submit", "Save the sign-off"),

@@ -7,3 +7,74 @@ def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+class AppendOnly:
+    """The triggers that make tables append-only: on PostgreSQL a function that refuses
+    the change, called by a row trigger on UPDATE and DELETE and a statement trigger on
+    TRUNCATE (which row triggers do not see); on SQLite a trigger per operation. An app's
+    triggers module names its tables, its function and the words of the refusal."""
+
+    def __init__(self, *, tables: list[str], function: str, refusal: str) -> None:
+        self.tables = tables
+        self.function = function
+        self.refusal = refusal
+
+    def _pg_function(self) -> str:
+        return f"""
+CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '{self.refusal}: % on % is not allowed', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+    def create_sql(self, vendor: str) -> list[str]:
+        statements = []
+        if vendor == "postgresql":
+            statements.append(self._pg_function())
+        for table in self.tables:
+            if vendor == "postgresql":
+                statements.append(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {self.function}();"
+                )
+            elif vendor == "sqlite":
+                for op in ("UPDATE", "DELETE"):
+                    statements.append(
+                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} "
+                        f"ON {table} BEGIN SELECT RAISE(ABORT, '{self.refusal}: {op} on "
+                        f"{table} is not allowed'); END;"
+                    )
+            else:
+                raise NotImplementedError(f"No append-only triggers for {vendor}")
+        return statements
+
+    def drop_sql(self, vendor: str) -> list[str]:
+        statements = []
+        for table in self.tables:
+            if vendor == "postgresql":
+                statements.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+            else:
+                statements += [
+                    f"DROP TRIGGER IF EXISTS {table}_no_update;",
+                    f"DROP TRIGGER IF EXISTS {table}_no_delete;",
+                ]
+        return statements
+
+    def truncate_create_sql(self, vendor: str) -> list[str]:
+        """PostgreSQL: TRUNCATE is refused too, for every role that may run it, the
+        tables' owner included. SQLite has no TRUNCATE."""
+        if vendor != "postgresql":
+            return []
+        return [self._pg_function()] + [
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function}();"
+            for table in self.tables
+        ]
+
+    def truncate_drop_sql(self, vendor: str) -> list[str]:
+        if vendor != "postgresql":
+            return []
+        return [f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in self.tables]

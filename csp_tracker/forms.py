@@ -1,11 +1,12 @@
-"""Form pieces every app uses: the GOV.UK date input, numbered rows as a formset, and the
-save buttons."""
+"""Form pieces every app uses: the GOV.UK date input, numbered rows as a formset, the
+form helper and the save buttons."""
 
 from datetime import date
 from typing import Any, ClassVar, cast
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Button, Div, Submit
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Div, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -202,3 +203,24 @@ class GovukErrorsMixin(forms.BaseForm):
         for name, field in self.fields.items():
             if field.widget.is_hidden and name in errors:
                 errors[name] = self.error_class([self.hidden_field_message])
+
+
+def form_helper(*layout: Any) -> FormHelper:
+    """crispy-forms-gds's helper for a form the page wraps in its own <form> tag
+    (form_page.html, with novalidate): the fields and buttons in the order given."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def radio_field(*, label: str, choices: Any, message: str, **kwargs: Any) -> forms.ChoiceField:
+    """Radios, the GOV.UK way: the one "Select …" message whether nothing was chosen or
+    a choice the page did not offer was sent."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+        **kwargs,
+    )

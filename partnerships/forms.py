@@ -2,18 +2,17 @@
 error message for every field, no browser-native validation (templates use novalidate)."""
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
-from csp_tracker.forms import GovukErrorsMixin
+from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field
 from plans.models import Agency, Membership, Partnership
 
 EMAIL_ERRORS = {
@@ -60,7 +59,7 @@ class PartnershipForm(ServiceErrorsForm):
             "max_length": "Enter a short name of 80 characters or fewer",
         },
     )
-    kind = forms.ChoiceField(
+    kind = radio_field(
         label="What kind of partnership is it?",
         choices=[
             Choice(
@@ -75,11 +74,7 @@ class PartnershipForm(ServiceErrorsForm):
                 hint="A unitary authority’s partnership: no county above it.",
             ),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what kind of partnership it is",
-            "invalid_choice": "Select what kind of partnership it is",
-        },
+        message="Select what kind of partnership it is",
     )
     parent = forms.ModelChoiceField(
         label="Which county is the district in?",
@@ -99,9 +94,7 @@ class PartnershipForm(ServiceErrorsForm):
     def __init__(self, *args: Any, counties: QuerySet[Partnership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = counties
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.FULL),
             Field.text("short_name", field_width=Fluid.ONE_HALF),
             Field.radios("kind", legend_size=Size.SMALL),
@@ -148,9 +141,7 @@ class PartnershipEditForm(ServiceErrorsForm):
         else:
             del self.fields["coordinators_publish"]
         layout.append(Submit("submit", "Save"))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
 
 class AgencyForm(ServiceErrorsForm):
@@ -174,7 +165,7 @@ class AgencyForm(ServiceErrorsForm):
             "max_length": "Enter a short name of 80 characters or fewer",
         },
     )
-    kind = forms.ChoiceField(
+    kind = radio_field(
         label="What is it?",
         choices=[
             Choice(Agency.Kind.ORGANISATION, "An organisation", hint="A council, the police…"),
@@ -184,11 +175,7 @@ class AgencyForm(ServiceErrorsForm):
                 hint="A group that can lead actions, like the CSP Executive.",
             ),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what the agency is",
-            "invalid_choice": "Select what the agency is",
-        },
+        message="Select what the agency is",
     )
     is_responsible_authority = forms.BooleanField(
         label="It is a responsible authority",
@@ -205,9 +192,7 @@ class AgencyForm(ServiceErrorsForm):
 
     def __init__(self, *args: Any, submit: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.FULL),
             Field.text("short_name", field_width=Fluid.ONE_HALF),
             Field.radios("kind", legend_size=Size.SMALL),
@@ -223,6 +208,23 @@ class AgencyForm(ServiceErrorsForm):
             "kind": agency.kind,
             "is_responsible_authority": agency.is_responsible_authority,
         }
+
+    def to_data(self) -> "AgencyData":
+        """What the agency services take, as typed."""
+        d = self.cleaned_data
+        return AgencyData(
+            name=d["name"].strip(),
+            short_name=d["short_name"].strip(),
+            kind=d["kind"],
+            is_responsible_authority=d["is_responsible_authority"],
+        )
+
+
+class AgencyData(TypedDict):
+    name: str
+    short_name: str
+    kind: str
+    is_responsible_authority: bool
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -244,9 +246,7 @@ class AgencyAddForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(AgencyChoiceField, self.fields["agency"]).queryset = agencies
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field.select("agency"), Submit("submit", "Add the agency"))
+        self.helper = form_helper(Field.select("agency"), Submit("submit", "Add the agency"))
 
 
 ROLE_HINTS = {
@@ -293,9 +293,7 @@ class RoleForm(ServiceErrorsForm):
             for role in roles
         ]
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             *self.extra_layout(), *self.role_layout(), Submit("submit", submit)
         )
 
@@ -354,9 +352,7 @@ class InvitationAcceptForm(GovukErrorsMixin, SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = "Choose a password"
         self.fields["new_password2"].label = "Enter the password again"
         self.fields["new_password2"].error_messages["required"] = "Enter the password again"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("full_name", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),

@@ -2,6 +2,8 @@
 administrators), their member agencies and their people (coordinators and the county
 team), and accepting an invitation (anyone with the link)."""
 
+from collections.abc import Callable
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,11 +42,15 @@ def _data(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _partnership(request: HttpRequest, slug: str) -> Partnership:
-    """A partnership the user runs: another partnership is a 404, one they only belong to a
-    403."""
+def _partnership(
+    request: HttpRequest,
+    slug: str,
+    get: Callable[..., Partnership] = selectors.partnership_get,
+) -> Partnership:
+    """A partnership the user runs (``get`` is the selector that reads it): another
+    partnership is a 404, one they only belong to a 403."""
     try:
-        partnership = selectors.partnership_get(user=_user(request), slug=slug)
+        partnership = get(user=_user(request), slug=slug)
     except Partnership.DoesNotExist:
         raise Http404("No such partnership") from None
     if not request.user.has_perm("plans.change_partnership", partnership):
@@ -98,12 +104,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        partnership = selectors.partnership_overview(user=_user(request), slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
-    if not request.user.has_perm("plans.change_partnership", partnership):
-        raise PermissionDenied
+    partnership = _partnership(request, slug, selectors.partnership_overview)
     return render(
         request,
         "partnerships/partnership_detail.html",
@@ -208,15 +209,8 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
         _data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            agency = services.agency_create(
-                partnership=partnership,
-                name=d["name"].strip(),
-                short_name=d["short_name"].strip(),
-                kind=d["kind"],
-                is_responsible_authority=d["is_responsible_authority"],
-            )
+            agency = services.agency_create(partnership=partnership, **form.to_data())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -226,6 +220,31 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/agency_form.html",
         {"form": form, "partnership": partnership, "agency": None},
+    )
+
+
+def _confirm(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    title: str,
+    warning: str,
+    button: str,
+    back: str,
+    problem: str = "",
+) -> HttpResponse:
+    """The page that asks before a removal, with the reason a removal was refused."""
+    return render(
+        request,
+        "partnerships/confirm.html",
+        {
+            "partnership": partnership,
+            "title": title,
+            "warning": warning,
+            "button": button,
+            "back": reverse(back, args=[partnership.slug]),
+            "problem": problem,
+        },
     )
 
 
@@ -245,15 +264,8 @@ def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AgencyForm(_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            services.agency_update(
-                agency=agency,
-                name=d["name"].strip(),
-                short_name=d["short_name"].strip(),
-                kind=d["kind"],
-                is_responsible_authority=d["is_responsible_authority"],
-            )
+            services.agency_update(agency=agency, **form.to_data())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -280,17 +292,14 @@ def agency_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{agency.short_name} is no longer a member agency")
             return redirect("partnerships:agencies", slug=partnership.slug)
-    return render(
+    return _confirm(
         request,
-        "partnerships/confirm.html",
-        {
-            "partnership": partnership,
-            "title": f"Remove {agency.short_name} from {partnership.short_name}?",
-            "warning": "It stays in CSP Tracker for the other partnerships it is a member of.",
-            "button": "Remove the agency",
-            "back": reverse("partnerships:agencies", args=[partnership.slug]),
-            "problem": problem,
-        },
+        partnership,
+        title=f"Remove {agency.short_name} from {partnership.short_name}?",
+        warning="It stays in CSP Tracker for the other partnerships it is a member of.",
+        button="Remove the agency",
+        back="partnerships:agencies",
+        problem=problem,
     )
 
 
@@ -420,18 +429,14 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request, f"{membership.user} was removed from {partnership.short_name} and signed out"
         )
         return redirect("partnerships:people", slug=partnership.slug)
-    return render(
+    return _confirm(
         request,
-        "partnerships/confirm.html",
-        {
-            "partnership": partnership,
-            "title": f"Remove {membership.user} from {partnership.short_name}?",
-            "warning": "They are signed out at once, and can no longer see the partnership. "
-            "What they wrote stays.",
-            "button": "Remove them",
-            "back": reverse("partnerships:people", args=[partnership.slug]),
-            "problem": "",
-        },
+        partnership,
+        title=f"Remove {membership.user} from {partnership.short_name}?",
+        warning="They are signed out at once, and can no longer see the partnership. "
+        "What they wrote stays.",
+        button="Remove them",
+        back="partnerships:people",
     )
 
 
@@ -447,17 +452,13 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         services.invitation_withdraw(invitation=invitation)
         messages.success(request, f"The invitation to {invitation.email} was withdrawn")
         return redirect("partnerships:people", slug=partnership.slug)
-    return render(
+    return _confirm(
         request,
-        "partnerships/confirm.html",
-        {
-            "partnership": partnership,
-            "title": f"Withdraw the invitation to {invitation.email}?",
-            "warning": "The link in the email stops working.",
-            "button": "Withdraw the invitation",
-            "back": reverse("partnerships:people", args=[partnership.slug]),
-            "problem": "",
-        },
+        partnership,
+        title=f"Withdraw the invitation to {invitation.email}?",
+        warning="The link in the email stops working.",
+        button="Withdraw the invitation",
+        back="partnerships:people",
     )
 
 

@@ -8,14 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 from django.db.models import QuerySet
 
 from actions.models import Action
 from csp_tracker import clock
-from csp_tracker.forms import GovukErrorsMixin, UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper, radio_field
 from csp_tracker.periods import parse_period
 from performance.models import FundedProject, Grant, Indicator, Pot, ProjectStatus
 from performance.periods import Frequency, Period, baseline_period_label, periods_between
@@ -27,8 +26,28 @@ MONEY_MAX = Decimal("9999999999.99")
 TEXT_MAX = 5000
 
 
-class MoneyField(forms.DecimalField):
+class _TypedDecimalField(forms.DecimalField):
+    """A number in a text box as people type it: the characters ``ignored`` matches
+    (thousands commas, spaces) are dropped before it is read."""
+
+    ignored = r"[,\s]"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = re.sub(self.ignored, "", value)
+        return super().to_python(value)
+
+
+class MoneyField(_TypedDecimalField):
     """Pounds and pence as people type them: "39661", "£39,661", "1,234.50"."""
+
+    ignored = r"[£,\s]"
 
     def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
         super().__init__(
@@ -46,17 +65,11 @@ class MoneyField(forms.DecimalField):
                 "max_whole_digits": f"Enter {what} of less than £10 billion",
                 "max_decimal_places": f"Enter {what} in pounds and pence, like 1,234.50",
             },
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             **kwargs,
         )
 
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = re.sub(r"[£,\s]", "", value)
-        return super().to_python(value)
 
-
-class NumberField(forms.DecimalField):
+class NumberField(_TypedDecimalField):
     """An indicator's number: "1,114", "12.5"."""
 
     def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
@@ -71,14 +84,8 @@ class NumberField(forms.DecimalField):
                 "max_whole_digits": f"Enter {what} of less than 1 trillion",
                 "max_decimal_places": f"Enter {what} with no more than 2 decimal places",
             },
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             **kwargs,
         )
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = re.sub(r"[,\s]", "", value)
-        return super().to_python(value)
 
 
 def _text(
@@ -94,6 +101,31 @@ def _text(
         error_messages=messages,
         **kw,
     )
+
+
+def _long_text(
+    label: str, what: str, *, required: bool = False, rows: int = 3, **kw: Any
+) -> forms.CharField:
+    """A text box of up to TEXT_MAX characters, optional unless said."""
+    return _text(
+        label,
+        what,
+        required=required,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kw,
+    )
+
+
+def _lock_version(*, required: bool = False) -> forms.IntegerField:
+    """The version the page was opened at, for the stale-edit check."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=required)
+
+
+def _not_after_today(day: date) -> date:
+    if day > clock.today():
+        raise forms.ValidationError("Enter a date that is today or in the past")
+    return day
 
 
 def _model_choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
@@ -127,6 +159,34 @@ class ActionChoiceField(forms.ModelChoiceField):
 class ActionsChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _action_choice_label(obj)
+
+
+def _lead_agency_field() -> forms.ModelChoiceField:
+    """One of the partnership's agencies; the form sets the queryset
+    (``_offer_partnership_choices``)."""
+    return forms.ModelChoiceField(
+        label="Lead agency (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="None of these",
+        error_messages={"invalid_choice": "Select a lead agency of this partnership"},
+    )
+
+
+def _action_field(label: str) -> ActionChoiceField:
+    return ActionChoiceField(
+        label=label,
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label="No action",
+        error_messages={"invalid_choice": "Select an action of this partnership"},
+    )
+
+
+def _offer_partnership_choices(form: forms.Form, partnership: Partnership) -> None:
+    """The lead agencies and actions a project or bid may name: its partnership's."""
+    _model_choices(form, "lead_agency").queryset = _agencies(partnership)
+    _model_choices(form, "action").queryset = _open_actions(partnership)
 
 
 class PrioritiesChoiceField(forms.ModelMultipleChoiceField):
@@ -178,21 +238,17 @@ class GrantForm(GovukErrorsMixin, forms.Form):
         required=False,
         help_text="Optional. For example, 29 2 2024. No bid can be made after it.",
     )
-    rules = _text(
+    rules = _long_text(
         "The funder's rules (optional)",
         "the rules",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text="How the grant may be spent and what happens to money not spent.",
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    lock_version = _lock_version()
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.text("funder", field_width=Fluid.TWO_THIRDS),
             Field.text("year", field_width=10),
@@ -268,20 +324,12 @@ class ReturnForm(GovukErrorsMixin, forms.Form):
         help_text="For example, 31 3 2024.",
         required_message="Enter the date it was returned",
     )
-    note = _text(
-        "Note (optional)",
-        "a note",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    note = _long_text("Note (optional)", "a note")
+    lock_version = _lock_version(required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("amount", field_width=10),
             Field.text("returned_on", field_width=10),
             Field.textarea("note", rows=3),
@@ -290,10 +338,7 @@ class ReturnForm(GovukErrorsMixin, forms.Form):
         )
 
     def clean_returned_on(self) -> date:
-        day: date = self.cleaned_data["returned_on"]
-        if day > clock.today():
-            raise forms.ValidationError("Enter a date that is today or in the past")
-        return day
+        return _not_after_today(self.cleaned_data["returned_on"])
 
 
 # --- funded projects ------------------------------------------------------------------
@@ -301,34 +346,18 @@ class ReturnForm(GovukErrorsMixin, forms.Form):
 
 class ProjectForm(GovukErrorsMixin, forms.Form):
     title = _text("Project", "the project's title", max_length=300)
-    description = _text(
-        "What it does (optional)",
-        "a description",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lead_agency = forms.ModelChoiceField(
-        label="Lead agency (optional)",
-        queryset=Agency.objects.none(),
-        required=False,
-        empty_label="None of these",
-        error_messages={"invalid_choice": "Select a lead agency of this partnership"},
-    )
+    description = _long_text("What it does (optional)", "a description")
+    lead_agency = _lead_agency_field()
     lead_text = _text(
         "Lead as written (optional)",
         "the lead",
         required=False,
         help_text='As the paper names it, for example "KCC Projects and Partnerships team".',
     )
-    pot = forms.ChoiceField(
+    pot = radio_field(
         label="Which pot is it funded from?",
         choices=Pot.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the pot it is funded from",
-            "invalid_choice": "Select the pot it is funded from",
-        },
+        message="Select the pot it is funded from",
     )
     amount_approved = MoneyField(
         label="Amount approved",
@@ -341,13 +370,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
         required=False,
         help_text="Leave blank until it is known.",
     )
-    action = ActionChoiceField(
-        label="Which action does it support? (optional)",
-        queryset=Action.objects.none(),
-        required=False,
-        empty_label="No action",
-        error_messages={"invalid_choice": "Select an action of this partnership"},
-    )
+    action = _action_field("Which action does it support? (optional)")
     start_date = UKDateField(
         label="Start date",
         required=False,
@@ -358,24 +381,14 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
         required=False,
         help_text="Optional. For example, 31 3 2024.",
     )
-    status = forms.ChoiceField(
+    status = radio_field(
         label="What is its status?",
         choices=ProjectStatus.choices,
-        widget=forms.RadioSelect,
         initial=ProjectStatus.NOT_STARTED,
-        error_messages={
-            "required": "Select the project's status",
-            "invalid_choice": "Select the project's status",
-        },
+        message="Select the project's status",
     )
-    note = _text(
-        "Update (optional)",
-        "an update",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    note = _long_text("Update (optional)", "an update")
+    lock_version = _lock_version()
 
     def __init__(
         self,
@@ -386,9 +399,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.grant = grant
-        _model_choices(self, "lead_agency").queryset = _agencies(grant.partnership)
-        actions = _open_actions(grant.partnership)
-        _model_choices(self, "action").queryset = actions
+        _offer_partnership_choices(self, grant.partnership)
         layout: list[object] = [
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("description", rows=3),
@@ -410,9 +421,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
             del self.fields["status"]
             del self.fields["note"]
         layout += ["lock_version", Submit("submit", "Save project")]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
     @staticmethod
     def initial_for(project: FundedProject) -> dict[str, object]:
@@ -454,29 +463,23 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
 
 
 class ProjectStatusForm(GovukErrorsMixin, forms.Form):
-    status = forms.ChoiceField(
+    status = radio_field(
         label="What is the project's status now?",
         choices=ProjectStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the project's status",
-            "invalid_choice": "Select the project's status",
-        },
+        message="Select the project's status",
     )
-    note = _text(
+    note = _long_text(
         "Update",
         "an update",
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        required=True,
+        rows=5,
         help_text="What has happened and what is next, as the Working Group's update would put it.",
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lock_version = _lock_version(required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("status", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("note", rows=5, label_size=Size.MEDIUM, label_tag="h2"),
             "lock_version",
@@ -497,29 +500,11 @@ class BidForm(GovukErrorsMixin, forms.Form):
         error_messages={"invalid_choice": "Select a project of this grant"},
     )
     title = _text("Title of the bid", "the title of the bid", max_length=300)
-    description = _text(
-        "What it is for (optional)",
-        "what it is for",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lead_agency = forms.ModelChoiceField(
-        label="Lead agency (optional)",
-        queryset=Agency.objects.none(),
-        required=False,
-        empty_label="None of these",
-        error_messages={"invalid_choice": "Select a lead agency of this partnership"},
-    )
+    description = _long_text("What it is for (optional)", "what it is for")
+    lead_agency = _lead_agency_field()
     lead_text = _text("Lead as written (optional)", "the lead", required=False)
     amount = MoneyField(label="Amount asked for", what="the amount asked for")
-    action = ActionChoiceField(
-        label="Which action would it support? (optional)",
-        queryset=Action.objects.none(),
-        required=False,
-        empty_label="No action",
-        error_messages={"invalid_choice": "Select an action of this partnership"},
-    )
+    action = _action_field("Which action would it support? (optional)")
     submitted_on = UKDateField(
         label="Date the bid was made",
         help_text="For example, 16 11 2023.",
@@ -532,11 +517,8 @@ class BidForm(GovukErrorsMixin, forms.Form):
         _model_choices(self, "top_up_of").queryset = FundedProject.objects.filter(
             grant=grant
         ).order_by("order", "id")
-        _model_choices(self, "lead_agency").queryset = _agencies(grant.partnership)
-        _model_choices(self, "action").queryset = _open_actions(grant.partnership)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        _offer_partnership_choices(self, grant.partnership)
+        self.helper = form_helper(
             Field.select("top_up_of"),
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("description", rows=3),
@@ -555,10 +537,7 @@ class BidForm(GovukErrorsMixin, forms.Form):
         return amount
 
     def clean_submitted_on(self) -> date:
-        day: date = self.cleaned_data["submitted_on"]
-        if day > clock.today():
-            raise forms.ValidationError("Enter a date that is today or in the past")
-        return day
+        return _not_after_today(self.cleaned_data["submitted_on"])
 
     def to_data(self) -> BidData:
         d = self.cleaned_data
@@ -575,33 +554,21 @@ class BidForm(GovukErrorsMixin, forms.Form):
 
 
 class BidDecisionForm(GovukErrorsMixin, forms.Form):
-    decision = forms.ChoiceField(
+    decision = radio_field(
         label="What was decided?",
         choices=[("approve", "Approved"), ("decline", "Declined")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether the bid was approved or declined",
-            "invalid_choice": "Select whether the bid was approved or declined",
-        },
+        message="Select whether the bid was approved or declined",
     )
     decided_on = UKDateField(
         label="Date of the decision",
         help_text="For example, 14 3 2024.",
         required_message="Enter the date of the decision",
     )
-    note = _text(
-        "Note (optional)",
-        "a note",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = _long_text("Note (optional)", "a note")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2", inline=True),
             Field.text("decided_on", field_width=10),
             Field.textarea("note", rows=3),
@@ -609,10 +576,7 @@ class BidDecisionForm(GovukErrorsMixin, forms.Form):
         )
 
     def clean_decided_on(self) -> date:
-        day: date = self.cleaned_data["decided_on"]
-        if day > clock.today():
-            raise forms.ValidationError("Enter a date that is today or in the past")
-        return day
+        return _not_after_today(self.cleaned_data["decided_on"])
 
 
 # --- indicators -----------------------------------------------------------------------
@@ -625,13 +589,7 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
         max_length=200,
         help_text='For example "ASB incidents reported to Kent Police".',
     )
-    description = _text(
-        "Description (optional)",
-        "a description",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    description = _long_text("Description (optional)", "a description")
     unit = _text(
         "What is counted?",
         "what is counted",
@@ -644,23 +602,15 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
         max_length=200,
         help_text='For example "Kent Police".',
     )
-    direction = forms.ChoiceField(
+    direction = radio_field(
         label="Which way is good?",
         choices=Indicator.Direction.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select which way is good",
-            "invalid_choice": "Select which way is good",
-        },
+        message="Select which way is good",
     )
-    frequency = forms.ChoiceField(
+    frequency = radio_field(
         label="How often is it reported?",
         choices=Frequency.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select how often it is reported",
-            "invalid_choice": "Select how often it is reported",
-        },
+        message="Select how often it is reported",
     )
     baseline_value = NumberField(
         label="Baseline (optional)",
@@ -705,7 +655,7 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
         help_text='The words officers use for it, like "deliberate grass and rubbish fires". '
         "Leave blank to offer every number of the linked actions.",
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    lock_version = _lock_version()
 
     def __init__(
         self,
@@ -746,9 +696,7 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
             "lock_version",
             Submit("submit", "Save changes" if indicator else "Save indicator"),
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, object]:
@@ -834,12 +782,9 @@ class IndicatorValueForm(GovukErrorsMixin, forms.Form):
         },
     )
     value = NumberField(label="Value", what="the value")
-    note = _text(
+    note = _long_text(
         "Note",
         "a note",
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Where the number comes from, or why a value is corrected. Needed for a "
         "correction.",
     )
@@ -857,9 +802,7 @@ class IndicatorValueForm(GovukErrorsMixin, forms.Form):
             (p.key, f"{p.label} (has a value: this corrects it)" if p in recorded else p.label)
             for p in value_periods(indicator)
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.select("period"),
             Field.text("value", field_width=10),
             Field.textarea("note", rows=3),

@@ -5,72 +5,18 @@ A correction is a new row; nothing (a shell, the admin, a bulk query) changes or
 one. A whole-database flush is the one exception: see actions/management/commands/flush.py.
 """
 
-from csp_tracker.db import execute
+from csp_tracker.db import AppendOnly, execute
 
 __all__ = ["create_sql", "drop_sql", "execute", "truncate_create_sql", "truncate_drop_sql"]
 
 APPEND_ONLY_TABLES = ["performance_fundedprojectstatus", "performance_indicatorvalue"]
 
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION csp_performance_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'Performance history is append-only: % on % is not allowed',
-        TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
-def create_sql(vendor: str) -> list[str]:
-    statements = []
-    if vendor == "postgresql":
-        statements.append(_PG_FUNCTION)
-    for table in APPEND_ONLY_TABLES:
-        if vendor == "postgresql":
-            statements.append(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION csp_performance_refuse_change();"
-            )
-        elif vendor == "sqlite":
-            for op in ("UPDATE", "DELETE"):
-                statements.append(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'Performance history is append-only: {op} on "
-                    f"{table} is not allowed'); END;"
-                )
-        else:
-            raise NotImplementedError(f"No append-only triggers for {vendor}")
-    return statements
-
-
-def drop_sql(vendor: str) -> list[str]:
-    statements = []
-    for table in APPEND_ONLY_TABLES:
-        if vendor == "postgresql":
-            statements.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        else:
-            statements += [
-                f"DROP TRIGGER IF EXISTS {table}_no_update;",
-                f"DROP TRIGGER IF EXISTS {table}_no_delete;",
-            ]
-    return statements
-
-
-def truncate_create_sql(vendor: str) -> list[str]:
-    """PostgreSQL: TRUNCATE (which row triggers do not see) is refused too, for every role
-    that may run it, the tables' owner included. SQLite has no TRUNCATE."""
-    if vendor != "postgresql":
-        return []
-    return [_PG_FUNCTION] + [
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION csp_performance_refuse_change();"
-        for table in APPEND_ONLY_TABLES
-    ]
-
-
-def truncate_drop_sql(vendor: str) -> list[str]:
-    if vendor != "postgresql":
-        return []
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};" for table in APPEND_ONLY_TABLES
-    ]
+_TRIGGERS = AppendOnly(
+    tables=APPEND_ONLY_TABLES,
+    function="csp_performance_refuse_change",
+    refusal="Performance history is append-only",
+)
+create_sql = _TRIGGERS.create_sql
+drop_sql = _TRIGGERS.drop_sql
+truncate_create_sql = _TRIGGERS.truncate_create_sql
+truncate_drop_sql = _TRIGGERS.truncate_drop_sql

@@ -2,13 +2,15 @@
 with its pots at a glance, projects and bids, the Working Group's update table, an
 indicator with its chart, values and the numbers reported in updates, and the exports."""
 
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -40,47 +42,58 @@ EXPORT_TYPES = {
 }
 
 
-def _partnership(request: HttpRequest, slug: str) -> Partnership:
+T = TypeVar("T")
+
+
+def _found(get: Callable[[], T], missing: type[Exception], what: str) -> T:
+    """What the selector finds for this person, or a 404."""
     try:
-        return selectors.partnership_get(user=_user(request), slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
+        return get()
+    except missing:
+        raise Http404(f"No such {what}") from None
+
+
+def _allowed(request: HttpRequest, perm: str, obj: Model) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _partnership(request: HttpRequest, slug: str) -> Partnership:
+    user = _user(request)
+    return _found(
+        lambda: selectors.partnership_get(user=user, slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
+    )
 
 
 def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
-    try:
-        return selectors.grant_page(user=_user(request), pk=pk)
-    except Grant.DoesNotExist:
-        raise Http404("No such grant") from None
+    user = _user(request)
+    return _found(lambda: selectors.grant_page(user=user, pk=pk), Grant.DoesNotExist, "grant")
 
 
 def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant") -> Grant:
-    try:
-        grant = selectors.grant_queryset(user=request.user).select_related("partnership").get(pk=pk)
-    except Grant.DoesNotExist:
-        raise Http404("No such grant") from None
-    if not request.user.has_perm(perm, grant):
-        raise PermissionDenied
+    grants = selectors.grant_queryset(user=request.user).select_related("partnership")
+    grant = _found(lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
+    _allowed(request, perm, grant)
     return grant
 
 
 def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWithStatus":
-    try:
-        project = selectors.project_get(user=_user(request), pk=pk)
-    except FundedProject.DoesNotExist:
-        raise Http404("No such project") from None
-    if not request.user.has_perm(perm, project.grant):
-        raise PermissionDenied
+    user = _user(request)
+    project = _found(
+        lambda: selectors.project_get(user=user, pk=pk), FundedProject.DoesNotExist, "project"
+    )
+    _allowed(request, perm, project.grant)
     return project
 
 
 def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
-    try:
-        indicator = selectors.indicator_get(user=_user(request), pk=pk)
-    except Indicator.DoesNotExist:
-        raise Http404("No such indicator") from None
-    if not request.user.has_perm(perm, indicator):
-        raise PermissionDenied
+    user = _user(request)
+    indicator = _found(
+        lambda: selectors.indicator_get(user=user, pk=pk), Indicator.DoesNotExist, "indicator"
+    )
+    _allowed(request, perm, indicator)
     return indicator
 
 
@@ -112,15 +125,63 @@ STALE = (
 FormT = TypeVar("FormT", bound=forms.Form)
 
 
-def _again(form_class: type[FormT], request: HttpRequest, version: int, **kwargs: Any) -> FormT:
+def _again(
+    form_class: type[FormT],
+    request: HttpRequest,
+    version: int,
+    *,
+    message: str = STALE,
+    **kwargs: Any,
+) -> FormT:
     """The form with what the person typed, on top of the version saved now, with the
     stale-edit error: saving again replaces the other person's change knowingly."""
     data = request.POST.copy()
     data["lock_version"] = str(version)
     form = form_class(data, **kwargs)
     form.is_valid()
-    form.add_error(None, STALE)
+    form.add_error(None, message)
     return form
+
+
+class _Attempt:
+    """How a service call went: saved, or stale (someone else saved first)."""
+
+    saved = False
+    stale = False
+
+
+@contextmanager
+def _attempt(
+    form: forms.Form,
+    *,
+    refusals: Sequence[tuple[type[services.Refused], str | None]] = ((services.Refused, None),),
+    stale: bool = False,
+) -> Iterator[_Attempt]:
+    """Runs the service call inside it. A refusal goes on the form, on the field
+    ``refusals`` names for its kind (the first that fits; a kind not named is not
+    caught), and so do a model's validation errors; a stale edit is caught only where
+    the page handles one (``stale``)."""
+    attempt = _Attempt()
+    try:
+        yield attempt
+    except services.StaleEdit:
+        if not stale:
+            raise
+        attempt.stale = True
+    except services.Refused as refused:
+        for kind, field in refusals:
+            if isinstance(refused, kind):
+                form.add_error(field, refused.message)
+                break
+        else:
+            raise
+    except ValidationError as error:
+        _form_errors(form, error)
+    else:
+        attempt.saved = True
+
+
+PROJECT_REFUSALS = [(services.OverCommitted, "amount_approved"), (services.Refused, None)]
 
 
 # --- partnerships ---------------------------------------------------------------------
@@ -159,15 +220,12 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grant_add(request: HttpRequest, slug: str) -> HttpResponse:
     found = _partnership(request, slug)
-    if not request.user.has_perm("performance.change_grant", found):
-        raise PermissionDenied
+    _allowed(request, "performance.change_grant", found)
     form = GrantForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with _attempt(form, refusals=()) as attempt:
             grant = services.grant_create(partnership=found, data=form.to_data())
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        if attempt.saved:
             messages.success(request, f"The {grant} was recorded")
             return redirect("performance:grant_detail", pk=grant.pk)
     return render(
@@ -212,21 +270,17 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = GrantForm(_posted(request), initial=GrantForm.initial_for(grant), editing=True)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with _attempt(form, refusals=[(services.Refused, "amount")], stale=True) as attempt:
             services.grant_update(
                 grant=grant,
                 data=form.to_data(),
                 expected_version=form.cleaned_data["lock_version"] or 0,
             )
-        except services.StaleEdit:
+        if attempt.stale:
             grant = _grant(request, pk)
             conflict = grant
             form = _again(GrantForm, request, grant.lock_version, editing=True)
-        except services.Refused as refused:
-            form.add_error("amount", refused.message)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        elif attempt.saved:
             messages.success(request, f"The {grant} was changed")
             return redirect("performance:grant_detail", pk=grant.pk)
     return render(
@@ -293,7 +347,7 @@ def project_add(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     form = ProjectForm(_posted(request), grant=grant)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _attempt(form, refusals=PROJECT_REFUSALS) as attempt:
             project = services.project_create(
                 grant=grant,
                 data=form.to_data(),
@@ -301,13 +355,7 @@ def project_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"].strip(),
                 user=_user(request),
             )
-        except services.OverCommitted as refused:
-            form.add_error("amount_approved", refused.message)
-        except services.Refused as refused:
-            form.add_error(None, refused.message)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        if attempt.saved:
             messages.success(request, f"{project.title} was added")
             return redirect("performance:grant_detail", pk=grant.pk)
     return render(
@@ -347,23 +395,17 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with _attempt(form, refusals=PROJECT_REFUSALS, stale=True) as attempt:
             services.project_update(
                 project=project,
                 data=form.to_data(),
                 expected_version=form.cleaned_data["lock_version"] or 0,
             )
-        except services.StaleEdit:
+        if attempt.stale:
             project = _project(request, pk, "performance.change_grant")
             conflict = project
             form = _again(ProjectForm, request, project.lock_version, grant=grant, project=project)
-        except services.OverCommitted as refused:
-            form.add_error("amount_approved", refused.message)
-        except services.Refused as refused:
-            form.add_error(None, refused.message)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        elif attempt.saved:
             messages.success(request, f"{project.title} was changed")
             return redirect("performance:project_detail", pk=project.pk)
     return render(
@@ -394,14 +436,12 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("status", refused.message)
         except services.StaleEdit:
             project = _project(request, pk, "performance.change_grant")
-            data = request.POST.copy()
-            data["lock_version"] = str(project.lock_version)
-            form = ProjectStatusForm(data)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else changed this project after you opened it: its status now is "
-                "shown below. Save again if yours is still right.",
+            form = _again(
+                ProjectStatusForm,
+                request,
+                project.lock_version,
+                message="Someone else changed this project after you opened it: its status "
+                "now is shown below. Save again if yours is still right.",
             )
         else:
             messages.success(request, f"The status of {project.title} was saved")
@@ -419,15 +459,10 @@ def bid_add(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.grant_page_for(grant=grant)
     form = BidForm(_posted(request), grant=grant, initial={"submitted_on": clock.today()})
     if request.method == "POST" and form.is_valid():
-        try:
+        refusals = [(services.PotClosed, "submitted_on"), (services.Refused, None)]
+        with _attempt(form, refusals=refusals) as attempt:
             bid = services.bid_submit(grant=grant, data=form.to_data())
-        except services.PotClosed as refused:
-            form.add_error("submitted_on", refused.message)
-        except services.Refused as refused:
-            form.add_error(None, refused.message)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        if attempt.saved:
             messages.success(request, f"The bid “{bid.title}” was recorded")
             return redirect("performance:grant_detail", pk=grant.pk)
     return render(
@@ -440,12 +475,9 @@ def bid_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        bid = selectors.bid_get(user=_user(request), pk=pk)
-    except Bid.DoesNotExist:
-        raise Http404("No such bid") from None
-    if not request.user.has_perm("performance.change_grant", bid.grant):
-        raise PermissionDenied
+    user = _user(request)
+    bid = _found(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
+    _allowed(request, "performance.change_grant", bid.grant)
     page = selectors.grant_page_for(grant=bid.grant)
     form = BidDecisionForm(_posted(request), initial={"decided_on": clock.today()})
     if bid.status != Bid.Decision.PENDING:
@@ -485,17 +517,12 @@ def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
     found = _partnership(request, slug)
-    if not request.user.has_perm("performance.change_indicator", found):
-        raise PermissionDenied
+    _allowed(request, "performance.change_indicator", found)
     form = IndicatorForm(_posted(request), partnership=found)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _attempt(form) as attempt:
             indicator = services.indicator_create(partnership=found, data=form.to_data())
-        except services.Refused as refused:
-            form.add_error(None, refused.message)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        if attempt.saved:
             messages.success(request, f"The indicator “{indicator.name}” was added")
             return redirect("performance:indicator_detail", pk=indicator.pk)
     return render(
@@ -538,13 +565,14 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
+        refusals = [(services.Refused, "frequency")]
+        with _attempt(form, refusals=refusals, stale=True) as attempt:
             services.indicator_update(
                 indicator=indicator,
                 data=form.to_data(),
                 expected_version=form.cleaned_data["lock_version"] or 0,
             )
-        except services.StaleEdit:
+        if attempt.stale:
             indicator = _indicator(request, pk, "performance.change_indicator")
             conflict = indicator
             form = _again(
@@ -554,11 +582,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 partnership=indicator.partnership,
                 indicator=indicator,
             )
-        except services.Refused as refused:
-            form.add_error("frequency", refused.message)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+        elif attempt.saved:
             messages.success(request, f"The indicator “{indicator.name}” was changed")
             return redirect("performance:indicator_detail", pk=indicator.pk)
     return render(
@@ -601,8 +625,7 @@ def value_from_update(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk, "performance.view_indicator")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("performance.change_indicator", indicator):
-        raise PermissionDenied
+    _allowed(request, "performance.change_indicator", indicator)
     form = FigureChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a number reported in an update")

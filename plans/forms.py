@@ -3,11 +3,10 @@ message for every field, no browser-native validation (templates use novalidate)
 
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, save_buttons
+from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field, save_buttons
 from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.models import GeneratedTable, Partnership, Plan, PlanShape
 from plans.text import (
@@ -36,14 +35,10 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             "invalid_choice": "Select a partnership you coordinate",
         },
     )
-    kind = forms.ChoiceField(
+    kind = radio_field(
         label="What kind of document is it?",
         choices=Plan.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what kind of document it is",
-            "invalid_choice": "Select what kind of document it is",
-        },
+        message="Select what kind of document it is",
     )
     title = forms.CharField(
         label="Title",
@@ -54,16 +49,12 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             "max_length": "Enter a title of 200 characters or fewer",
         },
     )
-    shape = forms.ChoiceField(
+    shape = radio_field(
         label="How does it run over its years?",
         choices=PlanShape.choices,
-        widget=forms.RadioSelect,
         help_text="A strategy with a yearly action plan keeps its years; each year's "
         "refresh starts its next action plan.",
-        error_messages={
-            "required": "Select how the plan runs over its years",
-            "invalid_choice": "Select how the plan runs over its years",
-        },
+        message="Select how the plan runs over its years",
     )
     period = forms.CharField(
         label="Which financial years does it cover?",
@@ -80,8 +71,6 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         self, *args: Any, partnerships: list[Partnership] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         layout: list[object] = []
         if partnerships is None:
             del self.fields["partnership"]
@@ -101,7 +90,7 @@ class PlanForm(GovukErrorsMixin, forms.Form):
             Field.text("period", field_width=10),
             Submit("submit", "Save and continue" if partnerships is not None else "Save"),
         ]
-        self.helper.layout = Layout(*layout)
+        self.helper = form_helper(*layout)
 
     def clean_period(self) -> tuple[int, int]:
         try:
@@ -170,9 +159,7 @@ class SectionForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, adding: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("body", rows=14),
             Field.select("generated"),

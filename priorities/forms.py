@@ -3,11 +3,10 @@ message for every field, no browser-native validation (templates use novalidate)
 
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, lines_kept, save_buttons
+from csp_tracker.forms import GovukErrorsMixin, form_helper, lines_kept, save_buttons
 from plans.models import Agency, Plan
 from plans.text import text_limit_errors
 from priorities.lists import list_from_text, list_to_text
@@ -113,8 +112,6 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
             self.fields["summary"].error_messages["max_length"] = (
                 "Enter a summary of 20,000 characters or fewer"
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         fields: list[object] = [
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("summary", rows=6),
@@ -132,7 +129,7 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
         what = "theme" if is_theme else "priority"
         another = f"Save and add another {what}" if adding else ""
         fields.append(save_buttons(f"Save {what}", add_another=another))
-        self.helper.layout = Layout(*fields)
+        self.helper = form_helper(*fields)
 
     def clean_summary(self) -> str:
         """The summary is Markdown like section text, with its limits (the lists below it
@@ -189,10 +186,8 @@ class WorkstreamForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: object, adding: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         another = "Save and add another heading" if adding else ""
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             save_buttons("Save heading", add_another=another),
         )
@@ -214,9 +209,7 @@ class AssessmentChoiceForm(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelMultipleChoiceField, self.fields["categories"])
         field.queryset = PriorityCategory.objects.order_by("order", "name")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.checkboxes("categories", legend_size=Size.SMALL, small=True),
             Submit("submit", "Save the choices"),
         )

@@ -3,11 +3,10 @@
 from datetime import date
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fluid, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, UKDateField
+from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper
 from jobs.idempotency import FIELD, key_from, new_key
 from plans.models import Plan, PlanVersion
 
@@ -56,9 +55,7 @@ class PublishForm(GovukErrorsMixin, forms.Form):
         self.plan = plan
         if not self.is_bound:
             self.initial[FIELD] = new_key()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("number", field_width=5),
             Field("effective_date"),
             Field.text("summary", field_width=Fluid.FULL),

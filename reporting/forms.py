@@ -5,13 +5,12 @@ from datetime import date
 from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Action
-from csp_tracker.forms import GovukErrorsMixin
+from csp_tracker.forms import GovukErrorsMixin, form_helper
 from csp_tracker.periods import DateError, parse_uk_date
 from reporting.models import ReportingCalendar
 from reporting.services import CalendarData
@@ -129,9 +128,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.radios("due_rule", legend_size=Size.MEDIUM),
             Field.textarea("due_dates"),
             Field.text("grace_days", field_width=Fixed.FIVE),
@@ -226,9 +223,7 @@ class UpdateRequestForm(GovukErrorsMixin, forms.Form):
         self.owed = {str(a.pk): a for a in actions}
         field = cast(forms.MultipleChoiceField, self.fields["actions"])
         field.choices = [(str(a.pk), f"{a.reference} {a.title}") for a in actions]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("contact_name", field_width=Fluid.TWO_THIRDS),
             Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
             Field.checkboxes("actions", legend_size=Size.MEDIUM),

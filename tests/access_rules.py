@@ -6,6 +6,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tests.world import ROLES, World
 
@@ -49,3 +50,19 @@ VISIBLE = dict(ALL) | {"other_coordinator": 404}
 # A service administrator (a superuser) acts as the county team of every partnership.
 EDITORS = {"coordinator", "county_admin", "service_admin"}
 UPDATERS = {"officer", "coordinator", "county_admin", "service_admin"}
+# POST forms (moves, the figure picked on the indicator page): a GET is 405 for everyone
+# who can see the object.
+POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
+
+Keys = Callable[[World], dict[str, object]]
+
+
+def editors_route(own: Keys, other: Keys, *, post_ok: int = 200) -> Route:
+    """A page only the editors open and post (``post_ok``: 302 where a post that works
+    goes on to another page, as a removal does)."""
+    return Route(own=own, other=other, get=_only(EDITORS), post=_only(EDITORS, ok=post_ok))
+
+
+def post_only_route(own: Keys, other: Keys, **kwargs: Any) -> Route:
+    """A POST form on another page (a move): only the editors post it, and go back."""
+    return Route(own=own, other=other, get=POST_ONLY_GET, post=_only(EDITORS, ok=302), **kwargs)

@@ -9,6 +9,7 @@ from tests.access_rules import (
     Route,
     _only,
     action_pk,
+    editors_route,
     other_action_pk,
 )
 from tests.world import ROLES, World
@@ -126,16 +127,9 @@ CORE_ROUTES: dict[str, Route] = {
     "actions:update": Route(
         own=action_pk, other=other_action_pk, get=_only(UPDATERS), post=_only(UPDATERS)
     ),
-    "actions:edit": Route(
-        own=action_pk, other=other_action_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "actions:milestone_add": Route(
-        own=action_pk, other=other_action_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "actions:milestone_edit": Route(
-        own=lambda w: {"pk": w.milestone.pk},
-        other=lambda w: {"pk": w.other_milestone.pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
+    "actions:edit": editors_route(action_pk, other_action_pk),
+    "actions:milestone_add": editors_route(action_pk, other_action_pk),
+    "actions:milestone_edit": editors_route(
+        lambda w: {"pk": w.milestone.pk}, lambda w: {"pk": w.other_milestone.pk}
     ),
 }

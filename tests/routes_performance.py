@@ -4,7 +4,10 @@ Everyone in the partnership reads them (officers too); coordinators and the coun
 record them (403 for the others); another partnership's are a 404.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+
+from django.db.models import Model
 
 from performance.models import Bid, FundedProject, Grant, Indicator
 from performance.services import (
@@ -18,10 +21,15 @@ from performance.services import (
     project_create,
 )
 from plans.models import Partnership
-from tests.access_rules import ALL, EDITORS, VISIBLE, Route, _only
-from tests.world import ROLES, World
-
-POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
+from tests.access_rules import (
+    ALL,
+    VISIBLE,
+    Keys,
+    Route,
+    editors_route,
+    post_only_route,
+)
+from tests.world import World
 
 
 def grant_of(partnership: Partnership) -> Grant:
@@ -72,47 +80,23 @@ def other_slug(w: World) -> dict[str, object]:
     return {"slug": w.other_district.slug}
 
 
-def grant_pk(w: World) -> dict[str, object]:
-    return {"pk": grant_of(w.district).pk}
+def _pks(find: Callable[[Partnership], Model]) -> tuple[Keys, Keys]:
+    """The URL keys of the object ``find`` gives for the district, and for the other
+    district."""
+    return (lambda w: {"pk": find(w.district).pk}, lambda w: {"pk": find(w.other_district).pk})
 
 
-def other_grant_pk(w: World) -> dict[str, object]:
-    return {"pk": grant_of(w.other_district).pk}
-
-
-def project_pk(w: World) -> dict[str, object]:
-    return {"pk": project_of(w.district).pk}
-
-
-def other_project_pk(w: World) -> dict[str, object]:
-    return {"pk": project_of(w.other_district).pk}
-
-
-def bid_pk(w: World) -> dict[str, object]:
-    return {"pk": bid_of(w.district).pk}
-
-
-def other_bid_pk(w: World) -> dict[str, object]:
-    return {"pk": bid_of(w.other_district).pk}
-
-
-def indicator_pk(w: World) -> dict[str, object]:
-    return {"pk": indicator_of(w.district).pk}
-
-
-def other_indicator_pk(w: World) -> dict[str, object]:
-    return {"pk": indicator_of(w.other_district).pk}
+grant_pk, other_grant_pk = _pks(grant_of)
+project_pk, other_project_pk = _pks(project_of)
+bid_pk, other_bid_pk = _pks(bid_of)
+indicator_pk, other_indicator_pk = _pks(indicator_of)
 
 
 PERFORMANCE_ROUTES: dict[str, Route] = {
     "performance:index": Route(get=ALL),
     "performance:partnership": Route(own=slug, other=other_slug, get=VISIBLE),
-    "performance:grant_add": Route(
-        own=slug, other=other_slug, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "performance:indicator_add": Route(
-        own=slug, other=other_slug, get=_only(EDITORS), post=_only(EDITORS)
-    ),
+    "performance:grant_add": editors_route(slug, other_slug),
+    "performance:indicator_add": editors_route(slug, other_slug),
     "performance:values_export": Route(
         own=lambda w: slug(w) | {"fmt": "csv"},
         other=lambda w: other_slug(w) | {"fmt": "xlsx"},
@@ -125,41 +109,18 @@ PERFORMANCE_ROUTES: dict[str, Route] = {
         other=lambda w: other_grant_pk(w) | {"fmt": "csv"},
         get=VISIBLE,
     ),
-    "performance:grant_edit": Route(
-        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "performance:grant_return": Route(
-        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "performance:project_add": Route(
-        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "performance:bid_add": Route(
-        own=grant_pk, other=other_grant_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
+    "performance:grant_edit": editors_route(grant_pk, other_grant_pk),
+    "performance:grant_return": editors_route(grant_pk, other_grant_pk),
+    "performance:project_add": editors_route(grant_pk, other_grant_pk),
+    "performance:bid_add": editors_route(grant_pk, other_grant_pk),
     "performance:project_detail": Route(own=project_pk, other=other_project_pk, get=VISIBLE),
-    "performance:project_edit": Route(
-        own=project_pk, other=other_project_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "performance:project_status": Route(
-        own=project_pk, other=other_project_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
+    "performance:project_edit": editors_route(project_pk, other_project_pk),
+    "performance:project_status": editors_route(project_pk, other_project_pk),
     # A POST without a decision shows the form again with its error.
-    "performance:bid_decide": Route(
-        own=bid_pk, other=other_bid_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
+    "performance:bid_decide": editors_route(bid_pk, other_bid_pk),
     "performance:indicator_detail": Route(own=indicator_pk, other=other_indicator_pk, get=VISIBLE),
-    "performance:indicator_edit": Route(
-        own=indicator_pk, other=other_indicator_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "performance:value_add": Route(
-        own=indicator_pk, other=other_indicator_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
+    "performance:indicator_edit": editors_route(indicator_pk, other_indicator_pk),
+    "performance:value_add": editors_route(indicator_pk, other_indicator_pk),
     # The figure picked on the indicator page: back to the page, with a message.
-    "performance:value_from_update": Route(
-        own=indicator_pk,
-        other=other_indicator_pk,
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
-    ),
+    "performance:value_from_update": post_only_route(indicator_pk, other_indicator_pk),
 }

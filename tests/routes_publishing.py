@@ -1,15 +1,26 @@
 """Access rules for plan authoring, publishing and the public documents pages."""
 
+from collections.abc import Callable
 from datetime import date
 
+from django.db.models import Model
+
 from plans.models import Plan, PlanSection, PlanVersion
-from priorities.models import CrossCuttingTheme
+from priorities.models import CrossCuttingTheme, Priority
 from tests import factories
-from tests.access_rules import ALL, EDITORS, PUBLIC, VISIBLE, Route, _only
+from tests.access_rules import (
+    ALL,
+    POST_ONLY_GET,
+    PUBLIC,
+    VISIBLE,
+    Keys,
+    Route,
+    _only,
+    editors_route,
+    post_only_route,
+)
 from tests.world import ROLES, World
 
-# Moves are POST forms: a GET is 405 for everyone who can see the object.
-POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordinator": 404}
 # Swale's coordinators publish its plans (a district's default), and so does the county team.
 PUBLISHERS = {"coordinator", "county_admin", "service_admin"}
 # Anyone with a role creates plans only where they coordinate (or as county admin).
@@ -30,6 +41,20 @@ def _section(plan: Plan) -> PlanSection:
 
 def _theme(plan: Plan) -> CrossCuttingTheme:
     return plan.themes.first() or factories.ThemeFactory(plan=plan, number=1)
+
+
+def _plan_pks(find: Callable[[Plan], Model]) -> tuple[Keys, Keys]:
+    """The URL keys of the object ``find`` gives in the plan, and in the other plan."""
+    return (lambda w: {"pk": find(w.plan).pk}, lambda w: {"pk": find(w.other_plan).pk})
+
+
+def _first_priority(plan: Plan) -> Priority:
+    return plan.priorities.earliest("number")
+
+
+section_pk, other_section_pk = _plan_pks(_section)
+priority_pk, other_priority_pk = _plan_pks(_first_priority)
+theme_pk, other_theme_pk = _plan_pks(_theme)
 
 
 def _failed_version(plan: Plan) -> dict[str, object]:
@@ -57,94 +82,40 @@ PUBLISHING_ROUTES: dict[str, Route] = {
     "plans:list": Route(get=ALL),
     "plans:create": Route(get=_create_codes(), post=_create_codes()),
     "plans:overview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
-    "plans:edit": Route(own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)),
-    "plans:section_add": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
+    "plans:edit": editors_route(plan_pk, other_plan_pk),
+    "plans:section_add": editors_route(plan_pk, other_plan_pk),
+    "plans:section_edit": editors_route(section_pk, other_section_pk),
+    "plans:section_move": post_only_route(
+        section_pk, other_section_pk, post_data={"direction": "up"}
     ),
-    "plans:section_edit": Route(
-        own=lambda w: {"pk": _section(w.plan).pk},
-        other=lambda w: {"pk": _section(w.other_plan).pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
-    ),
-    "plans:section_move": Route(
-        own=lambda w: {"pk": _section(w.plan).pk},
-        other=lambda w: {"pk": _section(w.other_plan).pk},
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
-        post_data={"direction": "up"},
-    ),
-    "plans:section_remove": Route(
-        own=lambda w: {"pk": _section(w.plan).pk},
-        other=lambda w: {"pk": _section(w.other_plan).pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS, ok=302),
-    ),
-    "priorities:priority_add": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "priorities:priority_edit": Route(
-        own=lambda w: {"pk": w.plan.priorities.earliest("number").pk},
-        other=lambda w: {"pk": w.other_plan.priorities.earliest("number").pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
-    ),
-    "priorities:priority_move": Route(
-        own=lambda w: {"pk": w.plan.priorities.earliest("number").pk},
-        other=lambda w: {"pk": w.other_plan.priorities.earliest("number").pk},
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
-        post_data={"direction": "down"},
+    "plans:section_remove": editors_route(section_pk, other_section_pk, post_ok=302),
+    "priorities:priority_add": editors_route(plan_pk, other_plan_pk),
+    "priorities:priority_edit": editors_route(priority_pk, other_priority_pk),
+    "priorities:priority_move": post_only_route(
+        priority_pk, other_priority_pk, post_data={"direction": "down"}
     ),
     # The world's priority has an action, so removing it is refused on the page (200).
-    "priorities:priority_remove": Route(
-        own=lambda w: {"pk": w.plan.priorities.earliest("number").pk},
-        other=lambda w: {"pk": w.other_plan.priorities.earliest("number").pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
+    "priorities:priority_remove": editors_route(priority_pk, other_priority_pk),
+    "priorities:theme_add": editors_route(plan_pk, other_plan_pk),
+    "priorities:theme_edit": editors_route(theme_pk, other_theme_pk),
+    "priorities:theme_move": post_only_route(
+        theme_pk, other_theme_pk, post_data={"direction": "up"}
     ),
-    "priorities:theme_add": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
-    "priorities:theme_edit": Route(
-        own=lambda w: {"pk": _theme(w.plan).pk},
-        other=lambda w: {"pk": _theme(w.other_plan).pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
-    ),
-    "priorities:theme_move": Route(
-        own=lambda w: {"pk": _theme(w.plan).pk},
-        other=lambda w: {"pk": _theme(w.other_plan).pk},
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
-        post_data={"direction": "up"},
-    ),
-    "priorities:theme_remove": Route(
-        own=lambda w: {"pk": _theme(w.plan).pk},
-        other=lambda w: {"pk": _theme(w.other_plan).pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS, ok=302),
-    ),
+    "priorities:theme_remove": editors_route(theme_pk, other_theme_pk, post_ok=302),
     # actions inside plan authoring (actions app, /actions/plan/…)
-    "actions:add": Route(own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)),
-    "actions:move": Route(
-        own=lambda w: {"pk": w.action.pk},
-        other=lambda w: {"pk": w.other_action.pk},
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
+    "actions:add": editors_route(plan_pk, other_plan_pk),
+    "actions:move": post_only_route(
+        lambda w: {"pk": w.action.pk},
+        lambda w: {"pk": w.other_action.pk},
         post_data={"direction": "up"},
     ),
-    "actions:renumber": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS, ok=302)
-    ),
+    "actions:renumber": editors_route(plan_pk, other_plan_pk, post_ok=302),
     # publishing (plans app)
     "publishing:preview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
     "publishing:publish": Route(
         own=plan_pk, other=other_plan_pk, get=_only(PUBLISHERS), post=_only(PUBLISHERS)
     ),
-    "publishing:refresh": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS, ok=302)
-    ),
+    "publishing:refresh": editors_route(plan_pk, other_plan_pk, post_ok=302),
     "publishing:version": Route(
         own=lambda w: {"pk": factories.published_version(w.plan).pk},
         other=lambda w: {"pk": factories.published_version(w.other_plan).pk},

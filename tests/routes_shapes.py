@@ -2,7 +2,7 @@
 actions."""
 
 from priorities.models import Workstream
-from tests.access_rules import EDITORS, VISIBLE, Route, _only
+from tests.access_rules import EDITORS, VISIBLE, Route, _only, editors_route, post_only_route
 from tests.routes_publishing import POST_ONLY_GET, _theme, other_plan_pk, plan_pk
 from tests.world import World
 
@@ -36,38 +36,19 @@ SHAPES_ROUTES: dict[str, Route] = {
         other=lambda w: {"pk": _theme(w.other_plan).pk},
         get=_only(EDITORS),
     ),
-    "priorities:workstream_add": Route(
-        own=lambda w: _priority(w.plan),
-        other=lambda w: _priority(w.other_plan),
-        get=_only(EDITORS),
-        post=_only(EDITORS),
+    "priorities:workstream_add": editors_route(
+        lambda w: _priority(w.plan), lambda w: _priority(w.other_plan)
     ),
-    "priorities:theme_workstream_add": Route(
-        own=lambda w: {"pk": _theme(w.plan).pk},
-        other=lambda w: {"pk": _theme(w.other_plan).pk},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
+    "priorities:theme_workstream_add": editors_route(
+        lambda w: {"pk": _theme(w.plan).pk}, lambda w: {"pk": _theme(w.other_plan).pk}
     ),
-    "priorities:workstream_edit": Route(
-        own=_own_workstream, other=_other_workstream, get=_only(EDITORS), post=_only(EDITORS)
+    "priorities:workstream_edit": editors_route(_own_workstream, _other_workstream),
+    "priorities:workstream_move": post_only_route(
+        _own_workstream, _other_workstream, post_data={"direction": "down"}
     ),
-    "priorities:workstream_move": Route(
-        own=_own_workstream,
-        other=_other_workstream,
-        get=POST_ONLY_GET,
-        post=_only(EDITORS, ok=302),
-        post_data={"direction": "down"},
-    ),
-    "priorities:workstream_remove": Route(
-        own=_own_workstream,
-        other=_other_workstream,
-        get=_only(EDITORS),
-        post=_only(EDITORS, ok=302),
-    ),
+    "priorities:workstream_remove": editors_route(_own_workstream, _other_workstream, post_ok=302),
     # importing and exporting a plan's actions (actions app)
-    "actions:import": Route(
-        own=plan_pk, other=other_plan_pk, get=_only(EDITORS), post=_only(EDITORS)
-    ),
+    "actions:import": editors_route(plan_pk, other_plan_pk),
     # With no preview to confirm, the page says so (200).
     "actions:import_confirm": Route(
         own=plan_pk, other=other_plan_pk, get=POST_ONLY_GET, post=_only(EDITORS)

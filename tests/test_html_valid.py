@@ -24,6 +24,19 @@ def _vnu_available() -> None:
     pytest.skip("java or vnu-jar is not installed")
 
 
+def vnu_problems(files: list[str], *, timeout: int) -> list[str]:
+    """The Nu Html Checker's errors in the files, each as "file:line: message"."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
+
+
 @pytest.mark.django_db
 def test_pages_are_valid_html(client, tmp_path):
     _vnu_available()
@@ -97,13 +110,4 @@ def test_pages_are_valid_html(client, tmp_path):
     assert response.context["preview"].problems
     (tmp_path / "import-preview.html").write_bytes(response.content)
     files.append(str(tmp_path / "import-preview.html"))
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
-    assert problems == []
+    assert vnu_problems(files, timeout=120) == []

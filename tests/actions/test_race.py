@@ -1,41 +1,23 @@
 """Real concurrent saves, on PostgreSQL: threads with their own connections."""
 
-import threading
+from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from actions.models import Action, StatusUpdate
 from actions.services import ActionData, StaleEdit, action_update, status_update_record
 from tests import factories
+from tests.race import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RUNNERS = 6
 
 
-def _race(work) -> tuple[int, int, list[BaseException]]:
-    barrier = threading.Barrier(RUNNERS)
-    wins, stale, errors = [], [], []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work(i)
-            wins.append(i)
-        except StaleEdit:
-            stale.append(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(RUNNERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return len(wins), len(stale), errors
+def _race(work: Callable[[int], None]) -> tuple[int, int, list[BaseException]]:
+    result = race(work, runners=RUNNERS, lost=(StaleEdit,))
+    return len(result.won), len(result.lost), result.errors
 
 
 def test_concurrent_status_updates_exactly_one_wins(require_postgres):

@@ -1,9 +1,6 @@
 """The performance pages are valid HTML (the Nu Html Checker, as tests/test_html_valid.py)."""
 
-import json
-import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -11,7 +8,7 @@ from django.urls import reverse
 from performance import services
 from performance.models import Pot
 from tests.performance.conftest import record_value
-from tests.test_html_valid import VNU, _vnu_available
+from tests.test_html_valid import _vnu_available, vnu_problems
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +75,4 @@ def test_performance_pages_are_valid_html(client, tmp_path):
     response = client.post(reverse("performance:grant_add", kwargs={"slug": slug}), {})
     (tmp_path / "grant-errors.html").write_bytes(response.content)
     files.append(str(tmp_path / "grant-errors.html"))
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
-    assert problems == []
+    assert vnu_problems(files, timeout=180) == []

@@ -14,26 +14,9 @@ from plans.services import PublishedVersionFrozen
 from publishing import refresh, selectors, services
 from publishing.snapshot import document_snapshot
 from tests import factories
+from tests.publishing.conftest import publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan(district):
-    plan = factories.PlanFactory(partnership=district, status=Plan.Status.DRAFT)
-    priority = factories.PriorityFactory(plan=plan, number=1, title="Domestic abuse")
-    factories.SectionFactory(plan=plan, title="Introduction", body="Welcome.")
-    factories.ActionFactory(plan=plan, priority=priority, reference="1.1", title="Run a campaign")
-    return plan
-
-
-def _publish(plan, user, number="1.0", capture=None):
-    with capture(execute=True):
-        version = services.plan_version_publish_start(
-            plan=plan, user=user, number=number, effective_date=date(2023, 4, 1)
-        )
-    version.refresh_from_db()
-    return version
 
 
 def test_a_published_version_cannot_change_by_service_database_or_admin(plan, county_admin):
@@ -81,7 +64,7 @@ def test_the_publish_page_refuses_a_published_number(plan, county_admin):
 def test_publishing_renders_checks_and_freezes(
     plan, county_admin, django_capture_on_commit_callbacks
 ):
-    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert version.status == PlanVersion.Status.PUBLISHED, version.failure_reasons
     assert version.size == len(version.pdf.open("rb").read())
     assert version.task_id
@@ -106,7 +89,7 @@ def test_the_accessibility_gate_rejects_a_broken_template(
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
     ]
     monkeypatch.setattr(services, "template_for", lambda **kwargs: "broken.html")
-    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert version.status == PlanVersion.Status.FAILED
     reasons = " ".join(version.failure_reasons)
     assert "language" in reasons and "title" in reasons
@@ -154,7 +137,7 @@ def test_a_refresh_carries_open_actions_with_their_history(
         action=open_action, author=coordinator, status="on_track", commentary="Going well"
     )
     status_update_record(action=done, author=coordinator, status="completed", commentary="Finished")
-    _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     plan.refresh_from_db()
     new = refresh.plan_refresh_start(plan=plan, user=coordinator)
     assert new.previous == plan and new.start_year == plan.start_year + 1
@@ -167,7 +150,7 @@ def test_a_refresh_carries_open_actions_with_their_history(
     assert [u.commentary for u in status_history(action=carried)] == ["Going well"]
     with pytest.raises(services.PublishRefused):
         refresh.plan_refresh_start(plan=plan, user=coordinator)
-    _publish(new, county_admin, capture=django_capture_on_commit_callbacks)
+    publish(new, county_admin, capture=django_capture_on_commit_callbacks)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.SUPERSEDED
     listed = selectors.published_document_list()[0].documents
@@ -196,11 +179,11 @@ def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go
         raise RuntimeError("fonts went missing")
 
     monkeypatch.setattr(services, "document_render", explode)
-    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert version.status == PlanVersion.Status.FAILED
     assert "fonts went missing" in " ".join(version.failure_reasons)
     monkeypatch.undo()
-    again = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    again = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert again.status == PlanVersion.Status.PUBLISHED, again.failure_reasons
 
 
@@ -267,7 +250,7 @@ def test_a_character_no_font_has_stops_the_publish_and_is_named(
     factories.SectionFactory(
         plan=plan, title="Cymraeg", body="Croeso i Gŵyl y Gymuned 🎉 \uf0b7 from Word"
     )
-    version = _publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert version.status == PlanVersion.Status.FAILED
     assert version.failure_reasons == ["These characters cannot be printed: “\uf0b7” (U+F0B7)"]
     client = Client()

@@ -10,27 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from plans.models import Plan, PlanVersion
+from plans.models import PlanVersion
 from publishing import services
 from tests import factories
-
-
-@pytest.fixture
-def plan(district):
-    plan = factories.PlanFactory(partnership=district, status=Plan.Status.DRAFT)
-    priority = factories.PriorityFactory(plan=plan, number=1, title="Domestic abuse")
-    factories.SectionFactory(plan=plan, title="Introduction", body="Welcome.")
-    factories.ActionFactory(plan=plan, priority=priority, reference="1.1", title="Run a campaign")
-    return plan
-
-
-def _publish(plan, user, capture):
-    with capture(execute=True):
-        version = services.plan_version_publish_start(
-            plan=plan, user=user, number="1.0", effective_date=date(2023, 4, 1)
-        )
-    version.refresh_from_db()
-    return version
+from tests.publishing.conftest import publish
 
 
 def _page(version, user) -> str:
@@ -54,7 +37,7 @@ def test_a_render_past_the_time_fails_the_publish_with_the_reason_on_the_page(
     # stops it (a three-line plan alone can finish inside 0.3 s on a warm machine).
     factories.SectionFactory(plan=plan, title="Statistics", body=_big_table(60, 8))
     started = time.monotonic()
-    version = _publish(plan, county_admin, django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert time.monotonic() - started < 20
     assert version.status == PlanVersion.Status.FAILED
     assert version.failure_reasons == [
@@ -64,7 +47,7 @@ def test_a_render_past_the_time_fails_the_publish_with_the_reason_on_the_page(
     assert not version.pdf
     assert "The document took too long to make" in _page(version, county_admin)
     settings.CSP_RENDER_SECONDS = 120
-    again = _publish(plan, county_admin, django_capture_on_commit_callbacks)
+    again = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert again.status == PlanVersion.Status.PUBLISHED, again.failure_reasons
 
 
@@ -77,7 +60,7 @@ def test_a_render_past_the_memory_fails_the_publish(
 
     monkeypatch.setattr(services, "document_render", hog)
     settings.CSP_RENDER_MEMORY_MB = 200
-    version = _publish(plan, county_admin, django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert version.status == PlanVersion.Status.FAILED
     assert "needed more memory than the 200 MB allowed" in version.failure_reasons[0]
 
@@ -88,7 +71,7 @@ def test_text_over_the_limits_saved_past_the_forms_stops_the_publish_naming_wher
 ):
     factories.SectionFactory(plan=plan, title="Statistics", body=_big_table(120, 10))
     plan.priorities.update(summary="- " * 500 + "x")
-    version = _publish(plan, county_admin, django_capture_on_commit_callbacks)
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
     assert version.status == PlanVersion.Status.FAILED
     assert version.failure_reasons == [
         "Section “Statistics”: text can have tables of at most 100 rows: one has 121",

@@ -4,7 +4,6 @@ Runs when REDIS_URL is set; with CSP_REQUIRE_SERVICES (CI) a missing or unreacha
 Redis or PostgreSQL is a failure, otherwise the test is skipped.
 """
 
-import threading
 import time
 import uuid
 
@@ -15,6 +14,7 @@ from django.db import connections
 from reporting import services
 from reporting.models import ExceptionReport
 from tests import factories
+from tests.race import race
 from tests.reporting.conftest import Q3
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -90,26 +90,12 @@ def test_a_real_worker_builds_two_requests_at_once_into_one_report(worker):
     plan = factories.PlanFactory(partnership=district)
     factories.ActionFactory(priority=factories.PriorityFactory(plan=plan), plan=plan)
 
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-    errors: list[BaseException] = []
+    def request(_: int) -> int:
+        return services.exception_report_request(partnership=district, quarter=Q3).pk
 
-    def request() -> None:
-        try:
-            barrier.wait(timeout=10)
-            report = services.exception_report_request(partnership=district, quarter=Q3)
-            results.append(report.pk)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=request) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    result = race(request, runners=2)
+    assert result.errors == []
+    results = result.won
     assert len(set(results)) == 1, "two requests at once must queue one build"
     report = _wait_for(results[0])
     assert report.status == "ready", report.failure_reason
