@@ -1,5 +1,6 @@
 """The publish form: version number, effective date and what changed, by chapter."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,7 @@ from django import forms
 from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper
 from jobs.idempotency import FIELD, key_from, new_key
 from plans.models import Plan, PlanVersion
+from publishing.checks import Finding
 
 
 class PublishForm(GovukErrorsMixin, forms.Form):
@@ -46,23 +48,40 @@ class PublishForm(GovukErrorsMixin, forms.Form):
         "added”. They are listed in the version control table.",
         error_messages={"max_length": "Enter changes of 5,000 characters or fewer"},
     )
+    # Asked only when the editor's check found something (publishing/checks.py).
+    warnings_confirmed = forms.BooleanField(
+        label="I have checked these and want to publish",
+        required=False,
+    )
     # The form's idempotency key (jobs/idempotency.py): the same form posted twice
     # publishes once. Kept when the form is shown again with errors.
     request_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: Plan, findings: Sequence[Finding] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.findings = list(findings)
         if not self.is_bound:
             self.initial[FIELD] = new_key()
-        self.helper = form_helper(
+        fields: list[Any] = [
             Field.text("number", field_width=5),
             Field("effective_date"),
             Field.text("summary", field_width=Fluid.FULL),
             Field.textarea("changes", rows=8),
-            FIELD,
-            Submit("submit", "Publish"),
-        )
+        ]
+        if self.findings:
+            fields.append(Field.checkbox("warnings_confirmed"))
+        else:
+            del self.fields["warnings_confirmed"]
+        self.helper = form_helper(*fields, FIELD, Submit("submit", "Publish"))
+
+    def clean_warnings_confirmed(self) -> bool:
+        confirmed: bool = self.cleaned_data["warnings_confirmed"]
+        if self.findings and not confirmed:
+            raise forms.ValidationError("Confirm you have checked the warnings and want to publish")
+        return confirmed
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()
