@@ -15,6 +15,9 @@ from publishing.snapshot import document_snapshot
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+# The pages read the document snapshot (for the editor's check) in a fixed number.
+PUBLISH_PAGE_QUERIES = 20
+PREVIEW_PAGE_QUERIES = 19
 
 
 def _messages(plan: Plan) -> list[str]:
@@ -171,3 +174,20 @@ def test_the_preview_shows_the_findings(plan: Plan, county_admin: Any) -> None:
     client.force_login(county_admin)
     page = client.get(reverse("publishing:preview", kwargs={"pk": plan.pk}))
     assert "Foreword: draft wording: “Numbers TBC.”" in page.content.decode()
+
+
+def test_the_publish_and_preview_pages_query_counts_do_not_grow(
+    plan: Plan, county_admin: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = Client()
+    client.force_login(county_admin)
+    for n in range(2, 6):
+        priority = factories.PriorityFactory(plan=plan, number=n)
+        factories.SectionFactory(plan=plan, body="Figures TBC.")
+        action = factories.ActionFactory(plan=plan, priority=priority, reference=f"{n}.1")
+        factories.MilestoneFactory(action=action)
+        with django_assert_max_num_queries(PUBLISH_PAGE_QUERIES):
+            page = client.get(reverse("publishing:publish", kwargs={"pk": plan.pk}))
+        assert page.context["findings"]
+        with django_assert_max_num_queries(PREVIEW_PAGE_QUERIES):
+            client.get(reverse("publishing:preview", kwargs={"pk": plan.pk}))
