@@ -8,8 +8,9 @@ they have checked them. A typed page number is a warning and not an error: the p
 names cannot be known before the PDF is laid out, so the check cannot show it misleads.
 """
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from plans.models import GeneratedTable
@@ -151,3 +152,9 @@ def document_check_findings(*, snapshot: DocumentSnapshot) -> list[Finding]:
                 )
     findings += _empty_columns(snapshot)
     return findings
+
+
+def findings_key(findings: Sequence[Finding]) -> str:
+    """A short digest of the findings, so a confirmation is known to be of these ones."""
+    text = "\n".join(f.message for f in findings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

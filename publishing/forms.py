@@ -6,11 +6,12 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Fluid, Submit
 from django import forms
+from django.http import QueryDict
 
 from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper
 from jobs.idempotency import FIELD, key_from, new_key
 from plans.models import Plan, PlanVersion
-from publishing.checks import Finding
+from publishing.checks import Finding, findings_key
 
 
 class PublishForm(GovukErrorsMixin, forms.Form):
@@ -53,6 +54,8 @@ class PublishForm(GovukErrorsMixin, forms.Form):
         label="I have checked these and want to publish",
         required=False,
     )
+    # The findings the page showed: a confirmation is of those, not of ones added since.
+    findings_key = forms.CharField(widget=forms.HiddenInput, required=False)
     # The form's idempotency key (jobs/idempotency.py): the same form posted twice
     # publishes once. Kept when the form is shown again with errors.
     request_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -72,16 +75,33 @@ class PublishForm(GovukErrorsMixin, forms.Form):
             Field.textarea("changes", rows=8),
         ]
         if self.findings:
-            fields.append(Field.checkbox("warnings_confirmed"))
+            fields += [Field.checkbox("warnings_confirmed"), "findings_key"]
+            self.initial["findings_key"] = findings_key(self.findings)
         else:
-            del self.fields["warnings_confirmed"]
+            del self.fields["warnings_confirmed"], self.fields["findings_key"]
         self.helper = form_helper(*fields, FIELD, Submit("submit", "Publish"))
 
-    def clean_warnings_confirmed(self) -> bool:
-        confirmed: bool = self.cleaned_data["warnings_confirmed"]
-        if self.findings and not confirmed:
-            raise forms.ValidationError("Confirm you have checked the warnings and want to publish")
-        return confirmed
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.findings:
+            return cleaned
+        if not cleaned.get("warnings_confirmed"):
+            self.add_error(
+                "warnings_confirmed", "Confirm you have checked the warnings and want to publish"
+            )
+        elif cleaned.get("findings_key") != findings_key(self.findings):
+            # The document changed after the page was shown: what was ticked is not this.
+            self.add_error(
+                "warnings_confirmed",
+                "The warnings changed since the page was shown: check them again and confirm",
+            )
+            # Shown again with these findings' key and the box not ticked.
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data["findings_key"] = findings_key(self.findings)
+            data.pop("warnings_confirmed", None)
+            self.data = data
+        return cleaned
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()

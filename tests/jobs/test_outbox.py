@@ -143,6 +143,7 @@ def test_a_publish_while_the_broker_is_down_is_recorded_and_says_so(
 ):
     plan = document
     client.force_login(county_admin)
+    form = client.get(reverse("publishing:publish", kwargs={"pk": plan.pk})).context["form"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("publishing:publish", kwargs={"pk": plan.pk}),
@@ -152,6 +153,7 @@ def test_a_publish_while_the_broker_is_down_is_recorded_and_says_so(
                 "effective_date_1": "4",
                 "effective_date_2": "2023",
                 "warnings_confirmed": "on",
+                "findings_key": form.initial["findings_key"],
             },
         )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -112,6 +112,7 @@ def _post(client: Client, plan: Plan, **extra: str) -> Any:
         "effective_date_1": "4",
         "effective_date_2": "2023",
         "request_key": form.initial["request_key"],
+        "findings_key": form.initial.get("findings_key", ""),
         **extra,
     }
     return client.post(reverse("publishing:publish", kwargs={"pk": plan.pk}), data)
@@ -137,6 +138,29 @@ def test_the_publish_page_refuses_without_the_confirmation_and_publishes_with_it
         done = _post(client, plan, warnings_confirmed="on")
     assert done.status_code == 302
     assert plan.versions.get().status == PlanVersion.Status.PUBLISHED
+
+
+@pytest.mark.usefixtures("clean")
+def test_a_confirmation_of_other_findings_than_these_is_asked_again(
+    plan: Plan, county_admin: Any
+) -> None:
+    factories.SectionFactory(plan=plan, title="Foreword", body="This page will be updated.")
+    client = Client()
+    client.force_login(county_admin)
+    url = reverse("publishing:publish", kwargs={"pk": plan.pk})
+    form = client.get(url).context["form"]
+    # Someone adds a placeholder while the page is open.
+    factories.SectionFactory(plan=plan, title="Appendix B", body="In development.")
+    again = _post(client, plan, warnings_confirmed="on", findings_key=form.initial["findings_key"])
+    assert again.status_code == 200
+    assert again.context["form"].errors["warnings_confirmed"] == [
+        "The warnings changed since the page was shown: check them again and confirm"
+    ]
+    assert "Appendix B: draft wording: “In development.”" in again.content.decode()
+    shown = again.context["form"]
+    assert not shown["warnings_confirmed"].value()
+    assert shown["findings_key"].value() != form.initial["findings_key"]
+    assert not plan.versions.exists()
 
 
 @pytest.mark.usefixtures("clean")

@@ -64,6 +64,7 @@ def published(django_db_setup, django_db_blocker):
                     "effective_date_2": str(day.year),
                     "request_key": form.initial["request_key"],
                     "warnings_confirmed": "on",
+                    "findings_key": form.initial.get("findings_key", ""),
                 },
             )
             assert posted.status_code == 302, posted.content.decode()[:2000]
