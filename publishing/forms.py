@@ -1,14 +1,17 @@
 """The publish form: version number, effective date and what changed, by chapter."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Fluid, Submit
 from django import forms
+from django.http import QueryDict
 
 from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper
 from jobs.idempotency import FIELD, key_from, new_key
 from plans.models import Plan, PlanVersion
+from publishing.checks import Finding, findings_key
 
 
 class PublishForm(GovukErrorsMixin, forms.Form):
@@ -46,23 +49,59 @@ class PublishForm(GovukErrorsMixin, forms.Form):
         "added”. They are listed in the version control table.",
         error_messages={"max_length": "Enter changes of 5,000 characters or fewer"},
     )
+    # Asked only when the editor's check found something (publishing/checks.py).
+    warnings_confirmed = forms.BooleanField(
+        label="I have checked these and want to publish",
+        required=False,
+    )
+    # The findings the page showed: a confirmation is of those, not of ones added since.
+    findings_key = forms.CharField(widget=forms.HiddenInput, required=False)
     # The form's idempotency key (jobs/idempotency.py): the same form posted twice
     # publishes once. Kept when the form is shown again with errors.
     request_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: Plan, findings: Sequence[Finding] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.findings = list(findings)
         if not self.is_bound:
             self.initial[FIELD] = new_key()
-        self.helper = form_helper(
+        fields: list[Any] = [
             Field.text("number", field_width=5),
             Field("effective_date"),
             Field.text("summary", field_width=Fluid.FULL),
             Field.textarea("changes", rows=8),
-            FIELD,
-            Submit("submit", "Publish"),
-        )
+        ]
+        if self.findings:
+            fields += [Field.checkbox("warnings_confirmed"), "findings_key"]
+            self.initial["findings_key"] = findings_key(self.findings)
+        else:
+            del self.fields["warnings_confirmed"], self.fields["findings_key"]
+        self.helper = form_helper(*fields, FIELD, Submit("submit", "Publish"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.findings:
+            return cleaned
+        if not cleaned.get("warnings_confirmed"):
+            self.add_error(
+                "warnings_confirmed", "Confirm you have checked the warnings and want to publish"
+            )
+        elif cleaned.get("findings_key") != findings_key(self.findings):
+            # The document changed after the page was shown: what was ticked is not this.
+            self.add_error(
+                "warnings_confirmed",
+                "The warnings changed since the page was shown: check them again and confirm",
+            )
+            # Shown again with these findings' key and the box not ticked.
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data["findings_key"] = findings_key(self.findings)
+            data.pop("warnings_confirmed", None)
+            self.data = data
+        return cleaned
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()

@@ -36,6 +36,7 @@ from plans.services import (
     plan_open_guard,
 )
 from plans.text import MAX_SECTION_LENGTH, text_limit_errors
+from publishing.checks import Finding, document_check_findings
 from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
@@ -48,6 +49,17 @@ STALE_RENDER_AFTER = timedelta(minutes=30)
 
 class PublishRefused(Exception):
     """Publishing cannot start: the reason is for the person on the page."""
+
+
+class PublishWarningsUnconfirmed(PublishRefused):
+    """The editor's check found something and the publisher has not said they checked it."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(
+            "The editor's check found things to check: confirm you have checked them and "
+            "want to publish"
+        )
+        self.findings = findings
 
 
 # --- selectors: the document's data -----------------------------------------------------
@@ -131,8 +143,12 @@ def plan_version_publish_start(
     changes: Sequence[VersionChange] = (),
     summary: str = "",
     request_key: str = "",
+    warnings_confirmed: bool = False,
 ) -> PlanVersion:
     """Record the version as rendering and queue its rendering after the commit.
+
+    If the editor's check (publishing/checks.py) finds anything, the publisher must have
+    confirmed they checked it (``warnings_confirmed``), or PublishWarningsUnconfirmed.
 
     A version recorded from the document's own table (no file here yet) is taken over;
     a failed one is tried again; a published one is refused (PublishedVersionFrozen).
@@ -149,6 +165,10 @@ def plan_version_publish_start(
     version = plan.versions.filter(number=number).first()
     if version is not None and version.status == PlanVersion.Status.PUBLISHED:
         raise PublishedVersionFrozen(f"Version {number} is published and cannot change")
+    if not warnings_confirmed:
+        findings = document_check_findings(snapshot=document_snapshot(plan=plan))
+        if findings:
+            raise PublishWarningsUnconfirmed(findings)
     task_id = str(uuid.uuid4())
     if version is None:
         version = PlanVersion(plan=plan, number=number)
@@ -190,6 +210,9 @@ def plan_version_retry(*, version: PlanVersion, user: User, request_key: str = "
         effective_date=version.effective_date,
         summary=version.summary,
         request_key=request_key,
+        # Trying again renders what the publisher already started, after confirming
+        # the check's findings on the publish page.
+        warnings_confirmed=True,
     )
 
 

@@ -16,6 +16,7 @@ from plans.rules import who_publishes
 from plans.selectors import plan_get
 from plans.services import PlanNotEditable, PublishedVersionFrozen
 from publishing import selectors, services
+from publishing.checks import document_check_findings
 from publishing.forms import PublishForm
 from publishing.refresh import plan_refresh_start, refresh_label
 from publishing.snapshot import document_snapshot, template_for
@@ -45,6 +46,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "who_publishes": who_publishes(plan.partnership),
             "doc": snapshot,
             "preview": made,
+            "findings": document_check_findings(snapshot=snapshot),
         },
     )
 
@@ -68,9 +70,11 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if started is not None:
             return redirect("publishing:version", pk=started.pk)
     latest = plan.versions.order_by("-effective_date", "-number").first()
+    findings = document_check_findings(snapshot=document_snapshot(plan=plan))
     form = PublishForm(
         request.POST or None,
         plan=plan,
+        findings=findings,
         initial={"number": latest.number if latest and latest.status == "recorded" else ""},
     )
     if request.method == "POST" and form.is_valid():
@@ -84,12 +88,15 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 summary=d["summary"].strip(),
                 changes=services.parse_changes(d["changes"]),
                 request_key=d["request_key"],
+                warnings_confirmed=bool(d.get("warnings_confirmed")),
             )
         except (services.PublishRefused, PublishedVersionFrozen, PlanNotEditable) as refused:
             form.add_error(None, str(refused))
         else:
             return redirect("publishing:version", pk=version.pk)
-    return render(request, "publishing/publish.html", {"plan": plan, "form": form})
+    return render(
+        request, "publishing/publish.html", {"plan": plan, "form": form, "findings": findings}
+    )
 
 
 @login_required

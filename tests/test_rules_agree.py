@@ -467,7 +467,12 @@ def _writes(plan: Plan, user: User) -> dict[str, Callable[[], object]]:
             action=action, author=user, status="on_track", commentary="C", reason="R"
         ),
         "plan_version_publish_start": lambda: publishing_services.plan_version_publish_start(
-            plan=plan, user=user, number="9.0", effective_date=date(2024, 4, 1)
+            plan=plan,
+            user=user,
+            number="9.0",
+            effective_date=date(2024, 4, 1),
+            # The editor's check is not the question here: whether the plan is open is.
+            warnings_confirmed=True,
         ),
         "plan_section_delete": lambda: plan_services.plan_section_delete(section=section),
     }

@@ -147,3 +147,34 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
     )
     for _, title, milestone, timescale in ACTIONS:
         assert title in text and milestone in text and timescale in text
+
+
+def test_the_county_admin_confirms_the_editors_check_before_publishing(site, world):
+    """The plan's draft wording is listed on the publish page; publishing without the
+    confirmation is refused with its own error, then goes ahead with it ticked."""
+    from tests import factories
+
+    plan = world.plan
+    plan.status = Plan.Status.DRAFT
+    plan.save(update_fields=["status"])
+    factories.SectionFactory(plan=plan, title="Foreword", body="This page will be updated.")
+    page = site.page
+    site.sign_in(world.users["county_admin"].email, PASSWORD)
+    site.goto(reverse("publishing:publish", kwargs={"pk": plan.pk}))
+    site.axe()
+    assert "Foreword: draft wording: “This page will be updated.”" in (
+        page.get_by_test_id("editor-check").inner_text()
+    )
+    page.get_by_label("Version number").fill("1.0")
+    effective = page.get_by_role("group", name="Effective date")
+    for box, value in (("Day", "1"), ("Month", "4"), ("Year", "2023")):
+        effective.get_by_label(box).fill(value)
+    _click(site, "Publish")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Confirm you have checked the warnings and want to publish" in summary
+    assert not PlanVersion.objects.filter(plan=plan).exists()
+    page.get_by_label("I have checked these and want to publish").check()
+    page.get_by_role("button", name="Publish").click(timeout=90_000)
+    page.wait_for_load_state()
+    site.axe()
+    assert "Published" in page.get_by_test_id("version-status").inner_text()

@@ -143,6 +143,7 @@ def test_a_publish_while_the_broker_is_down_is_recorded_and_says_so(
 ):
     plan = document
     client.force_login(county_admin)
+    form = client.get(reverse("publishing:publish", kwargs={"pk": plan.pk})).context["form"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("publishing:publish", kwargs={"pk": plan.pk}),
@@ -151,6 +152,8 @@ def test_a_publish_while_the_broker_is_down_is_recorded_and_says_so(
                 "effective_date_0": "1",
                 "effective_date_1": "4",
                 "effective_date_2": "2023",
+                "warnings_confirmed": "on",
+                "findings_key": form.initial["findings_key"],
             },
         )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -230,7 +233,11 @@ def test_a_version_stuck_rendering_is_swept_and_can_be_tried_again(
 ):
     plan = document
     version = publishing.plan_version_publish_start(
-        plan=plan, user=county_admin, number="1.0", effective_date=plan.period_start
+        plan=plan,
+        user=county_admin,
+        number="1.0",
+        effective_date=plan.period_start,
+        warnings_confirmed=True,
     )
     job = Job.objects.get()
     Job.objects.filter(pk=job.pk).update(state="given_up")

@@ -149,7 +149,11 @@ def _publish(browser: Browser, stack: Stack, title: str, day: str) -> int:
         for text, _, m in plans.links()
         if m and m.view_name == "plans:overview" and text.startswith(title)
     )
-    form = browser.get(reverse("publishing:publish", kwargs=plan.kwargs)).form("Publish")
+    publish_page = browser.get(reverse("publishing:publish", kwargs=plan.kwargs))
+    form = publish_page.form("Publish")
+    # The editor's check lists the CSA's draft placeholders: the publisher confirms them.
+    if "I have checked these and want to publish" in publish_page.text:
+        form.choose("I have checked these and want to publish")
     if not form.values.get("number", [""])[0]:
         form.fill("Version number", "1.0")
     # The effective date's day, month and year boxes (the GOV.UK date input).

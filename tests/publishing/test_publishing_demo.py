@@ -11,6 +11,8 @@ import pikepdf
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
 from demo.loader import load_demo
@@ -40,16 +42,33 @@ def published(django_db_setup, django_db_blocker):
         from accounts.models import User
 
         admin = User.objects.get(email="admin@kcst.example")
+        client = Client()
+        client.force_login(admin)
         for key, slug, number in (("swale", "swale", "1.0"), ("csa", "kent", "8.0")):
             plan = Plan.objects.get(partnership__slug=slug)
-            version = services.plan_version_publish_start(
-                plan=plan,
-                user=admin,
-                number=number,
-                effective_date=plan.versions.earliest("pk").effective_date
+            day = (
+                plan.versions.earliest("pk").effective_date
                 if plan.versions.exists()
-                else __import__("datetime").date(2023, 4, 1),
+                else __import__("datetime").date(2023, 4, 1)
             )
+            # Published as the county admin would: the publish form, with the editor's
+            # check's findings (the CSA's draft placeholders) confirmed.
+            url = reverse("publishing:publish", kwargs={"pk": plan.pk})
+            form = client.get(url).context["form"]
+            posted = client.post(
+                url,
+                {
+                    "number": number,
+                    "effective_date_0": str(day.day),
+                    "effective_date_1": str(day.month),
+                    "effective_date_2": str(day.year),
+                    "request_key": form.initial["request_key"],
+                    "warnings_confirmed": "on",
+                    "findings_key": form.initial.get("findings_key", ""),
+                },
+            )
+            assert posted.status_code == 302, posted.content.decode()[:2000]
+            version = plan.versions.get(number=number)
             assert services.plan_version_render(version_id=version.pk) == "published"
             # A second delivery of the task does nothing.
             assert services.plan_version_render(version_id=version.pk) == "published"

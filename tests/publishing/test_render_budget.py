@@ -90,7 +90,11 @@ def test_the_render_runs_outside_any_transaction(plan, county_admin, monkeypatch
 
     monkeypatch.setattr(services, "document_render", report)
     version = services.plan_version_publish_start(
-        plan=plan, user=county_admin, number="1.0", effective_date=date(2023, 4, 1)
+        plan=plan,
+        user=county_admin,
+        number="1.0",
+        effective_date=date(2023, 4, 1),
+        warnings_confirmed=True,
     )
     version.refresh_from_db()  # the task ran eagerly on commit
     assert version.status == PlanVersion.Status.FAILED
@@ -103,7 +107,11 @@ def test_a_render_that_finds_the_version_restarted_is_dropped(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         version = services.plan_version_publish_start(
-            plan=plan, user=county_admin, number="1.0", effective_date=date(2023, 4, 1)
+            plan=plan,
+            user=county_admin,
+            number="1.0",
+            effective_date=date(2023, 4, 1),
+            warnings_confirmed=True,
         )
 
     def explode(**kwargs: object) -> None:

@@ -94,7 +94,11 @@ def test_the_refresh_of_a_strategy_keeps_its_period_and_starts_next_years_action
     factories.SectionFactory(plan=new)
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_version_publish_start(
-            plan=new, user=county_admin, number="2.0", effective_date=date(2025, 4, 1)
+            plan=new,
+            user=county_admin,
+            number="2.0",
+            effective_date=date(2025, 4, 1),
+            warnings_confirmed=True,
         )
     strategy.refresh_from_db()
     assert strategy.status == Plan.Status.SUPERSEDED
