@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from csp_tracker import clock
 from csp_tracker.budget import BudgetExceeded, preview_budget, render_budget, run_within_budget
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
@@ -381,7 +382,8 @@ def _plan_version_render(version_id: int) -> str:
         version.sha256 = hashlib.sha256(made.pdf).hexdigest()
         version.size = len(made.pdf)
         version.snapshot = snapshot
-        version.published_at = timezone.now()
+        # A recorded time, like an update's or a report's: the app's clock.
+        version.published_at = clock.now()
         version.status = PlanVersion.Status.PUBLISHED
         version.failure_reasons = []
         version.save()

@@ -1,12 +1,15 @@
 """What csp_tracker gives every app: the GOV.UK date input, numbered rows, service inputs
 copied to and from models, and the site-wide time filter."""
 
+import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.template import Context, Template
 
@@ -127,3 +130,23 @@ def test_times_are_written_the_gov_uk_way() -> None:
     out = template.render(Context({"when": when, "day": date(2024, 3, 1)}))
     assert out == "31 March 2024 at 6:01pm|1 March 2024"
     assert Template("{% load gds %}{{ x|gds_datetime }}").render(Context({"x": None})) == ""
+
+
+# Django's date-format characters that print a time of day (a, A: "p.m.", "PM"; f, g, G,
+# h, H, i, P, s, u: hours, minutes, seconds).
+_TIME_FORMAT = re.compile(r"""\|date:["'][^"']*[aAfgGhHiPsu][^"']*["']|\|time\b""")
+
+
+def test_no_template_writes_a_time_other_than_the_gov_uk_way() -> None:
+    """Every time on a page, in an email or a PDF goes through gds_datetime ("6:01pm"),
+    never a date or time format of its own ("6:01 p.m.", "18:01")."""
+    base = Path(settings.BASE_DIR)
+    offenders = [
+        f"{path.relative_to(base)}:{number}: {line.strip()}"
+        for path in sorted(base.glob("*/templates/**/*"))
+        + sorted((base / "templates").glob("**/*"))
+        if path.is_file() and path.suffix in {".html", ".txt"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if _TIME_FORMAT.search(line) or "a.m." in line or "p.m." in line
+    ]
+    assert offenders == []

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -5,6 +6,7 @@ from django.contrib.admin.sites import site as admin_site
 from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from actions.selectors import status_history
@@ -257,3 +259,20 @@ def test_a_character_no_font_has_stops_the_publish_and_is_named(
     client.force_login(county_admin)
     page = client.get(reverse("publishing:version", kwargs={"pk": version.pk})).content.decode()
     assert "These characters cannot be printed" in page and "U+F0B7" in page
+
+
+def test_a_version_is_published_on_the_apps_clock_and_says_when_the_gov_uk_way(
+    plan, county_admin, settings, django_capture_on_commit_callbacks
+):
+    """published_at is a recorded time, like an update's or a report's: on the app's
+    clock (15 January 2024 here), not the machine's, and written "6:01pm"."""
+    settings.CSP_TODAY = "2024-01-15"
+    version = publish(plan, county_admin, capture=django_capture_on_commit_callbacks)
+    assert version.status == PlanVersion.Status.PUBLISHED
+    assert version.published_at is not None
+    assert timezone.localtime(version.published_at).date() == date(2024, 1, 15)
+    client = Client()
+    client.force_login(county_admin)
+    page = client.get(reverse("publishing:version", kwargs={"pk": version.pk})).content.decode()
+    assert re.search(r"Published</dt>\s*<dd[^>]*>\s*15 January 2024 at 1?\d:\d\d[ap]m\b", page)
+    assert "a.m." not in page and "p.m." not in page
