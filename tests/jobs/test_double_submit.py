@@ -66,6 +66,13 @@ def test_a_key_from_another_partnership_is_not_followed(
     assert ExceptionReport.objects.filter(partnership=other_district).count() == 1
 
 
+def _confirmed(form) -> dict[str, str]:
+    """The editor's check ticked, as the publisher does when the page lists findings."""
+    if "warnings_confirmed" not in form.fields:
+        return {}
+    return {"warnings_confirmed": "on", "findings_key": form.initial["findings_key"]}
+
+
 def test_seven_publish_posts_make_one_version(
     client, district, county_admin, django_capture_on_commit_callbacks
 ):
@@ -74,13 +81,15 @@ def test_seven_publish_posts_make_one_version(
     factories.ActionFactory(plan=plan, priority=priority, reference="1.1")
     client.force_login(county_admin)
     url = reverse("publishing:publish", kwargs={"pk": plan.pk})
-    key = _key(client.get(url).content.decode())
+    page = client.get(url)
+    key = _key(page.content.decode())
     data = {
         "number": "1.0",
         "effective_date_0": "1",
         "effective_date_1": "4",
         "effective_date_2": "2023",
         "request_key": key,
+        **_confirmed(page.context["form"]),
     }
     locations = set()
     for _ in range(7):
