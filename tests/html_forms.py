@@ -3,6 +3,7 @@ post back unchanged or changed."""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 
 @dataclass
@@ -81,3 +82,11 @@ def form_data(form: Form) -> dict[str, object]:
     for name, values in form.chosen.items():
         data[name] = values
     return data
+
+
+def publish_confirmed(form: Any) -> dict[str, str]:
+    """The publish form's editor's check ticked, as the publisher does when the page lists
+    findings (publishing/checks.py); nothing to tick when it lists none."""
+    if "warnings_confirmed" not in form.fields:
+        return {}
+    return {"warnings_confirmed": "on", "findings_key": form.initial["findings_key"]}

@@ -10,6 +10,7 @@ from jobs.models import Job
 from plans.models import PlanVersion
 from reporting.models import ExceptionReport
 from tests import factories
+from tests.html_forms import publish_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +67,6 @@ def test_a_key_from_another_partnership_is_not_followed(
     assert ExceptionReport.objects.filter(partnership=other_district).count() == 1
 
 
-def _confirmed(form) -> dict[str, str]:
-    """The editor's check ticked, as the publisher does when the page lists findings."""
-    if "warnings_confirmed" not in form.fields:
-        return {}
-    return {"warnings_confirmed": "on", "findings_key": form.initial["findings_key"]}
-
-
 def test_seven_publish_posts_make_one_version(
     client, district, county_admin, django_capture_on_commit_callbacks
 ):
@@ -89,7 +83,7 @@ def test_seven_publish_posts_make_one_version(
         "effective_date_1": "4",
         "effective_date_2": "2023",
         "request_key": key,
-        **_confirmed(page.context["form"]),
+        **publish_confirmed(page.context["form"]),
     }
     locations = set()
     for _ in range(7):

@@ -34,6 +34,7 @@ from plans.models import PlanVersion
 from reporting import services
 from reporting.models import EmailDelivery, ExceptionReport
 from tests import factories
+from tests.html_forms import publish_confirmed
 
 if TYPE_CHECKING:
     from aiosmtpd.controller import Controller
@@ -309,13 +310,7 @@ def test_redis_down_when_publish_is_pressed(client, stack, swale, county_admin):
     celery.beat()
     client.force_login(county_admin)
     url = reverse("publishing:publish", kwargs={"pk": swale.pk})
-    form = client.get(url).context["form"]
-    # The editor's check ticked, as the publisher does when the page lists findings.
-    confirmed = (
-        {"warnings_confirmed": "on", "findings_key": form.initial["findings_key"]}
-        if "warnings_confirmed" in form.fields
-        else {}
-    )
+    confirmed = publish_confirmed(client.get(url).context["form"])
     redis.stop()
     started = time.perf_counter()
     response = client.post(

@@ -19,6 +19,7 @@ from publishing import services as publishing
 from reporting import services as reporting
 from reporting.models import ExceptionReport
 from tests import factories
+from tests.html_forms import publish_confirmed
 from tests.reporting.conftest import Q3
 
 pytestmark = pytest.mark.django_db
@@ -152,8 +153,7 @@ def test_a_publish_while_the_broker_is_down_is_recorded_and_says_so(
                 "effective_date_0": "1",
                 "effective_date_1": "4",
                 "effective_date_2": "2023",
-                "warnings_confirmed": "on",
-                "findings_key": form.initial["findings_key"],
+                **publish_confirmed(form),
             },
         )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -19,6 +19,7 @@ from demo.loader import load_demo
 from plans.models import Plan, PlanVersion
 from publishing import selectors, services
 from reporting.pdf import check_accessibility
+from tests.html_forms import publish_confirmed
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 # The marker makes pytest-django set up the test database the module fixture uses.
@@ -63,8 +64,7 @@ def published(django_db_setup, django_db_blocker):
                     "effective_date_1": str(day.month),
                     "effective_date_2": str(day.year),
                     "request_key": form.initial["request_key"],
-                    "warnings_confirmed": "on",
-                    "findings_key": form.initial.get("findings_key", ""),
+                    **publish_confirmed(form),
                 },
             )
             assert posted.status_code == 302, posted.content.decode()[:2000]
