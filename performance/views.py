@@ -4,16 +4,18 @@ indicator with its chart, values and the numbers reported in updates, and the ex
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.generic import FormView
 
 from accounts.models import User
 from actions.models import StatusUpdate
@@ -184,6 +186,92 @@ def _attempt(
 PROJECT_REFUSALS = [(services.OverCommitted, "amount_approved"), (services.Refused, None)]
 
 
+class _ServiceFormView(LoginRequiredMixin, FormView, Generic[FormT]):
+    """A page with one form whose data a service saves. What the page is about is
+    found from the URL first (``load``: another partnership's is a 404, a person who
+    may not change it is refused). ``save`` calls the service and says where to go
+    next; what the service refuses goes on the form, on the field ``refusals`` names
+    for its kind, and so do a model's validation errors. Where the page carries a
+    version (``stale``), an edit someone else saved first shows the form again on top
+    of what is saved now."""
+
+    http_method_names = ["get", "post"]
+    refusals: Sequence[tuple[type[services.Refused], str | None]] = ((services.Refused, None),)
+    stale = False
+
+    def load(self) -> None:
+        """Find the records the page is about, on ``self``."""
+        raise NotImplementedError
+
+    def form_args(self) -> dict[str, Any]:
+        """The form's own keyword arguments, beyond its data and initial values."""
+        return {}
+
+    def save(self, form: FormT) -> HttpResponse:
+        """Call the service; say what was saved and where to go next."""
+        raise NotImplementedError
+
+    def again(self, form: FormT) -> FormT:
+        """The form to show after a stale edit."""
+        raise NotImplementedError
+
+    def page(self) -> dict[str, Any]:
+        """What the template shows beside the form."""
+        return {}
+
+    @property
+    def user(self) -> User:
+        return _user(self.request)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | self.form_args()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | self.page()
+
+    def form_valid(self, form: FormT) -> HttpResponse:
+        with _attempt(form, refusals=self.refusals, stale=self.stale) as attempt:
+            done = self.save(form)
+        if attempt.saved:
+            return done
+        if attempt.stale:
+            form = self.again(form)
+        return self.form_invalid(form)
+
+
+class _ChangeView(_ServiceFormView[FormT]):
+    """Changes a record that carries a ``lock_version``: after a stale edit the page
+    shows what is saved now (``conflict``) and the form again with what the person
+    typed, over the version saved now."""
+
+    stale = True
+    record: Grant | FundedProject | Indicator
+    conflict: Model | None = None
+
+    def again(self, form: FormT) -> FormT:
+        self.load()
+        self.conflict = self.record
+        return _again(
+            self.get_form_class(), self.request, self.record.lock_version, **self.form_args()
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"conflict": self.conflict}
+
+
+def _version(form: forms.Form) -> int:
+    """The version the person opened the record at (0: not sent, so surely stale)."""
+    return form.cleaned_data["lock_version"] or 0
+
+
 # --- partnerships ---------------------------------------------------------------------
 
 
@@ -216,21 +304,22 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
 # --- grants ---------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def grant_add(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _partnership(request, slug)
-    _allowed(request, "performance.change_grant", found)
-    form = GrantForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        with _attempt(form, refusals=()) as attempt:
-            grant = services.grant_create(partnership=found, data=form.to_data())
-        if attempt.saved:
-            messages.success(request, f"The {grant} was recorded")
-            return redirect("performance:grant_detail", pk=grant.pk)
-    return render(
-        request, "performance/grant_form.html", {"form": form, "partnership": found, "grant": None}
-    )
+class GrantAdd(_ServiceFormView[GrantForm]):
+    form_class = GrantForm
+    template_name = "performance/grant_form.html"
+    refusals = ()
+
+    def load(self) -> None:
+        self.partnership = _partnership(self.request, self.kwargs["slug"])
+        _allowed(self.request, "performance.change_grant", self.partnership)
+
+    def save(self, form: GrantForm) -> HttpResponse:
+        grant = services.grant_create(partnership=self.partnership, data=form.to_data())
+        messages.success(self.request, f"The {grant} was recorded")
+        return redirect("performance:grant_detail", pk=grant.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"partnership": self.partnership, "grant": None}
 
 
 @login_required
@@ -263,104 +352,111 @@ def grant_update_table(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = _grant(request, pk)
-    form = GrantForm(_posted(request), initial=GrantForm.initial_for(grant), editing=True)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        with _attempt(form, refusals=[(services.Refused, "amount")], stale=True) as attempt:
-            services.grant_update(
-                grant=grant,
-                data=form.to_data(),
-                expected_version=form.cleaned_data["lock_version"] or 0,
-            )
-        if attempt.stale:
-            grant = _grant(request, pk)
-            conflict = grant
-            form = _again(GrantForm, request, grant.lock_version, editing=True)
-        elif attempt.saved:
-            messages.success(request, f"The {grant} was changed")
-            return redirect("performance:grant_detail", pk=grant.pk)
-    return render(
-        request,
-        "performance/grant_form.html",
-        {"form": form, "partnership": grant.partnership, "grant": grant, "conflict": conflict},
-    )
+class GrantEdit(_ChangeView[GrantForm]):
+    form_class = GrantForm
+    template_name = "performance/grant_form.html"
+    refusals = [(services.Refused, "amount")]
+    record: Grant
+
+    def load(self) -> None:
+        self.record = _grant(self.request, self.kwargs["pk"])
+
+    def form_args(self) -> dict[str, Any]:
+        return {"editing": True}
+
+    def get_initial(self) -> dict[str, Any]:
+        return GrantForm.initial_for(self.record)
+
+    def save(self, form: GrantForm) -> HttpResponse:
+        grant = self.record
+        services.grant_update(grant=grant, data=form.to_data(), expected_version=_version(form))
+        messages.success(self.request, f"The {grant} was changed")
+        return redirect("performance:grant_detail", pk=grant.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"partnership": self.record.partnership, "grant": self.record}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def grant_return(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = _grant(request, pk)
-    page = selectors.grant_page_for(grant=grant)
-    form = ReturnForm(
-        _posted(request),
-        initial={"amount": page.money.whole.left, "lock_version": grant.lock_version},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grant_return_record(
-                grant=grant,
-                amount=form.cleaned_data["amount"],
-                returned_on=form.cleaned_data["returned_on"],
-                note=form.cleaned_data["note"].strip(),
-                expected_version=form.cleaned_data["lock_version"],
-            )
-        except services.StaleEdit:
-            form.add_error(None, STALE)
-        except services.Refused as refused:
-            form.add_error("amount", refused.message)
-        else:
-            messages.success(request, "The underspend returned was recorded")
-            return redirect("performance:grant_detail", pk=grant.pk)
-    return render(
-        request,
-        "performance/grant_return.html",
-        {"form": form, "grant": grant, "money": page.money},
-    )
+class GrantReturn(_ServiceFormView[ReturnForm]):
+    form_class = ReturnForm
+    template_name = "performance/grant_return.html"
+    refusals = [(services.Refused, "amount")]
+    stale = True
+
+    def load(self) -> None:
+        self.grant = _grant(self.request, self.kwargs["pk"])
+        self.money = selectors.grant_page_for(grant=self.grant).money
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"amount": self.money.whole.left, "lock_version": self.grant.lock_version}
+
+    def save(self, form: ReturnForm) -> HttpResponse:
+        d = form.cleaned_data
+        services.grant_return_record(
+            grant=self.grant,
+            amount=d["amount"],
+            returned_on=d["returned_on"],
+            note=d["note"].strip(),
+            expected_version=_version(form),
+        )
+        messages.success(self.request, "The underspend returned was recorded")
+        return redirect("performance:grant_detail", pk=self.grant.pk)
+
+    def again(self, form: ReturnForm) -> ReturnForm:
+        form.add_error(None, STALE)
+        return form
+
+    def page(self) -> dict[str, Any]:
+        return {"grant": self.grant, "money": self.money}
+
+
+def _download(table: exports.Table, *, fmt: str, name: str) -> HttpResponse:
+    """The table as a file to download, in the format the URL names."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404("No such format")
+    content_type, write = EXPORT_TYPES[fmt]
+    response = HttpResponse(write(table), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 @login_required
 @require_safe
 def projects_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_TYPES:
-        raise Http404("No such format")
     page = _grant_page(request, pk)
     grant = page.grant
-    content_type, write = EXPORT_TYPES[fmt]
     table = exports.projects_table(grant_label=str(grant), projects=page.projects, money=page.money)
-    response = HttpResponse(write(table), content_type=content_type)
     name = f"{grant.partnership.slug}-{grant.name}-{grant.year_label}-projects".lower()
-    name = "".join(c if c.isalnum() else "-" for c in name)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return _download(table, fmt=fmt, name="".join(c if c.isalnum() else "-" for c in name))
 
 
 # --- projects -------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_add(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = _grant(request, pk)
-    form = ProjectForm(_posted(request), grant=grant)
-    if request.method == "POST" and form.is_valid():
-        with _attempt(form, refusals=PROJECT_REFUSALS) as attempt:
-            project = services.project_create(
-                grant=grant,
-                data=form.to_data(),
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"].strip(),
-                user=_user(request),
-            )
-        if attempt.saved:
-            messages.success(request, f"{project.title} was added")
-            return redirect("performance:grant_detail", pk=grant.pk)
-    return render(
-        request, "performance/project_form.html", {"form": form, "grant": grant, "project": None}
-    )
+class ProjectAdd(_ServiceFormView[ProjectForm]):
+    form_class = ProjectForm
+    template_name = "performance/project_form.html"
+    refusals = PROJECT_REFUSALS
+
+    def load(self) -> None:
+        self.grant = _grant(self.request, self.kwargs["pk"])
+
+    def form_args(self) -> dict[str, Any]:
+        return {"grant": self.grant}
+
+    def save(self, form: ProjectForm) -> HttpResponse:
+        project = services.project_create(
+            grant=self.grant,
+            data=form.to_data(),
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"].strip(),
+            user=self.user,
+        )
+        messages.success(self.request, f"{project.title} was added")
+        return redirect("performance:grant_detail", pk=self.grant.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"grant": self.grant, "project": None}
 
 
 @login_required
@@ -382,94 +478,95 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk, "performance.change_grant")
-    grant = project.grant
-    form = ProjectForm(
-        _posted(request),
-        grant=grant,
-        project=project,
-        initial=ProjectForm.initial_for(project),
-    )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        with _attempt(form, refusals=PROJECT_REFUSALS, stale=True) as attempt:
-            services.project_update(
-                project=project,
-                data=form.to_data(),
-                expected_version=form.cleaned_data["lock_version"] or 0,
-            )
-        if attempt.stale:
-            project = _project(request, pk, "performance.change_grant")
-            conflict = project
-            form = _again(ProjectForm, request, project.lock_version, grant=grant, project=project)
-        elif attempt.saved:
-            messages.success(request, f"{project.title} was changed")
-            return redirect("performance:project_detail", pk=project.pk)
-    return render(
-        request,
-        "performance/project_form.html",
-        {"form": form, "grant": grant, "project": project, "conflict": conflict},
-    )
+class ProjectEdit(_ChangeView[ProjectForm]):
+    form_class = ProjectForm
+    template_name = "performance/project_form.html"
+    refusals = PROJECT_REFUSALS
+    record: "selectors.ProjectWithStatus"
+
+    def load(self) -> None:
+        self.record = _project(self.request, self.kwargs["pk"], "performance.change_grant")
+
+    def form_args(self) -> dict[str, Any]:
+        return {"grant": self.record.grant, "project": self.record}
+
+    def get_initial(self) -> dict[str, Any]:
+        return ProjectForm.initial_for(self.record)
+
+    def save(self, form: ProjectForm) -> HttpResponse:
+        project = self.record
+        services.project_update(
+            project=project, data=form.to_data(), expected_version=_version(form)
+        )
+        messages.success(self.request, f"{project.title} was changed")
+        return redirect("performance:project_detail", pk=project.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"grant": self.record.grant, "project": self.record}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_status(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk, "performance.change_grant")
-    form = ProjectStatusForm(
-        _posted(request),
-        initial={"status": project.current_status, "lock_version": project.lock_version},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_status_record(
-                project=project,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"].strip(),
-                user=_user(request),
-                expected_version=form.cleaned_data["lock_version"],
-            )
-        except services.OverCommitted as refused:
-            form.add_error("status", refused.message)
-        except services.StaleEdit:
-            project = _project(request, pk, "performance.change_grant")
-            form = _again(
-                ProjectStatusForm,
-                request,
-                project.lock_version,
-                message="Someone else changed this project after you opened it: its status "
-                "now is shown below. Save again if yours is still right.",
-            )
-        else:
-            messages.success(request, f"The status of {project.title} was saved")
-            return redirect("performance:project_detail", pk=project.pk)
-    return render(request, "performance/project_status.html", {"form": form, "project": project})
+class ProjectStatusChange(_ServiceFormView[ProjectStatusForm]):
+    form_class = ProjectStatusForm
+    template_name = "performance/project_status.html"
+    refusals = [(services.OverCommitted, "status")]
+    stale = True
+
+    def load(self) -> None:
+        self.project = _project(self.request, self.kwargs["pk"], "performance.change_grant")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"status": self.project.current_status, "lock_version": self.project.lock_version}
+
+    def save(self, form: ProjectStatusForm) -> HttpResponse:
+        services.project_status_record(
+            project=self.project,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"].strip(),
+            user=self.user,
+            expected_version=_version(form),
+        )
+        messages.success(self.request, f"The status of {self.project.title} was saved")
+        return redirect("performance:project_detail", pk=self.project.pk)
+
+    def again(self, form: ProjectStatusForm) -> ProjectStatusForm:
+        self.load()
+        return _again(
+            ProjectStatusForm,
+            self.request,
+            self.project.lock_version,
+            message="Someone else changed this project after you opened it: its status "
+            "now is shown below. Save again if yours is still right.",
+        )
+
+    def page(self) -> dict[str, Any]:
+        return {"project": self.project}
 
 
 # --- bids -----------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def bid_add(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = _grant(request, pk)
-    page = selectors.grant_page_for(grant=grant)
-    form = BidForm(_posted(request), grant=grant, initial={"submitted_on": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        refusals = [(services.PotClosed, "submitted_on"), (services.Refused, None)]
-        with _attempt(form, refusals=refusals) as attempt:
-            bid = services.bid_submit(grant=grant, data=form.to_data())
-        if attempt.saved:
-            messages.success(request, f"The bid “{bid.title}” was recorded")
-            return redirect("performance:grant_detail", pk=grant.pk)
-    return render(
-        request,
-        "performance/bid_form.html",
-        {"form": form, "grant": grant, "money": page.money},
-    )
+class BidAdd(_ServiceFormView[BidForm]):
+    form_class = BidForm
+    template_name = "performance/bid_form.html"
+    refusals = [(services.PotClosed, "submitted_on"), (services.Refused, None)]
+
+    def load(self) -> None:
+        self.grant = _grant(self.request, self.kwargs["pk"])
+        self.money = selectors.grant_page_for(grant=self.grant).money
+
+    def form_args(self) -> dict[str, Any]:
+        return {"grant": self.grant}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"submitted_on": clock.today()}
+
+    def save(self, form: BidForm) -> HttpResponse:
+        bid = services.bid_submit(grant=self.grant, data=form.to_data())
+        messages.success(self.request, f"The bid “{bid.title}” was recorded")
+        return redirect("performance:grant_detail", pk=self.grant.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"grant": self.grant, "money": self.money}
 
 
 @login_required
@@ -513,23 +610,24 @@ def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # --- indicators -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def indicator_add(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _partnership(request, slug)
-    _allowed(request, "performance.change_indicator", found)
-    form = IndicatorForm(_posted(request), partnership=found)
-    if request.method == "POST" and form.is_valid():
-        with _attempt(form) as attempt:
-            indicator = services.indicator_create(partnership=found, data=form.to_data())
-        if attempt.saved:
-            messages.success(request, f"The indicator “{indicator.name}” was added")
-            return redirect("performance:indicator_detail", pk=indicator.pk)
-    return render(
-        request,
-        "performance/indicator_form.html",
-        {"form": form, "partnership": found, "indicator": None},
-    )
+class IndicatorAdd(_ServiceFormView[IndicatorForm]):
+    form_class = IndicatorForm
+    template_name = "performance/indicator_form.html"
+
+    def load(self) -> None:
+        self.partnership = _partnership(self.request, self.kwargs["slug"])
+        _allowed(self.request, "performance.change_indicator", self.partnership)
+
+    def form_args(self) -> dict[str, Any]:
+        return {"partnership": self.partnership}
+
+    def save(self, form: IndicatorForm) -> HttpResponse:
+        indicator = services.indicator_create(partnership=self.partnership, data=form.to_data())
+        messages.success(self.request, f"The indicator “{indicator.name}” was added")
+        return redirect("performance:indicator_detail", pk=indicator.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"partnership": self.partnership, "indicator": None}
 
 
 @login_required
@@ -553,69 +651,60 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = _indicator(request, pk, "performance.change_indicator")
-    form = IndicatorForm(
-        _posted(request),
-        partnership=indicator.partnership,
-        indicator=indicator,
-        initial=IndicatorForm.initial_for(indicator),
-    )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        refusals = [(services.Refused, "frequency")]
-        with _attempt(form, refusals=refusals, stale=True) as attempt:
-            services.indicator_update(
-                indicator=indicator,
-                data=form.to_data(),
-                expected_version=form.cleaned_data["lock_version"] or 0,
-            )
-        if attempt.stale:
-            indicator = _indicator(request, pk, "performance.change_indicator")
-            conflict = indicator
-            form = _again(
-                IndicatorForm,
-                request,
-                indicator.lock_version,
-                partnership=indicator.partnership,
-                indicator=indicator,
-            )
-        elif attempt.saved:
-            messages.success(request, f"The indicator “{indicator.name}” was changed")
-            return redirect("performance:indicator_detail", pk=indicator.pk)
-    return render(
-        request,
-        "performance/indicator_form.html",
-        {
-            "form": form,
-            "partnership": indicator.partnership,
-            "indicator": indicator,
-            "conflict": conflict,
-        },
-    )
+class IndicatorEdit(_ChangeView[IndicatorForm]):
+    form_class = IndicatorForm
+    template_name = "performance/indicator_form.html"
+    refusals = [(services.Refused, "frequency")]
+    record: Indicator
+
+    def load(self) -> None:
+        self.record = _indicator(self.request, self.kwargs["pk"], "performance.change_indicator")
+
+    def form_args(self) -> dict[str, Any]:
+        return {"partnership": self.record.partnership, "indicator": self.record}
+
+    def get_initial(self) -> dict[str, Any]:
+        return IndicatorForm.initial_for(self.record)
+
+    def save(self, form: IndicatorForm) -> HttpResponse:
+        indicator = self.record
+        services.indicator_update(
+            indicator=indicator, data=form.to_data(), expected_version=_version(form)
+        )
+        messages.success(self.request, f"The indicator “{indicator.name}” was changed")
+        return redirect("performance:indicator_detail", pk=indicator.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"partnership": self.record.partnership, "indicator": self.record}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def value_add(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = _indicator(request, pk, "performance.change_indicator")
-    series = selectors.indicator_page_series(indicator=indicator)
-    recorded = {row.period for row in series.rows if row.current is not None}
-    form = IndicatorValueForm(_posted(request), indicator=indicator, recorded=recorded)
-    if request.method == "POST" and form.is_valid():
+class ValueAdd(_ServiceFormView[IndicatorValueForm]):
+    form_class = IndicatorValueForm
+    template_name = "performance/value_form.html"
+    refusals = ()
+
+    def load(self) -> None:
+        self.indicator = _indicator(self.request, self.kwargs["pk"], "performance.change_indicator")
+
+    def form_args(self) -> dict[str, Any]:
+        series = selectors.indicator_page_series(indicator=self.indicator)
+        recorded = {row.period for row in series.rows if row.current is not None}
+        return {"indicator": self.indicator, "recorded": recorded}
+
+    def save(self, form: IndicatorValueForm) -> HttpResponse:
         period = form.cleaned_data["period"]
         services.indicator_value_record(
-            indicator=indicator,
+            indicator=self.indicator,
             period=period,
             value=form.cleaned_data["value"],
             note=form.cleaned_data["note"].strip(),
-            user=_user(request),
+            user=self.user,
         )
-        messages.success(request, f"The value for {period.label} was saved")
-        return redirect("performance:indicator_detail", pk=indicator.pk)
-    return render(request, "performance/value_form.html", {"form": form, "indicator": indicator})
+        messages.success(self.request, f"The value for {period.label} was saved")
+        return redirect("performance:indicator_detail", pk=self.indicator.pk)
+
+    def page(self) -> dict[str, Any]:
+        return {"indicator": self.indicator}
 
 
 @login_required
@@ -655,17 +744,11 @@ def value_from_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def values_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_TYPES:
-        raise Http404("No such format")
     found = _partnership(request, slug)
     indicators = list(
         Indicator.objects.filter(partnership=found)
         .prefetch_related(selectors.values_prefetch())
         .order_by("order", "name")
     )
-    content_type, write = EXPORT_TYPES[fmt]
-    response = HttpResponse(
-        write(exports.indicator_values_table(indicators=indicators)), content_type=content_type
-    )
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}-indicator-values.{fmt}"'
-    return response
+    table = exports.indicator_values_table(indicators=indicators)
+    return _download(table, fmt=fmt, name=f"{found.slug}-indicator-values")
