@@ -3,6 +3,7 @@ crispy-forms-gds, a specific error message for every field, no browser-native
 validation (templates use novalidate). The services hold the rules; these translate
 input and word the errors."""
 
+import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from actions.models import Action
 from csp_tracker import clock
 from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper, radio_field
 from csp_tracker.periods import parse_period
+from csp_tracker.records import data_from, initial_from
 from performance.models import FundedProject, Grant, Indicator, Pot, ProjectStatus
 from performance.periods import Frequency, Period, baseline_period_label, periods_between
 from performance.services import BidData, GrantData, IndicatorData, ProjectData
@@ -263,17 +265,9 @@ class GrantForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(grant: Grant) -> dict[str, object]:
-        return {
-            "name": grant.name,
-            "funder": grant.funder,
-            "year": grant.year_label,
-            "amount": grant.amount,
-            "up_front_amount": grant.up_front_amount,
-            "tactical_amount": grant.tactical_amount,
-            "tactical_closes_on": grant.tactical_closes_on,
-            "rules": grant.rules,
-            "lock_version": grant.lock_version,
-        }
+        names = ["name", "funder", "amount", "up_front_amount", "tactical_amount"]
+        names += ["tactical_closes_on", "rules", "lock_version"]
+        return initial_from(grant, names, year=grant.year_label)
 
     def clean_year(self) -> int:
         parsed = parse_period(self.cleaned_data["year"])
@@ -304,17 +298,7 @@ class GrantForm(GovukErrorsMixin, forms.Form):
         return data
 
     def to_data(self) -> GrantData:
-        d = self.cleaned_data
-        return GrantData(
-            name=d["name"].strip(),
-            funder=d["funder"].strip(),
-            financial_year=d["year"],
-            amount=d["amount"],
-            up_front_amount=d["up_front_amount"],
-            tactical_amount=d["tactical_amount"],
-            rules=d["rules"].strip(),
-            tactical_closes_on=d["tactical_closes_on"],
-        )
+        return data_from(GrantData, self.cleaned_data, financial_year=self.cleaned_data["year"])
 
 
 class ReturnForm(GovukErrorsMixin, forms.Form):
@@ -425,19 +409,8 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(project: FundedProject) -> dict[str, object]:
-        return {
-            "title": project.title,
-            "description": project.description,
-            "lead_agency": project.lead_agency,
-            "lead_text": project.lead_text,
-            "pot": project.pot,
-            "amount_approved": project.amount_approved,
-            "amount_spent": project.amount_spent,
-            "action": project.action,
-            "start_date": project.start_date,
-            "end_date": project.end_date,
-            "lock_version": project.lock_version,
-        }
+        names = [field.name for field in dataclasses.fields(ProjectData)]
+        return initial_from(project, [*names, "lock_version"])
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -447,19 +420,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
         return data
 
     def to_data(self) -> ProjectData:
-        d = self.cleaned_data
-        return ProjectData(
-            title=d["title"].strip(),
-            description=d["description"].strip(),
-            lead_agency=d["lead_agency"],
-            lead_text=d["lead_text"].strip(),
-            pot=d["pot"],
-            amount_approved=d["amount_approved"],
-            amount_spent=d["amount_spent"],
-            action=d["action"],
-            start_date=d["start_date"],
-            end_date=d["end_date"],
-        )
+        return data_from(ProjectData, self.cleaned_data)
 
 
 class ProjectStatusForm(GovukErrorsMixin, forms.Form):
@@ -540,17 +501,7 @@ class BidForm(GovukErrorsMixin, forms.Form):
         return _not_after_today(self.cleaned_data["submitted_on"])
 
     def to_data(self) -> BidData:
-        d = self.cleaned_data
-        return BidData(
-            title=d["title"].strip(),
-            description=d["description"].strip(),
-            lead_agency=d["lead_agency"],
-            lead_text=d["lead_text"].strip(),
-            amount=d["amount"],
-            top_up_of=d["top_up_of"],
-            submitted_on=d["submitted_on"],
-            action=d["action"],
-        )
+        return data_from(BidData, self.cleaned_data)
 
 
 class BidDecisionForm(GovukErrorsMixin, forms.Form):
@@ -700,21 +651,13 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, object]:
-        return {
-            "name": indicator.name,
-            "description": indicator.description,
-            "unit": indicator.unit,
-            "source": indicator.source,
-            "direction": indicator.direction,
-            "frequency": indicator.frequency,
-            "baseline_value": indicator.baseline_value,
-            "baseline_period": indicator.baseline_period,
-            "target_value": indicator.target_value,
-            "priorities": list(indicator.priorities.all()),
-            "actions": list(indicator.actions.all()),
-            "figure_label": indicator.figure_label,
-            "lock_version": indicator.lock_version,
-        }
+        names = [field.name for field in dataclasses.fields(IndicatorData)]
+        return initial_from(
+            indicator,
+            [*names, "lock_version"],
+            priorities=list(indicator.priorities.all()),
+            actions=list(indicator.actions.all()),
+        )
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -747,21 +690,8 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
         return data
 
     def to_data(self) -> IndicatorData:
-        d = self.cleaned_data
-        return IndicatorData(
-            name=d["name"],
-            description=d["description"].strip(),
-            unit=d["unit"].strip(),
-            source=d["source"].strip(),
-            direction=d["direction"],
-            frequency=d["frequency"],
-            baseline_value=d["baseline_value"],
-            baseline_period=d["baseline_period"],
-            target_value=d["target_value"],
-            figure_label=d["figure_label"].strip(),
-            priorities=list(d["priorities"]),
-            actions=list(d["actions"]),
-        )
+        links = {name: list(self.cleaned_data[name]) for name in ("priorities", "actions")}
+        return data_from(IndicatorData, self.cleaned_data, **links)
 
 
 def value_periods(indicator: Indicator) -> list[Period]:

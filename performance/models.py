@@ -109,7 +109,26 @@ class ProjectStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class FundedProject(models.Model):
+class _Funded(models.Model):
+    """What a funded project and a bid for one share: a title, and a lead, named as
+    one of the partnership's agencies or as the paper writes it."""
+
+    title: str
+    lead_agency: Agency | None
+    lead_text: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def lead(self) -> str:
+        return self.lead_text or (self.lead_agency.short_name if self.lead_agency else "")
+
+
+class FundedProject(_Funded):
     """A project a grant funds, from one of its pots. Its status is history
     (FundedProjectStatus); its approved amount is its own approval, and top-ups are
     approved bids (Bid.is_top_up) that count against the tactical pot."""
@@ -169,13 +188,6 @@ class FundedProject(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def lead(self) -> str:
-        return self.lead_text or (self.lead_agency.short_name if self.lead_agency else "")
-
 
 class FundedProjectStatus(models.Model):
     """One status of a project, with the update that came with it. Append-only: database
@@ -217,7 +229,7 @@ class FundedProjectStatus(models.Model):
         return str(Quarter(self.financial_year, self.quarter))
 
 
-class Bid(models.Model):
+class Bid(_Funded):
     """A bid against a grant's tactical pot during the year: for a new project, or a
     top-up of a project already funded (the £800 more for Victim Blaming training)."""
 
@@ -278,13 +290,6 @@ class Bid(models.Model):
                 violation_error_message="A top-up is for a project already funded.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def lead(self) -> str:
-        return self.lead_text or (self.lead_agency.short_name if self.lead_agency else "")
 
 
 class Indicator(models.Model):

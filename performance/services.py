@@ -18,6 +18,7 @@ from accounts.models import User
 from actions.models import Action, StatusUpdate
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, format_date
+from csp_tracker.records import fill_from
 from performance.grants import GrantMoney, default_split, grant_money
 from performance.models import (
     Bid,
@@ -129,14 +130,12 @@ class GrantData:
 
 def _apply_grant(grant: Grant, data: GrantData) -> None:
     up_front, tactical = default_split(data.amount)
-    grant.name = data.name
-    grant.funder = data.funder
-    grant.financial_year = data.financial_year
-    grant.amount = data.amount
-    grant.up_front_amount = up_front if data.up_front_amount is None else data.up_front_amount
-    grant.tactical_amount = tactical if data.tactical_amount is None else data.tactical_amount
-    grant.rules = data.rules
-    grant.tactical_closes_on = data.tactical_closes_on
+    fill_from(
+        grant,
+        data,
+        up_front_amount=up_front if data.up_front_amount is None else data.up_front_amount,
+        tactical_amount=tactical if data.tactical_amount is None else data.tactical_amount,
+    )
 
 
 @transaction.atomic
@@ -209,19 +208,6 @@ def _check_action(grant: Grant, action: Action | None) -> None:
         raise Refused("The action must be one of the partnership's own")
 
 
-def _apply_project(project: FundedProject, data: ProjectData) -> None:
-    project.title = data.title
-    project.description = data.description
-    project.lead_agency = data.lead_agency
-    project.lead_text = data.lead_text
-    project.pot = data.pot
-    project.amount_approved = data.amount_approved
-    project.amount_spent = data.amount_spent
-    project.action = data.action
-    project.start_date = data.start_date
-    project.end_date = data.end_date
-
-
 def _status_append(
     *,
     project: FundedProject,
@@ -261,8 +247,33 @@ def project_create(
     _check_action(grant, data.action)
     money = _locked_money(grant)
     _check_room(money, pot=data.pot, adding=data.amount_approved, what="This project")
+    return _project_add(
+        grant=grant,
+        money=money,
+        data=data,
+        status=status,
+        note=note,
+        user=user,
+        quarter=quarter,
+        recorded_at=recorded_at,
+    )
+
+
+def _project_add(
+    *,
+    grant: Grant,
+    money: GrantMoney,
+    data: ProjectData,
+    status: str,
+    note: str,
+    user: User | None,
+    quarter: Quarter | None,
+    recorded_at: datetime | None,
+) -> FundedProject:
+    """A new project of the grant, after its others (``money``, read under the lock),
+    with its first status."""
     project = FundedProject(grant=grant, order=len(money.projects) + 1)
-    _apply_project(project, data)
+    fill_from(project, data)
     project.full_clean()
     project.save()
     _status_append(
@@ -294,7 +305,7 @@ def project_update(
             before.amount_approved if data.pot == before.pot else Decimal(0)
         )
         _check_room(money, pot=data.pot, adding=adding, what="This approval")
-    _apply_project(project, data)
+    fill_from(project, data)
     project.full_clean()
     project.save()
     return project
@@ -368,18 +379,8 @@ def bid_submit(*, grant: Grant, data: BidData) -> Bid:
     if data.top_up_of is not None and data.top_up_of.grant_id != grant.pk:
         raise Refused("A top-up is for a project of this grant")
     _check_action(grant, data.action)
-    bid = Bid(
-        grant=grant,
-        title=data.title,
-        description=data.description,
-        lead_agency=data.lead_agency,
-        lead_text=data.lead_text,
-        amount=data.amount,
-        is_top_up=data.top_up_of is not None,
-        project=data.top_up_of,
-        action=data.action,
-        submitted_on=data.submitted_on,
-    )
+    bid = Bid(grant=grant, is_top_up=data.top_up_of is not None, project=data.top_up_of)
+    fill_from(bid, data, skip=["top_up_of"])
     bid.full_clean()
     bid.save()
     return bid
@@ -411,28 +412,24 @@ def bid_decide(
         # A pending bid is in "committed", not in "approved": the room is what is left.
         _check_room(money, pot=Pot.TACTICAL, adding=bid.amount, what="Approving this bid")
         if not bid.is_top_up:
-            project = FundedProject(
+            bid.project = _project_add(
                 grant=bid.grant,
-                order=len(money.projects) + 1,
-                title=bid.title,
-                description=bid.description,
-                lead_agency=bid.lead_agency,
-                lead_text=bid.lead_text,
-                pot=Pot.TACTICAL,
-                amount_approved=bid.amount,
-                action=bid.action,
-            )
-            project.full_clean()
-            project.save()
-            _status_append(
-                project=project,
+                money=money,
+                data=ProjectData(
+                    title=bid.title,
+                    amount_approved=bid.amount,
+                    pot=Pot.TACTICAL,
+                    description=bid.description,
+                    lead_agency=bid.lead_agency,
+                    lead_text=bid.lead_text,
+                    action=bid.action,
+                ),
                 status=ProjectStatus.NOT_STARTED,
                 note="",
                 user=user,
                 quarter=quarter,
                 recorded_at=recorded_at,
             )
-            bid.project = project
         elif bid.project_id is not None:
             _bump_version(FundedProject, bid.project_id)
     bid.status = Bid.Decision.APPROVED if approve else Bid.Decision.DECLINED
@@ -464,18 +461,12 @@ class IndicatorData:
 
 
 def _apply_indicator(indicator: Indicator, data: IndicatorData) -> None:
-    indicator.name = data.name
-    indicator.unit = data.unit
-    indicator.source = data.source
-    indicator.direction = data.direction
-    indicator.frequency = data.frequency
-    indicator.description = data.description
-    indicator.baseline_value = data.baseline_value
-    indicator.baseline_period = (
-        baseline_period_label(data.baseline_period) if data.baseline_period else ""
+    fill_from(
+        indicator,
+        data,
+        skip=["priorities", "actions"],  # links, set once it is saved (_set_links)
+        baseline_period=baseline_period_label(data.baseline_period) if data.baseline_period else "",
     )
-    indicator.target_value = data.target_value
-    indicator.figure_label = data.figure_label
 
 
 def _set_links(indicator: Indicator, data: IndicatorData) -> None:
