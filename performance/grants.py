@@ -91,6 +91,11 @@ class GrantMoney:
         return [self.up_front, self.tactical]
 
     @property
+    def pots_and_whole(self) -> list[PotMoney]:
+        """The pots, then the whole grant: the rows of the pots at a glance."""
+        return [*self.pots, self.whole]
+
+    @property
     def split_total(self) -> Decimal:
         return self.up_front.allocated + self.tactical.allocated
 
