@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 from performance.charts import indicator_chart
 from performance.grants import GrantMoney, ProjectMoney
 from performance.indicators import BETTER, SAME, WORSE, Series
-from performance.models import FundedProject, ProjectStatus
+from performance.models import FundedProject, Indicator, ProjectStatus
 from performance.money import format_money, format_number
 
 register = template.Library()
@@ -39,6 +39,14 @@ def money(value: Decimal | int | str | None) -> str:
 @register.filter
 def number(value: Decimal | int | str | None) -> str:
     return format_number(value)
+
+
+@register.filter
+def baseline(indicator: Indicator) -> str:
+    """An indicator's baseline as the pages write it: "1,114 (2022/23)", or "None"."""
+    if indicator.baseline_value is None:
+        return "None"
+    return f"{format_number(indicator.baseline_value)} ({indicator.baseline_period})"
 
 
 @register.filter
