@@ -319,7 +319,7 @@ class GrantAdd(_ServiceFormView[GrantForm]):
         return redirect("performance:grant_detail", pk=grant.pk)
 
     def page(self) -> dict[str, Any]:
-        return {"partnership": self.partnership, "grant": None}
+        return {"partnership": self.partnership, "grant": None, "title": "Record a grant"}
 
 
 @login_required
@@ -374,7 +374,8 @@ class GrantEdit(_ChangeView[GrantForm]):
         return redirect("performance:grant_detail", pk=grant.pk)
 
     def page(self) -> dict[str, Any]:
-        return {"partnership": self.record.partnership, "grant": self.record}
+        grant = self.record
+        return {"partnership": grant.partnership, "grant": grant, "title": f"Change the {grant}"}
 
 
 class GrantReturn(_ServiceFormView[ReturnForm]):
@@ -456,7 +457,7 @@ class ProjectAdd(_ServiceFormView[ProjectForm]):
         return redirect("performance:grant_detail", pk=self.grant.pk)
 
     def page(self) -> dict[str, Any]:
-        return {"grant": self.grant, "project": None}
+        return {"grant": self.grant, "project": None, "title": "Add a project"}
 
 
 @login_required
@@ -502,7 +503,8 @@ class ProjectEdit(_ChangeView[ProjectForm]):
         return redirect("performance:project_detail", pk=project.pk)
 
     def page(self) -> dict[str, Any]:
-        return {"grant": self.record.grant, "project": self.record}
+        project = self.record
+        return {"grant": project.grant, "project": project, "title": f"Change {project.title}"}
 
 
 class ProjectStatusChange(_ServiceFormView[ProjectStatusForm]):
@@ -627,7 +629,7 @@ class IndicatorAdd(_ServiceFormView[IndicatorForm]):
         return redirect("performance:indicator_detail", pk=indicator.pk)
 
     def page(self) -> dict[str, Any]:
-        return {"partnership": self.partnership, "indicator": None}
+        return {"partnership": self.partnership, "indicator": None, "title": "Add an indicator"}
 
 
 @login_required
@@ -675,7 +677,12 @@ class IndicatorEdit(_ChangeView[IndicatorForm]):
         return redirect("performance:indicator_detail", pk=indicator.pk)
 
     def page(self) -> dict[str, Any]:
-        return {"partnership": self.record.partnership, "indicator": self.record}
+        indicator = self.record
+        return {
+            "partnership": indicator.partnership,
+            "indicator": indicator,
+            "title": f"Change {indicator.name}",
+        }
 
 
 class ValueAdd(_ServiceFormView[IndicatorValueForm]):
