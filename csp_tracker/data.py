@@ -1,10 +1,11 @@
 """A service's input as a dataclass whose fields are named as the model's fields.
 
 Creating, updating and carrying an object into next year's plan all copy the same fields;
-one loop here does it, so a new field is added to the model and to its dataclass, and
-nowhere else.
+one loop here does it, and one more reads them from a form's cleaned data, so a new field
+is added to the model, to its dataclass and to the form, and nowhere else.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Self
 
@@ -41,3 +42,17 @@ class ModelData:
             value = getattr(instance, f.name)
             values[f.name] = list(value.all()) if f.name in cls.many else value
         return cls(**values, **changes)
+
+    @classmethod
+    def from_form(cls, cleaned: Mapping[str, Any], **given: Any) -> Self:
+        """The data a form's cleaned data gives: each field from the form's field of the
+        same name, text without the spaces around it; ``given`` for those the form names
+        or shapes otherwise. A field the form lacks keeps its default."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in given:
+                values[f.name] = given[f.name]
+            elif f.name in cleaned:
+                value = cleaned[f.name]
+                values[f.name] = value.strip() if isinstance(value, str) else value
+        return cls(**values)

@@ -3,7 +3,6 @@ crispy-forms-gds, a specific error message for every field, no browser-native
 validation (templates use novalidate). The services hold the rules; these translate
 input and word the errors."""
 
-import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,6 @@ from actions.models import Action
 from csp_tracker import clock
 from csp_tracker.forms import GovukErrorsMixin, UKDateField, form_helper, radio_field
 from csp_tracker.periods import parse_period
-from csp_tracker.records import data_from, initial_from
 from performance.models import FundedProject, Grant, Indicator, Pot, ProjectStatus
 from performance.periods import Frequency, Period, baseline_period_label, periods_between
 from performance.services import BidData, GrantData, IndicatorData, ProjectData
@@ -265,9 +263,8 @@ class GrantForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(grant: Grant) -> dict[str, object]:
-        names = ["name", "funder", "amount", "up_front_amount", "tactical_amount"]
-        names += ["tactical_closes_on", "rules", "lock_version"]
-        return initial_from(grant, names, year=grant.year_label)
+        data = vars(GrantData.of(grant))
+        return data | {"year": grant.year_label, "lock_version": grant.lock_version}
 
     def clean_year(self) -> int:
         parsed = parse_period(self.cleaned_data["year"])
@@ -298,7 +295,7 @@ class GrantForm(GovukErrorsMixin, forms.Form):
         return data
 
     def to_data(self) -> GrantData:
-        return data_from(GrantData, self.cleaned_data, financial_year=self.cleaned_data["year"])
+        return GrantData.from_form(self.cleaned_data, financial_year=self.cleaned_data["year"])
 
 
 class ReturnForm(GovukErrorsMixin, forms.Form):
@@ -409,8 +406,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(project: FundedProject) -> dict[str, object]:
-        names = [field.name for field in dataclasses.fields(ProjectData)]
-        return initial_from(project, [*names, "lock_version"])
+        return vars(ProjectData.of(project)) | {"lock_version": project.lock_version}
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -420,7 +416,7 @@ class ProjectForm(GovukErrorsMixin, forms.Form):
         return data
 
     def to_data(self) -> ProjectData:
-        return data_from(ProjectData, self.cleaned_data)
+        return ProjectData.from_form(self.cleaned_data)
 
 
 class ProjectStatusForm(GovukErrorsMixin, forms.Form):
@@ -501,7 +497,7 @@ class BidForm(GovukErrorsMixin, forms.Form):
         return _not_after_today(self.cleaned_data["submitted_on"])
 
     def to_data(self) -> BidData:
-        return data_from(BidData, self.cleaned_data)
+        return BidData.from_form(self.cleaned_data)
 
 
 class BidDecisionForm(GovukErrorsMixin, forms.Form):
@@ -651,13 +647,7 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, object]:
-        names = [field.name for field in dataclasses.fields(IndicatorData)]
-        return initial_from(
-            indicator,
-            [*names, "lock_version"],
-            priorities=list(indicator.priorities.all()),
-            actions=list(indicator.actions.all()),
-        )
+        return vars(IndicatorData.of(indicator)) | {"lock_version": indicator.lock_version}
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -691,7 +681,7 @@ class IndicatorForm(GovukErrorsMixin, forms.Form):
 
     def to_data(self) -> IndicatorData:
         links = {name: list(self.cleaned_data[name]) for name in ("priorities", "actions")}
-        return data_from(IndicatorData, self.cleaned_data, **links)
+        return IndicatorData.from_form(self.cleaned_data, **links)
 
 
 def value_periods(indicator: Indicator) -> list[Period]:

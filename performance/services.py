@@ -9,7 +9,7 @@ and indicator values are appended, never changed.
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models, transaction
 from django.db.models import F
@@ -17,8 +17,8 @@ from django.db.models import F
 from accounts.models import User
 from actions.models import Action, StatusUpdate
 from csp_tracker import clock
+from csp_tracker.data import ModelData
 from csp_tracker.periods import Quarter, format_date
-from csp_tracker.records import fill_from
 from performance.grants import GrantMoney, default_split, grant_money
 from performance.models import (
     Bid,
@@ -117,7 +117,7 @@ def _check_room(money: GrantMoney, *, pot: str, adding: Decimal, what: str) -> N
 
 
 @dataclass
-class GrantData:
+class GrantData(ModelData):
     name: str
     funder: str
     financial_year: int
@@ -130,12 +130,9 @@ class GrantData:
 
 def _apply_grant(grant: Grant, data: GrantData) -> None:
     up_front, tactical = default_split(data.amount)
-    fill_from(
-        grant,
-        data,
-        up_front_amount=up_front if data.up_front_amount is None else data.up_front_amount,
-        tactical_amount=tactical if data.tactical_amount is None else data.tactical_amount,
-    )
+    data.apply(grant, exclude=("up_front_amount", "tactical_amount"))
+    grant.up_front_amount = up_front if data.up_front_amount is None else data.up_front_amount
+    grant.tactical_amount = tactical if data.tactical_amount is None else data.tactical_amount
 
 
 @transaction.atomic
@@ -190,7 +187,7 @@ def grant_return_record(
 
 
 @dataclass
-class ProjectData:
+class ProjectData(ModelData):
     title: str
     amount_approved: Decimal
     pot: str = Pot.UP_FRONT
@@ -273,7 +270,7 @@ def _project_add(
     """A new project of the grant, after its others (``money``, read under the lock),
     with its first status."""
     project = FundedProject(grant=grant, order=len(money.projects) + 1)
-    fill_from(project, data)
+    data.apply(project)
     project.full_clean()
     project.save()
     _status_append(
@@ -305,7 +302,7 @@ def project_update(
             before.amount_approved if data.pot == before.pot else Decimal(0)
         )
         _check_room(money, pot=data.pot, adding=adding, what="This approval")
-    fill_from(project, data)
+    data.apply(project)
     project.full_clean()
     project.save()
     return project
@@ -356,7 +353,7 @@ def project_status_record(
 
 
 @dataclass
-class BidData:
+class BidData(ModelData):
     title: str
     amount: Decimal
     description: str = ""
@@ -380,7 +377,7 @@ def bid_submit(*, grant: Grant, data: BidData) -> Bid:
         raise Refused("A top-up is for a project of this grant")
     _check_action(grant, data.action)
     bid = Bid(grant=grant, is_top_up=data.top_up_of is not None, project=data.top_up_of)
-    fill_from(bid, data, skip=["top_up_of"])
+    data.apply(bid)
     bid.full_clean()
     bid.save()
     return bid
@@ -445,7 +442,7 @@ def bid_decide(
 
 
 @dataclass
-class IndicatorData:
+class IndicatorData(ModelData):
     name: str
     unit: str
     source: str
@@ -459,13 +456,13 @@ class IndicatorData:
     priorities: list[Priority] | None = None
     actions: list[Action] | None = None
 
+    many: ClassVar[tuple[str, ...]] = ("priorities", "actions")  # set by _set_links
+
 
 def _apply_indicator(indicator: Indicator, data: IndicatorData) -> None:
-    fill_from(
-        indicator,
-        data,
-        skip=["priorities", "actions"],  # links, set once it is saved (_set_links)
-        baseline_period=baseline_period_label(data.baseline_period) if data.baseline_period else "",
+    data.apply(indicator, exclude=("baseline_period",))
+    indicator.baseline_period = (
+        baseline_period_label(data.baseline_period) if data.baseline_period else ""
     )
 
 
