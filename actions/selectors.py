@@ -1,5 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -10,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    F,
     Field,
     Model,
     OuterRef,
@@ -19,7 +21,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 
 from accounts.models import User
 from accounts.types import AnyUser
@@ -110,9 +114,16 @@ def lineage_updates(
     ``as_of`` itself), latest first. Updates of a later quarter are not counted, so an
     old quarter reads the same whenever it is asked about; nor are updates waiting for
     sign-off or returned (``_signed_off``)."""
+    return _counted_updates(
+        as_of=as_of, only_quarter=only_quarter, include_waiting=include_waiting
+    ).filter(action__lineage=lineage)
+
+
+def _counted_updates(
+    *, as_of: Quarter, only_quarter: bool = False, include_waiting: bool = False
+) -> QuerySet[StatusUpdate]:
     return (
         StatusUpdate.objects.filter(_reports_on(as_of, up_to=not only_quarter))
-        .filter(action__lineage=lineage)
         .filter(_signed_off(include_waiting=include_waiting))
         .order_by(*LATEST_FIRST)
     )
@@ -128,6 +139,46 @@ def action_current_status(*, action: Action, as_of: Quarter) -> str:
     """An action's status as of a quarter (``_current_status``); "" with no update."""
     latest = _current_status(action.lineage, as_of).first()
     return str(latest["status"]) if latest else ""
+
+
+def latest_updates(
+    *, lineages: "QuerySet[Action, UUID]", as_of: Quarter
+) -> dict[UUID, StatusUpdate]:
+    """``_current_status`` for many actions in one query: each lineage's latest update as
+    of the quarter (a window over the lineage, not a subquery per action), by lineage."""
+    ranked = (
+        _counted_updates(as_of=as_of)
+        .filter(action__lineage__in=lineages)
+        .annotate(
+            lineage=F("action__lineage"),
+            rank=Window(RowNumber(), partition_by=F("action__lineage"), order_by=LATEST_FIRST),
+        )
+        .filter(rank=1)
+        .order_by()
+    )
+    return {update.lineage: update for update in ranked}
+
+
+def set_current_status(
+    actions: Sequence[Action],
+    *,
+    lineages: "QuerySet[Action, UUID]",
+    as_of: Quarter,
+    prefix: str = "",
+) -> dict[int, StatusUpdate]:
+    """What ``with_current_status`` annotates, set on actions already read (the report
+    of every partnership at once: ``latest_updates``, two queries for any number of
+    actions). ``lineages``: the actions' lineages as a query. Returns the updates by id."""
+    latest = latest_updates(lineages=lineages, as_of=as_of)
+    for action in actions:
+        update = latest.get(action.lineage)
+        status = update.status if update else None
+        updated = update is not None and Quarter(update.financial_year, update.quarter) == as_of
+        setattr(action, f"{prefix}current_status", status)
+        setattr(action, f"{prefix}latest_update_id", update.pk if update else None)
+        setattr(action, f"{prefix}updated_this_quarter", updated)
+        setattr(action, f"{prefix}needs_update", not updated and status != Status.COMPLETED)
+    return {update.pk: update for update in latest.values()}
 
 
 def with_current_status(
