@@ -48,6 +48,7 @@ from django.utils import timezone
 from actions.models import Action, Milestone, Status, StatusUpdate
 from actions.selectors import (
     CurrentStatus,
+    Reported,
     awaiting_sign_off,
     milestones_overdue,
     set_current_status,
@@ -149,7 +150,7 @@ def _group_of(action: Action) -> tuple[tuple[int, ...], str]:
     return (*key, 1, workstream.order, workstream.pk), f"{heading.label} – {workstream.title}"
 
 
-def _quarter_label(update: StatusUpdate | None) -> str:
+def _quarter_label(update: Reported | None) -> str:
     if update is None:
         return ""
     return str(Quarter(update.financial_year, update.quarter))
@@ -162,6 +163,15 @@ def exception_report_snapshot(
     return exception_report_snapshots(partnerships=[partnership], quarter=quarter, today=today)[
         partnership.pk
     ]
+
+
+# What the report reads of an action and its plan, priority or theme, and heading.
+_READ = (
+    *("lineage", "reference", "title", "lead_text", "order"),
+    *("plan__title", "plan__partnership_id", "plan__start_year", "plan__end_year"),
+    *(f"{heading}__{field}" for heading in ("priority", "theme") for field in ("number", "title")),
+    *("workstream__order", "workstream__title"),
+)
 
 
 def exception_report_snapshots(
@@ -187,10 +197,17 @@ def exception_report_snapshots(
             )
         )
         .select_related("plan", "priority", "theme", "workstream")
-        .prefetch_related("lead_agencies")
+        .only(*_READ)
         .order_by("plan__title", "plan_id", "order", "id")
     )
     lineages = in_scope.values_list("lineage", flat=True)
+    leads: dict[int, list[str]] = defaultdict(list)
+    for action_id, short_name in (
+        Action.lead_agencies.through.objects.filter(action__in=in_scope)
+        .values_list("action_id", "agency__short_name")
+        .order_by("agency__short_name", "agency_id")
+    ):
+        leads[action_id].append(short_name)
     # The latest update of each action as of this quarter and as of the previous one.
     latest = set_current_status(actions, lineages=lineages, as_of=quarter)
     latest |= set_current_status(
@@ -215,6 +232,7 @@ def exception_report_snapshots(
             as_at=as_at,
             actions=by_partnership[partnership.pk],
             latest=latest,
+            leads=leads,
             overdue_milestones=overdue_milestones,
             performance={
                 "indicators": indicators[partnership.pk],
@@ -231,7 +249,8 @@ def _snapshot(
     quarter: Quarter,
     as_at: date,
     actions: "list[_Action]",
-    latest: dict[int, StatusUpdate],
+    latest: dict[int, Reported],
+    leads: dict[int, list[str]],
     overdue_milestones: dict[int, list[Milestone]],
     performance: PerformanceSection,
 ) -> ReportSnapshot:
@@ -273,8 +292,7 @@ def _snapshot(
             "reference": action.reference,
             "title": action.title,
             "group": label,
-            "leads": ", ".join(a.short_name for a in action.lead_agencies.all())
-            or action.lead_text,
+            "leads": ", ".join(leads[action.pk]) or action.lead_text,
         }
         if bucket in (Status.OFF_TRACK, Status.AT_RISK) and this is not None:
             item = StatusException(
