@@ -18,6 +18,7 @@ The exception report's rules, for a partnership and a quarter:
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -79,21 +80,30 @@ def _indicator_dict(
     }
 
 
-def _indicators(partnership: Partnership) -> list[Indicator]:
-    """Two queries: the indicators and all their values."""
+def _indicators(*partnerships: Partnership | int) -> list[Indicator]:
+    """Two queries: the partnerships' indicators and all their values."""
     return list(
-        Indicator.objects.filter(partnership=partnership)
+        Indicator.objects.filter(partnership__in=partnerships)
         .prefetch_related("values")
         .order_by("order", "name")
     )
 
 
-def indicators_for_report(*, partnership: Partnership, quarter: Quarter) -> dict[str, Any]:
-    """Indicators moving the wrong way or off target as at the quarter (see above)."""
-    rows = []
-    for indicator in _indicators(partnership):
+def indicators_for_reports(
+    *, partnership_ids: Sequence[int], quarter: Quarter
+) -> dict[int, dict[str, Any]]:
+    """Each partnership's indicators moving the wrong way or off target as at the quarter
+    (see above), for many partnerships in the same two queries."""
+    rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in partnership_ids}
+    for indicator in _indicators(*partnership_ids):
         until = Period.last_of(quarter, indicator.frequency)
-        rows.append(_indicator_dict(indicator, list(indicator.values.all()), until))
+        rows[indicator.partnership_id].append(
+            _indicator_dict(indicator, list(indicator.values.all()), until)
+        )
+    return {pk: _indicators_listed(found) for pk, found in rows.items()}
+
+
+def _indicators_listed(rows: list[dict[str, Any]]) -> dict[str, Any]:
     judged = [r for r in rows if r["value"] is not None]
     return {
         "count": len(rows),
@@ -107,13 +117,14 @@ def _status_in(statuses: list[FundedProjectStatus]) -> FundedProjectStatus | Non
     return ordered[-1] if ordered else None
 
 
-def projects_for_report(
-    *, partnership: Partnership, quarter: Quarter, as_at: date
-) -> dict[str, Any]:
-    """Funded projects not on track in the quarter (see above): three queries."""
+def projects_for_reports(
+    *, partnership_ids: Sequence[int], quarter: Quarter, as_at: date
+) -> dict[int, dict[str, Any]]:
+    """Each partnership's funded projects not on track in the quarter (see above), for
+    many partnerships in the same three queries."""
     projects = list(
         FundedProject.objects.filter(
-            grant__partnership=partnership, grant__financial_year=quarter.financial_year
+            grant__partnership__in=partnership_ids, grant__financial_year=quarter.financial_year
         )
         .select_related("grant", "lead_agency")
         .order_by("grant__name", "order", "id")
@@ -131,8 +142,11 @@ def projects_for_report(
         project_id__in=ids, is_top_up=True, status=Bid.Decision.APPROVED
     ).values_list("project_id", "amount"):
         top_ups[project_id] += amount
-    items = []
+    counts: dict[int, int] = defaultdict(int)
+    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for project in projects:
+        partnership_id = project.grant.partnership_id
+        counts[partnership_id] += 1
         latest = _status_in(statuses[project.pk])
         status = latest.status if latest else ""
         late_start = (
@@ -142,7 +156,7 @@ def projects_for_report(
         )
         if status in NOT_ON_TRACK or late_start:
             approved = project.amount_approved + top_ups[project.pk]
-            items.append(
+            items[partnership_id].append(
                 {
                     "id": project.pk,
                     "title": project.title,
@@ -157,11 +171,8 @@ def projects_for_report(
                     "late_start": late_start,
                 }
             )
-    return {
-        "count": len(projects),
-        "year": financial_year_label(quarter.financial_year),
-        "listed": items,
-    }
+    year = financial_year_label(quarter.financial_year)
+    return {pk: {"count": counts[pk], "year": year, "listed": items[pk]} for pk in partnership_ids}
 
 
 # --- published documents ------------------------------------------------------------------

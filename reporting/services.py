@@ -14,6 +14,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -44,7 +45,11 @@ from reporting.models import (
     ReportingCalendar,
     UpdateReminder,
 )
-from reporting.snapshot import exception_report_snapshot, partnerships_with_plans_for
+from reporting.snapshot import (
+    exception_report_snapshot,
+    exception_report_snapshots,
+    partnerships_with_plans_for,
+)
 from reporting.snapshot_types import ReportSnapshot
 
 logger = logging.getLogger(__name__)
@@ -150,15 +155,38 @@ def exception_reports_schedule(*, quarter: Quarter) -> list[ExceptionReport]:
 
     Safe to run again: a quarter with a ready or running build is not built twice.
     """
-    return [
-        exception_report_request(
-            partnership=partnership,
-            quarter=quarter,
-            notify_executives=True,
-            only_if_missing=True,
+    with transaction.atomic():
+        reports = [
+            exception_report_request(
+                partnership=partnership,
+                quarter=quarter,
+                notify_executives=True,
+                only_if_missing=True,
+            )
+            for partnership in partnerships_with_plans_for(quarter=quarter)
+        ]
+        _snapshots_take(reports)
+    return reports
+
+
+def _snapshots_take(reports: list[ExceptionReport]) -> None:
+    """Take the snapshots of a sweep's newly queued reports at once, set-based (a few
+    queries for every partnership, not a few each), before their builds are sent to the
+    workers (on commit); each build then only renders its PDF, in parallel. The sweep's
+    time is the reports' cut-off. A build that finds no snapshot takes its own."""
+    queued: dict[Quarter, list[ExceptionReport]] = defaultdict(list)
+    for report in reports:
+        if report.status == ExceptionReport.Status.QUEUED and not report.snapshot:
+            queued[report.quarter_obj].append(report)
+    for quarter, group in queued.items():
+        snapshots = exception_report_snapshots(
+            partnerships=[report.partnership for report in group], quarter=quarter
         )
-        for partnership in partnerships_with_plans_for(quarter=quarter)
-    ]
+        for report in group:
+            report.snapshot = snapshots[report.partnership_id]
+            ExceptionReport.objects.filter(
+                pk=report.pk, status=ExceptionReport.Status.QUEUED
+            ).update(snapshot=report.snapshot)
 
 
 # A build day the beat missed (it was down) is caught up on the days after it.
@@ -174,6 +202,13 @@ def exception_reports_schedule_by_calendar(*, today: date | None = None) -> list
     alone (``only_if_missing``).
     """
     today = today or clock.today()
+    with transaction.atomic():
+        queued = _calendar_rounds_request(today)
+        _snapshots_take(queued)
+    return queued
+
+
+def _calendar_rounds_request(today: date) -> list[ExceptionReport]:
     partnerships = list(Partnership.objects.order_by("name"))
     rules = selectors.calendar_rules(partnership_ids=[p.pk for p in partnerships])
     with_plans: dict[Quarter, set[int]] = {}
@@ -328,7 +363,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
         logger.info("Exception report %s is not queued; nothing to build", report_id)
         return None
     try:
-        snapshot = exception_report_snapshot(
+        snapshot = cast(ReportSnapshot, report.snapshot) or exception_report_snapshot(
             partnership=report.partnership, quarter=report.quarter_obj
         )
         pdf = _render_pdf(report, snapshot)

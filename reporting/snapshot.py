@@ -38,6 +38,7 @@ The snapshot takes the same few queries for 5 actions or 500.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
@@ -47,13 +48,14 @@ from django.utils import timezone
 from actions.models import Action, Milestone, Status, StatusUpdate
 from actions.selectors import (
     CurrentStatus,
+    Reported,
     awaiting_sign_off,
     milestones_overdue,
-    with_current_status,
+    set_current_status,
 )
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
-from performance.snapshot import indicators_for_report, projects_for_report
+from performance.snapshot import indicators_for_reports, projects_for_reports
 from plans.models import Partnership
 from plans.selectors import plans_in_force
 from reporting.snapshot_types import (
@@ -64,6 +66,7 @@ from reporting.snapshot_types import (
     Group,
     NoUpdate,
     OverdueMilestone,
+    PerformanceSection,
     ReportSnapshot,
     StatusException,
     Worse,
@@ -84,6 +87,11 @@ class _BothQuarters(CurrentStatus):
     previous_needs_update: bool
     # The quarter's update is waiting for sign-off (counted, not used).
     awaiting_sign_off: bool
+
+
+if TYPE_CHECKING:
+    # An action read for the report, with its status as of both quarters.
+    _Action = WithAnnotations[Action, _BothQuarters]
 
 
 NO_UPDATE = "no_update"
@@ -142,7 +150,7 @@ def _group_of(action: Action) -> tuple[tuple[int, ...], str]:
     return (*key, 1, workstream.order, workstream.pk), f"{heading.label} – {workstream.title}"
 
 
-def _quarter_label(update: StatusUpdate | None) -> str:
+def _quarter_label(update: Reported | None) -> str:
     if update is None:
         return ""
     return str(Quarter(update.financial_year, update.quarter))
@@ -152,16 +160,34 @@ def exception_report_snapshot(
     *, partnership: Partnership, quarter: Quarter, today: date | None = None
 ) -> ReportSnapshot:
     """Everything an exception report shows, as plain JSON, computed once at build."""
+    return exception_report_snapshots(partnerships=[partnership], quarter=quarter, today=today)[
+        partnership.pk
+    ]
+
+
+# What the report reads of an action and its plan, priority or theme, and heading.
+_READ = (
+    *("lineage", "reference", "title", "lead_text", "order"),
+    *("plan__title", "plan__partnership_id", "plan__start_year", "plan__end_year"),
+    *(f"{heading}__{field}" for heading in ("priority", "theme") for field in ("number", "title")),
+    *("workstream__order", "workstream__title"),
+)
+
+
+def exception_report_snapshots(
+    *, partnerships: Sequence[Partnership], quarter: Quarter, today: date | None = None
+) -> dict[int, ReportSnapshot]:
+    """The snapshots of many partnerships' reports, by partnership, in the same few
+    queries as one (set-based: no query per partnership or per action)."""
     today = today or clock.today()
     as_at = report_as_at(quarter=quarter, today=today)
-    previous = quarter.previous
-    in_scope = actions_in_scope(partnership=partnership, quarter=quarter)
-    both_quarters = (
-        with_current_status(
-            with_current_status(in_scope, as_of=quarter), as_of=previous, prefix="previous_"
-        )
-        # An update of the quarter still waiting for sign-off: not used, but counted.
-        .annotate(
+    ids = [p.pk for p in partnerships]
+    in_scope = Action.objects.filter(
+        plan__in=plans_in_force(financial_year=quarter.financial_year).filter(partnership__in=ids)
+    )
+    actions = list(
+        in_scope.annotate(
+            # An update of the quarter still waiting for sign-off: not used, but counted.
             awaiting_sign_off=Exists(
                 StatusUpdate.objects.filter(
                     action=OuterRef("pk"),
@@ -171,16 +197,21 @@ def exception_report_snapshot(
             )
         )
         .select_related("plan", "priority", "theme", "workstream")
-        .prefetch_related("lead_agencies")
+        .only(*_READ)
         .order_by("plan__title", "plan_id", "order", "id")
     )
-    actions = list(cast("QuerySet[WithAnnotations[Action, _BothQuarters]]", both_quarters))
+    lineages = in_scope.values_list("lineage", flat=True)
+    leads: dict[int, list[str]] = defaultdict(list)
+    for action_id, short_name in (
+        Action.lead_agencies.through.objects.filter(action__in=in_scope)
+        .values_list("action_id", "agency__short_name")
+        .order_by("agency__short_name", "agency_id")
+    ):
+        leads[action_id].append(short_name)
     # The latest update of each action as of this quarter and as of the previous one.
-    latest = StatusUpdate.objects.only(
-        "action_id", "financial_year", "quarter", "status", "commentary", "reason", "created_at"
-    ).in_bulk(
-        ({a.latest_update_id for a in actions} | {a.previous_latest_update_id for a in actions})
-        - {None}
+    latest = set_current_status(actions, lineages=lineages, as_of=quarter)
+    latest |= set_current_status(
+        actions, lineages=lineages, as_of=quarter.previous, prefix="previous_"
     )
     overdue_milestones: dict[int, list[Milestone]] = defaultdict(list)
     for milestone in (
@@ -189,6 +220,42 @@ def exception_report_snapshot(
         .order_by("action_id", "order", "id")
     ):
         overdue_milestones[milestone.action_id].append(milestone)
+    indicators = indicators_for_reports(partnership_ids=ids, quarter=quarter)
+    projects = projects_for_reports(partnership_ids=ids, quarter=quarter, as_at=as_at)
+    by_partnership: dict[int, list[_Action]] = {pk: [] for pk in ids}
+    for action in cast("list[_Action]", actions):
+        by_partnership[action.plan.partnership_id].append(action)
+    return {
+        partnership.pk: _snapshot(
+            partnership,
+            quarter=quarter,
+            as_at=as_at,
+            actions=by_partnership[partnership.pk],
+            latest=latest,
+            leads=leads,
+            overdue_milestones=overdue_milestones,
+            performance={
+                "indicators": indicators[partnership.pk],
+                "funded_projects": projects[partnership.pk],
+            },
+        )
+        for partnership in partnerships
+    }
+
+
+def _snapshot(
+    partnership: Partnership,
+    *,
+    quarter: Quarter,
+    as_at: date,
+    actions: "list[_Action]",
+    latest: dict[int, Reported],
+    leads: dict[int, list[str]],
+    overdue_milestones: dict[int, list[Milestone]],
+    performance: PerformanceSection,
+) -> ReportSnapshot:
+    """One partnership's snapshot from the rows read for all (``exception_report_snapshots``)."""
+    previous = quarter.previous
     several_plans = len({a.plan_id for a in actions}) > 1
 
     groups: dict[tuple[int, ...], Group] = {}
@@ -208,8 +275,8 @@ def exception_report_snapshot(
     for action in actions:
         # This quarter's latest update, the previous quarter's, and the latest before this
         # quarter (any earlier quarter).
-        before = latest.get(action.previous_latest_update_id)
-        this = latest.get(action.latest_update_id) if action.updated_this_quarter else None
+        before = latest.get(action.previous_latest_update_id or 0)
+        this = latest.get(action.latest_update_id or 0) if action.updated_this_quarter else None
         last = before if action.previous_updated_this_quarter else None
         bucket, bucket_before = _bucket(action), _bucket(action, "previous_")
         key, label = _group_of(action)
@@ -225,8 +292,7 @@ def exception_report_snapshot(
             "reference": action.reference,
             "title": action.title,
             "group": label,
-            "leads": ", ".join(a.short_name for a in action.lead_agencies.all())
-            or action.lead_text,
+            "leads": ", ".join(leads[action.pk]) or action.lead_text,
         }
         if bucket in (Status.OFF_TRACK, Status.AT_RISK) and this is not None:
             item = StatusException(
@@ -345,10 +411,5 @@ def exception_report_snapshot(
             "worse": worse,
             "completed": completed,
         },
-        "performance": {
-            "indicators": indicators_for_report(partnership=partnership, quarter=quarter),
-            "funded_projects": projects_for_report(
-                partnership=partnership, quarter=quarter, as_at=as_at
-            ),
-        },
+        "performance": performance,
     }
