@@ -151,6 +151,11 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         "the partnership's grants and indicators.",
         error_messages={"invalid_choice": "Select a table from the list"},
     )
+    starts_new_page = forms.BooleanField(
+        label="Start on a new page",
+        required=False,
+        help_text="In the PDF. Otherwise the chapter follows on from the previous one.",
+    )
     is_restricted = forms.BooleanField(
         label="Restricted: not for publication",
         required=False,
@@ -163,6 +168,7 @@ class SectionForm(GovukErrorsMixin, forms.Form):
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("body", rows=14),
             Field.select("generated"),
+            Field.checkbox("starts_new_page", small=True),
             Field.checkbox("is_restricted", small=True),
             save_buttons(
                 "Save section", add_another="Save and add another section" if adding else ""
