@@ -138,7 +138,10 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Paste the text. A blank line starts a new paragraph; start a line with "
         '"- " for a bullet list, "### " for a sub-heading; write a link as '
-        "[words](https://example.org). Tables: lines like | Priority | Lead |. Lists can "
+        "[words](https://example.org). To refer to another chapter, priority or theme, "
+        "write its heading in double brackets, [[County Priorities]] or [[Priority 2]] "
+        "([[Appendix E|the table]] for other words): the PDF prints a link and the page it "
+        "is on, so never type a page number. Tables: lines like | Priority | Lead |. Lists can "
         f"be nested {MAX_NESTING} deep; a table can have {MAX_TABLE_ROWS} rows and "
         f"{MAX_TABLE_COLUMNS} columns, and the text {MAX_TABLE_CELLS} table cells in all.",
         error_messages={"max_length": f"Enter text of {MAX_SECTION_LENGTH:,} characters or fewer"},

@@ -42,15 +42,22 @@ def heading_tables(doc: DocumentSnapshot) -> list[tuple[str, str, list[Entry]]]:
     ]
 
 
-def document_contents(doc: DocumentSnapshot) -> list[ContentsLine]:
-    """Each chapter in order; the priorities and themes under the first chapter that
-    sets them out."""
+# The tables that set out the priorities and themes, each of which carries their anchors
+# in the first chapter that places one.
+_SETS_OUT = {GeneratedTable.COUNTY_PRIORITIES.value, GeneratedTable.PCC_PRIORITIES.value}
+
+
+def priorities_home(doc: DocumentSnapshot) -> str:
+    """The id of the first chapter that sets out the priorities ("" if none does)."""
     chapters = [*doc["sections"], *doc["appended"]]
-    placed = False
-    lines = []
-    for chapter in chapters:
-        children: list[Entry] = []
-        if chapter["generated"] == GeneratedTable.COUNTY_PRIORITIES and not placed:
-            children, placed = heading_entries(doc), True
-        lines.append(ContentsLine(chapter["id"], chapter["title"], children))
-    return lines
+    return next((c["id"] for c in chapters if c["generated"] in _SETS_OUT), "")
+
+
+def document_contents(doc: DocumentSnapshot) -> list[ContentsLine]:
+    """Each chapter in order; the priorities and themes under the chapter that sets them
+    out."""
+    home = priorities_home(doc)
+    return [
+        ContentsLine(c["id"], c["title"], heading_entries(doc) if c["id"] == home else [])
+        for c in [*doc["sections"], *doc["appended"]]
+    ]

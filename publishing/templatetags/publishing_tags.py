@@ -36,3 +36,8 @@ def heading_tables(doc: DocumentSnapshot) -> list[tuple[str, str, list[contents.
 @register.filter
 def document_contents(doc: DocumentSnapshot) -> list[contents.ContentsLine]:
     return contents.document_contents(doc)
+
+
+@register.filter
+def priorities_home(doc: DocumentSnapshot) -> str:
+    return contents.priorities_home(doc)
