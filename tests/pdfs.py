@@ -33,18 +33,27 @@ def stylesheet_families() -> list[str]:
     return [f for f in families if f and f not in GENERIC]
 
 
-def pdf_fonts(pdf: bytes) -> list[str]:
-    """The names of the fonts a PDF embeds, without the subset prefix ("ABCDEF+")."""
-    if not shutil.which("pdffonts"):
+def _poppler(tool: str, pdf: bytes, *options: str) -> str:
+    """What a poppler-utils tool prints for the PDF (skipped, or failed in CI, without it)."""
+    if not shutil.which(tool):
         if settings.CSP_REQUIRE_SERVICES:
-            pytest.fail("pdffonts (poppler-utils) is required")
-        pytest.skip("pdffonts (poppler-utils) is not installed")
+            pytest.fail(f"{tool} (poppler-utils) is required")
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
-        out = subprocess.run(
-            ["pdffonts", handle.name], capture_output=True, text=True, check=True, timeout=60
+        return subprocess.run(
+            [tool, *options, handle.name, *(["-"] if tool == "pdftotext" else [])],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         ).stdout
+
+
+def pdf_fonts(pdf: bytes) -> list[str]:
+    """The names of the fonts a PDF embeds, without the subset prefix ("ABCDEF+")."""
+    out = _poppler("pdffonts", pdf)
     names = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
     return [name.split("+", 1)[-1] for name in names]
 
@@ -68,21 +77,7 @@ def fonts_outside_the_stylesheet(pdf: bytes) -> list[str]:
 
 def pdf_page_texts(pdf: bytes) -> list[str]:
     """Each page's text as ``pdftotext -layout`` reads it (running head and foot too)."""
-    if not shutil.which("pdftotext"):
-        if settings.CSP_REQUIRE_SERVICES:
-            pytest.fail("pdftotext (poppler-utils) is required")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        out = subprocess.run(
-            ["pdftotext", "-layout", handle.name, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    return out.split("\f")[:-1]
+    return _poppler("pdftotext", pdf, "-layout").split("\f")[:-1]
 
 
 def body_lines(page: str) -> list[str]:
