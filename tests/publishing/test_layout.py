@@ -161,3 +161,51 @@ def test_each_reference_prints_the_page_of_its_target(strategy):
         found = re.search(re.escape(words) + r"\s+\(page\s+(\d+)\)", text)
         assert found, words
         assert int(found.group(1)) == page_of(pages, heading, after=first - 1), words
+
+
+def test_a_chapter_starts_a_new_page_only_when_its_author_asks(strategy):
+    pages = strategy["pages"]
+    starts = [body_lines(page)[0].strip() for page in pages[1:]]
+    # Flowing: "3. Governance" opens mid-page.
+    governance = page_of(pages, r"3\. Governance\s*$", after=2)
+    assert body_lines(pages[governance - 1])[0].strip() != "3. Governance", starts
+    snapshot = strategy_snapshot()
+    snapshot["sections"][2]["starts_new_page"] = True
+    asked = pdf_page_texts(document_render(snapshot=snapshot).pdf)
+    governance = page_of(asked, r"3\. Governance\s*$", after=2)
+    assert body_lines(asked[governance - 1])[0].strip() == "3. Governance"
+
+
+def test_milestones_carry_their_own_leads_and_headings_travel_with_their_first_action():
+    snapshot = strategy_snapshot()
+    action = _action("1.1")
+    action["lead"] = "Domestic Abuse Group\nCSP Executive"
+    action["milestones"] = [
+        {
+            "description": "Refresher to agencies",
+            "timescale": "Sept 23",
+            "lead": "Domestic Abuse Group",
+        },
+        {"description": "Strategic discussion", "timescale": "", "lead": "CSP Executive"},
+    ]
+    plain = _action("1.2")
+    plain["lead"] = "Swale BC"
+    plain["milestones"] = [{"description": "Pilot continued", "timescale": "Ongoing", "lead": ""}]
+    snapshot["action_groups"][0]["actions"] = []
+    snapshot["action_groups"][0]["headings"] = [
+        {"title": "Pursue", "actions": [action, plain]},
+        {"title": "Prevent", "actions": []},
+    ]
+    layout = action_plan_layout(snapshot)
+    assert [c.title for c in layout.columns] == [
+        "No.", "Action", "Key milestones", "Timescales", "Lead agency"
+    ]  # fmt: skip
+    assert layout.landscape
+    first, second = layout.blocks[0], layout.blocks[1]
+    assert first.above == [("group", "Priority 1: Tackling violence"), ("heading", "Pursue")]
+    assert first.lead_per_row and [r.lead for r in first.rows] == [
+        "Domestic Abuse Group",
+        "CSP Executive",
+    ]
+    assert second.above == [] and not second.lead_per_row and second.span == 1
+    assert all(("heading", "Prevent") not in b.above for b in layout.blocks)
