@@ -5,7 +5,7 @@ published."""
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from actions.models import Action
 from csp_tracker.periods import financial_year_label
@@ -128,7 +128,7 @@ class Chapter(TypedDict):
 class Section(Chapter):
     body: str
     # Snapshots taken before the option have no key: the chapter follows on.
-    starts_new_page: bool
+    starts_new_page: NotRequired[bool]
 
 
 class PccPlan(TypedDict):
