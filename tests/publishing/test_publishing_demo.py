@@ -229,3 +229,15 @@ def test_the_demo_documents_are_set_as_a_typesetter_would(published):
         assert numbers, words
         assert {int(n) for n in numbers} == {page_of(csa_pages, heading, after=6)}, words
     assert not re.search(r"\bon page \d+|\bp\.\d+", csa)  # no typed page numbers left
+
+
+def test_the_csas_tables_of_one_kind_have_the_same_columns(published):
+    """The priorities', themes' and leads' tables (a name and what goes with it) set their
+    second column at the same place, however long the names (they differed by half a page)."""
+    from tests.pdfs import pdf_page_texts
+
+    text = "\n".join(pdf_page_texts(published["csa"]["pdf"]))
+    header = r"^(\s*(?:Priority|Cross-cutting theme)\s+)(?:What it includes|Lead)\s*$"
+    starts = [len(found.group(1)) for found in re.finditer(header, text, re.M)]
+    assert len(starts) == 3, starts
+    assert max(starts) - min(starts) <= 3, starts
