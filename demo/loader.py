@@ -281,6 +281,7 @@ def _load_plan(
             body=section.get("body", ""),
             is_restricted=section.get("restricted", False),
             generated=section.get("generated", ""),
+            starts_new_page=section.get("starts_new_page", False),
         )
         report.count("sections")
 

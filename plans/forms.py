@@ -138,7 +138,10 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Paste the text. A blank line starts a new paragraph; start a line with "
         '"- " for a bullet list, "### " for a sub-heading; write a link as '
-        "[words](https://example.org). Tables: lines like | Priority | Lead |. Lists can "
+        "[words](https://example.org). To refer to another chapter, priority or theme, "
+        "write its heading in double brackets, [[County Priorities]] or [[Priority 2]] "
+        "([[Appendix E|the table]] for other words): the PDF prints a link and the page it "
+        "is on, so never type a page number. Tables: lines like | Priority | Lead |. Lists can "
         f"be nested {MAX_NESTING} deep; a table can have {MAX_TABLE_ROWS} rows and "
         f"{MAX_TABLE_COLUMNS} columns, and the text {MAX_TABLE_CELLS} table cells in all.",
         error_messages={"max_length": f"Enter text of {MAX_SECTION_LENGTH:,} characters or fewer"},
@@ -150,6 +153,11 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         help_text="Shown after the text, from the plan's priorities, themes and actions, or "
         "the partnership's grants and indicators.",
         error_messages={"invalid_choice": "Select a table from the list"},
+    )
+    starts_new_page = forms.BooleanField(
+        label="Start on a new page",
+        required=False,
+        help_text="In the PDF. Otherwise the chapter follows on from the previous one.",
     )
     is_restricted = forms.BooleanField(
         label="Restricted: not for publication",
@@ -163,6 +171,7 @@ class SectionForm(GovukErrorsMixin, forms.Form):
             Field.text("title", field_width=Fluid.FULL),
             Field.textarea("body", rows=14),
             Field.select("generated"),
+            Field.checkbox("starts_new_page", small=True),
             Field.checkbox("is_restricted", small=True),
             save_buttons(
                 "Save section", add_another="Save and add another section" if adding else ""

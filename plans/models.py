@@ -304,6 +304,12 @@ class PlanSection(models.Model):
         blank=True,
         help_text="A table the tool builds from the plan's data, shown after the text.",
     )
+    starts_new_page = models.BooleanField(
+        "starts on a new page",
+        default=False,
+        help_text="In the PDF, the chapter starts on a new page; otherwise it follows on "
+        "from the previous one.",
+    )
 
     history = HistoricalRecords()
 

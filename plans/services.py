@@ -114,6 +114,7 @@ def plan_section_create(
     is_restricted: bool = False,
     order: int | None = None,
     generated: str = "",
+    starts_new_page: bool = False,
 ) -> PlanSection:
     plan_open_guard(obj=plan)
     if order is None:
@@ -125,6 +126,7 @@ def plan_section_create(
         is_restricted=is_restricted,
         order=order,
         generated=generated,
+        starts_new_page=starts_new_page,
     )
     section.full_clean()
     section.save()
@@ -214,10 +216,17 @@ def plan_update(
 
 
 def plan_section_update(
-    *, section: PlanSection, title: str, body: str, is_restricted: bool, generated: str = ""
+    *,
+    section: PlanSection,
+    title: str,
+    body: str,
+    is_restricted: bool,
+    generated: str = "",
+    starts_new_page: bool = False,
 ) -> PlanSection:
     plan_open_guard(obj=section)
     section.title = title
+    section.starts_new_page = starts_new_page
     section.body = body
     section.is_restricted = is_restricted
     section.generated = generated

@@ -161,6 +161,7 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
             body=d["body"].strip(),
             is_restricted=d["is_restricted"],
             generated=d["generated"],
+            starts_new_page=d["starts_new_page"],
         )
         messages.success(request, f"The section “{d['title'].strip()}” was added")
         if ADD_ANOTHER in request.POST:
@@ -189,6 +190,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "body": section.body,
             "generated": section.generated,
             "is_restricted": section.is_restricted,
+            "starts_new_page": section.starts_new_page,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -199,6 +201,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             body=d["body"].strip(),
             is_restricted=d["is_restricted"],
             generated=d["generated"],
+            starts_new_page=d["starts_new_page"],
         )
         messages.success(request, f"The section “{section.title}” was changed")
         return redirect("plans:overview", pk=section.plan_id)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from plans.models import GeneratedTable
 from priorities.lists import ListItem
-from publishing.snapshot import ActionEntry, DocumentSnapshot
+from publishing.layout import document_actions, filled_columns
+from publishing.snapshot import DocumentSnapshot
+from publishing.xref import document_targets, unresolved_references
 
 # Words a draft leaves for later. "TBC" and "XX" only in capitals, as typed.
 _PLACEHOLDER = re.compile(
@@ -31,8 +33,9 @@ _FIGURE = re.compile(
     r"|\b(?:see|in)\s+(?:figure|diagram|chart)\s+\d+\b",
     re.I,
 )
-# A section's text cannot hold an image (plans/text.py); a generated table may draw one.
-_DRAWS_CHARTS = {GeneratedTable.INDICATORS.value}
+# A section's text cannot hold an image (plans/text.py); a generated table may draw one,
+# or set out as a table what a draft drew as a diagram (the priorities beside the PCC's).
+_DRAWS_CHARTS = {GeneratedTable.INDICATORS.value, GeneratedTable.PCC_PRIORITIES.value}
 _QUOTE_AROUND = 60
 
 
@@ -87,7 +90,7 @@ def _texts(snapshot: DocumentSnapshot) -> Iterator[tuple[str, str, str]]:
         for items in (heading["facts"], heading["includes"], heading["outcomes"]):
             for text in _list_text(items):
                 yield label, text, ""
-    for action in _all_actions(snapshot):
+    for action in document_actions(snapshot):
         where = f"Action plan, action {action['reference']}"
         for text in (action["title"], action["desired_outcome"], action["lead"]):
             yield where, text, ""
@@ -96,30 +99,14 @@ def _texts(snapshot: DocumentSnapshot) -> Iterator[tuple[str, str, str]]:
                 yield where, text, ""
 
 
-def _all_actions(snapshot: DocumentSnapshot) -> list[ActionEntry]:
-    return [
-        action
-        for group in snapshot["action_groups"]
-        for action in [*group["actions"], *(a for h in group["headings"] for a in h["actions"])]
-    ]
-
-
 def _empty_columns(snapshot: DocumentSnapshot) -> Iterator[Finding]:
-    actions = _all_actions(snapshot)
+    actions = document_actions(snapshot)
     if not actions:
         return
-    milestones = [m for a in actions for m in a["milestones"]]
-    columns = {
-        "Desired outcome": any(a["desired_outcome"].strip() for a in actions),
-        "Key milestones": bool(milestones),
-        "Timescales": any(m["timescale"].strip() for m in milestones),
-        "Lead agency": any(a["lead"].strip() for a in actions)
-        or any(m["lead"].strip() for m in milestones),
-    }
-    for column, filled in columns.items():
+    for column, filled in filled_columns(actions).items():
         if not filled:
             yield Finding(
-                "Action plan", f"the “{column}” column is empty for every action", quote=""
+                "Action plan", f"the “{column.title}” column is empty for every action", quote=""
             )
 
 
@@ -127,6 +114,7 @@ def document_check_findings(*, snapshot: DocumentSnapshot) -> list[Finding]:
     """What the editor's check finds in the document: empty chapters, then what the text
     says (chapter by chapter), then the action plan's empty columns."""
     findings: list[Finding] = []
+    targets = document_targets(snapshot)
     for section in snapshot["sections"]:
         if not (section["body"] or "").strip() and not section["generated"]:
             findings.append(Finding(section["title"], "the chapter is empty", quote=""))
@@ -137,7 +125,16 @@ def document_check_findings(*, snapshot: DocumentSnapshot) -> list[Finding]:
             findings.append(
                 Finding(
                     chapter,
-                    "a page number typed in the text (the PDF's pages may differ)",
+                    "a page number typed in the text (the PDF's pages may differ): refer to "
+                    "the chapter or priority as [[its heading]] and the PDF prints its page",
+                    _quote(text, *match.span()),
+                )
+            )
+        for match in unresolved_references(text, targets):
+            findings.append(
+                Finding(
+                    chapter,
+                    "a reference names no chapter, priority or theme of the document",
                     _quote(text, *match.span()),
                 )
             )

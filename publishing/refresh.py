@@ -78,6 +78,7 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
             is_restricted=section.is_restricted,
             order=section.order,
             generated=section.generated,
+            starts_new_page=section.starts_new_page,
         )
     priorities: dict[int, Priority] = {}
     themes: dict[int, CrossCuttingTheme] = {}

@@ -5,7 +5,7 @@ published."""
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from actions.models import Action
 from csp_tracker.periods import financial_year_label
@@ -127,6 +127,8 @@ class Chapter(TypedDict):
 
 class Section(Chapter):
     body: str
+    # Snapshots taken before the option have no key: the chapter follows on.
+    starts_new_page: NotRequired[bool]
 
 
 class PccPlan(TypedDict):
@@ -383,7 +385,13 @@ def document_snapshot(
         "version": pending,
         "versions": _versions(plan=plan, pending=pending),
         "sections": [
-            {"id": f"section-{s.pk}", "title": s.title, "body": s.body, "generated": s.generated}
+            {
+                "id": f"section-{s.pk}",
+                "title": s.title,
+                "body": s.body,
+                "generated": s.generated,
+                "starts_new_page": s.starts_new_page,
+            }
             for s in sections
             if not s.is_restricted
         ],

@@ -33,18 +33,27 @@ def stylesheet_families() -> list[str]:
     return [f for f in families if f and f not in GENERIC]
 
 
-def pdf_fonts(pdf: bytes) -> list[str]:
-    """The names of the fonts a PDF embeds, without the subset prefix ("ABCDEF+")."""
-    if not shutil.which("pdffonts"):
+def _poppler(tool: str, pdf: bytes, *options: str) -> str:
+    """What a poppler-utils tool prints for the PDF (skipped, or failed in CI, without it)."""
+    if not shutil.which(tool):
         if settings.CSP_REQUIRE_SERVICES:
-            pytest.fail("pdffonts (poppler-utils) is required")
-        pytest.skip("pdffonts (poppler-utils) is not installed")
+            pytest.fail(f"{tool} (poppler-utils) is required")
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
-        out = subprocess.run(
-            ["pdffonts", handle.name], capture_output=True, text=True, check=True, timeout=60
+        return subprocess.run(
+            [tool, *options, handle.name, *(["-"] if tool == "pdftotext" else [])],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         ).stdout
+
+
+def pdf_fonts(pdf: bytes) -> list[str]:
+    """The names of the fonts a PDF embeds, without the subset prefix ("ABCDEF+")."""
+    out = _poppler("pdffonts", pdf)
     names = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
     return [name.split("+", 1)[-1] for name in names]
 
@@ -64,3 +73,64 @@ def fonts_outside_the_stylesheet(pdf: bytes) -> list[str]:
         )
 
     return [name for name in pdf_fonts(pdf) if not in_stack(name)]
+
+
+def pdf_page_texts(pdf: bytes) -> list[str]:
+    """Each page's text as ``pdftotext -layout`` reads it (running head and foot too)."""
+    return _poppler("pdftotext", pdf, "-layout").split("\f")[:-1]
+
+
+def body_lines(page: str) -> list[str]:
+    """A page's lines of text without the running head (the first) and foot ("Page N of M")."""
+    lines = [line for line in page.splitlines() if line.strip()]
+    lines = [line for line in lines if not re.fullmatch(r"\s*Page \d+ of \d+\s*", line)]
+    return lines[1:] if lines else []
+
+
+def page_of(pages: list[str], pattern: str, *, after: int = 0) -> int:
+    """The number (from 1) of the first page from ``after`` whose body has a line starting
+    with ``pattern`` (a regular expression), or 0."""
+    for index in range(after, len(pages)):
+        if any(re.match(r"\s*" + pattern, line) for line in body_lines(pages[index])):
+            return index + 1
+    return 0
+
+
+def contents_pages(pages: list[str]) -> dict[str, int]:
+    """The contents' entries and the page each gives ("Priority 1: Domestic Abuse" → 4),
+    read from the contents' first page and the pages it runs on to."""
+    start = page_of(pages, r"Contents\b")
+    entries: dict[str, int] = {}
+    for page in pages[start - 1 :] if start else []:
+        found = [re.match(r"\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", line) for line in body_lines(page)]
+        if not any(found):
+            break
+        entries.update({f.group(1): int(f.group(2)) for f in found if f})
+    return entries
+
+
+def underfilled_pages(
+    pdf: bytes, pages: list[str], *, chapter_starts: set[int], fill: float = 0.35
+) -> list[int]:
+    """The pages (from 1) whose body has fewer lines than ``fill`` of the fullest page of
+    the same size, except where a chapter may end short: the cover, the last page, a page
+    before a change of orientation and a page before one a chapter opens on."""
+    import io
+
+    from pypdf import PdfReader
+
+    sizes = [
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+        for p in PdfReader(io.BytesIO(pdf)).pages
+    ]
+    counts = [len(body_lines(page)) for page in pages]
+    fullest = {s: max(c for c, z in zip(counts, sizes, strict=True) if z == s) for s in sizes}
+    short = []
+    for number, count in enumerate(counts, start=1):
+        if number in (1, len(counts)) or number + 1 in chapter_starts:
+            continue
+        if sizes[number] != sizes[number - 1]:
+            continue
+        if count < fill * fullest[sizes[number - 1]]:
+            short.append(number)
+    return short

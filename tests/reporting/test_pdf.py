@@ -266,3 +266,37 @@ def test_characters_no_font_has_fail_the_accessibility_check_by_name(tmp_path, s
     assert result.problems[0] == (
         "These characters cannot be printed: “\uf0b7” (U+F0B7), “\ue000” (U+E000)"
     )
+
+
+def test_a_heading_and_caption_are_never_left_at_a_page_foot_without_their_table():
+    """The report's "Completed this quarter": its heading and caption stayed at a page's
+    foot with the table on the next page (and pdfua warned of a /Table with no rows). Set
+    with the report's stylesheets, at every height of text before it that brings the table
+    near a page's foot, the heading, the caption and the first row share a page."""
+    from django.conf import settings
+    from weasyprint import CSS, HTML
+
+    from tests.pdfs import pdf_page_texts
+
+    css = "".join(
+        (settings.BASE_DIR / "static" / "css" / name).read_text()
+        for name in ("pdf.css", "reporting-pdf.css")
+    )
+    rows = "".join(
+        f"<tr><td>Action {n}</td><td>KCC</td><td>{'Done and reported to the group. ' * 6}</td></tr>"
+        for n in range(3)
+    )
+    table = (
+        '<h3 class="govuk-heading-m">Completed this quarter (3)</h3><div class="app-table-scroll">'
+        '<table><caption class="govuk-visually-hidden">Actions completed in Q3</caption><thead>'
+        '<tr><th scope="col">Action</th><th scope="col">Lead</th><th scope="col">Commentary</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+    for lines in range(50, 58):
+        filler = "".join(f"<p>Line {n} of the report.</p>" for n in range(lines))
+        html = f"<html lang='en-GB'><title>Report</title><body>{filler}{table}</body></html>"
+        pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
+        for page in pdf_page_texts(pdf):
+            if "Completed this quarter" in page or "Actions completed in Q3" in page:
+                assert "Completed this quarter" in page and "Actions completed" in page, lines
+                assert "KCC" in page, lines
