@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from actions import triggers
+from csp_tracker.db import migration_sql
 
 # The tables this migration guards, named here: a later migration guards its own.
 APPEND_ONLY_TABLES = [
@@ -19,18 +20,6 @@ APPEND_ONLY_TABLES = [
     "actions_statusupdatemilestone",
     "actions_updatereview",
 ]
-
-
-def create_triggers(apps, schema_editor):
-    conn = schema_editor.connection
-    triggers.execute(conn, triggers.create_sql(conn.vendor, APPEND_ONLY_TABLES))
-    triggers.execute(conn, triggers.truncate_create_sql(conn.vendor, APPEND_ONLY_TABLES))
-
-
-def drop_triggers(apps, schema_editor):
-    conn = schema_editor.connection
-    triggers.execute(conn, triggers.truncate_drop_sql(conn.vendor, APPEND_ONLY_TABLES))
-    triggers.execute(conn, triggers.drop_sql(conn.vendor, APPEND_ONLY_TABLES))
 
 
 class Migration(migrations.Migration):
@@ -257,5 +246,14 @@ class Migration(migrations.Migration):
             },
         ),
         # Status updates and their sign-off steps are append-only (actions/triggers.py).
-        migrations.RunPython(create_triggers, drop_triggers),
+        migration_sql(
+            lambda vendor: (
+                triggers.create_sql(vendor, APPEND_ONLY_TABLES)
+                + triggers.truncate_create_sql(vendor, APPEND_ONLY_TABLES)
+            ),
+            lambda vendor: (
+                triggers.truncate_drop_sql(vendor, APPEND_ONLY_TABLES)
+                + triggers.drop_sql(vendor, APPEND_ONLY_TABLES)
+            ),
+        ),
     ]

@@ -12,19 +12,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from csp_tracker.db import migration_sql
 from plans import triggers
-
-
-def create_triggers(apps, schema_editor):
-    conn = schema_editor.connection
-    triggers.execute(conn, triggers.create_sql(conn.vendor))
-    triggers.execute(conn, triggers.truncate_create_sql(conn.vendor))
-
-
-def drop_triggers(apps, schema_editor):
-    conn = schema_editor.connection
-    triggers.execute(conn, triggers.truncate_drop_sql(conn.vendor))
-    triggers.execute(conn, triggers.drop_sql(conn.vendor))
 
 
 class Migration(migrations.Migration):
@@ -306,5 +295,8 @@ class Migration(migrations.Migration):
             },
         ),
         # A published version and its changes are frozen (plans/triggers.py).
-        migrations.RunPython(create_triggers, drop_triggers),
+        migration_sql(
+            lambda vendor: triggers.create_sql(vendor) + triggers.truncate_create_sql(vendor),
+            lambda vendor: triggers.truncate_drop_sql(vendor) + triggers.drop_sql(vendor),
+        ),
     ]
