@@ -12,11 +12,14 @@ from csp_tracker.db import AppendOnly, execute
 
 __all__ = ["create_sql", "drop_sql", "execute", "truncate_create_sql", "truncate_drop_sql"]
 
-# The tables each migration guards, frozen there: a migration must not reach a table a
-# later migration makes (a fresh database runs them in order).
-STATUS_UPDATE_TABLES = ["actions_statusupdate", "actions_statusupdatemilestone"]
-REVIEW_TABLES = ["actions_updatereview"]
-APPEND_ONLY_TABLES = STATUS_UPDATE_TABLES + REVIEW_TABLES
+# Every append-only table, for the flush command. Each migration names the tables it guards
+# itself: it must not reach a table a later migration makes (a fresh database runs them in
+# order).
+APPEND_ONLY_TABLES = [
+    "actions_statusupdate",
+    "actions_statusupdatemilestone",
+    "actions_updatereview",
+]
 
 
 def _triggers(tables: Sequence[str]) -> AppendOnly:

@@ -1,12 +1,33 @@
 """Raw SQL the migrations and the flush command run (database triggers)."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db import migrations
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
 def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def migration_sql(
+    create: Callable[[str], list[str]], drop: Callable[[str], list[str]]
+) -> migrations.RunPython:
+    """A migration's step that runs the statements `create` gives for the database's vendor
+    (the triggers are written per vendor, which RunSQL cannot choose), and `drop`'s when
+    the migration is reversed."""
+
+    def run(sql: Callable[[str], list[str]]) -> Callable[[Any, BaseDatabaseSchemaEditor], None]:
+        def step(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+            execute(schema_editor.connection, sql(schema_editor.connection.vendor))
+
+        return step
+
+    return migrations.RunPython(run(create), run(drop))
 
 
 class AppendOnly:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('plans', '0008_admin_rights_for_service_administrators_only'),
+        ('plans', '0001_squashed_0011_partnership_updates_need_sign_off'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,83 @@
+"""Each app's one migration stands in for exactly the files it was squashed from, so a
+database those files migrated takes it as applied; migrate refuses a database stopped
+part-way through them (csp_tracker/squashes.py)."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+
+from csp_tracker.squashes import squashes_part_applied
+
+# The migration files each app had when they were squashed (main at 1eb4929).
+REPLACED = {
+    ("plans", "0001_squashed_0011_partnership_updates_need_sign_off"): [
+        "0001_initial",
+        "0002_publication",
+        "0003_published_versions_frozen",
+        "0004_plan_years_bounded",
+        "0005_published_versions_frozen_on_delete",
+        "0006_plan_yearly_action_plan_of_a_strategy",
+        "0007_coordinators_publish_their_plans",
+        "0008_admin_rights_for_service_administrators_only",
+        "0009_generated_performance_tables",
+        "0010_published_versions_no_truncate",
+        "0011_partnership_updates_need_sign_off",
+    ],
+    ("priorities", "0001_squashed_0002_priority_lists_categories_and_headings"): [
+        "0001_initial",
+        "0002_priority_lists_categories_and_headings",
+    ],
+    ("actions", "0001_squashed_0006_update_reviews"): [
+        "0001_initial",
+        "0002_status_updates_append_only",
+        "0003_action_updates_version",
+        "0004_status_updates_no_truncate",
+        "0005_update_requests",
+        "0006_update_reviews",
+    ],
+    ("performance", "0001_squashed_0003_history_no_truncate"): [
+        "0001_initial",
+        "0002_history_append_only",
+        "0003_history_no_truncate",
+    ],
+    ("reporting", "0001_squashed_0005_update_request_emails"): [
+        "0001_initial",
+        "0002_email_deliveries",
+        "0003_reporting_calendar",
+        "0004_reminder_digests",
+        "0005_update_request_emails",
+    ],
+}
+UNSQUASHED = {
+    ("accounts", "0001_initial"),
+    ("jobs", "0001_initial"),
+    ("partnerships", "0001_invitations"),
+}
+
+
+def test_each_squashed_migration_replaces_exactly_the_files_it_was_made_from():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    replaces = {key: list(migration.replaces) for key, migration in loader.replacements.items()}
+    assert replaces == {key: [(key[0], name) for name in names] for key, names in REPLACED.items()}
+
+
+def test_each_app_has_one_migration_file():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    apps = {app for app, _name in [*REPLACED, *UNSQUASHED]}
+    assert {key for key in loader.disk_migrations if key[0] in apps} == {*REPLACED, *UNSQUASHED}
+
+
+@pytest.mark.django_db
+def test_migrate_refuses_a_database_stopped_part_way_through_the_replaced_files():
+    assert squashes_part_applied("default") == []
+    MigrationRecorder.Migration.objects.filter(
+        app="reporting",
+        name__in=["0005_update_request_emails", "0001_squashed_0005_update_request_emails"],
+    ).delete()
+    assert squashes_part_applied("default") == [
+        "reporting.0001_squashed_0005_update_request_emails"
+    ]
+    with pytest.raises(CommandError, match=r"reporting\.0001_squashed_0005_update_request_emails"):
+        call_command("migrate", verbosity=0, interactive=False)
