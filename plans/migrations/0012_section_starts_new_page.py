@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0011_partnership_updates_need_sign_off'),
+        ('plans', '0001_squashed_0011_partnership_updates_need_sign_off'),
     ]
 
     operations = [
