@@ -1,14 +1,19 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from actions.services import status_update_record
 from csp_tracker.periods import Quarter
+from reporting import services
+from reporting.models import ReportingCalendar
+from reporting.services import CalendarData
 from tests import factories
 
 Q2 = Quarter(2023, 2)
 Q3 = Quarter(2023, 3)
+
+KENT_MEETINGS = [date(2024, 7, 4), date(2024, 11, 21), date(2025, 3, 14)]
 
 
 def record(action, quarter, status, author, *, day=10, commentary="", reason="", minute=0):
@@ -56,3 +61,21 @@ def make_action(priority, agency):
         )
 
     return make
+
+
+@pytest.fixture
+def kent_calendar(district, coordinator):
+    """Swale's calendar: quarter ends with four days' grace, the report built a week
+    before each of the three KENT_MEETINGS."""
+    return services.calendar_save(
+        partnership=district,
+        data=CalendarData(
+            due_rule=ReportingCalendar.DueRule.QUARTER_ENDS,
+            grace_days=4,
+            build_rule=ReportingCalendar.BuildRule.BEFORE_MEETING,
+            build_days=7,
+            due_dates=[],
+            meetings=KENT_MEETINGS,
+        ),
+        user=coordinator,
+    )
