@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from performance import services
 from performance.models import Bid, Pot
+from tests import factories
 from tests.performance.conftest import record_value
 from tests.world import PASSWORD, build_world
 
@@ -18,15 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(transactional_db):
     world = build_world()
-    grant = services.grant_create(
-        partnership=world.district,
-        data=services.GrantData(
-            name="Crime Reduction Grant",
-            funder="Kent Police and Crime Commissioner (PCC)",
-            financial_year=2023,
-            amount=Decimal("39661"),
-        ),
-    )
+    grant = factories.kent_grant(world.district, funder="Kent Police and Crime Commissioner (PCC)")
     services.project_create(
         grant=grant,
         data=services.ProjectData(
@@ -35,17 +28,11 @@ def world(transactional_db):
         status="on_track",
         note="School dates confirmed.",
     )
-    indicator = services.indicator_create(
-        partnership=world.district,
-        data=services.IndicatorData(
-            name="ASB incidents reported to Kent Police",
-            unit="incidents",
-            source="Kent Police",
-            direction="lower",
-            baseline_value=Decimal(1000),
-            baseline_period="2022/23",
-            target_value=Decimal(950),
-        ),
+    indicator = factories.asb_indicator(
+        world.district,
+        baseline_value=Decimal(1000),
+        baseline_period="2022/23",
+        target_value=Decimal(950),
     )
     record_value(indicator, "2023/24 Q1", 1046)
     record_value(indicator, "2023/24 Q3", 1114)
