@@ -31,6 +31,19 @@ def _post_update(client, world, **data):
     return client.post(url, body)
 
 
+def _edit_action(client, world, **data):
+    """Post the action's edit form: its number, heading, title and lead as they are, over
+    the version now (``data`` changes or adds to them)."""
+    body = {
+        "reference": "1.1",
+        "heading": f"p{world.action.priority_id}",
+        "title": world.action.title,
+        "lead_agencies": [world.lead_agency.pk],
+        "lock_version": world.action.lock_version,
+    } | data
+    return client.post(reverse("actions:edit", kwargs={"pk": world.action.pk}), body)
+
+
 # The numbers reported are a formset of three rows (its management form, then the rows).
 FIGURES = {"figures-TOTAL_FORMS": "3", "figures-INITIAL_FORMS": "0"}
 
@@ -152,19 +165,14 @@ def test_second_saver_is_told_keeps_their_text_and_can_save_again(client, world)
 
 
 def test_stale_action_edit_shows_what_changed(client, world):
-    url = reverse("actions:edit", kwargs={"pk": world.action.pk})
     opened = world.action.lock_version
-    base = {
-        "reference": "1.1",
-        "heading": f"p{world.action.priority_id}",
-        "title": world.action.title,
-        "lead_agencies": [world.lead_agency.pk],
-        "lock_version": opened,
-    }
     client.force_login(world.users["coordinator"])
-    assert client.post(url, base | {"desired_outcome": "Theirs"}).status_code == 302
+    assert (
+        _edit_action(client, world, desired_outcome="Theirs", lock_version=opened).status_code
+        == 302
+    )
     client.force_login(world.users["county_admin"])
-    response = client.post(url, base | {"desired_outcome": "Mine"})
+    response = _edit_action(client, world, desired_outcome="Mine", lock_version=opened)
     body = response.content.decode()
     assert "Someone else changed this action after you opened it" in body
     assert "Theirs" in body and "Mine" in body
@@ -175,16 +183,7 @@ def test_stale_action_edit_shows_what_changed(client, world):
 def test_action_edit_refuses_a_duplicate_number(client, world):
     factories.ActionFactory(plan=world.plan, priority=world.action.priority, reference="1.2")
     client.force_login(world.users["coordinator"])
-    response = client.post(
-        reverse("actions:edit", kwargs={"pk": world.action.pk}),
-        {
-            "reference": "1.2",
-            "heading": f"p{world.action.priority_id}",
-            "title": "T",
-            "lead_agencies": [world.lead_agency.pk],
-            "lock_version": world.action.lock_version,
-        },
-    )
+    response = _edit_action(client, world, reference="1.2", title="T")
     assert "Action 1.2 is already in this plan" in response.context["form"].errors["reference"]
 
 
@@ -356,16 +355,7 @@ def test_a_status_update_and_an_edit_of_the_text_do_not_block_each_other(client,
     )
     assert response.status_code == 302
     client.force_login(world.users["coordinator"])
-    response = client.post(
-        reverse("actions:edit", kwargs={"pk": world.action.pk}),
-        {
-            "reference": "1.1",
-            "heading": f"p{world.action.priority_id}",
-            "title": "New words",
-            "lead_agencies": [world.lead_agency.pk],
-            "lock_version": opened["text"],
-        },
-    )
+    response = _edit_action(client, world, title="New words", lock_version=opened["text"])
     assert response.status_code == 302
 
 
