@@ -70,3 +70,17 @@ def record_value(indicator, quarter_text, value, *, note="", day=None, hour=10):
 @pytest.fixture
 def swale_plan(district):
     return factories.PlanFactory(partnership=district, title="Swale Community Safety Plan")
+
+
+def figures_update(action, author, *figures, commentary="Monitoring"):
+    """An on-track 2023/24 Q2 update of ``action`` reporting ``figures`` (Figure)."""
+    from actions.services import status_update_record
+
+    return status_update_record(
+        action=action,
+        author=author,
+        status="on_track",
+        commentary=commentary,
+        quarter=Quarter(2023, 2),
+        figures=list(figures),
+    )

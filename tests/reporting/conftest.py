@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -63,19 +64,24 @@ def make_action(priority, agency):
     return make
 
 
+def calendar_save(partnership, user, **data):
+    """Save ``partnership``'s reporting calendar: updates due at quarter ends with four
+    days' grace, the report built seven days before each meeting; ``data`` changes that."""
+    defaults: dict[str, Any] = {
+        "due_rule": ReportingCalendar.DueRule.QUARTER_ENDS,
+        "grace_days": 4,
+        "build_rule": ReportingCalendar.BuildRule.BEFORE_MEETING,
+        "build_days": 7,
+        "due_dates": [],
+        "meetings": [],
+    }
+    return services.calendar_save(
+        partnership=partnership, data=CalendarData(**(defaults | data)), user=user
+    )
+
+
 @pytest.fixture
 def kent_calendar(district, coordinator):
     """Swale's calendar: quarter ends with four days' grace, the report built a week
     before each of the three KENT_MEETINGS."""
-    return services.calendar_save(
-        partnership=district,
-        data=CalendarData(
-            due_rule=ReportingCalendar.DueRule.QUARTER_ENDS,
-            grace_days=4,
-            build_rule=ReportingCalendar.BuildRule.BEFORE_MEETING,
-            build_days=7,
-            due_dates=[],
-            meetings=KENT_MEETINGS,
-        ),
-        user=coordinator,
-    )
+    return calendar_save(district, coordinator, meetings=KENT_MEETINGS)

@@ -11,9 +11,8 @@ from csp_tracker.periods import Quarter
 from reporting import calendars, services, tasks
 from reporting.calendars import CalendarRules
 from reporting.models import ExceptionReport, ReportingCalendar
-from reporting.services import CalendarData
 from tests import factories
-from tests.reporting.conftest import KENT_MEETINGS
+from tests.reporting.conftest import KENT_MEETINGS, calendar_save
 
 pytestmark = pytest.mark.django_db
 
@@ -105,17 +104,12 @@ def test_reminders_follow_the_entered_due_dates(
         priority=factories.PriorityFactory(plan=plan), plan=plan, lead_agencies=[agency]
     )
     factories.MembershipFactory(partnership=district, role="officer", agency=agency)
-    services.calendar_save(
-        partnership=district,
-        data=CalendarData(
-            due_rule=ReportingCalendar.DueRule.DATES,
-            grace_days=4,
-            build_rule=ReportingCalendar.BuildRule.AFTER_DUE,
-            build_days=7,
-            due_dates=[date(2024, 2, 29)],
-            meetings=[],
-        ),
-        user=coordinator,
+    calendar_save(
+        district,
+        coordinator,
+        due_rule=ReportingCalendar.DueRule.DATES,
+        build_rule=ReportingCalendar.BuildRule.AFTER_DUE,
+        due_dates=[date(2024, 2, 29)],
     )
     sent = {}
     for day in ("2024-02-14", "2024-02-15", "2024-02-26", "2024-03-17"):
