@@ -195,6 +195,7 @@ def test_a_grant_cannot_shrink_below_what_it_approved(grant, make_project):
 def test_the_return_is_no_more_than_the_grant_has_left(grant, make_project):
     make_project("Up front", "21240")
     make_project("Tactical", "7436", pot=Pot.TACTICAL)
+
     def give_back(amount: str, note: str = "") -> None:
         services.grant_return_record(
             grant=grant,

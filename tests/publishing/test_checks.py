@@ -14,6 +14,7 @@ from publishing.checks import document_check_findings
 from publishing.snapshot import document_snapshot
 from tests import factories
 from tests.html_forms import publish_data
+from tests.publishing.conftest import publish_start
 
 pytestmark = pytest.mark.django_db
 # The pages read the document snapshot (for the editor's check) in a fixed number.
@@ -179,13 +180,7 @@ def test_the_service_refuses_unconfirmed_warnings(plan: Plan, county_admin: Any)
         )
     assert [f.chapter for f in refused.value.findings] == ["Appendix B"]
     assert not plan.versions.exists()
-    services.plan_version_publish_start(
-        plan=plan,
-        user=county_admin,
-        number="1.0",
-        effective_date=date(2023, 4, 1),
-        warnings_confirmed=True,
-    )
+    publish_start(plan, county_admin)
     assert plan.versions.get().status == PlanVersion.Status.RENDERING
 
 
