@@ -44,6 +44,23 @@ def _edit_action(client, world, **data):
     return client.post(reverse("actions:edit", kwargs={"pk": world.action.pk}), body)
 
 
+def _reword(world, title: str, lead_agencies) -> None:
+    """The coordinator changes the action's title and leads through the service."""
+    from actions.services import ActionData, action_update
+
+    action_update(
+        action=world.action,
+        data=ActionData(
+            reference="1.1",
+            title=title,
+            priority=world.action.priority,
+            lead_agencies=lead_agencies,
+        ),
+        expected_version=world.action.lock_version,
+        user=world.users["coordinator"],
+    )
+
+
 # The numbers reported are a formset of three rows (its management form, then the rows).
 FIGURES = {"figures-TOTAL_FORMS": "3", "figures-INITIAL_FORMS": "0"}
 
@@ -321,20 +338,8 @@ def test_query_counts_are_pinned_and_do_not_grow_with_actions(
 
 
 def test_detail_shows_who_changed_what_including_leads(client, world):
-    from actions.services import ActionData, action_update
-
     new_lead = factories.AgencyFactory(short_name="KFRS")
-    action_update(
-        action=world.action,
-        data=ActionData(
-            reference="1.1",
-            title="Reworded",
-            priority=world.action.priority,
-            lead_agencies=[new_lead],
-        ),
-        expected_version=world.action.lock_version,
-        user=world.users["coordinator"],
-    )
+    _reword(world, "Reworded", [new_lead])
     client.force_login(world.users["executive"])
     response = client.get(reverse("actions:detail", kwargs={"pk": world.action.pk}))
     changes = response.context["changes"]
@@ -360,7 +365,7 @@ def test_a_status_update_and_an_edit_of_the_text_do_not_block_each_other(client,
 
 
 def test_the_update_form_shows_the_last_update_and_what_changed_since(client, world):
-    from actions.services import ActionData, Figure, action_update
+    from actions.services import Figure
 
     status_update_record(
         action=world.action,
@@ -383,17 +388,7 @@ def test_the_update_form_shows_the_last_update_and_what_changed_since(client, wo
     assert "Nothing has changed since then" in text
 
     world.action.refresh_from_db()
-    action_update(
-        action=world.action,
-        data=ActionData(
-            reference="1.1",
-            title="Reworded after the update",
-            priority=world.action.priority,
-            lead_agencies=list(world.action.lead_agencies.all()),
-        ),
-        expected_version=world.action.lock_version,
-        user=world.users["coordinator"],
-    )
+    _reword(world, "Reworded after the update", list(world.action.lead_agencies.all()))
     text = client.get(url).content.decode()
     assert "Reworded after the update" in text
     assert "Nothing has changed" not in text

@@ -101,6 +101,16 @@ class Checked:
         self.page.get_by_role("button", name="Sign out").click()
         self.page.wait_for_load_state()
 
+    def create_plan(self, partnership: str, title: str, years: str) -> None:
+        """On the new plan form: a one-year Community Safety Plan, saved."""
+        page = self.page
+        page.get_by_label("Which partnership is the plan for?").select_option(label=partnership)
+        page.get_by_label("Community Safety Plan").check()
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("One-year plan").check()
+        page.get_by_label("Which financial years does it cover?").fill(years)
+        self.press("Save and continue")
+
     def publish_version(self, number: str, changes: str, effective: tuple[str, str, str]) -> None:
         """From a plan's overview: publish a version effective on (day, month, year), and
         see it published."""

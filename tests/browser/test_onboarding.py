@@ -136,12 +136,7 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
     # The coordinator writes a plan and publishes it: Medway publishes its own plans.
     site.goto(reverse("plans:list"))
     site.press("Create a plan")
-    page.get_by_label("Which partnership is the plan for?").select_option(label="Medway CSP")
-    page.get_by_label("Community Safety Plan").check()
-    page.get_by_label("Title").fill("Medway Community Safety Plan 2024/25")
-    page.get_by_label("One-year plan").check()
-    page.get_by_label("Which financial years does it cover?").fill("2024/25")
-    site.press("Save and continue")
+    site.create_plan("Medway CSP", "Medway Community Safety Plan 2024/25", "2024/25")
     site.follow("Add a section")
     page.get_by_label("Section heading").fill("Introduction")
     page.get_by_label("Text").fill("Medway’s plan for **2024/25**.")

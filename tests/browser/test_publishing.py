@@ -42,12 +42,7 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
     site.press("Create a plan")  # a link styled as a button
     site.press("Save and continue")  # nothing entered: GOV.UK errors
     assert "Select the partnership the plan is for" in page.inner_text(".govuk-error-summary")
-    page.get_by_label("Which partnership is the plan for?").select_option(label="Swale CSP")
-    page.get_by_label("Community Safety Plan").check()
-    page.get_by_label("Title").fill("Swale Community Safety Plan 2024/25")
-    page.get_by_label("One-year plan").check()
-    page.get_by_label("Which financial years does it cover?").fill("2024/25")
-    site.press("Save and continue")
+    site.create_plan("Swale CSP", "Swale Community Safety Plan 2024/25", "2024/25")
     assert "was created" in page.inner_text(".govuk-notification-banner")
     overview = page.url
     for title, body in (
