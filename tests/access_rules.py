@@ -57,6 +57,21 @@ POST_ONLY_GET = {role: 405 for role in ROLES} | {"anonymous": 302, "other_coordi
 Keys = Callable[[World], dict[str, object]]
 
 
+def district_slug(w: World) -> dict[str, object]:
+    """The URL keys of a page of the world's district."""
+    return {"slug": w.district.slug}
+
+
+def other_district_slug(w: World) -> dict[str, object]:
+    """The same page's keys for the other district (a 404 for the district's people)."""
+    return {"slug": w.other_district.slug}
+
+
+def district_route(**codes: Any) -> Route:
+    """A page of the world's district, keyed by its slug (another district's is a 404)."""
+    return Route(own=district_slug, other=other_district_slug, **codes)
+
+
 def editors_route(own: Keys, other: Keys, *, post_ok: int = 200) -> Route:
     """A page only the editors open and post (``post_ok``: 302 where a post that works
     goes on to another page, as a removal does)."""

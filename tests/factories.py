@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
@@ -6,6 +7,8 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from actions.models import Action, Milestone
+from performance.models import Grant, Indicator
+from performance.services import GrantData, IndicatorData, grant_create, indicator_create
 from plans.models import Agency, Membership, Partnership, Plan, PlanSection, PlanVersion
 from priorities.models import CrossCuttingTheme, Priority, PriorityCategory
 from reporting.models import ExceptionReport
@@ -232,3 +235,32 @@ def published_version(plan: Plan, number: str = "1.0") -> PlanVersion:
     version.pdf.save(f"test-{plan.pk}-{number}.pdf", ContentFile(MINIMAL_PDF), save=False)
     version.save()
     return version
+
+
+# --- performance --------------------------------------------------------------------------
+
+
+def kent_grant(partnership: Partnership, *, funder: str = "Police and Crime Commissioner") -> Grant:
+    """The Kent paper's Crime Reduction Grant for 2023/24, £39,661, made by the service
+    (which splits it as the paper did)."""
+    return grant_create(
+        partnership=partnership,
+        data=GrantData(
+            name="Crime Reduction Grant",
+            funder=funder,
+            financial_year=2023,
+            amount=Decimal("39661"),
+        ),
+    )
+
+
+def asb_indicator(partnership: Partnership, **data: Any) -> Indicator:
+    """ASB incidents reported to Kent Police (fewer is better), made by the service;
+    ``data`` adds to or overrides the IndicatorData."""
+    defaults: dict[str, Any] = {
+        "name": "ASB incidents reported to Kent Police",
+        "unit": "incidents",
+        "source": "Kent Police",
+        "direction": Indicator.Direction.LOWER,
+    }
+    return indicator_create(partnership=partnership, data=IndicatorData(**(defaults | data)))

@@ -2,6 +2,7 @@
 post back unchanged or changed."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
@@ -90,3 +91,13 @@ def publish_confirmed(form: Any) -> dict[str, str]:
     if "warnings_confirmed" not in form.fields:
         return {}
     return {"warnings_confirmed": "on", "findings_key": form.initial["findings_key"]}
+
+
+def date_input(name: str, day: date) -> dict[str, str]:
+    """The three boxes of the GOV.UK date input ``name`` holding ``day``, as posted."""
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def publish_data(number: str, effective: date) -> dict[str, str]:
+    """The publish form's version number and effective date, as posted."""
+    return {"number": number, **date_input("effective_date", effective)}

@@ -59,6 +59,11 @@ def _of(partnership: str, what: str) -> Kwargs:
     return kwargs
 
 
+def _in_partnerships(**codes: Any) -> Route:
+    """A page of Swale's, Basildon's (another county's district) and Medway's."""
+    return Route(own=swale, other=basildon, unitary=medway, **codes)
+
+
 def _in_each(what: str, *, get: dict[str, int], post: dict[str, int]) -> Route:
     """A route of one object in Swale, Basildon (another county) and Medway."""
     return Route(
@@ -73,31 +78,22 @@ def _in_each(what: str, *, get: dict[str, int], post: dict[str, int]) -> Route:
 PARTNERSHIP_ROUTES: dict[str, Route] = {
     "partnerships:list": Route(get=_signed_in(RUNNERS | {"other_coordinator"})),
     "partnerships:create": Route(get=SERVICE_ADMIN_ONLY, post=SERVICE_ADMIN_ONLY),
-    "partnerships:detail": Route(own=swale, other=basildon, unitary=medway, get=_only(RUNNERS)),
+    "partnerships:detail": _in_partnerships(get=_only(RUNNERS)),
     # The county team saves "who publishes" (302); the service administrator must also
     # give the names, which are missing here (200, the form with its errors).
-    "partnerships:edit": Route(
-        own=swale,
-        other=basildon,
-        unitary=medway,
+    "partnerships:edit": _in_partnerships(
         get=_only(PUBLISHERS_DECIDE),
         post=_only(PUBLISHERS_DECIDE) | {"county_admin": 302},
         post_data={"coordinators_publish": "on"},
     ),
-    "partnerships:agencies": Route(own=swale, other=basildon, unitary=medway, get=_only(RUNNERS)),
-    "partnerships:agency_add": Route(
-        own=swale, other=basildon, unitary=medway, get=_only(RUNNERS), post=_only(RUNNERS)
-    ),
-    "partnerships:agency_create": Route(
-        own=swale, other=basildon, unitary=medway, get=_only(RUNNERS), post=_only(RUNNERS)
-    ),
+    "partnerships:agencies": _in_partnerships(get=_only(RUNNERS)),
+    "partnerships:agency_add": _in_partnerships(get=_only(RUNNERS), post=_only(RUNNERS)),
+    "partnerships:agency_create": _in_partnerships(get=_only(RUNNERS), post=_only(RUNNERS)),
     "partnerships:agency_edit": _in_each("agency", get=_only(RUNNERS), post=_only(RUNNERS)),
     # An officer works for the agency, so removing it is refused on the page (200).
     "partnerships:agency_remove": _in_each("agency", get=_only(RUNNERS), post=_only(RUNNERS)),
-    "partnerships:people": Route(own=swale, other=basildon, unitary=medway, get=_only(RUNNERS)),
-    "partnerships:invite": Route(
-        own=swale, other=basildon, unitary=medway, get=_only(RUNNERS), post=_only(RUNNERS)
-    ),
+    "partnerships:people": _in_partnerships(get=_only(RUNNERS)),
+    "partnerships:invite": _in_partnerships(get=_only(RUNNERS), post=_only(RUNNERS)),
     "partnerships:membership_edit": _in_each("officer", get=_only(RUNNERS), post=_only(RUNNERS)),
     "partnerships:membership_remove": _in_each(
         "officer", get=_only(RUNNERS), post=_only(RUNNERS, ok=302)
@@ -113,12 +109,8 @@ PARTNERSHIP_ROUTES: dict[str, Route] = {
         post={role: 200 for role in ROLES},
     ),
     # Strategic-assessment choices: a district's (so never Medway's, a unitary: 403).
-    "priorities:assessments": Route(
-        own=swale,
-        other=basildon,
-        unitary=medway,
-        get=_only(RUNNERS),
-        unitary_get=dict(NOBODY_ELSE) | {"service_admin": 403},
+    "priorities:assessments": _in_partnerships(
+        get=_only(RUNNERS), unitary_get=dict(NOBODY_ELSE) | {"service_admin": 403}
     ),
     # 2022/23: Swale's plan in the world covers 2023/24 only.
     "priorities:assessment_edit": Route(

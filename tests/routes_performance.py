@@ -12,15 +12,12 @@ from django.db.models import Model
 from performance.models import Bid, FundedProject, Grant, Indicator
 from performance.services import (
     BidData,
-    GrantData,
-    IndicatorData,
     ProjectData,
     bid_submit,
-    grant_create,
-    indicator_create,
     project_create,
 )
 from plans.models import Partnership
+from tests import factories
 from tests.access_rules import (
     ALL,
     VISIBLE,
@@ -34,15 +31,7 @@ from tests.world import World
 
 def grant_of(partnership: Partnership) -> Grant:
     grant = Grant.objects.filter(partnership=partnership).order_by("pk").first()
-    return grant or grant_create(
-        partnership=partnership,
-        data=GrantData(
-            name="Crime Reduction Grant",
-            funder="Police and Crime Commissioner",
-            financial_year=2023,
-            amount=Decimal("39661"),
-        ),
-    )
+    return grant or factories.kent_grant(partnership)
 
 
 def project_of(partnership: Partnership) -> FundedProject:
@@ -61,15 +50,7 @@ def bid_of(partnership: Partnership) -> Bid:
 
 def indicator_of(partnership: Partnership) -> Indicator:
     indicator = Indicator.objects.filter(partnership=partnership).order_by("pk").first()
-    return indicator or indicator_create(
-        partnership=partnership,
-        data=IndicatorData(
-            name="ASB incidents reported to Kent Police",
-            unit="incidents",
-            source="Kent Police",
-            direction=Indicator.Direction.LOWER,
-        ),
-    )
+    return indicator or factories.asb_indicator(partnership)
 
 
 def slug(w: World) -> dict[str, object]:

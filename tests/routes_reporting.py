@@ -8,7 +8,14 @@ another partnership's reports are a 404. The county view is the county team's on
 from plans.models import Partnership
 from reporting.models import ExceptionReport
 from tests import factories
-from tests.access_rules import ALL, EDITORS, NOBODY_ELSE, Route, _only
+from tests.access_rules import (
+    ALL,
+    EDITORS,
+    NOBODY_ELSE,
+    Route,
+    _only,
+    district_route,
+)
 from tests.world import ROLES, World
 
 READERS = {"executive", "coordinator", "county_admin", "service_admin"}
@@ -35,37 +42,14 @@ REPORTING_ROUTES: dict[str, Route] = {
         other=lambda w: {"slug": w.other_county.slug},
         get=dict(NOBODY_ELSE) | {"county_admin": 200, "service_admin": 200},
     ),
-    "reporting:partnership": Route(
-        own=lambda w: {"slug": w.district.slug},
-        other=lambda w: {"slug": w.other_district.slug},
-        get=_only(READERS),
-    ),
-    "reporting:build": Route(
-        own=lambda w: {"slug": w.district.slug},
-        other=lambda w: {"slug": w.other_district.slug},
-        get=POST_ONLY,
-        post=_only(EDITORS, ok=302),
-    ),
+    "reporting:partnership": district_route(get=_only(READERS)),
+    "reporting:build": district_route(get=POST_ONLY, post=_only(EDITORS, ok=302)),
     # The reporting calendar: its coordinators and the county team. A POST without the
     # form's fields is the form again with its errors.
-    "reporting:calendar": Route(
-        own=lambda w: {"slug": w.district.slug},
-        other=lambda w: {"slug": w.other_district.slug},
-        get=_only(EDITORS),
-        post=_only(EDITORS),
-    ),
+    "reporting:calendar": district_route(get=_only(EDITORS), post=_only(EDITORS)),
     # Who is missing this round's updates, and "Chase now": the same people.
-    "reporting:missing": Route(
-        own=lambda w: {"slug": w.district.slug},
-        other=lambda w: {"slug": w.other_district.slug},
-        get=_only(EDITORS),
-    ),
-    "reporting:chase": Route(
-        own=lambda w: {"slug": w.district.slug},
-        other=lambda w: {"slug": w.other_district.slug},
-        get=POST_ONLY,
-        post=_only(EDITORS, ok=302),
-    ),
+    "reporting:missing": district_route(get=_only(EDITORS)),
+    "reporting:chase": district_route(get=POST_ONLY, post=_only(EDITORS, ok=302)),
     # An update request for a lead without an account: the lead's actions still owed.
     "reporting:request_update": Route(
         own=lambda w: {"slug": w.district.slug, "agency": w.action.lead_agencies.get().pk},

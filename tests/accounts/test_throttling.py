@@ -82,16 +82,28 @@ def _client_address_settings(settings, monkeypatch, count: str) -> None:
     settings.IPWARE_STRICT = production.IPWARE_STRICT
 
 
+def _six_people_guessed(client, remote_addr: str, forwarded_for: str) -> list[int]:
+    """Six people's accounts each tried once with a wrong password, from ``remote_addr``
+    with ``forwarded_for`` (in which ``{n}`` is the try's number): the status codes."""
+    people = [factories.UserFactory(email=f"person{n}@example.org") for n in range(6)]
+    return [
+        _sign_in(
+            client,
+            person.email,
+            "guess",
+            REMOTE_ADDR=remote_addr,
+            HTTP_X_FORWARDED_FOR=forwarded_for.format(n=n),
+        )
+        for n, person in enumerate(people)
+    ]
+
+
 def test_behind_the_proxy_each_client_is_counted_at_its_own_address(
     client, officer, settings, monkeypatch
 ):
     """Every request comes from the proxy; the address it adds is the client's."""
     _client_address_settings(settings, monkeypatch, "1")
-    people = [factories.UserFactory(email=f"person{n}@example.org") for n in range(6)]
-    for person in people:
-        _sign_in(
-            client, person.email, "guess", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.66"
-        )
+    _six_people_guessed(client, PROXY, "198.51.100.66")
     # The guessing address is locked; everyone else behind the same proxy is not.
     assert (
         _sign_in(
@@ -112,18 +124,8 @@ def test_behind_the_proxy_a_spoofed_header_does_not_change_the_address(
 ):
     """A client writing its own X-Forwarded-For is still counted where the proxy saw it."""
     _client_address_settings(settings, monkeypatch, "1")
-    people = [factories.UserFactory(email=f"person{n}@example.org") for n in range(6)]
-    codes = [
-        _sign_in(
-            client,
-            person.email,
-            "guess",
-            REMOTE_ADDR=PROXY,
-            # What the client sent, then what the proxy appended.
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.66",
-        )
-        for n, person in enumerate(people)
-    ]
+    # What the client sent, then what the proxy appended.
+    codes = _six_people_guessed(client, PROXY, "192.0.2.{n}, 198.51.100.66")
     assert codes.count(200) == settings.AXES_FAILURE_LIMIT - 1
     assert codes[-1] == 429
 
@@ -131,17 +133,7 @@ def test_behind_the_proxy_a_spoofed_header_does_not_change_the_address(
 def test_without_a_proxy_the_header_is_ignored(client, officer, settings):
     """Locally (TRUSTED_PROXY_COUNT=0) the header is the client's own words: never read."""
     assert settings.TRUSTED_PROXY_COUNT == 0
-    people = [factories.UserFactory(email=f"person{n}@example.org") for n in range(6)]
-    codes = [
-        _sign_in(
-            client,
-            person.email,
-            "guess",
-            REMOTE_ADDR="198.51.100.66",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
-        )
-        for n, person in enumerate(people)
-    ]
+    codes = _six_people_guessed(client, "198.51.100.66", "192.0.2.{n}")
     assert codes.count(200) == settings.AXES_FAILURE_LIMIT - 1
     assert codes[-1] == 429
 

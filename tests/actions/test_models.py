@@ -97,28 +97,21 @@ def test_an_action_with_history_cannot_be_deleted(officer):
         update.action.delete()
 
 
-def test_invalid_quarter_is_refused_by_the_database(officer):
+@pytest.mark.parametrize(
+    ("quarter", "status"),
+    [
+        pytest.param(5, "on_track", id="invalid-quarter"),
+        pytest.param(3, "purple", id="unknown-status"),
+    ],
+)
+def test_an_invalid_update_is_refused_by_the_database(officer, quarter, status):
     update = _update(officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusUpdate.objects.create(
             action=update.action,
             financial_year=2023,
-            quarter=5,
-            status="on_track",
-            commentary="x",
-            author=officer,
-            created_at=update.created_at,
-        )
-
-
-def test_unknown_status_is_refused_by_the_database(officer):
-    update = _update(officer)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        StatusUpdate.objects.create(
-            action=update.action,
-            financial_year=2023,
-            quarter=3,
-            status="purple",
+            quarter=quarter,
+            status=status,
             commentary="x",
             author=officer,
             created_at=update.created_at,

@@ -47,20 +47,17 @@ def test_selectors_return_only_visible_partnerships(world):
 
 
 def test_my_actions_lists_what_the_agency_leads_with_overdue_milestones(world):
-    factories.MilestoneFactory(
-        action=world.action,
-        description="Late one",
-        timescale="Sept 23",
-        timescale_kind="due",
-        due_date="2023-09-30",
-    )
-    factories.MilestoneFactory(
-        action=world.action,
-        description="Soon",
-        timescale="March 24",
-        timescale_kind="due",
-        due_date="2024-03-31",
-    )
+    for description, timescale, due in [
+        ("Late one", "Sept 23", "2023-09-30"),
+        ("Soon", "March 24", "2024-03-31"),
+    ]:
+        factories.MilestoneFactory(
+            action=world.action,
+            description=description,
+            timescale=timescale,
+            timescale_kind="due",
+            due_date=due,
+        )
     work = selectors.my_actions(user=world.users["officer"])
     assert [a.pk for a in work.actions] == [world.action.pk]
     assert [m.description for m in work.milestones_overdue] == ["Late one"]

@@ -32,13 +32,30 @@ def _as(world, role: str) -> Client:
     return client
 
 
+def _conflict(world, url: str, theirs: dict, mine: dict, *, second: str = "county_admin"):
+    """The coordinator and ``second`` open ``url``; the coordinator saves ``theirs``, then
+    ``second`` posts ``mine`` over the copy they opened. Gives second's client and the
+    response."""
+    first_client, second_client = _as(world, "coordinator"), _as(world, second)
+    first_opened, second_opened = _opened(first_client, url), _opened(second_client, url)
+    assert first_client.post(url, first_opened | theirs).status_code == 302
+    return second_client, second_client.post(url, second_opened | mine)
+
+
+def _save_as_shown(client: Client, url: str, page: str) -> None:
+    """Post the form the page shows, unchanged: it saves."""
+    (shown,) = html_forms(page)
+    assert client.post(url, form_data(shown)).status_code == 302
+
+
 def test_a_second_save_after_a_conflict_keeps_their_change_and_mine(world):
     url = reverse("actions:edit", kwargs={"pk": world.action.pk})
-    first, second = _as(world, "coordinator"), _as(world, "county_admin")
-    theirs, mine = _opened(first, url), _opened(second, url)
-    assert first.post(url, theirs | {"desired_outcome": "Fewer repeat victims"}).status_code == 302
-
-    response = second.post(url, mine | {"lead_text": "Domestic Abuse Group\r\nCSP Executive"})
+    second, response = _conflict(
+        world,
+        url,
+        {"desired_outcome": "Fewer repeat victims"},
+        {"lead_text": "Domestic Abuse Group\r\nCSP Executive"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert (
@@ -50,8 +67,7 @@ def test_a_second_save_after_a_conflict_keeps_their_change_and_mine(world):
     assert form.data["lead_text"] == "Domestic Abuse Group\r\nCSP Executive"  # mine
 
     # The second click saves the form as shown: their change stays, mine goes in.
-    (shown,) = html_forms(page)
-    assert second.post(url, form_data(shown)).status_code == 302
+    _save_as_shown(second, url, page)
     world.action.refresh_from_db()
     assert world.action.desired_outcome == "Fewer repeat victims"
     assert world.action.lead_text == "Domestic Abuse Group\nCSP Executive"
@@ -59,33 +75,29 @@ def test_a_second_save_after_a_conflict_keeps_their_change_and_mine(world):
 
 def test_a_field_both_changed_keeps_mine_and_says_so(world):
     url = reverse("actions:edit", kwargs={"pk": world.action.pk})
-    first, second = _as(world, "coordinator"), _as(world, "county_admin")
-    theirs, mine = _opened(first, url), _opened(second, url)
-    assert first.post(url, theirs | {"title": "Their words", "linked_to": "CSP"}).status_code == 302
-    response = second.post(url, mine | {"title": "My words"})
+    second, response = _conflict(
+        world, url, {"title": "Their words", "linked_to": "CSP"}, {"title": "My words"}
+    )
     page = response.content.decode()
     assert "You changed “Action” too: yours is kept." in page
     assert "theirs is shown above" in page and "Their words" in page
     form = response.context["form"]
     assert form.data["title"] == "My words" and form.data["linked_to"] == "CSP"
-    (shown,) = html_forms(page)
-    assert second.post(url, form_data(shown)).status_code == 302
+    _save_as_shown(second, url, page)
     world.action.refresh_from_db()
     assert (world.action.title, world.action.linked_to) == ("My words", "CSP")
 
 
 def test_a_stale_milestone_edit_keeps_only_what_this_editor_changed(world):
     url = reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk})
-    first, second = _as(world, "coordinator"), _as(world, "county_admin")
-    theirs, mine = _opened(first, url), _opened(second, url)
-    assert first.post(url, theirs | {"timescale": "Sept 23"}).status_code == 302
-    response = second.post(url, mine | {"description": "First milestone, reworded"})
+    second, response = _conflict(
+        world, url, {"timescale": "Sept 23"}, {"description": "First milestone, reworded"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else changed this milestone after you opened it: they changed" in page
     assert "“Timescale”" in page
-    (shown,) = html_forms(page)
-    assert second.post(url, form_data(shown)).status_code == 302
+    _save_as_shown(second, url, page)
     world.milestone.refresh_from_db()
     assert world.milestone.timescale == "Sept 23"
     assert world.milestone.description == "First milestone, reworded"
@@ -95,16 +107,12 @@ def test_a_done_date_they_entered_is_shown_in_the_three_date_boxes(world):
     """The GOV.UK date input posts three boxes: the other person's date goes back into
     them, so the second save keeps it."""
     url = reverse("actions:milestone_edit", kwargs={"pk": world.milestone.pk})
-    first, second = _as(world, "coordinator"), _as(world, "county_admin")
-    theirs, mine = _opened(first, url), _opened(second, url)
     done = {"done_date_0": "3", "done_date_1": "9", "done_date_2": "2023"}
-    assert first.post(url, theirs | done).status_code == 302
-    response = second.post(url, mine | {"description": "First milestone, reworded"})
+    second, response = _conflict(world, url, done, {"description": "First milestone, reworded"})
     assert response.status_code == 200
     form = response.context["form"]
     assert [form.data[f"done_date_{i}"] for i in range(3)] == ["3", "9", "2023"]
-    (shown,) = html_forms(response.content.decode())
-    assert second.post(url, form_data(shown)).status_code == 302
+    _save_as_shown(second, url, response.content.decode())
     world.milestone.refresh_from_db()
     assert world.milestone.done_date == date(2023, 9, 3)
     assert world.milestone.description == "First milestone, reworded"
@@ -113,19 +121,15 @@ def test_a_done_date_they_entered_is_shown_in_the_three_date_boxes(world):
 def test_a_stale_status_update_is_held_to_the_status_now(world):
     extra = factories.MilestoneFactory(action=world.action, description="Second milestone")
     url = reverse("actions:update", kwargs={"pk": world.action.pk})
-    first, second = _as(world, "coordinator"), _as(world, "officer")
-    theirs, mine = _opened(first, url), _opened(second, url)
-    response = first.post(
+    # The officer, who opened the page before the coordinator saved off track, says on
+    # track and ticks the milestone already completed: they are told, and what they typed
+    # is kept.
+    second, response = _conflict(
+        world,
         url,
-        theirs
-        | {"status": "off_track", "commentary": "Slipping", "milestones_completed": [extra.pk]},
-    )
-    assert response.status_code == 302
-    # The second officer, who opened the page before, says on track and ticks the milestone
-    # already completed: they are told, and what they typed is kept.
-    response = second.post(
-        url,
-        mine | {"status": "on_track", "commentary": "All fine", "milestones_completed": [extra.pk]},
+        {"status": "off_track", "commentary": "Slipping", "milestones_completed": [extra.pk]},
+        {"status": "on_track", "commentary": "All fine", "milestones_completed": [extra.pk]},
+        second="officer",
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -162,88 +162,126 @@ def test_result_is_frozen_and_kind_is_a_short_string() -> None:
     assert all(len(kind.value) <= 16 for kind in TimescaleKind)
 
 
-# ------------------------------------------------------------------ month + year
+# --------------------------------------------------------------------- due dates
+
+# Each text read as a due date, with that date, grouped by how the date is written.
+DUE_DATES: list[tuple[str, date]] = [
+    # month + year
+    ("January 24", date(2024, 1, 31)),
+    ("Feb 23", date(2023, 2, 28)),
+    ("Feb 24", date(2024, 2, 29)),  # leap year
+    ("February 2028", date(2028, 2, 29)),
+    ("Feb 2100", date(2100, 2, 28)),  # century, not a leap year
+    ("Feb 2000", date(2000, 2, 29)),  # 400-year rule: a leap year
+    ("Apr 24", date(2024, 4, 30)),
+    ("Sep 23", date(2023, 9, 30)),
+    ("Sept 23", date(2023, 9, 30)),
+    ("Sept. 23", date(2023, 9, 30)),
+    ("September 23", date(2023, 9, 30)),
+    ("September 2023", date(2023, 9, 30)),
+    ("Dec 23", date(2023, 12, 31)),
+    ("Mar-24", date(2024, 3, 31)),
+    ("March '24", date(2024, 3, 31)),
+    ("March \u201924", date(2024, 3, 31)),
+    ("march, 2024", date(2024, 3, 31)),
+    ("JULY 23", date(2023, 7, 31)),
+    ("  july   23.  ", date(2023, 7, 31)),
+    ("July\u00a023", date(2023, 7, 31)),
+    # prefixes are ignored
+    *(
+        (text, date(2024, 3, 31))
+        for text in [
+            "By March 24",
+            "by march 24",
+            "To March 24",
+            "End of March 2024",
+            "end of March 24.",
+            "By the end of March 2024",
+            "By end of March 24",
+            "Before March 24",
+            "Due March 24",
+            "Due by March 24",
+            "Until March 24",
+            "By: March 24",
+        ]
+    ),
+    # seasons
+    ("Spring 24", date(2024, 5, 31)),
+    ("Summer 23", date(2023, 8, 31)),
+    ("Summer 2023", date(2023, 8, 31)),
+    ("By Summer 23", date(2023, 8, 31)),
+    ("Autumn 23", date(2023, 11, 30)),
+    ("Winter 23", date(2024, 2, 29)),  # the winter that ends in a leap February
+    ("Winter 24", date(2025, 2, 28)),
+    ("Winter 2023/24", date(2024, 2, 29)),
+    ("Winter 23/24", date(2024, 2, 29)),
+    # plain dates
+    ("31/03/2024", date(2024, 3, 31)),
+    ("1/4/2023", date(2023, 4, 1)),
+    ("01/04/23", date(2023, 4, 1)),
+    ("05/06/2023", date(2023, 6, 5)),  # UK order: 5 June, not 6 May
+    ("29/02/2024", date(2024, 2, 29)),
+    ("31.03.2024", date(2024, 3, 31)),
+    ("31-03-2024", date(2024, 3, 31)),
+    ("By 31/03/2024", date(2024, 3, 31)),
+    ("2024-03-31", date(2024, 3, 31)),
+    ("2023-4-1", date(2023, 4, 1)),
+    ("31 March 2024", date(2024, 3, 31)),
+    ("31st March 2024", date(2024, 3, 31)),
+    ("1st of April 2023", date(2023, 4, 1)),
+    ("31 Mar 24", date(2024, 3, 31)),
+    ("31-Mar-24", date(2024, 3, 31)),
+    # financial years, quarters and years
+    ("Q1 2023/24", date(2023, 6, 30)),
+    ("Q2 2023/24", date(2023, 9, 30)),
+    ("Q3 2023/24", date(2023, 12, 31)),
+    ("Q4 2023/24", date(2024, 3, 31)),
+    ("q3 23/24", date(2023, 12, 31)),
+    ("Q3 2023-24", date(2023, 12, 31)),
+    ("Q3 2023/2024", date(2023, 12, 31)),
+    ("Q3 FY23/24", date(2023, 12, 31)),
+    ("Quarter 2 2024/25", date(2024, 9, 30)),
+    ("By Q4 2023/24", date(2024, 3, 31)),
+    ("2023/24 Q2", date(2023, 9, 30)),
+    ("Q4 2099/00", date(2100, 3, 31)),  # the century rolls over
+    ("2023/24", date(2024, 3, 31)),
+    ("By end of 2023/24", date(2024, 3, 31)),
+    ("2023-24", date(2024, 3, 31)),
+    ("23/24", date(2024, 3, 31)),
+    ("2024", date(2024, 12, 31)),
+    ("By 2025", date(2025, 12, 31)),
+]
+
+# Texts that name no year: the date is the first such one within the plan period.
+DUE_WITHIN_PLAN: list[tuple[str, date]] = [
+    ("July", date(2023, 7, 31)),
+    ("By July", date(2023, 7, 31)),
+    ("April", date(2023, 4, 30)),
+    ("December", date(2023, 12, 31)),
+    ("January", date(2024, 1, 31)),
+    ("Feb", date(2024, 2, 29)),
+    ("End of March", date(2024, 3, 31)),
+    ("Summer", date(2023, 8, 31)),
+    ("Winter", date(2024, 2, 29)),
+    ("Q1", date(2023, 6, 30)),
+    ("Q4", date(2024, 3, 31)),
+]
+IN_PLAN = {"period_start": PLAN_START, "period_end": PLAN_END}
 
 
 @pytest.mark.parametrize(
-    ("text", "due"),
-    [
-        ("January 24", date(2024, 1, 31)),
-        ("Feb 23", date(2023, 2, 28)),
-        ("Feb 24", date(2024, 2, 29)),  # leap year
-        ("February 2028", date(2028, 2, 29)),
-        ("Feb 2100", date(2100, 2, 28)),  # century, not a leap year
-        ("Feb 2000", date(2000, 2, 29)),  # 400-year rule: a leap year
-        ("Apr 24", date(2024, 4, 30)),
-        ("Sep 23", date(2023, 9, 30)),
-        ("Sept 23", date(2023, 9, 30)),
-        ("Sept. 23", date(2023, 9, 30)),
-        ("September 23", date(2023, 9, 30)),
-        ("September 2023", date(2023, 9, 30)),
-        ("Dec 23", date(2023, 12, 31)),
-        ("Mar-24", date(2024, 3, 31)),
-        ("March '24", date(2024, 3, 31)),
-        ("March \u201924", date(2024, 3, 31)),
-        ("march, 2024", date(2024, 3, 31)),
-        ("JULY 23", date(2023, 7, 31)),
-        ("  july   23.  ", date(2023, 7, 31)),
-        ("July\u00a023", date(2023, 7, 31)),
-    ],
+    ("text", "due", "period"),
+    [(text, due, {}) for text, due in DUE_DATES]
+    + [(text, due, IN_PLAN) for text, due in DUE_WITHIN_PLAN],
 )
-def test_month_and_year(text: str, due: date) -> None:
-    parsed = parse_timescale(text)
+def test_due_dates(text: str, due: date, period: dict[str, date]) -> None:
+    parsed = parse_timescale(text, **period)
     assert parsed.kind is DUE
     assert parsed.due_date == due
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "By March 24",
-        "by march 24",
-        "To March 24",
-        "End of March 2024",
-        "end of March 24.",
-        "By the end of March 2024",
-        "By end of March 24",
-        "Before March 24",
-        "Due March 24",
-        "Due by March 24",
-        "Until March 24",
-        "By: March 24",
-    ],
-)
-def test_prefixes_are_ignored(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is DUE
-    assert parsed.due_date == date(2024, 3, 31)
 
 
 def test_text_is_kept_as_written_but_stripped() -> None:
     assert parse_timescale("  By March 24.  ").text == "By March 24."
-
-
-# ----------------------------------------------------------------------- seasons
-
-
-@pytest.mark.parametrize(
-    ("text", "due"),
-    [
-        ("Spring 24", date(2024, 5, 31)),
-        ("Summer 23", date(2023, 8, 31)),
-        ("Summer 2023", date(2023, 8, 31)),
-        ("By Summer 23", date(2023, 8, 31)),
-        ("Autumn 23", date(2023, 11, 30)),
-        ("Winter 23", date(2024, 2, 29)),  # the winter that ends in a leap February
-        ("Winter 24", date(2025, 2, 28)),
-        ("Winter 2023/24", date(2024, 2, 29)),
-        ("Winter 23/24", date(2024, 2, 29)),
-    ],
-)
-def test_seasons(text: str, due: date) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is DUE
-    assert parsed.due_date == due
 
 
 def test_season_with_financial_year_other_than_winter_is_unknown() -> None:
@@ -251,130 +289,126 @@ def test_season_with_financial_year_other_than_winter_is_unknown() -> None:
     assert parse_timescale("Spring 2023/24").kind is UNKNOWN
 
 
-# ------------------------------------------------------------------- plain dates
+# ------------------------------------------------------------- no due date
+
+# Each text read as having no due date: (text, kind, label, plan period given?).
+UNDATED: list[tuple[str, TimescaleKind, str, bool]] = [
+    *(
+        (text, ONGOING, "Ongoing", False)
+        for text in [
+            "Ongoing",
+            "ongoing.",
+            "ONGOING",
+            "On-going",
+            "Summer Ongoing",
+            "Ongoing from July 23",
+            "Ongoing until March 24",
+            "Continuous",
+            "Continuing",
+        ]
+    ),
+    *(
+        (text, RECURRING, label, False)
+        for text, label in [
+            ("Quarterly", "Every quarter"),
+            ("quarterly.", "Every quarter"),
+            ("Every quarter", "Every quarter"),
+            ("Monthly", "Every month"),
+            ("Annually", "Every year"),
+            ("Annual", "Every year"),
+            ("Yearly", "Every year"),
+            ("Bi-annually", "Twice a year"),
+            ("Biannually", "Twice a year"),
+            ("Bi annually", "Twice a year"),
+            ("Six-monthly", "Every six months"),
+            ("Six monthly", "Every six months"),
+            ("6-monthly", "Every six months"),
+            ("Half-yearly", "Every six months"),
+            ("Weekly", "Every week"),
+            ("Fortnightly", "Every two weeks"),
+            ("Termly", "Every school term"),
+        ]
+    ),
+    *(
+        (text, AS_REQUIRED, "As required", False)
+        for text in [
+            "As required",
+            "as required.",
+            "AS REQUIRED",
+            "As needed",
+            "When required",
+            "As and when",
+        ]
+    ),
+    *(
+        (text, UNKNOWN, "Not understood", False)
+        for text in [
+            # invalid dates
+            "31/02/2024",  # no such day
+            "29/02/2023",  # not a leap year
+            "31/04/2024",
+            "00/01/2024",
+            "12/13/2024",  # US order is not accepted
+            "2024-02-30",
+            "2024-13-01",
+            "31/03/1066",  # implausible year
+            "32 March 2024",
+            "31/03-2024",  # mixed separators
+            # bad quarters
+            "Q5 2023/24",
+            "Q0 2023/24",
+            "Q3 2023/25",  # not consecutive years
+            "Q3 2023",  # calendar or financial quarter? ambiguous
+            "2023/25",
+            "24/23",
+            "Q3",  # no year and no period
+            # no year and no period
+            "July",
+            "By July",
+            "Summer",
+            "Q2",
+        ]
+    ),
+    # words not understood even within the plan period
+    *(
+        (text, UNKNOWN, "Not understood", True)
+        for text in [
+            "TBC",
+            "tbc",
+            "N/A",
+            "Whenever",
+            "Soon",
+            "ASAP",
+            "Next year",
+            "Sept 23 March 24",
+            "June 23 / Sept 23",
+            "Sept 23 to March 24",
+            "Mid 2024",
+            "Julember 23",
+            "23",
+            "July 123",
+            "By",
+            "End of",
+            "The end",
+        ]
+    ),
+    *(
+        (text, UNKNOWN, "No timescale given", False)
+        for text in ["", "   ", "\t\n", ".", " . ", "-", "\u2013", "\u200b"]
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "due"),
-    [
-        ("31/03/2024", date(2024, 3, 31)),
-        ("1/4/2023", date(2023, 4, 1)),
-        ("01/04/23", date(2023, 4, 1)),
-        ("05/06/2023", date(2023, 6, 5)),  # UK order: 5 June, not 6 May
-        ("29/02/2024", date(2024, 2, 29)),
-        ("31.03.2024", date(2024, 3, 31)),
-        ("31-03-2024", date(2024, 3, 31)),
-        ("By 31/03/2024", date(2024, 3, 31)),
-        ("2024-03-31", date(2024, 3, 31)),
-        ("2023-4-1", date(2023, 4, 1)),
-        ("31 March 2024", date(2024, 3, 31)),
-        ("31st March 2024", date(2024, 3, 31)),
-        ("1st of April 2023", date(2023, 4, 1)),
-        ("31 Mar 24", date(2024, 3, 31)),
-        ("31-Mar-24", date(2024, 3, 31)),
-    ],
-)
-def test_plain_dates(text: str, due: date) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is DUE
-    assert parsed.due_date == due
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "31/02/2024",  # no such day
-        "29/02/2023",  # not a leap year
-        "31/04/2024",
-        "00/01/2024",
-        "12/13/2024",  # US order is not accepted
-        "2024-02-30",
-        "2024-13-01",
-        "31/03/1066",  # implausible year
-        "32 March 2024",
-        "31/03-2024",  # mixed separators
-    ],
-)
-def test_invalid_dates_are_unknown(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is UNKNOWN
+@pytest.mark.parametrize(("text", "kind", "label", "in_plan"), UNDATED)
+def test_undated(text: str, kind: TimescaleKind, label: str, in_plan: bool) -> None:
+    parsed = parse_timescale(text, **(IN_PLAN if in_plan else {}))
+    assert parsed.kind is kind
     assert parsed.due_date is None
-    assert parsed.label == "Not understood"
-
-
-# ------------------------------------------------- financial years and quarters
-
-
-@pytest.mark.parametrize(
-    ("text", "due"),
-    [
-        ("Q1 2023/24", date(2023, 6, 30)),
-        ("Q2 2023/24", date(2023, 9, 30)),
-        ("Q3 2023/24", date(2023, 12, 31)),
-        ("Q4 2023/24", date(2024, 3, 31)),
-        ("q3 23/24", date(2023, 12, 31)),
-        ("Q3 2023-24", date(2023, 12, 31)),
-        ("Q3 2023/2024", date(2023, 12, 31)),
-        ("Q3 FY23/24", date(2023, 12, 31)),
-        ("Quarter 2 2024/25", date(2024, 9, 30)),
-        ("By Q4 2023/24", date(2024, 3, 31)),
-        ("2023/24 Q2", date(2023, 9, 30)),
-        ("Q4 2099/00", date(2100, 3, 31)),  # the century rolls over
-        ("2023/24", date(2024, 3, 31)),
-        ("By end of 2023/24", date(2024, 3, 31)),
-        ("2023-24", date(2024, 3, 31)),
-        ("23/24", date(2024, 3, 31)),
-        ("2024", date(2024, 12, 31)),
-        ("By 2025", date(2025, 12, 31)),
-    ],
-)
-def test_financial_years_quarters_and_years(text: str, due: date) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is DUE
-    assert parsed.due_date == due
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Q5 2023/24",
-        "Q0 2023/24",
-        "Q3 2023/25",  # not consecutive years
-        "Q3 2023",  # calendar or financial quarter? ambiguous
-        "2023/25",
-        "24/23",
-        "Q3",  # no year and no period
-    ],
-)
-def test_bad_quarters_are_unknown(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is UNKNOWN
-    assert parsed.due_date is None
+    assert parsed.label == label
+    assert parsed.text == text.strip()
 
 
 # --------------------------------------------------- no year: use the plan period
-
-
-@pytest.mark.parametrize(
-    ("text", "due"),
-    [
-        ("July", date(2023, 7, 31)),
-        ("By July", date(2023, 7, 31)),
-        ("April", date(2023, 4, 30)),
-        ("December", date(2023, 12, 31)),
-        ("January", date(2024, 1, 31)),
-        ("Feb", date(2024, 2, 29)),
-        ("End of March", date(2024, 3, 31)),
-        ("Summer", date(2023, 8, 31)),
-        ("Winter", date(2024, 2, 29)),
-        ("Q1", date(2023, 6, 30)),
-        ("Q4", date(2024, 3, 31)),
-    ],
-)
-def test_no_year_resolved_within_period(text: str, due: date) -> None:
-    parsed = parse_timescale(text, period_start=PLAN_START, period_end=PLAN_END)
-    assert parsed.kind is DUE
-    assert parsed.due_date == due
 
 
 def test_no_year_uses_first_month_end_in_a_longer_period() -> None:
@@ -393,13 +427,6 @@ def test_no_year_with_only_one_bound() -> None:
     assert parse_timescale("May", period_end=date(2024, 3, 31)).due_date == date(2023, 5, 31)
 
 
-@pytest.mark.parametrize("text", ["July", "By July", "Summer", "Q2"])
-def test_no_year_and_no_period_is_unknown(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is UNKNOWN
-    assert parsed.due_date is None
-
-
 def test_no_year_month_outside_short_period_is_unknown() -> None:
     parsed = parse_timescale("July", period_start=date(2023, 9, 1), period_end=date(2023, 12, 31))
     assert parsed.kind is UNKNOWN
@@ -409,112 +436,6 @@ def test_no_year_month_outside_short_period_is_unknown() -> None:
 def test_year_given_ignores_period() -> None:
     parsed = parse_timescale("July 25", period_start=PLAN_START, period_end=PLAN_END)
     assert parsed.due_date == date(2025, 7, 31)
-
-
-# ------------------------------------------------------ ongoing / recurring / ...
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ongoing",
-        "ongoing.",
-        "ONGOING",
-        "On-going",
-        "Summer Ongoing",
-        "Ongoing from July 23",
-        "Ongoing until March 24",
-        "Continuous",
-        "Continuing",
-    ],
-)
-def test_ongoing(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is ONGOING
-    assert parsed.due_date is None
-    assert parsed.label == "Ongoing"
-
-
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("Quarterly", "Every quarter"),
-        ("quarterly.", "Every quarter"),
-        ("Every quarter", "Every quarter"),
-        ("Monthly", "Every month"),
-        ("Annually", "Every year"),
-        ("Annual", "Every year"),
-        ("Yearly", "Every year"),
-        ("Bi-annually", "Twice a year"),
-        ("Biannually", "Twice a year"),
-        ("Bi annually", "Twice a year"),
-        ("Six-monthly", "Every six months"),
-        ("Six monthly", "Every six months"),
-        ("6-monthly", "Every six months"),
-        ("Half-yearly", "Every six months"),
-        ("Weekly", "Every week"),
-        ("Fortnightly", "Every two weeks"),
-        ("Termly", "Every school term"),
-    ],
-)
-def test_recurring(text: str, label: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is RECURRING
-    assert parsed.due_date is None
-    assert parsed.label == label
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["As required", "as required.", "AS REQUIRED", "As needed", "When required", "As and when"],
-)
-def test_as_required(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is AS_REQUIRED
-    assert parsed.due_date is None
-    assert parsed.label == "As required"
-
-
-# ---------------------------------------------------------------------- unknown
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "TBC",
-        "tbc",
-        "N/A",
-        "Whenever",
-        "Soon",
-        "ASAP",
-        "Next year",
-        "Sept 23 March 24",
-        "June 23 / Sept 23",
-        "Sept 23 to March 24",
-        "Mid 2024",
-        "Julember 23",
-        "23",
-        "July 123",
-        "By",
-        "End of",
-        "The end",
-    ],
-)
-def test_unknown_words(text: str) -> None:
-    parsed = parse_timescale(text, period_start=PLAN_START, period_end=PLAN_END)
-    assert parsed.kind is UNKNOWN
-    assert parsed.due_date is None
-    assert parsed.label == "Not understood"
-    assert parsed.text == text
-
-
-@pytest.mark.parametrize("text", ["", "   ", "\t\n", ".", " . ", "-", "\u2013", "\u200b"])
-def test_empty_is_unknown(text: str) -> None:
-    parsed = parse_timescale(text)
-    assert parsed.kind is UNKNOWN
-    assert parsed.due_date is None
-    assert parsed.text == text.strip()
-    assert parsed.label == "No timescale given"
 
 
 # ------------------------------------------------------------------ is_suspicious

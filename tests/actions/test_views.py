@@ -31,6 +31,36 @@ def _post_update(client, world, **data):
     return client.post(url, body)
 
 
+def _edit_action(client, world, **data):
+    """Post the action's edit form: its number, heading, title and lead as they are, over
+    the version now (``data`` changes or adds to them)."""
+    body = {
+        "reference": "1.1",
+        "heading": f"p{world.action.priority_id}",
+        "title": world.action.title,
+        "lead_agencies": [world.lead_agency.pk],
+        "lock_version": world.action.lock_version,
+    } | data
+    return client.post(reverse("actions:edit", kwargs={"pk": world.action.pk}), body)
+
+
+def _reword(world, title: str, lead_agencies) -> None:
+    """The coordinator changes the action's title and leads through the service."""
+    from actions.services import ActionData, action_update
+
+    action_update(
+        action=world.action,
+        data=ActionData(
+            reference="1.1",
+            title=title,
+            priority=world.action.priority,
+            lead_agencies=lead_agencies,
+        ),
+        expected_version=world.action.lock_version,
+        user=world.users["coordinator"],
+    )
+
+
 # The numbers reported are a formset of three rows (its management form, then the rows).
 FIGURES = {"figures-TOTAL_FORMS": "3", "figures-INITIAL_FORMS": "0"}
 
@@ -152,19 +182,14 @@ def test_second_saver_is_told_keeps_their_text_and_can_save_again(client, world)
 
 
 def test_stale_action_edit_shows_what_changed(client, world):
-    url = reverse("actions:edit", kwargs={"pk": world.action.pk})
     opened = world.action.lock_version
-    base = {
-        "reference": "1.1",
-        "heading": f"p{world.action.priority_id}",
-        "title": world.action.title,
-        "lead_agencies": [world.lead_agency.pk],
-        "lock_version": opened,
-    }
     client.force_login(world.users["coordinator"])
-    assert client.post(url, base | {"desired_outcome": "Theirs"}).status_code == 302
+    assert (
+        _edit_action(client, world, desired_outcome="Theirs", lock_version=opened).status_code
+        == 302
+    )
     client.force_login(world.users["county_admin"])
-    response = client.post(url, base | {"desired_outcome": "Mine"})
+    response = _edit_action(client, world, desired_outcome="Mine", lock_version=opened)
     body = response.content.decode()
     assert "Someone else changed this action after you opened it" in body
     assert "Theirs" in body and "Mine" in body
@@ -175,16 +200,7 @@ def test_stale_action_edit_shows_what_changed(client, world):
 def test_action_edit_refuses_a_duplicate_number(client, world):
     factories.ActionFactory(plan=world.plan, priority=world.action.priority, reference="1.2")
     client.force_login(world.users["coordinator"])
-    response = client.post(
-        reverse("actions:edit", kwargs={"pk": world.action.pk}),
-        {
-            "reference": "1.2",
-            "heading": f"p{world.action.priority_id}",
-            "title": "T",
-            "lead_agencies": [world.lead_agency.pk],
-            "lock_version": world.action.lock_version,
-        },
-    )
+    response = _edit_action(client, world, reference="1.2", title="T")
     assert "Action 1.2 is already in this plan" in response.context["form"].errors["reference"]
 
 
@@ -322,20 +338,8 @@ def test_query_counts_are_pinned_and_do_not_grow_with_actions(
 
 
 def test_detail_shows_who_changed_what_including_leads(client, world):
-    from actions.services import ActionData, action_update
-
     new_lead = factories.AgencyFactory(short_name="KFRS")
-    action_update(
-        action=world.action,
-        data=ActionData(
-            reference="1.1",
-            title="Reworded",
-            priority=world.action.priority,
-            lead_agencies=[new_lead],
-        ),
-        expected_version=world.action.lock_version,
-        user=world.users["coordinator"],
-    )
+    _reword(world, "Reworded", [new_lead])
     client.force_login(world.users["executive"])
     response = client.get(reverse("actions:detail", kwargs={"pk": world.action.pk}))
     changes = response.context["changes"]
@@ -356,21 +360,12 @@ def test_a_status_update_and_an_edit_of_the_text_do_not_block_each_other(client,
     )
     assert response.status_code == 302
     client.force_login(world.users["coordinator"])
-    response = client.post(
-        reverse("actions:edit", kwargs={"pk": world.action.pk}),
-        {
-            "reference": "1.1",
-            "heading": f"p{world.action.priority_id}",
-            "title": "New words",
-            "lead_agencies": [world.lead_agency.pk],
-            "lock_version": opened["text"],
-        },
-    )
+    response = _edit_action(client, world, title="New words", lock_version=opened["text"])
     assert response.status_code == 302
 
 
 def test_the_update_form_shows_the_last_update_and_what_changed_since(client, world):
-    from actions.services import ActionData, Figure, action_update
+    from actions.services import Figure
 
     status_update_record(
         action=world.action,
@@ -393,17 +388,7 @@ def test_the_update_form_shows_the_last_update_and_what_changed_since(client, wo
     assert "Nothing has changed since then" in text
 
     world.action.refresh_from_db()
-    action_update(
-        action=world.action,
-        data=ActionData(
-            reference="1.1",
-            title="Reworded after the update",
-            priority=world.action.priority,
-            lead_agencies=list(world.action.lead_agencies.all()),
-        ),
-        expected_version=world.action.lock_version,
-        user=world.users["coordinator"],
-    )
+    _reword(world, "Reworded after the update", list(world.action.lead_agencies.all()))
     text = client.get(url).content.decode()
     assert "Reworded after the update" in text
     assert "Nothing has changed" not in text

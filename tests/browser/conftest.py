@@ -17,9 +17,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.two_factor import app_code
+from tests.world import World, build_world
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are synchronous and safe.
@@ -82,6 +83,47 @@ class Checked:
         self.page.goto(self.base_url + path)
         self.axe()
 
+    def click(self, target: "Locator", **kwargs: Any) -> None:
+        """Click, wait for the page that follows and check it."""
+        target.click(**kwargs)
+        self.page.wait_for_load_state()
+        self.axe()
+
+    def press(self, button: str, **kwargs: Any) -> None:
+        """Press the button named so, then check the page that follows."""
+        self.click(self.page.get_by_role("button", name=button), **kwargs)
+
+    def follow(self, link: str) -> None:
+        """Follow the first link named exactly so, then check the page that follows."""
+        self.click(self.page.get_by_role("link", name=link, exact=True).first)
+
+    def sign_out(self) -> None:
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.wait_for_load_state()
+
+    def create_plan(self, partnership: str, title: str, years: str) -> None:
+        """On the new plan form: a one-year Community Safety Plan, saved."""
+        page = self.page
+        page.get_by_label("Which partnership is the plan for?").select_option(label=partnership)
+        page.get_by_label("Community Safety Plan").check()
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("One-year plan").check()
+        page.get_by_label("Which financial years does it cover?").fill(years)
+        self.press("Save and continue")
+
+    def publish_version(self, number: str, changes: str, effective: tuple[str, str, str]) -> None:
+        """From a plan's overview: publish a version effective on (day, month, year), and
+        see it published."""
+        self.press("Publish a version")
+        self.page.get_by_label("Version number").fill(number)
+        group = self.page.get_by_role("group", name="Effective date")
+        for box, value in zip(("Day", "Month", "Year"), effective, strict=True):
+            group.get_by_label(box).fill(value)
+        self.page.get_by_label("Changes by chapter").fill(changes)
+        # Rendered and checked in-process (no worker here): it can take a while on a busy machine.
+        self.press("Publish", timeout=90_000)
+        assert "Published" in self.page.get_by_test_id("version-status").inner_text()
+
     def axe(self) -> None:
         page = self.page
         violated = page.evaluate("window.__cspViolations || []")
@@ -107,9 +149,7 @@ class Checked:
         self.goto("/accounts/sign-in/")
         self.page.get_by_label("Email address").fill(email)
         self.page.get_by_label("Password").fill(password)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_load_state()
-        self.axe()
+        self.press("Sign in")
         if self.page.url.endswith(reverse("accounts:two_factor_setup")):
             self.set_up_two_factor()
         elif self.page.url.endswith(reverse("accounts:two_factor_code")):
@@ -124,15 +164,11 @@ class Checked:
         app = TOTPDevice(key=base64.b32decode("".join(key.split())).hex())
         self._enter_code(app_code(app), "Turn on two-factor sign-in")
         assert self.page.get_by_test_id("recovery-codes").inner_text().strip()
-        self.page.get_by_role("link", name="I have saved my recovery codes").click()
-        self.page.wait_for_load_state()
-        self.axe()
+        self.click(self.page.get_by_role("link", name="I have saved my recovery codes"))
 
     def _enter_code(self, code: str, button: str) -> None:
         self.page.get_by_label("Code from your authenticator app").fill(code)
-        self.page.get_by_role("button", name=button).click()
-        self.page.wait_for_load_state()
-        self.axe()
+        self.press(button)
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -184,3 +220,9 @@ def another_site(browser, live_server) -> Iterator[Checked]:
     """A second person's browser, beside site's."""
     with _checked_browser(browser, live_server.url) as checked:
         yield checked
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    """The shared world; a module that needs more in it overrides this."""
+    return build_world()

@@ -20,9 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _upload(site, path) -> None:
     site.page.get_by_label("Upload a spreadsheet").set_input_files(str(path))
-    site.page.get_by_role("button", name="Check the actions").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Check the actions")
 
 
 def test_a_new_coordinator_imports_sixty_actions_with_headings_and_milestones(site, tmp_path):
@@ -59,9 +57,7 @@ def test_a_new_coordinator_imports_sixty_actions_with_headings_and_milestones(si
     assert (
         "60 actions in the table: 60 new" in site.page.get_by_test_id("import-summary").inner_text()
     )
-    site.page.get_by_role("button", name="Import 60 actions").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Import 60 actions")
     assert "60 actions added" in site.page.inner_text("main")
     table = site.page.get_by_test_id("action-plan")
     assert table.get_by_test_id("heading-row").count() == 16

@@ -4,14 +4,9 @@ import pytest
 from django.urls import reverse
 
 from actions.models import StatusUpdate
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
 
 
 def test_officer_updates_an_action_and_sees_it_in_history_and_your_actions(site, world):
@@ -33,9 +28,7 @@ def test_officer_updates_an_action_and_sees_it_in_history_and_your_actions(site,
     site.page.get_by_label("First milestone").check()
     site.page.get_by_label("What is counted (number 1)").fill("attendees")
     site.page.get_by_label("Number 1", exact=True).fill("300")
-    site.page.get_by_role("button", name="Save update").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Save update")
     assert "was saved" in site.page.inner_text(".govuk-notification-banner")
     history = site.page.locator("[data-testid=update]").first.inner_text()
     assert "Four of six sessions delivered." in history
@@ -51,18 +44,14 @@ def test_coordinator_edits_an_action_and_the_change_is_in_its_history(site, worl
     site.sign_in(world.users["coordinator"].email, PASSWORD)
     site.goto(reverse("actions:edit", kwargs={"pk": world.action.pk}))
     site.page.get_by_label("Desired outcome").fill("Fewer victims of repeat abuse")
-    site.page.get_by_role("button", name="Save changes").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Save changes")
     text = site.page.inner_text("main")
     assert "Fewer victims of repeat abuse" in text
     assert "Changes to this action" in text
     site.goto(reverse("actions:milestone_add", kwargs={"pk": world.action.pk}))
     site.page.get_by_label("Milestone").fill("Annual event")
     site.page.get_by_label("Timescale").fill("Sept 23")
-    site.page.get_by_role("button", name="Save milestone").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Save milestone")
     assert "Due 30 September 2023" in site.page.inner_text("main")
 
 
@@ -70,9 +59,7 @@ def test_executive_reads_and_filters_but_cannot_update(site, world):
     site.sign_in(world.users["executive"].email, PASSWORD)
     site.goto(reverse("actions:list") + "?no_update=true")
     assert "1.1" in site.page.get_by_test_id("action-list").inner_text()
-    site.page.get_by_role("link", name=world.action.title).click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name=world.action.title))
     assert site.page.get_by_role("link", name=re.compile("Record the")).count() == 0
     site.goto(reverse("pages:accessibility"))
 

@@ -35,25 +35,8 @@ def service(transactional_db):
     )
 
 
-def _click(site: Checked, name: str) -> None:
-    site.page.get_by_role("button", name=name).click()
-    site.page.wait_for_load_state()
-    site.axe()
-
-
-def _link(site: Checked, name: str) -> None:
-    site.page.get_by_role("link", name=name, exact=True).first.click()
-    site.page.wait_for_load_state()
-    site.axe()
-
-
 def _banner(site: Checked) -> str:
     return site.page.inner_text(".govuk-notification-banner")
-
-
-def _sign_out(site: Checked) -> None:
-    site.page.get_by_role("button", name="Sign out").click()
-    site.page.wait_for_load_state()
 
 
 def _invitation_path(email: str) -> str:
@@ -71,7 +54,7 @@ def _accept(site: Checked, email: str, password: str, full_name: str = "") -> No
         site.page.get_by_label("Your full name").fill(full_name)
     site.page.get_by_label("Choose a password").fill(password)
     site.page.get_by_label("Enter the password again").fill(password)
-    _click(site, "Set password and accept")
+    site.press("Set password and accept")
     assert "Sign in to continue" in _banner(site)
     site.sign_in(email, password)
 
@@ -84,26 +67,26 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
 
     # The service administrator sets Medway up: a unitary, in no county.
     site.goto(reverse("partnerships:list"))
-    _click(site, "Set up a partnership")  # a link styled as a button
-    _click(site, "Create the partnership")  # nothing entered: GOV.UK errors
+    site.press("Set up a partnership")  # a link styled as a button
+    site.press("Create the partnership")  # nothing entered: GOV.UK errors
     assert "Enter the partnership’s full name" in page.inner_text(".govuk-error-summary")
     page.get_by_label("Full name").fill("Medway Community Safety Partnership")
     page.get_by_label("Short name").fill("Medway CSP")
     page.get_by_label("Unitary").check()
-    _click(site, "Create the partnership")
+    site.press("Create the partnership")
     assert "Medway CSP was set up. Now invite its first coordinator." in _banner(site)
     medway = Partnership.objects.get(slug="medway")
     assert medway.kind == "unitary" and medway.parent is None
 
-    _click(site, "Invite someone")
+    site.press("Invite someone")
     page.get_by_label("Email address").fill(COORDINATOR)
     page.get_by_label("Full name").fill("Morgan Medway")
     page.get_by_label("Coordinator").check()
-    _click(site, "Send the invitation")
+    site.press("Send the invitation")
     assert f"An invitation is on its way to {COORDINATOR}" in _banner(site)
     assert COORDINATOR in page.get_by_test_id("invitations").inner_text()
     site.screenshot("onboarding-invited")
-    _sign_out(site)
+    site.sign_out()
 
     # The coordinator accepts, chooses a password, signs in and turns on two-factor
     # sign-in (a choice for a coordinator).
@@ -115,28 +98,28 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
     assert TOTPDevice.objects.filter(user=coordinator, confirmed=True).exists()
 
     # Medway's agencies: one new to CSP Tracker, one it shares with Kent.
-    _link(site, "Partnerships")
-    _link(site, "Medway CSP")
-    _link(site, "Member agencies")
-    _link(site, "Add a new agency")
+    site.follow("Partnerships")
+    site.follow("Medway CSP")
+    site.follow("Member agencies")
+    site.follow("Add a new agency")
     page.get_by_label("Full name").fill("Medway Council")
     page.get_by_label("Short name").fill("Medway Council")
     page.get_by_label("An organisation").check()
     page.get_by_label("It is a responsible authority").check()
-    _click(site, "Add the agency")
-    _link(site, "Add an agency already in CSP Tracker")
+    site.press("Add the agency")
+    site.follow("Add an agency already in CSP Tracker")
     page.get_by_label("Which agency?").select_option(label="KFRS (Kent Fire and Rescue Service)")
-    _click(site, "Add the agency")
+    site.press("Add the agency")
     agencies = page.get_by_test_id("agencies").inner_text()
     assert "Medway Council" in agencies and "Kent Fire and Rescue Service" in agencies
 
     # An officer of Medway Council, who accepts in a browser of their own.
     site.goto(reverse("partnerships:people", kwargs={"slug": "medway"}))
-    _click(site, "Invite someone")
+    site.press("Invite someone")
     page.get_by_label("Email address").fill(OFFICER)
     page.get_by_label("Officer").check()
     page.get_by_label("Which agency do they work for?").select_option(label="Medway Council")
-    _click(site, "Send the invitation")
+    site.press("Send the invitation")
     _accept(another_site, OFFICER, OFFICER_PASSWORD, full_name="Oli Officer")
     assert another_site.page.url.endswith(reverse("actions:mine"))
     officer = Membership.objects.get(user__email=OFFICER)
@@ -152,21 +135,16 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
 
     # The coordinator writes a plan and publishes it: Medway publishes its own plans.
     site.goto(reverse("plans:list"))
-    _click(site, "Create a plan")
-    page.get_by_label("Which partnership is the plan for?").select_option(label="Medway CSP")
-    page.get_by_label("Community Safety Plan").check()
-    page.get_by_label("Title").fill("Medway Community Safety Plan 2024/25")
-    page.get_by_label("One-year plan").check()
-    page.get_by_label("Which financial years does it cover?").fill("2024/25")
-    _click(site, "Save and continue")
-    _link(site, "Add a section")
+    site.press("Create a plan")
+    site.create_plan("Medway CSP", "Medway Community Safety Plan 2024/25", "2024/25")
+    site.follow("Add a section")
     page.get_by_label("Section heading").fill("Introduction")
     page.get_by_label("Text").fill("Medway’s plan for **2024/25**.")
-    _click(site, "Save section")
-    _link(site, "Add a priority")
+    site.press("Save section")
+    site.follow("Add a priority")
     page.get_by_label("Title").fill("Violence against women and girls")
-    _click(site, "Save priority")
-    _link(site, "Add an action")
+    site.press("Save priority")
+    site.follow("Add an action")
     page.get_by_label("Which priority or cross-cutting theme is it under?").select_option(
         label="Priority 1: Violence against women and girls"
     )
@@ -175,22 +153,12 @@ def test_a_service_administrator_onboards_medway_and_its_coordinator_publishes(
     page.get_by_label("Medway Council").check()
     page.get_by_label("Milestone 1", exact=True).fill("Campaign launched")
     page.get_by_label("Timescale of milestone 1").fill("Sept 24")
-    _click(site, "Save action")
-    _click(site, "Publish a version")
-    page.get_by_label("Version number").fill("1.0")
-    effective = page.get_by_role("group", name="Effective date")
-    for box, value in (("Day", "1"), ("Month", "4"), ("Year", "2024")):
-        effective.get_by_label(box).fill(value)
-    page.get_by_label("Changes by chapter").fill("General – first published")
-    # Rendered and checked in-process (no worker here): it can take a while on a busy machine.
-    page.get_by_role("button", name="Publish").click(timeout=90_000)
-    page.wait_for_load_state()
-    site.axe()
-    assert "Published" in page.get_by_test_id("version-status").inner_text()
+    site.press("Save action")
+    site.publish_version("1.0", "General – first published", effective=("1", "4", "2024"))
     version = PlanVersion.objects.get(plan__partnership=medway)
     assert version.status == PlanVersion.Status.PUBLISHED
     assert version.published_by is not None and version.published_by.email == COORDINATOR
-    _sign_out(site)
+    site.sign_out()
 
     site.goto(reverse("public:list"))
     listed = page.get_by_test_id("documents-medway").inner_text()

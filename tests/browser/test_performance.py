@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from performance import services
 from performance.models import Bid, Pot
+from tests import factories
 from tests.performance.conftest import record_value
 from tests.world import PASSWORD, build_world
 
@@ -18,15 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(transactional_db):
     world = build_world()
-    grant = services.grant_create(
-        partnership=world.district,
-        data=services.GrantData(
-            name="Crime Reduction Grant",
-            funder="Kent Police and Crime Commissioner (PCC)",
-            financial_year=2023,
-            amount=Decimal("39661"),
-        ),
-    )
+    grant = factories.kent_grant(world.district, funder="Kent Police and Crime Commissioner (PCC)")
     services.project_create(
         grant=grant,
         data=services.ProjectData(
@@ -35,17 +28,11 @@ def world(transactional_db):
         status="on_track",
         note="School dates confirmed.",
     )
-    indicator = services.indicator_create(
-        partnership=world.district,
-        data=services.IndicatorData(
-            name="ASB incidents reported to Kent Police",
-            unit="incidents",
-            source="Kent Police",
-            direction="lower",
-            baseline_value=Decimal(1000),
-            baseline_period="2022/23",
-            target_value=Decimal(950),
-        ),
+    indicator = factories.asb_indicator(
+        world.district,
+        baseline_value=Decimal(1000),
+        baseline_period="2022/23",
+        target_value=Decimal(950),
     )
     record_value(indicator, "2023/24 Q1", 1046)
     record_value(indicator, "2023/24 Q3", 1114)
@@ -57,27 +44,17 @@ def world(transactional_db):
 def test_a_coordinator_records_a_bid_the_pot_cannot_take_and_reads_an_indicator(site, world):
     site.sign_in(world.users["coordinator"].email, PASSWORD)
     site.goto(reverse("performance:partnership", kwargs={"slug": world.district.slug}))
-    site.page.get_by_role("link", name="Crime Reduction Grant 2023/24").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name="Crime Reduction Grant 2023/24"))
     assert "£39,661 for 2023/24" in site.page.inner_text("main")
-    site.page.get_by_role("button", name="Record a bid").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Record a bid")
     site.page.get_by_label("Title of the bid").fill("BCRP rural extension")
     site.page.get_by_label("Amount asked for").fill("3,186")
-    site.page.get_by_role("button", name="Save bid").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Save bid")
     main = site.page.inner_text("main")
     assert "would over-commit the tactical pot by £2,966" in main  # the warning
-    site.page.get_by_role("link", name="Record the decision").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name="Record the decision"))
     site.page.get_by_label("Approved").check()
-    site.page.get_by_role("button", name="Save decision").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Save decision")
     summary = site.page.locator(".govuk-error-summary").inner_text()
     assert "over-commit the tactical pot by £2,966: it has £220 left" in summary
     assert Bid.objects.get().status == "pending"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from plans.models import Plan, PlanVersion
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,23 +32,6 @@ ACTIONS = [
 ]
 
 
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
-
-
-def _click(site, name):
-    site.page.get_by_role("button", name=name).click()
-    site.page.wait_for_load_state()
-    site.axe()
-
-
-def _link(site, name):
-    site.page.get_by_role("link", name=name, exact=True).first.click()
-    site.page.wait_for_load_state()
-    site.axe()
-
-
 def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, world):
     page = site.page
     # Swale leaves publishing to the county team: its coordinators are told so.
@@ -56,38 +39,33 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
     world.district.save(update_fields=["coordinators_publish"])
     site.sign_in(world.users["coordinator"].email, PASSWORD)
     site.goto(reverse("plans:list"))
-    _click(site, "Create a plan")  # a link styled as a button
-    _click(site, "Save and continue")  # nothing entered: GOV.UK errors
+    site.press("Create a plan")  # a link styled as a button
+    site.press("Save and continue")  # nothing entered: GOV.UK errors
     assert "Select the partnership the plan is for" in page.inner_text(".govuk-error-summary")
-    page.get_by_label("Which partnership is the plan for?").select_option(label="Swale CSP")
-    page.get_by_label("Community Safety Plan").check()
-    page.get_by_label("Title").fill("Swale Community Safety Plan 2024/25")
-    page.get_by_label("One-year plan").check()
-    page.get_by_label("Which financial years does it cover?").fill("2024/25")
-    _click(site, "Save and continue")
+    site.create_plan("Swale CSP", "Swale Community Safety Plan 2024/25", "2024/25")
     assert "was created" in page.inner_text(".govuk-notification-banner")
     overview = page.url
     for title, body in (
         ("Introduction", "The plan for **2024/25**."),
         ("Governance", "- Executive\n- Sub-groups"),
     ):
-        _link(site, "Add a section")
+        site.follow("Add a section")
         page.get_by_label("Section heading").fill(title)
         page.get_by_label("Text").fill(body)
-        _click(site, "Save section")
+        site.press("Save section")
     for title in ("Domestic abuse", "Anti-social behaviour"):
-        _link(site, "Add a priority")
+        site.follow("Add a priority")
         page.get_by_label("Title").fill(title)
         page.get_by_label("Why it is a priority").fill(f"Why {title.lower()} matters.")
-        _click(site, "Save priority")
-    _link(site, "Add a theme")
+        site.press("Save priority")
+    site.follow("Add a theme")
     page.get_by_label("Title").fill("Reducing reoffending")
     page.get_by_label("Note under the theme in the action plan").fill(
         "Actions sit under the priorities."
     )
-    _click(site, "Save theme")
+    site.press("Save theme")
     for heading, title, milestone, timescale in ACTIONS:
-        _link(site, "Add an action")
+        site.follow("Add an action")
         page.get_by_label("Which priority or cross-cutting theme is it under?").select_option(
             label=heading
         )
@@ -96,7 +74,7 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
         page.get_by_label("Lead as written in the plan").fill("CSU")
         page.get_by_label("Milestone 1", exact=True).fill(milestone)
         page.get_by_label("Timescale of milestone 1").fill(timescale)
-        _click(site, "Save action")
+        site.press("Save action")
     table = page.get_by_test_id("action-plan").inner_text()
     for ref in ("1.1", "1.2", "2.1"):
         assert ref in table
@@ -109,27 +87,15 @@ def test_a_coordinator_builds_a_plan_and_the_county_admin_publishes_it(site, wor
     assert page.get_by_test_id("who-publishes").inner_text() == (
         "Swale CSP’s plans are published by the county team of KCSP."
     )
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    site.sign_out()
 
     site.sign_in(world.users["county_admin"].email, PASSWORD)
     page.goto(overview)
     site.axe()
-    _click(site, "Publish a version")
-    page.get_by_label("Version number").fill("1.0")
-    effective = page.get_by_role("group", name="Effective date")
-    for box, value in (("Day", "1"), ("Month", "4"), ("Year", "2024")):
-        effective.get_by_label(box).fill(value)
-    page.get_by_label("Changes by chapter").fill("General – first published")
-    # Rendered and checked in-process (no worker here): it can take a while on a busy machine.
-    page.get_by_role("button", name="Publish").click(timeout=90_000)
-    page.wait_for_load_state()
-    site.axe()
-    assert "Published" in page.get_by_test_id("version-status").inner_text()
+    site.publish_version("1.0", "General – first published", effective=("1", "4", "2024"))
     version = PlanVersion.objects.get(plan=plan)
     assert version.status == PlanVersion.Status.PUBLISHED
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    site.sign_out()
 
     site.goto(reverse("public:list"))
     listed = page.get_by_test_id("documents-swale").inner_text()
@@ -169,12 +135,10 @@ def test_the_county_admin_confirms_the_editors_check_before_publishing(site, wor
     effective = page.get_by_role("group", name="Effective date")
     for box, value in (("Day", "1"), ("Month", "4"), ("Year", "2023")):
         effective.get_by_label(box).fill(value)
-    _click(site, "Publish")
+    site.press("Publish")
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Confirm you have checked the warnings and want to publish" in summary
     assert not PlanVersion.objects.filter(plan=plan).exists()
     page.get_by_label("I have checked these and want to publish").check()
-    page.get_by_role("button", name="Publish").click(timeout=90_000)
-    page.wait_for_load_state()
-    site.axe()
+    site.press("Publish", timeout=90_000)
     assert "Published" in page.get_by_test_id("version-status").inner_text()

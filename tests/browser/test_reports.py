@@ -34,9 +34,7 @@ def world(transactional_db, settings):
 def test_executive_opens_the_report_follows_an_exception_and_downloads_the_pdf(site, world):
     site.sign_in(world.users["executive"].email, PASSWORD)
     site.goto(reverse("reporting:index"))
-    site.page.get_by_role("link", name="Swale CSP 2023/24 Q3").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name="Swale CSP 2023/24 Q3"))
     main = site.page.inner_text("main")
     assert "Exception report 2023/24 Q3" in main
     assert "The venue fell through." in main
@@ -58,9 +56,7 @@ def test_executive_opens_the_report_follows_an_exception_and_downloads_the_pdf(s
 def test_coordinator_builds_now_and_sees_the_report(site, world):
     site.sign_in(world.users["coordinator"].email, PASSWORD)
     site.goto(reverse("reporting:partnership", kwargs={"slug": world.district.slug}))
-    site.page.get_by_role("button", name=re.compile("Build now")).click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("button", name=re.compile("Build now")))
     report = ExceptionReport.objects.latest("pk")
     assert str(report.quarter_obj) == "2023/24 Q4"
     # Tasks run in-process in the tests, so the page shows the finished interim report.
@@ -84,8 +80,6 @@ def test_a_build_in_progress_shows_its_progress(site, world):
 def test_county_admin_sees_the_partnerships_side_by_side(site, world):
     site.sign_in(world.users["county_admin"].email, PASSWORD)
     site.goto(reverse("reporting:index"))
-    site.page.get_by_role("link", name=re.compile("side by side")).click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name=re.compile("side by side")))
     assert "Swale CSP" in site.page.get_by_test_id("county-table").inner_text()
     site.screenshot("county-side-by-side")

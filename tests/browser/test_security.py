@@ -12,14 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import selectors
 from tests import factories
 from tests.accounts.two_factor import app_code
-from tests.world import PASSWORD, build_world
+from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
 
 
 def test_an_officer_turns_on_two_factor_sign_in_and_signs_in_with_it(site, world):
@@ -33,15 +28,11 @@ def test_an_officer_turns_on_two_factor_sign_in_and_signs_in_with_it(site, world
     assert "govuk-frontend-supported" in site.page.evaluate("document.body.className")
 
     site.goto(reverse("accounts:two_factor"))
-    site.page.get_by_role("link", name="Set up two-factor sign-in").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name="Set up two-factor sign-in"))
     assert site.page.get_by_role("img", name="QR code to scan with your authenticator app")
     # A wrong code first: a GOV.UK error.
     site.page.get_by_label("Code from your authenticator app").fill("000000")
-    site.page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Turn on two-factor sign-in")
     assert "The code is not correct" in site.page.inner_text(".govuk-error-summary")
     site.page.get_by_role("link", name="The code is not correct").click()
     assert site.page.evaluate("document.activeElement.id") == "id_code"
@@ -51,33 +42,22 @@ def test_an_officer_turns_on_two_factor_sign_in_and_signs_in_with_it(site, world
     key = site.page.get_by_test_id("two-factor-key").inner_text()
     app = TOTPDevice(key=base64.b32decode("".join(key.split())).hex())
     site.page.get_by_label("Code from your authenticator app").fill(app_code(app))
-    site.page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Turn on two-factor sign-in")
     codes = re.findall(r"[a-z2-7]{8}", site.page.get_by_test_id("recovery-codes").inner_text())
     assert len(codes) == 10
     site.screenshot("two-factor-recovery-codes")
-    site.page.get_by_role("link", name="I have saved my recovery codes").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.click(site.page.get_by_role("link", name="I have saved my recovery codes"))
     assert "On" in site.page.get_by_test_id("two-factor-status").inner_text()
-    site.page.get_by_role("button", name="Sign out").click()
-    site.page.wait_for_load_state()
+    site.sign_out()
 
     # Next time: the password, then a recovery code (the app is not to hand).
     site.goto(reverse("accounts:login"))
     site.page.get_by_label("Email address").fill(officer.email)
     site.page.get_by_label("Password").fill(PASSWORD)
-    site.page.get_by_role("button", name="Sign in").click()
-    site.page.wait_for_load_state()
-    site.axe()
-    site.page.get_by_role("link", name="Use a recovery code instead").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Sign in")
+    site.click(site.page.get_by_role("link", name="Use a recovery code instead"))
     site.page.get_by_label("Recovery code").fill(codes[0])
-    site.page.get_by_role("button", name="Continue").click()
-    site.page.wait_for_load_state()
-    site.axe()
+    site.press("Continue")
     assert site.page.url.endswith(reverse("actions:mine"))
     assert "You have 9 left" in site.page.inner_text(".govuk-notification-banner")
     assert selectors.two_factor_status(user=officer).recovery_codes_left == 9

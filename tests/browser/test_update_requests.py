@@ -4,7 +4,6 @@ reaches nothing else; the update waits for sign-off and, approved, shows with th
 contact's name."""
 
 import re
-from typing import Any, cast
 
 import pytest
 from django.core import mail
@@ -12,7 +11,6 @@ from django.urls import reverse
 
 from actions.models import StatusUpdate
 from plans.services import partnership_sign_off_set
-from tests.browser.conftest import Checked
 from tests.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +25,6 @@ def world(transactional_db):
     return world
 
 
-def _click(site: Checked, role: str, name: str) -> None:
-    site.page.get_by_role(cast(Any, role), name=name).first.click()
-    site.page.wait_for_load_state()
-    site.axe()
-
-
 def _link_path() -> str:
     message = next(m for m in reversed(mail.outbox) if m.to == [CONTACT])
     found = re.search(r"https?://[^/\s]+(/actions/requests/\d+/\w+/)", str(message.body))
@@ -45,12 +37,13 @@ def test_a_lead_without_an_account_updates_through_a_link_once(site, another_sit
     site.sign_in(coordinator.email, PASSWORD)
     site.goto(reverse("reporting:missing", kwargs={"slug": world.district.slug}))
     assert world.action.title in site.page.inner_text("[data-testid=missing]")
-    _click(site, "link", "Send an update request to Swale BC")
-    _click(site, "button", "Send the link")  # nothing entered: the GOV.UK errors
+    site.click(site.page.get_by_role("link", name="Send an update request to Swale BC").first)
+    # Nothing entered: the GOV.UK errors.
+    site.click(site.page.get_by_role("button", name="Send the link").first)
     assert "Enter the name of the person to ask" in site.page.inner_text(".govuk-error-summary")
     site.page.get_by_label("Their name").fill("Sam Lead")
     site.page.get_by_label("Their email address").fill(CONTACT)
-    _click(site, "button", "Send the link")
+    site.click(site.page.get_by_role("button", name="Send the link").first)
     assert f"An update request was sent to {CONTACT}" in site.page.inner_text(
         ".govuk-notification-banner"
     )
@@ -61,11 +54,12 @@ def test_a_lead_without_an_account_updates_through_a_link_once(site, another_sit
     contact.goto(path)
     page = contact.page
     assert "Hello Sam Lead" in page.inner_text("main")
-    _click(contact, "button", "Send the updates")  # nothing entered: the errors
+    # Nothing entered: the errors.
+    contact.click(contact.page.get_by_role("button", name="Send the updates").first)
     assert "Enter a commentary" in page.inner_text(".govuk-error-summary")
     page.get_by_label("On track").check()
     page.get_by_label("Commentary").fill("Four of six sessions delivered to over 300 attendees")
-    _click(contact, "button", "Send the updates")
+    contact.click(contact.page.get_by_role("button", name="Send the updates").first)
     assert "Your updates were sent" in page.inner_text("h1")
 
     # Once only, and nothing else.
@@ -80,13 +74,14 @@ def test_a_lead_without_an_account_updates_through_a_link_once(site, another_sit
 
     # It waits for sign-off; the coordinator approves it.
     site.goto(reverse("reporting:partnership", kwargs={"slug": world.district.slug}))
-    _click(site, "link", "Updates awaiting sign-off")
+    site.click(site.page.get_by_role("link", name="Updates awaiting sign-off").first)
     assert "Sam Lead" in site.page.inner_text("[data-testid=awaiting]")
-    _click(site, "link", "Sign off the update on action 1.1")
-    _click(site, "button", "Save the sign-off")  # nothing chosen: the error
+    site.click(site.page.get_by_role("link", name="Sign off the update on action 1.1").first)
+    # Nothing chosen: the error.
+    site.click(site.page.get_by_role("button", name="Save the sign-off").first)
     assert "Select whether to approve" in site.page.inner_text(".govuk-error-summary")
     site.page.get_by_label("Approve it").check()
-    _click(site, "button", "Save the sign-off")
+    site.click(site.page.get_by_role("button", name="Save the sign-off").first)
     assert "was approved" in site.page.inner_text(".govuk-notification-banner")
     assert "No update is waiting" in site.page.inner_text("main")
 

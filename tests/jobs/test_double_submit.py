@@ -2,6 +2,7 @@
 version: the form's idempotency key names the job it queued the first time."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from jobs.models import Job
 from plans.models import PlanVersion
 from reporting.models import ExceptionReport
 from tests import factories
-from tests.html_forms import publish_confirmed
+from tests.html_forms import publish_confirmed, publish_data
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +79,7 @@ def test_seven_publish_posts_make_one_version(
     page = client.get(url)
     key = _key(page.content.decode())
     data = {
-        "number": "1.0",
-        "effective_date_0": "1",
-        "effective_date_1": "4",
-        "effective_date_2": "2023",
+        **publish_data("1.0", date(2023, 4, 1)),
         "request_key": key,
         **publish_confirmed(page.context["form"]),
     }

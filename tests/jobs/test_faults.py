@@ -34,7 +34,7 @@ from plans.models import PlanVersion
 from reporting import services
 from reporting.models import EmailDelivery, ExceptionReport
 from tests import factories
-from tests.html_forms import publish_confirmed
+from tests.html_forms import publish_confirmed, publish_data
 
 if TYPE_CHECKING:
     from aiosmtpd.controller import Controller
@@ -316,10 +316,7 @@ def test_redis_down_when_publish_is_pressed(client, stack, swale, county_admin):
     response = client.post(
         url,
         {
-            "number": "1.0",
-            "effective_date_0": "1",
-            "effective_date_1": "4",
-            "effective_date_2": "2023",
+            **publish_data("1.0", date(2023, 4, 1)),
             **confirmed,
         },
     )

@@ -51,20 +51,15 @@ class Officer(HttpUser):
         self.action_ids: list[int] = []
         page = self.client.get("/accounts/sign-in/", name="sign in page")
         token = CSRF.search(page.text)
-        with self.client.post(
+        self._post_form(
             "/accounts/sign-in/",
-            data={
+            {
                 "username": self.email,
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": token.group(1) if token else "",
             },
-            headers={"Referer": f"{self.host}/accounts/sign-in/"},
             name="sign in",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"sign-in answered {response.status_code}")
+        )
         self.your_actions()
 
     @task(3)
@@ -89,19 +84,28 @@ class Officer(HttpUser):
         token, version = CSRF.search(form.text), VERSION.search(form.text)
         if not token or not version:
             return
-        with self.client.post(
+        self._post_form(
             f"/actions/{pk}/update/",
-            data={
+            {
                 "csrfmiddlewaretoken": token.group(1),
                 "updates_version": version.group(1),
                 "status": "on_track",
                 "commentary": "Partners met this morning; the work is on track.",
                 "reason": "Reviewed at the partners' meeting",
             },
-            headers={"Referer": f"{self.host}/actions/{pk}/update/"},
             name="post update",
+        )
+
+    def _post_form(self, path: str, data: dict[str, str], *, name: str) -> None:
+        """Post a form of the page at ``path`` as the browser does; anything but the
+        redirect that follows a save is a failure."""
+        with self.client.post(
+            path,
+            data=data,
+            headers={"Referer": f"{self.host}{path}"},
+            name=name,
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"update answered {response.status_code}")
+                response.failure(f"{name} answered {response.status_code}")

@@ -5,14 +5,9 @@ import pytest
 from django.utils import timezone
 
 from csp_tracker.periods import Quarter
-from performance.models import Indicator
 from performance.periods import Period
 from performance.services import (
-    GrantData,
-    IndicatorData,
     ProjectData,
-    grant_create,
-    indicator_create,
     indicator_value_record,
     project_create,
 )
@@ -26,15 +21,7 @@ def pounds(text: str) -> Decimal:
 @pytest.fixture
 def grant(district):
     """The Kent paper's grant: £39,661, split by the tool as the paper did."""
-    return grant_create(
-        partnership=district,
-        data=GrantData(
-            name="Crime Reduction Grant",
-            funder="Police and Crime Commissioner",
-            financial_year=2023,
-            amount=Decimal("39661"),
-        ),
-    )
+    return factories.kent_grant(district)
 
 
 @pytest.fixture
@@ -59,13 +46,7 @@ def make_indicator(district):
     def make(**kwargs):
         n = next(counter)
         partnership = kwargs.pop("partnership", district)
-        data = {
-            "name": f"Indicator {n}",
-            "unit": "incidents",
-            "source": "Kent Police",
-            "direction": Indicator.Direction.LOWER,
-        } | kwargs
-        return indicator_create(partnership=partnership, data=IndicatorData(**data))
+        return factories.asb_indicator(partnership, **({"name": f"Indicator {n}"} | kwargs))
 
     return make
 
@@ -89,3 +70,17 @@ def record_value(indicator, quarter_text, value, *, note="", day=None, hour=10):
 @pytest.fixture
 def swale_plan(district):
     return factories.PlanFactory(partnership=district, title="Swale Community Safety Plan")
+
+
+def figures_update(action, author, *figures, commentary="Monitoring"):
+    """An on-track 2023/24 Q2 update of ``action`` reporting ``figures`` (Figure)."""
+    from actions.services import status_update_record
+
+    return status_update_record(
+        action=action,
+        author=author,
+        status="on_track",
+        commentary=commentary,
+        quarter=Quarter(2023, 2),
+        figures=list(figures),
+    )

@@ -36,15 +36,7 @@ def csa(county):
 
 @pytest.fixture
 def performance_data(county, make_indicator):
-    grant = services.grant_create(
-        partnership=county,
-        data=services.GrantData(
-            name="Crime Reduction Grant",
-            funder="Kent Police and Crime Commissioner (PCC)",
-            financial_year=2023,
-            amount=Decimal("39661"),
-        ),
-    )
+    grant = factories.kent_grant(county, funder="Kent Police and Crime Commissioner (PCC)")
     training = services.project_create(
         grant=grant,
         data=services.ProjectData(

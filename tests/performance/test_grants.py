@@ -195,23 +195,21 @@ def test_a_grant_cannot_shrink_below_what_it_approved(grant, make_project):
 def test_the_return_is_no_more_than_the_grant_has_left(grant, make_project):
     make_project("Up front", "21240")
     make_project("Tactical", "7436", pot=Pot.TACTICAL)
-    with pytest.raises(services.Refused) as refused:
+
+    def give_back(amount: str, note: str = "") -> None:
         services.grant_return_record(
             grant=grant,
-            amount=Decimal("11000"),
+            amount=Decimal(amount),
             returned_on=date(2024, 3, 31),
-            note="",
+            note=note,
             expected_version=grant.lock_version,
         )
+
+    with pytest.raises(services.Refused) as refused:
+        give_back("11000")
     assert "£10,985 left" in refused.value.message
     grant.refresh_from_db()
-    services.grant_return_record(
-        grant=grant,
-        amount=Decimal("10985"),
-        returned_on=date(2024, 3, 31),
-        note="Returned to the OPCC",
-        expected_version=grant.lock_version,
-    )
+    give_back("10985", "Returned to the OPCC")
     grant.refresh_from_db()
     assert grant.returned_amount == Decimal("10985")
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from performance import services
 from performance.models import Pot
+from tests import factories
 from tests.performance.conftest import record_value
 from tests.test_html_valid import _vnu_available, vnu_problems
 from tests.world import build_world
@@ -17,12 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_performance_pages_are_valid_html(client, tmp_path):
     _vnu_available()
     world = build_world()
-    grant = services.grant_create(
-        partnership=world.district,
-        data=services.GrantData(
-            name="Crime Reduction Grant", funder="PCC", financial_year=2023, amount=Decimal(39661)
-        ),
-    )
+    grant = factories.kent_grant(world.district, funder="PCC")
     project = services.project_create(
         grant=grant,
         data=services.ProjectData(title="Videos", amount_approved=Decimal(13000), pot=Pot.TACTICAL),
@@ -32,18 +28,13 @@ def test_performance_pages_are_valid_html(client, tmp_path):
     bid = services.bid_submit(
         grant=grant, data=services.BidData(title="More", amount=Decimal(800), top_up_of=project)
     )
-    indicator = services.indicator_create(
-        partnership=world.district,
-        data=services.IndicatorData(
-            name="ASB",
-            unit="incidents",
-            source="Kent Police",
-            direction="lower",
-            baseline_value=Decimal(10),
-            baseline_period="2022/23",
-            target_value=Decimal(9),
-            actions=[world.action],
-        ),
+    indicator = factories.asb_indicator(
+        world.district,
+        name="ASB",
+        baseline_value=Decimal(10),
+        baseline_period="2022/23",
+        target_value=Decimal(9),
+        actions=[world.action],
     )
     record_value(indicator, "2023/24 Q1", 12)
     record_value(indicator, "2023/24 Q1", 11, note="Corrected", hour=11)

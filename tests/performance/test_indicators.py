@@ -16,8 +16,8 @@ from performance.models import Indicator, IndicatorValue
 from performance.periods import Frequency, Period, baseline_period_label
 from performance.selectors import indicator_page_series, reported_figures
 from tests import factories
-from tests.performance.conftest import record_value
-from tests.reporting.conftest import Q2, Q3, record
+from tests.performance.conftest import figures_update, record_value
+from tests.reporting.conftest import Q3, record
 
 pytestmark = pytest.mark.django_db
 
@@ -223,15 +223,13 @@ def fires_action(swale_plan, agency):
 def test_a_number_reported_in_an_update_feeds_the_indicator_with_its_source(
     make_indicator, fires_action, officer, coordinator
 ):
-    from actions.services import Figure, status_update_record
+    from actions.services import Figure
 
-    update = status_update_record(
-        action=fires_action,
-        author=officer,
-        status="on_track",
-        commentary="Monitoring",
-        quarter=Q2,
-        figures=[Figure("patrols", 4), Figure("Deliberate grass and rubbish fires", 38)],
+    update = figures_update(
+        fires_action,
+        officer,
+        Figure("patrols", 4),
+        Figure("Deliberate grass and rubbish fires", 38),
     )
     record(fires_action, Q3, "on_track", officer)  # no figures: nothing to offer
     indicator = make_indicator(
@@ -259,16 +257,9 @@ def test_a_number_reported_in_an_update_feeds_the_indicator_with_its_source(
 def test_an_update_of_an_action_not_linked_cannot_feed_the_indicator(
     make_indicator, fires_action, officer
 ):
-    from actions.services import Figure, status_update_record
+    from actions.services import Figure
 
-    update = status_update_record(
-        action=fires_action,
-        author=officer,
-        status="on_track",
-        commentary="x",
-        quarter=Q2,
-        figures=[Figure("fires", 3)],
-    )
+    update = figures_update(fires_action, officer, Figure("fires", 3), commentary="x")
     indicator = make_indicator()
     with pytest.raises(services.Refused, match="not of an action linked"):
         services.indicator_value_from_update(indicator=indicator, update=update, index=0)

@@ -13,7 +13,7 @@ from performance import services
 from performance.exports import neutralise
 from performance.models import Bid, Grant, Indicator, IndicatorValue, Pot
 from performance.services import BidData
-from tests.performance.conftest import record_value
+from tests.performance.conftest import figures_update, record_value
 
 pytestmark = pytest.mark.django_db
 
@@ -259,9 +259,8 @@ def test_the_indicator_form_says_what_is_wrong(client, district, coordinator, da
 def test_the_coordinator_picks_a_reported_figure_on_the_indicator_page(
     client, make_indicator, swale_plan, agency, officer, coordinator
 ):
-    from actions.services import Figure, status_update_record
+    from actions.services import Figure
     from tests import factories
-    from tests.reporting.conftest import Q2
 
     action = factories.ActionFactory(
         priority=factories.PriorityFactory(plan=swale_plan, number=3),
@@ -269,14 +268,7 @@ def test_the_coordinator_picks_a_reported_figure_on_the_indicator_page(
         reference="3.3",
         lead_agencies=[agency],
     )
-    update = status_update_record(
-        action=action,
-        author=officer,
-        status="on_track",
-        commentary="Monitoring",
-        quarter=Q2,
-        figures=[Figure("deliberate grass and rubbish fires", 38)],
-    )
+    update = figures_update(action, officer, Figure("deliberate grass and rubbish fires", 38))
     indicator = make_indicator(actions=[action], figure_label="Deliberate grass and rubbish fires")
     client.force_login(coordinator)
     page = client.get(

@@ -26,13 +26,20 @@ def publish(
 ) -> PlanVersion:
     """Publishes the plan as ``number``, running the build queued on commit."""
     with capture(execute=True):
-        version = services.plan_version_publish_start(
-            plan=plan,
-            user=user,
-            number=number,
-            effective_date=date(2023, 4, 1),
-            # The draft plan's action has no milestones or lead: the check lists them.
-            warnings_confirmed=True,
-        )
+        version = publish_start(plan, user, number=number)
     version.refresh_from_db()
     return version
+
+
+def publish_start(
+    plan: Plan, user: Any, *, number: str = "1.0", effective_date: date = date(2023, 4, 1)
+) -> PlanVersion:
+    """Starts publishing the plan as ``number``, its editor's check's findings confirmed
+    (the draft plan's action has no milestones or lead: the check lists them)."""
+    return services.plan_version_publish_start(
+        plan=plan,
+        user=user,
+        number=number,
+        effective_date=effective_date,
+        warnings_confirmed=True,
+    )

@@ -13,6 +13,8 @@ from publishing import services
 from publishing.checks import document_check_findings
 from publishing.snapshot import document_snapshot
 from tests import factories
+from tests.html_forms import publish_data
+from tests.publishing.conftest import publish_start
 
 pytestmark = pytest.mark.django_db
 # The pages read the document snapshot (for the editor's check) in a fixed number.
@@ -113,10 +115,7 @@ def test_empty_chapters_and_empty_action_plan_columns(plan: Plan) -> None:
 def _post(client: Client, plan: Plan, **extra: str) -> Any:
     form = client.get(reverse("publishing:publish", kwargs={"pk": plan.pk})).context["form"]
     data = {
-        "number": "1.0",
-        "effective_date_0": "1",
-        "effective_date_1": "4",
-        "effective_date_2": "2023",
+        **publish_data("1.0", date(2023, 4, 1)),
         "request_key": form.initial["request_key"],
         "findings_key": form.initial.get("findings_key", ""),
         **extra,
@@ -187,13 +186,7 @@ def test_the_service_refuses_unconfirmed_warnings(plan: Plan, county_admin: Any)
         )
     assert [f.chapter for f in refused.value.findings] == ["Appendix B"]
     assert not plan.versions.exists()
-    services.plan_version_publish_start(
-        plan=plan,
-        user=county_admin,
-        number="1.0",
-        effective_date=date(2023, 4, 1),
-        warnings_confirmed=True,
-    )
+    publish_start(plan, county_admin)
     assert plan.versions.get().status == PlanVersion.Status.RENDERING
 
 

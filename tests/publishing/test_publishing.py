@@ -16,6 +16,7 @@ from plans.services import PublishedVersionFrozen
 from publishing import refresh, selectors, services
 from publishing.snapshot import document_snapshot
 from tests import factories
+from tests.html_forms import publish_data
 from tests.publishing.conftest import publish
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +53,7 @@ def test_the_publish_page_refuses_a_published_number(plan, county_admin):
     client.force_login(county_admin)
     response = client.post(
         reverse("publishing:publish", kwargs={"pk": plan.pk}),
-        {
-            "number": "1.0",
-            "effective_date_0": "1",
-            "effective_date_1": "4",
-            "effective_date_2": "2024",
-        },
+        publish_data("1.0", date(2024, 4, 1)),
     )
     assert response.status_code == 200
     assert "published already" in response.content.decode()

@@ -19,7 +19,7 @@ from demo.loader import load_demo
 from plans.models import Plan, PlanVersion
 from publishing import selectors, services
 from reporting.pdf import check_accessibility
-from tests.html_forms import publish_confirmed
+from tests.html_forms import publish_confirmed, publish_data
 
 DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo"
 # The marker makes pytest-django set up the test database the module fixture uses.
@@ -59,10 +59,7 @@ def published(django_db_setup, django_db_blocker):
             posted = client.post(
                 url,
                 {
-                    "number": number,
-                    "effective_date_0": str(day.day),
-                    "effective_date_1": str(day.month),
-                    "effective_date_2": str(day.year),
+                    **publish_data(number, day),
                     "request_key": form.initial["request_key"],
                     **publish_confirmed(form),
                 },

@@ -3,7 +3,6 @@ and the preview check the text limits and render within a time and memory budget
 outside any database transaction."""
 
 import time
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -13,7 +12,7 @@ from django.urls import reverse
 from plans.models import PlanVersion
 from publishing import services
 from tests import factories
-from tests.publishing.conftest import publish
+from tests.publishing.conftest import publish, publish_start
 
 
 def _page(version, user) -> str:
@@ -89,13 +88,7 @@ def test_the_render_runs_outside_any_transaction(plan, county_admin, monkeypatch
         raise RuntimeError(f"in a transaction: {connection.in_atomic_block}")
 
     monkeypatch.setattr(services, "document_render", report)
-    version = services.plan_version_publish_start(
-        plan=plan,
-        user=county_admin,
-        number="1.0",
-        effective_date=date(2023, 4, 1),
-        warnings_confirmed=True,
-    )
+    version = publish_start(plan, county_admin)
     version.refresh_from_db()  # the task ran eagerly on commit
     assert version.status == PlanVersion.Status.FAILED
     assert "in a transaction: False" in version.failure_reasons[0]
@@ -106,13 +99,7 @@ def test_a_render_that_finds_the_version_restarted_is_dropped(
     plan, county_admin, monkeypatch, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        version = services.plan_version_publish_start(
-            plan=plan,
-            user=county_admin,
-            number="1.0",
-            effective_date=date(2023, 4, 1),
-            warnings_confirmed=True,
-        )
+        version = publish_start(plan, county_admin)
 
     def explode(**kwargs: object) -> None:
         raise RuntimeError("fonts went missing")

@@ -13,9 +13,10 @@ from csp_tracker.periods import Quarter
 from plans.models import Plan, PlanShape
 from plans.selectors import plan_next_period, plans_in_force
 from priorities.models import Workstream
-from publishing import refresh, services
+from publishing import refresh
 from reporting.snapshot import actions_in_scope, exception_report_snapshot
 from tests import factories
+from tests.publishing.conftest import publish_start
 
 pytestmark = pytest.mark.django_db
 
@@ -47,20 +48,17 @@ def test_the_refresh_of_a_strategy_keeps_its_period_and_starts_next_years_action
     settings.CSP_TODAY = "2025-03-10"  # the strategy's first year, 2024/25 Q4
     open_action = strategy.actions.get(reference="1.1")
     done = strategy.actions.get(reference="1.2")
-    status_update_record(
-        action=open_action,
-        author=coordinator,
-        status="on_track",
-        commentary="Going well",
-        quarter=Quarter(2024, 4),
-    )
-    status_update_record(
-        action=done,
-        author=coordinator,
-        status="completed",
-        commentary="Finished",
-        quarter=Quarter(2024, 4),
-    )
+    for action, status, commentary in [
+        (open_action, "on_track", "Going well"),
+        (done, "completed", "Finished"),
+    ]:
+        status_update_record(
+            action=action,
+            author=coordinator,
+            status=status,
+            commentary=commentary,
+            quarter=Quarter(2024, 4),
+        )
     assert strategy.shape == PlanShape.STRATEGY_YEARLY
     assert refresh.refresh_label(plan=strategy) == "2025/26 action plan"
     new = refresh.plan_refresh_start(plan=strategy, user=coordinator)
@@ -93,13 +91,7 @@ def test_the_refresh_of_a_strategy_keeps_its_period_and_starts_next_years_action
     # Publishing the new action plan supersedes last year's.
     factories.SectionFactory(plan=new)
     with django_capture_on_commit_callbacks(execute=True):
-        services.plan_version_publish_start(
-            plan=new,
-            user=county_admin,
-            number="2.0",
-            effective_date=date(2025, 4, 1),
-            warnings_confirmed=True,
-        )
+        publish_start(new, county_admin, number="2.0", effective_date=date(2025, 4, 1))
     strategy.refresh_from_db()
     assert strategy.status == Plan.Status.SUPERSEDED
 

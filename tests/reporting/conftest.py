@@ -1,14 +1,20 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from actions.services import status_update_record
 from csp_tracker.periods import Quarter
+from reporting import services
+from reporting.models import ReportingCalendar
+from reporting.services import CalendarData
 from tests import factories
 
 Q2 = Quarter(2023, 2)
 Q3 = Quarter(2023, 3)
+
+KENT_MEETINGS = [date(2024, 7, 4), date(2024, 11, 21), date(2025, 3, 14)]
 
 
 def record(action, quarter, status, author, *, day=10, commentary="", reason="", minute=0):
@@ -56,3 +62,26 @@ def make_action(priority, agency):
         )
 
     return make
+
+
+def calendar_save(partnership, user, **data):
+    """Save ``partnership``'s reporting calendar: updates due at quarter ends with four
+    days' grace, the report built seven days before each meeting; ``data`` changes that."""
+    defaults: dict[str, Any] = {
+        "due_rule": ReportingCalendar.DueRule.QUARTER_ENDS,
+        "grace_days": 4,
+        "build_rule": ReportingCalendar.BuildRule.BEFORE_MEETING,
+        "build_days": 7,
+        "due_dates": [],
+        "meetings": [],
+    }
+    return services.calendar_save(
+        partnership=partnership, data=CalendarData(**(defaults | data)), user=user
+    )
+
+
+@pytest.fixture
+def kent_calendar(district, coordinator):
+    """Swale's calendar: quarter ends with four days' grace, the report built a week
+    before each of the three KENT_MEETINGS."""
+    return calendar_save(district, coordinator, meetings=KENT_MEETINGS)

@@ -11,12 +11,10 @@ from csp_tracker.periods import Quarter
 from reporting import calendars, services, tasks
 from reporting.calendars import CalendarRules
 from reporting.models import ExceptionReport, ReportingCalendar
-from reporting.services import CalendarData
 from tests import factories
+from tests.reporting.conftest import KENT_MEETINGS, calendar_save
 
 pytestmark = pytest.mark.django_db
-
-KENT_MEETINGS = [date(2024, 7, 4), date(2024, 11, 21), date(2025, 3, 14)]
 
 
 def test_the_default_is_quarter_ends_with_the_report_on_the_fifth_day_after():
@@ -58,22 +56,6 @@ def test_entered_due_dates_and_a_meeting_too_soon_after_them_is_named():
         ("2024/25 Q3", date(2024, 11, 7), date(2024, 11, 14)),
     ]
     assert calendars.meetings_without_a_round(rules) == [date(2024, 5, 1)]
-
-
-@pytest.fixture
-def kent_calendar(district, coordinator):
-    return services.calendar_save(
-        partnership=district,
-        data=CalendarData(
-            due_rule=ReportingCalendar.DueRule.QUARTER_ENDS,
-            grace_days=4,
-            build_rule=ReportingCalendar.BuildRule.BEFORE_MEETING,
-            build_days=7,
-            due_dates=[],
-            meetings=KENT_MEETINGS,
-        ),
-        user=coordinator,
-    )
 
 
 def test_a_year_of_daily_sweeps_builds_a_report_a_week_before_each_meeting_once(
@@ -122,17 +104,12 @@ def test_reminders_follow_the_entered_due_dates(
         priority=factories.PriorityFactory(plan=plan), plan=plan, lead_agencies=[agency]
     )
     factories.MembershipFactory(partnership=district, role="officer", agency=agency)
-    services.calendar_save(
-        partnership=district,
-        data=CalendarData(
-            due_rule=ReportingCalendar.DueRule.DATES,
-            grace_days=4,
-            build_rule=ReportingCalendar.BuildRule.AFTER_DUE,
-            build_days=7,
-            due_dates=[date(2024, 2, 29)],
-            meetings=[],
-        ),
-        user=coordinator,
+    calendar_save(
+        district,
+        coordinator,
+        due_rule=ReportingCalendar.DueRule.DATES,
+        build_rule=ReportingCalendar.BuildRule.AFTER_DUE,
+        due_dates=[date(2024, 2, 29)],
     )
     sent = {}
     for day in ("2024-02-14", "2024-02-15", "2024-02-26", "2024-03-17"):

@@ -13,13 +13,10 @@ from actions.services import status_update_record
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Plan
 from reporting import services
-from reporting.models import EmailDelivery, ReminderDigest, ReportingCalendar, UpdateReminder
-from reporting.services import CalendarData
+from reporting.models import EmailDelivery, ReminderDigest, UpdateReminder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-KENT_MEETINGS = [date(2024, 7, 4), date(2024, 11, 21), date(2025, 3, 14)]
 
 
 def _plan_action(partnership, title, leads):
@@ -31,21 +28,9 @@ def _plan_action(partnership, title, leads):
 
 
 @pytest.fixture
-def year(district, other_district, coordinator):
+def year(district, other_district, kent_calendar):
     """Swale meets three times (reports a week before); Gravesham keeps the default
     calendar. One officer of the council works in both; the police officer only in Swale."""
-    services.calendar_save(
-        partnership=district,
-        data=CalendarData(
-            due_rule=ReportingCalendar.DueRule.QUARTER_ENDS,
-            grace_days=4,
-            build_rule=ReportingCalendar.BuildRule.BEFORE_MEETING,
-            build_days=7,
-            due_dates=[],
-            meetings=KENT_MEETINGS,
-        ),
-        user=coordinator,
-    )
     council = factories.AgencyFactory(short_name="Council")
     police = factories.AgencyFactory(short_name="Police")
     both = factories.MembershipFactory(partnership=district, role="officer", agency=council).user

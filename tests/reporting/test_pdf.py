@@ -17,6 +17,20 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _render_page(tmp_path, settings, title, content):
+    """Render a PDF page of its own: the base PDF template with ``title`` and ``content``
+    (markup the renderer is given as it is)."""
+    (tmp_path / "page.html").write_text(
+        '{% extends "reporting/pdf/base.html" %}'
+        f"{{% block title %}}{title}{{% endblock %}}{{% block content %}}{content}{{% endblock %}}",
+        encoding="utf-8",
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    return render_pdf(template_name="page.html", context={})
+
+
 @pytest.fixture
 def report_with_exceptions(district, make_action, author, settings):
     settings.CSP_TODAY = "2024-01-05"
@@ -108,19 +122,14 @@ def test_markup_in_a_commentary_is_text_and_fetches_nothing(district, make_actio
 def test_table_headers_get_their_scope(tmp_path, settings):
     import pikepdf
 
-    from reporting.pdf import render_pdf
-
-    (tmp_path / "t.html").write_text(
-        '{% extends "reporting/pdf/base.html" %}{% block title %}Scopes{% endblock %}'
-        "{% block content %}<h1>Scopes</h1><table><caption>Leads</caption><thead><tr>"
+    rendered = _render_page(
+        tmp_path,
+        settings,
+        "Scopes",
+        "<h1>Scopes</h1><table><caption>Leads</caption><thead><tr>"
         '<th scope="col">Priority</th><th scope="col">Lead</th></tr></thead><tbody><tr>'
-        '<th scope="row">Domestic Abuse</th><td>Kent Police</td></tr></tbody></table>'
-        "{% endblock %}"
+        '<th scope="row">Domestic Abuse</th><td>Kent Police</td></tr></tbody></table>',
     )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    rendered = render_pdf(template_name="t.html", context={})
     scopes = []
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         for obj in pdf.objects:
@@ -132,21 +141,16 @@ def test_table_headers_get_their_scope(tmp_path, settings):
 
 def test_the_fetcher_serves_static_files_and_refuses_everything_else(tmp_path, settings):
     """Markup that reaches the renderer unescaped still cannot read files or call out."""
-    from reporting.pdf import render_pdf
-
-    (tmp_path / "raw.html").write_text(
-        '{% extends "reporting/pdf/base.html" %}{% block title %}Raw{% endblock %}'
-        "{% block content %}<h1>Raw</h1>"
+    rendered = _render_page(
+        tmp_path,
+        settings,
+        "Raw",
+        "<h1>Raw</h1>"
         '<img src="file:///etc/passwd" alt="a file">'
         '<img src="http://example.com/x.png" alt="a web image">'
         '<img src="https://pdf.csp-tracker.invalid/static/../../etc/passwd" alt="escape">'
-        '<link rel="attachment" href="file:///etc/hostname">'
-        "{% endblock %}"
+        '<link rel="attachment" href="file:///etc/hostname">',
     )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    rendered = render_pdf(template_name="raw.html", context={})
     refused = " ".join(rendered.refused_urls)
     assert "file:///etc/passwd" in refused
     assert "http://example.com/x.png" in refused
@@ -181,18 +185,15 @@ def test_the_fetcher_serves_hashed_static_names_under_the_manifest_storage(
     assert isinstance(staticfiles_storage, ManifestFilesMixin)
     hashed = staticfiles_storage.stored_name("css/pdf.css")
     assert hashed != "css/pdf.css"
-    (tmp_path / "hashed.html").write_text(
-        '{% extends "reporting/pdf/base.html" %}{% block title %}Hashed{% endblock %}'
-        "{% block content %}<h1>Hashed</h1><p>Body text.</p>"
+    rendered = _render_page(
+        tmp_path,
+        settings,
+        "Hashed",
+        "<h1>Hashed</h1><p>Body text.</p>"
         '<img src="https://pdf.csp-tracker.invalid/static/css/pdf.css" alt="plain name">'
         '<img src="https://pdf.csp-tracker.invalid/static/staticfiles.json" alt="manifest">'
-        '<img src="https://pdf.csp-tracker.invalid/static/css/%2e%2e/%2e%2e/x" alt="up">'
-        "{% endblock %}"
+        '<img src="https://pdf.csp-tracker.invalid/static/css/%2e%2e/%2e%2e/x" alt="up">',
     )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    rendered = render_pdf(template_name="hashed.html", context={})
     assert f"/static/{hashed}" in rendered.html
     assert not any(hashed in url for url in rendered.refused_urls)
     refused = " ".join(rendered.refused_urls)
@@ -224,24 +225,20 @@ LANGUAGES = {
 }
 
 
-def _languages_template(tmp_path, settings, extra=""):
+def _render_languages(tmp_path, settings, extra=""):
     paragraphs = "".join(f"<h2>{name}</h2><p>{text}</p>" for name, text in LANGUAGES.items())
-    (tmp_path / "languages.html").write_text(
-        '{% extends "reporting/pdf/base.html" %}{% block title %}Languages{% endblock %}'
-        f"{{% block content %}}<h1>Languages</h1>{paragraphs}{extra}"
-        "<p><strong>Bold: 社区 ਯੋਜਨਾ منصوبہ Łódź</strong></p>{% endblock %}",
-        encoding="utf-8",
+    return _render_page(
+        tmp_path,
+        settings,
+        "Languages",
+        f"<h1>Languages</h1>{paragraphs}{extra}<p><strong>Bold: 社区 ਯੋਜਨਾ منصوبہ Łódź</strong></p>",
     )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    return "languages.html"
 
 
 def test_welsh_polish_urdu_punjabi_romanian_chinese_and_emoji_print(tmp_path, settings):
     """Every character has a glyph, from a font the stylesheet names (no fallback to
     whatever the machine has), and the PDF passes the accessibility check."""
-    rendered = render_pdf(template_name=_languages_template(tmp_path, settings), context={})
+    rendered = _render_languages(tmp_path, settings)
     assert rendered.unprintable == []
     result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
     assert result.passed, result.problems
@@ -258,8 +255,7 @@ def test_welsh_polish_urdu_punjabi_romanian_chinese_and_emoji_print(tmp_path, se
 
 def test_characters_no_font_has_fail_the_accessibility_check_by_name(tmp_path, settings):
     # U+F0B7 is what a Word bullet from the Symbol font pastes as; U+E000 is private.
-    template = _languages_template(tmp_path, settings, extra="<p>\uf0b7 Pasted \ue000</p>")
-    rendered = render_pdf(template_name=template, context={})
+    rendered = _render_languages(tmp_path, settings, extra="<p>\uf0b7 Pasted \ue000</p>")
     assert rendered.unprintable == ["\uf0b7", "\ue000"]
     result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
     assert not result.passed
