@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Button, Div, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from csp_tracker.periods import DateError, date_from_parts
@@ -222,5 +223,56 @@ def radio_field(*, label: str, choices: Any, message: str, **kwargs: Any) -> for
         choices=choices,
         widget=forms.RadioSelect,
         error_messages={"required": message, "invalid_choice": message},
+        **kwargs,
+    )
+
+
+def text_field(
+    label: str | None = None,
+    *,
+    max_length: int,
+    noun: str = "",
+    too_long: str = "",
+    required: str = "",
+    rows: int | None = None,
+    **kwargs: Any,
+) -> forms.CharField:
+    """A text input, or with ``rows`` a text box of that many rows, in GOV.UK words:
+    ``required`` is the message when it is left empty (without one the field is
+    optional), and the message when it is too long is ``too_long``, or made from ``noun``
+    ("a title" gives "Enter a title of 200 characters or fewer"). Other messages (for a
+    service's refusal, say) may be given as ``error_messages``."""
+    messages = {
+        "max_length": too_long or f"Enter {noun} of {max_length:,} characters or fewer",
+        **kwargs.pop("error_messages", {}),
+    }
+    if required:
+        messages["required"] = required
+    if rows is not None:
+        kwargs["widget"] = forms.Textarea(attrs={"rows": rows, **kwargs.pop("attrs", {})})
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        max_length=max_length,
+        error_messages=messages,
+        **kwargs,
+    )
+
+
+def checkboxes_field(
+    *, label: str, queryset: QuerySet[Any], message: str, required: str = "", **kwargs: Any
+) -> forms.ModelMultipleChoiceField:
+    """Checkboxes of the rows the form offers (``queryset``, usually set in the form's
+    ``__init__``): ``message`` when a row it does not offer is sent, ``required`` when
+    none is ticked (without one, none is fine)."""
+    messages = {"invalid_choice": message}
+    if required:
+        messages["required"] = required
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=queryset,
+        required=bool(required),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=messages,
         **kwargs,
     )

@@ -6,7 +6,13 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field, save_buttons
+from csp_tracker.forms import (
+    GovukErrorsMixin,
+    form_helper,
+    radio_field,
+    save_buttons,
+    text_field,
+)
 from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.models import GeneratedTable, Partnership, Plan, PlanShape
 from plans.text import (
@@ -40,14 +46,12 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         choices=Plan.Kind.choices,
         message="Select what kind of document it is",
     )
-    title = forms.CharField(
-        label="Title",
+    title = text_field(
+        "Title",
         max_length=200,
+        noun="a title",
+        required="Enter the title of the plan",
         help_text='As the document is called, for example "Swale Community Safety Plan 2023/24".',
-        error_messages={
-            "required": "Enter the title of the plan",
-            "max_length": "Enter a title of 200 characters or fewer",
-        },
     )
     shape = radio_field(
         label="How does it run over its years?",
@@ -56,15 +60,13 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         "refresh starts its next action plan.",
         message="Select how the plan runs over its years",
     )
-    period = forms.CharField(
-        label="Which financial years does it cover?",
+    period = text_field(
+        "Which financial years does it cover?",
         max_length=20,
+        too_long="Enter the years like 2024/25 or 2024-2028",
+        required="Enter the financial years the plan covers",
         help_text="For one year write it like 2024/25; for several, like 2024-2028, 2024-28 "
         "or 2024 to 2028.",
-        error_messages={
-            "required": "Enter the financial years the plan covers",
-            "max_length": "Enter the years like 2024/25 or 2024-2028",
-        },
     )
 
     def __init__(
@@ -122,26 +124,23 @@ class PlanForm(GovukErrorsMixin, forms.Form):
 class SectionForm(GovukErrorsMixin, forms.Form):
     error_names = {"body": "Section text"}
 
-    title = forms.CharField(
-        label="Section heading",
+    title = text_field(
+        "Section heading",
         max_length=200,
+        noun="a heading",
+        required="Enter the section heading",
         help_text='For example "1. Introduction" or "Strategic drivers".',
-        error_messages={
-            "required": "Enter the section heading",
-            "max_length": "Enter a heading of 200 characters or fewer",
-        },
     )
-    body = forms.CharField(
-        label="Text",
-        required=False,
+    body = text_field(
+        "Text",
         max_length=MAX_SECTION_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        rows=14,
+        noun="text",
         help_text="Paste the text. A blank line starts a new paragraph; start a line with "
         '"- " for a bullet list, "### " for a sub-heading; write a link as '
         "[words](https://example.org). Tables: lines like | Priority | Lead |. Lists can "
         f"be nested {MAX_NESTING} deep; a table can have {MAX_TABLE_ROWS} rows and "
         f"{MAX_TABLE_COLUMNS} columns, and the text {MAX_TABLE_CELLS} table cells in all.",
-        error_messages={"max_length": f"Enter text of {MAX_SECTION_LENGTH:,} characters or fewer"},
     )
     generated = forms.ChoiceField(
         label="Add a table the tool builds (optional)",
