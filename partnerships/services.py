@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from csp_tracker import clock
+from csp_tracker.db import checked_save
 from jobs.services import job_record
 from partnerships.models import Invitation
 from plans.models import Agency, Membership, Partnership, PartnershipAgency
@@ -65,9 +66,7 @@ def partnership_create(
         raise ValidationError({"parent": "A district sits under a county partnership."})
     if partnership.slug in RESERVED_SLUGS:
         raise ValidationError({"slug": "This short name cannot be used."})
-    partnership.full_clean()
-    partnership.save()
-    return partnership
+    return checked_save(partnership)
 
 
 def partnership_update(
@@ -85,9 +84,7 @@ def partnership_update(
         partnership.short_name = short_name
     if coordinators_publish is not None:
         partnership.coordinators_publish = coordinators_publish
-    partnership.full_clean()
-    partnership.save()
-    return partnership
+    return checked_save(partnership)
 
 
 # --- member agencies ------------------------------------------------------------------
@@ -107,14 +104,14 @@ def agency_create(
     is_responsible_authority: bool = False,
 ) -> Agency:
     """A new agency, a member of the partnership."""
-    agency = Agency(
-        name=name,
-        short_name=short_name,
-        kind=kind,
-        is_responsible_authority=is_responsible_authority,
+    agency = checked_save(
+        Agency(
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            is_responsible_authority=is_responsible_authority,
+        )
     )
-    agency.full_clean()
-    agency.save()
     partnership_agency_add(partnership=partnership, agency=agency)
     return agency
 
@@ -122,13 +119,13 @@ def agency_create(
 def agency_update(
     *, agency: Agency, name: str, short_name: str, kind: str, is_responsible_authority: bool
 ) -> Agency:
-    agency.name = name
-    agency.short_name = short_name
-    agency.kind = kind
-    agency.is_responsible_authority = is_responsible_authority
-    agency.full_clean()
-    agency.save()
-    return agency
+    return checked_save(
+        agency,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        is_responsible_authority=is_responsible_authority,
+    )
 
 
 def partnership_agency_remove(*, partnership: Partnership, agency: Agency) -> None:
@@ -175,11 +172,7 @@ def membership_change(
     if membership.user_id == changed_by.pk:
         raise Refused("You cannot change your own role: ask another coordinator")
     _check_role(partnership=membership.partnership, role=role, agency=agency)
-    membership.role = role
-    membership.agency = agency
-    membership.full_clean()
-    membership.save()
-    return membership
+    return checked_save(membership, role=role, agency=agency)
 
 
 @transaction.atomic
@@ -255,9 +248,7 @@ def invitation_create(
         created_at=now,
         expires_at=now + INVITATION_VALID_FOR,
     )
-    invitation.full_clean()
-    invitation.save()
-    return invitation
+    return checked_save(invitation)
 
 
 def invitation_link(*, invitation: Invitation, site_url: str) -> str:
