@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.http import HttpRequest, HttpResponseRedirect
 
 from csp_tracker.periods import DateError, date_from_parts
 
@@ -118,6 +119,12 @@ def numbered_rows(form: type[forms.Form], rows: int) -> type[NumberedRows]:
 
 
 ADD_ANOTHER = "add_another"
+
+
+def after_save(request: HttpRequest, url: str) -> HttpResponseRedirect:
+    """Where an add form goes once saved: to ``url``, or back to the empty form for
+    "Save and add another"."""
+    return HttpResponseRedirect(request.path if ADD_ANOTHER in request.POST else url)
 
 
 def save_buttons(label: str, *, add_another: str = "") -> Div:

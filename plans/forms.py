@@ -1,7 +1,7 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
@@ -14,7 +14,7 @@ from csp_tracker.forms import (
     text_field,
 )
 from csp_tracker.periods import PeriodError, parse_period_checked
-from plans.models import GeneratedTable, Partnership, Plan, PlanShape
+from plans.models import GeneratedTable, Partnership, Plan, PlanSection, PlanShape
 from plans.text import (
     MAX_NESTING,
     MAX_SECTION_LENGTH,
@@ -121,6 +121,13 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         return self.cleaned_data
 
 
+class SectionData(TypedDict):
+    title: str
+    body: str
+    is_restricted: bool
+    generated: str
+
+
 class SectionForm(GovukErrorsMixin, forms.Form):
     error_names = {"body": "Section text"}
 
@@ -166,6 +173,25 @@ class SectionForm(GovukErrorsMixin, forms.Form):
             save_buttons(
                 "Save section", add_another="Save and add another section" if adding else ""
             ),
+        )
+
+    @staticmethod
+    def initial_for(section: PlanSection) -> dict[str, object]:
+        return {
+            "title": section.title,
+            "body": section.body,
+            "generated": section.generated,
+            "is_restricted": section.is_restricted,
+        }
+
+    def to_data(self) -> SectionData:
+        """What plan_section_create and plan_section_update take."""
+        d = self.cleaned_data
+        return SectionData(
+            title=d["title"].strip(),
+            body=d["body"].strip(),
+            is_restricted=d["is_restricted"],
+            generated=d["generated"],
         )
 
     def clean_body(self) -> str:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.forms import after_save
 from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm
@@ -154,18 +154,9 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk, author=True)
     form = SectionForm(request.POST or None, adding=True)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        plan_services.plan_section_create(
-            plan=plan,
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-        )
-        messages.success(request, f"The section “{d['title'].strip()}” was added")
-        if ADD_ANOTHER in request.POST:
-            return redirect("plans:section_add", pk=plan.pk)
-        return redirect(f"{overview_url(plan.pk)}#sections")
+        section = plan_services.plan_section_create(plan=plan, **form.to_data())
+        messages.success(request, f"The section “{section.title}” was added")
+        return after_save(request, f"{overview_url(plan.pk)}#sections")
     return render(request, "plans/section_form.html", {"form": form, "plan": plan, "section": None})
 
 
@@ -182,24 +173,9 @@ def _section(request: HttpRequest, pk: int) -> PlanSection:
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
-    form = SectionForm(
-        request.POST or None,
-        initial={
-            "title": section.title,
-            "body": section.body,
-            "generated": section.generated,
-            "is_restricted": section.is_restricted,
-        },
-    )
+    form = SectionForm(request.POST or None, initial=SectionForm.initial_for(section))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        plan_services.plan_section_update(
-            section=section,
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-        )
+        plan_services.plan_section_update(section=section, **form.to_data())
         messages.success(request, f"The section “{section.title}” was changed")
         return redirect("plans:overview", pk=section.plan_id)
     return render(
