@@ -23,6 +23,7 @@ from csp_tracker.forms import (
     numbered_rows,
     radio_field,
     save_buttons,
+    select_field,
     text_field,
 )
 from plans.models import Agency, Plan
@@ -382,12 +383,11 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
         noun="a timescale",
         help_text='As the plan writes it: "Sept 23", "By March 24", "Ongoing", "Quarterly".',
     )
-    lead = forms.ModelChoiceField(
+    lead = select_field(
         label="Lead (if not the action's leads)",
         queryset=Agency.objects.none(),
-        required=False,
         empty_label="The action's leads",
-        error_messages={"invalid_choice": "Select a lead agency of this partnership"},
+        message="Select a lead agency of this partnership",
     )
     lead_text = lead_text_field(
         "Optional: if blank, the lead agency's short name. One lead a line."

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,7 +20,7 @@ from actions.models import (
     UpdateRequest,
     UpdateReview,
 )
-from actions.request_links import update_request_token
+from actions.request_links import UPDATE_REQUEST_LINK
 from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
@@ -415,11 +414,7 @@ def action_move(*, action: Action, up: bool) -> None:
 
 
 def update_request_link(*, update_request: UpdateRequest, site_url: str) -> str:
-    path = reverse(
-        "actions:request",
-        kwargs={"pk": update_request.pk, "token": update_request_token(update_request)},
-    )
-    return site_url.rstrip("/") + path
+    return UPDATE_REQUEST_LINK.url(update_request, site_url=site_url)
 
 
 @transaction.atomic

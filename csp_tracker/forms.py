@@ -283,3 +283,28 @@ def checkboxes_field(
         error_messages=messages,
         **kwargs,
     )
+
+
+def select_field(
+    *,
+    label: str,
+    queryset: QuerySet[Any],
+    empty_label: str,
+    message: str,
+    required: str = "",
+    **kwargs: Any,
+) -> forms.ModelChoiceField:
+    """A select of the rows the form offers (``queryset``, usually set in the form's
+    ``__init__``), ``empty_label`` its first option: ``message`` when a row it does not
+    offer is sent, ``required`` when none is chosen (without one, none is fine)."""
+    messages = {"invalid_choice": message}
+    if required:
+        messages["required"] = required
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        required=bool(required),
+        empty_label=empty_label,
+        error_messages=messages,
+        **kwargs,
+    )

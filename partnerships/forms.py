@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
-from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field, text_field
+from csp_tracker.forms import (
+    GovukErrorsMixin,
+    form_helper,
+    radio_field,
+    select_field,
+    text_field,
+)
 from plans.models import Agency, Membership, Partnership
 
 EMAIL_ERRORS = {
@@ -84,13 +90,12 @@ class PartnershipForm(ServiceErrorsForm):
         ],
         message="Select what kind of partnership it is",
     )
-    parent = forms.ModelChoiceField(
+    parent = select_field(
         label="Which county is the district in?",
         queryset=Partnership.objects.none(),
-        required=False,
         empty_label="Not a district",
+        message="Select a county from the list",
         help_text="Only for a district.",
-        error_messages={"invalid_choice": "Select a county from the list"},
     )
 
     service_messages = {
@@ -263,13 +268,12 @@ class RoleForm(ServiceErrorsForm):
             "invalid_choice": "Select one of the roles listed",
         },
     )
-    agency = forms.ModelChoiceField(
+    agency = select_field(
         label="Which agency do they work for?",
         queryset=Agency.objects.none(),
-        required=False,
         empty_label="Not given",
+        message="Select one of the partnership’s agencies",
         help_text="An officer updates the actions their agency leads.",
-        error_messages={"invalid_choice": "Select one of the partnership’s agencies"},
     )
 
     service_messages = {"role": "Select one of the roles listed"}

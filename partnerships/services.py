@@ -12,14 +12,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 
 from accounts.models import User
 from csp_tracker import clock
 from csp_tracker.db import checked_save
+from csp_tracker.links import SignedLink
 from jobs.services import job_record
 from partnerships.models import Invitation
 from plans.models import Agency, Membership, Partnership, PartnershipAgency
@@ -206,15 +205,10 @@ def user_sessions_end(*, user: User) -> int:
 SEND_INVITATION_TASK = "partnerships.send_invitation"
 
 
-def invitation_token(invitation: Invitation) -> str:
-    """The token of the invitation's link: only the service, with its secret key, can
-    make it (and make it again, for the email task)."""
-    value = f"{invitation.pk}:{invitation.secret}"
-    return salted_hmac(TOKEN_SALT, value, algorithm="sha256").hexdigest()
+INVITATION_LINK = SignedLink(view="partnerships:invitation_accept", salt=TOKEN_SALT)
 
-
-def invitation_token_matches(invitation: Invitation, token: str) -> bool:
-    return constant_time_compare(invitation_token(invitation), token)
+invitation_token = INVITATION_LINK.token
+invitation_token_matches = INVITATION_LINK.matches
 
 
 @transaction.atomic
@@ -252,11 +246,7 @@ def invitation_create(
 
 
 def invitation_link(*, invitation: Invitation, site_url: str) -> str:
-    path = reverse(
-        "partnerships:invitation_accept",
-        kwargs={"pk": invitation.pk, "token": invitation_token(invitation)},
-    )
-    return site_url.rstrip("/") + path
+    return INVITATION_LINK.url(invitation, site_url=site_url)
 
 
 @transaction.atomic

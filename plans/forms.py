@@ -11,6 +11,7 @@ from csp_tracker.forms import (
     form_helper,
     radio_field,
     save_buttons,
+    select_field,
     text_field,
 )
 from csp_tracker.periods import PeriodError, parse_period_checked
@@ -32,14 +33,12 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         "shape": "The shape of the plan",
     }
 
-    partnership = forms.ModelChoiceField(
+    partnership = select_field(
         label="Which partnership is the plan for?",
         queryset=Partnership.objects.none(),
         empty_label="Select a partnership",
-        error_messages={
-            "required": "Select the partnership the plan is for",
-            "invalid_choice": "Select a partnership you coordinate",
-        },
+        message="Select a partnership you coordinate",
+        required="Select the partnership the plan is for",
     )
     kind = radio_field(
         label="What kind of document is it?",

@@ -2,6 +2,8 @@
 pattern), its details and its sections. Priorities and themes are authored in
 priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +43,35 @@ def validation_to_form(form: forms.BaseForm, error: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in errors:
             form.add_error(target, message)
+
+
+def confirm_remove(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    what: str,
+    name: str,
+    remove: Callable[[], object],
+    done_url: str,
+    refusal: tuple[type[Exception], ...] = (),
+) -> HttpResponse:
+    """The page that asks before removing a part of the plan (``what`` called ``name``).
+    Posted, ``remove`` (the service) runs and the page goes on to ``done_url``; a
+    ``refusal`` it raises is shown instead."""
+    problem = ""
+    if request.method == "POST":
+        try:
+            remove()
+        except refusal as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"The {what} “{name}” was removed")
+            return redirect(done_url)
+    return render(
+        request,
+        "plans/confirm_remove.html",
+        {"plan": plan, "what": what, "name": name, "problem": problem},
+    )
 
 
 def overview_url(plan_id: int) -> str:
@@ -203,12 +234,11 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
-    if request.method == "POST":
-        plan_services.plan_section_delete(section=section)
-        messages.success(request, f"The section “{section.title}” was removed")
-        return redirect(f"{overview_url(section.plan_id)}#sections")
-    return render(
+    return confirm_remove(
         request,
-        "plans/confirm_remove.html",
-        {"plan": section.plan, "what": "section", "name": section.title, "problem": ""},
+        section.plan,
+        what="section",
+        name=section.title,
+        remove=lambda: plan_services.plan_section_delete(section=section),
+        done_url=f"{overview_url(section.plan_id)}#sections",
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from csp_tracker.forms import after_save
 from csp_tracker.periods import financial_year_label
 from plans.models import Partnership, Plan
-from plans.views import authored_plan, overview_url, require_author
+from plans.views import authored_plan, confirm_remove, overview_url, require_author
 from priorities import selectors, services
 from priorities.forms import AssessmentChoiceForm, HeadingForm, WorkstreamForm
 from priorities.models import CrossCuttingTheme, Priority, Workstream
@@ -99,21 +99,15 @@ def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def heading_delete(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     heading = _heading(request, pk, kind)
-    what = "cross-cutting theme" if kind == services.HeadingKind.THEME else "priority"
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.heading_delete(heading=heading)
-        except services.HeadingInUse as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, f"The {what} “{heading.title}” was removed")
-            anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
-            return redirect(f"{overview_url(heading.plan_id)}#{anchor}")
-    return render(
+    is_theme = kind == services.HeadingKind.THEME
+    return confirm_remove(
         request,
-        "plans/confirm_remove.html",
-        {"plan": heading.plan, "what": what, "name": heading.title, "problem": problem},
+        heading.plan,
+        what="cross-cutting theme" if is_theme else "priority",
+        name=heading.title,
+        remove=lambda: services.heading_delete(heading=heading),
+        done_url=f"{overview_url(heading.plan_id)}#{'themes' if is_theme else 'priorities'}",
+        refusal=(services.HeadingInUse,),
     )
 
 
@@ -216,19 +210,14 @@ def workstream_delete(request: HttpRequest, pk: int) -> HttpResponse:
     workstream = _workstream(request, pk)
     parent = workstream.parent
     require_author(request, parent.plan)
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.workstream_delete(workstream=workstream)
-        except services.WorkstreamInUse as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, f"The heading “{workstream.title}” was removed")
-            return redirect(_workstreams_url(parent))
-    return render(
+    return confirm_remove(
         request,
-        "plans/confirm_remove.html",
-        {"plan": parent.plan, "what": "heading", "name": workstream.title, "problem": problem},
+        parent.plan,
+        what="heading",
+        name=workstream.title,
+        remove=lambda: services.workstream_delete(workstream=workstream),
+        done_url=_workstreams_url(parent),
+        refusal=(services.WorkstreamInUse,),
     )
 
 
