@@ -2,7 +2,7 @@
 form helper and the save buttons."""
 
 from datetime import date
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -15,6 +15,8 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.http import HttpRequest, HttpResponseRedirect
 
 from csp_tracker.periods import DateError, date_from_parts
+
+RowsField = TypeVar("RowsField", bound=forms.ModelChoiceField)
 
 
 class UKDateField(DateInputField):
@@ -266,21 +268,28 @@ def text_field(
     )
 
 
+def _rows_field(
+    field_class: type[RowsField], *, message: str, required: str, **kwargs: Any
+) -> RowsField:
+    messages = {"invalid_choice": message}
+    if required:
+        messages["required"] = required
+    return field_class(required=bool(required), error_messages=messages, **kwargs)
+
+
 def checkboxes_field(
     *, label: str, queryset: QuerySet[Any], message: str, required: str = "", **kwargs: Any
 ) -> forms.ModelMultipleChoiceField:
     """Checkboxes of the rows the form offers (``queryset``, usually set in the form's
     ``__init__``): ``message`` when a row it does not offer is sent, ``required`` when
     none is ticked (without one, none is fine)."""
-    messages = {"invalid_choice": message}
-    if required:
-        messages["required"] = required
-    return forms.ModelMultipleChoiceField(
+    return _rows_field(
+        forms.ModelMultipleChoiceField,
         label=label,
         queryset=queryset,
-        required=bool(required),
+        message=message,
+        required=required,
         widget=forms.CheckboxSelectMultiple,
-        error_messages=messages,
         **kwargs,
     )
 
@@ -294,17 +303,14 @@ def select_field(
     required: str = "",
     **kwargs: Any,
 ) -> forms.ModelChoiceField:
-    """A select of the rows the form offers (``queryset``, usually set in the form's
-    ``__init__``), ``empty_label`` its first option: ``message`` when a row it does not
-    offer is sent, ``required`` when none is chosen (without one, none is fine)."""
-    messages = {"invalid_choice": message}
-    if required:
-        messages["required"] = required
-    return forms.ModelChoiceField(
+    """A select of the rows the form offers, as checkboxes_field, ``empty_label`` its
+    first option."""
+    return _rows_field(
+        forms.ModelChoiceField,
         label=label,
         queryset=queryset,
-        required=bool(required),
         empty_label=empty_label,
-        error_messages=messages,
+        message=message,
+        required=required,
         **kwargs,
     )

@@ -176,22 +176,13 @@ class SectionForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(section: PlanSection) -> dict[str, object]:
-        return {
-            "title": section.title,
-            "body": section.body,
-            "generated": section.generated,
-            "is_restricted": section.is_restricted,
-        }
+        return {name: getattr(section, name) for name in SectionData.__annotations__}
 
     def to_data(self) -> SectionData:
-        """What plan_section_create and plan_section_update take."""
-        d = self.cleaned_data
-        return SectionData(
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-        )
+        """What plan_section_create and plan_section_update take (the text fields strip
+        their values, as Django's CharField does by default)."""
+        data = {name: self.cleaned_data[name] for name in SectionData.__annotations__}
+        return cast(SectionData, data)
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
