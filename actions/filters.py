@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 FULL_CHOICE_PLANS = 4
 
 
+def _choice_filter(
+    label: str, *, method: str, empty_label: str, what: str, **kwargs: Any
+) -> django_filters.ChoiceFilter:
+    """A select of the action list's filters (read by its ``method``), refusing a choice
+    it does not offer as "Select ``what`` from the list"."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        method=method,
+        empty_label=empty_label,
+        error_messages={"invalid_choice": f"Select {what} from the list"},
+        **kwargs,
+    )
+
+
 class ActionFilterForm(GovukErrorsMixin, forms.Form):
     error_names = {"q": "Words in the title"}
 
@@ -39,17 +53,14 @@ class ActionFilter(django_filters.FilterSet):
         label="Plan",
         error_messages={"invalid_choice": "Select a plan from the list"},
     )
-    heading = django_filters.ChoiceFilter(
-        label="Priority or theme",
+    heading = _choice_filter(
+        "Priority or theme",
         method="filter_heading",
         empty_label="All priorities and themes",
-        error_messages={"invalid_choice": "Select a priority or theme from the list"},
+        what="a priority or theme",
     )
-    workstream = django_filters.ChoiceFilter(
-        label="Heading",
-        method="filter_workstream",
-        empty_label="All headings",
-        error_messages={"invalid_choice": "Select a heading from the list"},
+    workstream = _choice_filter(
+        "Heading", method="filter_workstream", empty_label="All headings", what="a heading"
     )
     lead = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.none(),
@@ -59,12 +70,12 @@ class ActionFilter(django_filters.FilterSet):
         distinct=True,
         error_messages={"invalid_choice": "Select a lead agency from the list"},
     )
-    status = django_filters.ChoiceFilter(
-        label="Status",
-        choices=Status.choices,
+    status = _choice_filter(
+        "Status",
         method="filter_status",
         empty_label="Any status",
-        error_messages={"invalid_choice": "Select a status from the list"},
+        what="a status",
+        choices=Status.choices,
     )
     overdue = django_filters.BooleanFilter(
         label="Only actions with overdue milestones",

@@ -17,10 +17,14 @@ from actions.services import ActionData, Figure, MilestoneData
 from csp_tracker.forms import (
     GovukErrorsMixin,
     UKDateField,
+    checkboxes_field,
     form_helper,
     lines_kept,
     numbered_rows,
+    radio_field,
     save_buttons,
+    select_field,
+    text_field,
 )
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
@@ -32,14 +36,19 @@ COMMENTARY_MAX = 2000
 ROWS = HTML('{% include "includes/form_rows.html" with rows=form.rows %}')
 
 
+def lead_text_field(help_text: str) -> forms.CharField:
+    """The lead as the plan writes it. Plans write one lead a line ("Domestic Abuse
+    Group", "CSP Executive"): a text box keeps the lines, a one-line input would join
+    them."""
+    return text_field(
+        "Lead as written in the plan", max_length=300, rows=2, noun="a lead", help_text=help_text
+    )
+
+
 class FigureRow(GovukErrorsMixin, forms.Form):
     """One number an update reports: what is counted, and how many."""
 
-    label = forms.CharField(
-        required=False,
-        max_length=100,
-        error_messages={"max_length": "Enter a description of 100 characters or fewer"},
-    )
+    label = text_field(max_length=100, noun="a description")
     value = forms.DecimalField(
         required=False,
         min_value=Decimal(0),
@@ -100,39 +109,29 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             "invalid_choice": "Select a status from the list",
         },
     )
-    commentary = forms.CharField(
-        label="Commentary",
+    commentary = text_field(
+        "Commentary",
+        max_length=COMMENTARY_MAX,
+        noun="a commentary",
+        required="Enter a commentary",
+        widget=forms.Textarea,
         help_text="What has happened this quarter, what is next and anything the executive "
         "group should know.",
-        widget=forms.Textarea,
-        max_length=COMMENTARY_MAX,
-        error_messages={
-            "required": "Enter a commentary",
-            "max_length": f"Enter a commentary of {COMMENTARY_MAX:,} characters or fewer",
-        },
     )
-    reason = forms.CharField(
-        label="Reason for the change of status",
+    reason = text_field(
+        "Reason for the change of status",
+        max_length=COMMENTARY_MAX,
+        rows=3,
+        noun="a reason",
         help_text="Needed when the status is different from the last update.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=COMMENTARY_MAX,
-        error_messages={
-            "max_length": f"Enter a reason of {COMMENTARY_MAX:,} characters or fewer",
-            # The rule is the service's (status_update_record); the words are the page's.
-            "reason_required": "Enter the reason the status changed",
-        },
+        # The rule is the service's (status_update_record); the words are the page's.
+        error_messages={"reason_required": "Enter the reason the status changed"},
     )
-    milestones_completed = forms.ModelMultipleChoiceField(
+    milestones_completed = checkboxes_field(
         label="Which milestones were completed this quarter?",
-        help_text="Select all that apply.",
         queryset=Milestone.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        error_messages={
-            "invalid_choice": "Select only milestones of this action",
-            "invalid_pk_value": "Select only milestones of this action",
-        },
+        message="Select only milestones of this action",
+        help_text="Select all that apply.",
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -218,42 +217,20 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
         "the plan's page.",
         error_messages={"invalid_choice": "Select a heading of this plan, or no heading"},
     )
-    title = forms.CharField(
-        label="Action",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        error_messages={
-            "required": "Enter the action",
-            "max_length": "Enter an action of 1,000 characters or fewer",
-        },
+    title = text_field(
+        "Action", max_length=1000, rows=3, noun="an action", required="Enter the action"
     )
-    desired_outcome = forms.CharField(
-        label="Desired outcome",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=2000,
-        error_messages={"max_length": "Enter a desired outcome of 2,000 characters or fewer"},
+    desired_outcome = text_field(
+        "Desired outcome", max_length=2000, rows=3, noun="a desired outcome"
     )
-    lead_agencies = forms.ModelMultipleChoiceField(
+    lead_agencies = checkboxes_field(
         label="Lead agencies",
-        help_text="The officers of these agencies update the action each quarter.",
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Select at least one lead agency",
-            "invalid_choice": "Select lead agencies of this partnership",
-        },
+        message="Select lead agencies of this partnership",
+        required="Select at least one lead agency",
+        help_text="The officers of these agencies update the action each quarter.",
     )
-    lead_text = forms.CharField(
-        label="Lead as written in the plan",
-        required=False,
-        max_length=300,
-        # Plans write one lead a line ("Domestic Abuse Group", "CSP Executive"): a text
-        # box keeps the lines, a one-line input would join them.
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='Optional, for example "Police/SBC - CSU". One lead a line.',
-        error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
-    )
+    lead_text = lead_text_field('Optional, for example "Police/SBC - CSU". One lead a line.')
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -332,21 +309,11 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
 class ActionForm(ActionFieldsForm):
     """A coordinator's edit of an action's text, place in the plan and leads."""
 
-    reference = forms.CharField(
-        label="Number",
-        max_length=20,
-        error_messages={
-            "required": "Enter the action's number, like 1.3",
-            "max_length": "Enter a number of 20 characters or fewer",
-        },
+    reference = text_field(
+        "Number", max_length=20, noun="a number", required="Enter the action's number, like 1.3"
     )
     is_linked = forms.BooleanField(label="Linked to another group or strategy", required=False)
-    linked_to = forms.CharField(
-        label="Linked to",
-        required=False,
-        max_length=300,
-        error_messages={"max_length": "Enter 300 characters or fewer"},
-    )
+    linked_to = text_field("Linked to", max_length=300, too_long="Enter 300 characters or fewer")
     is_grant_funded = forms.BooleanField(label="Grant funded", required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -407,36 +374,23 @@ class ActionForm(ActionFieldsForm):
 
 
 class MilestoneForm(GovukErrorsMixin, forms.Form):
-    description = forms.CharField(
-        label="Milestone",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        error_messages={
-            "required": "Enter the milestone",
-            "max_length": "Enter a milestone of 1,000 characters or fewer",
-        },
+    description = text_field(
+        "Milestone", max_length=1000, rows=3, noun="a milestone", required="Enter the milestone"
     )
-    timescale = forms.CharField(
-        label="Timescale",
-        required=False,
+    timescale = text_field(
+        "Timescale",
         max_length=100,
+        noun="a timescale",
         help_text='As the plan writes it: "Sept 23", "By March 24", "Ongoing", "Quarterly".',
-        error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
     )
-    lead = forms.ModelChoiceField(
+    lead = select_field(
         label="Lead (if not the action's leads)",
         queryset=Agency.objects.none(),
-        required=False,
         empty_label="The action's leads",
-        error_messages={"invalid_choice": "Select a lead agency of this partnership"},
+        message="Select a lead agency of this partnership",
     )
-    lead_text = forms.CharField(
-        label="Lead as written in the plan",
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional: if blank, the lead agency's short name. One lead a line.",
-        error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
+    lead_text = lead_text_field(
+        "Optional: if blank, the lead agency's short name. One lead a line."
     )
     done_date = UKDateField(
         label="Date done",
@@ -490,17 +444,8 @@ class MilestoneForm(GovukErrorsMixin, forms.Form):
 class MilestoneRow(GovukErrorsMixin, forms.Form):
     """One key milestone of a new action, with its timescale as the plan writes it."""
 
-    description = forms.CharField(
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "Enter a milestone of 1,000 characters or fewer"},
-    )
-    timescale = forms.CharField(
-        required=False,
-        max_length=100,
-        error_messages={"max_length": "Enter a timescale of 100 characters or fewer"},
-    )
+    description = text_field(max_length=1000, rows=2, noun="a milestone")
+    timescale = text_field(max_length=100, noun="a timescale")
 
     def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -534,13 +479,12 @@ MilestoneRows = numbered_rows(MilestoneRow, 4)
 class ActionAddForm(ActionFieldsForm):
     """A new action with its key milestones, as a plan's action table lists them."""
 
-    reference = forms.CharField(
-        label="Number",
-        required=False,
+    reference = text_field(
+        "Number",
         max_length=20,
+        noun="a number",
         help_text="As the plan numbers it, like 1.3. Leave blank to number it next under "
         "its priority or theme.",
-        error_messages={"max_length": "Enter a number of 20 characters or fewer"},
     )
 
     field_order = ["heading", "workstream", "reference"]
@@ -763,28 +707,22 @@ class ReviewForm(GovukErrorsMixin, forms.Form):
     """A coordinator's sign-off of a submitted update: approve it, or return it saying
     what needs to change."""
 
-    decision = forms.ChoiceField(
+    decision = radio_field(
         label="Approve this update?",
         choices=[
             ("approve", "Approve it: the exception report will use it"),
             ("return", "Return it to be done again"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether to approve the update or return it",
-            "invalid_choice": "Select whether to approve the update or return it",
-        },
+        message="Select whether to approve the update or return it",
     )
-    comment = forms.CharField(
-        label="Comment (needed to return it)",
-        help_text="What needs to change. The officer sees it on the action's page.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
+    comment = text_field(
+        "Comment (needed to return it)",
         max_length=COMMENTARY_MAX,
-        error_messages={
-            "max_length": f"Enter a comment of {COMMENTARY_MAX:,} characters or fewer",
-            "required": "Enter what needs to change",
-        },
+        rows=4,
+        noun="a comment",
+        help_text="What needs to change. The officer sees it on the action's page.",
+        # The service refuses a return without a comment; these are the page's words.
+        error_messages={"required": "Enter what needs to change"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

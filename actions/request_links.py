@@ -1,19 +1,9 @@
-"""The signed token of an update request's link (``actions.UpdateRequest``), as the
-partnerships' invitations sign theirs: Django's salted HMAC over the request's id and its
-random secret, so only the service, with its secret key, makes a link that works."""
+"""The signed link of an update request (``actions.UpdateRequest``), signed as the
+partnerships' invitations sign theirs (csp_tracker.links)."""
 
-from django.utils.crypto import constant_time_compare, salted_hmac
+from csp_tracker.links import SignedLink
 
-from actions.models import UpdateRequest
+UPDATE_REQUEST_LINK = SignedLink(view="actions:request", salt="actions.UpdateRequest.link")
 
-# What the link's token is signed for (salted_hmac's key_salt).
-REQUEST_TOKEN_SALT = "actions.UpdateRequest.link"
-
-
-def update_request_token(update_request: UpdateRequest) -> str:
-    value = f"{update_request.pk}:{update_request.secret}"
-    return salted_hmac(REQUEST_TOKEN_SALT, value, algorithm="sha256").hexdigest()
-
-
-def update_request_token_matches(update_request: UpdateRequest, token: str) -> bool:
-    return constant_time_compare(update_request_token(update_request), token)
+update_request_token = UPDATE_REQUEST_LINK.token
+update_request_token_matches = UPDATE_REQUEST_LINK.matches

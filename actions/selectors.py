@@ -567,14 +567,20 @@ def changes_since(*, action: Action, version: int) -> list[dict[str, object]]:
     ]
 
 
-def action_values_as_opened(*, action: Action, version: int) -> dict[str, object] | None:
-    """The action's edit-form values as they were at ``version`` (the one an editor
-    opened), from its history; None if the history does not go back that far."""
-    record = (
-        action.history.filter(lock_version__lte=version)
+def _as_at_version(obj: Action | Milestone, version: int) -> Any:
+    """The history record of ``obj`` as it was at ``version`` (the one an editor opened);
+    None if its history does not go back that far."""
+    return (
+        obj.history.filter(lock_version__lte=version)
         .order_by("-lock_version", "-history_date", "-history_id")
         .first()
     )
+
+
+def action_values_as_opened(*, action: Action, version: int) -> dict[str, object] | None:
+    """The action's edit-form values as they were at ``version`` (the one an editor
+    opened), from its history; None if the history does not go back that far."""
+    record = _as_at_version(action, version)
     if record is None:
         return None
     return {
@@ -592,11 +598,7 @@ def action_values_as_opened(*, action: Action, version: int) -> dict[str, object
 
 def milestone_values_as_opened(*, milestone: Milestone, version: int) -> dict[str, object] | None:
     """The milestone's edit-form values as they were at ``version``, from its history."""
-    record = (
-        milestone.history.filter(lock_version__lte=version)
-        .order_by("-lock_version", "-history_date", "-history_id")
-        .first()
-    )
+    record = _as_at_version(milestone, version)
     if record is None:
         return None
     return {

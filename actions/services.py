@@ -8,7 +8,6 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,11 +20,12 @@ from actions.models import (
     UpdateRequest,
     UpdateReview,
 )
-from actions.request_links import update_request_token
+from actions.request_links import UPDATE_REQUEST_LINK
 from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
 from csp_tracker.data import ModelData
+from csp_tracker.db import checked_save
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
 from plans.services import plan_open_guard
@@ -121,8 +121,7 @@ def action_create(
     data.apply(action)
     if carried_from is not None:
         action.lineage = carried_from.lineage
-    action.full_clean()
-    action.save()
+    checked_save(action)
     data.set_many(action)
     for position, item in enumerate(milestones, start=1):
         _milestone_create(action=action, data=item, order=position)
@@ -140,9 +139,7 @@ def _milestone_create(*, action: Action, data: MilestoneData, order: int | None)
     milestone = Milestone(action=action, order=order)
     data.apply(milestone)
     _apply_timescale(milestone, action.plan)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return checked_save(milestone)
 
 
 def _claim_version(
@@ -158,6 +155,24 @@ def _claim_version(
         raise StaleEdit(model.objects.get(pk=pk))
 
 
+def _edited(
+    obj: Action | Milestone, data: ActionData | MilestoneData, *, expected_version: int
+) -> None:
+    """An edit from the object's page: refused as stale if someone saved it after the
+    editor opened it (``expected_version``), else ``data`` put on it at its new version."""
+    _claim_version(type(obj), obj.pk, expected_version)
+    obj.refresh_from_db(fields=["lock_version"])
+    data.apply(obj)
+
+
+def _raise_version(obj: Action | Milestone) -> None:
+    """A save of the object edited as a whole (the admin's) raises its version, so that an
+    edit opened on its page before is refused as stale."""
+    if obj.pk is not None:
+        current = type(obj).objects.select_for_update().values_list("lock_version", flat=True)
+        obj.lock_version = current.get(pk=obj.pk) + 1
+
+
 @transaction.atomic
 def action_update(
     *, action: Action, data: ActionData, expected_version: int, user: User | None = None
@@ -165,12 +180,9 @@ def action_update(
     """Change an action's text and leads; refused if someone saved it in the meantime."""
     plan_open_guard(obj=action)
     _check_heading(action.plan, data.priority, data.theme)
-    _claim_version(Action, action.pk, expected_version)
-    action.refresh_from_db(fields=["lock_version"])
-    data.apply(action)
+    _edited(action, data, expected_version=expected_version)
     _history_by(action, user)
-    action.full_clean()
-    action.save()
+    checked_save(action)
     data.set_many(action)
     return action
 
@@ -182,13 +194,9 @@ def action_save(*, action: Action, user: User | None = None) -> Action:
     raised so that an edit opened on the action's page before is refused as stale."""
     plan_open_guard(obj=action)
     _check_heading(action.plan, action.priority, action.theme)
-    if action.pk is not None:
-        current = Action.objects.select_for_update().values_list("lock_version", flat=True)
-        action.lock_version = current.get(pk=action.pk) + 1
+    _raise_version(action)
     _history_by(action, user)
-    action.full_clean()
-    action.save()
-    return action
+    return checked_save(action)
 
 
 @transaction.atomic
@@ -196,14 +204,10 @@ def milestone_update(
     *, milestone: Milestone, data: MilestoneData, expected_version: int, user: User | None = None
 ) -> Milestone:
     plan_open_guard(obj=milestone)
-    _claim_version(Milestone, milestone.pk, expected_version)
-    milestone.refresh_from_db(fields=["lock_version"])
-    data.apply(milestone)
+    _edited(milestone, data, expected_version=expected_version)
     _apply_timescale(milestone, milestone.action.plan)
     _history_by(milestone, user)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return checked_save(milestone)
 
 
 @transaction.atomic
@@ -213,13 +217,9 @@ def milestone_save(*, milestone: Milestone, user: User | None = None) -> Milesto
     opened on the milestone's page before is refused as stale."""
     plan_open_guard(obj=milestone)
     _apply_timescale(milestone, milestone.action.plan)
-    if milestone.pk is not None:
-        current = Milestone.objects.select_for_update().values_list("lock_version", flat=True)
-        milestone.lock_version = current.get(pk=milestone.pk) + 1
+    _raise_version(milestone)
     _history_by(milestone, user)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return checked_save(milestone)
 
 
 @transaction.atomic
@@ -414,11 +414,7 @@ def action_move(*, action: Action, up: bool) -> None:
 
 
 def update_request_link(*, update_request: UpdateRequest, site_url: str) -> str:
-    path = reverse(
-        "actions:request",
-        kwargs={"pk": update_request.pk, "token": update_request_token(update_request)},
-    )
-    return site_url.rstrip("/") + path
+    return UPDATE_REQUEST_LINK.url(update_request, site_url=site_url)
 
 
 @transaction.atomic

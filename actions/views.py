@@ -34,7 +34,7 @@ from actions.forms import (
 )
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
-from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.forms import ADD_ANOTHER, after_save
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
@@ -221,9 +221,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.milestone_create(action=action, data=form.to_data())
         messages.success(request, "The milestone was added")
-        if ADD_ANOTHER in request.POST:
-            return redirect("actions:milestone_add", pk=action.pk)
-        return redirect("actions:detail", pk=action.pk)
+        return after_save(request, reverse("actions:detail", kwargs={"pk": action.pk}))
     return render(
         request, "actions/milestone_form.html", {"action": action, "form": form, "milestone": None}
     )

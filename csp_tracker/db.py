@@ -1,11 +1,25 @@
-"""Raw SQL the migrations and the flush command run (database triggers)."""
+"""How the services write a row (checked_save), and the raw SQL the migrations and the
+flush command run (database triggers)."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import migrations
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+
+def checked_save(obj: M, **changes: object) -> M:
+    """``obj`` with ``changes`` set, checked by its model's validation (``full_clean``,
+    which raises ValidationError) and saved: the one way a service writes a row."""
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:

@@ -2,7 +2,7 @@
 form helper and the save buttons."""
 
 from datetime import date
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -10,9 +10,13 @@ from crispy_forms_gds.layout import Button, Div, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.http import HttpRequest, HttpResponseRedirect
 
 from csp_tracker.periods import DateError, date_from_parts
+
+RowsField = TypeVar("RowsField", bound=forms.ModelChoiceField)
 
 
 class UKDateField(DateInputField):
@@ -119,6 +123,12 @@ def numbered_rows(form: type[forms.Form], rows: int) -> type[NumberedRows]:
 ADD_ANOTHER = "add_another"
 
 
+def after_save(request: HttpRequest, url: str) -> HttpResponseRedirect:
+    """Where an add form goes once saved: to ``url``, or back to the empty form for
+    "Save and add another"."""
+    return HttpResponseRedirect(request.path if ADD_ANOTHER in request.POST else url)
+
+
 def save_buttons(label: str, *, add_another: str = "") -> Div:
     """The form's save button, and on an add form a "Save and add another" beside it
     (its name, ADD_ANOTHER, tells the view to come back to an empty form)."""
@@ -222,5 +232,85 @@ def radio_field(*, label: str, choices: Any, message: str, **kwargs: Any) -> for
         choices=choices,
         widget=forms.RadioSelect,
         error_messages={"required": message, "invalid_choice": message},
+        **kwargs,
+    )
+
+
+def text_field(
+    label: str | None = None,
+    *,
+    max_length: int,
+    noun: str = "",
+    too_long: str = "",
+    required: str = "",
+    rows: int | None = None,
+    **kwargs: Any,
+) -> forms.CharField:
+    """A text input, or with ``rows`` a text box of that many rows, in GOV.UK words:
+    ``required`` is the message when it is left empty (without one the field is
+    optional), and the message when it is too long is ``too_long``, or made from ``noun``
+    ("a title" gives "Enter a title of 200 characters or fewer"). Other messages (for a
+    service's refusal, say) may be given as ``error_messages``."""
+    messages = {
+        "max_length": too_long or f"Enter {noun} of {max_length:,} characters or fewer",
+        **kwargs.pop("error_messages", {}),
+    }
+    if required:
+        messages["required"] = required
+    if rows is not None:
+        kwargs["widget"] = forms.Textarea(attrs={"rows": rows, **kwargs.pop("attrs", {})})
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        max_length=max_length,
+        error_messages=messages,
+        **kwargs,
+    )
+
+
+def _rows_field(
+    field_class: type[RowsField], *, message: str, required: str, **kwargs: Any
+) -> RowsField:
+    messages = {"invalid_choice": message}
+    if required:
+        messages["required"] = required
+    return field_class(required=bool(required), error_messages=messages, **kwargs)
+
+
+def checkboxes_field(
+    *, label: str, queryset: QuerySet[Any], message: str, required: str = "", **kwargs: Any
+) -> forms.ModelMultipleChoiceField:
+    """Checkboxes of the rows the form offers (``queryset``, usually set in the form's
+    ``__init__``): ``message`` when a row it does not offer is sent, ``required`` when
+    none is ticked (without one, none is fine)."""
+    return _rows_field(
+        forms.ModelMultipleChoiceField,
+        label=label,
+        queryset=queryset,
+        message=message,
+        required=required,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
+def select_field(
+    *,
+    label: str,
+    queryset: QuerySet[Any],
+    empty_label: str,
+    message: str,
+    required: str = "",
+    **kwargs: Any,
+) -> forms.ModelChoiceField:
+    """A select of the rows the form offers, as checkboxes_field, ``empty_label`` its
+    first option."""
+    return _rows_field(
+        forms.ModelChoiceField,
+        label=label,
+        queryset=queryset,
+        empty_label=empty_label,
+        message=message,
+        required=required,
         **kwargs,
     )

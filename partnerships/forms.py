@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
-from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field
+from csp_tracker.forms import (
+    GovukErrorsMixin,
+    form_helper,
+    radio_field,
+    select_field,
+    text_field,
+)
 from plans.models import Agency, Membership, Partnership
 
 EMAIL_ERRORS = {
@@ -20,6 +26,27 @@ EMAIL_ERRORS = {
     "invalid": "Enter an email address in the correct format, like name@example.com",
     "max_length": "Enter an email address of 254 characters or fewer",
 }
+
+
+def name_fields(
+    what: str, *, name_hint: str, short_name_hint: str
+) -> tuple[forms.CharField, forms.CharField]:
+    """A partnership's or an agency's full name and short name (as its model holds them)."""
+    full = text_field(
+        "Full name",
+        max_length=200,
+        noun="a full name",
+        required=f"Enter the {what}’s full name",
+        help_text=name_hint,
+    )
+    short = text_field(
+        "Short name",
+        max_length=80,
+        noun="a short name",
+        required=f"Enter the {what}’s short name",
+        help_text=short_name_hint,
+    )
+    return full, short
 
 
 class ServiceErrorsForm(GovukErrorsMixin, forms.Form):
@@ -41,23 +68,10 @@ class ServiceErrorsForm(GovukErrorsMixin, forms.Form):
 class PartnershipForm(ServiceErrorsForm):
     """A new partnership: its names, its kind and, for a district, its county."""
 
-    name = forms.CharField(
-        label="Full name",
-        max_length=200,
-        help_text='For example "Medway Community Safety Partnership".',
-        error_messages={
-            "required": "Enter the partnership’s full name",
-            "max_length": "Enter a full name of 200 characters or fewer",
-        },
-    )
-    short_name = forms.CharField(
-        label="Short name",
-        max_length=80,
-        help_text='As the pages and tables show it, for example "Medway CSP".',
-        error_messages={
-            "required": "Enter the partnership’s short name",
-            "max_length": "Enter a short name of 80 characters or fewer",
-        },
+    name, short_name = name_fields(
+        "partnership",
+        name_hint='For example "Medway Community Safety Partnership".',
+        short_name_hint='As the pages and tables show it, for example "Medway CSP".',
     )
     kind = radio_field(
         label="What kind of partnership is it?",
@@ -76,13 +90,12 @@ class PartnershipForm(ServiceErrorsForm):
         ],
         message="Select what kind of partnership it is",
     )
-    parent = forms.ModelChoiceField(
+    parent = select_field(
         label="Which county is the district in?",
         queryset=Partnership.objects.none(),
-        required=False,
         empty_label="Not a district",
+        message="Select a county from the list",
         help_text="Only for a district.",
-        error_messages={"invalid_choice": "Select a county from the list"},
     )
 
     service_messages = {
@@ -147,23 +160,10 @@ class PartnershipEditForm(ServiceErrorsForm):
 class AgencyForm(ServiceErrorsForm):
     """A new agency, or an agency's names."""
 
-    name = forms.CharField(
-        label="Full name",
-        max_length=200,
-        help_text='For example "Kent Fire and Rescue Service".',
-        error_messages={
-            "required": "Enter the agency’s full name",
-            "max_length": "Enter a full name of 200 characters or fewer",
-        },
-    )
-    short_name = forms.CharField(
-        label="Short name",
-        max_length=80,
-        help_text='As the plans’ tables name it, for example "KFRS".',
-        error_messages={
-            "required": "Enter the agency’s short name",
-            "max_length": "Enter a short name of 80 characters or fewer",
-        },
+    name, short_name = name_fields(
+        "agency",
+        name_hint='For example "Kent Fire and Rescue Service".',
+        short_name_hint='As the plans’ tables name it, for example "KFRS".',
     )
     kind = radio_field(
         label="What is it?",
@@ -268,13 +268,12 @@ class RoleForm(ServiceErrorsForm):
             "invalid_choice": "Select one of the roles listed",
         },
     )
-    agency = forms.ModelChoiceField(
+    agency = select_field(
         label="Which agency do they work for?",
         queryset=Agency.objects.none(),
-        required=False,
         empty_label="Not given",
+        message="Select one of the partnership’s agencies",
         help_text="An officer updates the actions their agency leads.",
-        error_messages={"invalid_choice": "Select one of the partnership’s agencies"},
     )
 
     service_messages = {"role": "Select one of the roles listed"}
@@ -313,12 +312,7 @@ class RoleForm(ServiceErrorsForm):
 
 class InviteForm(RoleForm):
     email = forms.EmailField(label="Email address", max_length=254, error_messages=EMAIL_ERRORS)
-    full_name = forms.CharField(
-        label="Full name",
-        max_length=150,
-        required=False,
-        error_messages={"max_length": "Enter a name of 150 characters or fewer"},
-    )
+    full_name = text_field("Full name", max_length=150, noun="a name")
 
     field_order = ["email", "full_name", "role", "agency"]
 
@@ -334,13 +328,8 @@ class InvitationAcceptForm(GovukErrorsMixin, SetPasswordForm):
     """The invited person's name and the password they choose (checked against the
     password rules with the account they will have)."""
 
-    full_name = forms.CharField(
-        label="Your full name",
-        max_length=150,
-        error_messages={
-            "required": "Enter your full name",
-            "max_length": "Enter a name of 150 characters or fewer",
-        },
+    full_name = text_field(
+        "Your full name", max_length=150, noun="a name", required="Enter your full name"
     )
 
     error_messages = {"password_mismatch": "The passwords do not match"}

@@ -12,13 +12,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 
 from accounts.models import User
 from csp_tracker import clock
+from csp_tracker.db import checked_save
+from csp_tracker.links import SignedLink
 from jobs.services import job_record
 from partnerships.models import Invitation
 from plans.models import Agency, Membership, Partnership, PartnershipAgency
@@ -65,9 +65,7 @@ def partnership_create(
         raise ValidationError({"parent": "A district sits under a county partnership."})
     if partnership.slug in RESERVED_SLUGS:
         raise ValidationError({"slug": "This short name cannot be used."})
-    partnership.full_clean()
-    partnership.save()
-    return partnership
+    return checked_save(partnership)
 
 
 def partnership_update(
@@ -85,9 +83,7 @@ def partnership_update(
         partnership.short_name = short_name
     if coordinators_publish is not None:
         partnership.coordinators_publish = coordinators_publish
-    partnership.full_clean()
-    partnership.save()
-    return partnership
+    return checked_save(partnership)
 
 
 # --- member agencies ------------------------------------------------------------------
@@ -107,14 +103,14 @@ def agency_create(
     is_responsible_authority: bool = False,
 ) -> Agency:
     """A new agency, a member of the partnership."""
-    agency = Agency(
-        name=name,
-        short_name=short_name,
-        kind=kind,
-        is_responsible_authority=is_responsible_authority,
+    agency = checked_save(
+        Agency(
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            is_responsible_authority=is_responsible_authority,
+        )
     )
-    agency.full_clean()
-    agency.save()
     partnership_agency_add(partnership=partnership, agency=agency)
     return agency
 
@@ -122,13 +118,13 @@ def agency_create(
 def agency_update(
     *, agency: Agency, name: str, short_name: str, kind: str, is_responsible_authority: bool
 ) -> Agency:
-    agency.name = name
-    agency.short_name = short_name
-    agency.kind = kind
-    agency.is_responsible_authority = is_responsible_authority
-    agency.full_clean()
-    agency.save()
-    return agency
+    return checked_save(
+        agency,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        is_responsible_authority=is_responsible_authority,
+    )
 
 
 def partnership_agency_remove(*, partnership: Partnership, agency: Agency) -> None:
@@ -175,11 +171,7 @@ def membership_change(
     if membership.user_id == changed_by.pk:
         raise Refused("You cannot change your own role: ask another coordinator")
     _check_role(partnership=membership.partnership, role=role, agency=agency)
-    membership.role = role
-    membership.agency = agency
-    membership.full_clean()
-    membership.save()
-    return membership
+    return checked_save(membership, role=role, agency=agency)
 
 
 @transaction.atomic
@@ -213,15 +205,10 @@ def user_sessions_end(*, user: User) -> int:
 SEND_INVITATION_TASK = "partnerships.send_invitation"
 
 
-def invitation_token(invitation: Invitation) -> str:
-    """The token of the invitation's link: only the service, with its secret key, can
-    make it (and make it again, for the email task)."""
-    value = f"{invitation.pk}:{invitation.secret}"
-    return salted_hmac(TOKEN_SALT, value, algorithm="sha256").hexdigest()
+INVITATION_LINK = SignedLink(view="partnerships:invitation_accept", salt=TOKEN_SALT)
 
-
-def invitation_token_matches(invitation: Invitation, token: str) -> bool:
-    return constant_time_compare(invitation_token(invitation), token)
+invitation_token = INVITATION_LINK.token
+invitation_token_matches = INVITATION_LINK.matches
 
 
 @transaction.atomic
@@ -255,17 +242,11 @@ def invitation_create(
         created_at=now,
         expires_at=now + INVITATION_VALID_FOR,
     )
-    invitation.full_clean()
-    invitation.save()
-    return invitation
+    return checked_save(invitation)
 
 
 def invitation_link(*, invitation: Invitation, site_url: str) -> str:
-    path = reverse(
-        "partnerships:invitation_accept",
-        kwargs={"pk": invitation.pk, "token": invitation_token(invitation)},
-    )
-    return site_url.rstrip("/") + path
+    return INVITATION_LINK.url(invitation, site_url=site_url)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from partnerships.forms import (
     PartnershipEditForm,
     PartnershipForm,
     RoleForm,
+    ServiceErrorsForm,
 )
 from partnerships.models import Invitation
 from plans.models import Agency, Membership, Partnership
@@ -58,6 +59,59 @@ def _partnership(
     return partnership
 
 
+def _saved(
+    request: HttpRequest,
+    form: ServiceErrorsForm,
+    save: Callable[[], HttpResponse],
+    *,
+    refused_on: str | None = None,
+) -> HttpResponse | None:
+    """For a posted, valid form, ``save``: the service call, its message and where to go
+    next. A refusal is put on the form (services.Refused on ``refused_on``) and None
+    returned: the form is shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except services.Refused as refused:
+        form.add_error(refused_on, str(refused))
+    except ValidationError as error:
+        form.add_service_errors(error)
+    return None
+
+
+def _confirm(
+    request: HttpRequest,
+    partnership: Partnership,
+    remove: Callable[[], HttpResponse],
+    *,
+    title: str,
+    warning: str,
+    button: str,
+    back: str,
+) -> HttpResponse:
+    """The page that asks before a removal; posted, ``remove`` (the service call, its
+    message and where to go next), or the reason it was refused."""
+    problem = ""
+    if request.method == "POST":
+        try:
+            return remove()
+        except services.Refused as refused:
+            problem = str(refused)
+    return render(
+        request,
+        "partnerships/confirm.html",
+        {
+            "partnership": partnership,
+            "title": title,
+            "warning": warning,
+            "button": button,
+            "back": reverse(back, args=[partnership.slug]),
+            "problem": problem,
+        },
+    )
+
+
 # --- partnerships ---------------------------------------------------------------------
 
 
@@ -82,23 +136,23 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     if not rules.has_perm("plans.add_partnership", _user(request)):
         raise PermissionDenied
     form = PartnershipForm(_data(request), counties=selectors.county_list())
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> HttpResponse:
         d = form.cleaned_data
-        try:
-            partnership = services.partnership_create(
-                name=d["name"].strip(),
-                short_name=d["short_name"].strip(),
-                kind=d["kind"],
-                parent=d["parent"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request, f"{partnership.short_name} was set up. Now invite its first coordinator."
-            )
-            return redirect("partnerships:people", slug=partnership.slug)
-    return render(request, "partnerships/partnership_form.html", {"form": form})
+        partnership = services.partnership_create(
+            name=d["name"].strip(),
+            short_name=d["short_name"].strip(),
+            kind=d["kind"],
+            parent=d["parent"],
+        )
+        messages.success(
+            request, f"{partnership.short_name} was set up. Now invite its first coordinator."
+        )
+        return redirect("partnerships:people", slug=partnership.slug)
+
+    return _saved(request, form, save) or render(
+        request, "partnerships/partnership_form.html", {"form": form}
+    )
 
 
 @login_required
@@ -141,24 +195,20 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "coordinators_publish": partnership.coordinators_publish,
         },
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> HttpResponse:
         d = form.cleaned_data
-        try:
-            services.partnership_update(
-                partnership=partnership,
-                name=d["name"].strip() if names else None,
-                short_name=d["short_name"].strip() if names else None,
-                coordinators_publish=d["coordinators_publish"] if publishers else None,
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{partnership.short_name} was changed")
-            return redirect("partnerships:detail", slug=partnership.slug)
-    return render(
-        request,
-        "partnerships/partnership_edit.html",
-        {"form": form, "partnership": partnership},
+        services.partnership_update(
+            partnership=partnership,
+            name=d["name"].strip() if names else None,
+            short_name=d["short_name"].strip() if names else None,
+            coordinators_publish=d["coordinators_publish"] if publishers else None,
+        )
+        messages.success(request, f"{partnership.short_name} was changed")
+        return redirect("partnerships:detail", slug=partnership.slug)
+
+    return _saved(request, form, save) or render(
+        request, "partnerships/partnership_edit.html", {"form": form, "partnership": partnership}
     )
 
 
@@ -208,43 +258,16 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = AgencyForm(
         _data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.agency_create(partnership=partnership, **form.to_data())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{agency.short_name} was added")
-            return redirect("partnerships:agencies", slug=partnership.slug)
-    return render(
+
+    def save() -> HttpResponse:
+        agency = services.agency_create(partnership=partnership, **form.to_data())
+        messages.success(request, f"{agency.short_name} was added")
+        return redirect("partnerships:agencies", slug=partnership.slug)
+
+    return _saved(request, form, save) or render(
         request,
         "partnerships/agency_form.html",
         {"form": form, "partnership": partnership, "agency": None},
-    )
-
-
-def _confirm(
-    request: HttpRequest,
-    partnership: Partnership,
-    *,
-    title: str,
-    warning: str,
-    button: str,
-    back: str,
-    problem: str = "",
-) -> HttpResponse:
-    """The page that asks before a removal, with the reason a removal was refused."""
-    return render(
-        request,
-        "partnerships/confirm.html",
-        {
-            "partnership": partnership,
-            "title": title,
-            "warning": warning,
-            "button": button,
-            "back": reverse(back, args=[partnership.slug]),
-            "problem": problem,
-        },
     )
 
 
@@ -263,15 +286,13 @@ def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.has_perm("plans.change_agency", agency):
         raise PermissionDenied
     form = AgencyForm(_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_update(agency=agency, **form.to_data())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{agency.short_name} was changed")
-            return redirect("partnerships:agencies", slug=partnership.slug)
-    return render(
+
+    def save() -> HttpResponse:
+        services.agency_update(agency=agency, **form.to_data())
+        messages.success(request, f"{agency.short_name} was changed")
+        return redirect("partnerships:agencies", slug=partnership.slug)
+
+    return _saved(request, form, save) or render(
         request,
         "partnerships/agency_form.html",
         {"form": form, "partnership": partnership, "agency": agency},
@@ -283,23 +304,20 @@ def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agency_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
     agency = _agency(request, partnership, pk)
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.partnership_agency_remove(partnership=partnership, agency=agency)
-        except services.Refused as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, f"{agency.short_name} is no longer a member agency")
-            return redirect("partnerships:agencies", slug=partnership.slug)
+
+    def remove() -> HttpResponse:
+        services.partnership_agency_remove(partnership=partnership, agency=agency)
+        messages.success(request, f"{agency.short_name} is no longer a member agency")
+        return redirect("partnerships:agencies", slug=partnership.slug)
+
     return _confirm(
         request,
         partnership,
+        remove,
         title=f"Remove {agency.short_name} from {partnership.short_name}?",
         warning="It stays in CSP Tracker for the other partnerships it is a member of.",
         button="Remove the agency",
         back="partnerships:agencies",
-        problem=problem,
     )
 
 
@@ -343,30 +361,26 @@ def _role_form(
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = _role_form(request, partnership, invite=True)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> HttpResponse:
         d = form.cleaned_data
-        try:
-            invitation = services.invitation_send(
-                partnership=partnership,
-                email=d["email"],
-                full_name=d["full_name"],
-                role=d["role"],
-                agency=d["agency"],
-                invited_by=_user(request),
-                site_url=request.build_absolute_uri("/"),
-            )
-        except services.Refused as refused:
-            form.add_error("email", str(refused))
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                f"An invitation is on its way to {invitation.email}. The link works once, "
-                f"for {services.INVITATION_VALID_FOR.days} days.",
-            )
-            return redirect("partnerships:people", slug=partnership.slug)
-    return render(
+        invitation = services.invitation_send(
+            partnership=partnership,
+            email=d["email"],
+            full_name=d["full_name"],
+            role=d["role"],
+            agency=d["agency"],
+            invited_by=_user(request),
+            site_url=request.build_absolute_uri("/"),
+        )
+        messages.success(
+            request,
+            f"An invitation is on its way to {invitation.email}. The link works once, "
+            f"for {services.INVITATION_VALID_FOR.days} days.",
+        )
+        return redirect("partnerships:people", slug=partnership.slug)
+
+    return _saved(request, form, save, refused_on="email") or render(
         request,
         "partnerships/invite.html",
         {
@@ -398,20 +412,16 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         invite=False,
         initial={"role": membership.role, "agency": membership.agency_id},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> HttpResponse:
         d = form.cleaned_data
-        try:
-            services.membership_change(
-                membership=membership, role=d["role"], agency=d["agency"], changed_by=_user(request)
-            )
-        except services.Refused as refused:
-            form.add_error(None, str(refused))
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"{membership.user}’s role was changed")
-            return redirect("partnerships:people", slug=partnership.slug)
-    return render(
+        services.membership_change(
+            membership=membership, role=d["role"], agency=d["agency"], changed_by=_user(request)
+        )
+        messages.success(request, f"{membership.user}’s role was changed")
+        return redirect("partnerships:people", slug=partnership.slug)
+
+    return _saved(request, form, save) or render(
         request,
         "partnerships/membership_form.html",
         {"form": form, "partnership": partnership, "membership": membership},
@@ -423,15 +433,18 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
     membership = _membership(request, partnership, pk)
-    if request.method == "POST":
+
+    def remove() -> HttpResponse:
         services.membership_remove(membership=membership, removed_by=_user(request))
         messages.success(
             request, f"{membership.user} was removed from {partnership.short_name} and signed out"
         )
         return redirect("partnerships:people", slug=partnership.slug)
+
     return _confirm(
         request,
         partnership,
+        remove,
         title=f"Remove {membership.user} from {partnership.short_name}?",
         warning="They are signed out at once, and can no longer see the partnership. "
         "What they wrote stays.",
@@ -448,13 +461,16 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         invitation = selectors.invitation_get(partnership=partnership, pk=pk)
     except Invitation.DoesNotExist:
         raise Http404("No such invitation") from None
-    if request.method == "POST":
+
+    def remove() -> HttpResponse:
         services.invitation_withdraw(invitation=invitation)
         messages.success(request, f"The invitation to {invitation.email} was withdrawn")
         return redirect("partnerships:people", slug=partnership.slug)
+
     return _confirm(
         request,
         partnership,
+        remove,
         title=f"Withdraw the invitation to {invitation.email}?",
         warning="The link in the email stops working.",
         button="Withdraw the invitation",

@@ -1,14 +1,21 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, form_helper, radio_field, save_buttons
+from csp_tracker.forms import (
+    GovukErrorsMixin,
+    form_helper,
+    radio_field,
+    save_buttons,
+    select_field,
+    text_field,
+)
 from csp_tracker.periods import PeriodError, parse_period_checked
-from plans.models import GeneratedTable, Partnership, Plan, PlanShape
+from plans.models import GeneratedTable, Partnership, Plan, PlanSection, PlanShape
 from plans.text import (
     MAX_NESTING,
     MAX_SECTION_LENGTH,
@@ -26,28 +33,24 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         "shape": "The shape of the plan",
     }
 
-    partnership = forms.ModelChoiceField(
+    partnership = select_field(
         label="Which partnership is the plan for?",
         queryset=Partnership.objects.none(),
         empty_label="Select a partnership",
-        error_messages={
-            "required": "Select the partnership the plan is for",
-            "invalid_choice": "Select a partnership you coordinate",
-        },
+        message="Select a partnership you coordinate",
+        required="Select the partnership the plan is for",
     )
     kind = radio_field(
         label="What kind of document is it?",
         choices=Plan.Kind.choices,
         message="Select what kind of document it is",
     )
-    title = forms.CharField(
-        label="Title",
+    title = text_field(
+        "Title",
         max_length=200,
+        noun="a title",
+        required="Enter the title of the plan",
         help_text='As the document is called, for example "Swale Community Safety Plan 2023/24".',
-        error_messages={
-            "required": "Enter the title of the plan",
-            "max_length": "Enter a title of 200 characters or fewer",
-        },
     )
     shape = radio_field(
         label="How does it run over its years?",
@@ -56,15 +59,13 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         "refresh starts its next action plan.",
         message="Select how the plan runs over its years",
     )
-    period = forms.CharField(
-        label="Which financial years does it cover?",
+    period = text_field(
+        "Which financial years does it cover?",
         max_length=20,
+        too_long="Enter the years like 2024/25 or 2024-2028",
+        required="Enter the financial years the plan covers",
         help_text="For one year write it like 2024/25; for several, like 2024-2028, 2024-28 "
         "or 2024 to 2028.",
-        error_messages={
-            "required": "Enter the financial years the plan covers",
-            "max_length": "Enter the years like 2024/25 or 2024-2028",
-        },
     )
 
     def __init__(
@@ -119,23 +120,29 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         return self.cleaned_data
 
 
+class SectionData(TypedDict):
+    title: str
+    body: str
+    is_restricted: bool
+    generated: str
+    starts_new_page: bool
+
+
 class SectionForm(GovukErrorsMixin, forms.Form):
     error_names = {"body": "Section text"}
 
-    title = forms.CharField(
-        label="Section heading",
+    title = text_field(
+        "Section heading",
         max_length=200,
+        noun="a heading",
+        required="Enter the section heading",
         help_text='For example "1. Introduction" or "Strategic drivers".',
-        error_messages={
-            "required": "Enter the section heading",
-            "max_length": "Enter a heading of 200 characters or fewer",
-        },
     )
-    body = forms.CharField(
-        label="Text",
-        required=False,
+    body = text_field(
+        "Text",
         max_length=MAX_SECTION_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        rows=14,
+        noun="text",
         help_text="Paste the text. A blank line starts a new paragraph; start a line with "
         '"- " for a bullet list, "### " for a sub-heading; write a link as '
         "[words](https://example.org). To refer to another chapter, priority or theme, "
@@ -144,7 +151,6 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         "is on, so never type a page number. Tables: lines like | Priority | Lead |. Lists can "
         f"be nested {MAX_NESTING} deep; a table can have {MAX_TABLE_ROWS} rows and "
         f"{MAX_TABLE_COLUMNS} columns, and the text {MAX_TABLE_CELLS} table cells in all.",
-        error_messages={"max_length": f"Enter text of {MAX_SECTION_LENGTH:,} characters or fewer"},
     )
     generated = forms.ChoiceField(
         label="Add a table the tool builds (optional)",
@@ -177,6 +183,16 @@ class SectionForm(GovukErrorsMixin, forms.Form):
                 "Save section", add_another="Save and add another section" if adding else ""
             ),
         )
+
+    @staticmethod
+    def initial_for(section: PlanSection) -> dict[str, object]:
+        return {name: getattr(section, name) for name in SectionData.__annotations__}
+
+    def to_data(self) -> SectionData:
+        """What plan_section_create and plan_section_update take (the text fields strip
+        their values, as Django's CharField does by default)."""
+        data = {name: self.cleaned_data[name] for name in SectionData.__annotations__}
+        return cast(SectionData, data)
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
+from csp_tracker.db import checked_save
 from plans.models import (
     Agency,
     Membership,
@@ -91,19 +92,18 @@ def plan_create(
 ) -> Plan:
     """A new plan. ``action_plan_year`` makes it a multi-year strategy's yearly action
     plan (for that financial year)."""
-    plan = Plan(
-        partnership=partnership,
-        kind=kind,
-        title=title,
-        start_year=start_year,
-        end_year=end_year,
-        action_plan_year=action_plan_year,
-        status=status,
-        previous=previous,
+    return checked_save(
+        Plan(
+            partnership=partnership,
+            kind=kind,
+            title=title,
+            start_year=start_year,
+            end_year=end_year,
+            action_plan_year=action_plan_year,
+            status=status,
+            previous=previous,
+        )
     )
-    plan.full_clean()
-    plan.save()
-    return plan
 
 
 def plan_section_create(
@@ -119,18 +119,14 @@ def plan_section_create(
     plan_open_guard(obj=plan)
     if order is None:
         order = plan.sections.count() + 1
-    section = PlanSection(
-        plan=plan,
+    return checked_save(
+        PlanSection(plan=plan, order=order),
         title=title,
         body=body,
         is_restricted=is_restricted,
-        order=order,
         generated=generated,
         starts_new_page=starts_new_page,
     )
-    section.full_clean()
-    section.save()
-    return section
 
 
 @dataclass
@@ -149,9 +145,9 @@ def plan_version_record(
     changes: Sequence[VersionChange] = (),
 ) -> PlanVersion:
     """Add a row to the version control table (a record of what was agreed)."""
-    version = PlanVersion(plan=plan, number=number, effective_date=effective_date, summary=summary)
-    version.full_clean()
-    version.save()
+    version = checked_save(
+        PlanVersion(plan=plan, number=number, effective_date=effective_date, summary=summary)
+    )
     PlanVersionChange.objects.bulk_create(
         PlanVersionChange(version=version, order=i, chapter=c.chapter, description=c.description)
         for i, c in enumerate(changes, start=1)
@@ -201,18 +197,18 @@ def plan_update(
     *, plan: Plan, title: str, start_year: int, end_year: int, shape: str | None = None
 ) -> Plan:
     plan_open_guard(obj=plan)
-    plan.title = title
-    plan.start_year = start_year
-    plan.end_year = end_year
-    plan.action_plan_year = plan_action_plan_year(
-        shape=shape or plan.shape,
+    return checked_save(
+        plan,
+        title=title,
         start_year=start_year,
         end_year=end_year,
-        current=plan.action_plan_year,
+        action_plan_year=plan_action_plan_year(
+            shape=shape or plan.shape,
+            start_year=start_year,
+            end_year=end_year,
+            current=plan.action_plan_year,
+        ),
     )
-    plan.full_clean()
-    plan.save()
-    return plan
 
 
 def plan_section_update(
@@ -225,14 +221,14 @@ def plan_section_update(
     starts_new_page: bool = False,
 ) -> PlanSection:
     plan_open_guard(obj=section)
-    section.title = title
-    section.starts_new_page = starts_new_page
-    section.body = body
-    section.is_restricted = is_restricted
-    section.generated = generated
-    section.full_clean()
-    section.save()
-    return section
+    return checked_save(
+        section,
+        title=title,
+        body=body,
+        is_restricted=is_restricted,
+        generated=generated,
+        starts_new_page=starts_new_page,
+    )
 
 
 @transaction.atomic

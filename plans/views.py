@@ -2,6 +2,8 @@
 pattern), its details and its sections. Priorities and themes are authored in
 priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.forms import after_save
 from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm
@@ -41,6 +43,35 @@ def validation_to_form(form: forms.BaseForm, error: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in errors:
             form.add_error(target, message)
+
+
+def confirm_remove(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    what: str,
+    name: str,
+    remove: Callable[[], object],
+    done_url: str,
+    refusal: tuple[type[Exception], ...] = (),
+) -> HttpResponse:
+    """The page that asks before removing a part of the plan (``what`` called ``name``).
+    Posted, ``remove`` (the service) runs and the page goes on to ``done_url``; a
+    ``refusal`` it raises is shown instead."""
+    problem = ""
+    if request.method == "POST":
+        try:
+            remove()
+        except refusal as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"The {what} “{name}” was removed")
+            return redirect(done_url)
+    return render(
+        request,
+        "plans/confirm_remove.html",
+        {"plan": plan, "what": what, "name": name, "problem": problem},
+    )
 
 
 def overview_url(plan_id: int) -> str:
@@ -154,19 +185,9 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = authored_plan(request, pk, author=True)
     form = SectionForm(request.POST or None, adding=True)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        plan_services.plan_section_create(
-            plan=plan,
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-            starts_new_page=d["starts_new_page"],
-        )
-        messages.success(request, f"The section “{d['title'].strip()}” was added")
-        if ADD_ANOTHER in request.POST:
-            return redirect("plans:section_add", pk=plan.pk)
-        return redirect(f"{overview_url(plan.pk)}#sections")
+        section = plan_services.plan_section_create(plan=plan, **form.to_data())
+        messages.success(request, f"The section “{section.title}” was added")
+        return after_save(request, f"{overview_url(plan.pk)}#sections")
     return render(request, "plans/section_form.html", {"form": form, "plan": plan, "section": None})
 
 
@@ -183,26 +204,9 @@ def _section(request: HttpRequest, pk: int) -> PlanSection:
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
-    form = SectionForm(
-        request.POST or None,
-        initial={
-            "title": section.title,
-            "body": section.body,
-            "generated": section.generated,
-            "is_restricted": section.is_restricted,
-            "starts_new_page": section.starts_new_page,
-        },
-    )
+    form = SectionForm(request.POST or None, initial=SectionForm.initial_for(section))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        plan_services.plan_section_update(
-            section=section,
-            title=d["title"].strip(),
-            body=d["body"].strip(),
-            is_restricted=d["is_restricted"],
-            generated=d["generated"],
-            starts_new_page=d["starts_new_page"],
-        )
+        plan_services.plan_section_update(section=section, **form.to_data())
         messages.success(request, f"The section “{section.title}” was changed")
         return redirect("plans:overview", pk=section.plan_id)
     return render(
@@ -230,12 +234,11 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
-    if request.method == "POST":
-        plan_services.plan_section_delete(section=section)
-        messages.success(request, f"The section “{section.title}” was removed")
-        return redirect(f"{overview_url(section.plan_id)}#sections")
-    return render(
+    return confirm_remove(
         request,
-        "plans/confirm_remove.html",
-        {"plan": section.plan, "what": "section", "name": section.title, "problem": ""},
+        section.plan,
+        what="section",
+        name=section.title,
+        remove=lambda: plan_services.plan_section_delete(section=section),
+        done_url=f"{overview_url(section.plan_id)}#sections",
     )

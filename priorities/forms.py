@@ -6,7 +6,14 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
 
-from csp_tracker.forms import GovukErrorsMixin, form_helper, lines_kept, save_buttons
+from csp_tracker.forms import (
+    GovukErrorsMixin,
+    checkboxes_field,
+    form_helper,
+    lines_kept,
+    save_buttons,
+    text_field,
+)
 from plans.models import Agency, Plan
 from plans.text import text_limit_errors
 from priorities.lists import list_from_text, list_to_text
@@ -19,81 +26,59 @@ LIST_HINT = (
 )
 
 
+def list_field(label: str, *, hint: str, **messages: str) -> forms.CharField:
+    """A plain list, one point a line (read by priorities.lists.list_from_text)."""
+    return text_field(label, max_length=10000, rows=4, help_text=f"{hint} {LIST_HINT}", **messages)
+
+
 class HeadingForm(GovukErrorsMixin, forms.Form):
     """A priority or a cross-cutting theme."""
 
     error_names = {"summary": "The summary", "categories": "The county categories"}
 
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
-        error_messages={
-            "required": "Enter the title",
-            "max_length": "Enter a title of 200 characters or fewer",
-        },
-    )
-    summary = forms.CharField(
-        label="Why it is a priority",
-        required=False,
+    title = text_field("Title", max_length=200, noun="a title", required="Enter the title")
+    summary = text_field(
+        "Why it is a priority",
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
+        too_long="Enter why it is a priority in 20,000 characters or fewer",
         help_text="The summary of the issue. Same formatting as section text.",
-        error_messages={"max_length": "Enter why it is a priority in 20,000 characters or fewer"},
     )
-    facts = forms.CharField(
-        label="Key facts",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"One fact a line. {LIST_HINT}",
-        error_messages={"max_length": "Enter key facts of 10,000 characters or fewer"},
+    facts = list_field("Key facts", noun="key facts", hint="One fact a line.")
+    includes = list_field(
+        "What it includes (the focus)",
+        too_long="Enter what it includes in 10,000 characters or fewer",
+        hint='One point a line, for example "Organised crime groups".',
     )
-    includes = forms.CharField(
-        label="What it includes (the focus)",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f'One point a line, for example "Organised crime groups". {LIST_HINT}',
-        error_messages={"max_length": "Enter what it includes in 10,000 characters or fewer"},
+    outcomes = list_field(
+        "Outcomes sought",
+        noun="outcomes",
+        hint="What the partnership wants to achieve, one a line.",
     )
-    outcomes = forms.CharField(
-        label="Outcomes sought",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"What the partnership wants to achieve, one a line. {LIST_HINT}",
-        error_messages={"max_length": "Enter outcomes of 10,000 characters or fewer"},
-    )
-    lead = forms.CharField(
-        label="Lead as the plan names it",
-        required=False,
+    lead = text_field(
+        "Lead as the plan names it",
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
+        noun="a lead",
         help_text='For example "Superintendent of Strategic Prevention, Kent Police".',
-        error_messages={"max_length": "Enter a lead of 300 characters or fewer"},
     )
-    lead_agencies = forms.ModelMultipleChoiceField(
+    lead_agencies = checkboxes_field(
         label="Lead agencies",
         queryset=Agency.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        message="Select lead agencies of this partnership",
         help_text="Select all that apply.",
-        error_messages={"invalid_choice": "Select lead agencies of this partnership"},
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = checkboxes_field(
         label="Which county categories does it match?",
         queryset=PriorityCategory.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        message="Select categories from the list",
         help_text="Select all that apply: the county counts it under each.",
-        error_messages={"invalid_choice": "Select categories from the list"},
     )
-    note = forms.CharField(
-        label="Note under the theme in the action plan",
-        required=False,
+    note = text_field(
+        "Note under the theme in the action plan",
         max_length=500,
+        noun="a note",
         help_text='For example "Actions already contained within other priority sections".',
-        error_messages={"max_length": "Enter a note of 500 characters or fewer"},
     )
 
     def __init__(
@@ -174,14 +159,12 @@ class WorkstreamForm(GovukErrorsMixin, forms.Form):
     """A heading within a priority or theme, like "Prevent" or "Prevention and community
     involvement"."""
 
-    title = forms.CharField(
-        label="Heading",
+    title = text_field(
+        "Heading",
         max_length=200,
+        noun="a heading",
+        required="Enter the heading",
         help_text='As the plan writes it, for example "Pursue" or "Early intervention".',
-        error_messages={
-            "required": "Enter the heading",
-            "max_length": "Enter a heading of 200 characters or fewer",
-        },
     )
 
     def __init__(self, *args: object, adding: bool = False, **kwargs: object) -> None:
@@ -196,13 +179,11 @@ class WorkstreamForm(GovukErrorsMixin, forms.Form):
 class AssessmentChoiceForm(GovukErrorsMixin, forms.Form):
     """The county categories a district's strategic assessment chose for a year."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = checkboxes_field(
         label="Which county categories did the strategic assessment choose?",
         queryset=PriorityCategory.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        message="Select categories from the list",
         help_text="Select all that apply. Leave them all clear if none were recorded.",
-        error_messages={"invalid_choice": "Select categories from the list"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -2,12 +2,14 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import pluralize
 
 from csp_tracker.data import ModelData
+from csp_tracker.db import checked_save
 from plans.models import Agency, Partnership, Plan
 from plans.services import plan_open_guard
 from priorities.lists import ListItem
@@ -51,27 +53,29 @@ def category_upsert(*, name: str, order: int, includes: str = "") -> PriorityCat
 
 
 def _heading_save(heading: Priority | CrossCuttingTheme, data: HeadingData) -> None:
-    heading.full_clean()
-    heading.save()
+    checked_save(heading)
     data.set_many(heading)
+
+
+Heading = TypeVar("Heading", Priority, CrossCuttingTheme)
+
+
+def _heading_create(model: type[Heading], *, plan: Plan, data: HeadingData) -> Heading:
+    plan_open_guard(obj=plan)
+    heading = model(plan=plan)
+    data.apply(heading)
+    _heading_save(heading, data)
+    return heading
 
 
 @transaction.atomic
 def priority_create(*, plan: Plan, data: HeadingData) -> Priority:
-    plan_open_guard(obj=plan)
-    priority = Priority(plan=plan)
-    data.apply(priority)
-    _heading_save(priority, data)
-    return priority
+    return _heading_create(Priority, plan=plan, data=data)
 
 
 @transaction.atomic
 def theme_create(*, plan: Plan, data: HeadingData) -> CrossCuttingTheme:
-    plan_open_guard(obj=plan)
-    theme = CrossCuttingTheme(plan=plan)
-    data.apply(theme)
-    _heading_save(theme, data)
-    return theme
+    return _heading_create(CrossCuttingTheme, plan=plan, data=data)
 
 
 @transaction.atomic
@@ -229,9 +233,7 @@ def workstream_create(*, parent: Priority | CrossCuttingTheme, title: str) -> Wo
         order=parent.workstreams.count() + 1,
     )
     _title_guard(workstream)
-    workstream.full_clean()
-    workstream.save()
-    return workstream
+    return checked_save(workstream)
 
 
 def workstream_rename(*, workstream: Workstream, title: str) -> Workstream:

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csp_tracker.forms import ADD_ANOTHER
+from csp_tracker.forms import after_save
 from csp_tracker.periods import financial_year_label
-from plans.models import Partnership
-from plans.views import authored_plan, overview_url, require_author
+from plans.models import Partnership, Plan
+from plans.views import authored_plan, confirm_remove, overview_url, require_author
 from priorities import selectors, services
 from priorities.forms import AssessmentChoiceForm, HeadingForm, WorkstreamForm
 from priorities.models import CrossCuttingTheme, Priority, Workstream
@@ -25,33 +25,52 @@ HEADING_MODELS: dict[str, type[Priority] | type[CrossCuttingTheme]] = {
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def heading_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    plan = authored_plan(request, pk, author=True)
+def _heading_page(
+    request: HttpRequest, plan: Plan, kind: str, heading: Priority | CrossCuttingTheme | None
+) -> HttpResponse:
+    """The form of a new priority or theme of the plan (``heading`` None), or of one."""
     is_theme = kind == services.HeadingKind.THEME
-    form = HeadingForm(request.POST or None, is_theme=is_theme, plan=plan, adding=True)
+    form = HeadingForm(
+        request.POST or None,
+        is_theme=is_theme,
+        plan=plan,
+        adding=heading is None,
+        initial=HeadingForm.initial_for(heading) if heading else None,
+    )
     if request.method == "POST" and form.is_valid():
-        number = services.heading_next_number(plan=plan, kind=kind)
-        create = services.theme_create if is_theme else services.priority_create
-        heading = create(plan=plan, data=form.to_data(number=number))
-        messages.success(request, f"{heading.label} was added")
-        if ADD_ANOTHER in request.POST:
-            return redirect(request.path)
+        if heading is None:
+            create = services.theme_create if is_theme else services.priority_create
+            number = services.heading_next_number(plan=plan, kind=kind)
+            added = create(plan=plan, data=form.to_data(number=number))
+            messages.success(request, f"{added.label} was added")
+            return after_save(request, reverse("plans:overview", kwargs={"pk": plan.pk}))
+        services.heading_update(heading=heading, data=form.to_data(number=heading.number))
+        messages.success(request, f"{heading.label} was changed")
         return redirect("plans:overview", pk=plan.pk)
     return render(
         request,
         "priorities/heading_form.html",
-        {"form": form, "plan": plan, "heading": None, "is_theme": is_theme},
+        {"form": form, "plan": plan, "heading": heading, "is_theme": is_theme},
     )
 
 
-def _heading(request: HttpRequest, pk: int, kind: str) -> Priority | CrossCuttingTheme:
+@login_required
+@require_http_methods(["GET", "POST"])
+def heading_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    return _heading_page(request, authored_plan(request, pk, author=True), kind, None)
+
+
+def _heading(
+    request: HttpRequest, pk: int, kind: str, *, author: bool = True
+) -> Priority | CrossCuttingTheme:
+    """A priority or theme the user sees (else a 404) and, ``author``, may change (else
+    a 403)."""
     try:
         heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
     except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
         raise Http404("No such priority or theme") from None
-    require_author(request, heading.plan)
+    if author:
+        require_author(request, heading.plan)
     return heading
 
 
@@ -59,31 +78,13 @@ def _heading(request: HttpRequest, pk: int, kind: str) -> Priority | CrossCuttin
 @require_http_methods(["GET", "POST"])
 def heading_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     heading = _heading(request, pk, kind)
-    is_theme = kind == services.HeadingKind.THEME
-    form = HeadingForm(
-        request.POST or None,
-        is_theme=is_theme,
-        plan=heading.plan,
-        initial=HeadingForm.initial_for(heading),
-    )
-    if request.method == "POST" and form.is_valid():
-        services.heading_update(heading=heading, data=form.to_data(number=heading.number))
-        messages.success(request, f"{heading.label} was changed")
-        return redirect("plans:overview", pk=heading.plan_id)
-    return render(
-        request,
-        "priorities/heading_form.html",
-        {"form": form, "plan": heading.plan, "heading": heading, "is_theme": is_theme},
-    )
+    return _heading_page(request, heading.plan, kind, heading)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    try:
-        heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
-    except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
-        raise Http404("No such priority or theme") from None
+    heading = _heading(request, pk, kind, author=False)
     if request.method != "POST":
         # Moves are POST forms; checked after the lookup so another partnership's
         # object is a 404 whatever the method.
@@ -97,26 +98,16 @@ def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def heading_delete(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    try:
-        heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
-    except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
-        raise Http404("No such priority or theme") from None
-    require_author(request, heading.plan)
-    what = "cross-cutting theme" if kind == services.HeadingKind.THEME else "priority"
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.heading_delete(heading=heading)
-        except services.HeadingInUse as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, f"The {what} “{heading.title}” was removed")
-            anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
-            return redirect(f"{overview_url(heading.plan_id)}#{anchor}")
-    return render(
+    heading = _heading(request, pk, kind)
+    is_theme = kind == services.HeadingKind.THEME
+    return confirm_remove(
         request,
-        "plans/confirm_remove.html",
-        {"plan": heading.plan, "what": what, "name": heading.title, "problem": problem},
+        heading.plan,
+        what="cross-cutting theme" if is_theme else "priority",
+        name=heading.title,
+        remove=lambda: services.heading_delete(heading=heading),
+        done_url=f"{overview_url(heading.plan_id)}#{'themes' if is_theme else 'priorities'}",
+        refusal=(services.HeadingInUse,),
     )
 
 
@@ -157,50 +148,49 @@ def workstream_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def workstream_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    parent = _parent(request, pk, kind)
-    form = WorkstreamForm(request.POST or None, adding=True)
+def _workstream_page(
+    request: HttpRequest, parent: Priority | CrossCuttingTheme, workstream: Workstream | None
+) -> HttpResponse:
+    """The form of a new heading under ``parent`` (``workstream`` None), or of one."""
+    form = WorkstreamForm(
+        request.POST or None,
+        adding=workstream is None,
+        initial={"title": workstream.title} if workstream else None,
+    )
     if request.method == "POST" and form.is_valid():
         title = form.cleaned_data["title"].strip()
         try:
-            services.workstream_create(parent=parent, title=title)
+            if workstream is None:
+                services.workstream_create(parent=parent, title=title)
+            else:
+                services.workstream_rename(workstream=workstream, title=title)
         except ValidationError:
             form.add_error("title", f"{parent.label} already has the heading “{title}”")
         else:
+            if workstream is not None:
+                messages.success(request, f"The heading was renamed “{title}”")
+                return redirect(_workstreams_url(parent))
             messages.success(request, f"The heading “{title}” was added")
-            if ADD_ANOTHER in request.POST:
-                return redirect(request.path)
-            return redirect(_workstreams_url(parent))
+            return after_save(request, _workstreams_url(parent))
     return render(
         request,
         "priorities/workstream_form.html",
-        {"form": form, "parent": parent, "plan": parent.plan, "workstream": None},
+        {"form": form, "parent": parent, "plan": parent.plan, "workstream": workstream},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workstream_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    return _workstream_page(request, _parent(request, pk, kind), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
     workstream = _workstream(request, pk)
-    parent = workstream.parent
-    require_author(request, parent.plan)
-    form = WorkstreamForm(request.POST or None, initial={"title": workstream.title})
-    if request.method == "POST" and form.is_valid():
-        title = form.cleaned_data["title"].strip()
-        try:
-            services.workstream_rename(workstream=workstream, title=title)
-        except ValidationError:
-            form.add_error("title", f"{parent.label} already has the heading “{title}”")
-        else:
-            messages.success(request, f"The heading was renamed “{title}”")
-            return redirect(_workstreams_url(parent))
-    return render(
-        request,
-        "priorities/workstream_form.html",
-        {"form": form, "parent": parent, "plan": parent.plan, "workstream": workstream},
-    )
+    require_author(request, workstream.parent.plan)
+    return _workstream_page(request, workstream.parent, workstream)
 
 
 @login_required
@@ -220,19 +210,14 @@ def workstream_delete(request: HttpRequest, pk: int) -> HttpResponse:
     workstream = _workstream(request, pk)
     parent = workstream.parent
     require_author(request, parent.plan)
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.workstream_delete(workstream=workstream)
-        except services.WorkstreamInUse as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, f"The heading “{workstream.title}” was removed")
-            return redirect(_workstreams_url(parent))
-    return render(
+    return confirm_remove(
         request,
-        "plans/confirm_remove.html",
-        {"plan": parent.plan, "what": "heading", "name": workstream.title, "problem": problem},
+        parent.plan,
+        what="heading",
+        name=workstream.title,
+        remove=lambda: services.workstream_delete(workstream=workstream),
+        done_url=_workstreams_url(parent),
+        refusal=(services.WorkstreamInUse,),
     )
 
 

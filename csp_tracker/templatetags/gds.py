@@ -1,4 +1,5 @@
-"""Template filters for every page: a time as GOV.UK writes it.
+"""Template filters and tags for every page: a time as GOV.UK writes it, the GOV.UK
+error summary.
 
 Dates use Django's own ``date`` filter: ``{{ day|date:"j F Y" }}`` is "31 March 2024".
 """
@@ -6,7 +7,10 @@ Dates use Django's own ``date`` filter: ``{{ day|date:"j F Y" }}`` is "31 March 
 from datetime import datetime
 
 from django import template
+from django.template.base import FilterExpression, Parser, Token
+from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,3 +21,33 @@ def gds_datetime(value: datetime | None) -> str:
     if not isinstance(value, datetime):
         return ""
     return f"{date_format(value, 'j F Y')} at {date_format(value, 'g:iA').lower()}"
+
+
+class _ErrorSummaryNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, options: dict[str, FilterExpression]):
+        self.nodelist = nodelist
+        self.options = options
+
+    def render(self, context: template.Context) -> str:
+        values = {name: value.resolve(context) for name, value in self.options.items()}
+        # The items are the template's own output, escaped as it rendered them.
+        items = mark_safe(self.nodelist.render(context))
+        return render_to_string("includes/error_summary_frame.html", {**values, "items": items})
+
+
+@register.tag
+def govuk_error_summary(parser: Parser, token: Token) -> _ErrorSummaryNode:
+    """The GOV.UK error summary around the ``<li>`` items between
+    ``{% govuk_error_summary %}`` and ``{% endgovuk_error_summary %}``. Options:
+    ``title`` (default "There is a problem"), ``column`` ("full" for a full-width one,
+    default two-thirds) and ``testid`` (the list's ``data-testid``)."""
+    bits = token.split_contents()[1:]
+    options = {}
+    for bit in bits:
+        name, _, value = bit.partition("=")
+        if name not in {"title", "column", "testid"} or not value:
+            raise template.TemplateSyntaxError(f"govuk_error_summary does not take {bit!r}")
+        options[name] = parser.compile_filter(value)
+    nodelist = parser.parse(("endgovuk_error_summary",))
+    parser.delete_first_token()
+    return _ErrorSummaryNode(nodelist, options)
