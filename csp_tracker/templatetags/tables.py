@@ -1,0 +1,87 @@
+"""The GOV.UK table in its own scrolling region, for every page and the PDFs.
+
+On a narrow screen a wide table scrolls in a region of its own, which a keyboard can
+reach and a screen reader names after the table's caption (issue 12)::
+
+    {% load tables %}
+    {% scroll_table testid="overdue" compact=True %}
+        Milestones overdue in {{ quarter }}
+    {% rows %}
+        {% table_head "Action" "Milestone" "Due" %}
+        <tbody class="govuk-table__body">…</tbody>
+    {% endscroll_table %}
+
+The caption comes first, as in the table, and is the region's label too.
+
+``caption`` is "hidden" (the default: the heading above already says it), "m" or "s"
+(a visible caption of that size). A head with numeric or looped columns is written out
+as a ``<thead>`` instead of ``table_head``.
+"""
+
+from typing import Any
+
+from django import template
+from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+CAPTIONS = {
+    "hidden": "govuk-visually-hidden",
+    "m": "govuk-table__caption--m",
+    "s": "govuk-table__caption--s",
+}
+
+
+class ScrollTableNode(template.Node):
+    def __init__(
+        self, options: dict[str, FilterExpression], caption: NodeList, rows: NodeList
+    ) -> None:
+        self.options = options
+        self.caption = caption
+        self.rows = rows
+
+    def render(self, context: template.Context) -> str:
+        # The caption on one line; the region's label is its text without any tags
+        # (what it renders is escaped already).
+        caption = mark_safe(" ".join(self.caption.render(context).split()))
+        label = mark_safe(strip_tags(caption))
+        options = {name: value.resolve(context) for name, value in self.options.items()}
+        table_class = "govuk-table app-table--compact" if options.get("compact") else "govuk-table"
+        return format_html(
+            '<div class="app-table-scroll" role="region" aria-label="{label}" tabindex="0">'
+            '<table class="{table_class}" data-testid="{testid}">'
+            '<caption class="govuk-table__caption {caption_class}">{caption}</caption>'
+            "{body}</table></div>",
+            label=label,
+            table_class=table_class,
+            testid=options.get("testid", ""),
+            caption_class=CAPTIONS[options.get("caption", "hidden")],
+            caption=caption,
+            body=self.rows.render(context),
+        )
+
+
+@register.tag
+def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
+    bits = token.split_contents()[1:]
+    options = token_kwargs(bits, parser)  # takes the name=value bits off the list
+    if bits:
+        raise template.TemplateSyntaxError("scroll_table's options are name=value")
+    caption = parser.parse(("rows",))
+    parser.delete_first_token()
+    rows = parser.parse(("endscroll_table",))
+    parser.delete_first_token()
+    return ScrollTableNode(options, caption, rows)
+
+
+@register.simple_tag
+def table_head(*headings: Any) -> str:
+    """A table's head row of column headings, in the order given."""
+    cells = format_html_join(
+        "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headings)
+    )
+    return format_html(
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells
+    )
