@@ -1,21 +1,24 @@
 """The GOV.UK table in its own scrolling region, for every page and the PDFs.
 
 On a narrow screen a wide table scrolls in a region of its own, which a keyboard can
-reach and a screen reader names after the table's caption (issue 12)::
+reach and a screen reader names after the table's caption (issue 12). The tag writes
+the region, the table, its caption, head and body; a page writes the caption, the
+head's cells and the rows::
 
     {% load tables %}
     {% scroll_table testid="overdue" compact=True %}
         Milestones overdue in {{ quarter }}
+    {% head %}
+        {% column_headers "Action" "Milestone" "Due" %}
     {% rows %}
-        {% table_head "Action" "Milestone" "Due" %}
-        <tbody class="govuk-table__body">…</tbody>
+        {% for item in items %}
+            <tr class="govuk-table__row">…</tr>
+        {% endfor %}
     {% endscroll_table %}
 
-The caption comes first, as in the table, and is the region's label too.
-
-``caption`` is "hidden" (the default: the heading above already says it), "m" or "s"
-(a visible caption of that size). A head with numeric or looped columns is written out
-as a ``<thead>`` instead of ``table_head``.
+The caption is also the region's label (its text, on one line). ``caption`` is "hidden"
+(the default: the heading above already says it), "m" or "s" (a visible caption of that
+size). A head with numeric or looped columns writes its ``<th>`` cells itself.
 """
 
 from typing import Any
@@ -36,10 +39,15 @@ CAPTIONS = {
 
 class ScrollTableNode(template.Node):
     def __init__(
-        self, options: dict[str, FilterExpression], caption: NodeList, rows: NodeList
+        self,
+        options: dict[str, FilterExpression],
+        caption: NodeList,
+        head: NodeList,
+        rows: NodeList,
     ) -> None:
         self.options = options
         self.caption = caption
+        self.head = head
         self.rows = rows
 
     def render(self, context: template.Context) -> str:
@@ -53,13 +61,16 @@ class ScrollTableNode(template.Node):
             '<div class="app-table-scroll" role="region" aria-label="{label}" tabindex="0">'
             '<table class="{table_class}" data-testid="{testid}">'
             '<caption class="govuk-table__caption {caption_class}">{caption}</caption>'
-            "{body}</table></div>",
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+            '<tbody class="govuk-table__body">{rows}</tbody>'
+            "</table></div>",
             label=label,
             table_class=table_class,
             testid=options.get("testid", ""),
             caption_class=CAPTIONS[options.get("caption", "hidden")],
             caption=caption,
-            body=self.rows.render(context),
+            head=self.head.render(context),
+            rows=self.rows.render(context),
         )
 
 
@@ -69,19 +80,17 @@ def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
     options = token_kwargs(bits, parser)  # takes the name=value bits off the list
     if bits:
         raise template.TemplateSyntaxError("scroll_table's options are name=value")
-    caption = parser.parse(("rows",))
-    parser.delete_first_token()
-    rows = parser.parse(("endscroll_table",))
-    parser.delete_first_token()
-    return ScrollTableNode(options, caption, rows)
+    parts = []
+    for end in ("head", "rows", "endscroll_table"):
+        parts.append(parser.parse((end,)))
+        parser.delete_first_token()
+    caption, head, rows = parts
+    return ScrollTableNode(options, caption, head, rows)
 
 
 @register.simple_tag
-def table_head(*headings: Any) -> str:
-    """A table's head row of column headings, in the order given."""
-    cells = format_html_join(
+def column_headers(*headings: Any) -> str:
+    """A table head's cells, one column each, in the order given."""
+    return format_html_join(
         "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headings)
-    )
-    return format_html(
-        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells
     )
