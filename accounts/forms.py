@@ -57,15 +57,30 @@ class ResetRequestForm(GovukErrorsMixin, PasswordResetForm):
         )
 
 
-class NewPasswordForm(GovukErrorsMixin, SetPasswordForm):
+class PasswordPairForm(GovukErrorsMixin, SetPasswordForm):
+    """Django's two password boxes (checked against the password rules), each with its
+    label and its "required" message: ``boxes`` gives them, in the page's words."""
+
     error_messages = {"password_mismatch": "The passwords do not match"}
+    # (label, required message) of new_password1, then of new_password2.
+    boxes: tuple[tuple[str, str], tuple[str, str]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Confirm new password"
-        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        names = ("new_password1", "new_password2")
+        for name, (label, required) in zip(names, self.boxes, strict=True):
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+
+
+class NewPasswordForm(PasswordPairForm):
+    boxes = (
+        ("New password", "Enter a new password"),
+        ("Confirm new password", "Confirm your new password"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = form_helper(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),

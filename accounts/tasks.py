@@ -4,15 +4,10 @@ imported by the services."""
 from celery import shared_task
 
 from accounts import services
-from jobs.tasks import JobTask
+from jobs.tasks import JOB_TASK
 
 
-@shared_task(
-    base=JobTask,
-    name=services.SEND_PASSWORD_RESET_TASK,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@shared_task(name=services.SEND_PASSWORD_RESET_TASK, **JOB_TASK)
 def send_password_reset(email: str, domain: str, use_https: bool) -> int:
     """The reset email, sent outside the request (see services.password_reset_request).
 

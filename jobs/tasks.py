@@ -1,7 +1,7 @@
 """The outbox's side of the workers: the base class of every task sent through it, and
 the sweep that sends jobs again."""
 
-from typing import Any
+from typing import Any, TypedDict
 
 from celery import Task, shared_task
 
@@ -30,6 +30,18 @@ class JobTask(Task):
         if task_id:
             services.job_finish(task_id=task_id)
         return result
+
+
+class JobTaskOptions(TypedDict):
+    base: type[JobTask]
+    acks_late: bool
+    reject_on_worker_lost: bool
+
+
+# The options of a task queued through the outbox, ``@shared_task(name=…, **JOB_TASK)``:
+# acknowledged late, so a killed worker's task is delivered again (JobTask makes that
+# safe).
+JOB_TASK: JobTaskOptions = {"base": JobTask, "acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(name="jobs.resend", ignore_result=True)

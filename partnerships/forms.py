@@ -7,10 +7,10 @@ from typing import Any, TypedDict, cast
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from accounts.forms import PasswordPairForm
 from accounts.models import User
 from csp_tracker.forms import (
     GovukErrorsMixin,
@@ -324,7 +324,7 @@ class InviteForm(RoleForm):
         ]
 
 
-class InvitationAcceptForm(GovukErrorsMixin, SetPasswordForm):
+class InvitationAcceptForm(PasswordPairForm):
     """The invited person's name and the password they choose (checked against the
     password rules with the account they will have)."""
 
@@ -332,15 +332,14 @@ class InvitationAcceptForm(GovukErrorsMixin, SetPasswordForm):
         "Your full name", max_length=150, noun="a name", required="Enter your full name"
     )
 
-    error_messages = {"password_mismatch": "The passwords do not match"}
+    boxes = (
+        ("Choose a password", "Choose a password"),
+        ("Enter the password again", "Enter the password again"),
+    )
     field_order = ["full_name", "new_password1", "new_password2"]
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "Choose a password"
-        self.fields["new_password1"].error_messages["required"] = "Choose a password"
-        self.fields["new_password2"].label = "Enter the password again"
-        self.fields["new_password2"].error_messages["required"] = "Enter the password again"
         self.helper = form_helper(
             Field.text("full_name", field_width=Fluid.TWO_THIRDS),
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),

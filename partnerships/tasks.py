@@ -3,16 +3,11 @@ imported by the services."""
 
 from celery import shared_task
 
-from jobs.tasks import JobTask
+from jobs.tasks import JOB_TASK
 from partnerships import services
 
 
-@shared_task(
-    base=JobTask,
-    name=services.SEND_INVITATION_TASK,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@shared_task(name=services.SEND_INVITATION_TASK, **JOB_TASK)
 def send_invitation(invitation_id: int, site_url: str) -> int:
     """The invitation's email, sent after the commit (see services.invitation_send).
 

@@ -29,6 +29,13 @@ def _plan(request: HttpRequest, pk: int) -> Plan:
         raise Http404("No such plan") from None
 
 
+def _version(request: HttpRequest, pk: int) -> PlanVersion:
+    try:
+        return selectors.version_get(user=request.user, pk=pk)
+    except PlanVersion.DoesNotExist:
+        raise Http404("No such version") from None
+
+
 @login_required
 @require_safe
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -102,10 +109,7 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        version = selectors.version_get(user=request.user, pk=pk)
-    except PlanVersion.DoesNotExist:
-        raise Http404("No such version") from None
+    version = _version(request, pk)
     rendering = version.status == PlanVersion.Status.RENDERING
     return render(
         request,
@@ -125,10 +129,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Try again" on a version that was not published: render it again."""
-    try:
-        version = selectors.version_get(user=request.user, pk=pk)
-    except PlanVersion.DoesNotExist:
-        raise Http404("No such version") from None
+    version = _version(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm("plans.publish_plan", version.plan):

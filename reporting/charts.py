@@ -8,6 +8,8 @@ next to it is the accessible equivalent.
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from csp_tracker.svg_charts import svg_chart
+
 # fill colour, pattern markup drawn over it (in a 8x8 tile), stroke colour
 _STYLES: dict[str, tuple[str, str, str]] = {
     "on_track": ("#00703c", "", "#0b0c0c"),
@@ -91,20 +93,17 @@ def status_bar_chart(
                 count,
             )
         )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'aria-labelledby="{p}-title {p}-desc" font-family="Arial, sans-serif">'
-        '<title id="{p}-title">{title}</title><desc id="{p}-desc">{desc}</desc>'
-        "<defs>{patterns}</defs>"
-        '<line x1="{x}" y1="0" x2="{x}" y2="{h}" stroke="#0b0c0c" stroke-width="1"/>'
-        "{bars}</svg>",
-        w=width,
-        h=height,
-        p=id_prefix,
-        title=title,
-        desc=description,
-        patterns=patterns,
+    axis = format_html(
+        '<line x1="{x}" y1="0" x2="{x}" y2="{h}" stroke="#0b0c0c" stroke-width="1"/>',
         x=LABEL_WIDTH,
-        bars=mark_safe("".join(bars)),  # each part built with format_html
+        h=height,
+    )
+    return svg_chart(
+        width=width,
+        height=height,
+        id_prefix=id_prefix,
+        title=title,
+        description=description,
+        defs=patterns,
+        body=axis + mark_safe("".join(bars)),  # each part built with format_html
     )

@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Action
-from csp_tracker.forms import GovukErrorsMixin, form_helper
+from csp_tracker.forms import form_helper, radio_field
 from csp_tracker.periods import DateError, parse_uk_date
+from csp_tracker.service_errors import ServiceForm
 from reporting.models import ReportingCalendar
 from reporting.services import CalendarData
 
@@ -34,8 +35,23 @@ def _dates(text: str, *, what: str) -> list[date]:
     return sorted(set(found))
 
 
-class CalendarForm(GovukErrorsMixin, forms.Form):
-    due_rule = forms.ChoiceField(
+def _whole_number(
+    *, label: str, help_text: str, max_value: int, error_messages: dict[str, str]
+) -> forms.IntegerField:
+    """A number of days from 0 to ``max_value``, typed the GOV.UK way: a text input with a
+    numeric keyboard, not type="number"."""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=0,
+        max_value=max_value,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages=error_messages,
+    )
+
+
+class CalendarForm(ServiceForm):
+    due_rule = radio_field(
         label="When are updates due?",
         choices=[
             Choice(
@@ -49,11 +65,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
                 hint="For example, a fortnight before each executive meeting.",
             ),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select when updates are due",
-            "invalid_choice": "Select when updates are due",
-        },
+        message="Select when updates are due",
     )
     due_dates = forms.CharField(
         label="Dates updates are due (optional)",
@@ -63,15 +75,12 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=1000,
     )
-    grace_days = forms.IntegerField(
+    grace_days = _whole_number(
         label="Grace period in days",
         help_text="Days after the due date when a late update still counts and is chased; "
         "after it, the coordinators are told who is missing. It ends by the 4th day after "
         "the quarter: later updates count for the next quarter.",
-        min_value=0,
         max_value=60,
-        # GOV.UK: a text input with a numeric keyboard, not type="number".
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the grace period in days",
             "invalid": "Enter the grace period as a whole number of days, like 4",
@@ -79,7 +88,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             "max_value": "Enter a grace period of 60 days or fewer",
         },
     )
-    build_rule = forms.ChoiceField(
+    build_rule = radio_field(
         label="When is the exception report built?",
         choices=[
             Choice(
@@ -92,18 +101,12 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
                 hint="For example, a week before, when the papers go out.",
             ),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select when the exception report is built",
-            "invalid_choice": "Select when the exception report is built",
-        },
+        message="Select when the exception report is built",
     )
-    build_days = forms.IntegerField(
+    build_days = _whole_number(
         label="Number of days",
         help_text="After each due date, or before each meeting.",
-        min_value=0,
         max_value=120,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the number of days",
             "invalid": "Enter the number of days as a whole number, like 7",
@@ -157,11 +160,6 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
             sign_off=bool(data.get("sign_off")),
         )
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-
     @staticmethod
     def initial_for(calendar: ReportingCalendar | None, *, sign_off: bool) -> dict[str, object]:
         if calendar is None:
@@ -188,7 +186,7 @@ class CalendarForm(GovukErrorsMixin, forms.Form):
         }
 
 
-class UpdateRequestForm(GovukErrorsMixin, forms.Form):
+class UpdateRequestForm(ServiceForm):
     """A link for a lead's contact without an account: who, and which of the lead's
     actions still owed."""
 
@@ -232,8 +230,3 @@ class UpdateRequestForm(GovukErrorsMixin, forms.Form):
 
     def chosen(self) -> list[Action]:
         return [self.owed[pk] for pk in self.cleaned_data["actions"]]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)

@@ -1,8 +1,11 @@
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accounts.fields import person_or_none
 from actions.models import UpdateRequest
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
@@ -46,14 +49,7 @@ class ExceptionReport(models.Model):
         blank=True,
         help_text="The summary totals by status, for lists and the county view.",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for a scheduled build.",
-    )
+    requested_by = person_or_none(help_text="Empty for a scheduled build.")
     notify_executives = models.BooleanField(
         default=False, help_text="Email the executive members when it is ready."
     )
@@ -146,13 +142,7 @@ class ReportingCalendar(models.Model):
         help_text="After each due date, or before each meeting.",
     )
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = person_or_none()
 
     class Meta:
         constraints = [
@@ -276,6 +266,25 @@ class UpdateReminder(models.Model):
         )
 
 
+_About = TypeVar("_About", bound=models.Model)
+
+
+def _about(
+    to: type[_About], *, related_name: str, one: bool = False, help_text: str = ""
+) -> "models.ForeignKey[_About | None, _About | None]":
+    """An email's link to what it is about, empty on the emails of other kinds; the one
+    email of that object (``one``), or one of its emails."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(
+        to,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class EmailDelivery(models.Model):
     """One email to one person, recorded before it is sent and kept after.
 
@@ -302,41 +311,16 @@ class EmailDelivery(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="email_deliveries"
     )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recipient = person_or_none()
     to = models.EmailField(help_text="The address, as it was when the email was recorded.")
-    report = models.ForeignKey(
-        ExceptionReport,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="email_deliveries",
-    )
-    reminder = models.ForeignKey(
-        UpdateReminder,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="email_deliveries",
-    )
-    digest = models.OneToOneField(
-        ReminderDigest,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="email",
-    )
-    update_request = models.OneToOneField(
+    # What the email is about: the one its kind names (the check constraint below).
+    report = _about(ExceptionReport, related_name="email_deliveries")
+    reminder = _about(UpdateReminder, related_name="email_deliveries")
+    digest = _about(ReminderDigest, related_name="email", one=True)
+    update_request = _about(
         UpdateRequest,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="email",
+        one=True,
         help_text="Its body holds {link}: the signed link is made when it is sent, not stored.",
     )
     subject = models.CharField(max_length=200)

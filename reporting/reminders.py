@@ -4,12 +4,31 @@ quarter's update, with those actions."""
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
 
 from actions.models import Action
 from actions.selectors import with_current_status
 from csp_tracker.periods import Quarter
-from plans.models import Agency, Membership, Partnership
+from plans.models import Agency, Membership, Partnership, Plan
 from plans.selectors import plans_in_force
+from reporting.calendars import Round
+from reporting.selectors import round_of
+
+
+def _owing_update(plans: QuerySet[Plan], quarter: Quarter) -> QuerySet[Action]:
+    """The actions of ``plans`` with no update for the quarter and not already completed
+    (``needs_update``: the rule the reminders, the missing updates and the report share),
+    in plan order."""
+    return (
+        with_current_status(
+            Action.objects.filter(plan__in=plans), as_of=quarter, include_waiting=True
+        )
+        .filter(needs_update=True)
+        .select_related("plan")
+        .order_by("plan_id", "order", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -27,15 +46,7 @@ def reminder_recipients(
     plans = plans_in_force(financial_year=quarter.financial_year)
     if partnership_ids is not None:
         plans = plans.filter(partnership_id__in=partnership_ids)
-    waiting = list(
-        with_current_status(
-            Action.objects.filter(plan__in=plans), as_of=quarter, include_waiting=True
-        )
-        .filter(needs_update=True)
-        .select_related("plan")
-        .prefetch_related("lead_agencies", "milestones")
-        .order_by("plan_id", "order", "id")
-    )
+    waiting = list(_owing_update(plans, quarter).prefetch_related("lead_agencies", "milestones"))
     by_lead: dict[tuple[int, int | None], list[Action]] = defaultdict(list)
     for action in waiting:
         leads = {a.pk for a in action.lead_agencies.all()}
@@ -78,13 +89,7 @@ def missing_updates(*, partnership: Partnership, quarter: Quarter) -> list[Missi
     queries whatever the size."""
     plans = plans_in_force(financial_year=quarter.financial_year).filter(partnership=partnership)
     waiting = list(
-        with_current_status(
-            Action.objects.filter(plan__in=plans), as_of=quarter, include_waiting=True
-        )
-        .filter(needs_update=True)
-        .select_related("plan")
-        .prefetch_related("lead_agencies", "milestones__lead")
-        .order_by("plan_id", "order", "id")
+        _owing_update(plans, quarter).prefetch_related("lead_agencies", "milestones__lead")
     )
     by_agency: dict[int, list[Action]] = defaultdict(list)
     agencies: dict[int, Agency] = {}
@@ -113,6 +118,17 @@ def missing_updates(*, partnership: Partnership, quarter: Quarter) -> list[Missi
         (MissingLead(agencies[pk], actions, officers[pk]) for pk, actions in by_agency.items()),
         key=lambda lead: lead.agency.short_name.lower(),
     )
+
+
+def missing_updates_due(
+    *, partnership: Partnership, day: date
+) -> tuple[Round | None, list[MissingLead]]:
+    """The partnership's round on ``day`` and who is missing for it (nobody when no
+    round is due): what the Missing updates page shows and "Chase now" chases."""
+    due_round = round_of(partnership=partnership, day=day)
+    if due_round is None:
+        return None, []
+    return due_round, missing_updates(partnership=partnership, quarter=due_round.quarter)
 
 
 def coordinators_of(*, partnership_ids: Collection[int]) -> list[Membership]:

@@ -4,6 +4,7 @@ reporting/snapshot.py."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -14,7 +15,7 @@ from csp_tracker.pagination import page_get
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
-from reporting.calendars import DEFAULT, CalendarRules
+from reporting.calendars import DEFAULT, CalendarRules, Round, round_for
 from reporting.models import EmailDelivery, ExceptionReport, ReportingCalendar
 
 REPORT_ROLES = (
@@ -214,3 +215,10 @@ def calendar_get(*, partnership: Partnership) -> ReportingCalendar | None:
     return (
         ReportingCalendar.objects.filter(partnership=partnership).prefetch_related("dates").first()
     )
+
+
+def round_of(*, partnership: Partnership, day: date) -> Round | None:
+    """The partnership's round on ``day`` (reporting.calendars.round_for, on its own
+    calendar): the round whose updates are owed and chased."""
+    rules = calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
+    return round_for(rules, day=day)

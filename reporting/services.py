@@ -810,11 +810,9 @@ def missing_updates_chase(
     lead, ``agency_id`` None) with actions still owed for the partnership's current
     round gets their digest now, unless they had one today (one a day at most)."""
     today = clock.today()
-    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
-    due_round = calendars.round_for(rules, day=today)
+    due_round, leads = reminders.missing_updates_due(partnership=partnership, day=today)
     if due_round is None:
         return ChaseResult([], [], [])
-    leads = reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
     if agency_id is not None:
         leads = [lead for lead in leads if lead.agency.pk == agency_id]
     days_before = (due_round.due - today).days
@@ -860,8 +858,7 @@ def update_request_send(
     """Send a lead's contact without an account a link for the current round's updates on
     ``actions``, working once until the round's report is built (the reporting calendar).
     The email goes through the outbox; its link is made when it is sent."""
-    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
-    due_round = calendars.round_for(rules, day=clock.today())
+    due_round = selectors.round_of(partnership=partnership, day=clock.today())
     if due_round is None:
         raise ValidationError({"actions": "No updates are due: check the reporting calendar"})
     expires_at = timezone.make_aware(datetime.combine(due_round.build_on, time.min))

@@ -11,7 +11,7 @@ from typing import TypedDict
 from celery import shared_task
 from django.conf import settings
 
-from jobs.tasks import JobTask
+from jobs.tasks import JOB_TASK, JobTask
 from reporting import services
 
 
@@ -33,7 +33,7 @@ PDF_LIMITS: TimeLimits = {
 }
 
 
-@shared_task(bind=True, base=JobTask, name=services.BUILD_TASK, **TASK_OPTIONS, **PDF_LIMITS)
+@shared_task(bind=True, name=services.BUILD_TASK, **JOB_TASK, **PDF_LIMITS)
 def build_exception_report(self: JobTask, report_id: int) -> str:
     report = services.exception_report_build(report_id=report_id, task_id=self.request.id or "")
     return report.status if report is not None else "skipped"
@@ -56,7 +56,7 @@ def fail_stale_report_builds() -> int:
     return services.exception_reports_fail_stale()
 
 
-@shared_task(base=JobTask, name=services.SEND_EMAILS_TASK, **TASK_OPTIONS)
+@shared_task(name=services.SEND_EMAILS_TASK, **JOB_TASK)
 def send_emails() -> int:
     """Send the emails that are due; each failure is tried again later on its own."""
     return services.email_deliveries_send()

@@ -23,11 +23,16 @@ from reporting.forms import CalendarForm, UpdateRequestForm
 from reporting.models import ExceptionReport
 
 
-def _get_partnership(request: HttpRequest, slug: str) -> Partnership:
+def _get_partnership(request: HttpRequest, slug: str, perm: str | None = None) -> Partnership:
+    """The partnership of the URL: a 404 if the user cannot see it, a 403 if they can but
+    lack ``perm`` on it."""
     try:
-        return selectors.partnership_get(user=request.user, slug=slug)
+        partnership = selectors.partnership_get(user=request.user, slug=slug)
     except Partnership.DoesNotExist:
         raise Http404("No such partnership") from None
+    if perm and not request.user.has_perm(perm, partnership):
+        raise PermissionDenied
+    return partnership
 
 
 def _get_report(request: HttpRequest, pk: int, perm: str | None) -> ExceptionReport:
@@ -63,9 +68,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _get_partnership(request, slug)
-    if not request.user.has_perm("reporting.view_exceptionreport", partnership):
-        raise PermissionDenied
+    partnership = _get_partnership(request, slug, "reporting.view_exceptionreport")
     reports = selectors.partnership_report_list(partnership=partnership)
     quarters: dict[tuple[int, int], list[ExceptionReport]] = {}
     for report in reports:
@@ -204,9 +207,7 @@ def county_overview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The partnership's reporting calendar, and the dates it gives this year and next."""
-    partnership = _get_partnership(request, slug)
-    if not request.user.has_perm("reporting.change_reportingcalendar", partnership):
-        raise PermissionDenied
+    partnership = _get_partnership(request, slug, "reporting.change_reportingcalendar")
     calendar = selectors.calendar_get(partnership=partnership)
     form = CalendarForm(
         request.POST if request.method == "POST" else None,
@@ -246,16 +247,8 @@ def calendar_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def missing_updates(request: HttpRequest, slug: str) -> HttpResponse:
     """Who has not updated for the partnership's current round, by lead, with "Chase now"."""
-    partnership = _get_partnership(request, slug)
-    if not request.user.has_perm("reporting.add_updatereminder", partnership):
-        raise PermissionDenied
-    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
-    due_round = calendars.round_for(rules, day=clock.today())
-    leads = (
-        reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
-        if due_round is not None
-        else []
-    )
+    partnership = _get_partnership(request, slug, "reporting.add_updatereminder")
+    due_round, leads = reminders.missing_updates_due(partnership=partnership, day=clock.today())
     return render(
         request,
         "reporting/missing.html",
@@ -299,16 +292,8 @@ def missing_chase(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_request_send(request: AuthenticatedHttpRequest, slug: str, agency: int) -> HttpResponse:
     """Send a lead's contact without an account a link for the actions they still owe."""
-    partnership = _get_partnership(request, slug)
-    if not request.user.has_perm("reporting.add_updatereminder", partnership):
-        raise PermissionDenied
-    rules = selectors.calendar_rules(partnership_ids=[partnership.pk])[partnership.pk]
-    due_round = calendars.round_for(rules, day=clock.today())
-    leads = (
-        reminders.missing_updates(partnership=partnership, quarter=due_round.quarter)
-        if due_round is not None
-        else []
-    )
+    partnership = _get_partnership(request, slug, "reporting.add_updatereminder")
+    due_round, leads = reminders.missing_updates_due(partnership=partnership, day=clock.today())
     lead = next((lead for lead in leads if lead.agency.pk == agency), None)
     if lead is None:
         raise Http404("This lead owes no update")

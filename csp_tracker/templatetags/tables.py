@@ -1,91 +1,96 @@
-"""A GOV.UK table's frame and head, written once.
+"""The GOV.UK table in its own scrolling region, for every page and the PDFs.
 
-``{% scroll_table "Your partnerships" testid="partnerships" %}…{% endscroll_table %}``
-puts the table in its own labelled region that scrolls at 320 CSS px (static/css/app.css),
-with the caption read out to screen readers only, or shown as a heading of the size
-given (``heading="m"``); ``compact=False`` keeps GOV.UK's own cell padding.
+On a narrow screen a wide table scrolls in a region of its own, which a keyboard can
+reach and a screen reader names after the table's caption (issue 12). The tag writes
+the region, the table, its caption, head and body; a page writes the caption, the
+head's cells and the rows::
 
-``{% table_head "Grant" "Amount:numeric" %}`` gives a header cell a column, in order. A
-name ending in ":numeric" right-aligns its column's header, as GOV.UK tables do for
-numbers; one ending in ":hidden" is read out to screen readers only (a column of
-buttons).
+    {% load tables %}
+    {% scroll_table testid="overdue" compact=True %}
+        Milestones overdue in {{ quarter }}
+    {% head %}
+        {% column_headers "Action" "Milestone" "Due" %}
+    {% rows %}
+        {% for item in items %}
+            <tr class="govuk-table__row">…</tr>
+        {% endfor %}
+    {% endscroll_table %}
+
+The caption is also the region's label (its text, on one line). ``caption`` is "hidden"
+(the default: the heading above already says it), "m" or "s" (a visible caption of that
+size). A head with numeric or looped columns writes its ``<th>`` cells itself.
 """
 
-import itertools
+from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-NUMERIC = "govuk-table__header govuk-table__header--numeric"
-
-
-def _header(column: str) -> tuple[str, SafeString]:
-    """A column's header cell: its class and its words."""
-    name, _, kind = column.rpartition(":")
-    if kind == "numeric":
-        return NUMERIC, format_html("{}", name)
-    if kind == "hidden":
-        return "govuk-table__header", format_html(
-            '<span class="govuk-visually-hidden">{}</span>', name
-        )
-    return "govuk-table__header", format_html("{}", column)
-
-
-@register.simple_tag
-def table_head(*columns: str) -> SafeString:
-    cells = format_html_join(
-        "", '<th scope="col" class="{}">{}</th>', (_header(str(column)) for column in columns)
-    )
-    return format_html(
-        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>', cells
-    )
+CAPTIONS = {
+    "hidden": "govuk-visually-hidden",
+    "m": "govuk-table__caption--m",
+    "s": "govuk-table__caption--s",
+}
 
 
 class ScrollTableNode(template.Node):
     def __init__(
-        self, nodelist: NodeList, caption: list[FilterExpression], **options: FilterExpression
+        self,
+        options: dict[str, FilterExpression],
+        caption: NodeList,
+        head: NodeList,
+        rows: NodeList,
     ) -> None:
-        self.nodelist = nodelist
-        self.caption = caption
         self.options = options
+        self.caption = caption
+        self.head = head
+        self.rows = rows
 
-    def render(self, context: template.Context) -> SafeString:
-        caption = "".join(str(part.resolve(context)) for part in self.caption)
+    def render(self, context: template.Context) -> str:
+        # The caption on one line; the region's label is its text without any tags
+        # (what it renders is escaped already).
+        caption = mark_safe(" ".join(self.caption.render(context).split()))
+        label = mark_safe(strip_tags(caption))
         options = {name: value.resolve(context) for name, value in self.options.items()}
-        heading = options.get("heading")
-        caption_class = f"govuk-table__caption--{heading}" if heading else "govuk-visually-hidden"
-        compact = options.get("compact", True)
+        table_class = "govuk-table app-table--compact" if options.get("compact") else "govuk-table"
         return format_html(
-            '<div class="app-table-scroll" role="region" aria-label="{}" tabindex="0">'
-            '<table class="govuk-table{}" data-testid="{}">'
-            '<caption class="govuk-table__caption {}">{}</caption>{}</table></div>',
-            caption,
-            " app-table--compact" if compact else "",
-            options.get("testid", ""),
-            caption_class,
-            caption,
-            self.nodelist.render(context),
+            '<div class="app-table-scroll" role="region" aria-label="{label}" tabindex="0">'
+            '<table class="{table_class}" data-testid="{testid}">'
+            '<caption class="govuk-table__caption {caption_class}">{caption}</caption>'
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+            '<tbody class="govuk-table__body">{rows}</tbody>'
+            "</table></div>",
+            label=label,
+            table_class=table_class,
+            testid=options.get("testid", ""),
+            caption_class=CAPTIONS[options.get("caption", "hidden")],
+            caption=caption,
+            head=self.head.render(context),
+            rows=self.rows.render(context),
         )
 
 
 @register.tag
 def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
-    """``{% scroll_table "Projects the " grant " funds" testid="projects" %}``: the
-    caption in one or more parts (strings and variables, run together), then the
-    options."""
     bits = token.split_contents()[1:]
-    parts = list(itertools.takewhile(lambda bit: "=" not in bit, bits))
-    options = token_kwargs(bits[len(parts) :], parser)
-    if not parts or len(parts) + len(options) != len(bits):
-        raise template.TemplateSyntaxError(
-            "scroll_table takes the caption, then testid=, heading= and compact="
-        )
-    if not set(options) <= {"testid", "heading", "compact"}:
-        raise template.TemplateSyntaxError("scroll_table knows testid=, heading= and compact=")
-    nodelist = parser.parse(("endscroll_table",))
-    parser.delete_first_token()
-    return ScrollTableNode(nodelist, [parser.compile_filter(part) for part in parts], **options)
+    options = token_kwargs(bits, parser)  # takes the name=value bits off the list
+    if bits:
+        raise template.TemplateSyntaxError("scroll_table's options are name=value")
+    parts = []
+    for end in ("head", "rows", "endscroll_table"):
+        parts.append(parser.parse((end,)))
+        parser.delete_first_token()
+    caption, head, rows = parts
+    return ScrollTableNode(options, caption, head, rows)
+
+
+@register.simple_tag
+def column_headers(*headings: Any) -> str:
+    """A table head's cells, one column each, in the order given."""
+    return format_html_join(
+        "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headings)
+    )

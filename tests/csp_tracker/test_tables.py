@@ -1,0 +1,59 @@
+"""{% scroll_table %}: the scrolling region is named after the table's caption."""
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from lxml import html
+
+
+def _render(source: str, **context: object) -> str:
+    return Template("{% load tables %}" + source).render(Context(context))
+
+
+def _table(caption: str) -> str:
+    """A table with no columns and no rows, captioned ``caption``."""
+    return _render(
+        f'{{% scroll_table testid="t" %}}{caption}{{% head %}}{{% rows %}}{{% endscroll_table %}}'
+    )
+
+
+def test_the_region_is_labelled_with_the_caption_and_both_are_escaped() -> None:
+    out = _render(
+        '{% scroll_table testid="t" compact=True caption="m" %}\n'
+        "    Actions by status,\n    {{ quarter }}\n"
+        '{% head %}{% column_headers "Action" quarter %}'
+        '{% rows %}<tr class="govuk-table__row"><td>1</td><td>2</td></tr>{% endscroll_table %}',
+        quarter="Q1 <2023/24> & co",
+    )
+    region = html.fragment_fromstring(out)
+    table = region.find("table")
+    caption = table.find("caption")
+    assert region.get("role") == "region"
+    assert region.get("tabindex") == "0"
+    assert region.get("aria-label") == "Actions by status, Q1 <2023/24> & co"
+    assert caption.text_content() == region.get("aria-label")
+    assert caption.get("class") == "govuk-table__caption govuk-table__caption--m"
+    assert table.get("class") == "govuk-table app-table--compact"
+    assert table.get("data-testid") == "t"
+    assert [th.text_content() for th in table.findall("thead/tr/th")] == [
+        "Action",
+        "Q1 <2023/24> & co",
+    ]
+    assert [td.text for td in table.findall("tbody/tr/td")] == ["1", "2"]
+    assert "<2023/24>" not in out
+
+
+def test_the_caption_is_hidden_unless_a_size_is_given() -> None:
+    out = _table("Milestones")
+    table = html.fragment_fromstring(out).find("table")
+    assert table.get("class") == "govuk-table"
+    assert table.find("caption").get("class") == "govuk-table__caption govuk-visually-hidden"
+
+
+def test_the_region_label_has_no_tags() -> None:
+    out = _table("<b>Bold</b> news")
+    assert html.fragment_fromstring(out).get("aria-label") == "Bold news"
+
+
+def test_an_option_that_is_not_name_value_is_refused() -> None:
+    with pytest.raises(TemplateSyntaxError):
+        _render('{% scroll_table "label" %}x{% head %}{% rows %}{% endscroll_table %}')
