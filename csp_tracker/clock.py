@@ -5,6 +5,7 @@ the real 2023/24 data has a sensible current quarter; without it the real date i
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,6 +27,14 @@ def now() -> datetime:
     if not fixed:
         return real
     return timezone.make_aware(datetime.combine(date.fromisoformat(fixed), real.time()))
+
+
+def stamp_history(*, instance: object, history_instance: Any, **kwargs: object) -> None:
+    """A change's history row carries the app's clock, as every date the app prints does
+    (the demo's and the tests' fixed day), unless its writer set ``_history_date``.
+    Connected to simple-history's ``pre_create_historical_record`` (csp_tracker/apps.py)."""
+    if not hasattr(instance, "_history_date"):
+        history_instance.history_date = now()
 
 
 def start_of_today() -> datetime:

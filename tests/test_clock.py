@@ -78,3 +78,21 @@ def test_financial_year_and_dates():
 def test_updates_count_for_the_quarter_just_ended_until_its_report_is_built(settings, day, quarter):
     settings.CSP_TODAY = day
     assert clock.update_quarter() == quarter
+
+
+@pytest.mark.django_db
+def test_a_change_history_row_carries_the_apps_clock(settings):
+    """The action page's change history prints history rows' dates: they are the app's
+    day (the demo's fixed 15 January 2024), not the machine's."""
+    from tests import factories
+
+    settings.CSP_TODAY = "2024-01-15"
+    plan = factories.PlanFactory()
+    plan.title = "Renamed"
+    plan.save()
+    days = {row.history_date.date() for row in plan.history.all()}
+    assert days == {date(2024, 1, 15)}
+    settings.CSP_TODAY = ""
+    plan.title = "Renamed again"
+    plan.save()
+    assert plan.history.latest().history_date.date() != date(2024, 1, 15)

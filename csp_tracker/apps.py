@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CspTrackerConfig(AppConfig):
+    name = "csp_tracker"
+    verbose_name = "CSP Tracker"
+
+    def ready(self) -> None:
+        from simple_history.signals import pre_create_historical_record
+
+        from csp_tracker.clock import stamp_history
+
+        pre_create_historical_record.connect(
+            stamp_history, dispatch_uid="csp_tracker.clock.stamp_history"
+        )
