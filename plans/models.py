@@ -339,6 +339,12 @@ class PlanVersion(models.Model):
     number = models.CharField(max_length=10, help_text='e.g. "8.0".')
     effective_date = models.DateField()
     summary = models.CharField(max_length=300, blank=True)
+    findings_confirmed = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The editor's check's findings the publisher confirmed (their key): "
+        "'Try again' goes without asking again only while the check finds the same.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECORDED)
     pdf = models.FileField(upload_to="publications/%Y/", blank=True, max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)

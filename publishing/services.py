@@ -37,7 +37,7 @@ from plans.services import (
     plan_open_guard,
 )
 from plans.text import MAX_SECTION_LENGTH, text_limit_errors
-from publishing.checks import Finding, document_check_findings
+from publishing.checks import Finding, document_check_findings, findings_key
 from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 
@@ -145,11 +145,13 @@ def plan_version_publish_start(
     summary: str = "",
     request_key: str = "",
     warnings_confirmed: bool = False,
+    confirmed_before: str = "",
 ) -> PlanVersion:
     """Record the version as rendering and queue its rendering after the commit.
 
     If the editor's check (publishing/checks.py) finds anything, the publisher must have
-    confirmed they checked it (``warnings_confirmed``), or PublishWarningsUnconfirmed.
+    confirmed they checked it (``warnings_confirmed``; or, trying again, confirmed the
+    same findings before: ``confirmed_before``, their key), or PublishWarningsUnconfirmed.
 
     A version recorded from the document's own table (no file here yet) is taken over;
     a failed one is tried again; a published one is refused (PublishedVersionFrozen).
@@ -166,15 +168,16 @@ def plan_version_publish_start(
     version = plan.versions.filter(number=number).first()
     if version is not None and version.status == PlanVersion.Status.PUBLISHED:
         raise PublishedVersionFrozen(f"Version {number} is published and cannot change")
-    if not warnings_confirmed:
-        findings = document_check_findings(snapshot=document_snapshot(plan=plan))
-        if findings:
-            raise PublishWarningsUnconfirmed(findings)
+    findings = document_check_findings(snapshot=document_snapshot(plan=plan))
+    key = findings_key(findings) if findings else ""
+    if key and not warnings_confirmed and key != confirmed_before:
+        raise PublishWarningsUnconfirmed(findings)
     task_id = str(uuid.uuid4())
     if version is None:
         version = PlanVersion(plan=plan, number=number)
     version.effective_date = effective_date
     version.summary = summary or version.summary
+    version.findings_confirmed = key
     version.status = PlanVersion.Status.RENDERING
     version.failure_reasons = []
     version.task_id = task_id
@@ -212,8 +215,8 @@ def plan_version_retry(*, version: PlanVersion, user: User, request_key: str = "
         summary=version.summary,
         request_key=request_key,
         # Trying again renders what the publisher already started, after confirming
-        # the check's findings on the publish page.
-        warnings_confirmed=True,
+        # the check's findings on the publish page: the same findings, not new ones.
+        confirmed_before=version.findings_confirmed,
     )
 
 

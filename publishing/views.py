@@ -138,6 +138,13 @@ def version_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         again = services.plan_version_retry(
             version=version, user=request.user, request_key=key_from(request.POST)
         )
+    except services.PublishWarningsUnconfirmed:
+        messages.error(
+            request,
+            "The editor's check finds something new since this version was started: "
+            "check its findings and publish again",
+        )
+        return redirect("publishing:publish", pk=version.plan_id)
     except (services.PublishRefused, PublishedVersionFrozen, PlanNotEditable) as refused:
         messages.error(request, str(refused))
         return redirect("publishing:version", pk=version.pk)

@@ -257,6 +257,40 @@ def test_a_version_stuck_rendering_is_swept_and_can_be_tried_again(
     assert Job.objects.count() == 2
 
 
+def _failed_version(plan, user):
+    version = publishing.plan_version_publish_start(
+        plan=plan,
+        user=user,
+        number="1.0",
+        effective_date=plan.period_start,
+        warnings_confirmed=True,
+    )
+    Job.objects.filter(task_id=version.task_id).update(state="given_up")
+    assert publishing.plan_versions_fail_stale() == 1
+    return version
+
+
+def test_try_again_asks_again_when_the_editors_check_finds_something_new(
+    client, document, county_admin, django_capture_on_commit_callbacks
+):
+    """'Try again' renders what the publisher confirmed: a placeholder written since then
+    sends them back to the publish page to check it, and nothing is rendered."""
+    factories.SectionFactory(plan=document, title="Foreword", body="Words to follow.")
+    version = _failed_version(document, county_admin)
+    confirmed = version.findings_confirmed
+    assert confirmed  # the check found the empty action-plan columns, and so on
+    factories.SectionFactory(plan=document, title="Governance", body="Chart TBC.")
+    client.force_login(county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("publishing:version_retry", kwargs={"pk": version.pk}))
+    assert response["Location"] == reverse("publishing:publish", kwargs={"pk": document.pk})
+    version.refresh_from_db()
+    assert version.status == "failed" and version.findings_confirmed == confirmed
+    page = client.get(response["Location"]).content.decode()
+    assert "finds something new since this version was started" in page
+    assert "TBC" in page
+
+
 def test_a_done_job_is_not_run_again_by_a_duplicate_message(
     district, make_action, django_capture_on_commit_callbacks
 ):
