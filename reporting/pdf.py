@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.template.loader import render_to_string
@@ -80,7 +81,7 @@ def _fetcher_class() -> type:
 def static_file_bytes(name: str) -> bytes | None:
     """The project's static file that ``{% static %}`` named ``name``, or None.
 
-    Under the manifest storage (production: DEBUG off, after collectstatic) the name is
+    Under the manifest storage with DEBUG off (production, after collectstatic) the name is
     the hashed one (``css/pdf.3f2a9c.css``): only names in the manifest are served, read
     from the collected files through the storage. Otherwise (the embedded default, the
     tests) the name is the plain one, found with the static files finders. Nothing else
@@ -89,7 +90,9 @@ def static_file_bytes(name: str) -> bytes | None:
     if not name or name.startswith("/") or "\\" in name or ".." in name.split("/"):
         return None
     storage = staticfiles_storage
-    if isinstance(storage, ManifestFilesMixin):
+    # With DEBUG on, ``{% static %}`` names the plain files even under the manifest
+    # storage (the embedded default, before any collectstatic): found as below.
+    if isinstance(storage, ManifestFilesMixin) and not settings.DEBUG:
         hashed = set(storage.hashed_files.values())
         if name not in hashed:
             return None

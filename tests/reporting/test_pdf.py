@@ -296,3 +296,21 @@ def test_a_heading_and_caption_are_never_left_at_a_page_foot_without_their_table
             if "Completed this quarter" in page or "Actions completed in Q3" in page:
                 assert "Completed this quarter" in page and "Actions completed" in page, lines
                 assert "KCC" in page, lines
+
+
+def test_the_pdf_stylesheets_load_under_the_embedded_default(settings):
+    """`make run`'s settings: the manifest storage with DEBUG on and no collectstatic, where
+    `{% static %}` names the plain files; the PDF's stylesheets are read all the same."""
+    from reporting.pdf import static_file_bytes
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.DEBUG = True
+    assert static_file_bytes("css/pdf.css")
+    assert static_file_bytes("../settings.py") is None
+    settings.DEBUG = False
+    assert (
+        static_file_bytes("css/pdf.css") is None
+    )  # not collected: production names hashed files only
