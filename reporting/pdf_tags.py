@@ -1,0 +1,336 @@
+"""The tag tree WeasyPrint writes, mended where it misleads a screen reader (PDF/UA-1).
+
+- A table that crosses pages is written as one /Table a page (WeasyPrint issue 2903,
+  open in 70.0): the fragments are merged into the first, with one THead, the rows of
+  each row group in page order and one TFoot.
+- The header (and footer) rows WeasyPrint repeats on each page are tagged as content, so
+  a screen reader reads them again on every page: the repeats become artifacts.
+- The page margin boxes (the running title, "Page 3 of 17") are tagged but left out of
+  the tree (WeasyPrint issue 1836): their content becomes artifacts too.
+- A header cell gets its /Scope, which WeasyPrint does not write from ``<th scope>``.
+
+Which /Table elements are fragments of one table cannot be read from the PDF, so it is
+read from the laid-out document before the PDF is written (``table_fragments``): the
+same HTML element on several pages. WeasyPrint creates the structure elements in the
+order it walks the boxes, so the n-th /Table by object number is the n-th table box.
+"""
+
+import io
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# What WeasyPrint (pydyf) writes for content it tags: "/Span <</MCID 12>> BDC".
+_TAGGED = re.compile(rb"/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+_FORM_PAINTED = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do\b")
+
+PageMarks = dict[tuple[int, int], set[int]]  # a page's object id -> the MCIDs on it
+
+
+@dataclass(frozen=True)
+class TableFragment:
+    """One /Table WeasyPrint writes: which table of the document it is a piece of, and
+    which caption or row group each of its children is (a row group crossing a page
+    break is one group in two fragments)."""
+
+    table: int
+    parts: tuple[int, ...]
+
+
+def table_fragments(document: Any) -> list[TableFragment]:
+    """The tables of a laid-out WeasyPrint document, page by page, in the order
+    WeasyPrint's ``pdf/tags.py`` makes their /Table elements (it walks the same boxes:
+    margin boxes are left out of the tree, a table wrapper holds the captions and the
+    row groups)."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    keys: dict[int, int] = {}
+
+    def key(element: object) -> int:
+        if element is None:  # an anonymous box: a piece of nothing else
+            return -1 - len(keys) - len(fragments)
+        return keys.setdefault(id(element), len(keys))
+
+    fragments: list[TableFragment] = []
+
+    def walk(box: Any) -> None:
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        if isinstance(box, boxes.MarginBox):
+            return
+        children = list(getattr(box, "children", ()))
+        if box.element is not None and box.element_tag == "table":
+            table = box.get_wrapped_table() if getattr(box, "is_table_wrapper", False) else None
+            if table is not None:
+                children = [
+                    part
+                    for child in box.children
+                    for part in (child.children if child is table else [child])
+                ]
+            fragments.append(
+                TableFragment(key(box.element), tuple(key(child.element) for child in children))
+            )
+        for child in children:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return fragments
+
+
+def mend_tag_tree(pdf: bytes, fragments: Sequence[TableFragment]) -> bytes:
+    """The PDF with its split tables merged, repeated table rows and page margins as
+    artifacts and header cells scoped (see the module's docstring); nothing of the
+    content is removed."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        root = doc.Root.get("/StructTreeRoot")
+        if root is None:
+            return pdf
+        tree = _TagTree(doc, root)
+        tree.merge_tables(fragments)
+        tree.scope_headers()
+        tree.mark_artifacts()
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def _kids(element: Any) -> list[Any]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    import pikepdf
+
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _is_element(kid: Any) -> bool:
+    import pikepdf
+
+    return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+
+
+class _TagTree:
+    def __init__(self, doc: Any, root: Any) -> None:
+        self.doc = doc
+        self.root = root
+        self.elements: list[Any] = []  # in the tree, in reading order
+        self.reached: set[tuple[int, int]] = set()
+        stack = list(reversed(_kids(root)))
+        while stack:
+            element = stack.pop()
+            if not _is_element(element) or element.objgen in self.reached:
+                continue
+            self.reached.add(element.objgen)
+            self.elements.append(element)
+            stack.extend(reversed(_kids(element)))
+        self.artifacts: PageMarks = {}
+        # A repeated header cell's /ID -> the /ID of the cell it repeats.
+        self.header_ids: dict[str, str] = {}
+
+    # --- one /Table per table ---------------------------------------------------------
+
+    def merge_tables(self, fragments: Sequence[TableFragment]) -> None:
+        tables = sorted(
+            (e for e in self.elements if e.get("/S") == "/Table"), key=lambda e: e.objgen
+        )
+        if len(tables) != len(fragments):
+            logger.warning(
+                "Split tables not merged: %d /Table elements, %d laid-out tables",
+                len(tables),
+                len(fragments),
+            )
+            return
+        pieces: dict[int, list[tuple[Any, TableFragment]]] = {}
+        for element, fragment in zip(tables, fragments, strict=True):
+            kids = _kids(element)
+            if len(kids) != len(fragment.parts) or not all(map(_is_element, kids)):
+                logger.warning("Split tables not merged: a /Table is not as laid out")
+                return
+            pieces.setdefault(fragment.table, []).append((element, fragment))
+        for table in pieces.values():
+            if len(table) > 1:
+                self._merge(table)
+
+    def _merge(self, pieces: list[tuple[Any, TableFragment]]) -> None:
+        first = pieces[0][0]
+        kept: list[tuple[Any, int]] = []
+        head: Any = None
+        feet: list[Any] = []
+        for element, fragment in pieces:
+            for child, part in zip(_kids(element), fragment.parts, strict=True):
+                kind = child.get("/S")
+                if kind == "/THead" and head is None:
+                    head = child
+                    kept.append((child, part))
+                elif kind == "/THead":
+                    self._repeat(child, of=head)
+                elif kind == "/TFoot":
+                    feet.append(child)
+                elif kept and kept[-1][1] == part and all(map(_is_element, _kids(child))):
+                    self._adopt(kept[-1][0], _kids(child))  # the group goes on
+                else:
+                    kept.append((child, part))
+        for foot in feet[:-1]:
+            self._repeat(foot, of=feet[-1])
+        children = [child for child, _ in kept] + feet[-1:]
+        self._adopt(first, children, replace=True)
+        for element, _ in pieces[1:]:
+            self._detach(element)
+
+    def _adopt(self, parent: Any, kids: list[Any], *, replace: bool = False) -> None:
+        import pikepdf
+
+        parent.K = pikepdf.Array(kids if replace else [*_kids(parent), *kids])
+        for kid in kids:
+            kid.P = parent
+
+    def _detach(self, element: Any) -> None:
+        """Take an emptied element out of its parent, and the parent if that empties it
+        (WeasyPrint writes a section crossing pages as one element a page too)."""
+        import pikepdf
+
+        parent = element.get("/P")
+        if parent is None or not _is_element(parent):
+            return
+        kids = [k for k in _kids(parent) if not (_is_element(k) and k.objgen == element.objgen)]
+        parent.K = pikepdf.Array(kids)
+        if not kids and parent.get("/S") != "/Document":
+            self._detach(parent)
+
+    def _repeat(self, repeated: Any, *, of: Any) -> None:
+        """A header or footer WeasyPrint drew again on a later page: its content becomes
+        an artifact and its cells' /IDs stand for those of the one kept."""
+        for page, mcid in _marked_content(repeated, repeated.get("/Pg")):
+            self.artifacts.setdefault(page, set()).add(mcid)
+        ids = [str(cell.ID) for cell in _cells(repeated, "/TH") if "/ID" in cell]
+        kept_ids = [str(cell.ID) for cell in _cells(of, "/TH") if "/ID" in cell]
+        if len(ids) == len(kept_ids):
+            self.header_ids.update(zip(ids, kept_ids, strict=True))
+
+    # --- header cells -------------------------------------------------------------------
+
+    def scope_headers(self) -> None:
+        """A header in the table head heads its column, one in the body its row (as
+        every table of the project is written); PDF/UA-1 asks for /Scope (pdfua
+        UA-15-003). A data cell's /Headers name the header cells kept."""
+        import pikepdf
+
+        for table in (e for e in self.elements if e.get("/S") == "/Table"):
+            for group in _kids(table):
+                if not _is_element(group):
+                    continue
+                for cell in _cells(group, "/TH"):
+                    attributes = cell.get("/A")
+                    if not isinstance(attributes, pikepdf.Dictionary):
+                        attributes = cell.A = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                    if "/Scope" not in attributes:
+                        body = group.get("/S") == "/TBody"
+                        attributes.Scope = pikepdf.Name.Row if body else pikepdf.Name.Column
+                if not self.header_ids:
+                    continue
+                for cell in _cells(group, "/TD"):
+                    attributes = cell.get("/A")
+                    headers = attributes.get("/Headers") if attributes is not None else None
+                    if isinstance(headers, pikepdf.Array):
+                        attributes.Headers = pikepdf.Array(
+                            pikepdf.String(self.header_ids.get(str(h), str(h))) for h in headers
+                        )
+
+    # --- artifacts ----------------------------------------------------------------------
+
+    def mark_artifacts(self) -> None:
+        """Repeated rows and the tagged content outside the tree (the margin boxes)
+        become artifacts: their marked content in the page's content stream is
+        re-marked /Artifact and their entries in the ParentTree are cleared."""
+        import pikepdf
+
+        parent_tree = self.root.get("/ParentTree")
+        nums = parent_tree.get("/Nums") if parent_tree is not None else None
+        if not isinstance(nums, pikepdf.Array):
+            return
+        by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+        for page in self.doc.pages:
+            marks = by_key.get(int(page.obj.get("/StructParents", -1)))
+            if not isinstance(marks, pikepdf.Array):
+                continue
+            outside = {
+                mcid
+                for mcid, element in enumerate(marks)
+                if _is_element(element) and element.objgen not in self.reached
+            }
+            ours = self.artifacts.get(page.obj.objgen, set()) | outside
+            if not ours:
+                continue
+            found = _mark_artifacts(page.obj, ours, set())
+            if found != ours:
+                logger.warning("Marked content %s not found on a page", sorted(ours - found))
+            for mcid in found:
+                marks[mcid] = None
+
+
+def _cells(element: Any, kind: str) -> Iterator[Any]:
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        if not _is_element(item):
+            continue
+        if item.get("/S") == kind:
+            yield item
+        stack.extend(reversed(_kids(item)))
+
+
+def _marked_content(element: Any, page: Any) -> Iterator[tuple[tuple[int, int], int]]:
+    """(page, MCID) of every piece of content under ``element``."""
+    import pikepdf
+
+    page = element.get("/Pg", page)
+    for kid in _kids(element):
+        if isinstance(kid, int) and page is not None:
+            yield page.objgen, kid
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            yield kid.get("/Pg", page).objgen, int(kid.MCID)
+        elif _is_element(kid):
+            yield from _marked_content(kid, page)
+
+
+def _mark_artifacts(holder: Any, mcids: set[int], seen: set[tuple[int, int]]) -> set[int]:
+    """Re-mark ``mcids`` as artifacts in a page's content streams and in the forms it
+    paints (WeasyPrint draws a group, e.g. for opacity, as a form); the MCIDs found."""
+    import pikepdf
+
+    contents = holder.get("/Contents") if "/Contents" in holder else holder
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    found: set[int] = set()
+    painted: list[bytes] = []
+
+    def artifact(match: re.Match[bytes]) -> bytes:
+        mcid = int(match.group(1))
+        if mcid not in mcids:
+            return match.group(0)
+        found.add(mcid)
+        return _ARTIFACT
+
+    for stream in streams:
+        data = stream.read_bytes()
+        mended = _TAGGED.sub(artifact, data)
+        if mended != data:
+            stream.write(mended)
+        painted.extend(_FORM_PAINTED.findall(data))
+    forms = holder.get("/Resources", {}).get("/XObject", {})
+    for name in painted:
+        form = forms.get("/" + name.decode("latin-1"))
+        if found == mcids or form is None or form.objgen in seen:
+            continue
+        seen.add(form.objgen)
+        if form.get("/Subtype") == "/Form":
+            found |= _mark_artifacts(form, mcids - found, seen)
+    return found
