@@ -120,28 +120,33 @@ def _is_element(kid: Any) -> bool:
 
 class _TagTree:
     def __init__(self, doc: Any, root: Any) -> None:
+        """One walk of the tree from its root: what it reaches, its tables and its header
+        cells with the row group they are in."""
         self.doc = doc
         self.root = root
-        self.elements: list[Any] = []  # in the tree, in reading order
         self.reached: set[tuple[int, int]] = set()
-        stack = list(reversed(_kids(root)))
+        self.tables: list[Any] = []
+        self.header_cells: list[tuple[Any, str]] = []
+        stack = [(kid, "") for kid in reversed(_kids(root))]
         while stack:
-            element = stack.pop()
+            element, group = stack.pop()
             if not _is_element(element) or element.objgen in self.reached:
                 continue
             self.reached.add(element.objgen)
-            self.elements.append(element)
-            stack.extend(reversed(_kids(element)))
+            kind = str(element.S)
+            if kind in ("/THead", "/TBody", "/TFoot"):
+                group = kind
+            elif kind == "/TH":
+                self.header_cells.append((element, group))
+            elif kind == "/Table":
+                self.tables.append(element)
+            stack.extend((kid, group) for kid in reversed(_kids(element)))
         self.artifacts: PageMarks = {}
-        # A repeated header cell's /ID -> the /ID of the cell it repeats.
-        self.header_ids: dict[str, str] = {}
 
     # --- one /Table per table ---------------------------------------------------------
 
     def merge_tables(self, fragments: Sequence[TableFragment]) -> None:
-        tables = sorted(
-            (e for e in self.elements if e.get("/S") == "/Table"), key=lambda e: e.objgen
-        )
+        tables = sorted(self.tables, key=lambda e: e.objgen)
         if len(tables) != len(fragments):
             logger.warning(
                 "Split tables not merged: %d /Table elements, %d laid-out tables",
@@ -165,6 +170,8 @@ class _TagTree:
         kept: list[tuple[Any, int]] = []
         head: Any = None
         feet: list[Any] = []
+        # A repeated header cell's /ID -> the /ID of the cell it repeats.
+        header_ids: dict[str, str] = {}
         for element, fragment in pieces:
             for child, part in zip(_kids(element), fragment.parts, strict=True):
                 kind = child.get("/S")
@@ -172,7 +179,7 @@ class _TagTree:
                     head = child
                     kept.append((child, part))
                 elif kind == "/THead":
-                    self._repeat(child, of=head)
+                    header_ids |= self._repeat(child, of=head)
                 elif kind == "/TFoot":
                     feet.append(child)
                 elif kept and kept[-1][1] == part and all(map(_is_element, _kids(child))):
@@ -180,11 +187,13 @@ class _TagTree:
                 else:
                     kept.append((child, part))
         for foot in feet[:-1]:
-            self._repeat(foot, of=feet[-1])
+            header_ids |= self._repeat(foot, of=feet[-1])
         children = [child for child, _ in kept] + feet[-1:]
         self._adopt(first, children, replace=True)
         for element, _ in pieces[1:]:
             self._detach(element)
+        if header_ids:
+            _rename_headers(first, header_ids)
 
     def _adopt(self, parent: Any, kids: list[Any], *, replace: bool = False) -> None:
         import pikepdf
@@ -206,44 +215,30 @@ class _TagTree:
         if not kids and parent.get("/S") != "/Document":
             self._detach(parent)
 
-    def _repeat(self, repeated: Any, *, of: Any) -> None:
+    def _repeat(self, repeated: Any, *, of: Any) -> dict[str, str]:
         """A header or footer WeasyPrint drew again on a later page: its content becomes
-        an artifact and its cells' /IDs stand for those of the one kept."""
+        an artifact; the /IDs of its cells -> those of the cells it repeats."""
         for page, mcid in _marked_content(repeated, repeated.get("/Pg")):
             self.artifacts.setdefault(page, set()).add(mcid)
         ids = [str(cell.ID) for cell in _cells(repeated, "/TH") if "/ID" in cell]
         kept_ids = [str(cell.ID) for cell in _cells(of, "/TH") if "/ID" in cell]
-        if len(ids) == len(kept_ids):
-            self.header_ids.update(zip(ids, kept_ids, strict=True))
+        return dict(zip(ids, kept_ids, strict=True)) if len(ids) == len(kept_ids) else {}
 
     # --- header cells -------------------------------------------------------------------
 
     def scope_headers(self) -> None:
         """A header in the table head heads its column, one in the body its row (as
         every table of the project is written); PDF/UA-1 asks for /Scope (pdfua
-        UA-15-003). A data cell's /Headers name the header cells kept."""
+        UA-15-003)."""
         import pikepdf
 
-        for table in (e for e in self.elements if e.get("/S") == "/Table"):
-            for group in _kids(table):
-                if not _is_element(group):
-                    continue
-                for cell in _cells(group, "/TH"):
-                    attributes = cell.get("/A")
-                    if not isinstance(attributes, pikepdf.Dictionary):
-                        attributes = cell.A = pikepdf.Dictionary(O=pikepdf.Name.Table)
-                    if "/Scope" not in attributes:
-                        body = group.get("/S") == "/TBody"
-                        attributes.Scope = pikepdf.Name.Row if body else pikepdf.Name.Column
-                if not self.header_ids:
-                    continue
-                for cell in _cells(group, "/TD"):
-                    attributes = cell.get("/A")
-                    headers = attributes.get("/Headers") if attributes is not None else None
-                    if isinstance(headers, pikepdf.Array):
-                        attributes.Headers = pikepdf.Array(
-                            pikepdf.String(self.header_ids.get(str(h), str(h))) for h in headers
-                        )
+        for cell, group in self.header_cells:
+            attributes = cell.get("/A")
+            if not isinstance(attributes, pikepdf.Dictionary):
+                attributes = cell.A = pikepdf.Dictionary(O=pikepdf.Name.Table)
+            if "/Scope" not in attributes:
+                body = group == "/TBody"
+                attributes.Scope = pikepdf.Name.Row if body else pikepdf.Name.Column
 
     # --- artifacts ----------------------------------------------------------------------
 
@@ -275,6 +270,19 @@ class _TagTree:
                 logger.warning("Marked content %s not found on a page", sorted(ours - found))
             for mcid in found:
                 marks[mcid] = None
+
+
+def _rename_headers(table: Any, renamed: dict[str, str]) -> None:
+    """Data cells name the header cells kept, not the repeats that became artifacts."""
+    import pikepdf
+
+    for cell in _cells(table, "/TD"):
+        attributes = cell.get("/A")
+        headers = attributes.get("/Headers") if attributes is not None else None
+        if isinstance(headers, pikepdf.Array):
+            attributes.Headers = pikepdf.Array(
+                pikepdf.String(renamed.get(str(h), str(h))) for h in headers
+            )
 
 
 def _cells(element: Any, kind: str) -> Iterator[Any]:

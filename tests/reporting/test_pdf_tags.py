@@ -41,6 +41,8 @@ class Element:
     text: str = ""
     children: list["Element"] = field(default_factory=list)
     alt: str | None = None
+    id: str = ""  # a header cell's /ID
+    headers: list[str] = field(default_factory=list)  # the /IDs a data cell's /Headers name
 
     def descendants(self, kind: str) -> list["Element"]:
         found = [self] if self.kind == kind else []
@@ -64,6 +66,10 @@ def tag_tree(pdf: bytes) -> Element:
             page = numbers[pg.objgen] if pg is not None else page
             alt = node.get("/Alt")
             element = Element(str(node.get("/S", "")), alt=None if alt is None else str(alt))
+            element.id = str(node.get("/ID", ""))
+            attributes = node.get("/A")
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                element.headers = [str(h) for h in attributes.Headers]
             kids = node.get("/K")
             kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
             pieces = []
@@ -193,6 +199,14 @@ def test_running_heads_and_footers_are_artifacts_and_all_else_is_in_the_tree(pdf
     assert set(footers) == {None}
     tagged = {(page, mcid) for page, mcid, _ in shown if mcid is not None}
     assert tagged <= tree.marks
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_data_cells_name_header_cells_of_their_own_table(pdfs, document):
+    for table in tag_tree(pdfs[document].pdf).descendants("/Table"):
+        ids = {cell.id for cell in table.descendants("/TH")}
+        for cell in table.descendants("/TD"):
+            assert set(cell.headers) <= ids, cell.text
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
