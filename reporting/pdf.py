@@ -108,7 +108,7 @@ def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
     """
     from weasyprint import HTML
 
-    from reporting.pdf_tags import mend_tag_tree, table_fragments
+    from reporting.pdf_tags import mend_tag_tree, tag_layout
 
     html = render_to_string(template_name, context)
     refused: list[str] = []
@@ -127,7 +127,7 @@ def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
         weasyprint_logger.removeHandler(unprintable)
         weasyprint_logger.setLevel(level)
     return RenderedPdf(
-        pdf=mend_tag_tree(pdf, table_fragments(laid_out)),
+        pdf=mend_tag_tree(pdf, tag_layout(laid_out)),
         html=html,
         refused_urls=refused,
         unprintable=unprintable.characters,

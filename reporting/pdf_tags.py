@@ -7,19 +7,23 @@
   a screen reader reads them again on every page: the repeats become artifacts.
 - The page margin boxes (the running title, "Page 3 of 17") are tagged but left out of
   the tree (WeasyPrint issue 1836): their content becomes artifacts too.
+- A decorative image (``alt=""``) is written as a /Figure with no /Alt: it becomes an
+  artifact.
 - A header cell gets its /Scope, which WeasyPrint does not write from ``<th scope>``.
 
-Which /Table elements are fragments of one table cannot be read from the PDF, so it is
-read from the laid-out document before the PDF is written (``table_fragments``): the
-same HTML element on several pages. WeasyPrint creates the structure elements in the
-order it walks the boxes, so the n-th /Table by object number is the n-th table box.
+Which /Table elements are fragments of one table, or which /Figure is decorative, cannot
+be read from the PDF, so it is read from the laid-out document before the PDF is written
+(``tag_layout``): the same HTML element on several pages. WeasyPrint creates the
+structure elements in the order it walks the boxes, so the n-th /Table by object number
+is the n-th table box, the n-th /Figure the n-th image.
 """
 
 import io
+import itertools
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -27,6 +31,7 @@ logger = logging.getLogger(__name__)
 # What WeasyPrint (pydyf) writes for content it tags: "/Span <</MCID 12>> BDC".
 _TAGGED = re.compile(rb"/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 _ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+_SVG = "{http://www.w3.org/2000/svg}svg"
 _FORM_PAINTED = re.compile(rb"/([^\s/<>\[\]()]+)\s+Do\b")
 
 PageMarks = dict[tuple[int, int], set[int]]  # a page's object id -> the MCIDs on it
@@ -42,22 +47,31 @@ class TableFragment:
     parts: tuple[int, ...]
 
 
-def table_fragments(document: Any) -> list[TableFragment]:
-    """The tables of a laid-out WeasyPrint document, page by page, in the order
-    WeasyPrint's ``pdf/tags.py`` makes their /Table elements (it walks the same boxes:
-    margin boxes are left out of the tree, a table wrapper holds the captions and the
-    row groups)."""
+@dataclass
+class TagLayout:
+    """What WeasyPrint's /Table and /Figure elements are, read from the laid-out
+    document, each list in the order WeasyPrint makes the elements."""
+
+    tables: list[TableFragment] = field(default_factory=list)
+    # Each /Figure: whether its image is decorative (alt="", or aria-hidden).
+    decorative: list[bool] = field(default_factory=list)
+
+
+def tag_layout(document: Any) -> TagLayout:
+    """The tables and figures of a laid-out WeasyPrint document, page by page, as
+    WeasyPrint's ``pdf/tags.py`` walks the boxes to make their elements: margin boxes are
+    left out of the tree, a table wrapper holds the captions and the row groups."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
+    layout = TagLayout()
     keys: dict[int, int] = {}
+    anonymous = itertools.count(-1, -1)
 
     def key(element: object) -> int:
         if element is None:  # an anonymous box: a piece of nothing else
-            return -1 - len(keys) - len(fragments)
+            return next(anonymous)
         return keys.setdefault(id(element), len(keys))
-
-    fragments: list[TableFragment] = []
 
     def walk(box: Any) -> None:
         if isinstance(box, AbsolutePlaceholder):
@@ -65,7 +79,8 @@ def table_fragments(document: Any) -> list[TableFragment]:
         if isinstance(box, boxes.MarginBox):
             return
         children = list(getattr(box, "children", ()))
-        if box.element is not None and box.element_tag == "table":
+        tag = box.element_tag if box.element is not None else None
+        if tag == "table":
             table = box.get_wrapped_table() if getattr(box, "is_table_wrapper", False) else None
             if table is not None:
                 children = [
@@ -73,21 +88,27 @@ def table_fragments(document: Any) -> list[TableFragment]:
                     for child in box.children
                     for part in (child.children if child is table else [child])
                 ]
-            fragments.append(
+            layout.tables.append(
                 TableFragment(key(box.element), tuple(key(child.element) for child in children))
+            )
+        elif tag in ("img", _SVG):
+            attributes = box.element.attrib
+            layout.decorative.append(
+                attributes.get("aria-hidden") == "true"
+                or (tag == "img" and attributes.get("alt") == "")
             )
         for child in children:
             walk(child)
 
     for page in document.pages:
         walk(page._page_box)
-    return fragments
+    return layout
 
 
-def mend_tag_tree(pdf: bytes, fragments: Sequence[TableFragment]) -> bytes:
-    """The PDF with its split tables merged, repeated table rows and page margins as
-    artifacts and header cells scoped (see the module's docstring); nothing of the
-    content is removed."""
+def mend_tag_tree(pdf: bytes, layout: TagLayout) -> bytes:
+    """The PDF with its split tables merged, repeated table rows, page margins and
+    decorative images as artifacts and header cells scoped (see the module's docstring);
+    nothing of the content is removed."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -95,7 +116,8 @@ def mend_tag_tree(pdf: bytes, fragments: Sequence[TableFragment]) -> bytes:
         if root is None:
             return pdf
         tree = _TagTree(doc, root)
-        tree.merge_tables(fragments)
+        tree.merge_tables(layout.tables)
+        tree.hide_decorative(layout.decorative)
         tree.scope_headers()
         tree.mark_artifacts()
         out = io.BytesIO()
@@ -126,6 +148,7 @@ class _TagTree:
         self.root = root
         self.reached: set[tuple[int, int]] = set()
         self.tables: list[Any] = []
+        self.figures: list[Any] = []
         self.header_cells: list[tuple[Any, str]] = []
         stack = [(kid, "") for kid in reversed(_kids(root))]
         while stack:
@@ -140,6 +163,8 @@ class _TagTree:
                 self.header_cells.append((element, group))
             elif kind == "/Table":
                 self.tables.append(element)
+            elif kind == "/Figure":
+                self.figures.append(element)
             stack.extend((kid, group) for kid in reversed(_kids(element)))
         self.artifacts: PageMarks = {}
 
@@ -195,6 +220,24 @@ class _TagTree:
         if header_ids:
             _rename_headers(first, header_ids)
 
+    # --- decorative images ---------------------------------------------------------------
+
+    def hide_decorative(self, decorative: Sequence[bool]) -> None:
+        """An image with alt="" is decoration: an artifact, not a /Figure with no /Alt
+        (WeasyPrint writes one and says the alt text is missing)."""
+        figures = sorted(self.figures, key=lambda e: e.objgen)
+        if len(figures) != len(decorative):
+            logger.warning(
+                "Decorative images not hidden: %d /Figure elements, %d laid-out images",
+                len(figures),
+                len(decorative),
+            )
+            return
+        for figure, hidden in zip(figures, decorative, strict=True):
+            if hidden:
+                self._mark(figure)
+                self._detach(figure)
+
     def _adopt(self, parent: Any, kids: list[Any], *, replace: bool = False) -> None:
         import pikepdf
 
@@ -203,7 +246,7 @@ class _TagTree:
             kid.P = parent
 
     def _detach(self, element: Any) -> None:
-        """Take an emptied element out of its parent, and the parent if that empties it
+        """Take an element out of its parent, and the parent if that empties it
         (WeasyPrint writes a section crossing pages as one element a page too)."""
         import pikepdf
 
@@ -218,11 +261,15 @@ class _TagTree:
     def _repeat(self, repeated: Any, *, of: Any) -> dict[str, str]:
         """A header or footer WeasyPrint drew again on a later page: its content becomes
         an artifact; the /IDs of its cells -> those of the cells it repeats."""
-        for page, mcid in _marked_content(repeated, repeated.get("/Pg")):
-            self.artifacts.setdefault(page, set()).add(mcid)
+        self._mark(repeated)
         ids = [str(cell.ID) for cell in _cells(repeated, "/TH") if "/ID" in cell]
         kept_ids = [str(cell.ID) for cell in _cells(of, "/TH") if "/ID" in cell]
         return dict(zip(ids, kept_ids, strict=True)) if len(ids) == len(kept_ids) else {}
+
+    def _mark(self, element: Any) -> None:
+        """The content of ``element`` becomes an artifact."""
+        for page, mcid in _marked_content(element, element.get("/Pg")):
+            self.artifacts.setdefault(page, set()).add(mcid)
 
     # --- header cells -------------------------------------------------------------------
 
