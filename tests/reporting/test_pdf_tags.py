@@ -225,8 +225,8 @@ def _tagged_content(pdf: bytes) -> set[tuple[int, int]]:
     tagged = set()
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         for number, page in enumerate(doc.pages, start=1):
-            for operands, _ in pikepdf.parse_content_stream(page, "BDC"):
-                properties = operands[-1]
+            for instruction in pikepdf.parse_content_stream(page, "BDC"):
+                properties = instruction.operands[-1]
                 if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
                     tagged.add((number, int(properties.MCID)))
     return tagged
