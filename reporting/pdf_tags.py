@@ -171,19 +171,14 @@ class _TagTree:
     # --- one /Table per table ---------------------------------------------------------
 
     def merge_tables(self, fragments: Sequence[TableFragment]) -> None:
-        tables = sorted(self.tables, key=lambda e: e.objgen)
-        if len(tables) != len(fragments):
-            logger.warning(
-                "Split tables not merged: %d /Table elements, %d laid-out tables",
-                len(tables),
-                len(fragments),
-            )
+        tables = _in_layout_order(self.tables, fragments, "Split tables")
+        if tables is None:
             return
         pieces: dict[int, list[tuple[Any, TableFragment]]] = {}
         for element, fragment in zip(tables, fragments, strict=True):
             kids = _kids(element)
             if len(kids) != len(fragment.parts) or not all(map(_is_element, kids)):
-                logger.warning("Split tables not merged: a /Table is not as laid out")
+                logger.warning("Split tables left as written: a /Table is not as laid out")
                 return
             pieces.setdefault(fragment.table, []).append((element, fragment))
         for table in pieces.values():
@@ -225,13 +220,8 @@ class _TagTree:
     def hide_decorative(self, decorative: Sequence[bool]) -> None:
         """An image with alt="" is decoration: an artifact, not a /Figure with no /Alt
         (WeasyPrint writes one and says the alt text is missing)."""
-        figures = sorted(self.figures, key=lambda e: e.objgen)
-        if len(figures) != len(decorative):
-            logger.warning(
-                "Decorative images not hidden: %d /Figure elements, %d laid-out images",
-                len(figures),
-                len(decorative),
-            )
+        figures = _in_layout_order(self.figures, decorative, "Decorative images")
+        if figures is None:
             return
         for figure, hidden in zip(figures, decorative, strict=True):
             if hidden:
@@ -317,6 +307,18 @@ class _TagTree:
                 logger.warning("Marked content %s not found on a page", sorted(ours - found))
             for mcid in found:
                 marks[mcid] = None
+
+
+def _in_layout_order(
+    elements: list[Any], laid_out: Sequence[object], what: str
+) -> list[Any] | None:
+    """The elements in the order WeasyPrint made them (by object number), or None when
+    they are not as many as the boxes laid out: then the tree is left as it is."""
+    made = sorted(elements, key=lambda e: e.objgen)
+    if len(made) != len(laid_out):
+        logger.warning("%s left as written: %d elements, %d boxes", what, len(made), len(laid_out))
+        return None
+    return made
 
 
 def _rename_headers(table: Any, renamed: dict[str, str]) -> None:

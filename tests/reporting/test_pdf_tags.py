@@ -18,7 +18,7 @@ from demo.loader import load_demo
 from plans.models import Agency, Partnership, Plan
 from publishing.services import document_render
 from publishing.snapshot import document_snapshot
-from reporting import services
+from reporting import pdf_tags, services
 from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
 from tests import factories
 from tests.pdfs import marked_text
@@ -251,3 +251,35 @@ def test_a_decorative_image_is_an_artifact_and_an_image_with_alt_a_figure(tmp_pa
     assert _tagged_content(rendered.pdf) == tree.marks
     result = check_accessibility(rendered.pdf)
     assert (result.problems, result.warnings) == ([], [])
+
+
+def test_a_tree_not_as_laid_out_is_left_as_written_and_said(
+    tmp_path, settings, monkeypatch, caplog
+):
+    """Were WeasyPrint to make its elements in another order, tables are not merged
+    wrongly: they are left as WeasyPrint wrote them, and the log says so."""
+    html_rows = "".join(f"<tr><td>Row {n}</td><td>Value {n}</td></tr>" for n in range(120))
+    (tmp_path / "long.html").write_text(
+        '{% extends "reporting/pdf/base.html" %}{% block title %}Rows{% endblock %}'
+        "{% block content %}<h1>Rows</h1><table><caption>Rows</caption><thead><tr>"
+        f'<th scope="col">Row</th><th scope="col">Value</th></tr></thead><tbody>{html_rows}'
+        "</tbody></table>{% endblock %}"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    merged = tag_tree(render_pdf(template_name="long.html", context={}).pdf)
+    monkeypatch.setattr(pdf_tags, "tag_layout", lambda document: pdf_tags.TagLayout())
+    as_written = tag_tree(render_pdf(template_name="long.html", context={}).pdf)
+    assert "Split tables left as written" in caplog.text
+    assert len(merged.descendants("/Table")) == 1
+    assert len(as_written.descendants("/Table")) >= 3
+    for tree in (merged, as_written):
+        rows = [
+            row.text
+            for table in tree.descendants("/Table")
+            for group in table.children
+            if group.kind == "/TBody"
+            for row in group.descendants("/TR")
+        ]
+        assert rows == [f"Row {n} Value {n}" for n in range(120)]
