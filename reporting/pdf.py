@@ -111,6 +111,8 @@ def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
     """
     from weasyprint import HTML
 
+    from reporting.pdf_tags import mend_tag_tree, tag_layout
+
     html = render_to_string(template_name, context)
     refused: list[str] = []
     fetcher = _fetcher_class()(refused)
@@ -122,12 +124,13 @@ def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
     if not weasyprint_logger.isEnabledFor(logging.WARNING):
         weasyprint_logger.setLevel(logging.WARNING)
     try:
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        laid_out = document.render(pdf_variant="pdf/ua-1")
+        pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     finally:
         weasyprint_logger.removeHandler(unprintable)
         weasyprint_logger.setLevel(level)
     return RenderedPdf(
-        pdf=_scope_table_headers(pdf),
+        pdf=mend_tag_tree(pdf, tag_layout(laid_out)),
         html=html,
         refused_urls=refused,
         unprintable=unprintable.characters,
@@ -139,48 +142,6 @@ def unprintable_problem(characters: Sequence[str]) -> str:
     named = ", ".join(f"“{c}” (U+{ord(c):04X})" for c in characters[:20])
     more = f" and {len(characters) - 20} more" if len(characters) > 20 else ""
     return f"These characters cannot be printed: {named}{more}"
-
-
-def _scope_table_headers(pdf: bytes) -> bytes:
-    """Give every table header cell its /Scope, which WeasyPrint does not write from
-    ``<th scope>``: a header in the table head heads its column, one in the body its row
-    (as every table of the project is written). PDF/UA-1 asks for it (pdfua UA-15-003)."""
-    import io
-
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        root = doc.Root.get("/StructTreeRoot")
-        if root is None:
-            return pdf
-        changed = 0
-        stack: list[tuple[object, str]] = [(root, "")]
-        while stack:
-            element, section = stack.pop()
-            if not isinstance(element, pikepdf.Dictionary):
-                continue
-            kind = str(element.get("/S", ""))
-            if kind in ("/THead", "/TBody", "/TFoot"):
-                section = kind
-            if kind == "/TH":
-                scope = pikepdf.Name.Column if section != "/TBody" else pikepdf.Name.Row
-                attributes = element.get("/A")
-                if not isinstance(attributes, pikepdf.Dictionary):
-                    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
-                    element.A = attributes
-                if "/Scope" not in attributes:
-                    attributes.Scope = scope
-                    changed += 1
-            children = element.get("/K")
-            if isinstance(children, pikepdf.Array):
-                stack.extend((child, section) for child in children)
-            elif isinstance(children, pikepdf.Dictionary):
-                stack.append((children, section))
-        if not changed:
-            return pdf
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
 
 
 @dataclass

@@ -1,15 +1,18 @@
-"""Reading the PDFs the app makes as a person's viewer would: which fonts they print with.
+"""Reading the PDFs the app makes as a person's viewer would: which fonts they print with,
+which of their text is tagged content and which artifacts.
 
 ``pdffonts`` (poppler-utils, which the tests need anyway) lists the fonts a PDF embeds;
 each must be one the PDF stylesheet names, so a lost stylesheet (the default serif) or a
 character only some other font has shows up as a font from outside the stack.
 """
 
+import io
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -115,7 +118,6 @@ def underfilled_pages(
     """The pages (from 1) whose body has fewer lines than ``fill`` of the fullest page of
     the same size, except where a chapter may end short: the cover, the last page, a page
     before a change of orientation and a page before one a chapter opens on."""
-    import io
 
     from pypdf import PdfReader
 
@@ -134,3 +136,38 @@ def underfilled_pages(
         if count < fill * fullest[sizes[number - 1]]:
             short.append(number)
     return short
+
+
+def marked_text(pdf: bytes) -> list[tuple[int, int | None, str]]:
+    """Each piece of text a PDF shows, as (page number, MCID, text): the MCID of the tagged
+    content it is in, or None where it is an artifact (or not marked at all)."""
+    from pypdf import PdfReader
+
+    shown: list[tuple[int, int | None, str]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        shown += [(number, mcid, text) for mcid, text in _page_marked_text(page)]
+    return shown
+
+
+def _page_marked_text(page: Any) -> list[tuple[int | None, str]]:
+    marks: list[tuple[str, int | None]] = []  # the open marked-content sequences
+    shown: list[tuple[int | None, str]] = []
+
+    def operator(op: bytes, args: list[Any], cm: Any, tm: Any) -> None:
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 else {}
+            mcid = properties.get("/MCID") if isinstance(properties, dict) else None
+            marks.append((str(args[0]), None if mcid is None else int(mcid)))
+        elif op == b"BMC":
+            marks.append((str(args[0]), None))
+        elif op == b"EMC" and marks:
+            marks.pop()
+
+    def text(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            artifact = any(tag == "/Artifact" for tag, _ in marks)
+            mcid = next((m for _, m in reversed(marks) if m is not None), None)
+            shown.append((None if artifact else mcid, text))
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return shown
