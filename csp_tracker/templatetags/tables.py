@@ -83,6 +83,8 @@ def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
     options = token_kwargs(bits, parser)  # takes the name=value bits off the list
     if bits:
         raise template.TemplateSyntaxError("scroll_table's options are name=value")
+    if not set(options) <= {"testid", "compact", "caption"}:
+        raise template.TemplateSyntaxError("scroll_table knows testid=, compact= and caption=")
     parts = []
     for end in ("head", "rows", "endscroll_table"):
         parts.append(parser.parse((end,)))

@@ -54,6 +54,37 @@ def test_the_region_label_has_no_tags() -> None:
     assert html.fragment_fromstring(out).get("aria-label") == "Bold news"
 
 
-def test_an_option_that_is_not_name_value_is_refused() -> None:
+@pytest.mark.parametrize("options", ['"label"', 'testid="a" heading="m"'])
+def test_an_option_that_is_not_name_value_or_not_known_is_refused(options: str) -> None:
     with pytest.raises(TemplateSyntaxError):
-        _render('{% scroll_table "label" %}x{% head %}{% rows %}{% endscroll_table %}')
+        _render(f"{{% scroll_table {options} %}}x{{% head %}}{{% rows %}}{{% endscroll_table %}}")
+
+
+def test_a_heading_s_suffix_right_aligns_its_column_or_hides_its_words() -> None:
+    out = _render(
+        '{% column_headers "Grant" "Amount:numeric" unit "Use it:hidden" "Time: start" %}',
+        unit="<b>:numeric",
+    )
+    assert out == (
+        '<th scope="col" class="govuk-table__header">Grant</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Amount</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">&lt;b&gt;</th>'
+        '<th scope="col" class="govuk-table__header">'
+        '<span class="govuk-visually-hidden">Use it</span></th>'
+        '<th scope="col" class="govuk-table__header">Time: start</th>'
+    )
+
+
+def test_a_caption_in_parts_runs_together_and_a_table_need_not_be_compact() -> None:
+    out = _render(
+        '{% scroll_table testid="projects" caption="m" %}\n'
+        "    Projects the {{ grant }} funds\n"
+        '{% head %}{% column_headers "Project" %}{% rows %}{% endscroll_table %}',
+        grant="Crime & Disorder Grant",
+    )
+    region = html.fragment_fromstring(out)
+    table = region.find("table")
+    assert region.get("aria-label") == "Projects the Crime & Disorder Grant funds"
+    assert table.find("caption").text_content() == region.get("aria-label")
+    assert table.get("class") == "govuk-table"
+    assert "Crime &amp; Disorder Grant" in out
