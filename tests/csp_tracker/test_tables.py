@@ -73,18 +73,3 @@ def test_a_heading_s_suffix_right_aligns_its_column_or_hides_its_words() -> None
         '<span class="govuk-visually-hidden">Use it</span></th>'
         '<th scope="col" class="govuk-table__header">Time: start</th>'
     )
-
-
-def test_a_caption_in_parts_runs_together_and_a_table_need_not_be_compact() -> None:
-    out = _render(
-        '{% scroll_table testid="projects" caption="m" %}\n'
-        "    Projects the {{ grant }} funds\n"
-        '{% head %}{% column_headers "Project" %}{% rows %}{% endscroll_table %}',
-        grant="Crime & Disorder Grant",
-    )
-    region = html.fragment_fromstring(out)
-    table = region.find("table")
-    assert region.get("aria-label") == "Projects the Crime & Disorder Grant funds"
-    assert table.find("caption").text_content() == region.get("aria-label")
-    assert table.get("class") == "govuk-table"
-    assert "Crime &amp; Disorder Grant" in out
