@@ -18,7 +18,10 @@ head's cells and the rows::
 
 The caption is also the region's label (its text, on one line). ``caption`` is "hidden"
 (the default: the heading above already says it), "m" or "s" (a visible caption of that
-size). A head with numeric or looped columns writes its ``<th>`` cells itself.
+size). In ``column_headers`` a heading ending in ":numeric" right-aligns its column's
+header, as GOV.UK tables do for numbers, and one ending in ":hidden" is read out to
+screen readers only (a column of buttons); a head with looped columns writes its
+``<th>`` cells itself.
 """
 
 from typing import Any
@@ -26,7 +29,7 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
 from django.utils.html import format_html, format_html_join, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -80,6 +83,8 @@ def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
     options = token_kwargs(bits, parser)  # takes the name=value bits off the list
     if bits:
         raise template.TemplateSyntaxError("scroll_table's options are name=value")
+    if not set(options) <= {"testid", "compact", "caption"}:
+        raise template.TemplateSyntaxError("scroll_table knows testid=, compact= and caption=")
     parts = []
     for end in ("head", "rows", "endscroll_table"):
         parts.append(parser.parse((end,)))
@@ -88,9 +93,24 @@ def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
     return ScrollTableNode(options, caption, head, rows)
 
 
+HEADER = "govuk-table__header"
+SUFFIXES = {
+    ":numeric": (f"{HEADER} {HEADER}--numeric", "{}"),
+    ":hidden": (HEADER, '<span class="govuk-visually-hidden">{}</span>'),
+}
+
+
+def _header(heading: Any) -> tuple[str, SafeString]:
+    """A column's header cell: its class and its words, without the suffix."""
+    for suffix, (css_class, words) in SUFFIXES.items():
+        if isinstance(heading, str) and heading.endswith(suffix):
+            return css_class, format_html(words, heading.removesuffix(suffix))
+    return HEADER, format_html("{}", heading)
+
+
 @register.simple_tag
-def column_headers(*headings: Any) -> str:
+def column_headers(*headings: Any) -> SafeString:
     """A table head's cells, one column each, in the order given."""
     return format_html_join(
-        "", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in headings)
+        "", '<th scope="col" class="{}">{}</th>', (_header(h) for h in headings)
     )

@@ -54,6 +54,22 @@ def test_the_region_label_has_no_tags() -> None:
     assert html.fragment_fromstring(out).get("aria-label") == "Bold news"
 
 
-def test_an_option_that_is_not_name_value_is_refused() -> None:
+@pytest.mark.parametrize("options", ['"label"', 'testid="a" heading="m"'])
+def test_an_option_that_is_not_name_value_or_not_known_is_refused(options: str) -> None:
     with pytest.raises(TemplateSyntaxError):
-        _render('{% scroll_table "label" %}x{% head %}{% rows %}{% endscroll_table %}')
+        _render(f"{{% scroll_table {options} %}}x{{% head %}}{{% rows %}}{{% endscroll_table %}}")
+
+
+def test_a_heading_s_suffix_right_aligns_its_column_or_hides_its_words() -> None:
+    out = _render(
+        '{% column_headers "Grant" "Amount:numeric" unit "Use it:hidden" "Time: start" %}',
+        unit="<b>:numeric",
+    )
+    assert out == (
+        '<th scope="col" class="govuk-table__header">Grant</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Amount</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">&lt;b&gt;</th>'
+        '<th scope="col" class="govuk-table__header">'
+        '<span class="govuk-visually-hidden">Use it</span></th>'
+        '<th scope="col" class="govuk-table__header">Time: start</th>'
+    )
