@@ -63,10 +63,21 @@ def test_each_squashed_migration_replaces_exactly_the_files_it_was_made_from():
     assert replaces == {key: [(key[0], name) for name in names] for key, names in REPLACED.items()}
 
 
-def test_each_app_has_one_migration_file():
+def test_each_app_starts_from_its_squash_and_none_of_the_replaced_files_is_back():
+    """Each app's first migration is its squash (or its one file); migrations written
+    since follow it; none of the files it replaced is on disk again."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     apps = {app for app, _name in [*REPLACED, *UNSQUASHED]}
-    assert {key for key in loader.disk_migrations if key[0] in apps} == {*REPLACED, *UNSQUASHED}
+    on_disk = {key for key in loader.disk_migrations if key[0] in apps}
+    firsts = {key for key in on_disk if key[1].startswith("0001_")}
+    assert firsts == {*REPLACED, *UNSQUASHED}
+    replaced = {(key[0], name) for key, names in REPLACED.items() for name in names}
+    assert not on_disk & replaced
+    for key in on_disk - firsts:
+        assert int(key[1][:4]) > max(
+            (int(name[:4]) for k, names in REPLACED.items() if k[0] == key[0] for name in names),
+            default=1,
+        ), f"{key} is numbered among the files the squash replaced"
 
 
 @pytest.mark.django_db
