@@ -8,6 +8,7 @@ attributes, no link or style that reaches outside the file. What is kept is writ
 as a new SVG, so nothing the allow-list does not name can reach a reader or the renderer.
 """
 
+import base64
 import io
 import re
 from dataclasses import dataclass
@@ -38,21 +39,110 @@ register_namespace("xlink", XLINK_NS)
 
 # Drawing, text and paint elements: what a logo or a chart is made of.
 SVG_ELEMENTS = frozenset(
-    """svg g defs symbol use title desc path rect circle ellipse line polyline polygon text
-    tspan textPath linearGradient radialGradient stop clipPath mask pattern marker""".split()
+    [
+        "svg",
+        "g",
+        "defs",
+        "symbol",
+        "use",
+        "title",
+        "desc",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "textPath",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "clipPath",
+        "mask",
+        "pattern",
+        "marker",
+    ]
 )
 # Geometry and presentation attributes; no ``on*``, no ``style`` (it can hold url() and
 # @import), no ``href`` but a link inside the file (checked below).
 SVG_ATTRIBUTES = frozenset(
-    """id class viewBox width height x y x1 y1 x2 y2 cx cy r rx ry d points transform
-    preserveAspectRatio fill fill-opacity fill-rule stroke stroke-width stroke-opacity
-    stroke-linecap stroke-linejoin stroke-miterlimit stroke-dasharray stroke-dashoffset
-    opacity clip-path clip-rule mask font-family font-size font-weight font-style
-    text-anchor dominant-baseline letter-spacing dx dy rotate offset stop-color
-    stop-opacity gradientUnits gradientTransform spreadMethod fx fy patternUnits
-    patternContentUnits patternTransform clipPathUnits maskUnits maskContentUnits
-    markerWidth markerHeight refX refY orient markerUnits visibility display role
-    aria-label aria-hidden lang version""".split()
+    [
+        "id",
+        "class",
+        "viewBox",
+        "width",
+        "height",
+        "x",
+        "y",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+        "cx",
+        "cy",
+        "r",
+        "rx",
+        "ry",
+        "d",
+        "points",
+        "transform",
+        "preserveAspectRatio",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "stroke",
+        "stroke-width",
+        "stroke-opacity",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "opacity",
+        "clip-path",
+        "clip-rule",
+        "mask",
+        "font-family",
+        "font-size",
+        "font-weight",
+        "font-style",
+        "text-anchor",
+        "dominant-baseline",
+        "letter-spacing",
+        "dx",
+        "dy",
+        "rotate",
+        "offset",
+        "stop-color",
+        "stop-opacity",
+        "gradientUnits",
+        "gradientTransform",
+        "spreadMethod",
+        "fx",
+        "fy",
+        "patternUnits",
+        "patternContentUnits",
+        "patternTransform",
+        "clipPathUnits",
+        "maskUnits",
+        "maskContentUnits",
+        "markerWidth",
+        "markerHeight",
+        "refX",
+        "refY",
+        "orient",
+        "markerUnits",
+        "visibility",
+        "display",
+        "role",
+        "aria-label",
+        "aria-hidden",
+        "lang",
+        "version",
+    ]
 )
 # Attributes that may name a paint server or clip: only a fragment of this file.
 _REFERENCE_ATTRIBUTES = frozenset(["fill", "stroke", "clip-path", "mask"])
@@ -120,7 +210,9 @@ def svg_clean(data: bytes) -> CleanImage:
         raise ValidationError(SVG_ERROR, code="svg")
     clean = Element(f"{{{SVG_NS}}}svg")
     _copy(root, clean)
-    content = b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(clean, encoding="unicode").encode()
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(clean, encoding="unicode").encode()
+    )
     width, height = _svg_size(clean)
     return CleanImage(content, CONTENT_TYPES["SVG"], width, height)
 
@@ -177,3 +269,26 @@ def _svg_size(root: Element) -> tuple[int, int]:
         return round(float(box[2])), round(float(box[3]))
     except (IndexError, ValueError):
         return 0, 0
+
+
+def stored_image_type(name: str) -> str:
+    """The content type of an image this module stored, from the extension it gave it."""
+    extension = name.rsplit(".", 1)[-1].lower()
+    types = {ext: content_type for content_type, ext in EXTENSIONS.items()}
+    return types.get(extension, "application/octet-stream")
+
+
+def stored_image_bytes(name: str) -> bytes:
+    """A stored image's bytes, read through the project's storage (S3 in production)."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def image_data_uri(name: str) -> str:
+    """A stored image written into the page itself (``data:``), for pages behind sign-in
+    and the preview: no second request, nothing fetched by the PDF renderer."""
+    encoded = base64.b64encode(stored_image_bytes(name)).decode("ascii")
+    return f"data:{stored_image_type(name)};base64,{encoded}"

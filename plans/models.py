@@ -369,7 +369,7 @@ class SectionImage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.alt or self.caption or self.file.name
+        return self.alt or self.caption or "Decorative image"
 
 
 class PlanVersion(models.Model):
