@@ -135,6 +135,9 @@ SVG_ATTRIBUTES = frozenset(
         "refY",
         "orient",
         "markerUnits",
+        "marker-start",
+        "marker-mid",
+        "marker-end",
         "visibility",
         "display",
         "role",
@@ -145,7 +148,9 @@ SVG_ATTRIBUTES = frozenset(
     ]
 )
 # Attributes that may name a paint server or clip: only a fragment of this file.
-_REFERENCE_ATTRIBUTES = frozenset(["fill", "stroke", "clip-path", "mask"])
+_REFERENCE_ATTRIBUTES = frozenset(
+    ["fill", "stroke", "clip-path", "mask", "marker-start", "marker-mid", "marker-end"]
+)
 _URL = re.compile(r"url\s*\(", re.IGNORECASE)
 _LOCAL_URL = re.compile(r"^\s*url\(\s*['\"]?#[\w.:-]+['\"]?\s*\)\s*$")
 

@@ -276,7 +276,7 @@ def document_images(snapshot: DocumentSnapshot) -> list[ImageRef]:
     """Every image the document shows: the logo, then each section's."""
     logo = snapshot.get("logo")
     images = [logo] if logo else []
-    for section in snapshot["sections"]:
+    for section in snapshot.get("sections", []):
         images += section.get("images", [])
     return images
 
