@@ -1,8 +1,9 @@
-"""How a document's images are sized and drawn (publishing/pdf/includes/figure.html)."""
+"""The cover's words and how a document's images are sized and drawn
+(publishing/pdf/includes/cover.html and figure.html)."""
 
 from django import template
 
-from publishing.snapshot import ImageRef
+from publishing.snapshot import DocumentSnapshot, ImageRef
 
 register = template.Library()
 
@@ -24,3 +25,17 @@ def decorative_box(image: ImageRef, size: str) -> str:
         f"background-image: url('{src}'); width: {width_mm * scale:.1f}mm; "
         f"height: {height_mm * scale:.1f}mm"
     )
+
+
+@register.filter
+def cover_subtitle(doc: DocumentSnapshot) -> str:
+    """The line under the title: the kind of document and its period, less what the
+    title already says ("Swale Community Safety Plan 2023/24" needs no second line)."""
+    title = doc["title"].casefold()
+    words = []
+    if doc["kind_label"].casefold() not in title:
+        words.append(doc["kind_label"])
+    period = doc.get("period_text") or doc["period"]
+    if doc["period"].casefold() not in title and period.casefold() not in title:
+        words.append(period)
+    return " ".join(words)
