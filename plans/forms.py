@@ -238,7 +238,7 @@ class ImageForm(GovukErrorsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("is_decorative") and not (data.get("alt") or "").strip():
+        if "alt" in data and not data["alt"].strip() and not data.get("is_decorative"):
             self.add_error("alt", "Enter the alternative text, or say the image is decorative")
         return data
 

@@ -64,3 +64,38 @@ def fonts_outside_the_stylesheet(pdf: bytes) -> list[str]:
         )
 
     return [name for name in pdf_fonts(pdf) if not in_stack(name)]
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text as ``pdftotext`` reads it (a form feed ends each page)."""
+    if not shutil.which("pdftotext"):
+        if settings.CSP_REQUIRE_SERVICES:
+            pytest.fail("pdftotext (poppler-utils) is required")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    return out.split("\f")[:-1]
+
+
+def figures(pdf: bytes) -> list[str | None]:
+    """The /Alt of each /Figure of the tag tree, in the document's order (None: none)."""
+    import io
+
+    import pikepdf
+
+    found: list[str | None] = []
+
+    def walk(element: object) -> None:
+        if not isinstance(element, pikepdf.Dictionary):
+            return
+        if element.get("/S") == pikepdf.Name.Figure:
+            alt = element.get("/Alt")
+            found.append(str(alt) if alt is not None else None)
+        children = element.get("/K")
+        for child in children if isinstance(children, pikepdf.Array) else [children]:
+            walk(child)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        walk(document.Root.get("/StructTreeRoot"))
+    return found
