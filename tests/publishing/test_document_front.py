@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from partnerships.services import partnership_logo_set
 from plans.images import image_clean
 from plans.models import Plan, PlanVersion
-from publishing.snapshot import document_snapshot
+from publishing.snapshot import document_snapshot, logo_ref
 from reporting.pdf import check_accessibility
 from tests import factories
 from tests.images import SVG, bitmap, logo_give, section_image_add
@@ -69,7 +70,7 @@ def test_the_snapshot_keeps_the_logo_a_version_was_published_with(
     illustrated: Plan, county_admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     partnership = illustrated.partnership
-    first_logo = partnership.logo.name
+    first_logo = partnership.logo.name or ""
     snapshot = document_snapshot(plan=illustrated, number="1.0")
     version = factories.published_version(illustrated, snapshot=dict(snapshot))
     assert version.snapshot["logo"]["name"] == first_logo
@@ -81,11 +82,13 @@ def test_the_snapshot_keeps_the_logo_a_version_was_published_with(
     assert partnership.logo.name != first_logo
     assert default_storage.exists(first_logo), "the published version's logo was deleted"
     response = Client().get(reverse("public:image", kwargs={"pk": version.pk, "image": "logo"}))
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content) == image_clean(SVG).content
     assert response["Content-Type"] == "image/svg+xml"
     assert "sandbox" in response["Content-Security-Policy"]
     # The next document names the new one.
-    assert document_snapshot(plan=illustrated)["logo"]["name"] == partnership.logo.name
+    assert document_snapshot(plan=illustrated).get("logo") == logo_ref(partnership)
+    assert logo_ref(partnership) is not None
 
 
 def test_the_preview_shows_draft_in_words_and_the_images_with_their_text(

@@ -5,6 +5,7 @@ with its own contents of in-page links; its images are only those the snapshot n
 from typing import Any
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -76,6 +77,7 @@ def test_its_images_have_their_alternative_text_and_come_from_the_snapshot(
     assert f'src="{decorative_url}" alt=""' in page
     response = Client().get(chart_url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
