@@ -11,8 +11,10 @@ as a new SVG, so nothing the allow-list does not name can reach a reader or the 
 import base64
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
+from xml.etree.ElementTree import Element, SubElement
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -33,9 +35,6 @@ SVG_ERROR = "The selected SVG file could not be read: save it again as SVG and u
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-# Written as a plain SVG (no ns0: prefixes), which every viewer and WeasyPrint read.
-register_namespace("", SVG_NS)
-register_namespace("xlink", XLINK_NS)
 
 # Drawing, text and paint elements: what a logo or a chart is made of.
 SVG_ELEMENTS = frozenset(
@@ -215,11 +214,27 @@ def svg_clean(data: bytes) -> CleanImage:
         raise ValidationError(SVG_ERROR, code="svg")
     clean = Element(f"{{{SVG_NS}}}svg")
     _copy(root, clean)
-    content = (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(clean, encoding="unicode").encode()
-    )
+    content = b'<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(_written(clean)).encode()
     width, height = _svg_size(clean)
     return CleanImage(content, CONTENT_TYPES["SVG"], width, height)
+
+
+def _written(element: Element, *, root: bool = True) -> Iterator[str]:
+    """The rebuilt tree as SVG text, written here rather than by ElementTree, whose
+    prefixes depend on what other code registered (``ns0:svg``): the SVG namespace as the
+    default one, links as ``xlink:href``. Every name is one of the allow-lists'."""
+    name = str(element.tag).split("}", 1)[1]
+    attributes = "".join(
+        f" {'xlink:href' if key == f'{{{XLINK_NS}}}href' else key}={quoteattr(value)}"
+        for key, value in element.attrib.items()
+    )
+    if root:
+        attributes = f' xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}"' + attributes
+    yield f"<{name}{attributes}>{escape(element.text or '')}"
+    for child in element:
+        yield from _written(child, root=False)
+        yield escape(child.tail or "")
+    yield f"</{name}>"
 
 
 def _copy(source: Element, target: Element) -> None:
