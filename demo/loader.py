@@ -22,6 +22,7 @@ from actions.importing import action_import_apply, action_import_check, table_re
 from actions.models import Action, StatusUpdate
 from actions.services import ActionData, Figure, MilestoneData, action_create, status_update_record
 from csp_tracker.periods import Quarter, parse_period
+from demo.documents import demo_images_load
 from partnerships.services import (
     invitation_accept,
     invitation_create,
@@ -173,6 +174,7 @@ def load_demo() -> LoadReport:
     csa = Plan.objects.get(partnership__slug="kent", kind=Plan.Kind.CSA, start_year=2024)
     _load_action_plan_spreadsheet(csa, CSA_ACTION_PLAN, users["admin@kcst.example"], report)
     _load_performance(_read("performance.json"), partnerships, agencies, users, report)
+    demo_images_load(report)
     return report
 
 

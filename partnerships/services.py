@@ -21,8 +21,9 @@ from csp_tracker.db import checked_save
 from csp_tracker.links import SignedLink
 from jobs.services import job_record
 from partnerships.models import Invitation
+from plans.images import CleanImage
 from plans.models import Agency, Membership, Partnership, PartnershipAgency
-from plans.services import coordinators_publish_by_default, membership_grant
+from plans.services import coordinators_publish_by_default, image_file, membership_grant
 
 # How long an invitation link works.
 INVITATION_VALID_FOR = timedelta(days=7)
@@ -84,6 +85,30 @@ def partnership_update(
     if coordinators_publish is not None:
         partnership.coordinators_publish = coordinators_publish
     return checked_save(partnership)
+
+
+def partnership_logo_set(
+    *, partnership: Partnership, image: CleanImage | None, alt: str, is_decorative: bool
+) -> Partnership:
+    """Give the partnership a logo (``image``) or change its text. A new logo is a new
+    file: the one a published version used stays in the storage, named by its snapshot."""
+    if image is None and not partnership.logo:
+        raise ValidationError({"logo": "Select a logo file"})
+    if image is not None:
+        partnership.logo = image_file(image)
+    partnership.logo_alt = "" if is_decorative else alt.strip()
+    partnership.logo_is_decorative = is_decorative
+    partnership.full_clean(exclude=["logo"])
+    partnership.save()
+    return partnership
+
+
+def partnership_logo_remove(*, partnership: Partnership) -> None:
+    """No logo on the cover from now on; published versions keep theirs."""
+    partnership.logo = ""
+    partnership.logo_alt = ""
+    partnership.logo_is_decorative = False
+    partnership.save(update_fields=["logo", "logo_alt", "logo_is_decorative"])
 
 
 # --- member agencies ------------------------------------------------------------------

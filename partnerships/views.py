@@ -26,6 +26,8 @@ from partnerships.forms import (
     ServiceErrorsForm,
 )
 from partnerships.models import Invitation
+from plans.forms import ImageForm
+from plans.images import image_data_uri
 from plans.models import Agency, Membership, Partnership
 from plans.rules import grantable_roles, who_publishes
 
@@ -209,6 +211,64 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
     return _saved(request, form, save) or render(
         request, "partnerships/partnership_edit.html", {"form": form, "partnership": partnership}
+    )
+
+
+# --- the logo on its documents' covers ---------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_logo(request: HttpRequest, slug: str) -> HttpResponse:
+    """The logo its published documents show on their covers: upload, replace, or change
+    its alternative text."""
+    partnership = _partnership(request, slug)
+    has_logo = bool(partnership.logo)
+    form = ImageForm(
+        _data(request),
+        request.FILES or None,
+        file_required=not has_logo,
+        submit="Save the logo",
+        initial={"alt": partnership.logo_alt, "is_decorative": partnership.logo_is_decorative},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.partnership_logo_set(
+                partnership=partnership,
+                image=form.image,
+                alt=d["alt"],
+                is_decorative=d["is_decorative"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file" if not has_logo else None, message)
+        else:
+            messages.success(request, f"{partnership.short_name}’s logo was saved")
+            return redirect("partnerships:logo", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/partnership_logo.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "src": image_data_uri(partnership.logo.name or "") if has_logo else "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_logo_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership(request, slug)
+    if not partnership.logo:
+        raise Http404("The partnership has no logo")
+    if request.method == "POST":
+        services.partnership_logo_remove(partnership=partnership)
+        messages.success(request, f"{partnership.short_name}’s logo was removed")
+        return redirect("partnerships:logo", slug=partnership.slug)
+    return render(
+        request, "partnerships/partnership_logo_remove.html", {"partnership": partnership}
     )
 
 

@@ -15,6 +15,7 @@ from csp_tracker.forms import (
     text_field,
 )
 from csp_tracker.periods import PeriodError, parse_period_checked
+from plans.images import EMPTY_ERROR, MAX_IMAGE_BYTES, SIZE_ERROR, CleanImage, image_clean
 from plans.models import GeneratedTable, Partnership, Plan, PlanSection, PlanShape
 from plans.text import (
     MAX_NESTING,
@@ -200,3 +201,81 @@ class SectionForm(GovukErrorsMixin, forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return body
+
+
+class ImageForm(GovukErrorsMixin, forms.Form):
+    """An image a document shows (a logo, a section's chart): its file, checked by
+    plans/images.py, and its alternative text, or that it is decorative.
+
+    A changed image keeps its file unless a new one is chosen (``file_required``
+    False). The accepted file is ``self.image`` once the form is valid.
+    """
+
+    file = forms.FileField(
+        label="Image file",
+        help_text="A PNG, JPEG or SVG file, smaller than 2MB.",
+        error_messages={
+            "required": "Select an image file",
+            "empty": EMPTY_ERROR,
+            "invalid": "The selected file could not be read: upload it again",
+        },
+    )
+    alt = forms.CharField(
+        label="Alternative text",
+        required=False,
+        max_length=250,
+        help_text="What the image shows or says, for someone who cannot see it. For a logo, "
+        "its words; for a chart, what it shows.",
+        error_messages={"max_length": "Enter alternative text of 250 characters or fewer"},
+    )
+    is_decorative = forms.BooleanField(
+        label="The image is decorative: it adds nothing the text does not say",
+        required=False,
+        help_text="Screen readers skip a decorative image.",
+    )
+
+    image: CleanImage | None = None
+
+    def __init__(
+        self, *args: Any, file_required: bool = True, submit: str = "Save", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = file_required
+        if not file_required:
+            self.fields["file"].label = "Replace the image (optional)"
+        self.helper = form_helper(*self.layout(), Submit("submit", submit))
+
+    def layout(self) -> list[object]:
+        return [
+            Field("file"),
+            Field.text("alt", field_width=Fluid.FULL),
+            Field.checkbox("is_decorative", small=True),
+        ]
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
+            raise forms.ValidationError(SIZE_ERROR)
+        self.image = image_clean(b"".join(upload.chunks()))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "alt" in data and not data["alt"].strip() and not data.get("is_decorative"):
+            self.add_error("alt", "Enter the alternative text, or say the image is decorative")
+        return data
+
+
+class SectionImageForm(ImageForm):
+    caption = forms.CharField(
+        label="Caption (optional)",
+        required=False,
+        max_length=300,
+        help_text="Shown under the image, e.g. \u201cFigure 1: how the CSP is run\u201d.",
+        error_messages={"max_length": "Enter a caption of 300 characters or fewer"},
+    )
+
+    def layout(self) -> list[object]:
+        return [*super().layout(), Field.text("caption", field_width=Fluid.FULL)]

@@ -73,6 +73,20 @@ class Partnership(models.Model):
         help_text="An update is submitted, then approved or returned by a coordinator; only "
         "approved updates count (set on the reporting calendar's page).",
     )
+    # The logo on the cover of its published documents (plans/images.py says what is
+    # accepted). A new logo is a new file: a published version keeps naming the one it used.
+    logo = models.FileField(upload_to="logos/%Y/", blank=True, max_length=255)
+    logo_alt = models.CharField(
+        "logo's alternative text",
+        max_length=250,
+        blank=True,
+        help_text='What the logo says, e.g. "Swale Community Safety Partnership".',
+    )
+    logo_is_decorative = models.BooleanField(
+        "the logo is decorative",
+        default=False,
+        help_text="It repeats the partnership's name printed beside it: readers skip it.",
+    )
 
     history = HistoricalRecords()
 
@@ -85,6 +99,11 @@ class Partnership(models.Model):
                 name="partnership_district_has_county_parent",
                 violation_error_message="A district partnership sits under its county; "
                 "a county or unitary partnership has no parent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(logo="") | Q(logo_is_decorative=True) | ~Q(logo_alt=""),
+                name="partnership_logo_alt_or_decorative",
+                violation_error_message="A logo has alternative text or is decorative.",
             ),
         ]
 
@@ -318,6 +337,45 @@ class PlanSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SectionImage(models.Model):
+    """A picture shown after a section's text: a chart, a diagram, a photograph.
+
+    Its file is never changed or deleted here: a published version's snapshot names it.
+    """
+
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="images")
+    order = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="section-images/%Y/", max_length=255)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField(default=0, help_text="In pixels; 0 if the SVG has none.")
+    height = models.PositiveIntegerField(default=0)
+    alt = models.CharField(
+        "alternative text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for a reader who cannot see it.",
+    )
+    is_decorative = models.BooleanField(
+        "decorative",
+        default=False,
+        help_text="It adds nothing the text does not say: readers skip it.",
+    )
+    caption = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["section", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_decorative=True) | ~Q(alt=""),
+                name="section_image_alt_or_decorative",
+                violation_error_message="An image has alternative text or is decorative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or self.caption or "Decorative image"
 
 
 class PlanVersion(models.Model):

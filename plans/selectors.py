@@ -14,6 +14,7 @@ from plans.models import (
     Plan,
     PlanSection,
     PlanVersion,
+    SectionImage,
 )
 from plans.rules import access_for, is_coordinator_or_county
 
@@ -182,3 +183,13 @@ def plan_builtin_chapters(
         if kind not in placed
     ]
     return chapters
+
+
+def section_image_get(*, user: AnyUser, pk: int) -> SectionImage:
+    return SectionImage.objects.select_related("section__plan__partnership").get(
+        section__plan__in=plan_authoring_list(user=user), pk=pk
+    )
+
+
+def section_image_list(*, section: PlanSection) -> list[SectionImage]:
+    return list(section.images.order_by("order", "id"))

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
 from csp_tracker.db import checked_save
+from plans.images import CleanImage
 from plans.models import (
     Agency,
     Membership,
@@ -18,6 +20,7 @@ from plans.models import (
     PlanShape,
     PlanVersion,
     PlanVersionChange,
+    SectionImage,
 )
 from plans.rules import InAction, InPlan, plan_is_open, plan_of
 
@@ -249,6 +252,47 @@ def plan_section_move(*, section: PlanSection, up: bool) -> None:
 def plan_section_delete(*, section: PlanSection) -> None:
     plan_open_guard(obj=section)
     section.delete()
+
+
+def image_file(image: CleanImage) -> "ContentFile[bytes]":
+    """The accepted image as a file to store: a new name each time, so a file a published
+    version names is never overwritten (the storage adds to a name already taken)."""
+    return ContentFile(image.content, name=f"image.{image.extension}")
+
+
+@transaction.atomic
+def section_image_save(
+    *,
+    section: PlanSection,
+    image: CleanImage | None,
+    alt: str,
+    is_decorative: bool,
+    caption: str,
+    existing: SectionImage | None = None,
+) -> SectionImage:
+    """Add an image to the section (``existing`` None), or change one's text and, given
+    ``image``, its file. Alternative text or "decorative" is required (the model's
+    constraint, checked by full_clean); a decorative image keeps no alternative text."""
+    plan_open_guard(obj=section)
+    if existing is None and image is None:
+        raise ValueError("A new section image needs its file")
+    row = existing or SectionImage(section=section, order=section.images.count() + 1)
+    row.alt = "" if is_decorative else alt.strip()
+    row.is_decorative = is_decorative
+    row.caption = caption.strip()
+    if image is not None:
+        row.file = image_file(image)
+        row.content_type = image.content_type
+        row.width, row.height = image.width, image.height
+    row.full_clean(exclude=["file"])
+    row.save()
+    return row
+
+
+def section_image_remove(*, image: SectionImage) -> None:
+    """The row goes; its file stays in the storage, where published versions may name it."""
+    plan_open_guard(obj=image.section)
+    image.delete()
 
 
 def partnership_sign_off_set(*, partnership: Partnership, required: bool) -> None:

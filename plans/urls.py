@@ -13,4 +13,9 @@ urlpatterns = [
     path("sections/<int:pk>/edit/", views.section_edit, name="section_edit"),
     path("sections/<int:pk>/move/", views.section_move, name="section_move"),
     path("sections/<int:pk>/remove/", views.section_delete, name="section_remove"),
+    path("sections/<int:pk>/images/", views.section_images, name="section_images"),
+    path("section-images/<int:pk>/edit/", views.section_image_edit, name="section_image_edit"),
+    path(
+        "section-images/<int:pk>/remove/", views.section_image_remove, name="section_image_remove"
+    ),
 ]

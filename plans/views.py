@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from csp_tracker.forms import after_save
 from plans import selectors
 from plans import services as plan_services
-from plans.forms import PlanForm, SectionForm
-from plans.models import Plan, PlanSection
+from plans.forms import PlanForm, SectionForm, SectionImageForm
+from plans.images import image_data_uri
+from plans.models import Plan, PlanSection, SectionImage
 from plans.rules import who_publishes
 
 
@@ -241,4 +242,107 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         name=section.title,
         remove=lambda: plan_services.plan_section_delete(section=section),
         done_url=f"{overview_url(section.plan_id)}#sections",
+    )
+
+
+# --- images in sections -----------------------------------------------------------------
+
+
+def _section_image(request: HttpRequest, pk: int) -> SectionImage:
+    try:
+        image = selectors.section_image_get(user=request.user, pk=pk)
+    except SectionImage.DoesNotExist:
+        raise Http404("No such image") from None
+    require_author(request, image.section.plan)
+    return image
+
+
+def _save_image(
+    request: HttpRequest,
+    form: SectionImageForm,
+    section: PlanSection,
+    existing: SectionImage | None = None,
+) -> bool:
+    """Save the form's image; a refusal of the service is shown on the form."""
+    d = form.cleaned_data
+    try:
+        plan_services.section_image_save(
+            section=section,
+            image=form.image,
+            alt=d["alt"],
+            is_decorative=d["is_decorative"],
+            caption=d["caption"],
+            existing=existing,
+        )
+    except ValidationError as error:
+        validation_to_form(form, error)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_images(request: HttpRequest, pk: int) -> HttpResponse:
+    """The section's images, and the form that adds one."""
+    section = _section(request, pk)
+    form = SectionImageForm(request.POST or None, request.FILES or None, submit="Add the image")
+    if request.method == "POST" and form.is_valid() and _save_image(request, form, section):
+        messages.success(request, f"The image was added to “{section.title}”")
+        return redirect("plans:section_images", pk=section.pk)
+    return render(
+        request,
+        "plans/section_images.html",
+        {
+            "form": form,
+            "plan": section.plan,
+            "section": section,
+            "images": [
+                (image, image_data_uri(image.file.name or ""))
+                for image in selectors.section_image_list(section=section)
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_image_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    image = _section_image(request, pk)
+    form = SectionImageForm(
+        request.POST or None,
+        request.FILES or None,
+        file_required=False,
+        initial={"alt": image.alt, "is_decorative": image.is_decorative, "caption": image.caption},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_image(request, form, image.section, image)
+    ):
+        messages.success(request, "The image was changed")
+        return redirect("plans:section_images", pk=image.section_id)
+    return render(
+        request,
+        "plans/section_image_form.html",
+        {
+            "form": form,
+            "plan": image.section.plan,
+            "image": image,
+            "src": image_data_uri(image.file.name or ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_image_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    image = _section_image(request, pk)
+    if request.method == "POST":
+        plan_services.section_image_remove(image=image)
+        messages.success(request, "The image was removed")
+        return redirect("plans:section_images", pk=image.section_id)
+    return render(
+        request,
+        "plans/confirm_remove.html",
+        {"plan": image.section.plan, "what": "image", "name": str(image), "problem": ""},
     )

@@ -49,20 +49,30 @@ def published_versions() -> QuerySet[PlanVersion]:
 PUBLIC_PAGE_SIZE = 30
 
 
+def _published_after(
+    *, plan_id: int | OuterRef, effective_date: object, published_at: object
+) -> QuerySet[PlanVersion]:
+    """The plan's published versions later than the one given (by effective date, then
+    publication time): values, or OuterRef()s of a subquery."""
+    return (
+        published_versions()
+        .filter(plan_id=plan_id)
+        .filter(
+            Q(effective_date__gt=effective_date)
+            | Q(effective_date=effective_date, published_at__gt=published_at)
+        )
+    )
+
+
 def published_document_rows() -> QuerySet[PlanVersion]:
     """Every published version, each marked is_current, in the public list's order: by
     partnership, current first, then newest first. A version is current if it is the
     latest (by effective date, then publication time) of a plan that is still published.
     Worked out by the database, so a page of the list reads only its own rows."""
-    later = (
-        published_versions()
-        .filter(plan_id=OuterRef("plan_id"))
-        .filter(
-            Q(effective_date__gt=OuterRef("effective_date"))
-            | Q(
-                effective_date=OuterRef("effective_date"), published_at__gt=OuterRef("published_at")
-            )
-        )
+    later = _published_after(
+        plan_id=OuterRef("plan_id"),
+        effective_date=OuterRef("effective_date"),
+        published_at=OuterRef("published_at"),
     )
     return (
         published_versions()
@@ -113,3 +123,15 @@ def published_document_page(
 
 def public_version_get(*, pk: int) -> PlanVersion:
     return published_versions().select_related("plan__partnership").get(pk=pk)
+
+
+def version_is_current(*, version: PlanVersion) -> bool:
+    """Whether the published version is its plan's current one (as the public list
+    marks it): no later published version, and the plan not superseded."""
+    if version.plan.status != Plan.Status.PUBLISHED:
+        return False
+    return not _published_after(
+        plan_id=version.plan_id,
+        effective_date=version.effective_date,
+        published_at=version.published_at,
+    ).exists()

@@ -26,6 +26,7 @@ from csp_tracker import clock
 from csp_tracker.budget import BudgetExceeded, preview_budget, render_budget, run_within_budget
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
 from jobs.services import job_record
+from plans.images import image_data_uri, stored_image_bytes
 from plans.models import (
     Plan,
     PlanVersion,
@@ -38,8 +39,15 @@ from plans.services import (
 )
 from plans.text import MAX_SECTION_LENGTH, text_limit_errors
 from publishing.checks import Finding, document_check_findings, findings_key
-from publishing.snapshot import DocumentSnapshot, document_snapshot, template_for
-from reporting.pdf import RenderedPdf, check_accessibility, render_pdf
+from publishing.snapshot import (
+    DocumentSnapshot,
+    document_images,
+    document_snapshot,
+    image_file_name,
+    snapshot_with_image_sources,
+    template_for,
+)
+from reporting.pdf import FILES_PREFIX, RenderedPdf, check_accessibility, render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +75,17 @@ class PublishWarningsUnconfirmed(PublishRefused):
 
 
 def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
+    """The document as a PDF. Its images are read from the storage first and handed to
+    the renderer as bytes: rendering fetches nothing."""
+    files = {
+        image_file_name(image): stored_image_bytes(image["name"])
+        for image in document_images(snapshot)
+    }
+    doc = snapshot_with_image_sources(snapshot, lambda i: FILES_PREFIX + image_file_name(i))
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),
-        context={"doc": snapshot, "draft": draft},
+        context={"doc": doc, "draft": draft, "for_pdf": True},
+        files=files,
     )
 
 
@@ -85,7 +101,13 @@ class Preview:
 
 def _make_preview(snapshot: DocumentSnapshot, body_template: str) -> Preview:
     return Preview(
-        body=render_to_string(body_template, {"doc": snapshot, "draft": True}),
+        body=render_to_string(
+            body_template,
+            {
+                "doc": snapshot_with_image_sources(snapshot, lambda i: image_data_uri(i["name"])),
+                "draft": True,
+            },
+        ),
         problems=snapshot_limit_problems(snapshot=snapshot),
     )
 

@@ -3,18 +3,24 @@ priorities, themes and actions, its version history and the county tables (Appen
 The preview and the PDF are rendered from it, so a later edit never changes what was
 published."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from copy import deepcopy
 from datetime import date
 from typing import Any, NotRequired, TypedDict
+
+from django.db.models import Prefetch
 
 from actions.models import Action
 from csp_tracker.periods import financial_year_label
 from performance.snapshot import grants_for_document, indicators_for_document
+from plans.images import stored_image_type
 from plans.models import (
     GeneratedTable,
     Partnership,
     Plan,
+    PlanSection,
     PlanVersion,
+    SectionImage,
 )
 from plans.selectors import plan_builtin_chapters, plans_in_force
 from plans.services import (
@@ -30,7 +36,9 @@ from priorities.models import (
 )
 
 # 2: structured priority lists, several categories, headings within a priority.
-SNAPSHOT_SCHEMA = 2
+# 3: the cover's logo, period in words and effective date; images in sections.
+# (The keys schema 3 added are NotRequired: a schema 2 snapshot renders without them.)
+SNAPSHOT_SCHEMA = 3
 
 
 # The document's shape, as stored (JSON) in PlanVersion.snapshot and read by the templates.
@@ -109,6 +117,26 @@ class VersionEntry(TypedDict):
     date_text: str
     summary: str
     changes: list[ChangeEntry]
+    # The day it takes effect ("1 April 2024"), on the cover; versions published before
+    # the cover showed it have none.
+    effective_text: NotRequired[str]
+
+
+class ImageRef(TypedDict):
+    """An image the document shows, frozen by the name of its stored file: a new logo or
+    a changed image is a new file, so a published version always shows its own."""
+
+    id: str  # unique in the document: "logo", "image-12"
+    name: str  # in the project's storage
+    content_type: str
+    alt: str
+    decorative: bool
+    caption: str
+    width: int
+    height: int
+    # Where the page or the PDF reads it from, added for one rendering only
+    # (snapshot_with_image_sources); never stored.
+    src: NotRequired[str]
 
 
 class PartnershipRef(TypedDict):
@@ -129,6 +157,7 @@ class Section(Chapter):
     body: str
     # Snapshots taken before the option have no key: the chapter follows on.
     starts_new_page: NotRequired[bool]
+    images: NotRequired[list[ImageRef]]
 
 
 class PccPlan(TypedDict):
@@ -145,7 +174,10 @@ class DocumentSnapshot(TypedDict):
     kind_label: str
     title: str
     period: str
+    # The period as the cover writes it: "2024 to 2028", or "2023/24" for one year.
+    period_text: NotRequired[str]
     partnership: PartnershipRef
+    logo: NotRequired[ImageRef | None]
     version: VersionEntry | None
     versions: list[VersionEntry]
     sections: list[Section]
@@ -172,6 +204,84 @@ PLAN_TEMPLATE = "publishing/pdf/plan.html"
 
 def _month_year(day: date) -> str:
     return day.strftime("%B %Y")
+
+
+def _day_month_year(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def period_text(plan: Plan) -> str:
+    """The period in words for the cover: several years as "2024 to 2028"."""
+    if plan.end_year - plan.start_year > 1:
+        return f"{plan.start_year} to {plan.end_year}"
+    return plan.period_label
+
+
+def logo_ref(partnership: Partnership) -> ImageRef | None:
+    """The partnership's logo as the document shows it, or None."""
+    if not partnership.logo:
+        return None
+    name = partnership.logo.name or ""
+    return {
+        "id": "logo",
+        "name": name,
+        "content_type": stored_image_type(name),
+        "alt": partnership.logo_alt,
+        "decorative": partnership.logo_is_decorative,
+        "caption": "",
+        "width": 0,
+        "height": 0,
+    }
+
+
+def _image_ref(image: SectionImage) -> ImageRef:
+    return {
+        "id": f"image-{image.pk}",
+        "name": image.file.name or "",
+        "content_type": image.content_type,
+        "alt": image.alt,
+        "decorative": image.is_decorative,
+        "caption": image.caption,
+        "width": image.width,
+        "height": image.height,
+    }
+
+
+def _section_dict(section: PlanSection) -> Section:
+    return {
+        "id": f"section-{section.pk}",
+        "title": section.title,
+        "body": section.body,
+        "generated": section.generated,
+        "starts_new_page": section.starts_new_page,
+        "images": [_image_ref(i) for i in section.images.all()],
+    }
+
+
+def snapshot_with_image_sources(
+    snapshot: DocumentSnapshot, source: Callable[[ImageRef], str]
+) -> DocumentSnapshot:
+    """A copy of the snapshot whose images say where this rendering reads them from
+    (``source``): a URL of the public page, a ``data:`` URI, the PDF renderer's files.
+    The stored snapshot is left as it is."""
+    copy = deepcopy(snapshot)
+    for image in document_images(copy):
+        image["src"] = source(image)
+    return copy
+
+
+def image_file_name(image: ImageRef) -> str:
+    """The name the PDF renderer is given an image's bytes under: "logo.svg"."""
+    return f"{image['id']}.{image['name'].rsplit('.', 1)[-1]}"
+
+
+def document_images(snapshot: DocumentSnapshot) -> list[ImageRef]:
+    """Every image the document shows: the logo, then each section's."""
+    logo = snapshot.get("logo")
+    images = [logo] if logo else []
+    for section in snapshot.get("sections", []):
+        images += section.get("images", [])
+    return images
 
 
 def template_for(*, plan: Plan | None = None, kind: str = "") -> str:
@@ -304,10 +414,15 @@ def document_snapshot(
         pending = {
             "number": number,
             "date_text": _month_year(effective),
+            "effective_text": _day_month_year(effective),
             "summary": summary,
             "changes": [{"chapter": c.chapter, "description": c.description} for c in changes],
         }
-    sections = list(plan.sections.order_by("order", "id"))
+    sections = list(
+        plan.sections.order_by("order", "id").prefetch_related(
+            Prefetch("images", queryset=SectionImage.objects.order_by("order", "id"))
+        )
+    )
     related = ("categories", "lead_agencies", "workstreams")
     priorities = list(Priority.objects.filter(plan=plan).prefetch_related(*related))
     themes = list(CrossCuttingTheme.objects.filter(plan=plan).prefetch_related(*related))
@@ -377,6 +492,8 @@ def document_snapshot(
         "kind_label": plan.get_kind_display(),
         "title": plan.title,
         "period": plan.period_label,
+        "period_text": period_text(plan),
+        "logo": logo_ref(partnership),
         "partnership": {
             "name": partnership.name,
             "short_name": partnership.short_name,
@@ -384,17 +501,7 @@ def document_snapshot(
         },
         "version": pending,
         "versions": _versions(plan=plan, pending=pending),
-        "sections": [
-            {
-                "id": f"section-{s.pk}",
-                "title": s.title,
-                "body": s.body,
-                "generated": s.generated,
-                "starts_new_page": s.starts_new_page,
-            }
-            for s in sections
-            if not s.is_restricted
-        ],
+        "sections": [_section_dict(s) for s in sections if not s.is_restricted],
         "restricted_left_out": [s.title for s in sections if s.is_restricted],
         "appended": appended,
         "priorities": [_heading_dict(p) for p in priorities],

@@ -3,14 +3,16 @@
 WeasyPrint is imported inside the functions so the web process does not load it at start.
 The URL fetcher serves the project's own static files and refuses everything else: no
 ``file://`` outside static, no http(s), so text a user wrote can never make the renderer
-read the server's files or call out.
+read the server's files or call out. Files the caller read beforehand (a document's
+logo and images, from the storage) are handed over as bytes (``files``) and served
+under ``FILES_PREFIX``: the renderer itself reads nothing else.
 """
 
 import logging
 import mimetypes
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 # under a host that does not exist, so the fetcher below is the only way to resolve them.
 BASE_URL = "https://pdf.csp-tracker.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
+# Bytes given to render_pdf (``files``), by name: "logo.png" is FILES_PREFIX + "logo.png".
+FILES_PREFIX = BASE_URL + "files/"
 
 
 @dataclass
@@ -60,14 +64,20 @@ def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
-        def __init__(self, refused: list[str]) -> None:
+        def __init__(self, refused: list[str], files: Mapping[str, bytes]) -> None:
             super().__init__(allowed_protocols=[])
             self.refused = refused
+            self.files = files
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-            if url.startswith(STATIC_PREFIX):
-                name = unquote(url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0])
-                data = static_file_bytes(name)
+            for prefix, read in (
+                (STATIC_PREFIX, static_file_bytes),
+                (FILES_PREFIX, self.files.get),
+            ):
+                if not url.startswith(prefix):
+                    continue
+                name = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
+                data = read(name)
                 if data is not None:
                     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, data, {"Content-Type": content_type})
@@ -90,8 +100,8 @@ def static_file_bytes(name: str) -> bytes | None:
     if not name or name.startswith("/") or "\\" in name or ".." in name.split("/"):
         return None
     storage = staticfiles_storage
-    # With DEBUG on, ``{% static %}`` names the plain files even under the manifest
-    # storage (the embedded default, before any collectstatic): found as below.
+    # {% static %} writes hashed names only with DEBUG off (ManifestFilesMixin.url): the
+    # embedded default (DEBUG on, nothing collected) names the plain files.
     if isinstance(storage, ManifestFilesMixin) and not settings.DEBUG:
         hashed = set(storage.hashed_files.values())
         if name not in hashed:
@@ -102,8 +112,13 @@ def static_file_bytes(name: str) -> bytes | None:
     return Path(path).read_bytes() if isinstance(path, str) else None
 
 
-def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
+def render_pdf(
+    *, template_name: str, context: dict[str, Any], files: Mapping[str, bytes] | None = None
+) -> RenderedPdf:
     """Render a template to an accessible PDF (PDF/UA-1, tagged).
+
+    ``files`` are the bytes the template names as ``FILES_PREFIX + name`` (images read
+    from the storage by the caller), so rendering fetches nothing.
 
     The template must set ``<html lang="en-GB">``, a ``<title>`` and
     ``<meta name="author">``; WeasyPrint takes the document's language, title and author
@@ -115,7 +130,7 @@ def render_pdf(*, template_name: str, context: dict[str, Any]) -> RenderedPdf:
 
     html = render_to_string(template_name, context)
     refused: list[str] = []
-    fetcher = _fetcher_class()(refused)
+    fetcher = _fetcher_class()(refused, files or {})
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     weasyprint_logger = logging.getLogger("weasyprint")
     level = weasyprint_logger.level

@@ -211,9 +211,12 @@ class ExceptionReportFactory(ModelFactory[ExceptionReport]):
 MINIMAL_PDF = b"%PDF-1.7\n% a stand-in for a rendered document\n%%EOF\n"
 
 
-def published_version(plan: Plan, number: str = "1.0") -> PlanVersion:
-    """A published version of the plan with a (stand-in) PDF, made in one INSERT: a
-    published version cannot be changed afterwards (plans/triggers.py)."""
+def published_version(
+    plan: Plan, number: str = "1.0", *, snapshot: dict[str, Any] | None = None
+) -> PlanVersion:
+    """A published version of the plan with a (stand-in) PDF and the ``snapshot`` given,
+    made in one INSERT: a published version cannot be changed afterwards
+    (plans/triggers.py)."""
     import hashlib
     from datetime import date
 
@@ -231,6 +234,7 @@ def published_version(plan: Plan, number: str = "1.0") -> PlanVersion:
         sha256=hashlib.sha256(MINIMAL_PDF).hexdigest(),
         size=len(MINIMAL_PDF),
         published_at=timezone.now(),
+        snapshot=snapshot or {},
     )
     version.pdf.save(f"test-{plan.pk}-{number}.pdf", ContentFile(MINIMAL_PDF), save=False)
     version.save()

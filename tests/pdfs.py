@@ -171,3 +171,24 @@ def _page_marked_text(page: Any) -> list[tuple[int | None, str]]:
 
     page.extract_text(visitor_operand_before=operator, visitor_text=text)
     return shown
+
+
+def figures(pdf: bytes) -> list[str | None]:
+    """The /Alt of each /Figure of the tag tree, in the document's order (None: none)."""
+    import pikepdf
+
+    found: list[str | None] = []
+
+    def walk(element: object) -> None:
+        if not isinstance(element, pikepdf.Dictionary):
+            return
+        if element.get("/S") == pikepdf.Name.Figure:
+            alt = element.get("/Alt")
+            found.append(str(alt) if alt is not None else None)
+        children = element.get("/K")
+        for child in children if isinstance(children, pikepdf.Array) else [children]:
+            walk(child)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        walk(document.Root.get("/StructTreeRoot"))
+    return found

@@ -42,6 +42,22 @@ def medway(w: World) -> dict[str, object]:
 Kwargs = Callable[[World], dict[str, object]]
 
 
+def _with_logo(kwargs: Kwargs) -> Kwargs:
+    """The partnership's URL keys, once it has a logo (to remove)."""
+
+    def with_logo(w: World) -> dict[str, object]:
+        from plans.models import Partnership
+        from tests.images import logo_give
+
+        keys = kwargs(w)
+        partnership = Partnership.objects.get(slug=keys["slug"])
+        if not partnership.logo:
+            logo_give(partnership)
+        return keys
+
+    return with_logo
+
+
 def _of(partnership: str, what: str) -> Kwargs:
     """The partnership's agency an officer works for, that officer, or its invitation."""
 
@@ -85,6 +101,15 @@ PARTNERSHIP_ROUTES: dict[str, Route] = {
         get=_only(PUBLISHERS_DECIDE),
         post=_only(PUBLISHERS_DECIDE) | {"county_admin": 302},
         post_data={"coordinators_publish": "on"},
+    ),
+    # The logo on its documents' covers: an empty form is refused with its errors (200).
+    "partnerships:logo": _in_partnerships(get=_only(RUNNERS), post=_only(RUNNERS)),
+    "partnerships:logo_remove": Route(
+        own=_with_logo(swale),
+        other=_with_logo(basildon),
+        unitary=_with_logo(medway),
+        get=_only(RUNNERS),
+        post=_only(RUNNERS, ok=302),
     ),
     "partnerships:agencies": _in_partnerships(get=_only(RUNNERS)),
     "partnerships:agency_add": _in_partnerships(get=_only(RUNNERS), post=_only(RUNNERS)),

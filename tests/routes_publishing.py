@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Model
 
-from plans.models import Plan, PlanSection, PlanVersion
+from plans.models import Plan, PlanSection, PlanVersion, SectionImage
 from priorities.models import CrossCuttingTheme, Priority
 from tests import factories
 from tests.access_rules import (
@@ -53,6 +53,26 @@ def _first_priority(plan: Plan) -> Priority:
 
 
 section_pk, other_section_pk = _plan_pks(_section)
+
+
+def _section_image(plan: Plan) -> SectionImage:
+    from tests.images import section_image_add
+
+    section = _section(plan)
+    return section.images.first() or section_image_add(section)
+
+
+def _published_with_images(w: World) -> PlanVersion:
+    """A published version whose snapshot holds the partnership's logo and an image."""
+    from tests.images import logo_give, published_with_snapshot
+
+    if not w.plan.partnership.logo:
+        logo_give(w.plan.partnership)
+    _section_image(w.plan)
+    return published_with_snapshot(w.plan)
+
+
+section_image_pk, other_section_image_pk = _plan_pks(_section_image)
 priority_pk, other_priority_pk = _plan_pks(_first_priority)
 theme_pk, other_theme_pk = _plan_pks(_theme)
 
@@ -89,6 +109,11 @@ PUBLISHING_ROUTES: dict[str, Route] = {
         section_pk, other_section_pk, post_data={"direction": "up"}
     ),
     "plans:section_remove": editors_route(section_pk, other_section_pk, post_ok=302),
+    "plans:section_images": editors_route(section_pk, other_section_pk),
+    "plans:section_image_edit": editors_route(section_image_pk, other_section_image_pk),
+    "plans:section_image_remove": editors_route(
+        section_image_pk, other_section_image_pk, post_ok=302
+    ),
     "priorities:priority_add": editors_route(plan_pk, other_plan_pk),
     "priorities:priority_edit": editors_route(priority_pk, other_priority_pk),
     "priorities:priority_move": post_only_route(
@@ -131,5 +156,9 @@ PUBLISHING_ROUTES: dict[str, Route] = {
     "public:list": Route(get=PUBLIC),
     "public:download": Route(
         own=lambda w: {"pk": factories.published_version(w.plan).pk}, get=PUBLIC
+    ),
+    "public:document": Route(own=lambda w: {"pk": _published_with_images(w).pk}, get=PUBLIC),
+    "public:image": Route(
+        own=lambda w: {"pk": _published_with_images(w).pk, "image": "logo"}, get=PUBLIC
     ),
 }

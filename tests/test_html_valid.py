@@ -87,6 +87,26 @@ def test_pages_are_valid_html(client, tmp_path):
         None,
         reverse("partnerships:invitation_accept", kwargs=world.invitation_link()),
     )
+    # The logo and section image pages, and a published version's web page, with images.
+    from tests import factories
+    from tests.images import logo_give, published_with_snapshot, section_image_add
+
+    logo_give(world.district)
+    section = factories.SectionFactory(plan=world.plan, title="Governance", body="A chart:")
+    image = section_image_add(section, caption="Figure 1: the chart")
+    section_image_add(section, alt="", decorative=True)
+    pages |= {
+        "logo": (coordinator, reverse("partnerships:logo", kwargs=swale)),
+        "section-images": (coordinator, reverse("plans:section_images", kwargs={"pk": section.pk})),
+        "section-image": (
+            coordinator,
+            reverse("plans:section_image_edit", kwargs={"pk": image.pk}),
+        ),
+        "published": (
+            None,
+            reverse("public:document", kwargs={"pk": published_with_snapshot(world.plan).pk}),
+        ),
+    }
     files = []
     for name, (user, url) in pages.items():
         if user:

@@ -6,6 +6,7 @@ from demo.loader import DEMO_USERS, SERVICE_ADMIN, demo_password, load_demo
 from plans.models import Agency, Partnership, Plan, PlanSection, PlanVersion
 from priorities.lists import list_plain_text
 from priorities.models import CrossCuttingTheme, PccPriority, Priority, PriorityCategory
+from publishing.selectors import published_document_list
 
 pytestmark = pytest.mark.django_db
 
@@ -136,8 +137,17 @@ def test_the_command_prints_passwords_only_on_the_embedded_default(db, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "Built 1 exception report for 2023/24 Q3" in out
+    # /published/ is not empty on make run: the CSA April 2024 and Swale's plan, with
+    # their partnerships' (sample) logos, published once.
+    assert "Published Kent Community Safety Agreement version 8.0" in out
+    assert "Published Swale Community Safety Plan 2023/24 version 1.0" in out
+    listed = {
+        d.version.snapshot["logo"]["alt"] for g in published_document_list() for d in g.documents
+    }
+    assert listed == {"Kent Community Safety Partnership", "Swale Community Safety Partnership"}
     call_command("load_demo")
-    assert "Built" not in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "Built" not in again and "Published" not in again
     officer = DEMO_USERS[0].email
     if connection.vendor == "sqlite":
         assert demo_password(officer) in out

@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.template.defaultfilters import pluralize
 
+from accounts.models import User
 from csp_tracker import clock
+from demo.documents import demo_documents_publish
 from demo.loader import load_demo
 from reporting.models import ExceptionReport
 from reporting.services import exception_reports_schedule
@@ -28,6 +30,9 @@ class Command(BaseCommand):
         built = ExceptionReport.objects.count() - before
         if built:
             self.stdout.write(f"Built {built} exception report{pluralize(built)} for {quarter}")
+        published = demo_documents_publish(publisher=User.objects.get(email="admin@kcst.example"))
+        for version in published:
+            self.stdout.write(f"Published {version.plan.title} version {version.number}")
         # Passwords are shown only on the embedded default (a local SQLite database).
         if connection.vendor == "sqlite":
             self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (email / password):"))
