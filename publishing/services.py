@@ -74,13 +74,18 @@ class PublishWarningsUnconfirmed(PublishRefused):
 # --- selectors: the document's data -----------------------------------------------------
 
 
-def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
-    """The document as a PDF. Its images are read from the storage first and handed to
-    the renderer as bytes: rendering fetches nothing."""
-    files = {
+def document_files(snapshot: DocumentSnapshot) -> dict[str, bytes]:
+    """The document's images, read from the storage, by the names its PDF asks for."""
+    return {
         image_file_name(image): stored_image_bytes(image["name"])
         for image in document_images(snapshot)
     }
+
+
+def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
+    """The document as a PDF. Its images are read from the storage first and handed to
+    the renderer as bytes: rendering fetches nothing."""
+    files = document_files(snapshot)
     doc = snapshot_with_image_sources(snapshot, lambda i: FILES_PREFIX + image_file_name(i))
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),

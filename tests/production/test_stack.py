@@ -155,7 +155,9 @@ def _publish(browser: Browser, stack: Stack, title: str, day: str) -> int:
     if "I have checked these and want to publish" in publish_page.text:
         form.choose("I have checked these and want to publish")
     if not form.values.get("number", [""])[0]:
-        form.fill("Version number", "1.0")
+        # A number no version of the demo's has (the demo publishes the CSA's 8.0 and
+        # Swale's 1.0 when it loads).
+        form.fill("Version number", "10.0")
     # The effective date's day, month and year boxes (the GOV.UK date input).
     for box, value in zip(("Day", "Month", "Year"), day.split(), strict=True):
         form.fill(box, value)

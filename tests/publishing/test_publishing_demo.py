@@ -236,5 +236,6 @@ def test_the_csas_tables_of_one_kind_have_the_same_columns(published):
     text = "\n".join(pdf_page_texts(published["csa"]["pdf"]))
     header = r"^(\s*(?:Priority|Cross-cutting theme)\s+)(?:What it includes|Lead)\s*$"
     starts = [len(found.group(1)) for found in re.finditer(header, text, re.M)]
-    assert len(starts) == 3, starts
+    # Three tables, and their header rows again on each page a table runs on to.
+    assert len(starts) >= 3, starts
     assert max(starts) - min(starts) <= 3, starts

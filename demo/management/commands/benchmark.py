@@ -39,7 +39,7 @@ from plans.text import (
     MAX_TABLE_ROWS,
     text_limit_errors,
 )
-from publishing.services import document_render
+from publishing.services import document_files, document_render
 from publishing.snapshot import DocumentSnapshot, document_snapshot
 from reporting.models import ExceptionReport
 from reporting.pdf import BASE_URL, _fetcher_class, check_accessibility, render_pdf
@@ -84,21 +84,27 @@ def _render_document(snapshot: DocumentSnapshot) -> bytes:
     return document_render(snapshot=snapshot).pdf
 
 
-def _raw_weasyprint(html: str) -> bytes:
-    """WeasyPrint alone on the same HTML, with the same fetcher and PDF/UA variant."""
+def _raw_weasyprint(html: str, files: dict[str, bytes] | None = None) -> bytes:
+    """WeasyPrint alone on the same HTML, with the same fetcher (and the same images)
+    and PDF/UA variant."""
     from weasyprint import HTML
 
-    fetcher = _fetcher_class()([])
+    fetcher = _fetcher_class()([], files or {})
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
         pdf_variant="pdf/ua-1"
     )
 
 
-def _raw_weasyprint_ratio(label: str, render: Callable[[], str], repeat: int) -> tuple[str, float]:
+def _raw_weasyprint_ratio(
+    label: str,
+    render: Callable[[], str],
+    repeat: int,
+    files: dict[str, bytes] | None = None,
+) -> tuple[str, float]:
     """The render's time over WeasyPrint's alone on the HTML it rendered."""
     html = render()
     ours = _median(lambda: render(), repeat)
-    raw = _median(lambda: _raw_weasyprint(html), repeat)
+    raw = _median(lambda: _raw_weasyprint(html, files), repeat)
     return label, ours / raw
 
 
@@ -286,6 +292,7 @@ class Command(BaseCommand):
                 "Swale plan PDF: ratio to raw WeasyPrint",
                 lambda: document_render(snapshot=document_snapshot(plan=plan), draft=True).html,
                 repeat,
+                files=document_files(document_snapshot(plan=plan)),
             ),
         ]
         for label, value in ratios:
