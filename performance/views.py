@@ -20,6 +20,7 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
+from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
     BidDecisionForm,
@@ -106,13 +107,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in errors:
-            form.add_error(target, message)
-
-
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The form's data on a POST, even an empty one (``request.POST or None`` would
     leave an empty POST unbound, with no errors shown)."""
@@ -178,7 +172,7 @@ def _attempt(
         else:
             raise
     except ValidationError as error:
-        _form_errors(form, error)
+        service_errors_to_form(form, error)
     else:
         attempt.saved = True
 

@@ -4,7 +4,6 @@ priorities/views.py, actions in actions/views.py; publishing in publishing/views
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
+from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm
@@ -36,13 +36,6 @@ def require_author(request: HttpRequest, plan: Plan) -> None:
     county team, while the plan is open (not superseded)."""
     if not request.user.has_perm("plans.change_plan", plan):
         raise PermissionDenied
-
-
-def validation_to_form(form: forms.BaseForm, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in errors:
-            form.add_error(target, message)
 
 
 def confirm_remove(
@@ -112,7 +105,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 "This partnership already has a document of this kind for these years",
             )
             if not form.errors:  # pragma: no cover - another constraint
-                validation_to_form(form, error)
+                service_errors_to_form(form, error)
         else:
             messages.success(request, f"{plan.title} was created. Now add its sections.")
             return redirect("plans:overview", pk=plan.pk)
