@@ -2,7 +2,7 @@
 with its pots at a glance, projects and bids, the Working Group's update table, an
 indicator with its chart, values and the numbers reported in updates, and the exports."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import FormView
@@ -20,6 +20,7 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
+from csp_tracker.http import found_or_404, post_only
 from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
@@ -45,17 +46,6 @@ EXPORT_TYPES = {
 }
 
 
-T = TypeVar("T")
-
-
-def _found(get: Callable[[], T], missing: type[Exception], what: str) -> T:
-    """What the selector finds for this person, or a 404."""
-    try:
-        return get()
-    except missing:
-        raise Http404(f"No such {what}") from None
-
-
 def _allowed(request: HttpRequest, perm: str, obj: Model) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
@@ -63,7 +53,7 @@ def _allowed(request: HttpRequest, perm: str, obj: Model) -> None:
 
 def _partnership(request: HttpRequest, slug: str) -> Partnership:
     user = _user(request)
-    return _found(
+    return found_or_404(
         lambda: selectors.partnership_get(user=user, slug=slug),
         Partnership.DoesNotExist,
         "partnership",
@@ -72,19 +62,19 @@ def _partnership(request: HttpRequest, slug: str) -> Partnership:
 
 def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
     user = _user(request)
-    return _found(lambda: selectors.grant_page(user=user, pk=pk), Grant.DoesNotExist, "grant")
+    return found_or_404(lambda: selectors.grant_page(user=user, pk=pk), Grant.DoesNotExist, "grant")
 
 
 def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant") -> Grant:
     grants = selectors.grant_queryset(user=request.user).select_related("partnership")
-    grant = _found(lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
+    grant = found_or_404(lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
     _allowed(request, perm, grant)
     return grant
 
 
 def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWithStatus":
     user = _user(request)
-    project = _found(
+    project = found_or_404(
         lambda: selectors.project_get(user=user, pk=pk), FundedProject.DoesNotExist, "project"
     )
     _allowed(request, perm, project.grant)
@@ -93,7 +83,7 @@ def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWith
 
 def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
     user = _user(request)
-    indicator = _found(
+    indicator = found_or_404(
         lambda: selectors.indicator_get(user=user, pk=pk), Indicator.DoesNotExist, "indicator"
     )
     _allowed(request, perm, indicator)
@@ -569,7 +559,7 @@ class BidAdd(_ServiceFormView[BidForm]):
 @require_http_methods(["GET", "POST"])
 def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    bid = _found(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
+    bid = found_or_404(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
     _allowed(request, "performance.change_grant", bid.grant)
     page = selectors.grant_page_for(grant=bid.grant)
     form = BidDecisionForm(_posted(request), initial={"decided_on": clock.today()})
@@ -713,9 +703,8 @@ def value_from_update(request: HttpRequest, pk: int) -> HttpResponse:
     """A POST form on the indicator page; checked after the lookup, so another
     partnership's indicator is a 404."""
     indicator = _indicator(request, pk, "performance.view_indicator")
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    _allowed(request, "performance.change_indicator", indicator)
+    if not_post := post_only(request, "performance.change_indicator", indicator):
+        return not_post
     form = FigureChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a number reported in an update")

@@ -6,13 +6,13 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
+from csp_tracker.http import post_only
 from csp_tracker.periods import Quarter
 from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
@@ -92,10 +92,8 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
 def report_build(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Build now: the current quarter's report, in the background."""
     partnership = _get_partnership(request, slug)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reporting.add_exceptionreport", partnership):
-        raise PermissionDenied
+    if refused := post_only(request, "reporting.add_exceptionreport", partnership):
+        return refused
     report = services.exception_report_request(
         partnership=partnership,
         quarter=clock.current_quarter(),
@@ -109,10 +107,8 @@ def report_build(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Try again (after a failure) or build again: a new revision of the same quarter."""
     report = _get_report(request, pk, None)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reporting.add_exceptionreport", report):
-        raise PermissionDenied
+    if refused := post_only(request, "reporting.add_exceptionreport", report):
+        return refused
     new = services.exception_report_rebuild(
         report=report, requested_by=request.user, request_key=key_from(request.POST)
     )
@@ -260,10 +256,8 @@ def missing_updates(request: HttpRequest, slug: str) -> HttpResponse:
 def missing_chase(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Chase now: one lead's officers (``agency``) or every lead's."""
     partnership = _get_partnership(request, slug)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reporting.add_updatereminder", partnership):
-        raise PermissionDenied
+    if refused := post_only(request, "reporting.add_updatereminder", partnership):
+        return refused
     agency = request.POST.get("agency", "")
     if agency and not agency.isdigit():
         raise Http404("No such lead")

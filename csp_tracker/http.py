@@ -1,0 +1,29 @@
+"""What several apps' views ask of a request before they call a service."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+
+T = TypeVar("T")
+
+
+def found_or_404(get: Callable[[], T], missing: type[Exception], what: str) -> T:
+    """What the selector finds for this person, or a 404 ("No such ``what``")."""
+    try:
+        return get()
+    except missing:
+        raise Http404(f"No such {what}") from None
+
+
+def post_only(request: HttpRequest, perm: str, obj: Model) -> HttpResponseNotAllowed | None:
+    """For a button that posts, asked after the lookup so that another partnership's
+    object is a 404 whatever the method: anything but a POST is a 405 (returned), a POST
+    without ``perm`` on ``obj`` a 403."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return None
