@@ -35,6 +35,7 @@ from actions.forms import (
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER, after_save
+from csp_tracker.http import found_or_404
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
@@ -45,17 +46,17 @@ if TYPE_CHECKING:
 
 
 def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
-    try:
-        return selectors.action_get(user=request.user, pk=pk)
-    except Action.DoesNotExist:
-        raise Http404("No such action") from None
+    return found_or_404(
+        lambda: selectors.action_get(user=request.user, pk=pk), Action.DoesNotExist, "action"
+    )
 
 
 def _get_milestone(request: HttpRequest, pk: int) -> Milestone:
-    try:
-        return selectors.milestone_get(user=request.user, pk=pk)
-    except Milestone.DoesNotExist:
-        raise Http404("No such milestone") from None
+    return found_or_404(
+        lambda: selectors.milestone_get(user=request.user, pk=pk),
+        Milestone.DoesNotExist,
+        "milestone",
+    )
 
 
 @login_required

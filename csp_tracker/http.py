@@ -18,12 +18,17 @@ def found_or_404(get: Callable[[], T], missing: type[Exception], what: str) -> T
         raise Http404(f"No such {what}") from None
 
 
+def require_perm(request: HttpRequest, perm: str, obj: Model) -> None:
+    """A 403 unless the person has ``perm`` on ``obj`` (the rules in each app's rules.py)."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
 def post_only(request: HttpRequest, perm: str, obj: Model) -> HttpResponseNotAllowed | None:
     """For a button that posts, asked after the lookup so that another partnership's
     object is a 404 whatever the method: anything but a POST is a 405 (returned), a POST
     without ``perm`` on ``obj`` a 403."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
+    require_perm(request, perm, obj)
     return None

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,7 +20,7 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
-from csp_tracker.http import found_or_404, post_only
+from csp_tracker.http import found_or_404, post_only, require_perm
 from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
@@ -46,11 +46,6 @@ EXPORT_TYPES = {
 }
 
 
-def _allowed(request: HttpRequest, perm: str, obj: Model) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _partnership(request: HttpRequest, slug: str) -> Partnership:
     user = _user(request)
     return found_or_404(
@@ -68,7 +63,7 @@ def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
 def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant") -> Grant:
     grants = selectors.grant_queryset(user=request.user).select_related("partnership")
     grant = found_or_404(lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
-    _allowed(request, perm, grant)
+    require_perm(request, perm, grant)
     return grant
 
 
@@ -77,7 +72,7 @@ def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWith
     project = found_or_404(
         lambda: selectors.project_get(user=user, pk=pk), FundedProject.DoesNotExist, "project"
     )
-    _allowed(request, perm, project.grant)
+    require_perm(request, perm, project.grant)
     return project
 
 
@@ -86,7 +81,7 @@ def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
     indicator = found_or_404(
         lambda: selectors.indicator_get(user=user, pk=pk), Indicator.DoesNotExist, "indicator"
     )
-    _allowed(request, perm, indicator)
+    require_perm(request, perm, indicator)
     return indicator
 
 
@@ -295,7 +290,7 @@ class GrantAdd(_ServiceFormView[GrantForm]):
 
     def load(self) -> None:
         self.partnership = _partnership(self.request, self.kwargs["slug"])
-        _allowed(self.request, "performance.change_grant", self.partnership)
+        require_perm(self.request, "performance.change_grant", self.partnership)
 
     def save(self, form: GrantForm) -> HttpResponse:
         grant = services.grant_create(partnership=self.partnership, data=form.to_data())
@@ -560,7 +555,7 @@ class BidAdd(_ServiceFormView[BidForm]):
 def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     bid = found_or_404(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
-    _allowed(request, "performance.change_grant", bid.grant)
+    require_perm(request, "performance.change_grant", bid.grant)
     page = selectors.grant_page_for(grant=bid.grant)
     form = BidDecisionForm(_posted(request), initial={"decided_on": clock.today()})
     if bid.status != Bid.Decision.PENDING:
@@ -602,7 +597,7 @@ class IndicatorAdd(_ServiceFormView[IndicatorForm]):
 
     def load(self) -> None:
         self.partnership = _partnership(self.request, self.kwargs["slug"])
-        _allowed(self.request, "performance.change_indicator", self.partnership)
+        require_perm(self.request, "performance.change_indicator", self.partnership)
 
     def form_args(self) -> dict[str, Any]:
         return {"partnership": self.partnership}

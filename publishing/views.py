@@ -4,12 +4,12 @@ refresh". The public pages are plans/public_views.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
-from csp_tracker.http import post_only
+from csp_tracker.http import found_or_404, post_only
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Plan, PlanVersion
@@ -24,17 +24,15 @@ from publishing.snapshot import document_snapshot, template_for
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    try:
-        return plan_get(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
+    return found_or_404(lambda: plan_get(user=request.user, pk=pk), Plan.DoesNotExist, "plan")
 
 
 def _version(request: HttpRequest, pk: int) -> PlanVersion:
-    try:
-        return selectors.version_get(user=request.user, pk=pk)
-    except PlanVersion.DoesNotExist:
-        raise Http404("No such version") from None
+    return found_or_404(
+        lambda: selectors.version_get(user=request.user, pk=pk),
+        PlanVersion.DoesNotExist,
+        "version",
+    )
 
 
 @login_required
