@@ -10,7 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 T = TypeVar("T")
 
 
-def found_or_404(get: Callable[[], T], missing: type[Exception], what: str) -> T:
+def found_or_404(
+    get: Callable[[], T],
+    missing: type[Exception] | tuple[type[Exception], ...],
+    what: str,
+) -> T:
     """What the selector finds for this person, or a 404 ("No such ``what``")."""
     try:
         return get()

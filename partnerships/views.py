@@ -8,12 +8,13 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
+from csp_tracker.http import found_or_404, require_perm
 from partnerships import selectors, services
 from partnerships.forms import (
     AgencyAddForm,
@@ -50,12 +51,10 @@ def _partnership(
 ) -> Partnership:
     """A partnership the user runs (``get`` is the selector that reads it): another
     partnership is a 404, one they only belong to a 403."""
-    try:
-        partnership = get(user=_user(request), slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
-    if not request.user.has_perm("plans.change_partnership", partnership):
-        raise PermissionDenied
+    partnership = found_or_404(
+        lambda: get(user=_user(request), slug=slug), Partnership.DoesNotExist, "partnership"
+    )
+    require_perm(request, "plans.change_partnership", partnership)
     return partnership
 
 
@@ -272,10 +271,11 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _agency(request: HttpRequest, partnership: Partnership, pk: int) -> Agency:
-    try:
-        return selectors.member_agency_get(partnership=partnership, pk=pk)
-    except Agency.DoesNotExist:
-        raise Http404("No such agency in this partnership") from None
+    return found_or_404(
+        lambda: selectors.member_agency_get(partnership=partnership, pk=pk),
+        Agency.DoesNotExist,
+        "agency in this partnership",
+    )
 
 
 @login_required
@@ -283,8 +283,7 @@ def _agency(request: HttpRequest, partnership: Partnership, pk: int) -> Agency:
 def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
     agency = _agency(request, partnership, pk)
-    if not request.user.has_perm("plans.change_agency", agency):
-        raise PermissionDenied
+    require_perm(request, "plans.change_agency", agency)
     form = AgencyForm(_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
 
     def save() -> HttpResponse:
@@ -392,12 +391,12 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _membership(request: HttpRequest, partnership: Partnership, pk: int) -> Membership:
-    try:
-        membership = selectors.membership_get(partnership=partnership, pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404("No such person in this partnership") from None
-    if not request.user.has_perm("plans.change_membership", membership):
-        raise PermissionDenied
+    membership = found_or_404(
+        lambda: selectors.membership_get(partnership=partnership, pk=pk),
+        Membership.DoesNotExist,
+        "person in this partnership",
+    )
+    require_perm(request, "plans.change_membership", membership)
     return membership
 
 
@@ -457,10 +456,11 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
-    try:
-        invitation = selectors.invitation_get(partnership=partnership, pk=pk)
-    except Invitation.DoesNotExist:
-        raise Http404("No such invitation") from None
+    invitation = found_or_404(
+        lambda: selectors.invitation_get(partnership=partnership, pk=pk),
+        Invitation.DoesNotExist,
+        "invitation",
+    )
 
     def remove() -> HttpResponse:
         services.invitation_withdraw(invitation=invitation)

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
+from csp_tracker.http import found_or_404
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -22,10 +23,9 @@ from plans.rules import who_publishes
 
 
 def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
-    try:
-        plan = selectors.plan_get(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
+    plan = found_or_404(
+        lambda: selectors.plan_get(user=request.user, pk=pk), Plan.DoesNotExist, "plan"
+    )
     if author:
         require_author(request, plan)
     return plan
@@ -115,10 +115,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        plan = selectors.plan_overview(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
+    plan = found_or_404(
+        lambda: selectors.plan_overview(user=request.user, pk=pk), Plan.DoesNotExist, "plan"
+    )
     # Read from the prefetched priorities and themes (apps above this one, so asked
     # through their reverse relations one by one rather than as a list of their types).
     priorities, themes = list(plan.priorities.all()), list(plan.themes.all())
@@ -184,12 +183,14 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/section_form.html", {"form": form, "plan": plan, "section": None})
 
 
-def _section(request: HttpRequest, pk: int) -> PlanSection:
-    try:
-        section = selectors.section_get(user=request.user, pk=pk)
-    except PlanSection.DoesNotExist:
-        raise Http404("No such section") from None
-    require_author(request, section.plan)
+def _section(request: HttpRequest, pk: int, *, author: bool = True) -> PlanSection:
+    """The section (another partnership's is a 404); with ``author``, a 403 unless the
+    person may change its plan."""
+    section = found_or_404(
+        lambda: selectors.section_get(user=request.user, pk=pk), PlanSection.DoesNotExist, "section"
+    )
+    if author:
+        require_author(request, section.plan)
     return section
 
 
@@ -212,10 +213,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        section = selectors.section_get(user=request.user, pk=pk)
-    except PlanSection.DoesNotExist:
-        raise Http404("No such section") from None
+    section = _section(request, pk, author=False)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     require_author(request, section.plan)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
+from csp_tracker.http import found_or_404
 from csp_tracker.periods import financial_year_label
 from plans.models import Partnership, Plan
 from plans.views import authored_plan, confirm_remove, overview_url, require_author
@@ -65,10 +66,11 @@ def _heading(
 ) -> Priority | CrossCuttingTheme:
     """A priority or theme the user sees (else a 404) and, ``author``, may change (else
     a 403)."""
-    try:
-        heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
-    except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
-        raise Http404("No such priority or theme") from None
+    heading = found_or_404(
+        lambda: selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk),
+        (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist),
+        "priority or theme",
+    )
     if author:
         require_author(request, heading.plan)
     return heading
@@ -125,10 +127,11 @@ def _workstreams_url(workstream_parent: Priority | CrossCuttingTheme) -> str:
 
 
 def _workstream(request: HttpRequest, pk: int) -> Workstream:
-    try:
-        workstream = selectors.workstream_get(user=request.user, pk=pk)
-    except Workstream.DoesNotExist:
-        raise Http404("No such heading") from None
+    workstream = found_or_404(
+        lambda: selectors.workstream_get(user=request.user, pk=pk),
+        Workstream.DoesNotExist,
+        "heading",
+    )
     return workstream
 
 
@@ -225,10 +228,11 @@ def workstream_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessing_district(request: HttpRequest, slug: str) -> Partnership:
-    try:
-        partnership = selectors.assessment_partnership_get(user=request.user, slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
+    partnership = found_or_404(
+        lambda: selectors.assessment_partnership_get(user=request.user, slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
+    )
     # Asked of the rules themselves: a superuser has every permission, but only a
     # district has strategic-assessment choices.
     if not rules.has_perm("priorities.change_strategicassessmentchoice", request.user, partnership):

@@ -1,10 +1,11 @@
 """The public documents page (/published/): every published version, for anyone, signed
 in or not. Restricted chapters never reach it: they are left out of the published PDF."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from csp_tracker.http import found_or_404
 from csp_tracker.storage import file_download
 from plans.models import PlanVersion
 from publishing import selectors, services
@@ -22,10 +23,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def public_download(request: HttpRequest, pk: int) -> FileResponse:
-    try:
-        version = selectors.public_version_get(pk=pk)
-    except PlanVersion.DoesNotExist:
-        raise Http404("No such document") from None
+    version = found_or_404(
+        lambda: selectors.public_version_get(pk=pk), PlanVersion.DoesNotExist, "document"
+    )
     response = file_download(
         version.pdf,
         filename=services.download_name(version=version),
