@@ -34,7 +34,7 @@ from actions.forms import (
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER, after_save
-from csp_tracker.http import found_or_404, require_perm
+from csp_tracker.http import found_or_404, permitted_or_404, require_perm
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
@@ -486,12 +486,13 @@ def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpRes
 @require_safe
 def sign_off_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's updates waiting for a coordinator's sign-off."""
-    partnership = found_or_404(
+    partnership = permitted_or_404(
+        request,
+        "actions.add_updatereview",
         lambda: selectors.partnership_list(user=request.user).get(slug=slug),
         Partnership.DoesNotExist,
         "partnership",
     )
-    require_perm(request, "actions.add_updatereview", partnership)
     return render(
         request,
         "actions/sign_off_list.html",

@@ -8,6 +8,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 def found_or_404(
@@ -20,6 +21,21 @@ def found_or_404(
         return get()
     except missing:
         raise Http404(f"No such {what}") from None
+
+
+def permitted_or_404(
+    request: HttpRequest,
+    perm: str | None,
+    get: Callable[[], M],
+    missing: type[Exception],
+    what: str,
+) -> M:
+    """``found_or_404``; then, with ``perm``, a 403 unless the person has it on what was
+    found (they can see it but not do this to it)."""
+    found = found_or_404(get, missing, what)
+    if perm:
+        require_perm(request, perm, found)
+    return found
 
 
 def require_perm(request: HttpRequest, perm: str, obj: Model) -> None:

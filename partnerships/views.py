@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
-from csp_tracker.http import found_or_404, require_perm
+from csp_tracker.http import found_or_404, permitted_or_404, require_perm
 from partnerships import selectors, services
 from partnerships.forms import (
     AgencyAddForm,
@@ -51,10 +51,13 @@ def _partnership(
 ) -> Partnership:
     """A partnership the user runs (``get`` is the selector that reads it): another
     partnership is a 404, one they only belong to a 403."""
-    partnership = found_or_404(
-        lambda: get(user=_user(request), slug=slug), Partnership.DoesNotExist, "partnership"
+    partnership = permitted_or_404(
+        request,
+        "plans.change_partnership",
+        lambda: get(user=_user(request), slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
     )
-    require_perm(request, "plans.change_partnership", partnership)
     return partnership
 
 
@@ -391,12 +394,13 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _membership(request: HttpRequest, partnership: Partnership, pk: int) -> Membership:
-    membership = found_or_404(
+    membership = permitted_or_404(
+        request,
+        "plans.change_membership",
         lambda: selectors.membership_get(partnership=partnership, pk=pk),
         Membership.DoesNotExist,
         "person in this partnership",
     )
-    require_perm(request, "plans.change_membership", membership)
     return membership
 
 

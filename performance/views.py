@@ -20,7 +20,7 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
-from csp_tracker.http import found_or_404, post_only, require_perm
+from csp_tracker.http import found_or_404, permitted_or_404, post_only, require_perm
 from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
@@ -62,8 +62,7 @@ def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
 
 def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant") -> Grant:
     grants = selectors.grant_queryset(user=request.user).select_related("partnership")
-    grant = found_or_404(lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
-    require_perm(request, perm, grant)
+    grant = permitted_or_404(request, perm, lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
     return grant
 
 
@@ -78,10 +77,13 @@ def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWith
 
 def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
     user = _user(request)
-    indicator = found_or_404(
-        lambda: selectors.indicator_get(user=user, pk=pk), Indicator.DoesNotExist, "indicator"
+    indicator = permitted_or_404(
+        request,
+        perm,
+        lambda: selectors.indicator_get(user=user, pk=pk),
+        Indicator.DoesNotExist,
+        "indicator",
     )
-    require_perm(request, perm, indicator)
     return indicator
 
 
