@@ -38,6 +38,19 @@ def require_author(request: HttpRequest, plan: Plan) -> None:
         raise PermissionDenied
 
 
+def move_button(
+    request: HttpRequest, plan: Plan, move: Callable[[bool], object], back: str
+) -> HttpResponse:
+    """A "Move up" or "Move down" button of the plan's pages: a POST, asked after the
+    lookup so that another partnership's object is a 404 whatever the method. The plan's
+    author ``move``s it (up, or down) and goes ``back``."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_author(request, plan)
+    move(request.POST.get("direction") == "up")
+    return redirect(back)
+
+
 def confirm_remove(
     request: HttpRequest,
     plan: Plan,
@@ -214,11 +227,12 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk, author=False)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_author(request, section.plan)
-    plan_services.plan_section_move(section=section, up=request.POST.get("direction") == "up")
-    return redirect(f"{overview_url(section.plan_id)}#sections")
+    return move_button(
+        request,
+        section.plan,
+        lambda up: plan_services.plan_section_move(section=section, up=up),
+        f"{overview_url(section.plan_id)}#sections",
+    )
 
 
 @login_required

@@ -6,7 +6,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,7 +15,13 @@ from csp_tracker.forms import after_save
 from csp_tracker.http import found_or_404
 from csp_tracker.periods import financial_year_label
 from plans.models import Partnership, Plan
-from plans.views import authored_plan, confirm_remove, overview_url, require_author
+from plans.views import (
+    authored_plan,
+    confirm_remove,
+    move_button,
+    overview_url,
+    require_author,
+)
 from priorities import selectors, services
 from priorities.forms import AssessmentChoiceForm, HeadingForm, WorkstreamForm
 from priorities.models import CrossCuttingTheme, Priority, Workstream
@@ -87,14 +93,13 @@ def heading_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     heading = _heading(request, pk, kind, author=False)
-    if request.method != "POST":
-        # Moves are POST forms; checked after the lookup so another partnership's
-        # object is a 404 whatever the method.
-        return HttpResponseNotAllowed(["POST"])
-    require_author(request, heading.plan)
-    services.heading_move(heading=heading, up=request.POST.get("direction") == "up")
     anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
-    return redirect(f"{overview_url(heading.plan_id)}#{anchor}")
+    return move_button(
+        request,
+        heading.plan,
+        lambda up: services.heading_move(heading=heading, up=up),
+        f"{overview_url(heading.plan_id)}#{anchor}",
+    )
 
 
 @login_required
@@ -200,11 +205,12 @@ def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def workstream_move(request: HttpRequest, pk: int) -> HttpResponse:
     workstream = _workstream(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_author(request, workstream.parent.plan)
-    services.workstream_move(workstream=workstream, up=request.POST.get("direction") == "up")
-    return redirect(_workstreams_url(workstream.parent))
+    return move_button(
+        request,
+        workstream.parent.plan,
+        lambda up: services.workstream_move(workstream=workstream, up=up),
+        _workstreams_url(workstream.parent),
+    )
 
 
 @login_required
