@@ -34,7 +34,7 @@ from actions.forms import (
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER, after_save
-from csp_tracker.http import found_or_404, permitted_or_404, require_perm
+from csp_tracker.http import found_or_404, permitted_or_404, posted_data, require_perm
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
@@ -429,7 +429,7 @@ def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpRes
     except services.RequestNotValid as problem:
         return _request_problem(request, str(problem), 410)
     actions = selectors.update_request_actions(update_request=update_request)
-    data = request.POST if request.method == "POST" else None
+    data = posted_data(request)
     forms = [
         StatusUpdateForm(
             data,
@@ -516,7 +516,7 @@ def status_update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     partnership = update.action.plan.partnership
     require_perm(request, "actions.add_updatereview", partnership)
     state = selectors.review_state(update)
-    form = ReviewForm(request.POST if request.method == "POST" else None)
+    form = ReviewForm(posted_data(request))
     if request.method == "POST" and state == "submitted" and form.is_valid():
         try:
             services.status_update_review(

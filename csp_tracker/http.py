@@ -5,10 +5,16 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, QueryDict
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+
+
+def posted_data(request: HttpRequest) -> QueryDict | None:
+    """A form's data: a POST binds it even with nothing in it (a box left clear), where
+    ``request.POST or None`` would leave it unbound, with no errors shown."""
+    return request.POST if request.method == "POST" else None
 
 
 def found_or_404(

@@ -8,13 +8,13 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
-from csp_tracker.http import found_or_404, permitted_or_404, require_perm
+from csp_tracker.http import found_or_404, permitted_or_404, posted_data, require_perm
 from partnerships import selectors, services
 from partnerships.forms import (
     AgencyAddForm,
@@ -37,11 +37,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # pragma: no cover - login_required comes first
         raise PermissionDenied
     return user
-
-
-def _data(request: HttpRequest) -> QueryDict | None:
-    """A form's data: a POST binds it even with nothing in it (a box left clear)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _partnership(
@@ -137,7 +132,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 def partnership_create(request: HttpRequest) -> HttpResponse:
     if not rules.has_perm("plans.add_partnership", _user(request)):
         raise PermissionDenied
-    form = PartnershipForm(_data(request), counties=selectors.county_list())
+    form = PartnershipForm(posted_data(request), counties=selectors.county_list())
 
     def save() -> HttpResponse:
         d = form.cleaned_data
@@ -188,7 +183,7 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not (names or publishers):
         raise PermissionDenied
     form = PartnershipEditForm(
-        _data(request),
+        posted_data(request),
         names=names,
         publishers=publishers,
         initial={
@@ -241,7 +236,7 @@ def agency_list(request: HttpRequest, slug: str) -> HttpResponse:
 def agency_add(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = AgencyAddForm(
-        _data(request), agencies=selectors.agencies_to_add(partnership=partnership)
+        posted_data(request), agencies=selectors.agencies_to_add(partnership=partnership)
     )
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
@@ -258,7 +253,7 @@ def agency_add(request: HttpRequest, slug: str) -> HttpResponse:
 def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = AgencyForm(
-        _data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
+        posted_data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
     )
 
     def save() -> HttpResponse:
@@ -287,7 +282,7 @@ def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
     agency = _agency(request, partnership, pk)
     require_perm(request, "plans.change_agency", agency)
-    form = AgencyForm(_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
+    form = AgencyForm(posted_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
 
     def save() -> HttpResponse:
         services.agency_update(agency=agency, **form.to_data())
@@ -350,7 +345,7 @@ def _role_form(
 ) -> RoleForm:
     form_class = InviteForm if invite else RoleForm
     return form_class(
-        _data(request),
+        posted_data(request),
         roles=grantable_roles(request.user, partnership),
         agencies=selectors.member_agency_list(partnership=partnership),
         submit="Send the invitation" if invite else "Save",
@@ -505,7 +500,7 @@ def invitation_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse
     if not has_account:
         form = InvitationAcceptForm(
             User(email=invitation.email, full_name=invitation.full_name),
-            _data(request),
+            posted_data(request),
             initial={"full_name": invitation.full_name},
         )
     if request.method == "POST" and (form is None or form.is_valid()):

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Model
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import FormView
@@ -20,7 +20,7 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
-from csp_tracker.http import found_or_404, permitted_or_404, post_only, require_perm
+from csp_tracker.http import found_or_404, permitted_or_404, post_only, posted_data, require_perm
 from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
@@ -92,12 +92,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form's data on a POST, even an empty one (``request.POST or None`` would
-    leave an empty POST unbound, with no errors shown)."""
-    return request.POST if request.method == "POST" else None
 
 
 STALE = (
@@ -559,7 +553,7 @@ def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
     bid = found_or_404(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
     require_perm(request, "performance.change_grant", bid.grant)
     page = selectors.grant_page_for(grant=bid.grant)
-    form = BidDecisionForm(_posted(request), initial={"decided_on": clock.today()})
+    form = BidDecisionForm(posted_data(request), initial={"decided_on": clock.today()})
     if bid.status != Bid.Decision.PENDING:
         messages.info(request, f"This bid was {bid.get_status_display().lower()} already")
         return redirect("performance:grant_detail", pk=bid.grant_id)

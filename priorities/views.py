@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
-from csp_tracker.http import found_or_404
+from csp_tracker.http import found_or_404, posted_data
 from csp_tracker.periods import financial_year_label
 from plans.models import Partnership, Plan
 from plans.views import (
@@ -267,7 +267,7 @@ def assessment_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if not 2000 <= year < 2100:
         raise Http404("No such year")
     form = AssessmentChoiceForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial={
             "categories": selectors.assessment_choice_list(
                 partnership=partnership, financial_year=year

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
-from csp_tracker.http import permitted_or_404, post_only
+from csp_tracker.http import permitted_or_404, post_only, posted_data
 from csp_tracker.periods import Quarter
 from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
@@ -206,7 +206,7 @@ def calendar_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = _get_partnership(request, slug, "reporting.change_reportingcalendar")
     calendar = selectors.calendar_get(partnership=partnership)
     form = CalendarForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial=CalendarForm.initial_for(calendar, sign_off=partnership.updates_need_sign_off),
     )
     if request.method == "POST" and form.is_valid():
@@ -292,7 +292,7 @@ def update_request_send(request: AuthenticatedHttpRequest, slug: str, agency: in
     if lead is None:
         raise Http404("This lead owes no update")
     form = UpdateRequestForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         actions=lead.actions,
         initial={"actions": [str(a.pk) for a in lead.actions]},
     )
