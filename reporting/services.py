@@ -465,31 +465,10 @@ def exception_report_notify(*, report: ExceptionReport) -> int:
     return len(recipients)
 
 
-def _emails_to_members(
-    users: Iterable[User],
-    *,
-    kind: str,
-    partnership: Partnership,
-    subject: str,
-    body: str,
-    **about: Any,
-) -> None:
-    """The same email to each person on their own (none sees the others' addresses),
-    recorded with what it is ``about`` (its report or digest)."""
-    _emails_record(
-        [
-            EmailDelivery(
-                kind=kind,
-                partnership=partnership,
-                recipient=user,
-                to=user.email,
-                subject=subject,
-                body=body,
-                **about,
-            )
-            for user in users
-        ]
-    )
+def _emails_to_members(users: Iterable[User], **email: Any) -> None:
+    """The same ``email`` (its kind, partnership, subject, body and what it is about) to
+    each person on their own: none sees the others' addresses."""
+    _emails_record([EmailDelivery(recipient=user, to=user.email, **email) for user in users])
 
 
 def _emails_record(deliveries: list[EmailDelivery]) -> None:
