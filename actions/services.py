@@ -26,6 +26,7 @@ from actions.timescales import parse_timescale
 from csp_tracker import clock
 from csp_tracker.data import ModelData
 from csp_tracker.db import checked_save
+from csp_tracker.ordering import swap_with_neighbour
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
 from plans.services import plan_open_guard
@@ -398,11 +399,9 @@ def action_move(*, action: Action, up: bool) -> None:
             workstream=action.workstream_id,
         ).order_by("order", "id")
     )
-    index = next(i for i, a in enumerate(siblings) if a.pk == action.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(siblings):
+    neighbour = swap_with_neighbour(siblings, action, up=up)
+    if neighbour is None:
         return
-    neighbour = siblings[other]
     mine, theirs = action.order, neighbour.order
     if mine == theirs:
         theirs = mine - 1 if up else mine + 1

@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -35,6 +34,7 @@ from actions.forms import (
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER, after_save
+from csp_tracker.http import found_or_404, permitted_or_404, posted_data, require_perm
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
@@ -45,17 +45,17 @@ if TYPE_CHECKING:
 
 
 def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
-    try:
-        return selectors.action_get(user=request.user, pk=pk)
-    except Action.DoesNotExist:
-        raise Http404("No such action") from None
+    return found_or_404(
+        lambda: selectors.action_get(user=request.user, pk=pk), Action.DoesNotExist, "action"
+    )
 
 
 def _get_milestone(request: HttpRequest, pk: int) -> Milestone:
-    try:
-        return selectors.milestone_get(user=request.user, pk=pk)
-    except Milestone.DoesNotExist:
-        raise Http404("No such milestone") from None
+    return found_or_404(
+        lambda: selectors.milestone_get(user=request.user, pk=pk),
+        Milestone.DoesNotExist,
+        "milestone",
+    )
 
 
 @login_required
@@ -111,8 +111,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
-    if not request.user.has_perm("actions.add_statusupdate", action):
-        raise PermissionDenied
+    require_perm(request, "actions.add_statusupdate", action)
     quarter = clock.update_quarter()
     conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
@@ -176,8 +175,7 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
-    if not request.user.has_perm("actions.change_action", action):
-        raise PermissionDenied
+    require_perm(request, "actions.change_action", action)
     form = ActionForm(request.POST or None, action=action, initial=ActionForm.initial_for(action))
     conflict: list[dict[str, object]] = []
     if request.method == "POST" and form.is_valid():
@@ -215,8 +213,7 @@ def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_action(request, pk)
-    if not request.user.has_perm("actions.add_milestone", action):
-        raise PermissionDenied
+    require_perm(request, "actions.add_milestone", action)
     form = MilestoneForm(request.POST or None, action=action, adding=True)
     if request.method == "POST" and form.is_valid():
         services.milestone_create(action=action, data=form.to_data())
@@ -232,8 +229,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone(request, pk)
     action = milestone.action
-    if not request.user.has_perm("actions.change_milestone", milestone):
-        raise PermissionDenied
+    require_perm(request, "actions.change_milestone", milestone)
     form = MilestoneForm(
         request.POST or None, action=action, initial=MilestoneForm.initial_for(milestone)
     )
@@ -303,10 +299,11 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_move(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        action = selectors.action_queryset(user=request.user).select_related("plan").get(pk=pk)
-    except Action.DoesNotExist:
-        raise Http404("No such action") from None
+    action = found_or_404(
+        lambda: selectors.action_queryset(user=request.user).select_related("plan").get(pk=pk),
+        Action.DoesNotExist,
+        "action",
+    )
     if request.method != "POST":
         # A POST form; checked after the lookup so another partnership's action is a 404.
         return HttpResponseNotAllowed(["POST"])
@@ -432,7 +429,7 @@ def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpRes
     except services.RequestNotValid as problem:
         return _request_problem(request, str(problem), 410)
     actions = selectors.update_request_actions(update_request=update_request)
-    data = request.POST if request.method == "POST" else None
+    data = posted_data(request)
     forms = [
         StatusUpdateForm(
             data,
@@ -489,12 +486,13 @@ def update_request_respond(request: HttpRequest, pk: int, token: str) -> HttpRes
 @require_safe
 def sign_off_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's updates waiting for a coordinator's sign-off."""
-    try:
-        partnership = selectors.partnership_list(user=request.user).get(slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
-    if not request.user.has_perm("actions.add_updatereview", partnership):
-        raise PermissionDenied
+    partnership = permitted_or_404(
+        request,
+        "actions.add_updatereview",
+        lambda: selectors.partnership_list(user=request.user).get(slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
+    )
     return render(
         request,
         "actions/sign_off_list.html",
@@ -510,15 +508,15 @@ def sign_off_list(request: HttpRequest, slug: str) -> HttpResponse:
 def status_update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Approve a submitted update or return it with a comment, the last signed-off update
     of the action beside it."""
-    try:
-        update = selectors.status_update_get(user=request.user, pk=pk)
-    except StatusUpdate.DoesNotExist:
-        raise Http404("No such update") from None
+    update = found_or_404(
+        lambda: selectors.status_update_get(user=request.user, pk=pk),
+        StatusUpdate.DoesNotExist,
+        "update",
+    )
     partnership = update.action.plan.partnership
-    if not request.user.has_perm("actions.add_updatereview", partnership):
-        raise PermissionDenied
+    require_perm(request, "actions.add_updatereview", partnership)
     state = selectors.review_state(update)
-    form = ReviewForm(request.POST if request.method == "POST" else None)
+    form = ReviewForm(posted_data(request))
     if request.method == "POST" and state == "submitted" and form.is_valid():
         try:
             services.status_update_review(

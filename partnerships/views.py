@@ -8,12 +8,13 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
+from csp_tracker.http import found_or_404, permitted_or_404, posted_data, require_perm
 from partnerships import selectors, services
 from partnerships.forms import (
     AgencyAddForm,
@@ -40,11 +41,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _data(request: HttpRequest) -> QueryDict | None:
-    """A form's data: a POST binds it even with nothing in it (a box left clear)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _partnership(
     request: HttpRequest,
     slug: str,
@@ -52,12 +48,13 @@ def _partnership(
 ) -> Partnership:
     """A partnership the user runs (``get`` is the selector that reads it): another
     partnership is a 404, one they only belong to a 403."""
-    try:
-        partnership = get(user=_user(request), slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
-    if not request.user.has_perm("plans.change_partnership", partnership):
-        raise PermissionDenied
+    partnership = permitted_or_404(
+        request,
+        "plans.change_partnership",
+        lambda: get(user=_user(request), slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
+    )
     return partnership
 
 
@@ -137,7 +134,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 def partnership_create(request: HttpRequest) -> HttpResponse:
     if not rules.has_perm("plans.add_partnership", _user(request)):
         raise PermissionDenied
-    form = PartnershipForm(_data(request), counties=selectors.county_list())
+    form = PartnershipForm(posted_data(request), counties=selectors.county_list())
 
     def save() -> HttpResponse:
         d = form.cleaned_data
@@ -188,7 +185,7 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not (names or publishers):
         raise PermissionDenied
     form = PartnershipEditForm(
-        _data(request),
+        posted_data(request),
         names=names,
         publishers=publishers,
         initial={
@@ -225,7 +222,7 @@ def partnership_logo(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     has_logo = bool(partnership.logo)
     form = ImageForm(
-        _data(request),
+        posted_data(request),
         request.FILES or None,
         file_required=not has_logo,
         submit="Save the logo",
@@ -299,7 +296,7 @@ def agency_list(request: HttpRequest, slug: str) -> HttpResponse:
 def agency_add(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = AgencyAddForm(
-        _data(request), agencies=selectors.agencies_to_add(partnership=partnership)
+        posted_data(request), agencies=selectors.agencies_to_add(partnership=partnership)
     )
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
@@ -316,7 +313,7 @@ def agency_add(request: HttpRequest, slug: str) -> HttpResponse:
 def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     form = AgencyForm(
-        _data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
+        posted_data(request), submit="Add the agency", initial={"kind": Agency.Kind.ORGANISATION}
     )
 
     def save() -> HttpResponse:
@@ -332,10 +329,11 @@ def agency_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _agency(request: HttpRequest, partnership: Partnership, pk: int) -> Agency:
-    try:
-        return selectors.member_agency_get(partnership=partnership, pk=pk)
-    except Agency.DoesNotExist:
-        raise Http404("No such agency in this partnership") from None
+    return found_or_404(
+        lambda: selectors.member_agency_get(partnership=partnership, pk=pk),
+        Agency.DoesNotExist,
+        "agency in this partnership",
+    )
 
 
 @login_required
@@ -343,9 +341,8 @@ def _agency(request: HttpRequest, partnership: Partnership, pk: int) -> Agency:
 def agency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
     agency = _agency(request, partnership, pk)
-    if not request.user.has_perm("plans.change_agency", agency):
-        raise PermissionDenied
-    form = AgencyForm(_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
+    require_perm(request, "plans.change_agency", agency)
+    form = AgencyForm(posted_data(request), submit="Save", initial=AgencyForm.initial_for(agency))
 
     def save() -> HttpResponse:
         services.agency_update(agency=agency, **form.to_data())
@@ -408,7 +405,7 @@ def _role_form(
 ) -> RoleForm:
     form_class = InviteForm if invite else RoleForm
     return form_class(
-        _data(request),
+        posted_data(request),
         roles=grantable_roles(request.user, partnership),
         agencies=selectors.member_agency_list(partnership=partnership),
         submit="Send the invitation" if invite else "Save",
@@ -452,12 +449,13 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _membership(request: HttpRequest, partnership: Partnership, pk: int) -> Membership:
-    try:
-        membership = selectors.membership_get(partnership=partnership, pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404("No such person in this partnership") from None
-    if not request.user.has_perm("plans.change_membership", membership):
-        raise PermissionDenied
+    membership = permitted_or_404(
+        request,
+        "plans.change_membership",
+        lambda: selectors.membership_get(partnership=partnership, pk=pk),
+        Membership.DoesNotExist,
+        "person in this partnership",
+    )
     return membership
 
 
@@ -517,10 +515,11 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
-    try:
-        invitation = selectors.invitation_get(partnership=partnership, pk=pk)
-    except Invitation.DoesNotExist:
-        raise Http404("No such invitation") from None
+    invitation = found_or_404(
+        lambda: selectors.invitation_get(partnership=partnership, pk=pk),
+        Invitation.DoesNotExist,
+        "invitation",
+    )
 
     def remove() -> HttpResponse:
         services.invitation_withdraw(invitation=invitation)
@@ -561,7 +560,7 @@ def invitation_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse
     if not has_account:
         form = InvitationAcceptForm(
             User(email=invitation.email, full_name=invitation.full_name),
-            _data(request),
+            posted_data(request),
             initial={"full_name": invitation.full_name},
         )
     if request.method == "POST" and (form is None or form.is_valid()):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from csp_tracker.svg_charts import svg_chart
 from performance.indicators import Series
 from performance.money import format_number
 
@@ -116,25 +117,25 @@ def indicator_chart(*, series: Series, id_prefix: str = "indicator-chart") -> Sa
     if indicator.target_value is not None:
         described.append(f"target: {format_number(indicator.target_value)}")
     description = "; ".join(described) + f". Latest: {series.trend.words}."
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'aria-labelledby="{p}-title {p}-desc" font-family="Arial, sans-serif">'
-        '<title id="{p}-title">{title}</title><desc id="{p}-desc">{desc}</desc>'
-        '<defs><pattern id="{p}-bar" width="8" height="8" patternUnits="userSpaceOnUse">'
-        '<rect width="8" height="8" fill="#1d70b8"/>'
-        '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#ffffff" stroke-width="1.5"/>'
-        "</pattern></defs>"
-        '<line x1="{left}" y1="{bottom}" x2="{end}" y2="{bottom}" stroke="#0b0c0c" '
-        'stroke-width="1"/>'
-        "{parts}</svg>",
-        w=width,
-        h=height,
-        p=id_prefix,
+    return svg_chart(
+        width=width,
+        height=height,
+        id_prefix=id_prefix,
         title=title,
-        desc=description,
-        left=LEFT,
-        bottom=bottom,
-        end=end,
-        parts=mark_safe("".join(parts)),  # each part built with format_html
+        description=description,
+        defs=format_html(
+            '<pattern id="{}-bar" width="8" height="8" patternUnits="userSpaceOnUse">'
+            '<rect width="8" height="8" fill="#1d70b8"/>'
+            '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#ffffff" stroke-width="1.5"/>'
+            "</pattern>",
+            id_prefix,
+        ),
+        body=format_html(
+            '<line x1="{left}" y1="{bottom}" x2="{end}" y2="{bottom}" stroke="#0b0c0c" '
+            'stroke-width="1"/>{parts}',
+            left=LEFT,
+            bottom=bottom,
+            end=end,
+            parts=mark_safe("".join(parts)),  # each part built with format_html
+        ),
     )

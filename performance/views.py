@@ -2,7 +2,7 @@
 with its pots at a glance, projects and bids, the Working Group's update table, an
 indicator with its chart, values and the numbers reported in updates, and the exports."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
@@ -10,9 +10,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Model
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import FormView
@@ -20,6 +20,8 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
+from csp_tracker.http import found_or_404, permitted_or_404, post_only, posted_data, require_perm
+from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
     BidDecisionForm,
@@ -44,25 +46,9 @@ EXPORT_TYPES = {
 }
 
 
-T = TypeVar("T")
-
-
-def _found(get: Callable[[], T], missing: type[Exception], what: str) -> T:
-    """What the selector finds for this person, or a 404."""
-    try:
-        return get()
-    except missing:
-        raise Http404(f"No such {what}") from None
-
-
-def _allowed(request: HttpRequest, perm: str, obj: Model) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _partnership(request: HttpRequest, slug: str) -> Partnership:
     user = _user(request)
-    return _found(
+    return found_or_404(
         lambda: selectors.partnership_get(user=user, slug=slug),
         Partnership.DoesNotExist,
         "partnership",
@@ -71,31 +57,33 @@ def _partnership(request: HttpRequest, slug: str) -> Partnership:
 
 def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
     user = _user(request)
-    return _found(lambda: selectors.grant_page(user=user, pk=pk), Grant.DoesNotExist, "grant")
+    return found_or_404(lambda: selectors.grant_page(user=user, pk=pk), Grant.DoesNotExist, "grant")
 
 
 def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant") -> Grant:
     grants = selectors.grant_queryset(user=request.user).select_related("partnership")
-    grant = _found(lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
-    _allowed(request, perm, grant)
+    grant = permitted_or_404(request, perm, lambda: grants.get(pk=pk), Grant.DoesNotExist, "grant")
     return grant
 
 
 def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWithStatus":
     user = _user(request)
-    project = _found(
+    project = found_or_404(
         lambda: selectors.project_get(user=user, pk=pk), FundedProject.DoesNotExist, "project"
     )
-    _allowed(request, perm, project.grant)
+    require_perm(request, perm, project.grant)
     return project
 
 
 def _indicator(request: HttpRequest, pk: int, perm: str) -> Indicator:
     user = _user(request)
-    indicator = _found(
-        lambda: selectors.indicator_get(user=user, pk=pk), Indicator.DoesNotExist, "indicator"
+    indicator = permitted_or_404(
+        request,
+        perm,
+        lambda: selectors.indicator_get(user=user, pk=pk),
+        Indicator.DoesNotExist,
+        "indicator",
     )
-    _allowed(request, perm, indicator)
     return indicator
 
 
@@ -104,19 +92,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in errors:
-            form.add_error(target, message)
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form's data on a POST, even an empty one (``request.POST or None`` would
-    leave an empty POST unbound, with no errors shown)."""
-    return request.POST if request.method == "POST" else None
 
 
 STALE = (
@@ -178,7 +153,7 @@ def _attempt(
         else:
             raise
     except ValidationError as error:
-        _form_errors(form, error)
+        service_errors_to_form(form, error)
     else:
         attempt.saved = True
 
@@ -311,7 +286,7 @@ class GrantAdd(_ServiceFormView[GrantForm]):
 
     def load(self) -> None:
         self.partnership = _partnership(self.request, self.kwargs["slug"])
-        _allowed(self.request, "performance.change_grant", self.partnership)
+        require_perm(self.request, "performance.change_grant", self.partnership)
 
     def save(self, form: GrantForm) -> HttpResponse:
         grant = services.grant_create(partnership=self.partnership, data=form.to_data())
@@ -575,10 +550,10 @@ class BidAdd(_ServiceFormView[BidForm]):
 @require_http_methods(["GET", "POST"])
 def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    bid = _found(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
-    _allowed(request, "performance.change_grant", bid.grant)
+    bid = found_or_404(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
+    require_perm(request, "performance.change_grant", bid.grant)
     page = selectors.grant_page_for(grant=bid.grant)
-    form = BidDecisionForm(_posted(request), initial={"decided_on": clock.today()})
+    form = BidDecisionForm(posted_data(request), initial={"decided_on": clock.today()})
     if bid.status != Bid.Decision.PENDING:
         messages.info(request, f"This bid was {bid.get_status_display().lower()} already")
         return redirect("performance:grant_detail", pk=bid.grant_id)
@@ -618,7 +593,7 @@ class IndicatorAdd(_ServiceFormView[IndicatorForm]):
 
     def load(self) -> None:
         self.partnership = _partnership(self.request, self.kwargs["slug"])
-        _allowed(self.request, "performance.change_indicator", self.partnership)
+        require_perm(self.request, "performance.change_indicator", self.partnership)
 
     def form_args(self) -> dict[str, Any]:
         return {"partnership": self.partnership}
@@ -719,9 +694,8 @@ def value_from_update(request: HttpRequest, pk: int) -> HttpResponse:
     """A POST form on the indicator page; checked after the lookup, so another
     partnership's indicator is a 404."""
     indicator = _indicator(request, pk, "performance.view_indicator")
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    _allowed(request, "performance.change_indicator", indicator)
+    if not_post := post_only(request, "performance.change_indicator", indicator):
+        return not_post
     form = FigureChoiceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a number reported in an update")

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from csp_tracker.db import checked_save
+from csp_tracker.ordering import renumber, swap_with_neighbour
 from plans.images import CleanImage
 from plans.models import (
     Agency,
@@ -239,14 +240,8 @@ def plan_section_move(*, section: PlanSection, up: bool) -> None:
     """Move a section one place up or down; the sections are numbered 1, 2, 3… again."""
     plan_open_guard(obj=section)
     sections = list(section.plan.sections.order_by("order", "id"))
-    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
-    other = index - 1 if up else index + 1
-    if 0 <= other < len(sections):
-        sections[index], sections[other] = sections[other], sections[index]
-    for position, item in enumerate(sections, start=1):
-        if item.order != position:
-            item.order = position
-            item.save(update_fields=["order"])
+    swap_with_neighbour(sections, section, up=up)
+    renumber(sections)
 
 
 def plan_section_delete(*, section: PlanSection) -> None:

@@ -4,16 +4,17 @@ priorities/views.py, actions in actions/views.py; publishing in publishing/views
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
+from csp_tracker.http import found_or_404
+from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm, SectionImageForm
@@ -23,10 +24,9 @@ from plans.rules import who_publishes
 
 
 def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
-    try:
-        plan = selectors.plan_get(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
+    plan = found_or_404(
+        lambda: selectors.plan_get(user=request.user, pk=pk), Plan.DoesNotExist, "plan"
+    )
     if author:
         require_author(request, plan)
     return plan
@@ -39,11 +39,17 @@ def require_author(request: HttpRequest, plan: Plan) -> None:
         raise PermissionDenied
 
 
-def validation_to_form(form: forms.BaseForm, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in errors:
-            form.add_error(target, message)
+def move_button(
+    request: HttpRequest, plan: Plan, move: Callable[[bool], object], back: str
+) -> HttpResponse:
+    """A "Move up" or "Move down" button of the plan's pages: a POST, asked after the
+    lookup so that another partnership's object is a 404 whatever the method. The plan's
+    author ``move``s it (up, or down) and goes ``back``."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_author(request, plan)
+    move(request.POST.get("direction") == "up")
+    return redirect(back)
 
 
 def confirm_remove(
@@ -113,7 +119,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 "This partnership already has a document of this kind for these years",
             )
             if not form.errors:  # pragma: no cover - another constraint
-                validation_to_form(form, error)
+                service_errors_to_form(form, error)
         else:
             messages.success(request, f"{plan.title} was created. Now add its sections.")
             return redirect("plans:overview", pk=plan.pk)
@@ -123,10 +129,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        plan = selectors.plan_overview(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
+    plan = found_or_404(
+        lambda: selectors.plan_overview(user=request.user, pk=pk), Plan.DoesNotExist, "plan"
+    )
     # Read from the prefetched priorities and themes (apps above this one, so asked
     # through their reverse relations one by one rather than as a list of their types).
     priorities, themes = list(plan.priorities.all()), list(plan.themes.all())
@@ -192,12 +197,14 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/section_form.html", {"form": form, "plan": plan, "section": None})
 
 
-def _section(request: HttpRequest, pk: int) -> PlanSection:
-    try:
-        section = selectors.section_get(user=request.user, pk=pk)
-    except PlanSection.DoesNotExist:
-        raise Http404("No such section") from None
-    require_author(request, section.plan)
+def _section(request: HttpRequest, pk: int, *, author: bool = True) -> PlanSection:
+    """The section (another partnership's is a 404); with ``author``, a 403 unless the
+    person may change its plan."""
+    section = found_or_404(
+        lambda: selectors.section_get(user=request.user, pk=pk), PlanSection.DoesNotExist, "section"
+    )
+    if author:
+        require_author(request, section.plan)
     return section
 
 
@@ -220,15 +227,13 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        section = selectors.section_get(user=request.user, pk=pk)
-    except PlanSection.DoesNotExist:
-        raise Http404("No such section") from None
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_author(request, section.plan)
-    plan_services.plan_section_move(section=section, up=request.POST.get("direction") == "up")
-    return redirect(f"{overview_url(section.plan_id)}#sections")
+    section = _section(request, pk, author=False)
+    return move_button(
+        request,
+        section.plan,
+        lambda up: plan_services.plan_section_move(section=section, up=up),
+        f"{overview_url(section.plan_id)}#sections",
+    )
 
 
 @login_required
@@ -249,10 +254,11 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _section_image(request: HttpRequest, pk: int) -> SectionImage:
-    try:
-        image = selectors.section_image_get(user=request.user, pk=pk)
-    except SectionImage.DoesNotExist:
-        raise Http404("No such image") from None
+    image = found_or_404(
+        lambda: selectors.section_image_get(user=request.user, pk=pk),
+        SectionImage.DoesNotExist,
+        "image",
+    )
     require_author(request, image.section.plan)
     return image
 
@@ -275,7 +281,7 @@ def _save_image(
             existing=existing,
         )
     except ValidationError as error:
-        validation_to_form(form, error)
+        service_errors_to_form(form, error)
         return False
     return True
 

@@ -10,6 +10,7 @@ from django.template.defaultfilters import pluralize
 
 from csp_tracker.data import ModelData
 from csp_tracker.db import checked_save
+from csp_tracker.ordering import renumber, swap_with_neighbour
 from plans.models import Agency, Partnership, Plan
 from plans.services import plan_open_guard
 from priorities.lists import ListItem
@@ -170,10 +171,7 @@ def heading_move(*, heading: Priority | CrossCuttingTheme, up: bool) -> None:
     plan_open_guard(obj=heading)
     model = type(heading)
     items = list(model.objects.filter(plan=heading.plan).order_by("number", "id"))
-    index = next(i for i, h in enumerate(items) if h.pk == heading.pk)
-    other = index - 1 if up else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
+    swap_with_neighbour(items, heading, up=up)
     offset = 1000 + max(h.number for h in items)
     for item in items:
         model.objects.filter(pk=item.pk).update(number=item.number + offset)
@@ -250,14 +248,8 @@ def workstream_move(*, workstream: Workstream, up: bool) -> None:
     """Move a heading one place up or down; its priority's headings are numbered again."""
     plan_open_guard(obj=workstream.parent)
     items = _siblings(workstream)
-    index = next(i for i, w in enumerate(items) if w.pk == workstream.pk)
-    other = index - 1 if up else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-    for position, item in enumerate(items, start=1):
-        if item.order != position:
-            item.order = position
-            item.save(update_fields=["order"])
+    swap_with_neighbour(items, workstream, up=up)
+    renumber(items)
 
 
 @transaction.atomic
@@ -269,7 +261,4 @@ def workstream_delete(*, workstream: Workstream) -> None:
         raise WorkstreamInUse(f"Move its {count} action{pluralize(count)} to another heading first")
     rest = [w for w in _siblings(workstream) if w.pk != workstream.pk]
     workstream.delete()
-    for position, item in enumerate(rest, start=1):
-        if item.order != position:
-            item.order = position
-            item.save(update_fields=["order"])
+    renumber(rest)

@@ -6,15 +6,22 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
+from csp_tracker.http import found_or_404, posted_data
 from csp_tracker.periods import financial_year_label
 from plans.models import Partnership, Plan
-from plans.views import authored_plan, confirm_remove, overview_url, require_author
+from plans.views import (
+    authored_plan,
+    confirm_remove,
+    move_button,
+    overview_url,
+    require_author,
+)
 from priorities import selectors, services
 from priorities.forms import AssessmentChoiceForm, HeadingForm, WorkstreamForm
 from priorities.models import CrossCuttingTheme, Priority, Workstream
@@ -65,10 +72,11 @@ def _heading(
 ) -> Priority | CrossCuttingTheme:
     """A priority or theme the user sees (else a 404) and, ``author``, may change (else
     a 403)."""
-    try:
-        heading = selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk)
-    except (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist):
-        raise Http404("No such priority or theme") from None
+    heading = found_or_404(
+        lambda: selectors.heading_get(user=request.user, model=HEADING_MODELS[kind], pk=pk),
+        (Priority.DoesNotExist, CrossCuttingTheme.DoesNotExist),
+        "priority or theme",
+    )
     if author:
         require_author(request, heading.plan)
     return heading
@@ -85,14 +93,13 @@ def heading_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def heading_move(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     heading = _heading(request, pk, kind, author=False)
-    if request.method != "POST":
-        # Moves are POST forms; checked after the lookup so another partnership's
-        # object is a 404 whatever the method.
-        return HttpResponseNotAllowed(["POST"])
-    require_author(request, heading.plan)
-    services.heading_move(heading=heading, up=request.POST.get("direction") == "up")
     anchor = "themes" if kind == services.HeadingKind.THEME else "priorities"
-    return redirect(f"{overview_url(heading.plan_id)}#{anchor}")
+    return move_button(
+        request,
+        heading.plan,
+        lambda up: services.heading_move(heading=heading, up=up),
+        f"{overview_url(heading.plan_id)}#{anchor}",
+    )
 
 
 @login_required
@@ -125,10 +132,11 @@ def _workstreams_url(workstream_parent: Priority | CrossCuttingTheme) -> str:
 
 
 def _workstream(request: HttpRequest, pk: int) -> Workstream:
-    try:
-        workstream = selectors.workstream_get(user=request.user, pk=pk)
-    except Workstream.DoesNotExist:
-        raise Http404("No such heading") from None
+    workstream = found_or_404(
+        lambda: selectors.workstream_get(user=request.user, pk=pk),
+        Workstream.DoesNotExist,
+        "heading",
+    )
     return workstream
 
 
@@ -197,11 +205,12 @@ def workstream_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def workstream_move(request: HttpRequest, pk: int) -> HttpResponse:
     workstream = _workstream(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_author(request, workstream.parent.plan)
-    services.workstream_move(workstream=workstream, up=request.POST.get("direction") == "up")
-    return redirect(_workstreams_url(workstream.parent))
+    return move_button(
+        request,
+        workstream.parent.plan,
+        lambda up: services.workstream_move(workstream=workstream, up=up),
+        _workstreams_url(workstream.parent),
+    )
 
 
 @login_required
@@ -225,10 +234,11 @@ def workstream_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessing_district(request: HttpRequest, slug: str) -> Partnership:
-    try:
-        partnership = selectors.assessment_partnership_get(user=request.user, slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
+    partnership = found_or_404(
+        lambda: selectors.assessment_partnership_get(user=request.user, slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
+    )
     # Asked of the rules themselves: a superuser has every permission, but only a
     # district has strategic-assessment choices.
     if not rules.has_perm("priorities.change_strategicassessmentchoice", request.user, partnership):
@@ -257,7 +267,7 @@ def assessment_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if not 2000 <= year < 2100:
         raise Http404("No such year")
     form = AssessmentChoiceForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial={
             "categories": selectors.assessment_choice_list(
                 partnership=partnership, financial_year=year

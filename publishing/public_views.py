@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from csp_tracker.http import found_or_404
 from csp_tracker.storage import file_download
 from plans.models import PlanVersion
 from publishing import selectors, services
@@ -25,10 +26,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 def _version(pk: int) -> PlanVersion:
-    try:
-        return selectors.public_version_get(pk=pk)
-    except PlanVersion.DoesNotExist:
-        raise Http404("No such document") from None
+    return found_or_404(
+        lambda: selectors.public_version_get(pk=pk), PlanVersion.DoesNotExist, "document"
+    )
 
 
 @require_safe

@@ -4,6 +4,9 @@ priorities, themes and headings and carries its open actions forward with their 
 A multi-year strategy with a yearly action plan keeps its period: the refresh starts the
 strategy's next year's action plan (plans.selectors.plan_next_period)."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import transaction
 
 from accounts.models import User
@@ -47,6 +50,29 @@ def _open_actions(plan: Plan) -> list[Action]:
     return [a for a in actions if a.current_status != Status.COMPLETED]
 
 
+Heading = TypeVar("Heading", Priority, CrossCuttingTheme)
+
+
+def _copy_headings(
+    model: type[Heading],
+    create: Callable[..., Heading],
+    *,
+    plan: Plan,
+    new: Plan,
+    into: dict[int, Workstream],
+) -> dict[int, Heading]:
+    """The plan's priorities or themes copied to the new plan, by the old one's id, with
+    their workstreams (put in ``into``, by the old workstream's id)."""
+    copies: dict[int, Heading] = {}
+    for old in model.objects.filter(plan=plan).prefetch_related(
+        "lead_agencies", "categories", "workstreams"
+    ):
+        copies[old.pk] = copy = create(plan=new, data=HeadingData.of(old))
+        for workstream in old.workstreams.all():
+            into[workstream.pk] = workstream_create(parent=copy, title=workstream.title)
+    return copies
+
+
 @transaction.atomic
 def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
     """Start the next plan from a published one: its sections, priorities and themes are
@@ -80,25 +106,9 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
             generated=section.generated,
             starts_new_page=section.starts_new_page,
         )
-    priorities: dict[int, Priority] = {}
-    themes: dict[int, CrossCuttingTheme] = {}
     workstreams: dict[int, Workstream] = {}
-    for old_priority in Priority.objects.filter(plan=plan).prefetch_related(
-        "lead_agencies", "categories", "workstreams"
-    ):
-        priorities[old_priority.pk] = priority_create(plan=new, data=HeadingData.of(old_priority))
-        for workstream in old_priority.workstreams.all():
-            workstreams[workstream.pk] = workstream_create(
-                parent=priorities[old_priority.pk], title=workstream.title
-            )
-    for old_theme in CrossCuttingTheme.objects.filter(plan=plan).prefetch_related(
-        "lead_agencies", "categories", "workstreams"
-    ):
-        themes[old_theme.pk] = theme_create(plan=new, data=HeadingData.of(old_theme))
-        for workstream in old_theme.workstreams.all():
-            workstreams[workstream.pk] = workstream_create(
-                parent=themes[old_theme.pk], title=workstream.title
-            )
+    priorities = _copy_headings(Priority, priority_create, plan=plan, new=new, into=workstreams)
+    themes = _copy_headings(CrossCuttingTheme, theme_create, plan=plan, new=new, into=workstreams)
     for position, old in enumerate(_open_actions(plan), start=1):
         action_create(
             plan=new,

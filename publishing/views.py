@@ -4,11 +4,12 @@ refresh". The public pages are plans/public_views.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
+from csp_tracker.http import found_or_404, post_only
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Plan, PlanVersion
@@ -23,17 +24,15 @@ from publishing.snapshot import document_snapshot, template_for
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    try:
-        return plan_get(user=request.user, pk=pk)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
+    return found_or_404(lambda: plan_get(user=request.user, pk=pk), Plan.DoesNotExist, "plan")
 
 
 def _version(request: HttpRequest, pk: int) -> PlanVersion:
-    try:
-        return selectors.version_get(user=request.user, pk=pk)
-    except PlanVersion.DoesNotExist:
-        raise Http404("No such version") from None
+    return found_or_404(
+        lambda: selectors.version_get(user=request.user, pk=pk),
+        PlanVersion.DoesNotExist,
+        "version",
+    )
 
 
 @login_required
@@ -130,10 +129,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def version_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Try again" on a version that was not published: render it again."""
     version = _version(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("plans.publish_plan", version.plan):
-        raise PermissionDenied
+    if refused := post_only(request, "plans.publish_plan", version.plan):
+        return refused
     try:
         again = services.plan_version_retry(
             version=version, user=request.user, request_key=key_from(request.POST)

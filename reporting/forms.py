@@ -35,6 +35,20 @@ def _dates(text: str, *, what: str) -> list[date]:
     return sorted(set(found))
 
 
+class DatesField(forms.CharField):
+    """An optional list of dates typed in a text area (``_dates``); ``what`` names one of
+    them in the error messages ("Due date 2 …")."""
+
+    def __init__(self, *, what: str, **kwargs: Any) -> None:
+        super().__init__(
+            required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=1000, **kwargs
+        )
+        self.what = what
+
+    def clean(self, value: Any) -> list[date]:
+        return _dates(super().clean(value) or "", what=self.what)
+
+
 def _whole_number(
     *, label: str, help_text: str, max_value: int, error_messages: dict[str, str]
 ) -> forms.IntegerField:
@@ -67,13 +81,11 @@ class CalendarForm(ServiceForm):
         ],
         message="Select when updates are due",
     )
-    due_dates = forms.CharField(
+    due_dates = DatesField(
+        what="Due date",
         label="Dates updates are due (optional)",
         help_text="Only if updates are due on dates you enter. One date a line, like "
         "29 February 2024.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=1000,
     )
     grace_days = _whole_number(
         label="Grace period in days",
@@ -120,13 +132,11 @@ class CalendarForm(ServiceForm):
         "it with a comment. The exception report uses approved updates.",
         required=False,
     )
-    meetings = forms.CharField(
+    meetings = DatesField(
+        what="Meeting date",
         label="Executive meeting dates (optional)",
         help_text="Only if the report is built before each meeting. One date a line, like "
         "14 March 2024.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=1000,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -141,12 +151,6 @@ class CalendarForm(ServiceForm):
             Field.checkbox("sign_off"),
             Submit("submit", "Save the calendar"),
         )
-
-    def clean_due_dates(self) -> list[date]:
-        return _dates(self.cleaned_data.get("due_dates") or "", what="Due date")
-
-    def clean_meetings(self) -> list[date]:
-        return _dates(self.cleaned_data.get("meetings") or "", what="Meeting date")
 
     def data_for_service(self) -> CalendarData:
         data = self.cleaned_data

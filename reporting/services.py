@@ -12,9 +12,10 @@ import logging
 import smtplib
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -453,22 +454,21 @@ def exception_report_notify(*, report: ExceptionReport) -> int:
             "You get this email because you are an executive member of the partnership "
             "in CSP Tracker."
         )
-        # One email per person: executives do not see each other's addresses.
-        _emails_record(
-            [
-                EmailDelivery(
-                    kind=EmailDelivery.Kind.REPORT_READY,
-                    partnership=report.partnership,
-                    recipient=user,
-                    to=user.email,
-                    report=report,
-                    subject=subject,
-                    body=body,
-                )
-                for user in recipients
-            ]
+        _emails_to_members(
+            recipients,
+            kind=EmailDelivery.Kind.REPORT_READY,
+            partnership=report.partnership,
+            subject=subject,
+            body=body,
+            report=report,
         )
     return len(recipients)
+
+
+def _emails_to_members(users: Iterable[User], **email: Any) -> None:
+    """The same ``email`` (its kind, partnership, subject, body and what it is about) to
+    each person on their own: none sees the others' addresses."""
+    _emails_record([EmailDelivery(recipient=user, to=user.email, **email) for user in users])
 
 
 def _emails_record(deliveries: list[EmailDelivery]) -> None:
@@ -777,18 +777,13 @@ def _digest_record(to: str, items: list[_Owed], *, today: date) -> int:
                     for item in items
                 ]
             )
-            _emails_record(
-                [
-                    EmailDelivery(
-                        kind=EmailDelivery.Kind.UPDATE_DIGEST,
-                        partnership=digest.partnership,
-                        recipient=user,
-                        to=user.email,
-                        digest=digest,
-                        subject=subject,
-                        body=body,
-                    )
-                ]
+            _emails_to_members(
+                [user],
+                kind=EmailDelivery.Kind.UPDATE_DIGEST,
+                partnership=digest.partnership,
+                subject=subject,
+                body=body,
+                digest=digest,
             )
     except IntegrityError:
         # Another run recorded today's digest or these reminders first.

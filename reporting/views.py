@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
+from csp_tracker.http import permitted_or_404, post_only, posted_data
 from csp_tracker.periods import Quarter
 from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
@@ -26,23 +26,23 @@ from reporting.models import ExceptionReport
 def _get_partnership(request: HttpRequest, slug: str, perm: str | None = None) -> Partnership:
     """The partnership of the URL: a 404 if the user cannot see it, a 403 if they can but
     lack ``perm`` on it."""
-    try:
-        partnership = selectors.partnership_get(user=request.user, slug=slug)
-    except Partnership.DoesNotExist:
-        raise Http404("No such partnership") from None
-    if perm and not request.user.has_perm(perm, partnership):
-        raise PermissionDenied
-    return partnership
+    return permitted_or_404(
+        request,
+        perm,
+        lambda: selectors.partnership_get(user=request.user, slug=slug),
+        Partnership.DoesNotExist,
+        "partnership",
+    )
 
 
 def _get_report(request: HttpRequest, pk: int, perm: str | None) -> ExceptionReport:
-    try:
-        report = selectors.exception_report_get(user=request.user, pk=pk)
-    except ExceptionReport.DoesNotExist:
-        raise Http404("No such report") from None
-    if perm and not request.user.has_perm(perm, report):
-        raise PermissionDenied
-    return report
+    return permitted_or_404(
+        request,
+        perm,
+        lambda: selectors.exception_report_get(user=request.user, pk=pk),
+        ExceptionReport.DoesNotExist,
+        "report",
+    )
 
 
 @login_required
@@ -92,10 +92,8 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
 def report_build(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Build now: the current quarter's report, in the background."""
     partnership = _get_partnership(request, slug)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reporting.add_exceptionreport", partnership):
-        raise PermissionDenied
+    if refused := post_only(request, "reporting.add_exceptionreport", partnership):
+        return refused
     report = services.exception_report_request(
         partnership=partnership,
         quarter=clock.current_quarter(),
@@ -109,10 +107,8 @@ def report_build(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Try again (after a failure) or build again: a new revision of the same quarter."""
     report = _get_report(request, pk, None)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reporting.add_exceptionreport", report):
-        raise PermissionDenied
+    if refused := post_only(request, "reporting.add_exceptionreport", report):
+        return refused
     new = services.exception_report_rebuild(
         report=report, requested_by=request.user, request_key=key_from(request.POST)
     )
@@ -210,7 +206,7 @@ def calendar_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = _get_partnership(request, slug, "reporting.change_reportingcalendar")
     calendar = selectors.calendar_get(partnership=partnership)
     form = CalendarForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial=CalendarForm.initial_for(calendar, sign_off=partnership.updates_need_sign_off),
     )
     if request.method == "POST" and form.is_valid():
@@ -260,10 +256,8 @@ def missing_updates(request: HttpRequest, slug: str) -> HttpResponse:
 def missing_chase(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Chase now: one lead's officers (``agency``) or every lead's."""
     partnership = _get_partnership(request, slug)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reporting.add_updatereminder", partnership):
-        raise PermissionDenied
+    if refused := post_only(request, "reporting.add_updatereminder", partnership):
+        return refused
     agency = request.POST.get("agency", "")
     if agency and not agency.isdigit():
         raise Http404("No such lead")
@@ -298,7 +292,7 @@ def update_request_send(request: AuthenticatedHttpRequest, slug: str, agency: in
     if lead is None:
         raise Http404("This lead owes no update")
     form = UpdateRequestForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         actions=lead.actions,
         initial={"actions": [str(a.pk) for a in lead.actions]},
     )
