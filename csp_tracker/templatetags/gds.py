@@ -1,5 +1,5 @@
 """Template filters and tags for every page: a time as GOV.UK writes it, the GOV.UK
-error summary.
+error summary and warning text.
 
 Dates use Django's own ``date`` filter: ``{{ day|date:"j F Y" }}`` is "31 March 2024".
 """
@@ -23,31 +23,50 @@ def gds_datetime(value: datetime | None) -> str:
     return f"{date_format(value, 'j F Y')} at {date_format(value, 'g:iA').lower()}"
 
 
-class _ErrorSummaryNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, options: dict[str, FilterExpression]):
+class _FrameNode(template.Node):
+    """What a block tag encloses, rendered into a component's template (as ``items``)."""
+
+    def __init__(
+        self, nodelist: template.NodeList, options: dict[str, FilterExpression], frame: str
+    ):
         self.nodelist = nodelist
         self.options = options
+        self.frame = frame
 
     def render(self, context: template.Context) -> str:
         values = {name: value.resolve(context) for name, value in self.options.items()}
         # The items are the template's own output, escaped as it rendered them.
         items = mark_safe(self.nodelist.render(context))
-        return render_to_string("includes/error_summary_frame.html", {**values, "items": items})
+        return render_to_string(self.frame, {**values, "items": items})
+
+
+def _frame_tag(parser: Parser, token: Token, allowed: set[str], frame: str) -> _FrameNode:
+    tag, *bits = token.split_contents()
+    options = {}
+    for bit in bits:
+        name, _, value = bit.partition("=")
+        if name not in allowed or not value:
+            raise template.TemplateSyntaxError(f"{tag} does not take {bit!r}")
+        options[name] = parser.compile_filter(value)
+    nodelist = parser.parse((f"end{tag}",))
+    parser.delete_first_token()
+    return _FrameNode(nodelist, options, frame)
 
 
 @register.tag
-def govuk_error_summary(parser: Parser, token: Token) -> _ErrorSummaryNode:
+def govuk_error_summary(parser: Parser, token: Token) -> _FrameNode:
     """The GOV.UK error summary around the ``<li>`` items between
     ``{% govuk_error_summary %}`` and ``{% endgovuk_error_summary %}``. Options:
     ``title`` (default "There is a problem"), ``column`` ("full" for a full-width one,
     default two-thirds) and ``testid`` (the list's ``data-testid``)."""
-    bits = token.split_contents()[1:]
-    options = {}
-    for bit in bits:
-        name, _, value = bit.partition("=")
-        if name not in {"title", "column", "testid"} or not value:
-            raise template.TemplateSyntaxError(f"govuk_error_summary does not take {bit!r}")
-        options[name] = parser.compile_filter(value)
-    nodelist = parser.parse(("endgovuk_error_summary",))
-    parser.delete_first_token()
-    return _ErrorSummaryNode(nodelist, options)
+    return _frame_tag(
+        parser, token, {"title", "column", "testid"}, "includes/error_summary_frame.html"
+    )
+
+
+@register.tag
+def govuk_warning(parser: Parser, token: Token) -> _FrameNode:
+    """The GOV.UK warning text ("!", then "Warning" for screen readers) around what is
+    between ``{% govuk_warning %}`` and ``{% endgovuk_warning %}``. Options: ``testid``
+    and ``block`` (True when the text holds a list: a ``<div>``, not ``<strong>``)."""
+    return _frame_tag(parser, token, {"testid", "block"}, "includes/warning_text.html")
