@@ -16,6 +16,18 @@ head's cells and the rows::
         {% endfor %}
     {% endscroll_table %}
 
+With ``items=`` a table of no rows is not written: the tag writes what follows
+``{% empty %}`` instead (a sentence saying there is nothing), so a page needs no
+``{% if %}`` around it::
+
+    {% scroll_table testid="overdue" items=items %}
+        …
+    {% rows %}
+        {% for item in items %}…{% endfor %}
+    {% empty %}
+        <p class="govuk-body">No milestone is overdue.</p>
+    {% endscroll_table %}
+
 The caption is also the region's label (its text, on one line). ``caption`` is "hidden"
 (the default: the heading above already says it), "m" or "s" (a visible caption of that
 size). In ``column_headers`` a heading ending in ":numeric" right-aligns its column's
@@ -47,18 +59,22 @@ class ScrollTableNode(template.Node):
         caption: NodeList,
         head: NodeList,
         rows: NodeList,
+        empty: NodeList,
     ) -> None:
         self.options = options
         self.caption = caption
         self.head = head
         self.rows = rows
+        self.empty = empty
 
     def render(self, context: template.Context) -> str:
+        options = {name: value.resolve(context) for name, value in self.options.items()}
+        if "items" in options and not options["items"]:
+            return self.empty.render(context)
         # The caption on one line; the region's label is its text without any tags
         # (what it renders is escaped already).
         caption = mark_safe(" ".join(self.caption.render(context).split()))
         label = mark_safe(strip_tags(caption))
-        options = {name: value.resolve(context) for name, value in self.options.items()}
         table_class = "govuk-table app-table--compact" if options.get("compact") else "govuk-table"
         return format_html(
             '<div class="app-table-scroll" role="region" aria-label="{label}" tabindex="0">'
@@ -83,14 +99,21 @@ def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
     options = token_kwargs(bits, parser)  # takes the name=value bits off the list
     if bits:
         raise template.TemplateSyntaxError("scroll_table's options are name=value")
-    if not set(options) <= {"testid", "compact", "caption"}:
-        raise template.TemplateSyntaxError("scroll_table knows testid=, compact= and caption=")
+    if not set(options) <= {"testid", "compact", "caption", "items"}:
+        raise template.TemplateSyntaxError(
+            "scroll_table knows testid=, compact=, caption= and items="
+        )
     parts = []
-    for end in ("head", "rows", "endscroll_table"):
+    for end in ("head", "rows"):
         parts.append(parser.parse((end,)))
         parser.delete_first_token()
-    caption, head, rows = parts
-    return ScrollTableNode(options, caption, head, rows)
+    caption, head = parts
+    rows = parser.parse(("empty", "endscroll_table"))
+    empty = NodeList()
+    if parser.next_token().contents == "empty":
+        empty = parser.parse(("endscroll_table",))
+        parser.delete_first_token()
+    return ScrollTableNode(options, caption, head, rows, empty)
 
 
 HEADER = "govuk-table__header"

@@ -73,3 +73,24 @@ def test_a_heading_s_suffix_right_aligns_its_column_or_hides_its_words() -> None
         '<span class="govuk-visually-hidden">Use it</span></th>'
         '<th scope="col" class="govuk-table__header">Time: start</th>'
     )
+
+
+EMPTY_OR_NOT = (
+    '{% scroll_table testid="t" items=items %}Things{% head %}{% column_headers "Thing" %}'
+    '{% rows %}{% for i in items %}<tr class="govuk-table__row"><td>{{ i }}</td></tr>{% endfor %}'
+    '{% empty %}<p class="govuk-body">No thing.</p>{% endscroll_table %}'
+)
+
+
+def test_a_table_of_no_items_is_replaced_by_its_empty_part() -> None:
+    assert _render(EMPTY_OR_NOT, items=[]) == '<p class="govuk-body">No thing.</p>'
+
+
+def test_a_table_of_items_is_written_without_its_empty_part() -> None:
+    region = html.fragment_fromstring(_render(EMPTY_OR_NOT, items=["a", "b"]))
+    assert [td.text_content() for td in region.findall("table/tbody/tr/td")] == ["a", "b"]
+    assert "No thing" not in region.text_content()
+
+
+def test_without_items_a_table_of_no_rows_is_still_written() -> None:
+    assert _table("Things").startswith('<div class="app-table-scroll"')

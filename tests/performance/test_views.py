@@ -3,6 +3,7 @@ stale edits, the exports (formula injection neutralised) and pinned query counts
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -275,6 +276,11 @@ def test_the_coordinator_picks_a_reported_figure_on_the_indicator_page(
         reverse("performance:indicator_detail", kwargs={"pk": indicator.pk})
     ).content.decode()
     assert f'value="{update.pk}:0"' in page
+    # The button names the quarter and the action to a screen reader.
+    assert re.search(
+        r'Use as the value<span class="govuk-visually-hidden"> for \w[^<]* from action 3\.3</span>',
+        page,
+    )
     response = post(
         client, "performance:value_from_update", {"figure": f"{update.pk}:0"}, pk=indicator.pk
     )
