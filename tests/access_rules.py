@@ -81,3 +81,16 @@ def editors_route(own: Keys, other: Keys, *, post_ok: int = 200) -> Route:
 def post_only_route(own: Keys, other: Keys, **kwargs: Any) -> Route:
     """A POST form on another page (a move): only the editors post it, and go back."""
     return Route(own=own, other=other, get=POST_ONLY_GET, post=_only(EDITORS, ok=302), **kwargs)
+
+
+def ordered_item_routes(
+    name: str, own: Keys, other: Keys, *, direction: str, remove_post_ok: int = 302
+) -> dict[str, Route]:
+    """An item of an ordered list in plan authoring: its change page, its move (a POST
+    from the list, ``direction`` "up" or "down") and its remove page (``remove_post_ok``:
+    200 where the page refuses the removal)."""
+    return {
+        f"{name}_edit": editors_route(own, other),
+        f"{name}_move": post_only_route(own, other, post_data={"direction": direction}),
+        f"{name}_remove": editors_route(own, other, post_ok=remove_post_ok),
+    }

@@ -17,6 +17,7 @@ from tests.access_rules import (
     Route,
     _only,
     editors_route,
+    ordered_item_routes,
     post_only_route,
 )
 from tests.world import ROLES, World
@@ -104,29 +105,23 @@ PUBLISHING_ROUTES: dict[str, Route] = {
     "plans:overview": Route(own=plan_pk, other=other_plan_pk, get=VISIBLE),
     "plans:edit": editors_route(plan_pk, other_plan_pk),
     "plans:section_add": editors_route(plan_pk, other_plan_pk),
-    "plans:section_edit": editors_route(section_pk, other_section_pk),
-    "plans:section_move": post_only_route(
-        section_pk, other_section_pk, post_data={"direction": "up"}
-    ),
-    "plans:section_remove": editors_route(section_pk, other_section_pk, post_ok=302),
+    **ordered_item_routes("plans:section", section_pk, other_section_pk, direction="up"),
     "plans:section_images": editors_route(section_pk, other_section_pk),
     "plans:section_image_edit": editors_route(section_image_pk, other_section_image_pk),
     "plans:section_image_remove": editors_route(
         section_image_pk, other_section_image_pk, post_ok=302
     ),
     "priorities:priority_add": editors_route(plan_pk, other_plan_pk),
-    "priorities:priority_edit": editors_route(priority_pk, other_priority_pk),
-    "priorities:priority_move": post_only_route(
-        priority_pk, other_priority_pk, post_data={"direction": "down"}
-    ),
     # The world's priority has an action, so removing it is refused on the page (200).
-    "priorities:priority_remove": editors_route(priority_pk, other_priority_pk),
-    "priorities:theme_add": editors_route(plan_pk, other_plan_pk),
-    "priorities:theme_edit": editors_route(theme_pk, other_theme_pk),
-    "priorities:theme_move": post_only_route(
-        theme_pk, other_theme_pk, post_data={"direction": "up"}
+    **ordered_item_routes(
+        "priorities:priority",
+        priority_pk,
+        other_priority_pk,
+        direction="down",
+        remove_post_ok=200,
     ),
-    "priorities:theme_remove": editors_route(theme_pk, other_theme_pk, post_ok=302),
+    "priorities:theme_add": editors_route(plan_pk, other_plan_pk),
+    **ordered_item_routes("priorities:theme", theme_pk, other_theme_pk, direction="up"),
     # actions inside plan authoring (actions app, /actions/plan/…)
     "actions:add": editors_route(plan_pk, other_plan_pk),
     "actions:move": post_only_route(

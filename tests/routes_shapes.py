@@ -2,7 +2,14 @@
 actions."""
 
 from priorities.models import Workstream
-from tests.access_rules import EDITORS, VISIBLE, Route, _only, editors_route, post_only_route
+from tests.access_rules import (
+    EDITORS,
+    VISIBLE,
+    Route,
+    _only,
+    editors_route,
+    ordered_item_routes,
+)
 from tests.routes_publishing import POST_ONLY_GET, _theme, other_plan_pk, plan_pk
 from tests.world import World
 
@@ -42,11 +49,9 @@ SHAPES_ROUTES: dict[str, Route] = {
     "priorities:theme_workstream_add": editors_route(
         lambda w: {"pk": _theme(w.plan).pk}, lambda w: {"pk": _theme(w.other_plan).pk}
     ),
-    "priorities:workstream_edit": editors_route(_own_workstream, _other_workstream),
-    "priorities:workstream_move": post_only_route(
-        _own_workstream, _other_workstream, post_data={"direction": "down"}
+    **ordered_item_routes(
+        "priorities:workstream", _own_workstream, _other_workstream, direction="down"
     ),
-    "priorities:workstream_remove": editors_route(_own_workstream, _other_workstream, post_ok=302),
     # importing and exporting a plan's actions (actions app)
     "actions:import": editors_route(plan_pk, other_plan_pk),
     # With no preview to confirm, the page says so (200).

@@ -110,11 +110,13 @@ def test_the_publish_form_accepts_the_dates_people_type(client, county_admin, dr
         (("", "", ""), "Enter the date the version takes effect"),
         (("1", "April", ""), "Effective date must include a year"),
         (("", "April", "2024"), "Effective date must include a day"),
+        (("1", "", "2024"), "Effective date must include a month"),
         (("", "", "2024"), "Effective date must include a day and month"),
         (("1", "4", "24"), "Year must include 4 numbers"),
         (("31", "2", "2024"), "Effective date must be a real date, like 1 4 2024"),
         (("1", "13", "2024"), "Effective date must be a real date, like 1 4 2024"),
         (("soon", "4", "2024"), "Effective date must be a real date, like 1 4 2024"),
+        (("next", "April", "2024"), "Effective date must be a real date, like 1 4 2024"),
         (("1", "4", "1999"), "Enter an effective date between 2000 and 2100"),
     ],
 )

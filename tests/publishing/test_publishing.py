@@ -185,28 +185,6 @@ def test_an_error_while_rendering_marks_the_version_failed_and_publishing_can_go
     assert again.status == PlanVersion.Status.PUBLISHED, again.failure_reasons
 
 
-@pytest.mark.parametrize(
-    ("date_text", "message"),
-    [
-        (("", "", ""), "Enter the date the version takes effect"),
-        (("31", "2", "2024"), "Effective date must be a real date, like 1 4 2024"),
-        (("next", "April", "2024"), "Effective date must be a real date, like 1 4 2024"),
-        (("1", "4", "24"), "Year must include 4 numbers"),
-        (("1", "", "2024"), "Effective date must include a month"),
-        (("", "", "2024"), "Effective date must include a day and month"),
-    ],
-)
-def test_the_publish_page_explains_a_bad_date(plan, county_admin, date_text, message):
-    client = Client()
-    client.force_login(county_admin)
-    response = client.post(
-        reverse("publishing:publish", kwargs={"pk": plan.pk}),
-        {"number": "1.0"} | {f"effective_date_{i}": part for i, part in enumerate(date_text)},
-    )
-    assert response.status_code == 200
-    assert message in response.content.decode()
-
-
 def test_the_authoring_pages_do_not_grow_with_the_plan(plan, coordinator):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
