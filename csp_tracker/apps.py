@@ -8,6 +8,7 @@ class CspTrackerConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import pre_create_historical_record
 
+        from csp_tracker import squashes  # noqa: F401  (registers its database check)
         from csp_tracker.clock import stamp_history
 
         pre_create_historical_record.connect(

@@ -7,14 +7,17 @@ Downloads stream from the storage: the web process passes the object on in block
 never holds a whole file in memory (``file_download``).
 """
 
+import logging
 from typing import IO, Any
 
 from botocore.exceptions import ClientError
 from django.core.files.base import File
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from storages.backends import s3
 from storages.utils import clean_name
+
+logger = logging.getLogger(__name__)
 
 
 class S3StreamFile(File):
@@ -59,7 +62,13 @@ def file_download(file: FieldFile, *, filename: str, content_type: str) -> FileR
     """
     if not file.name:
         raise FileNotFoundError("Nothing is stored in this field")
-    handle = file.storage.open(file.name, "rb")
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        # The row names a file the storage does not have (lost, or a copy of the database
+        # without its files): a 404 for the reader, an error for whoever runs the service.
+        logger.error("The storage has no %s", file.name)
+        raise Http404("This file is not available") from None
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )

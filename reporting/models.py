@@ -61,6 +61,12 @@ class ExceptionReport(models.Model):
     failure_reason = models.TextField(blank=True)
     pdf = models.FileField(upload_to=_pdf_path, blank=True, max_length=200)
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(
+        "PDF size in bytes",
+        null=True,
+        blank=True,
+        help_text="Kept at build, so a page never asks the storage (S3) for it.",
+    )
 
     class Meta:
         ordering = ["partnership", "-financial_year", "-quarter", "-revision"]

@@ -5,6 +5,7 @@ reporting/snapshot.py."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -108,9 +109,33 @@ def exception_report_revisions(*, report: ExceptionReport) -> QuerySet[Exception
     )
 
 
-def partnership_report_list(*, partnership: Partnership) -> list[ExceptionReport]:
-    return list(
-        ExceptionReport.objects.filter(partnership=partnership)
+# A partnership's reports page: two years of quarters a page, each with all its revisions.
+QUARTERS_PAGE_SIZE = 8
+
+
+def partnership_report_quarters(
+    *, partnership: Partnership, number: int | str | None
+) -> tuple[Page[Any], list[ExceptionReport]]:
+    """A page of the quarters the partnership has reports for, latest first, and every
+    revision of those quarters, latest first: a list that grows a quarter at a time, read
+    in the same few queries however long it has grown."""
+    reports = ExceptionReport.objects.filter(partnership=partnership)
+    # Rows of the quarters ({"financial_year": …, "quarter": …}), as page_of_keys_get's.
+    quarters: Page[Any] = page_get(
+        cast(
+            Any,
+            reports.values("financial_year", "quarter")
+            .distinct()
+            .order_by("-financial_year", "-quarter"),
+        ),
+        number=number,
+        per_page=QUARTERS_PAGE_SIZE,
+    )
+    on_page = Q(pk__in=[])
+    for quarter in quarters.object_list:
+        on_page |= Q(financial_year=quarter["financial_year"], quarter=quarter["quarter"])
+    return quarters, list(
+        reports.filter(on_page)
         .defer("snapshot")
         .select_related("requested_by")
         .order_by("-financial_year", "-quarter", "-revision")

@@ -387,6 +387,7 @@ def exception_report_build(*, report_id: int, task_id: str = "") -> ExceptionRep
         report.snapshot = snapshot
         report.counts = {row["key"]: row["count"] for row in snapshot["summary"]["totals"]}
         report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        report.pdf_size = len(pdf)
         report.pdf.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status = ExceptionReport.Status.READY
         report.built_at = clock.now()

@@ -69,7 +69,9 @@ def report_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _get_partnership(request, slug, "reporting.view_exceptionreport")
-    reports = selectors.partnership_report_list(partnership=partnership)
+    page, reports = selectors.partnership_report_quarters(
+        partnership=partnership, number=request.GET.get("page")
+    )
     quarters: dict[tuple[int, int], list[ExceptionReport]] = {}
     for report in reports:
         quarters.setdefault((report.financial_year, report.quarter), []).append(report)
@@ -80,6 +82,7 @@ def partnership_reports(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "quarters": [(Quarter(*key), items) for key, items in quarters.items()],
+            "page": page,
             "current_quarter": clock.current_quarter(),
             "can_build": can_build,
             # The coordinators act on emails that could not be sent.

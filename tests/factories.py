@@ -204,6 +204,7 @@ class ExceptionReportFactory(ModelFactory[ExceptionReport]):
     built_at = factory.LazyFunction(_now)
     pdf = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7\n%%EOF\n")
     pdf_sha256 = "0" * 64
+    pdf_size = len(b"%PDF-1.7\n%%EOF\n")
 
 
 # --- publishing ---------------------------------------------------------------------------

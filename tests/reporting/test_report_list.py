@@ -68,3 +68,43 @@ def test_the_report_list_is_paginated(
         r for r in latest if reverse("reporting:detail", kwargs={"pk": r.pk}) + '"' in second
     ]
     assert len(on_first) == selectors.REPORT_PAGE_SIZE and len(on_second) == 3
+
+
+def test_a_partnerships_reports_page_holds_two_years_of_quarters_in_flat_queries(
+    client: Client, district: Partnership, coordinator: object
+) -> None:
+    """Every revision of the page's quarters, latest quarter first; older quarters on the
+    next page; the same queries for 3 quarters or 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    built = {}
+
+    def build(quarters: range) -> None:
+        for n in quarters:
+            year, quarter = 2021 + n // 4, 1 + n % 4
+            for revision in (1, 2):
+                built[(year, quarter, revision)] = factories.ExceptionReportFactory(
+                    partnership=district, financial_year=year, quarter=quarter, revision=revision
+                )
+
+    client.force_login(coordinator)  # type: ignore[arg-type]
+    url = reverse("reporting:partnership", kwargs={"slug": district.slug})
+    counts = []
+    for quarters in (range(3), range(3, 12)):
+        build(quarters)
+        with CaptureQueriesContext(connection) as queries:
+            first = client.get(url).content.decode()
+        counts.append(len(queries))
+    # The session, the person, their memberships, the partnership, the emails' trouble,
+    # the page of quarters (and their count) and their reports.
+    assert counts[0] == counts[1] <= 10, counts
+    second = client.get(url, {"page": 2}).content.decode()
+    page_size = selectors.QUARTERS_PAGE_SIZE
+    newest = sorted({(y, q) for y, q, _ in built}, reverse=True)[:page_size]
+    for (year, quarter, revision), report in built.items():
+        link = reverse("reporting:detail", kwargs={"pk": report.pk}) + '"'
+        on_first = (year, quarter) in newest
+        assert (link in first) == on_first, (year, quarter, revision)
+        assert (link in second) != on_first, (year, quarter, revision)
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second

@@ -42,6 +42,7 @@ def test_a_build_stores_the_snapshot_and_the_pdf_with_its_hash(district, make_ac
     import hashlib
 
     assert report.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert report.pdf_size == len(data)
     assert report.built_at is not None and report.task_id
 
 

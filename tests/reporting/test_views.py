@@ -178,3 +178,21 @@ def test_the_pdf_downloads_with_a_name_that_says_what_it_is(
         in response["Content-Disposition"]
     )
     assert response["ETag"] == f'"{report.pdf_sha256}"'
+
+
+def test_a_report_whose_pdf_the_storage_lost_still_shows_and_its_download_is_a_404(
+    client, district, coordinator
+):
+    """The page shows the size kept at build without asking the storage; the download of
+    a file the storage no longer has is a 404 (it was a server error)."""
+    report = factories.ExceptionReportFactory(partnership=district)
+    report.pdf.storage.delete(str(report.pdf.name))
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:detail", kwargs={"pk": report.pk}))
+    assert page.status_code == 200
+    assert "Download the PDF" in page.content.decode()
+    from django.template.defaultfilters import filesizeformat
+
+    assert f"({filesizeformat(report.pdf_size or 0)})" in page.content.decode()
+    download = client.get(reverse("reporting:pdf", kwargs={"pk": report.pk}))
+    assert download.status_code == 404
