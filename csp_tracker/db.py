@@ -4,6 +4,7 @@ flush command run (database triggers)."""
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -20,6 +21,15 @@ def checked_save(obj: M, **changes: object) -> M:
     obj.full_clean()
     obj.save()
     return obj
+
+
+def unsupported_database(vendor: str, what: str) -> ImproperlyConfigured:
+    """The refusal of a migration on a database the service does not run on: its triggers
+    (the history that may not change) are written for PostgreSQL and SQLite only, and a
+    database without them must not be migrated as if it had them."""
+    return ImproperlyConfigured(
+        f"CSP Tracker runs on PostgreSQL or SQLite, not {vendor}: it has no {what} for it"
+    )
 
 
 def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
@@ -83,7 +93,7 @@ $$ LANGUAGE plpgsql;
                         f"{table} is not allowed'); END;"
                     )
             else:
-                raise NotImplementedError(f"No append-only triggers for {vendor}")
+                raise unsupported_database(vendor, "append-only triggers")
         return statements
 
     def drop_sql(self, vendor: str) -> list[str]:

@@ -2,6 +2,7 @@
 with its pots at a glance, projects and bids, the Working Group's update table, an
 indicator with its chart, values and the numbers reported in updates, and the exports."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
@@ -161,7 +162,7 @@ def _attempt(
 PROJECT_REFUSALS = [(services.OverCommitted, "amount_approved"), (services.Refused, None)]
 
 
-class _ServiceFormView(LoginRequiredMixin, FormView, Generic[FormT]):
+class _ServiceFormView(LoginRequiredMixin, FormView, Generic[FormT], ABC):
     """A page with one form whose data a service saves. What the page is about is
     found from the URL first (``load``: another partnership's is a 404, a person who
     may not change it is refused). ``save`` calls the service and says where to go
@@ -174,21 +175,22 @@ class _ServiceFormView(LoginRequiredMixin, FormView, Generic[FormT]):
     refusals: Sequence[tuple[type[services.Refused], str | None]] = ((services.Refused, None),)
     stale = False
 
+    @abstractmethod
     def load(self) -> None:
         """Find the records the page is about, on ``self``."""
-        raise NotImplementedError
 
     def form_args(self) -> dict[str, Any]:
         """The form's own keyword arguments, beyond its data and initial values."""
         return {}
 
+    @abstractmethod
     def save(self, form: FormT) -> HttpResponse:
         """Call the service; say what was saved and where to go next."""
-        raise NotImplementedError
 
     def again(self, form: FormT) -> FormT:
-        """The form to show after a stale edit."""
-        raise NotImplementedError
+        """The form to show after a stale edit (only a page with ``stale`` has one: the
+        posted form, unless the page shows it over what is saved now)."""
+        return form
 
     def page(self) -> dict[str, Any]:
         """What the template shows beside the form."""

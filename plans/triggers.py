@@ -9,7 +9,7 @@ a whole-database flush empties them: PostgreSQL's uses TRUNCATE, which row trigg
 see, and on SQLite actions/management/commands/flush.py lifts the triggers for it.
 """
 
-from csp_tracker.db import execute
+from csp_tracker.db import execute, unsupported_database
 
 __all__ = ["create_sql", "drop_sql", "execute"]
 
@@ -85,7 +85,7 @@ def create_sql(vendor: str) -> list[str]:
             + refuse.format(op="UPDATE", table="plans_planversionchange")
             + "; END;",
         ]
-    raise NotImplementedError(f"No frozen-version triggers for {vendor}")
+    raise unsupported_database(vendor, "frozen-version triggers")
 
 
 def drop_sql(vendor: str) -> list[str]:

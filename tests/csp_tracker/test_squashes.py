@@ -94,3 +94,17 @@ def test_migrate_refuses_a_database_stopped_part_way_through_the_replaced_files(
     # unless asked), which refuse before the migrations' state is read.
     with pytest.raises(CommandError, match=r"reporting\.0001_squashed_0005_update_request_emails"):
         call_command("migrate", verbosity=0, interactive=False, skip_checks=False)
+
+
+@pytest.mark.parametrize("vendor", ["mysql", "oracle"])
+def test_triggers_refuse_a_database_the_service_does_not_run_on(vendor):
+    """The history that may not change is guarded by triggers written for PostgreSQL and
+    SQLite: a migration elsewhere stops and says so, rather than leave it unguarded."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from actions import triggers as action_triggers
+    from plans import triggers as plan_triggers
+
+    for create in (action_triggers.create_sql, plan_triggers.create_sql):
+        with pytest.raises(ImproperlyConfigured, match=f"PostgreSQL or SQLite, not {vendor}"):
+            create(vendor)
