@@ -115,10 +115,12 @@ BUCKET_LABELS = dict(BUCKETS)
 RAG_RANK = {Status.ON_TRACK.value: 1, Status.AT_RISK.value: 2, Status.OFF_TRACK.value: 3}
 
 
-def actions_in_scope(*, partnership: Partnership, quarter: Quarter) -> QuerySet[Action]:
-    """The actions of the partnership's plans in force in the quarter's year."""
-    plans = plans_in_force(financial_year=quarter.financial_year, partnership=partnership)
-    return Action.objects.filter(plan__in=plans)
+def actions_in_scope(
+    *, partnerships: Sequence[Partnership | int], quarter: Quarter
+) -> QuerySet[Action]:
+    """The actions of the partnerships' plans in force in the quarter's year."""
+    plans = plans_in_force(financial_year=quarter.financial_year)
+    return Action.objects.filter(plan__in=plans.filter(partnership__in=partnerships))
 
 
 def partnerships_with_plans_for(*, quarter: Quarter) -> QuerySet[Partnership]:
@@ -182,9 +184,7 @@ def exception_report_snapshots(
     today = today or clock.today()
     as_at = report_as_at(quarter=quarter, today=today)
     ids = [p.pk for p in partnerships]
-    in_scope = Action.objects.filter(
-        plan__in=plans_in_force(financial_year=quarter.financial_year).filter(partnership__in=ids)
-    )
+    in_scope = actions_in_scope(partnerships=ids, quarter=quarter)
     actions = list(
         in_scope.annotate(
             # An update of the quarter still waiting for sign-off: not used, but counted.

@@ -78,8 +78,8 @@ def test_the_refresh_of_a_strategy_keeps_its_period_and_starts_next_years_action
     assert set(plans_in_force(financial_year=2024)) == {strategy}
     assert set(plans_in_force(financial_year=2025)) == {new}
     district = strategy.partnership
-    assert set(actions_in_scope(partnership=district, quarter=Quarter(2025, 1))) == {carried}
-    assert set(actions_in_scope(partnership=district, quarter=Quarter(2024, 4))) == {
+    assert set(actions_in_scope(partnerships=[district], quarter=Quarter(2025, 1))) == {carried}
+    assert set(actions_in_scope(partnerships=[district], quarter=Quarter(2024, 4))) == {
         open_action,
         done,
     }
