@@ -173,12 +173,15 @@ def plan_version_publish_start(
     request_key: str = "",
     warnings_confirmed: bool = False,
     confirmed_before: str = "",
+    findings: Sequence[Finding] | None = None,
 ) -> PlanVersion:
     """Record the version as rendering and queue its rendering after the commit.
 
     If the editor's check (publishing/checks.py) finds anything, the publisher must have
     confirmed they checked it (``warnings_confirmed``; or, trying again, confirmed the
     same findings before: ``confirmed_before``, their key), or PublishWarningsUnconfirmed.
+    ``findings``: the check as the caller ran it in the same request (the publish page
+    shows them), so the document's snapshot is not built twice; otherwise it runs here.
 
     A version recorded from the document's own table (no file here yet) is taken over;
     a failed one is tried again; a published one is refused (PublishedVersionFrozen).
@@ -195,10 +198,11 @@ def plan_version_publish_start(
     version = plan.versions.filter(number=number).first()
     if version is not None and version.status == PlanVersion.Status.PUBLISHED:
         raise PublishedVersionFrozen(f"Version {number} is published and cannot change")
-    findings = document_check_findings(snapshot=document_snapshot(plan=plan))
+    if findings is None:
+        findings = document_check_findings(snapshot=document_snapshot(plan=plan))
     key = findings_key(findings) if findings else ""
     if key and not warnings_confirmed and key != confirmed_before:
-        raise PublishWarningsUnconfirmed(findings)
+        raise PublishWarningsUnconfirmed(list(findings))
     task_id = str(uuid.uuid4())
     if version is None:
         version = PlanVersion(plan=plan, number=number)

@@ -95,6 +95,7 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 changes=services.parse_changes(d["changes"]),
                 request_key=d["request_key"],
                 warnings_confirmed=bool(d.get("warnings_confirmed")),
+                findings=findings,
             )
         except (services.PublishRefused, PublishedVersionFrozen, PlanNotEditable) as refused:
             form.add_error(None, str(refused))
