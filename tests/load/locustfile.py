@@ -43,7 +43,8 @@ def _next_officer() -> str:
 
 
 class Officer(HttpUser):
-    wait_time = between(2, 8)
+    # Think time as the issue measured it (1 to 5 seconds between pages).
+    wait_time = between(1, 5)
 
     def on_start(self) -> None:
         self.client.verify = False  # the test server's self-signed certificate
