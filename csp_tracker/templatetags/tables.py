@@ -34,6 +34,23 @@ size). In ``column_headers`` a heading ending in ":numeric" right-aligns its col
 header, as GOV.UK tables do for numbers, and one ending in ":hidden" is read out to
 screen readers only (a column of buttons); a head with looped columns writes its
 ``<th>`` cells itself.
+
+A printed document's table (the publications' PDFs and their preview) is
+``{% print_table %}``: the same parts and options, without the scrolling region (paper
+does not scroll) or the GOV.UK classes (its stylesheet is the publication's). ``class``
+is the table's class; ``cols`` the classes of its columns (a ``<colgroup>``, space
+separated); the caption is always visible; ``column_headers ... plain=True`` writes the
+head's cells without the GOV.UK class::
+
+    {% print_table class="two-column" cols="c-name c-lead" items=doc.priorities %}
+        Leads of the priorities
+    {% head %}
+        {% column_headers "Priority" "Lead" plain=True %}
+    {% rows %}
+        {% for p in doc.priorities %}<tr>…</tr>{% endfor %}
+    {% empty %}
+        <p>No priority yet.</p>
+    {% endprint_table %}
 """
 
 from typing import Any
@@ -52,7 +69,9 @@ CAPTIONS = {
 }
 
 
-class ScrollTableNode(template.Node):
+class TableNode(template.Node):
+    """A table tag's parts; a subclass writes the frame around them."""
+
     def __init__(
         self,
         options: dict[str, FilterExpression],
@@ -71,9 +90,19 @@ class ScrollTableNode(template.Node):
         options = {name: value.resolve(context) for name, value in self.options.items()}
         if "items" in options and not options["items"]:
             return self.empty.render(context)
-        # The caption on one line; the region's label is its text without any tags
-        # (what it renders is escaped already).
+        # The caption on one line (what it renders is escaped already).
         caption = mark_safe(" ".join(self.caption.render(context).split()))
+        return self.frame(
+            options, caption, head=self.head.render(context), rows=self.rows.render(context)
+        )
+
+    def frame(self, options: dict[str, Any], caption: SafeString, *, head: str, rows: str) -> str:
+        raise NotImplementedError
+
+
+class ScrollTableNode(TableNode):
+    def frame(self, options: dict[str, Any], caption: SafeString, *, head: str, rows: str) -> str:
+        # The region's label is the caption's text without any tags.
         label = mark_safe(strip_tags(caption))
         table_class = "govuk-table app-table--compact" if options.get("compact") else "govuk-table"
         return format_html(
@@ -88,32 +117,62 @@ class ScrollTableNode(template.Node):
             testid=options.get("testid", ""),
             caption_class=CAPTIONS[options.get("caption", "hidden")],
             caption=caption,
-            head=self.head.render(context),
-            rows=self.rows.render(context),
+            head=head,
+            rows=rows,
         )
 
 
-@register.tag
-def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
-    bits = token.split_contents()[1:]
+class PrintTableNode(TableNode):
+    def frame(self, options: dict[str, Any], caption: SafeString, *, head: str, rows: str) -> str:
+        cols = options.get("cols", "").split()
+        colgroup = format_html(
+            "<colgroup>{}</colgroup>",
+            format_html_join("", '<col class="{}">', ((c,) for c in cols)),
+        )
+        return format_html(
+            "<table{table_class}><caption>{caption}</caption>{colgroup}"
+            "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+            table_class=format_html(' class="{}"', options["class"])
+            if options.get("class")
+            else "",
+            caption=caption,
+            colgroup=colgroup if cols else "",
+            head=head,
+            rows=rows,
+        )
+
+
+def _parse_table(
+    parser: Parser, token: Token, known: set[str]
+) -> tuple[dict[str, FilterExpression], NodeList, NodeList, NodeList, NodeList]:
+    """A table tag's options and its parts: caption, head, rows and what {% empty %} writes."""
+    name, *bits = token.split_contents()
     options = token_kwargs(bits, parser)  # takes the name=value bits off the list
     if bits:
-        raise template.TemplateSyntaxError("scroll_table's options are name=value")
-    if not set(options) <= {"testid", "compact", "caption", "items"}:
-        raise template.TemplateSyntaxError(
-            "scroll_table knows testid=, compact=, caption= and items="
-        )
+        raise template.TemplateSyntaxError(f"{name}'s options are name=value")
+    if not set(options) <= known:
+        raise template.TemplateSyntaxError(f"{name} knows {'=, '.join(sorted(known))}=")
     parts = []
     for end in ("head", "rows"):
         parts.append(parser.parse((end,)))
         parser.delete_first_token()
     caption, head = parts
-    rows = parser.parse(("empty", "endscroll_table"))
+    rows = parser.parse(("empty", f"end{name}"))
     empty = NodeList()
     if parser.next_token().contents == "empty":
-        empty = parser.parse(("endscroll_table",))
+        empty = parser.parse((f"end{name}",))
         parser.delete_first_token()
-    return ScrollTableNode(options, caption, head, rows, empty)
+    return options, caption, head, rows, empty
+
+
+@register.tag
+def scroll_table(parser: Parser, token: Token) -> ScrollTableNode:
+    return ScrollTableNode(*_parse_table(parser, token, {"testid", "compact", "caption", "items"}))
+
+
+@register.tag
+def print_table(parser: Parser, token: Token) -> PrintTableNode:
+    return PrintTableNode(*_parse_table(parser, token, {"class", "cols", "items"}))
 
 
 HEADER = "govuk-table__header"
@@ -132,8 +191,10 @@ def _header(heading: Any) -> tuple[str, SafeString]:
 
 
 @register.simple_tag
-def column_headers(*headings: Any) -> SafeString:
-    """A table head's cells, one column each, in the order given."""
+def column_headers(*headings: Any, plain: bool = False) -> SafeString:
+    """A table head's cells, one column each, in the order given (plain: a printed table's)."""
+    if plain:
+        return format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headings))
     return format_html_join(
         "", '<th scope="col" class="{}">{}</th>', (_header(h) for h in headings)
     )

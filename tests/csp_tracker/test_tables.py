@@ -1,4 +1,6 @@
-"""{% scroll_table %}: the scrolling region is named after the table's caption."""
+"""{% scroll_table %}: the scrolling region is named after the table's caption.
+
+{% print_table %}: the same table, plain, for a printed document."""
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -94,3 +96,36 @@ def test_a_table_of_items_is_written_without_its_empty_part() -> None:
 
 def test_without_items_a_table_of_no_rows_is_still_written() -> None:
     assert _table("Things").startswith('<div class="app-table-scroll"')
+
+
+def test_a_printed_table_has_no_region_and_no_gov_uk_classes() -> None:
+    out = _render(
+        '{% print_table class="two-column" cols="c-name c-lead" %}\n  Leads of\n  {{ who }}\n'
+        '{% head %}{% column_headers "Priority" kind plain=True %}'
+        "{% rows %}<tr><th>1</th><td>2</td></tr>{% endprint_table %}",
+        who="<b>",
+        kind="Lead & deputy",
+    )
+    assert out == (
+        '<table class="two-column"><caption>Leads of &lt;b&gt;</caption>'
+        '<colgroup><col class="c-name"><col class="c-lead"></colgroup>'
+        '<thead><tr><th scope="col">Priority</th><th scope="col">Lead &amp; deputy</th></tr>'
+        "</thead>"
+        "<tbody><tr><th>1</th><td>2</td></tr></tbody></table>"
+    )
+
+
+def test_a_printed_table_of_no_items_is_replaced_by_its_empty_part() -> None:
+    source = (
+        "{% print_table items=items %}T{% head %}{% rows %}x"
+        "{% empty %}<p>None.</p>{% endprint_table %}"
+    )
+    assert _render(source, items=[]) == "<p>None.</p>"
+    assert _render(source, items=[1]) == (
+        "<table><caption>T</caption><thead><tr></tr></thead><tbody>x</tbody></table>"
+    )
+
+
+def test_a_printed_table_refuses_the_page_table_s_options() -> None:
+    with pytest.raises(TemplateSyntaxError):
+        _render('{% print_table testid="t" %}x{% head %}{% rows %}{% endprint_table %}')
