@@ -20,7 +20,6 @@ from actions.models import (
     UpdateRequest,
     UpdateReview,
 )
-from actions.request_links import UPDATE_REQUEST_LINK
 from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
@@ -410,10 +409,6 @@ def action_move(*, action: Action, up: bool) -> None:
 
 
 # Update requests: a signed link for a lead's contact without an account.
-
-
-def update_request_link(*, update_request: UpdateRequest, site_url: str) -> str:
-    return UPDATE_REQUEST_LINK.url(update_request, site_url=site_url)
 
 
 @transaction.atomic

@@ -534,6 +534,18 @@ def _load_performance(
         report.count("grants")
         quarter = Quarter.parse(row["status_quarter"])
         at = timezone.make_aware(datetime.fromisoformat(row["status_recorded_at"]))
+
+        def paper_status(item: dict[str, Any]) -> dict[str, Any]:
+            """A project's status and update as the paper gives them, recorded by the
+            county team in the paper's quarter and at its time."""
+            return {
+                "status": item["status"],
+                "note": item["update"],
+                "user": county_team,
+                "quarter": quarter,
+                "recorded_at": at,
+            }
+
         projects = {}
         for item in row["projects"]:
             projects[item["title"]] = project_create(
@@ -547,11 +559,7 @@ def _load_performance(
                     action=actions.get(item.get("action", "")),
                     end_date=date.fromisoformat(item["end_date"]) if item.get("end_date") else None,
                 ),
-                status=item["status"],
-                note=item["update"],
-                user=county_team,
-                quarter=quarter,
-                recorded_at=at,
+                **paper_status(item),
             )
             report.count("funded projects")
         for item in row["bids"]:
@@ -575,14 +583,7 @@ def _load_performance(
             )
             report.count("bids")
             if bid.project is not None and not bid.is_top_up and item.get("status"):
-                project_status_record(
-                    project=bid.project,
-                    status=item["status"],
-                    note=item["update"],
-                    user=county_team,
-                    quarter=quarter,
-                    recorded_at=at,
-                )
+                project_status_record(project=bid.project, **paper_status(item))
                 report.count("funded projects")
     for row in doc["indicators"]:
         _load_indicator(row, partnerships, users, report)

@@ -234,6 +234,7 @@ INVITATION_LINK = SignedLink(view="partnerships:invitation_accept", salt=TOKEN_S
 
 invitation_token = INVITATION_LINK.token
 invitation_token_matches = INVITATION_LINK.matches
+invitation_link = INVITATION_LINK.url
 
 
 @transaction.atomic
@@ -268,10 +269,6 @@ def invitation_create(
         expires_at=now + INVITATION_VALID_FOR,
     )
     return checked_save(invitation)
-
-
-def invitation_link(*, invitation: Invitation, site_url: str) -> str:
-    return INVITATION_LINK.url(invitation, site_url=site_url)
 
 
 @transaction.atomic
@@ -317,7 +314,7 @@ def invitation_email_send(*, invitation_id: int, site_url: str) -> int:
     context = {
         "invitation": invitation,
         "invited_by": invited_by.get_full_name() if invited_by else "CSP Tracker",
-        "link": invitation_link(invitation=invitation, site_url=site_url),
+        "link": invitation_link(invitation, site_url=site_url),
         "has_account": User.objects.filter(email=invitation.email).exists(),
     }
     send_mail(

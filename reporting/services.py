@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from actions.models import Action, UpdateRequest
-from actions.services import update_request_create, update_request_link
+from actions.request_links import update_request_link
+from actions.services import update_request_create
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, financial_year_of, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
@@ -514,9 +515,7 @@ def _body_of(delivery: EmailDelivery) -> str:
     """The email's text; an update request's signed link is made now, never stored."""
     if delivery.kind != EmailDelivery.Kind.UPDATE_REQUEST or delivery.update_request is None:
         return delivery.body
-    link = update_request_link(
-        update_request=delivery.update_request, site_url=settings.CSP_SITE_URL
-    )
+    link = update_request_link(delivery.update_request, site_url=settings.CSP_SITE_URL)
     return delivery.body.replace(LINK_MARK, link)
 
 
