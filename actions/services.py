@@ -284,8 +284,7 @@ def status_update_record(
         )
     update = StatusUpdate.objects.create(
         action=action,
-        financial_year=quarter.financial_year,
-        quarter=quarter.number,
+        **quarter.columns,
         status=status,
         previous_status=previous_status,
         commentary=commentary,
@@ -445,8 +444,7 @@ def update_request_create(
         agency=agency,
         contact_name=contact_name.strip(),
         contact_email=email,
-        financial_year=quarter.financial_year,
-        quarter=quarter.number,
+        **quarter.columns,
         secret=secrets.token_urlsafe(32),
         sent_by=sent_by,
         created_at=now,

@@ -534,18 +534,6 @@ def _load_performance(
         report.count("grants")
         quarter = Quarter.parse(row["status_quarter"])
         at = timezone.make_aware(datetime.fromisoformat(row["status_recorded_at"]))
-
-        def paper_status(item: dict[str, Any]) -> dict[str, Any]:
-            """A project's status and update as the paper gives them, recorded by the
-            county team in the paper's quarter and at its time."""
-            return {
-                "status": item["status"],
-                "note": item["update"],
-                "user": county_team,
-                "quarter": quarter,
-                "recorded_at": at,
-            }
-
         projects = {}
         for item in row["projects"]:
             projects[item["title"]] = project_create(
@@ -559,7 +547,11 @@ def _load_performance(
                     action=actions.get(item.get("action", "")),
                     end_date=date.fromisoformat(item["end_date"]) if item.get("end_date") else None,
                 ),
-                **paper_status(item),
+                status=item["status"],
+                note=item["update"],
+                user=county_team,
+                quarter=quarter,
+                recorded_at=at,
             )
             report.count("funded projects")
         for item in row["bids"]:
@@ -583,7 +575,14 @@ def _load_performance(
             )
             report.count("bids")
             if bid.project is not None and not bid.is_top_up and item.get("status"):
-                project_status_record(project=bid.project, **paper_status(item))
+                project_status_record(
+                    project=bid.project,
+                    status=item["status"],
+                    note=item["update"],
+                    user=county_team,
+                    quarter=quarter,
+                    recorded_at=at,
+                )
                 report.count("funded projects")
     for row in doc["indicators"]:
         _load_indicator(row, partnerships, users, report)
@@ -655,11 +654,7 @@ def _load_indicator(
         report.count("indicator values")
     for item in row.get("from_updates", []):
         quarter = Quarter.parse(item["quarter"])
-        update = StatusUpdate.objects.get(
-            action=actions[item["action"]],
-            financial_year=quarter.financial_year,
-            quarter=quarter.number,
-        )
+        update = StatusUpdate.objects.get(action=actions[item["action"]], **quarter.columns)
         label = indicator.figure_label.casefold()
         index = next(i for i, f in enumerate(update.figures) if str(f["label"]).casefold() == label)
         indicator_value_from_update(

@@ -256,8 +256,8 @@ def invitation_create(**invitee: Unpack[Invitee]) -> Invitation:
     """An invitation for a person by email; an earlier open invitation of theirs to the
     partnership is replaced (its link stops working)."""
     partnership = invitee["partnership"]
-    email = invitee["email"] = invitee["email"].strip().lower()
-    invitee["full_name"] = invitee["full_name"].strip()
+    email = invitee["email"].strip().lower()
+    invitee["email"], invitee["full_name"] = email, invitee["full_name"].strip()
     _check_role(partnership=partnership, role=invitee["role"], agency=invitee["agency"])
     if Membership.objects.filter(partnership=partnership, user__email=email).exists():
         raise Refused(f"{email} is already a member of {partnership}: change their role instead")

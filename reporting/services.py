@@ -101,9 +101,7 @@ def exception_report_request(
         again = _report_for_key(partnership, request_key)
         if again is not None:
             return again
-        existing = ExceptionReport.objects.filter(
-            partnership=partnership, financial_year=quarter.financial_year, quarter=quarter.number
-        )
+        existing = ExceptionReport.objects.filter(partnership=partnership, **quarter.columns)
         active = existing.filter(status__in=IN_PROGRESS).first()
         if active is not None:
             return active
@@ -119,8 +117,7 @@ def exception_report_request(
             with transaction.atomic():
                 report = ExceptionReport.objects.create(
                     partnership=partnership,
-                    financial_year=quarter.financial_year,
-                    quarter=quarter.number,
+                    **quarter.columns,
                     revision=revision,
                     requested_by=requested_by,
                     notify_executives=notify_executives,
@@ -766,8 +763,7 @@ def _digest_record(to: str, items: list[_Owed], *, today: date) -> int:
                 [
                     UpdateReminder(
                         membership=item.membership,
-                        financial_year=item.quarter.financial_year,
-                        quarter=item.quarter.number,
+                        **item.quarter.columns,
                         kind=item.kind,
                         days_before=item.days_before,
                         action_count=len(item.actions) or sum(len(m.actions) for m in item.missing),
