@@ -7,3 +7,4 @@ UPDATE_REQUEST_LINK = SignedLink(view="actions:request", salt="actions.UpdateReq
 
 update_request_token = UPDATE_REQUEST_LINK.token
 update_request_token_matches = UPDATE_REQUEST_LINK.matches
+update_request_link = UPDATE_REQUEST_LINK.url

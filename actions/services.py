@@ -20,7 +20,6 @@ from actions.models import (
     UpdateRequest,
     UpdateReview,
 )
-from actions.request_links import UPDATE_REQUEST_LINK
 from actions.selectors import action_current_status
 from actions.timescales import parse_timescale
 from csp_tracker import clock
@@ -285,8 +284,7 @@ def status_update_record(
         )
     update = StatusUpdate.objects.create(
         action=action,
-        financial_year=quarter.financial_year,
-        quarter=quarter.number,
+        **quarter.columns,
         status=status,
         previous_status=previous_status,
         commentary=commentary,
@@ -412,10 +410,6 @@ def action_move(*, action: Action, up: bool) -> None:
 # Update requests: a signed link for a lead's contact without an account.
 
 
-def update_request_link(*, update_request: UpdateRequest, site_url: str) -> str:
-    return UPDATE_REQUEST_LINK.url(update_request, site_url=site_url)
-
-
 @transaction.atomic
 def update_request_create(
     *,
@@ -450,8 +444,7 @@ def update_request_create(
         agency=agency,
         contact_name=contact_name.strip(),
         contact_email=email,
-        financial_year=quarter.financial_year,
-        quarter=quarter.number,
+        **quarter.columns,
         secret=secrets.token_urlsafe(32),
         sent_by=sent_by,
         created_at=now,

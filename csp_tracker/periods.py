@@ -7,6 +7,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from django.utils.dateformat import format as date_format
 
@@ -199,6 +200,13 @@ def format_date(day: date | None) -> str:
     return date_format(day, "j F Y")
 
 
+class QuarterColumns(TypedDict):
+    """How a row records its quarter (a status update, a report, a reminder…)."""
+
+    financial_year: int
+    quarter: int
+
+
 @dataclass(frozen=True, order=True)
 class Quarter:
     financial_year: int  # 2023 for 2023/24
@@ -261,6 +269,12 @@ class Quarter:
     @property
     def year_label(self) -> str:
         return financial_year_label(self.financial_year)
+
+    @property
+    def columns(self) -> QuarterColumns:
+        """The quarter as the models that record one store it, ``financial_year`` and
+        ``quarter``: to make such a row (``Model(**quarter.columns)``) or find it."""
+        return {"financial_year": self.financial_year, "quarter": self.number}
 
     @property
     def slug(self) -> str:

@@ -654,11 +654,7 @@ def _load_indicator(
         report.count("indicator values")
     for item in row.get("from_updates", []):
         quarter = Quarter.parse(item["quarter"])
-        update = StatusUpdate.objects.get(
-            action=actions[item["action"]],
-            financial_year=quarter.financial_year,
-            quarter=quarter.number,
-        )
+        update = StatusUpdate.objects.get(action=actions[item["action"]], **quarter.columns)
         label = indicator.figure_label.casefold()
         index = next(i for i, f in enumerate(update.figures) if str(f["label"]).casefold() == label)
         indicator_value_from_update(

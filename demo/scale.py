@@ -317,8 +317,7 @@ def _updates(
             updates.append(
                 StatusUpdate(
                     action=action,
-                    financial_year=quarter.financial_year,
-                    quarter=quarter.number,
+                    **quarter.columns,
                     status=status,
                     previous_status=before,
                     commentary=WORDS,
@@ -365,8 +364,7 @@ def _reports(*, partnerships: list[Partnership]) -> int:
                 rows.append(
                     ExceptionReport(
                         partnership=partnership,
-                        financial_year=quarter.financial_year,
-                        quarter=quarter.number,
+                        **quarter.columns,
                         revision=revision,
                         status=ExceptionReport.Status.READY,
                         snapshot=snapshot,

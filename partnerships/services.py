@@ -4,6 +4,7 @@ agencies, their people and the invitations that bring people in."""
 import secrets
 from datetime import timedelta
 from importlib import import_module
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -234,22 +235,30 @@ INVITATION_LINK = SignedLink(view="partnerships:invitation_accept", salt=TOKEN_S
 
 invitation_token = INVITATION_LINK.token
 invitation_token_matches = INVITATION_LINK.matches
+invitation_link = INVITATION_LINK.url
+
+
+class Invitee(TypedDict):
+    """Whom an invitation is for, in which role, and who invites them: the Invitation's
+    fields of the same names, which invitation_create records and invitation_send
+    passes on."""
+
+    partnership: Partnership
+    email: str
+    full_name: str
+    role: str
+    agency: Agency | None
+    invited_by: User | None
 
 
 @transaction.atomic
-def invitation_create(
-    *,
-    partnership: Partnership,
-    email: str,
-    full_name: str,
-    role: str,
-    agency: Agency | None,
-    invited_by: User | None,
-) -> Invitation:
+def invitation_create(**invitee: Unpack[Invitee]) -> Invitation:
     """An invitation for a person by email; an earlier open invitation of theirs to the
     partnership is replaced (its link stops working)."""
-    email = email.strip().lower()
-    _check_role(partnership=partnership, role=role, agency=agency)
+    partnership = invitee["partnership"]
+    email = invitee["email"].strip().lower()
+    invitee["email"], invitee["full_name"] = email, invitee["full_name"].strip()
+    _check_role(partnership=partnership, role=invitee["role"], agency=invitee["agency"])
     if Membership.objects.filter(partnership=partnership, user__email=email).exists():
         raise Refused(f"{email} is already a member of {partnership}: change their role instead")
     now = clock.now()
@@ -257,12 +266,7 @@ def invitation_create(
         partnership=partnership, email=email, accepted_at__isnull=True, withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
     invitation = Invitation(
-        partnership=partnership,
-        email=email,
-        full_name=full_name.strip(),
-        role=role,
-        agency=agency,
-        invited_by=invited_by,
+        **invitee,
         secret=secrets.token_urlsafe(32),
         created_at=now,
         expires_at=now + INVITATION_VALID_FOR,
@@ -270,31 +274,11 @@ def invitation_create(
     return checked_save(invitation)
 
 
-def invitation_link(*, invitation: Invitation, site_url: str) -> str:
-    return INVITATION_LINK.url(invitation, site_url=site_url)
-
-
 @transaction.atomic
-def invitation_send(
-    *,
-    partnership: Partnership,
-    email: str,
-    full_name: str,
-    role: str,
-    agency: Agency | None,
-    invited_by: User | None,
-    site_url: str,
-) -> Invitation:
+def invitation_send(*, site_url: str, **invitee: Unpack[Invitee]) -> Invitation:
     """Invite a person; the email goes after the commit, through the job outbox
     (jobs/services.py), tried again while the mail server is down."""
-    invitation = invitation_create(
-        partnership=partnership,
-        email=email,
-        full_name=full_name,
-        role=role,
-        agency=agency,
-        invited_by=invited_by,
-    )
+    invitation = invitation_create(**invitee)
     job_record(name=SEND_INVITATION_TASK, args=[invitation.pk, site_url])
     return invitation
 
@@ -317,7 +301,7 @@ def invitation_email_send(*, invitation_id: int, site_url: str) -> int:
     context = {
         "invitation": invitation,
         "invited_by": invited_by.get_full_name() if invited_by else "CSP Tracker",
-        "link": invitation_link(invitation=invitation, site_url=site_url),
+        "link": invitation_link(invitation, site_url=site_url),
         "has_account": User.objects.filter(email=invitation.email).exists(),
     }
     send_mail(

@@ -221,8 +221,7 @@ def _status_append(
         project=project,
         status=status,
         note=note,
-        financial_year=quarter.financial_year,
-        quarter=quarter.number,
+        **quarter.columns,
         recorded_by=user,
         recorded_at=recorded_at or clock.now(),
     )

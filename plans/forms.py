@@ -1,7 +1,7 @@
 """Plan authoring forms: GOV.UK patterns through crispy-forms-gds, a specific error
 message for every field, no browser-native validation (templates use novalidate)."""
 
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Fluid, Size, Submit
 from django import forms
@@ -17,6 +17,7 @@ from csp_tracker.forms import (
 from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.images import EMPTY_ERROR, MAX_IMAGE_BYTES, SIZE_ERROR, CleanImage, image_clean
 from plans.models import GeneratedTable, Partnership, Plan, PlanSection, PlanShape
+from plans.services import SectionData, section_data
 from plans.text import (
     MAX_NESTING,
     MAX_SECTION_LENGTH,
@@ -121,14 +122,6 @@ class PlanForm(GovukErrorsMixin, forms.Form):
         return self.cleaned_data
 
 
-class SectionData(TypedDict):
-    title: str
-    body: str
-    is_restricted: bool
-    generated: str
-    starts_new_page: bool
-
-
 class SectionForm(GovukErrorsMixin, forms.Form):
     error_names = {"body": "Section text"}
 
@@ -187,7 +180,7 @@ class SectionForm(GovukErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(section: PlanSection) -> dict[str, object]:
-        return {name: getattr(section, name) for name in SectionData.__annotations__}
+        return dict(section_data(section))
 
     def to_data(self) -> SectionData:
         """What plan_section_create and plan_section_update take (the text fields strip

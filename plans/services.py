@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -108,6 +109,22 @@ def plan_create(
             previous=previous,
         )
     )
+
+
+class SectionData(TypedDict):
+    """A section's own text and settings: what plan_section_create and
+    plan_section_update take, what the section form edits, and what a refreshed plan's
+    copy of the section keeps."""
+
+    title: str
+    body: str
+    is_restricted: bool
+    generated: str
+    starts_new_page: bool
+
+
+def section_data(section: PlanSection) -> SectionData:
+    return cast(SectionData, {name: getattr(section, name) for name in SectionData.__annotations__})
 
 
 def plan_section_create(

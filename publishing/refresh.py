@@ -22,6 +22,7 @@ from plans.selectors import plan_next_period
 from plans.services import (
     plan_create,
     plan_section_create,
+    section_data,
 )
 from priorities.models import (
     CrossCuttingTheme,
@@ -97,15 +98,7 @@ def plan_refresh_start(*, plan: Plan, user: User) -> Plan:
         previous=plan,
     )
     for section in plan.sections.order_by("order", "id"):
-        plan_section_create(
-            plan=new,
-            title=section.title,
-            body=section.body,
-            is_restricted=section.is_restricted,
-            order=section.order,
-            generated=section.generated,
-            starts_new_page=section.starts_new_page,
-        )
+        plan_section_create(plan=new, order=section.order, **section_data(section))
     workstreams: dict[int, Workstream] = {}
     priorities = _copy_headings(Priority, priority_create, plan=plan, new=new, into=workstreams)
     themes = _copy_headings(CrossCuttingTheme, theme_create, plan=plan, new=new, into=workstreams)

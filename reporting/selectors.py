@@ -156,8 +156,7 @@ def county_overview(*, county: Partnership, quarter: Quarter) -> list[CountyRow]
     reports = (
         ExceptionReport.objects.filter(
             partnership__in=partnerships,
-            financial_year=quarter.financial_year,
-            quarter=quarter.number,
+            **quarter.columns,
             status=ExceptionReport.Status.READY,
         )
         .defer("snapshot")

@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from actions.models import Action, UpdateRequest
-from actions.services import update_request_create, update_request_link
+from actions.request_links import update_request_link
+from actions.services import update_request_create
 from csp_tracker import clock
 from csp_tracker.periods import Quarter, financial_year_of, format_date
 from jobs.selectors import job_for_key, jobs_finished, jobs_known
@@ -100,9 +101,7 @@ def exception_report_request(
         again = _report_for_key(partnership, request_key)
         if again is not None:
             return again
-        existing = ExceptionReport.objects.filter(
-            partnership=partnership, financial_year=quarter.financial_year, quarter=quarter.number
-        )
+        existing = ExceptionReport.objects.filter(partnership=partnership, **quarter.columns)
         active = existing.filter(status__in=IN_PROGRESS).first()
         if active is not None:
             return active
@@ -118,8 +117,7 @@ def exception_report_request(
             with transaction.atomic():
                 report = ExceptionReport.objects.create(
                     partnership=partnership,
-                    financial_year=quarter.financial_year,
-                    quarter=quarter.number,
+                    **quarter.columns,
                     revision=revision,
                     requested_by=requested_by,
                     notify_executives=notify_executives,
@@ -514,9 +512,7 @@ def _body_of(delivery: EmailDelivery) -> str:
     """The email's text; an update request's signed link is made now, never stored."""
     if delivery.kind != EmailDelivery.Kind.UPDATE_REQUEST or delivery.update_request is None:
         return delivery.body
-    link = update_request_link(
-        update_request=delivery.update_request, site_url=settings.CSP_SITE_URL
-    )
+    link = update_request_link(delivery.update_request, site_url=settings.CSP_SITE_URL)
     return delivery.body.replace(LINK_MARK, link)
 
 
@@ -767,8 +763,7 @@ def _digest_record(to: str, items: list[_Owed], *, today: date) -> int:
                 [
                     UpdateReminder(
                         membership=item.membership,
-                        financial_year=item.quarter.financial_year,
-                        quarter=item.quarter.number,
+                        **item.quarter.columns,
                         kind=item.kind,
                         days_before=item.days_before,
                         action_count=len(item.actions) or sum(len(m.actions) for m in item.missing),

@@ -6,14 +6,15 @@ from actions.models import Status
 
 register = template.Library()
 
-# RAG as GOV.UK tags, always with the words: never colour alone.
-TAG_CLASSES: dict[str, str] = {
+# RAG as GOV.UK tags, always with the words: never colour alone. A funded project's
+# status (performance's project_status_tag) has the same four and more of its own.
+RAG_TAG_CLASSES: dict[str, str] = {
     Status.NOT_STARTED: "govuk-tag--grey",
     Status.ON_TRACK: "govuk-tag--green",
     Status.AT_RISK: "govuk-tag--orange",
     Status.OFF_TRACK: "govuk-tag--red",
-    Status.COMPLETED: "govuk-tag--blue",
 }
+TAG_CLASSES: dict[str, str] = {**RAG_TAG_CLASSES, Status.COMPLETED: "govuk-tag--blue"}
 
 
 @register.simple_tag

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from actions.templatetags.actions_tags import RAG_TAG_CLASSES
 from performance.charts import indicator_chart
 from performance.grants import GrantMoney, ProjectMoney
 from performance.indicators import BETTER, SAME, WORSE, Series
@@ -12,12 +13,10 @@ from performance.money import format_money, format_number
 
 register = template.Library()
 
-# Project statuses as GOV.UK tags, always with the words: never colour alone.
+# Project statuses as GOV.UK tags, always with the words: never colour alone. The four
+# a project shares with an action (not started, on/at risk/off track) are coloured alike.
 PROJECT_TAG_CLASSES: dict[str, str] = {
-    ProjectStatus.NOT_STARTED: "govuk-tag--grey",
-    ProjectStatus.ON_TRACK: "govuk-tag--green",
-    ProjectStatus.AT_RISK: "govuk-tag--orange",
-    ProjectStatus.OFF_TRACK: "govuk-tag--red",
+    **RAG_TAG_CLASSES,
     ProjectStatus.PART_DELIVERED: "govuk-tag--turquoise",
     ProjectStatus.DELIVERED: "govuk-tag--blue",
     ProjectStatus.WITHDRAWN: "govuk-tag--purple",
