@@ -26,6 +26,7 @@ from csp_tracker.forms import (
     select_field,
     text_field,
 )
+from plans.forms import lead_agencies_field
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
@@ -223,10 +224,7 @@ class ActionFieldsForm(GovukErrorsMixin, forms.Form):
     desired_outcome = text_field(
         "Desired outcome", max_length=2000, rows=3, noun="a desired outcome"
     )
-    lead_agencies = checkboxes_field(
-        label="Lead agencies",
-        queryset=Agency.objects.none(),
-        message="Select lead agencies of this partnership",
+    lead_agencies = lead_agencies_field(
         required="Select at least one lead agency",
         help_text="The officers of these agencies update the action each quarter.",
     )

@@ -34,7 +34,13 @@ from actions.forms import (
 from actions.models import Action, Milestone, StatusUpdate, UpdateRequest
 from csp_tracker import clock
 from csp_tracker.forms import ADD_ANOTHER, after_save
-from csp_tracker.http import found_or_404, permitted_or_404, posted_data, require_perm
+from csp_tracker.http import (
+    found_or_404,
+    permitted_or_404,
+    posted_data,
+    require_perm,
+    visible_or_404,
+)
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
 from plans.models import Partnership
@@ -51,11 +57,7 @@ def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
 
 
 def _get_milestone(request: HttpRequest, pk: int) -> Milestone:
-    return found_or_404(
-        lambda: selectors.milestone_get(user=request.user, pk=pk),
-        Milestone.DoesNotExist,
-        "milestone",
-    )
+    return visible_or_404(request, selectors.milestone_get, Milestone, pk=pk)
 
 
 @login_required
@@ -508,11 +510,7 @@ def sign_off_list(request: HttpRequest, slug: str) -> HttpResponse:
 def status_update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Approve a submitted update or return it with a comment, the last signed-off update
     of the action beside it."""
-    update = found_or_404(
-        lambda: selectors.status_update_get(user=request.user, pk=pk),
-        StatusUpdate.DoesNotExist,
-        "update",
-    )
+    update = visible_or_404(request, selectors.status_update_get, StatusUpdate, pk=pk)
     partnership = update.action.plan.partnership
     require_perm(request, "actions.add_updatereview", partnership)
     state = selectors.review_state(update)

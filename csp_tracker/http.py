@@ -1,7 +1,7 @@
 """What several apps' views ask of a request before they call a service."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
@@ -42,6 +42,28 @@ def permitted_or_404(
     if perm:
         require_perm(request, perm, found)
     return found
+
+
+def visible_or_404(
+    request: HttpRequest,
+    select: Callable[..., M],
+    model: type[Model],
+    *,
+    perm: str | None = None,
+    **lookup: Any,
+) -> M:
+    """What the selector ``select`` finds by ``lookup`` among what the signed-in person
+    may see (it is called with ``user=request.user``), or a 404 ("No such <model's
+    name>"); with ``perm``, then a 403 unless they have it on what was found."""
+    # Each concrete model has its own DoesNotExist; django-stubs types it on those only.
+    missing: type[Exception] = cast(Any, model).DoesNotExist
+    return permitted_or_404(
+        request,
+        perm,
+        lambda: select(user=request.user, **lookup),
+        missing,
+        str(model._meta.verbose_name),
+    )
 
 
 def require_perm(request: HttpRequest, perm: str, obj: Model) -> None:

@@ -8,6 +8,7 @@ from django import forms
 
 from csp_tracker.forms import (
     GovukErrorsMixin,
+    checkboxes_field,
     form_helper,
     radio_field,
     save_buttons,
@@ -16,7 +17,7 @@ from csp_tracker.forms import (
 )
 from csp_tracker.periods import PeriodError, parse_period_checked
 from plans.images import EMPTY_ERROR, MAX_IMAGE_BYTES, SIZE_ERROR, CleanImage, image_clean
-from plans.models import GeneratedTable, Partnership, Plan, PlanSection, PlanShape
+from plans.models import Agency, GeneratedTable, Partnership, Plan, PlanSection, PlanShape
 from plans.services import SectionData, section_data
 from plans.text import (
     MAX_NESTING,
@@ -26,6 +27,18 @@ from plans.text import (
     MAX_TABLE_ROWS,
     text_limit_errors,
 )
+
+
+def lead_agencies_field(*, help_text: str, required: str = "") -> forms.ModelMultipleChoiceField:
+    """The lead agencies of a priority or an action: checkboxes of the plan's
+    partnership's agencies (the form sets the queryset in its ``__init__``)."""
+    return checkboxes_field(
+        label="Lead agencies",
+        queryset=Agency.objects.none(),
+        message="Select lead agencies of this partnership",
+        required=required,
+        help_text=help_text,
+    )
 
 
 class PlanForm(GovukErrorsMixin, forms.Form):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
-from csp_tracker.http import found_or_404
+from csp_tracker.http import visible_or_404
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -24,9 +24,7 @@ from plans.rules import who_publishes
 
 
 def authored_plan(request: HttpRequest, pk: int, *, author: bool = False) -> Plan:
-    plan = found_or_404(
-        lambda: selectors.plan_get(user=request.user, pk=pk), Plan.DoesNotExist, "plan"
-    )
+    plan = visible_or_404(request, selectors.plan_get, Plan, pk=pk)
     if author:
         require_author(request, plan)
     return plan
@@ -129,9 +127,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = found_or_404(
-        lambda: selectors.plan_overview(user=request.user, pk=pk), Plan.DoesNotExist, "plan"
-    )
+    plan = visible_or_404(request, selectors.plan_overview, Plan, pk=pk)
     # Read from the prefetched priorities and themes (apps above this one, so asked
     # through their reverse relations one by one rather than as a list of their types).
     priorities, themes = list(plan.priorities.all()), list(plan.themes.all())
@@ -200,9 +196,7 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _section(request: HttpRequest, pk: int, *, author: bool = True) -> PlanSection:
     """The section (another partnership's is a 404); with ``author``, a 403 unless the
     person may change its plan."""
-    section = found_or_404(
-        lambda: selectors.section_get(user=request.user, pk=pk), PlanSection.DoesNotExist, "section"
-    )
+    section = visible_or_404(request, selectors.section_get, PlanSection, pk=pk)
     if author:
         require_author(request, section.plan)
     return section
@@ -254,11 +248,7 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _section_image(request: HttpRequest, pk: int) -> SectionImage:
-    image = found_or_404(
-        lambda: selectors.section_image_get(user=request.user, pk=pk),
-        SectionImage.DoesNotExist,
-        "image",
-    )
+    image = visible_or_404(request, selectors.section_image_get, SectionImage, pk=pk)
     require_author(request, image.section.plan)
     return image
 

@@ -14,6 +14,7 @@ from csp_tracker.forms import (
     save_buttons,
     text_field,
 )
+from plans.forms import lead_agencies_field
 from plans.models import Agency, Plan
 from plans.text import text_limit_errors
 from priorities.lists import list_from_text, list_to_text
@@ -62,12 +63,7 @@ class HeadingForm(GovukErrorsMixin, forms.Form):
         noun="a lead",
         help_text='For example "Superintendent of Strategic Prevention, Kent Police".',
     )
-    lead_agencies = checkboxes_field(
-        label="Lead agencies",
-        queryset=Agency.objects.none(),
-        message="Select lead agencies of this partnership",
-        help_text="Select all that apply.",
-    )
+    lead_agencies = lead_agencies_field(help_text="Select all that apply.")
     categories = checkboxes_field(
         label="Which county categories does it match?",
         queryset=PriorityCategory.objects.none(),

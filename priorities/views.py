@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
-from csp_tracker.http import found_or_404, posted_data
+from csp_tracker.http import found_or_404, posted_data, visible_or_404
 from csp_tracker.periods import financial_year_label
 from plans.models import Partnership, Plan
 from plans.views import (
@@ -132,11 +132,7 @@ def _workstreams_url(workstream_parent: Priority | CrossCuttingTheme) -> str:
 
 
 def _workstream(request: HttpRequest, pk: int) -> Workstream:
-    workstream = found_or_404(
-        lambda: selectors.workstream_get(user=request.user, pk=pk),
-        Workstream.DoesNotExist,
-        "heading",
-    )
+    workstream = visible_or_404(request, selectors.workstream_get, Workstream, pk=pk)
     return workstream
 
 
@@ -234,10 +230,8 @@ def workstream_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessing_district(request: HttpRequest, slug: str) -> Partnership:
-    partnership = found_or_404(
-        lambda: selectors.assessment_partnership_get(user=request.user, slug=slug),
-        Partnership.DoesNotExist,
-        "partnership",
+    partnership = visible_or_404(
+        request, selectors.assessment_partnership_get, Partnership, slug=slug
     )
     # Asked of the rules themselves: a superuser has every permission, but only a
     # district has strategic-assessment choices.

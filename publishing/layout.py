@@ -70,6 +70,12 @@ class ActionBlock:
         return len(self.rows)
 
 
+def _column_shown(column: Column) -> property:
+    """Whether the table has ``column``: the action row template asks
+    ``layout.show_<column>`` before it prints that column's cell."""
+    return property(lambda layout: layout.shows(column.key))
+
+
 @dataclass
 class ActionPlanLayout:
     columns: list[PlacedColumn]
@@ -82,21 +88,10 @@ class ActionPlanLayout:
     def shows(self, key: str) -> bool:
         return any(c.key == key for c in self.columns)
 
-    @property
-    def show_outcome(self) -> bool:
-        return self.shows(OUTCOME.key)
-
-    @property
-    def show_milestones(self) -> bool:
-        return self.shows(MILESTONE.key)
-
-    @property
-    def show_timescale(self) -> bool:
-        return self.shows(TIMESCALE.key)
-
-    @property
-    def show_lead(self) -> bool:
-        return self.shows(LEAD.key)
+    show_outcome = _column_shown(OUTCOME)
+    show_milestones = _column_shown(MILESTONE)
+    show_timescale = _column_shown(TIMESCALE)
+    show_lead = _column_shown(LEAD)
 
 
 def document_actions(snapshot: DocumentSnapshot) -> list[ActionEntry]:

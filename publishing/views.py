@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
-from csp_tracker.http import found_or_404, post_only
+from csp_tracker.http import post_only, visible_or_404
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Plan, PlanVersion
@@ -24,15 +24,11 @@ from publishing.snapshot import document_snapshot, template_for
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    return found_or_404(lambda: plan_get(user=request.user, pk=pk), Plan.DoesNotExist, "plan")
+    return visible_or_404(request, plan_get, Plan, pk=pk)
 
 
 def _version(request: HttpRequest, pk: int) -> PlanVersion:
-    return found_or_404(
-        lambda: selectors.version_get(user=request.user, pk=pk),
-        PlanVersion.DoesNotExist,
-        "version",
-    )
+    return visible_or_404(request, selectors.version_get, PlanVersion, pk=pk)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
-from csp_tracker.http import permitted_or_404, post_only, posted_data
+from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
 from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
@@ -26,22 +26,12 @@ from reporting.models import ExceptionReport
 def _get_partnership(request: HttpRequest, slug: str, perm: str | None = None) -> Partnership:
     """The partnership of the URL: a 404 if the user cannot see it, a 403 if they can but
     lack ``perm`` on it."""
-    return permitted_or_404(
-        request,
-        perm,
-        lambda: selectors.partnership_get(user=request.user, slug=slug),
-        Partnership.DoesNotExist,
-        "partnership",
-    )
+    return visible_or_404(request, selectors.partnership_get, Partnership, perm=perm, slug=slug)
 
 
 def _get_report(request: HttpRequest, pk: int, perm: str | None) -> ExceptionReport:
-    return permitted_or_404(
-        request,
-        perm,
-        lambda: selectors.exception_report_get(user=request.user, pk=pk),
-        ExceptionReport.DoesNotExist,
-        "report",
+    return visible_or_404(
+        request, selectors.exception_report_get, ExceptionReport, perm=perm, pk=pk
     )
 
 

@@ -11,23 +11,28 @@ from csp_tracker.periods import (
     parse_uk_date,
 )
 
+# What people write for a plan's financial years, and the years it means: read here by
+# the parser, and by the plan form that uses it (tests/plans/test_period_and_date_forms.py).
+PERIODS_PEOPLE_WRITE = [
+    ("2024/25", (2024, 2025)),
+    ("2024/2025", (2024, 2025)),
+    ("2024-25", (2024, 2025)),
+    (" 2024 / 25 ", (2024, 2025)),
+    ("FY 2024/25", (2024, 2025)),
+    ("2024-27", (2024, 2027)),
+    ("2024-2027", (2024, 2027)),
+    ("2024 to 2027", (2024, 2027)),
+    ("2024 TO 2027", (2024, 2027)),
+    ("2024\u00a0to\u00a02027", (2024, 2027)),
+    ("2024-28", (2024, 2028)),
+    ("2024–2028", (2024, 2028)),
+    ("2024 – 2028", (2024, 2028)),
+    ("2024/25 to 2027/28", (2024, 2028)),
+    ("2099-2100", (2099, 2100)),
+]
 
-@pytest.mark.parametrize(
-    ("text", "years"),
-    [
-        ("2024/25", (2024, 2025)),
-        (" 2024 / 25 ", (2024, 2025)),
-        ("2024-27", (2024, 2027)),
-        ("2024-2027", (2024, 2027)),
-        ("2024 to 2027", (2024, 2027)),
-        ("2024 TO 2027", (2024, 2027)),
-        ("2024\u00a0to\u00a02027", (2024, 2027)),
-        ("2024-28", (2024, 2028)),
-        ("2024–2028", (2024, 2028)),
-        ("FY 2024/25", (2024, 2025)),
-        ("2099-2100", (2099, 2100)),
-    ],
-)
+
+@pytest.mark.parametrize(("text", "years"), PERIODS_PEOPLE_WRITE)
 def test_periods_people_write(text, years):
     assert parse_period_checked(text) == years
     assert parse_period(text) == years

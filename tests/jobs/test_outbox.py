@@ -229,20 +229,25 @@ def test_a_report_waiting_for_the_job_service_is_not_failed_as_stale(district):
     assert report.status == "queued"
 
 
-def test_a_version_stuck_rendering_is_swept_and_can_be_tried_again(
-    client, document, county_admin, django_capture_on_commit_callbacks
-):
-    plan = document
+def _failed_version(plan, user):
+    """A version whose rendering job gave up, swept by the stale sweep."""
     version = publishing.plan_version_publish_start(
         plan=plan,
-        user=county_admin,
+        user=user,
         number="1.0",
         effective_date=plan.period_start,
         warnings_confirmed=True,
     )
-    job = Job.objects.get()
-    Job.objects.filter(pk=job.pk).update(state="given_up")
+    Job.objects.filter(task_id=version.task_id).update(state="given_up")
     assert publishing.plan_versions_fail_stale() == 1
+    return version
+
+
+def test_a_version_stuck_rendering_is_swept_and_can_be_tried_again(
+    client, document, county_admin, django_capture_on_commit_callbacks
+):
+    version = _failed_version(document, county_admin)
+    assert Job.objects.count() == 1
     version.refresh_from_db()
     assert version.status == "failed"
     client.force_login(county_admin)
@@ -255,19 +260,6 @@ def test_a_version_stuck_rendering_is_swept_and_can_be_tried_again(
     version.refresh_from_db()
     assert version.status == "published", version.failure_reasons
     assert Job.objects.count() == 2
-
-
-def _failed_version(plan, user):
-    version = publishing.plan_version_publish_start(
-        plan=plan,
-        user=user,
-        number="1.0",
-        effective_date=plan.period_start,
-        warnings_confirmed=True,
-    )
-    Job.objects.filter(task_id=version.task_id).update(state="given_up")
-    assert publishing.plan_versions_fail_stale() == 1
-    return version
 
 
 def test_try_again_asks_again_when_the_editors_check_finds_something_new(

@@ -9,12 +9,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from actions.services import status_update_record
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Plan
 from reporting import services
 from reporting.models import EmailDelivery, ReminderDigest, UpdateReminder
 from tests import factories
+from tests.reporting.conftest import record
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +61,8 @@ def test_a_year_of_chasers_on_the_right_days_one_email_a_day_none_twice(
         if day == date(2024, 12, 20):
             # The council's officer updates both their actions for Q3: not chased for Q3 again.
             for action in (year["a"], year["c"]):
-                status_update_record(
-                    action=action,
-                    author=year["both"],
-                    status="on_track",
-                    commentary="Done",
-                    quarter=Quarter(2024, 3),
-                    milestones_completed=[],
+                record(
+                    action, Quarter(2024, 3), "on_track", year["both"], day=20, commentary="Done"
                 )
         before = len(mail.outbox)
         with django_capture_on_commit_callbacks(execute=True):
@@ -120,14 +115,7 @@ def test_nothing_owed_means_no_email(
 ):
     action = _plan_action(district, "Updated in time", [agency])
     settings.CSP_TODAY = "2024-09-10"
-    status_update_record(
-        action=action,
-        author=officer,
-        status="on_track",
-        commentary="ok",
-        quarter=Quarter(2024, 2),
-        milestones_completed=[],
-    )
+    record(action, Quarter(2024, 2), "on_track", officer, commentary="ok")
     for day in ("2024-09-16", "2024-09-27", "2024-09-30", "2024-10-04", "2024-10-05"):
         settings.CSP_TODAY = day
         with django_capture_on_commit_callbacks(execute=True):
