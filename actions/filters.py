@@ -129,11 +129,19 @@ class ActionFilter(django_filters.FilterSet):
                 self.filters[name].extra["help_text"] = (
                     f"Choose a plan and apply the filters to list its {what}"
                 )
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_agencies(
-            offered, plan_list
-        )
+        leads = self._lead_agencies(offered, plan_list)
+        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = leads
         self.filters["heading"].extra["choices"] = self._heading_choices(offered, plan_list)
         self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, plan_list)
+        # The plans and leads the page offers, read once: a model choice field's options
+        # ask its queryset again, and count it first. The page writes the widget's options;
+        # a chosen one is still checked against the field's queryset.
+        for name, objects in (("plan", plan_list), ("lead", list(leads))):
+            field = cast(forms.ModelChoiceField, self.form.fields[name])
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects),
+            ]
 
     def _value(self, name: str) -> str:
         value = self.data.get(name) if self.data is not None else None
