@@ -404,12 +404,11 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     )
 
 
-def action_list_rows(
-    actions: QuerySet[Action], *, quarter: Quarter, today: date
-) -> QuerySet[Action]:
-    """How a page of the action list reads its rows (``page_of_keys_get``'s rows)."""
+def action_list_rows(*, quarter: Quarter, today: date) -> QuerySet[Action]:
+    """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
+    the keys ``action_list`` chose: those are the user's already, so not asked again."""
     return with_progress_read(
-        actions.select_related(
+        Action.objects.select_related(
             "plan__partnership", "priority", "theme", "workstream"
         ).prefetch_related("lead_agencies"),
         quarter=quarter,
@@ -651,8 +650,9 @@ def my_actions(*, user: AnyUser) -> MyWork:
     due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
     # Every milestone past due of these actions (overdue unless the action is completed,
     # set_overdue), and those due by the quarter's end.
+    # (By the actions' ids as read, not asking which they are again.)
     milestones = list(
-        _with_past_due(Milestone.objects.filter(action__in=ids), as_of=today)
+        _with_past_due(Milestone.objects.filter(action__in=[a.pk for a in actions]), as_of=today)
         .filter(Q(past_due=True) | due_soon)
         .select_related("action", "lead")
         .order_by("due_date", "action__order", "order", "id")

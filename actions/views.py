@@ -89,7 +89,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         filtered,
         number=request.GET.get("page"),
         per_page=50,
-        rows=selectors.action_list_rows(actions, quarter=quarter, today=today),
+        rows=selectors.action_list_rows(quarter=quarter, today=today),
     )
     selectors.set_progress(page.object_list, quarter=quarter)
     query = request.GET.copy()
