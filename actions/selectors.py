@@ -56,6 +56,10 @@ class _Status(TypedDict):
     status: str
 
 
+class _LeadNames(TypedDict):
+    lead_names: list[str]
+
+
 class _HasPastDue(TypedDict):
     has_past_due: bool
 
@@ -73,6 +77,7 @@ if TYPE_CHECKING:
     ActionsWithStatus = QuerySet[WithAnnotations[Action, CurrentStatus]]
     ActionsWithProgress = QuerySet[ActionWithProgress]
     _ActionPastDue = WithAnnotations[Action, _HasPastDue]
+    _WithLeadNames = WithAnnotations[Action, _LeadNames]
     # A milestone read ``_with_past_due``, and ``set_overdue``.
     _Overdue = WithAnnotations[Milestone, _MilestoneDates]
 
@@ -406,14 +411,28 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
 
 def action_list_rows(*, quarter: Quarter, today: date) -> QuerySet[Action]:
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
-    the keys ``action_list`` chose: those are the user's already, so not asked again."""
+    the keys ``action_list`` chose: those are the user's already, so not asked again.
+    Their leads: ``set_lead_names``."""
     return with_progress_read(
-        Action.objects.select_related(
-            "plan__partnership", "priority", "theme", "workstream"
-        ).prefetch_related("lead_agencies"),
+        Action.objects.select_related("plan__partnership", "priority", "theme", "workstream"),
         quarter=quarter,
         today=today,
     )
+
+
+def set_lead_names(actions: Sequence[Action]) -> None:
+    """Each action's lead agencies' short names (``lead_names``), in the agencies' order,
+    in one query of plain values: a prefetch of the agencies made a manager and a
+    queryset for each action, most of a list page's reading."""
+    names: dict[int, list[str]] = {action.pk: [] for action in actions}
+    for action_id, short_name in (
+        Action.lead_agencies.through.objects.filter(action__in=list(names))
+        .order_by("agency__short_name", "agency_id")
+        .values_list("action_id", "agency__short_name")
+    ):
+        names[action_id].append(short_name)
+    for action in cast("list[_WithLeadNames]", actions):
+        action.lead_names = names[action.pk]
 
 
 def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":

@@ -92,6 +92,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         rows=selectors.action_list_rows(quarter=quarter, today=today),
     )
     selectors.set_progress(page.object_list, quarter=quarter)
+    selectors.set_lead_names(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
