@@ -91,8 +91,9 @@ def action_list(request: HttpRequest) -> HttpResponse:
         per_page=50,
         rows=selectors.action_list_rows(quarter=quarter, today=today),
     )
-    selectors.set_progress(page.object_list, quarter=quarter)
-    selectors.set_lead_names(page.object_list)
+    rows = list(page.object_list)  # (the same objects, the page's list)
+    selectors.set_progress(rows, quarter=quarter)
+    selectors.set_lead_names(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
