@@ -459,13 +459,20 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
 
 
 def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
-    """Every update of the action and of the same action in earlier plans, newest first."""
+    """Every update of the action and of the same action in earlier plans, newest first,
+    each with its milestones marked done (``done_milestones``) and its sign-off steps
+    (``review_steps``) as lists: a prefetch into the relations made a manager and a
+    queryset for each update, more than reading the updates themselves."""
     return (
         StatusUpdate.objects.filter(action__lineage=action.lineage)
         .select_related("author", "request", "action__plan")
         .prefetch_related(
-            "milestones_completed",
-            Prefetch("reviews", queryset=UpdateReview.objects.select_related("reviewer")),
+            Prefetch("milestones_completed", to_attr="done_milestones"),
+            Prefetch(
+                "reviews",
+                queryset=UpdateReview.objects.select_related("reviewer"),
+                to_attr="review_steps",
+            ),
         )
         .order_by("-created_at", "-id")
     )
