@@ -87,9 +87,11 @@ def partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
 
 
 def plan_list(*, user: AnyUser) -> QuerySet[Plan]:
+    """The plans the action list's filter offers, with what it shows of each (its name,
+    ``str(plan)``): the county team's are every district's, so no more is read."""
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
-        .select_related("partnership")
+        .only("title", "start_year", "end_year")
         .order_by("partnership__name", "-start_year", "title")
     )
 
