@@ -1,3 +1,4 @@
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
@@ -5,12 +6,18 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from actions.models import Action, Status
+from actions.selectors import annotate_progress
+from csp_tracker import clock
 from csp_tracker.forms import GovukErrorsMixin
+from csp_tracker.periods import Quarter
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 if TYPE_CHECKING:
     from actions.selectors import ActionsWithProgress
+
+# The filters that ask each action's progress (annotate_progress).
+PROGRESS_FILTERS = ("status", "overdue", "no_update")
 
 # Someone who sees at most this many plans is offered every heading of them before choosing
 # a plan (an officer sees their partnership's few).
@@ -93,8 +100,17 @@ class ActionFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = ActionFilterForm
 
-    def __init__(self, *args: Any, plans: QuerySet[Plan], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        plans: QuerySet[Plan],
+        quarter: Quarter | None = None,
+        today: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.quarter = quarter or clock.update_quarter()
+        self.today = today or clock.today()
         plan_list = list(plans)
         cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
         chosen = self._chosen_plan(plan_list)
@@ -113,11 +129,19 @@ class ActionFilter(django_filters.FilterSet):
                 self.filters[name].extra["help_text"] = (
                     f"Choose a plan and apply the filters to list its {what}"
                 )
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_agencies(
-            offered, plan_list
-        )
+        leads = self._lead_agencies(offered, plan_list)
+        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = leads
         self.filters["heading"].extra["choices"] = self._heading_choices(offered, plan_list)
         self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, plan_list)
+        # The plans and leads the page offers, read once: a model choice field's options
+        # ask its queryset again, and count it first. The page writes the widget's options;
+        # a chosen one is still checked against the field's queryset.
+        for name, objects in (("plan", plan_list), ("lead", list(leads))):
+            field = cast(forms.ModelChoiceField, self.form.fields[name])
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects),
+            ]
 
     def _value(self, name: str) -> str:
         value = self.data.get(name) if self.data is not None else None
@@ -177,6 +201,16 @@ class ActionFilter(django_filters.FilterSet):
             .select_related("priority__plan", "theme__plan")
             .order_by("priority__plan", "theme__plan", "priority__number", "theme__number", "order")
         ]
+
+    def filter_queryset(self, queryset: QuerySet[Action]) -> QuerySet[Action]:
+        """A filter by progress (status, overdue, no update) asks it in SQL, by the rule of
+        the pages (``annotate_progress``), as aliases: the page reads its rows' progress
+        set-based (``set_progress``)."""
+        if any(self.form.cleaned_data.get(name) for name in PROGRESS_FILTERS):
+            queryset = annotate_progress(
+                queryset, quarter=self.quarter, today=self.today, select=False
+            )
+        return cast("QuerySet[Action]", super().filter_queryset(queryset))
 
     def filter_words(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         for word in value.split()[:10]:

@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    ExpressionWrapper,
     F,
     Field,
     Model,
@@ -55,6 +56,19 @@ class _Status(TypedDict):
     status: str
 
 
+class _LeadNames(TypedDict):
+    lead_names: list[str]
+
+
+class _HasPastDue(TypedDict):
+    has_past_due: bool
+
+
+class _MilestoneDates(TypedDict):
+    past_due: bool
+    is_overdue: bool
+
+
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
@@ -62,6 +76,10 @@ if TYPE_CHECKING:
     ActionWithProgress = WithAnnotations[Action, Progress]
     ActionsWithStatus = QuerySet[WithAnnotations[Action, CurrentStatus]]
     ActionsWithProgress = QuerySet[ActionWithProgress]
+    _ActionPastDue = WithAnnotations[Action, _HasPastDue]
+    _WithLeadNames = WithAnnotations[Action, _LeadNames]
+    # A milestone read ``_with_past_due``, and ``set_overdue``.
+    _Overdue = WithAnnotations[Milestone, _MilestoneDates]
 
 
 def partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
@@ -69,9 +87,11 @@ def partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
 
 
 def plan_list(*, user: AnyUser) -> QuerySet[Plan]:
+    """The plans the action list's filter offers, with what it shows of each (its name,
+    ``str(plan)``): the county team's are every district's, so no more is read."""
     return (
         Plan.objects.filter(access_for(user).partnership_filter("partnership__"))
-        .select_related("partnership")
+        .only("title", "start_year", "end_year")
         .order_by("partnership__name", "-start_year", "title")
     )
 
@@ -158,7 +178,9 @@ class Reported(NamedTuple):
     created_at: datetime
 
 
-def latest_updates(*, lineages: "QuerySet[Action, UUID]", as_of: Quarter) -> dict[UUID, Reported]:
+def latest_updates(
+    *, lineages: "QuerySet[Action, UUID] | Collection[UUID]", as_of: Quarter
+) -> dict[UUID, Reported]:
     """``_current_status`` for many actions in one query: each lineage's latest update as
     of the quarter (a window over the lineage, not a subquery per action), by lineage."""
     latest = (
@@ -179,30 +201,74 @@ def latest_updates(*, lineages: "QuerySet[Action, UUID]", as_of: Quarter) -> dic
     return {row[1]: Reported(*row) for row in rows}
 
 
+def _needs_update(*, updated_this_quarter: bool, status: str | None) -> bool:
+    """``needs_update`` of an action read set-based: the ``Case`` of ``with_current_status``."""
+    return not updated_this_quarter and status != Status.COMPLETED
+
+
 def set_current_status(
     actions: Sequence[Action],
     *,
-    lineages: "QuerySet[Action, UUID]",
+    lineages: "QuerySet[Action, UUID] | Collection[UUID]",
     as_of: Quarter,
     prefix: str = "",
+    include_waiting: bool = False,
 ) -> dict[int, Reported]:
     """What ``with_current_status`` annotates, set on actions already read (the report
-    of every partnership at once: ``latest_updates``, one query for any number of
-    actions). ``lineages``: the actions' lineages as a query. Returns the updates by id."""
+    of every partnership at once, a page's rows: ``latest_updates``, one query for any
+    number of actions). ``lineages``: the actions' lineages, as a query or as values.
+    ``include_waiting``: the actions were read ``with_updated_this_quarter`` (which counts
+    an update waiting for sign-off), and that is kept; otherwise an action is updated this
+    quarter when its latest counted update is of the quarter. Returns the updates by id."""
     latest = latest_updates(lineages=lineages, as_of=as_of)
     for action in actions:
         update = latest.get(action.lineage)
         status = update.status if update else None
-        updated = update is not None and Quarter(update.financial_year, update.quarter) == as_of
+        if include_waiting:
+            updated = bool(getattr(action, f"{prefix}updated_this_quarter"))
+        else:
+            updated = update is not None and Quarter(update.financial_year, update.quarter) == as_of
         setattr(action, f"{prefix}current_status", status)
         setattr(action, f"{prefix}latest_update_id", update.id if update else None)
         setattr(action, f"{prefix}updated_this_quarter", updated)
-        setattr(action, f"{prefix}needs_update", not updated and status != Status.COMPLETED)
+        setattr(
+            action,
+            f"{prefix}needs_update",
+            _needs_update(updated_this_quarter=updated, status=status),
+        )
     return {update.id: update for update in latest.values()}
 
 
+def _updated_this_quarter(*, as_of: Quarter, include_waiting: bool) -> Exists:
+    """An update of the action's lineage reports on the quarter itself (``include_waiting``:
+    or waits for sign-off there)."""
+    return Exists(
+        lineage_updates(
+            lineage=OuterRef("lineage"),
+            as_of=as_of,
+            only_quarter=True,
+            include_waiting=include_waiting,
+        )
+    )
+
+
+def with_updated_this_quarter(qs: QuerySet[Action], *, as_of: Quarter) -> QuerySet[Action]:
+    """Actions read with ``updated_this_quarter`` as the pages count it (an update waiting
+    for sign-off is the officer's part done), for ``set_progress``: the one part of
+    ``with_current_status`` that ``latest_updates`` cannot tell (a waiting update is not
+    counted there), as one EXISTS on the rows read."""
+    return qs.annotate(
+        updated_this_quarter=_updated_this_quarter(as_of=as_of, include_waiting=True)
+    )
+
+
 def with_current_status(
-    qs: QuerySet[Action], *, as_of: Quarter, prefix: str = "", include_waiting: bool = False
+    qs: QuerySet[Action],
+    *,
+    as_of: Quarter,
+    prefix: str = "",
+    include_waiting: bool = False,
+    select: bool = True,
 ) -> "ActionsWithStatus":
     """Each action's progress as of a quarter, by the rule of ``action_current_status``:
 
@@ -216,23 +282,22 @@ def with_current_status(
     ``prefix`` names a second set of the same (the report reads the previous quarter too).
     Only signed-off updates count (``lineage_updates``); with ``include_waiting`` an update
     waiting for sign-off is the quarter's update too, so its author is not chased.
+
+    The same, set on actions already read: ``set_current_status`` (what a page shows of
+    its rows). ``select=False``: only to filter by (aliases, not read with the rows).
     """
     latest = lineage_updates(lineage=OuterRef("lineage"), as_of=as_of)
     status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
-    annotated = qs.annotate(
+    add = qs.annotate if select else qs.alias
+    annotated = add(
         **{
             status: Subquery(_current_status(OuterRef("lineage"), as_of)),
             f"{prefix}latest_update_id": Subquery(latest.values("pk")[:1]),
-            updated: Exists(
-                lineage_updates(
-                    lineage=OuterRef("lineage"),
-                    as_of=as_of,
-                    only_quarter=True,
-                    include_waiting=include_waiting,
-                )
-            ),
+            updated: _updated_this_quarter(as_of=as_of, include_waiting=include_waiting),
         }
-    ).annotate(
+    )
+    add = annotated.annotate if select else annotated.alias
+    annotated = add(
         **{
             f"{prefix}needs_update": Case(
                 When(Q(**{updated: True}) | Q(**{status: Status.COMPLETED}), then=Value(False)),
@@ -255,57 +320,136 @@ def milestones_overdue(
     report); ``day_is_over`` (a report as at a quarter's last day) counts it. A milestone
     with no due date ("Ongoing", "Quarterly") is never overdue.
     """
-    passed = as_of + timedelta(days=1) if day_is_over else as_of
     action_status = _current_status(OuterRef("action__lineage"), quarter)
     return (
-        Milestone.objects.filter(due_date__lt=passed)
-        .filter(Q(done_date__isnull=True) | Q(done_date__gt=as_of))
+        Milestone.objects.filter(_past_due(as_of=as_of, day_is_over=day_is_over))
         .alias(action_status=Subquery(action_status))
         .filter(Q(action_status__isnull=True) | ~Q(action_status=Status.COMPLETED))
     )
 
 
+def _past_due(*, as_of: date, day_is_over: bool = False) -> Q:
+    """The dates' part of ``milestones_overdue``: due before the day, not done by it."""
+    passed = as_of + timedelta(days=1) if day_is_over else as_of
+    return Q(due_date__lt=passed) & (Q(done_date__isnull=True) | Q(done_date__gt=as_of))
+
+
+def _with_past_due(milestones: QuerySet[Milestone], *, as_of: date) -> QuerySet[Milestone]:
+    """Milestones read with ``past_due`` (``_past_due`` on the pages' day), for
+    ``set_overdue``."""
+    return milestones.annotate(
+        past_due=ExpressionWrapper(_past_due(as_of=as_of), output_field=BooleanField())
+    )
+
+
+def set_overdue(milestones: Sequence[Milestone], *, statuses: dict[int, str | None]) -> None:
+    """``milestones_overdue`` set on milestones already read ``_with_past_due``, whose
+    actions' current status is known (``statuses``, by action id: read set-based): a
+    milestone past due is overdue unless its action is completed, as the query says."""
+    for milestone in cast("list[_Overdue]", milestones):
+        status = statuses[milestone.action_id]
+        # (past_due is NULL, not False, for a milestone with no due date.)
+        milestone.is_overdue = bool(milestone.past_due) and status != Status.COMPLETED
+
+
 def annotate_progress(
-    qs: QuerySet[Action], *, quarter: Quarter, today: date
+    qs: QuerySet[Action], *, quarter: Quarter, today: date, select: bool = True
 ) -> "ActionsWithProgress":
     """What the pages show of each action: its current status as of the quarter
-    (``with_current_status``) and whether a milestone of it is overdue today."""
+    (``with_current_status``) and whether a milestone of it is overdue today. The pages
+    read it set-based for their rows (``set_progress``); this, in SQL, is what the action
+    list filters by (``select=False``: aliases only)."""
     overdue = milestones_overdue(as_of=today, quarter=quarter).filter(action=OuterRef("pk"))
     # An update waiting for sign-off is the officer's part done: not "needs an update".
-    return with_current_status(qs, as_of=quarter, include_waiting=True).annotate(
-        has_overdue=Exists(overdue)
+    with_status = with_current_status(qs, as_of=quarter, include_waiting=True, select=select)
+    add = with_status.annotate if select else with_status.alias
+    return cast("ActionsWithProgress", add(has_overdue=Exists(overdue)))
+
+
+def with_progress_read(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
+    """Actions read for ``set_progress`` (a page's rows): with ``updated_this_quarter``
+    (``with_updated_this_quarter``) and whether a milestone of each is past due today
+    (``_past_due``, one EXISTS with no status in it)."""
+    past_due = Milestone.objects.filter(_past_due(as_of=today), action=OuterRef("pk"))
+    return with_updated_this_quarter(qs, as_of=quarter).annotate(has_past_due=Exists(past_due))
+
+
+def set_progress(
+    actions: Sequence[Action], *, quarter: Quarter, milestones: Sequence[Milestone] | None = None
+) -> "list[ActionWithProgress]":
+    """What ``annotate_progress`` annotates, set on actions already read: each action's
+    status across its lineage in one query for them all (``set_current_status``), not a
+    subquery per row. The actions were read ``with_progress_read``, or with their
+    ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then said of each
+    milestone too)."""
+    set_current_status(
+        actions, lineages={a.lineage for a in actions}, as_of=quarter, include_waiting=True
     )
+    read = cast("list[ActionWithProgress]", list(actions))
+    statuses = {a.pk: a.current_status for a in read}
+    if milestones is None:
+        for action in read:
+            past_due = cast("_ActionPastDue", action).has_past_due
+            action.has_overdue = past_due and action.current_status != Status.COMPLETED
+    else:
+        set_overdue(milestones, statuses=statuses)
+        overdue = {m.action_id for m in cast("list[_Overdue]", milestones) if m.is_overdue}
+        for action in read:
+            action.has_overdue = action.pk in overdue
+    return read
 
 
 def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
     return Action.objects.filter(access_for(user).partnership_filter("plan__partnership__"))
 
 
-def action_list(*, user: AnyUser, quarter: Quarter | None = None) -> "ActionsWithProgress":
-    quarter = quarter or clock.update_quarter()
-    qs = (
-        action_queryset(user=user)
-        .select_related("plan__partnership", "priority", "theme", "workstream")
-        .prefetch_related("lead_agencies")
-    )
-    return annotate_progress(qs, quarter=quarter, today=clock.today()).order_by(
+def action_list(*, user: AnyUser) -> QuerySet[Action]:
+    """The actions the user sees, in the list's order; a page of them is read
+    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``."""
+    return action_queryset(user=user).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
+
+
+def action_list_rows(*, quarter: Quarter, today: date) -> QuerySet[Action]:
+    """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
+    the keys ``action_list`` chose: those are the user's already, so not asked again.
+    Their leads: ``set_lead_names``."""
+    return with_progress_read(
+        Action.objects.select_related("plan__partnership", "priority", "theme", "workstream"),
+        quarter=quarter,
+        today=today,
+    )
+
+
+def set_lead_names(actions: Sequence[Action]) -> None:
+    """Each action's lead agencies' short names (``lead_names``), in the agencies' order,
+    in one query of plain values: a prefetch of the agencies made a manager and a
+    queryset for each action, most of a list page's reading."""
+    names: dict[int, list[str]] = {action.pk: [] for action in actions}
+    for action_id, short_name in (
+        Action.lead_agencies.through.objects.filter(action__in=list(names))
+        .order_by("agency__short_name", "agency_id")
+        .values_list("action_id", "agency__short_name")
+    ):
+        names[action_id].append(short_name)
+    for action in cast("list[_WithLeadNames]", actions):
+        action.lead_names = names[action.pk]
 
 
 def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     """One visible action with everything its page shows; DoesNotExist otherwise."""
     quarter, today = clock.update_quarter(), clock.today()
-    overdue = milestones_overdue(as_of=today, quarter=quarter).filter(pk=OuterRef("pk"))
-    milestones = Milestone.objects.select_related("lead").annotate(is_overdue=Exists(overdue))
-    qs = (
-        action_queryset(user=user)
+    milestones = _with_past_due(Milestone.objects.select_related("lead"), as_of=today)
+    action = (
+        with_updated_this_quarter(action_queryset(user=user), as_of=quarter)
         .select_related("plan__partnership", "priority", "theme", "workstream")
         .prefetch_related(
             "lead_agencies", "supports_themes", Prefetch("milestones", queryset=milestones)
         )
+        .get(pk=pk)
     )
-    return annotate_progress(qs, quarter=quarter, today=today).get(pk=pk)
+    return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
 
 
 def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
@@ -317,13 +461,20 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
 
 
 def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
-    """Every update of the action and of the same action in earlier plans, newest first."""
+    """Every update of the action and of the same action in earlier plans, newest first,
+    each with its milestones marked done (``done_milestones``) and its sign-off steps
+    (``review_steps``) as lists: a prefetch into the relations made a manager and a
+    queryset for each update, more than reading the updates themselves."""
     return (
         StatusUpdate.objects.filter(action__lineage=action.lineage)
         .select_related("author", "request", "action__plan")
         .prefetch_related(
-            "milestones_completed",
-            Prefetch("reviews", queryset=UpdateReview.objects.select_related("reviewer")),
+            Prefetch("milestones_completed", to_attr="done_milestones"),
+            Prefetch(
+                "reviews",
+                queryset=UpdateReview.objects.select_related("reviewer"),
+                to_attr="review_steps",
+            ),
         )
         .order_by("-created_at", "-id")
     )
@@ -519,29 +670,29 @@ def my_actions(*, user: AnyUser) -> MyWork:
     if coordinated:
         led |= Q(plan__partnership_id__in=coordinated)
     ids = Action.objects.filter(led, plan__in=in_force).values("pk")
-    qs = (
-        Action.objects.filter(pk__in=ids)
-        .select_related("plan__partnership", "priority", "theme")
-        .prefetch_related("lead_agencies")
-    )
     actions = list(
-        annotate_progress(qs, quarter=quarter, today=today).order_by(
-            "-needs_update", "plan__title", "order", "id"
-        )
+        with_updated_this_quarter(Action.objects.filter(pk__in=ids), as_of=quarter)
+        .select_related("plan__partnership", "priority", "theme")
+        .order_by("plan__title", "order", "id")
     )
-    overdue = milestones_overdue(as_of=today, quarter=quarter).filter(pk=OuterRef("pk"))
     due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
+    # Every milestone past due of these actions (overdue unless the action is completed,
+    # set_overdue), and those due by the quarter's end.
+    # (By the actions' ids as read, not asking which they are again.)
     milestones = list(
-        Milestone.objects.filter(action__in=ids)
-        .annotate(is_overdue=Exists(overdue))
-        .filter(Q(is_overdue=True) | due_soon)
+        _with_past_due(Milestone.objects.filter(action__in=[a.pk for a in actions]), as_of=today)
+        .filter(Q(past_due=True) | due_soon)
         .select_related("action", "lead")
         .order_by("due_date", "action__order", "order", "id")
     )
+    progress = set_progress(actions, quarter=quarter, milestones=milestones)
+    # Those that need an update first (a stable sort keeps the order within each).
+    progress.sort(key=lambda action: not action.needs_update)
+    read = cast("list[_Overdue]", milestones)
     return MyWork(
-        actions=actions,
-        milestones_overdue=[m for m in milestones if m.is_overdue],
-        milestones_due=[m for m in milestones if not m.is_overdue],
+        actions=progress,
+        milestones_overdue=[m for m in read if m.is_overdue],
+        milestones_due=[m for m in read if not m.past_due],
         quarter=quarter,
     )
 

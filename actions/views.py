@@ -70,10 +70,14 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def action_list(request: HttpRequest) -> HttpResponse:
-    quarter = clock.update_quarter()
-    actions = selectors.action_list(user=request.user, quarter=quarter)
+    quarter, today = clock.update_quarter(), clock.today()
+    actions = selectors.action_list(user=request.user)
     action_filter = ActionFilter(
-        request.GET or None, queryset=actions, plans=selectors.plan_list(user=request.user)
+        request.GET or None,
+        queryset=actions,
+        plans=selectors.plan_list(user=request.user),
+        quarter=quarter,
+        today=today,
     )
     if not action_filter.is_bound:
         filtered = actions
@@ -81,7 +85,17 @@ def action_list(request: HttpRequest) -> HttpResponse:
         filtered = action_filter.qs
     else:
         filtered = actions.none()
-    page = page_of_keys_get(filtered, number=request.GET.get("page"), per_page=50)
+    # The page's keys by the filters (a filter by status asks the status in SQL); its
+    # rows read plainly, their status set-based.
+    page = page_of_keys_get(
+        filtered,
+        number=request.GET.get("page"),
+        per_page=50,
+        rows=selectors.action_list_rows(quarter=quarter, today=today),
+    )
+    rows = list(page.object_list)  # (the same objects, the page's list)
+    selectors.set_progress(rows, quarter=quarter)
+    selectors.set_lead_names(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

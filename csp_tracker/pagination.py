@@ -57,13 +57,20 @@ def page_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) 
     return Page(rows, page, paginator)
 
 
-def page_of_keys_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) -> Page[M]:
+def page_of_keys_get(
+    queryset: QuerySet[M],
+    *,
+    number: int | str | None,
+    per_page: int,
+    rows: QuerySet[M] | None = None,
+) -> Page[M]:
     """page_get for a queryset whose annotations are costly per row (an action's status
     across its lineage): the page's keys are chosen first, in the queryset's order and
     with its filters but without computing the annotations for every row the order passes
-    over, and only the page's rows are then read with them. Two queries, as page_get
-    and a prefetch would be."""
+    over, and only the page's rows are then read with them (from ``rows``, if given: the
+    same rows read otherwise, without what the queryset only filters by). Two queries,
+    as page_get and a prefetch would be."""
     keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
     ids = [row["pk"] for row in keys.object_list]
-    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    by_pk = {row.pk: row for row in (queryset if rows is None else rows).filter(pk__in=ids)}
     return Page([by_pk[pk] for pk in ids], keys.number, keys.paginator)

@@ -24,13 +24,13 @@ from django.utils import timezone
 from accounts.models import User
 from actions import services as action_services
 from actions.models import Action, Milestone, StatusUpdate
-from actions.selectors import action_current_status, milestones_overdue
+from actions.selectors import action_current_status, annotate_progress, milestones_overdue
 from actions.services import MilestoneData, status_update_record
 from csp_tracker.periods import Quarter
 from plans import services as plan_services
 from plans.models import Agency, Partnership, Plan, PlanSection
 from plans.selectors import plans_in_force
-from plans.services import PlanNotEditable
+from plans.services import PlanNotEditable, partnership_sign_off_set
 from priorities import services as priority_services
 from priorities.models import Priority
 from publishing import services as publishing_services
@@ -186,6 +186,42 @@ def test_current_status_is_the_same_on_every_page_in_the_report_and_the_reminder
             assert last_status[action.pk] == case.status, case.name
         assert (action.pk in reminded) == case.needs_update, case.name
         assert action_current_status(action=action, as_of=Q4) == case.status
+
+
+def test_the_list_filters_by_the_status_it_shows(plan, agency, officer, officer_client, settings):
+    """The pages show their rows' status read set-based (set_progress); the action list
+    filters by it in SQL (annotate_progress): the same answers, for every case above and
+    for an update waiting for sign-off (the officer's part done, no status from it yet)."""
+    settings.CSP_TODAY = TODAY
+    actions = {}
+    for n, case in enumerate(STATUS_CASES, start=1):
+        actions[case.name] = action = _action(plan, agency, n, title=case.name)
+        case.setup(action, officer, plan)
+    waiting = _action(plan, agency, len(STATUS_CASES) + 1, title="waiting for sign-off")
+    _record(waiting, Q3, "on_track", officer)
+    partnership_sign_off_set(partnership=plan.partnership, required=True)
+    _record(waiting, Q4, "at_risk", officer)
+    factories.MilestoneFactory(action=waiting, due_date=date(2024, 1, 31), timescale="Jan 24")
+
+    def listed(query: str = "") -> dict[int, tuple[str, bool, bool]]:
+        page = officer_client.get(reverse("actions:list") + query).context["page"]
+        return {
+            a.pk: (a.current_status or "", a.needs_update, a.has_overdue)
+            for a in page.object_list
+            if a.plan_id == plan.pk
+        }
+
+    shown = listed()
+    assert shown[waiting.pk] == ("on_track", False, True)
+    in_sql = annotate_progress(
+        Action.objects.filter(plan=plan), quarter=Q4, today=date.fromisoformat(TODAY)
+    )
+    assert {a.pk: (a.current_status or "", a.needs_update, a.has_overdue) for a in in_sql} == shown
+    for status in ("not_started", "on_track", "at_risk", "off_track", "completed"):
+        expected = {pk for pk, (s, _, _) in shown.items() if (s or "not_started") == status}
+        assert set(listed(f"?status={status}")) == expected, status
+    assert set(listed("?no_update=true")) == {pk for pk, (_, n, _) in shown.items() if n}
+    assert set(listed("?overdue=true")) == {pk for pk, (_, _, o) in shown.items() if o}
 
 
 def test_the_status_an_update_changes_from_is_the_current_status(plan, agency, officer):

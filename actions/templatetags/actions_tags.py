@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.forms import BoundField
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from actions.models import Status
@@ -32,3 +33,19 @@ def status_label(status: str | None) -> str:
     if not status:
         return "No update yet"
     return Status(status).label if status in Status.values else status
+
+
+@register.simple_tag
+def select_options(field: BoundField) -> SafeString:
+    """A filter's select options, the chosen one selected (the chosen value and each
+    option's compared as text). In one go: the county team's select of every plan is a
+    hundred and more options, each a template ``if`` otherwise."""
+    chosen = str(field.value())
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value) == chosen else "", label)
+            for value, label in field.field.widget.choices
+        ),
+    )

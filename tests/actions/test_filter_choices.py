@@ -13,7 +13,6 @@ from django.urls import reverse
 from actions import selectors
 from actions.filters import FULL_CHOICE_PLANS, ActionFilter
 from actions.models import Action
-from csp_tracker import clock
 from plans.models import Membership, Partnership, Plan
 from tests import factories
 
@@ -41,7 +40,7 @@ def _field(action_filter: ActionFilter, name: str) -> Any:
 
 
 def _filter(user: Any, query: str) -> ActionFilter:
-    actions = selectors.action_list(user=user, quarter=clock.update_quarter())
+    actions = selectors.action_list(user=user)
     return ActionFilter(
         QueryDict(query) if query else None,
         queryset=actions,
