@@ -47,7 +47,8 @@ from publishing.snapshot import (
     snapshot_with_image_sources,
     template_for,
 )
-from reporting.pdf import FILES_PREFIX, RenderedPdf, check_accessibility, render_pdf
+from reporting.pdf import FILES_PREFIX, RenderedPdf, render_pdf
+from reporting.pdf import check_accessibility as check_accessibility  # for this module's callers
 
 logger = logging.getLogger(__name__)
 
@@ -82,15 +83,19 @@ def document_files(snapshot: DocumentSnapshot) -> dict[str, bytes]:
     }
 
 
-def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
-    """The document as a PDF. Its images are read from the storage first and handed to
-    the renderer as bytes: rendering fetches nothing."""
+def document_render(
+    *, snapshot: DocumentSnapshot, draft: bool = False, check: bool = False
+) -> RenderedPdf:
+    """The document as a PDF (with ``check``, checked: ``render_pdf``). Its images are
+    read from the storage first and handed to the renderer as bytes: rendering fetches
+    nothing."""
     files = document_files(snapshot)
     doc = snapshot_with_image_sources(snapshot, lambda i: FILES_PREFIX + image_file_name(i))
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),
         context={"doc": doc, "draft": draft, "for_pdf": True},
         files=files,
+        check=check,
     )
 
 
@@ -315,8 +320,9 @@ class MadeDocument:
 
 
 def _make_document(snapshot: DocumentSnapshot) -> MadeDocument:
-    rendered = document_render(snapshot=snapshot, draft=False)
-    result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
+    rendered = document_render(snapshot=snapshot, draft=False, check=True)
+    result = rendered.accessibility
+    assert result is not None  # asked for: check=True
     return MadeDocument(
         pdf=rendered.pdf,
         refused_urls=rendered.refused_urls,
