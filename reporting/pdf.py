@@ -8,6 +8,7 @@ logo and images, from the storage) are handed over as bytes (``files``) and serv
 under ``FILES_PREFIX``: the renderer itself reads nothing else.
 """
 
+import importlib
 import io
 import logging
 import mimetypes
@@ -122,6 +123,17 @@ def static_file_bytes(name: str) -> bytes | None:
             return handle.read()
     path = finders.find(name)
     return Path(path).read_bytes() if isinstance(path, str) else None
+
+
+def renderer_load() -> None:
+    """Load the renderer and the checker into this process: a second or more, once.
+
+    For a process that renders in forked children (csp_tracker/budget.py): each child
+    starts with them loaded instead of loading them again, every time, to end with the
+    render. Not for the web process, which never renders a PDF (see the module's
+    docstring)."""
+    for module in ("weasyprint", "reporting.pdf_check", "reporting.pdf_tags"):
+        importlib.import_module(module)
 
 
 def render_pdf(

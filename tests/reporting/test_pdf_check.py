@@ -86,7 +86,7 @@ def _views(pdf: bytes):
     seen = []
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         for view in (PdfDocument(doc, "x"), CheckedDocument(doc)):
-            elements = [
+            elements: list[tuple[object, ...]] = [
                 (e.obj.objgen, e.role, e.page, e.alt, e.actual_text, e.has_scope, e.has_headers)
                 for e in view.struct_elements
             ]
