@@ -20,6 +20,7 @@ is a bare ``os.fork``: a Celery worker's pool processes are daemonic, and
 ``multiprocessing`` will not start a child from one.
 """
 
+import gc
 import os
 import pickle
 import resource
@@ -132,6 +133,9 @@ def run_within_budget(func: Callable[..., T], *args: Any, budget: Budget, what: 
             os.close(read_fd)
             for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
                 signal.signal(number, signal.SIG_DFL)
+            # The collector leaves the parent's objects alone here: scanning them would
+            # write to (and so copy) every page they are on, and the child ends soon.
+            gc.freeze()
             _write(write_fd, _child(budget, func, args))
             status = 0
         finally:

@@ -47,7 +47,8 @@ from publishing.snapshot import (
     snapshot_with_image_sources,
     template_for,
 )
-from reporting.pdf import FILES_PREFIX, RenderedPdf, check_accessibility, render_pdf
+from reporting.pdf import FILES_PREFIX, RenderedPdf, render_pdf, renderer_load
+from reporting.pdf import check_accessibility as check_accessibility  # for this module's callers
 
 logger = logging.getLogger(__name__)
 
@@ -82,15 +83,19 @@ def document_files(snapshot: DocumentSnapshot) -> dict[str, bytes]:
     }
 
 
-def document_render(*, snapshot: DocumentSnapshot, draft: bool = False) -> RenderedPdf:
-    """The document as a PDF. Its images are read from the storage first and handed to
-    the renderer as bytes: rendering fetches nothing."""
+def document_render(
+    *, snapshot: DocumentSnapshot, draft: bool = False, check: bool = False
+) -> RenderedPdf:
+    """The document as a PDF (with ``check``, checked: ``render_pdf``). Its images are
+    read from the storage first and handed to the renderer as bytes: rendering fetches
+    nothing."""
     files = document_files(snapshot)
     doc = snapshot_with_image_sources(snapshot, lambda i: FILES_PREFIX + image_file_name(i))
     return render_pdf(
         template_name=template_for(kind=snapshot["kind"]),
         context={"doc": doc, "draft": draft, "for_pdf": True},
         files=files,
+        check=check,
     )
 
 
@@ -315,14 +320,41 @@ class MadeDocument:
 
 
 def _make_document(snapshot: DocumentSnapshot) -> MadeDocument:
-    rendered = document_render(snapshot=snapshot, draft=False)
-    result = check_accessibility(rendered.pdf, unprintable=rendered.unprintable)
+    rendered = document_render(snapshot=snapshot, draft=False, check=True)
+    result = rendered.accessibility
+    assert result is not None  # asked for: check=True
     return MadeDocument(
         pdf=rendered.pdf,
         refused_urls=rendered.refused_urls,
         problems=list(result.problems),
         warnings=list(result.warnings),
     )
+
+
+def document_make(*, snapshot: DocumentSnapshot) -> tuple[MadeDocument | None, list[str]]:
+    """What publishing does before the PDF is stored: the text limits, then the render
+    and its check in a child process within the render budget; the PDF made (None if it
+    was not) and what stops it being published (none: it can be)."""
+    problems = snapshot_limit_problems(snapshot=snapshot)
+    if problems:
+        return None, problems
+    renderer_load()  # here, once a worker, not in every child
+    try:
+        made = run_within_budget(
+            _make_document, snapshot, budget=render_budget(), what="The document"
+        )
+    except BudgetExceeded as exceeded:
+        return None, [exceeded.reason]
+    except Exception as exc:  # saved like any other failure: same attempt only
+        logger.exception("Rendering the document of plan %s failed", snapshot["plan_id"])
+        return None, [f"The PDF could not be made ({type(exc).__name__}: {exc})"[:500]]
+    problems = list(made.problems)
+    if made.refused_urls:
+        problems.append(
+            "The document asked for files from outside: "
+            + ", ".join(u[:80] for u in made.refused_urls[:5])
+        )
+    return made, problems
 
 
 def snapshot_limit_problems(*, snapshot: DocumentSnapshot) -> list[str]:
@@ -365,26 +397,8 @@ def _plan_version_render(version_id: int) -> str:
     version, attempt, snapshot = claimed
     plan = version.plan
     started = time.perf_counter()
-    made: MadeDocument | None = None
-    problems = snapshot_limit_problems(snapshot=snapshot)
-    if not problems:
-        try:
-            made = run_within_budget(
-                _make_document, snapshot, budget=render_budget(), what="The document"
-            )
-        except BudgetExceeded as exceeded:
-            problems = [exceeded.reason]
-        except Exception as exc:  # saved below like any other failure: same attempt only
-            logger.exception("Rendering version %s failed", version_id)
-            problems = [f"The PDF could not be made ({type(exc).__name__}: {exc})"[:500]]
+    made, problems = document_make(snapshot=snapshot)
     seconds = round(time.perf_counter() - started, 2)
-    if made is not None:
-        problems = list(made.problems)
-        if made.refused_urls:
-            problems.append(
-                "The document asked for files from outside: "
-                + ", ".join(u[:80] for u in made.refused_urls[:5])
-            )
     stored = ""
     if made is not None and not problems:
         # Stored before the lock is taken again, so no row lock waits on the storage.

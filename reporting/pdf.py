@@ -8,9 +8,10 @@ logo and images, from the storage) are handed over as bytes (``files``) and serv
 under ``FILES_PREFIX``: the renderer itself reads nothing else.
 """
 
+import importlib
+import io
 import logging
 import mimetypes
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,12 +35,24 @@ FILES_PREFIX = BASE_URL + "files/"
 
 
 @dataclass
+class AccessibilityResult:
+    problems: list[str]
+    warnings: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+@dataclass
 class RenderedPdf:
     pdf: bytes
     html: str
     refused_urls: list[str] = field(default_factory=list)
     # Characters no installed font has a glyph for: they print as empty boxes.
     unprintable: list[str] = field(default_factory=list)
+    # What check_accessibility finds in ``pdf``, when render_pdf was asked to check it.
+    accessibility: AccessibilityResult | None = None
 
 
 class _UnprintableCharacters(logging.Handler):
@@ -112,10 +125,28 @@ def static_file_bytes(name: str) -> bytes | None:
     return Path(path).read_bytes() if isinstance(path, str) else None
 
 
+def renderer_load() -> None:
+    """Load the renderer and the checker into this process: a second or more, once.
+
+    For a process that renders in forked children (csp_tracker/budget.py): each child
+    starts with them loaded instead of loading them again, every time, to end with the
+    render. Not for the web process, which never renders a PDF (see the module's
+    docstring)."""
+    for module in ("weasyprint", "reporting.pdf_check", "reporting.pdf_tags"):
+        importlib.import_module(module)
+
+
 def render_pdf(
-    *, template_name: str, context: dict[str, Any], files: Mapping[str, bytes] | None = None
+    *,
+    template_name: str,
+    context: dict[str, Any],
+    files: Mapping[str, bytes] | None = None,
+    check: bool = False,
 ) -> RenderedPdf:
-    """Render a template to an accessible PDF (PDF/UA-1, tagged).
+    """Render a template to an accessible PDF (PDF/UA-1, tagged), its tag tree mended
+    (reporting/pdf_tags.py); with ``check``, checked too (``RenderedPdf.accessibility``,
+    as ``check_accessibility`` finds, on the document as it is saved, without opening it
+    again).
 
     ``files`` are the bytes the template names as ``FILES_PREFIX + name`` (images read
     from the storage by the caller), so rendering fetches nothing.
@@ -124,8 +155,10 @@ def render_pdf(
     ``<meta name="author">``; WeasyPrint takes the document's language, title and author
     from them.
     """
+    import pikepdf
     from weasyprint import HTML
 
+    from reporting.pdf_check import pdf_check
     from reporting.pdf_tags import mend_tag_tree, tag_layout
 
     html = render_to_string(template_name, context)
@@ -144,11 +177,20 @@ def render_pdf(
     finally:
         weasyprint_logger.removeHandler(unprintable)
         weasyprint_logger.setLevel(level)
+    accessibility = None
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        if mend_tag_tree(doc, tag_layout(laid_out)):
+            out = io.BytesIO()
+            doc.save(out)
+            pdf = out.getvalue()
+        if check:  # after the save: the check must not change what is saved
+            accessibility = pdf_check(doc, unprintable=unprintable.characters)
     return RenderedPdf(
-        pdf=mend_tag_tree(pdf, tag_layout(laid_out)),
+        pdf=pdf,
         html=html,
         refused_urls=refused,
         unprintable=unprintable.characters,
+        accessibility=accessibility,
     )
 
 
@@ -159,53 +201,19 @@ def unprintable_problem(characters: Sequence[str]) -> str:
     return f"These characters cannot be printed: {named}{more}"
 
 
-@dataclass
-class AccessibilityResult:
-    problems: list[str]
-    warnings: list[str]
-
-    @property
-    def passed(self) -> bool:
-        return not self.problems
-
-
 def check_accessibility(
     pdf: bytes, *, lang: str = "en-GB", unprintable: Sequence[str] = ()
 ) -> AccessibilityResult:
-    """Structure checks with pikepdf, then the pdfua checker's machine-checkable rules.
+    """Structure checks with pikepdf, then the pdfua checker's machine-checkable rules
+    (reporting/pdf_check.py), on the PDF opened once.
 
     Errors are problems (publishing stops); the checker's warnings are reported. Text
     that prints as empty boxes (``unprintable``, from ``RenderedPdf``) is a problem too:
     a reader, or a screen reader, cannot read it.
     """
     import pikepdf
-    from pdfua import Severity, validate
 
-    problems: list[str] = [unprintable_problem(unprintable)] if unprintable else []
-    warnings: list[str] = []
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        with pikepdf.open(handle.name) as doc:
-            root = doc.Root
-            if "/StructTreeRoot" not in root:
-                problems.append("The PDF is not tagged (no structure tree)")
-            mark_info = root.get("/MarkInfo")
-            if mark_info is None or not bool(mark_info.get("/Marked", False)):
-                problems.append("The PDF is not marked as tagged (MarkInfo/Marked)")
-            if str(root.get("/Lang", "")) != lang:
-                problems.append(f"The document language is not set to {lang}")
-            title = str(doc.docinfo.get("/Title", "")) if doc.docinfo else ""
-            if not title.strip():
-                problems.append("The document has no title")
-            prefs = root.get("/ViewerPreferences")
-            if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
-                warnings.append("Viewers are not asked to show the title (DisplayDocTitle)")
-        report = validate(handle.name)
-    for finding in report.findings:
-        text = f"{finding.rule_id}: {finding.message}"
-        if finding.severity >= Severity.ERROR:
-            problems.append(text)
-        elif finding.severity == Severity.WARNING:
-            warnings.append(text)
-    return AccessibilityResult(problems=problems, warnings=warnings)
+    from reporting.pdf_check import pdf_check
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return pdf_check(doc, lang=lang, unprintable=unprintable)

@@ -18,7 +18,6 @@ structure elements in the order it walks the boxes, so the n-th /Table by object
 is the n-th table box, the n-th /Figure the n-th image.
 """
 
-import io
 import itertools
 import logging
 import re
@@ -105,24 +104,20 @@ def tag_layout(document: Any) -> TagLayout:
     return layout
 
 
-def mend_tag_tree(pdf: bytes, layout: TagLayout) -> bytes:
-    """The PDF with its split tables merged, repeated table rows, page margins and
-    decorative images as artifacts and header cells scoped (see the module's docstring);
-    nothing of the content is removed."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        root = doc.Root.get("/StructTreeRoot")
-        if root is None:
-            return pdf
-        tree = _TagTree(doc, root)
-        tree.merge_tables(layout.tables)
-        tree.hide_decorative(layout.decorative)
-        tree.scope_headers()
-        tree.mark_artifacts()
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
+def mend_tag_tree(doc: Any, layout: TagLayout) -> bool:
+    """Mend ``doc`` (an open pikepdf document) in place: its split tables merged,
+    repeated table rows, page margins and decorative images as artifacts and header
+    cells scoped (see the module's docstring); nothing of the content is removed.
+    False when it has no tag tree to mend (it is left as it is)."""
+    root = doc.Root.get("/StructTreeRoot")
+    if root is None:
+        return False
+    tree = _TagTree(doc, root)
+    tree.merge_tables(layout.tables)
+    tree.hide_decorative(layout.decorative)
+    tree.scope_headers()
+    tree.mark_artifacts()
+    return True
 
 
 def _kids(element: Any) -> list[Any]:

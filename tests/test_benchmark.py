@@ -23,6 +23,10 @@ def test_the_benchmark_runs_on_the_demo_data(capsys: pytest.CaptureFixture[str])
         "page: action list (county admin)",
         "page: /published/ (signed out)",
         "report snapshots: ratio to raw SQL",
+        "Swale plan: whole publish path (document_make)",
+        "CSA: whole publish path (document_make)",
+        "exception report: render + tag step (a report build)",
+        "exception report: render + tag step + check",
     ]:
         assert label in out
 

@@ -12,10 +12,12 @@ every partnership against one SQL query returning the same rows (each action in 
 its status this quarter and last, its latest update and its overdue milestones).
 """
 
+import os
 import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -39,11 +41,12 @@ from plans.text import (
     MAX_TABLE_ROWS,
     text_limit_errors,
 )
-from publishing.services import document_files, document_render
+from publishing.services import document_files, document_make, document_render
 from publishing.snapshot import DocumentSnapshot, document_snapshot
 from reporting.models import ExceptionReport
 from reporting.pdf import BASE_URL, _fetcher_class, check_accessibility, render_pdf
 from reporting.snapshot import (
+    ReportSnapshot,
     exception_report_snapshot,
     exception_report_snapshots,
     partnerships_with_plans_for,
@@ -93,6 +96,20 @@ def _raw_weasyprint(html: str, files: dict[str, bytes] | None = None) -> bytes:
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
         pdf_variant="pdf/ua-1"
     )
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU time and its finished children's (the publish path renders in
+    a child): on a shared machine, steadier than the time on the clock."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _published(snapshot: DocumentSnapshot) -> bytes:
+    made, problems = document_make(snapshot=snapshot)
+    if made is None or problems:
+        raise SystemExit(f"The document would not be published: {problems}")
+    return made.pdf
 
 
 def _raw_weasyprint_ratio(
@@ -297,6 +314,87 @@ class Command(BaseCommand):
         ]
         for label, value in ratios:
             self.stdout.write(f"{label:50} {value:8.2f}x")
+        self._publish_paths(repeat, snapshot, [("Swale plan", plan), ("CSA", csa)])
+
+    def _publish_paths(
+        self,
+        repeat: int,
+        report_snapshot: ReportSnapshot,
+        plans: list[tuple[str, Plan | None]],
+    ) -> None:
+        """Each part of publishing a document, and of building an exception report,
+        against WeasyPrint alone on the same HTML with the same fetcher and images: the
+        whole publish path (publishing.services.document_make: the text limits, the
+        render, the tag tree step and the accessibility check in the budgeted child
+        process, the answer sent back) is what must stay within 1.15x."""
+        self.stdout.write(
+            f"\n{'publish path, parts (median of ' + str(repeat) + ')':50} "
+            f"{'wall':>9} {'to raw':>8} {'CPU':>9} {'to raw':>8}"
+        )
+        report_context = {"report": None, "snapshot": report_snapshot, "pdf": True, "site_url": ""}
+        report = render_pdf(
+            template_name="reporting/pdf/exception_report.html", context=report_context
+        )
+        cases: list[tuple[str, str, dict[str, bytes], dict[str, Callable[[], object]]]] = [
+            (
+                "exception report",
+                report.html,
+                {},
+                {
+                    "render + tag step (a report build)": lambda: render_pdf(
+                        template_name="reporting/pdf/exception_report.html",
+                        context=report_context,
+                    ),
+                    "render + tag step + check": lambda: render_pdf(
+                        template_name="reporting/pdf/exception_report.html",
+                        context=report_context,
+                        check=True,
+                    ),
+                    "the check alone, of the bytes": lambda: check_accessibility(report.pdf),
+                },
+            )
+        ]
+        for name, plan in plans:
+            if plan is None:
+                continue
+            doc = document_snapshot(plan=plan)
+            rendered = document_render(snapshot=doc)
+            cases.append(
+                (
+                    name,
+                    rendered.html,
+                    document_files(doc),
+                    {
+                        "render + tag step": partial(document_render, snapshot=doc),
+                        "render + tag step + check": partial(
+                            document_render, snapshot=doc, check=True
+                        ),
+                        "the check alone, of the bytes": partial(check_accessibility, rendered.pdf),
+                        "whole publish path (document_make)": partial(_published, doc),
+                    },
+                )
+            )
+        for name, html, files, parts in cases:
+            runs: dict[str, Callable[[], object]] = {
+                "raw WeasyPrint, same HTML": partial(_raw_weasyprint, html, files),
+                **parts,
+            }
+            wall: dict[str, list[float]] = {label: [] for label in runs}
+            cpu: dict[str, list[float]] = {label: [] for label in runs}
+            for _ in range(repeat):  # interleaved: a busy machine slows all alike
+                for label, run in runs.items():
+                    start, start_cpu = time.perf_counter(), _cpu_seconds()
+                    run()
+                    wall[label].append(time.perf_counter() - start)
+                    cpu[label].append(_cpu_seconds() - start_cpu)
+            raw = statistics.median(wall["raw WeasyPrint, same HTML"])
+            raw_cpu = statistics.median(cpu["raw WeasyPrint, same HTML"])
+            for label in runs:
+                median, median_cpu = statistics.median(wall[label]), statistics.median(cpu[label])
+                self.stdout.write(
+                    f"{name + ': ' + label:50} {median * 1000:8.0f}ms {median / raw:7.2f}x "
+                    f"{median_cpu * 1000:8.0f}ms {median_cpu / raw_cpu:7.2f}x"
+                )
 
     def _run(self, run: Callable[[], object], repeat: int) -> tuple[float, float, int]:
         """Median and minimum seconds and the queries of one run, each rolled back."""
