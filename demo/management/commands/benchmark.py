@@ -15,7 +15,7 @@ its status this quarter and last, its latest update and its overdue milestones).
 import statistics
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from actions.models import Action
+from actions.models import Action, Status, UpdateReview
 from csp_tracker.budget import render_budget, run_within_budget
 from csp_tracker.periods import Quarter
 from plans.models import Partnership, Plan
@@ -117,19 +117,34 @@ def _median(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(timings)
 
 
-def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any]]:
+def snapshot_rows_sql(*, quarter: Quarter, as_at: date) -> tuple[str, list[Any]]:
     """One query for the rows every partnership's report is built from: each action of a
-    plan in force, its latest update as of the quarter (status, commentary, reason, when)
-    and as of the previous quarter (across its lineage), and how many of its milestones
-    are overdue. The yardstick of the snapshots: what the database needs to do anyway."""
+    plan in force, its latest update as of the quarter (its quarter, status, commentary,
+    reason, when) and as of the previous quarter (across its lineage), and how many of its
+    milestones are overdue. The yardstick of the snapshots: what the database needs to do
+    anyway, so it applies the snapshots' rules (reporting/snapshot.py), written by hand:
+
+    * only updates that count: not submitted and still waiting for sign-off (nor
+      returned), as ``actions.selectors._signed_off``;
+    * overdue as ``actions.selectors.milestones_overdue``: due before the as-at day (or
+      on it, once it is over: a report as at the quarter's end), not done by then, of an
+      action not completed as of the quarter."""
     plans_sql, plans_params = (
         plans_in_force(financial_year=quarter.financial_year).values("pk").query.sql_with_params()
     )
     previous = quarter.previous
+    passed = as_at + timedelta(days=1) if as_at >= quarter.end else as_at
+
+    submitted, approved = (
+        UpdateReview.Decision.SUBMITTED.value,
+        UpdateReview.Decision.APPROVED.value,
+    )
+    completed = Status.COMPLETED.value
 
     def ranked(name: str) -> str:
         return f"""{name} AS (
-            SELECT s.id AS action_id, u.status, u.commentary, u.reason, u.created_at,
+            SELECT s.id AS action_id, u.financial_year, u.quarter, u.status, u.commentary,
+                   u.reason, u.created_at,
                    ROW_NUMBER() OVER (
                        PARTITION BY s.id
                        ORDER BY u.financial_year DESC, u.quarter DESC, u.created_at DESC, u.id DESC
@@ -137,7 +152,15 @@ def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any
             FROM scope s
             JOIN actions_action a2 ON a2.lineage = s.lineage
             JOIN actions_statusupdate u ON u.action_id = a2.id
-            WHERE u.financial_year < %s OR (u.financial_year = %s AND u.quarter <= %s)
+            WHERE (u.financial_year < %s OR (u.financial_year = %s AND u.quarter <= %s))
+              AND NOT EXISTS (
+                  SELECT 1 FROM actions_updatereview r
+                  WHERE r.update_id = u.id AND r.decision = '{submitted}'
+                    AND NOT EXISTS (
+                        SELECT 1 FROM actions_updatereview r2
+                        WHERE r2.update_id = u.id AND r2.decision = '{approved}'
+                    )
+              )
         )"""
 
     sql = f"""
@@ -155,8 +178,9 @@ def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any
             GROUP BY m.action_id
         )
         SELECT s.partnership_id, s.id, s.reference, s.title,
-               cur.status, cur.commentary, cur.reason, cur.created_at, prev.status,
-               COALESCE(od.n, 0)
+               cur.financial_year, cur.quarter, cur.status, cur.commentary, cur.reason,
+               cur.created_at, prev.financial_year, prev.quarter, prev.status,
+               CASE WHEN cur.status = '{completed}' THEN 0 ELSE COALESCE(od.n, 0) END
         FROM scope s
         LEFT JOIN cur ON cur.action_id = s.id AND cur.rn = 1
         LEFT JOIN prev ON prev.action_id = s.id AND prev.rn = 1
@@ -171,13 +195,13 @@ def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any
         previous.financial_year,
         previous.financial_year,
         previous.number,
-        as_at,
+        passed,
         as_at,
     ]
     return sql, params
 
 
-def _raw_snapshot_rows(quarter: Quarter, as_at: object) -> list[tuple[object, ...]]:
+def _raw_snapshot_rows(quarter: Quarter, as_at: date) -> list[tuple[object, ...]]:
     sql, params = snapshot_rows_sql(quarter=quarter, as_at=as_at)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
