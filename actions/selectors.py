@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    ExpressionWrapper,
     F,
     Field,
     Model,
@@ -158,14 +159,24 @@ class Reported(NamedTuple):
     created_at: datetime
 
 
-def latest_updates(*, lineages: "QuerySet[Action, UUID]", as_of: Quarter) -> dict[UUID, Reported]:
-    """``_current_status`` for many actions in one query: each lineage's latest update as
-    of the quarter (a window over the lineage, not a subquery per action), by lineage."""
+def latest_updates(
+    *, lineages: "QuerySet[Action, UUID]", as_of: Quarter
+) -> tuple[dict[UUID, Reported], dict[UUID, Reported]]:
+    """``_current_status`` for many actions in one query, as of a quarter and as of the one
+    before: each lineage's latest update labelled with the quarter itself, and its latest
+    before the quarter (as of the previous one), by lineage. One window over the lineage
+    and whether an update reports on the quarter: one scan finds both, and the status as of
+    the quarter is the first's, or the second's with none (not a subquery per action)."""
+    in_quarter = ExpressionWrapper(_reports_on(as_of, up_to=False), output_field=BooleanField())
     latest = (
         _counted_updates(as_of=as_of)
         .filter(action__lineage__in=lineages)
         .annotate(
-            rank=Window(RowNumber(), partition_by=F("action__lineage"), order_by=LATEST_FIRST)
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("action__lineage"), in_quarter],
+                order_by=LATEST_FIRST,
+            )
         )
         .filter(rank=1)
     )
@@ -176,29 +187,52 @@ def latest_updates(*, lineages: "QuerySet[Action, UUID]", as_of: Quarter) -> dic
         .order_by()
         .values_list(*Reported._fields)
     )
-    return {row[1]: Reported(*row) for row in rows}
+    this_quarter: dict[UUID, Reported] = {}
+    before: dict[UUID, Reported] = {}
+    for row in rows:
+        update = Reported(*row)
+        mine = (update.financial_year, update.quarter) == (as_of.financial_year, as_of.number)
+        (this_quarter if mine else before)[update.lineage] = update
+    return this_quarter, before
+
+
+class _HasLineage(Protocol):
+    lineage: UUID
+
+
+def _set_status(
+    action: object, update: Reported | None, *, updated: bool, prefix: str = ""
+) -> None:
+    status = update.status if update else None
+    setattr(action, f"{prefix}current_status", status)
+    setattr(action, f"{prefix}latest_update_id", update.id if update else None)
+    setattr(action, f"{prefix}updated_this_quarter", updated)
+    setattr(action, f"{prefix}needs_update", not updated and status != Status.COMPLETED)
 
 
 def set_current_status(
-    actions: Sequence[Action],
+    actions: Sequence[_HasLineage],
     *,
     lineages: "QuerySet[Action, UUID]",
     as_of: Quarter,
-    prefix: str = "",
+    previous_prefix: str = "previous_",
 ) -> dict[int, Reported]:
-    """What ``with_current_status`` annotates, set on actions already read (the report
-    of every partnership at once: ``latest_updates``, one query for any number of
-    actions). ``lineages``: the actions' lineages as a query. Returns the updates by id."""
-    latest = latest_updates(lineages=lineages, as_of=as_of)
+    """What ``with_current_status`` annotates, as of the quarter and (``previous_prefix``)
+    as of the one before, set on actions already read (the report of every partnership at
+    once: ``latest_updates``, one query for any number of actions). ``lineages``: the
+    actions' lineages as a query. Returns the updates by id."""
+    this_quarter, before = latest_updates(lineages=lineages, as_of=as_of)
+    previous = as_of.previous
     for action in actions:
-        update = latest.get(action.lineage)
-        status = update.status if update else None
-        updated = update is not None and Quarter(update.financial_year, update.quarter) == as_of
-        setattr(action, f"{prefix}current_status", status)
-        setattr(action, f"{prefix}latest_update_id", update.id if update else None)
-        setattr(action, f"{prefix}updated_this_quarter", updated)
-        setattr(action, f"{prefix}needs_update", not updated and status != Status.COMPLETED)
-    return {update.id: update for update in latest.values()}
+        earlier = before.get(action.lineage)
+        latest = this_quarter.get(action.lineage, earlier)
+        _set_status(action, latest, updated=action.lineage in this_quarter)
+        updated_before = earlier is not None and (earlier.financial_year, earlier.quarter) == (
+            previous.financial_year,
+            previous.number,
+        )
+        _set_status(action, earlier, updated=updated_before, prefix=previous_prefix)
+    return {u.id: u for found in (this_quarter, before) for u in found.values()}
 
 
 def with_current_status(
@@ -255,14 +289,52 @@ def milestones_overdue(
     report); ``day_is_over`` (a report as at a quarter's last day) counts it. A milestone
     with no due date ("Ongoing", "Quarterly") is never overdue.
     """
-    passed = as_of + timedelta(days=1) if day_is_over else as_of
     action_status = _current_status(OuterRef("action__lineage"), quarter)
     return (
-        Milestone.objects.filter(due_date__lt=passed)
-        .filter(Q(done_date__isnull=True) | Q(done_date__gt=as_of))
+        Milestone.objects.filter(_past_due(as_of=as_of, day_is_over=day_is_over))
         .alias(action_status=Subquery(action_status))
         .filter(Q(action_status__isnull=True) | ~Q(action_status=Status.COMPLETED))
     )
+
+
+def _past_due(*, as_of: date, day_is_over: bool) -> Q:
+    """The milestone's own part of ``milestones_overdue``: due before the day (or on it,
+    once it is over) and not done by it."""
+    passed = as_of + timedelta(days=1) if day_is_over else as_of
+    return Q(due_date__lt=passed) & (Q(done_date__isnull=True) | Q(done_date__gt=as_of))
+
+
+class Overdue(NamedTuple):
+    """What a report reads of an overdue milestone."""
+
+    action_id: int
+    description: str
+    timescale: str
+    due_date: date
+
+
+def overdue_by_action(
+    *,
+    actions: QuerySet[Action],
+    current_status: Mapping[int, str | None],
+    as_of: date,
+    day_is_over: bool = False,
+) -> dict[int, list[Overdue]]:
+    """``milestones_overdue`` of many actions whose status as of the quarter is known
+    already (``set_current_status``; ``current_status`` by action id), set-based: their
+    milestones past due, less those of completed actions, without a status subquery per
+    milestone. By action, each action's in its order."""
+    rows = (
+        Milestone.objects.filter(action__in=actions)
+        .filter(_past_due(as_of=as_of, day_is_over=day_is_over))
+        .order_by("action_id", "order", "id")
+        .values_list(*Overdue._fields)
+    )
+    overdue: dict[int, list[Overdue]] = {}
+    for row in rows:
+        if current_status[row[0]] != Status.COMPLETED:
+            overdue.setdefault(row[0], []).append(Overdue(*row))
+    return overdue
 
 
 def annotate_progress(

@@ -45,12 +45,13 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from actions.models import Action, Milestone, Status, StatusUpdate
+from actions.models import Action, Status, StatusUpdate
 from actions.selectors import (
     CurrentStatus,
+    Overdue,
     Reported,
     awaiting_sign_off,
-    milestones_overdue,
+    overdue_by_action,
     set_current_status,
 )
 from csp_tracker import clock
@@ -210,16 +211,12 @@ def exception_report_snapshots(
         leads[action_id].append(short_name)
     # The latest update of each action as of this quarter and as of the previous one.
     latest = set_current_status(actions, lineages=lineages, as_of=quarter)
-    latest |= set_current_status(
-        actions, lineages=lineages, as_of=quarter.previous, prefix="previous_"
+    overdue_milestones = overdue_by_action(
+        actions=in_scope,
+        current_status={a.pk: a.current_status for a in cast("list[_Action]", actions)},
+        as_of=as_at,
+        day_is_over=as_at >= quarter.end,
     )
-    overdue_milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in (
-        milestones_overdue(as_of=as_at, quarter=quarter, day_is_over=as_at >= quarter.end)
-        .filter(action__in=in_scope)
-        .order_by("action_id", "order", "id")
-    ):
-        overdue_milestones[milestone.action_id].append(milestone)
     indicators = indicators_for_reports(partnership_ids=ids, quarter=quarter)
     projects = projects_for_reports(partnership_ids=ids, quarter=quarter, as_at=as_at)
     by_partnership: dict[int, list[_Action]] = {pk: [] for pk in ids}
@@ -251,7 +248,7 @@ def _snapshot(
     actions: "list[_Action]",
     latest: dict[int, Reported],
     leads: dict[int, list[str]],
-    overdue_milestones: dict[int, list[Milestone]],
+    overdue_milestones: dict[int, list[Overdue]],
     performance: PerformanceSection,
 ) -> ReportSnapshot:
     """One partnership's snapshot from the rows read for all (``exception_report_snapshots``)."""
@@ -304,10 +301,8 @@ def _snapshot(
                 status_before=last.status if last else "",
             )
             (off_track if bucket == Status.OFF_TRACK else at_risk).append(item)
-        for milestone in overdue_milestones[action.pk]:
+        for milestone in overdue_milestones.get(action.pk, ()):
             due = milestone.due_date
-            if due is None:  # milestones_overdue has a due date; said for the type checker
-                continue
             overdue.append(
                 OverdueMilestone(
                     **entry,
