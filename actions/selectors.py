@@ -200,14 +200,14 @@ class _HasLineage(Protocol):
     lineage: UUID
 
 
-def _set_status(
-    action: object, update: Reported | None, *, updated: bool, prefix: str = ""
-) -> None:
+def _set_status(action: object, update: Reported | None, updated: bool, names: list[str]) -> None:
+    """Set ``with_current_status``'s annotations (``names``, with their prefix) on ``action``."""
     status = update.status if update else None
-    setattr(action, f"{prefix}current_status", status)
-    setattr(action, f"{prefix}latest_update_id", update.id if update else None)
-    setattr(action, f"{prefix}updated_this_quarter", updated)
-    setattr(action, f"{prefix}needs_update", not updated and status != Status.COMPLETED)
+    current_status, latest_update_id, updated_this_quarter, needs_update = names
+    setattr(action, current_status, status)
+    setattr(action, latest_update_id, update.id if update else None)
+    setattr(action, updated_this_quarter, updated)
+    setattr(action, needs_update, not updated and status != Status.COMPLETED)
 
 
 def set_current_status(
@@ -222,16 +222,15 @@ def set_current_status(
     once: ``latest_updates``, one query for any number of actions). ``lineages``: the
     actions' lineages as a query. Returns the updates by id."""
     this_quarter, before = latest_updates(lineages=lineages, as_of=as_of)
-    previous = as_of.previous
+    previous = (as_of.previous.financial_year, as_of.previous.number)
+    names = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
+    previous_names = [f"{previous_prefix}{name}" for name in names]
     for action in actions:
         earlier = before.get(action.lineage)
-        latest = this_quarter.get(action.lineage, earlier)
-        _set_status(action, latest, updated=action.lineage in this_quarter)
-        updated_before = earlier is not None and (earlier.financial_year, earlier.quarter) == (
-            previous.financial_year,
-            previous.number,
-        )
-        _set_status(action, earlier, updated=updated_before, prefix=previous_prefix)
+        latest = this_quarter.get(action.lineage)
+        _set_status(action, latest or earlier, latest is not None, names)
+        updated = earlier is not None and (earlier.financial_year, earlier.quarter) == previous
+        _set_status(action, earlier, updated, previous_names)
     return {u.id: u for found in (this_quarter, before) for u in found.values()}
 
 

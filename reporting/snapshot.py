@@ -314,6 +314,7 @@ def _snapshot(
 ) -> ReportSnapshot:
     """One partnership's snapshot from the rows read for all (``exception_report_snapshots``)."""
     previous = quarter.previous
+    zone = timezone.get_current_timezone()  # once, not once per update
     several_plans = len({a.plan.pk for a in actions}) > 1
 
     groups: dict[tuple[int, ...], Group] = {}
@@ -359,7 +360,7 @@ def _snapshot(
                 status=bucket,
                 commentary=this.commentary,
                 reason=this.reason,
-                updated_on=timezone.localdate(this.created_at).isoformat(),
+                updated_on=timezone.localdate(this.created_at, zone).isoformat(),
                 status_before=last.status if last else "",
             )
             (off_track if bucket == Status.OFF_TRACK else at_risk).append(item)
