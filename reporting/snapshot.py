@@ -339,10 +339,14 @@ def _snapshot(
         last = before if action.previous_updated_this_quarter else None
         bucket = _bucket(action.needs_update, action.current_status)
         bucket_before = _bucket(action.previous_needs_update, action.previous_current_status)
-        key, label = action.group_key, action.group_label
-        if several_plans:
-            label = f"{action.plan.title}: {label}"
-        group = groups.setdefault(key, {"label": label, "counts": [], "total": 0})
+        key = action.group_key
+        group = groups.get(key)
+        if group is None:
+            label = action.group_label
+            if several_plans:
+                label = f"{action.plan.title}: {label}"
+            group = groups[key] = {"label": label, "counts": [], "total": 0}
+        label = group["label"]
         group_counts[key][bucket] += 1
         group["total"] += 1
         totals[bucket] += 1
