@@ -159,40 +159,55 @@ class Reported(NamedTuple):
     created_at: datetime
 
 
+class Earlier(NamedTuple):
+    """What a report reads of an action's latest update before the quarter: its quarter
+    and status (not its text: that is the quarter's own update's)."""
+
+    id: int
+    lineage: UUID
+    financial_year: int
+    quarter: int
+    status: str
+
+
 def latest_updates(
     *, lineages: "QuerySet[Action, UUID]", as_of: Quarter
-) -> tuple[dict[UUID, Reported], dict[UUID, Reported]]:
+) -> tuple[dict[UUID, Reported], dict[UUID, Earlier]]:
     """``_current_status`` for many actions in one query, as of a quarter and as of the one
     before: each lineage's latest update labelled with the quarter itself, and its latest
     before the quarter (as of the previous one), by lineage. One window over the lineage
     and whether an update reports on the quarter: one scan finds both, and the status as of
     the quarter is the first's, or the second's with none (not a subquery per action)."""
-    in_quarter = ExpressionWrapper(_reports_on(as_of, up_to=False), output_field=BooleanField())
+    own = _reports_on(as_of, up_to=False)
     latest = (
         _counted_updates(as_of=as_of)
         .filter(action__lineage__in=lineages)
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("action__lineage"), in_quarter],
+                partition_by=[F("action__lineage"), ExpressionWrapper(own, BooleanField())],
                 order_by=LATEST_FIRST,
             )
         )
         .filter(rank=1)
     )
-    # The window ranks the keys only; the text is read for the winners.
+    # The window ranks the keys only; the text is read for the winners, and of the
+    # earlier ones not at all (reading thousands of texts and times nobody shows is
+    # most of the time it takes).
+    text = [Case(When(own, then=F(name))) for name in ("commentary", "reason", "created_at")]
     rows = (
         StatusUpdate.objects.filter(pk__in=latest.values("pk"))
-        .annotate(lineage=F("action__lineage"))
+        .annotate(lineage=F("action__lineage"), said=text[0], why=text[1], made=text[2])
         .order_by()
-        .values_list(*Reported._fields)
+        .values_list(*Earlier._fields, "said", "why", "made")
     )
     this_quarter: dict[UUID, Reported] = {}
-    before: dict[UUID, Reported] = {}
+    before: dict[UUID, Earlier] = {}
     for row in rows:
-        update = Reported(*row)
-        mine = (update.financial_year, update.quarter) == (as_of.financial_year, as_of.number)
-        (this_quarter if mine else before)[update.lineage] = update
+        if row[5] is None:
+            before[row[1]] = Earlier(*row[:5])
+        else:
+            this_quarter[row[1]] = Reported(*row)
     return this_quarter, before
 
 
@@ -200,7 +215,9 @@ class _HasLineage(Protocol):
     lineage: UUID
 
 
-def _set_status(action: object, update: Reported | None, updated: bool, names: list[str]) -> None:
+def _set_status(
+    action: object, update: Reported | Earlier | None, updated: bool, names: list[str]
+) -> None:
     """Set ``with_current_status``'s annotations (``names``, with their prefix) on ``action``."""
     status = update.status if update else None
     current_status, latest_update_id, updated_this_quarter, needs_update = names
@@ -216,11 +233,12 @@ def set_current_status(
     lineages: "QuerySet[Action, UUID]",
     as_of: Quarter,
     previous_prefix: str = "previous_",
-) -> dict[int, Reported]:
+) -> tuple[dict[int, Reported], dict[int, Earlier]]:
     """What ``with_current_status`` annotates, as of the quarter and (``previous_prefix``)
     as of the one before, set on actions already read (the report of every partnership at
     once: ``latest_updates``, one query for any number of actions). ``lineages``: the
-    actions' lineages as a query. Returns the updates by id."""
+    actions' lineages as a query. Returns the updates of the quarter and the earlier
+    ones, by id."""
     this_quarter, before = latest_updates(lineages=lineages, as_of=as_of)
     previous = (as_of.previous.financial_year, as_of.previous.number)
     names = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
@@ -231,7 +249,10 @@ def set_current_status(
         _set_status(action, latest or earlier, latest is not None, names)
         updated = earlier is not None and (earlier.financial_year, earlier.quarter) == previous
         _set_status(action, earlier, updated, previous_names)
-    return {u.id: u for found in (this_quarter, before) for u in found.values()}
+    return (
+        {u.id: u for u in this_quarter.values()},
+        {u.id: u for u in before.values()},
+    )
 
 
 def with_current_status(

@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from actions.models import Action, Status, StatusUpdate
 from actions.selectors import (
+    Earlier,
     Overdue,
     Reported,
     awaiting_sign_off,
@@ -177,7 +178,7 @@ def _group_of(
     return (*key, 1, workstream.order, workstream.pk), f"{heading.label} – {workstream.title}"
 
 
-def _quarter_label(update: Reported | None) -> str:
+def _quarter_label(update: Earlier | None) -> str:
     if update is None:
         return ""
     return str(Quarter(update.financial_year, update.quarter))
@@ -271,7 +272,7 @@ def exception_report_snapshots(
     ):
         leads[action_id].append(short_name)
     # The latest update of each action as of this quarter and as of the previous one.
-    latest = set_current_status(actions, lineages=lineages, as_of=quarter)
+    of_quarter, earlier = set_current_status(actions, lineages=lineages, as_of=quarter)
     overdue_milestones = overdue_by_action(
         actions=in_scope,
         current_status={a.pk: a.current_status for a in actions},
@@ -289,7 +290,8 @@ def exception_report_snapshots(
             quarter=quarter,
             as_at=as_at,
             actions=by_partnership[partnership.pk],
-            latest=latest,
+            of_quarter=of_quarter,
+            earlier=earlier,
             leads=leads,
             overdue_milestones=overdue_milestones,
             performance={
@@ -307,7 +309,8 @@ def _snapshot(
     quarter: Quarter,
     as_at: date,
     actions: list[_Action],
-    latest: dict[int, Reported],
+    of_quarter: dict[int, Reported],
+    earlier: dict[int, Earlier],
     leads: dict[int, list[str]],
     overdue_milestones: dict[int, list[Overdue]],
     performance: PerformanceSection,
@@ -334,8 +337,8 @@ def _snapshot(
     for action in actions:
         # This quarter's latest update, the previous quarter's, and the latest before this
         # quarter (any earlier quarter).
-        before = latest.get(action.previous_latest_update_id or 0)
-        this = latest.get(action.latest_update_id or 0) if action.updated_this_quarter else None
+        before = earlier.get(action.previous_latest_update_id or 0)
+        this = of_quarter.get(action.latest_update_id or 0) if action.updated_this_quarter else None
         last = before if action.previous_updated_this_quarter else None
         bucket = _bucket(action.needs_update, action.current_status)
         bucket_before = _bucket(action.previous_needs_update, action.previous_current_status)
