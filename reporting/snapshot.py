@@ -318,7 +318,7 @@ def _snapshot(
     """One partnership's snapshot from the rows read for all (``exception_report_snapshots``)."""
     previous = quarter.previous
     zone = timezone.get_current_timezone()  # once, not once per update
-    several_plans = len({a.plan.pk for a in actions}) > 1
+    several_plans = len({a.plan.id for a in actions}) > 1
 
     groups: dict[tuple[int, ...], Group] = {}
     group_counts: dict[tuple[int, ...], dict[str, int]] = defaultdict(
@@ -427,13 +427,13 @@ def _snapshot(
         }
         for key, label in BUCKETS
     ]
-    plans = {a.plan.pk: a.plan for a in actions}
+    plans = {a.plan.id: a.plan for a in actions}
     # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep key order.
     for key, group in groups.items():
         group["counts"] = [group_counts[key][k] for k, _ in BUCKETS]
     # Plans in the actions' order (by title), then priorities, themes and headings in theirs.
     plan_rank = {
-        plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan.pk for a in actions))
+        plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan.id for a in actions))
     }
     ordered_groups = [
         groups[key] for key in sorted(groups, key=lambda k: (plan_rank[k[0]], *k[1:]))
