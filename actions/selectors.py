@@ -191,9 +191,9 @@ def latest_updates(
         )
         .filter(rank=1)
     )
-    # The window ranks the keys only; the text is read for the winners, and of the
-    # earlier ones not at all (reading thousands of texts and times nobody shows is
-    # most of the time it takes).
+    # The window ranks the keys only; the text is read for the winners, and for the
+    # earlier ones not at all (a report shows only their status and quarter, and parsing
+    # thousands of unused texts and times cost more than the rest of the Python here).
     text = [Case(When(own, then=F(name))) for name in ("commentary", "reason", "created_at")]
     rows = (
         StatusUpdate.objects.filter(pk__in=latest.values("pk"))

@@ -17,12 +17,13 @@ pages, the reminders and the refresh share are defined once, where named, and us
 * Summary: each action counts once, as its status this quarter; with no update this
   quarter it is "Completed" if it was completed before, otherwise "No update this quarter".
 * Off track / at risk: the status this quarter is off track / at risk.
-* Milestones overdue (``actions.selectors.milestones_overdue``): the due date has passed,
-  and the milestone was not done by the as-at date (``done_date`` empty or after it). At a
-  quarter's end the as-at day itself is over (``day_is_over``), so a milestone due on the
-  quarter's last day and not done is overdue; in an interim report (as at today) a
-  milestone due today is not overdue yet, as on the officers' pages. Milestones of
-  completed actions and milestones with no due date ("Ongoing") are never overdue.
+* Milestones overdue (``actions.selectors.milestones_overdue``; for many actions at once,
+  ``overdue_by_action``): the due date has passed, and the milestone was not done by the
+  as-at date (``done_date`` empty or after it). At a quarter's end the as-at day itself
+  is over (``day_is_over``), so a milestone due on the quarter's last day and not done is
+  overdue; in an interim report (as at today) a milestone due today is not overdue yet,
+  as on the officers' pages. Milestones of completed actions and milestones with no due
+  date ("Ongoing") are never overdue.
 * No update this quarter: no update labelled with the quarter, unless already completed
   (``needs_update``).
 * Got worse: the latest update of the quarter against the latest update of the previous
