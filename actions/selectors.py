@@ -150,7 +150,6 @@ class Reported(NamedTuple):
     """What a status update says, without its figures: what a report reads of it."""
 
     id: int
-    lineage: UUID
     financial_year: int
     quarter: int
     status: str
@@ -164,7 +163,6 @@ class Earlier(NamedTuple):
     and status (not its text: that is the quarter's own update's)."""
 
     id: int
-    lineage: UUID
     financial_year: int
     quarter: int
     status: str
@@ -172,12 +170,13 @@ class Earlier(NamedTuple):
 
 def latest_updates(
     *, lineages: "QuerySet[Action, UUID]", as_of: Quarter
-) -> tuple[dict[UUID, Reported], dict[UUID, Earlier]]:
+) -> tuple[dict[int, Reported], dict[int, Earlier]]:
     """``_current_status`` for many actions in one query, as of a quarter and as of the one
     before: each lineage's latest update labelled with the quarter itself, and its latest
-    before the quarter (as of the previous one), by lineage. One window over the lineage
-    and whether an update reports on the quarter: one scan finds both, and the status as of
-    the quarter is the first's, or the second's with none (not a subquery per action)."""
+    before the quarter (as of the previous one), by lineage (its ``UUID.int``). One window
+    over the lineage and whether an update reports on the quarter: one scan finds both, and
+    the status as of the quarter is the first's, or the second's with none (not a subquery
+    per action)."""
     own = _reports_on(as_of, up_to=False)
     latest = (
         _counted_updates(as_of=as_of)
@@ -199,15 +198,18 @@ def latest_updates(
         StatusUpdate.objects.filter(pk__in=latest.values("pk"))
         .annotate(lineage=F("action__lineage"), said=text[0], why=text[1], made=text[2])
         .order_by()
-        .values_list(*Earlier._fields, "said", "why", "made")
+        .values_list("lineage", *Earlier._fields, "said", "why", "made")
     )
-    this_quarter: dict[UUID, Reported] = {}
-    before: dict[UUID, Earlier] = {}
-    for row in rows:
-        if row[5] is None:
-            before[row[1]] = Earlier(*row[:5])
+    # Keyed by the lineage's number, not its UUID: thousands of UUID objects kept alive
+    # make the garbage collector's full passes come sooner (and they take long, in a
+    # worker that holds much else).
+    this_quarter: dict[int, Reported] = {}
+    before: dict[int, Earlier] = {}
+    for lineage, *update in rows:
+        if update[4] is None:
+            before[lineage.int] = Earlier(*update[:4])
         else:
-            this_quarter[row[1]] = Reported(*row)
+            this_quarter[lineage.int] = Reported(*update)
     return this_quarter, before
 
 
@@ -244,8 +246,9 @@ def set_current_status(
     names = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
     previous_names = [f"{previous_prefix}{name}" for name in names]
     for action in actions:
-        earlier = before.get(action.lineage)
-        latest = this_quarter.get(action.lineage)
+        lineage = action.lineage.int
+        earlier = before.get(lineage)
+        latest = this_quarter.get(lineage)
         _set_status(action, latest or earlier, latest is not None, names)
         updated = earlier is not None and (earlier.financial_year, earlier.quarter) == previous
         _set_status(action, earlier, updated, previous_names)
