@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -169,7 +169,6 @@ class Reported(NamedTuple):
     """What a status update says, without its figures: what a report reads of it."""
 
     id: int
-    lineage: UUID
     financial_year: int
     quarter: int
     status: str
@@ -178,27 +177,75 @@ class Reported(NamedTuple):
     created_at: datetime
 
 
+class Earlier(NamedTuple):
+    """What a report reads of an action's latest update before the quarter: its quarter
+    and status (not its text: that is the quarter's own update's)."""
+
+    id: int
+    financial_year: int
+    quarter: int
+    status: str
+
+
 def latest_updates(
     *, lineages: "QuerySet[Action, UUID] | Collection[UUID]", as_of: Quarter
-) -> dict[UUID, Reported]:
-    """``_current_status`` for many actions in one query: each lineage's latest update as
-    of the quarter (a window over the lineage, not a subquery per action), by lineage."""
+) -> tuple[dict[int, Reported], dict[int, Earlier]]:
+    """``_current_status`` for many actions in one query, as of a quarter and as of the one
+    before: each lineage's latest update labelled with the quarter itself, and its latest
+    before the quarter (as of the previous one), by lineage (its ``UUID.int``). One window
+    over the lineage and whether an update reports on the quarter: one scan finds both, and
+    the status as of the quarter is the first's, or the second's with none (not a subquery
+    per action)."""
+    own = _reports_on(as_of, up_to=False)
     latest = (
         _counted_updates(as_of=as_of)
         .filter(action__lineage__in=lineages)
         .annotate(
-            rank=Window(RowNumber(), partition_by=F("action__lineage"), order_by=LATEST_FIRST)
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("action__lineage"), ExpressionWrapper(own, BooleanField())],
+                order_by=LATEST_FIRST,
+            )
         )
         .filter(rank=1)
     )
-    # The window ranks the keys only; the text is read for the winners.
+    # The window ranks the keys only; the text is read for the winners, and for the
+    # earlier ones not at all (a report shows only their status and quarter, and parsing
+    # thousands of unused texts and times cost more than the rest of the Python here).
+    text = [Case(When(own, then=F(name))) for name in ("commentary", "reason", "created_at")]
     rows = (
         StatusUpdate.objects.filter(pk__in=latest.values("pk"))
-        .annotate(lineage=F("action__lineage"))
+        .annotate(lineage=F("action__lineage"), said=text[0], why=text[1], made=text[2])
         .order_by()
-        .values_list(*Reported._fields)
+        .values_list("lineage", *Earlier._fields, "said", "why", "made")
     )
-    return {row[1]: Reported(*row) for row in rows}
+    # Keyed by the lineage's number, not its UUID: thousands of UUID objects kept alive
+    # make the garbage collector's full passes come sooner (and they take long, in a
+    # worker that holds much else).
+    this_quarter: dict[int, Reported] = {}
+    before: dict[int, Earlier] = {}
+    for lineage, *update in rows:
+        if update[4] is None:
+            before[lineage.int] = Earlier(*update[:4])
+        else:
+            this_quarter[lineage.int] = Reported(*update)
+    return this_quarter, before
+
+
+class _HasLineage(Protocol):
+    lineage: UUID
+
+
+def _set_status(
+    action: object, update: Reported | Earlier | None, updated: bool, names: list[str]
+) -> None:
+    """Set ``with_current_status``'s annotations (``names``, with their prefix) on ``action``."""
+    status = update.status if update else None
+    current_status, latest_update_id, updated_this_quarter, needs_update = names
+    setattr(action, current_status, status)
+    setattr(action, latest_update_id, update.id if update else None)
+    setattr(action, updated_this_quarter, updated)
+    setattr(action, needs_update, _needs_update(updated_this_quarter=updated, status=status))
 
 
 def _needs_update(*, updated_this_quarter: bool, status: str | None) -> bool:
@@ -207,36 +254,43 @@ def _needs_update(*, updated_this_quarter: bool, status: str | None) -> bool:
 
 
 def set_current_status(
-    actions: Sequence[Action],
+    actions: Sequence[_HasLineage],
     *,
     lineages: "QuerySet[Action, UUID] | Collection[UUID]",
     as_of: Quarter,
-    prefix: str = "",
     include_waiting: bool = False,
-) -> dict[int, Reported]:
-    """What ``with_current_status`` annotates, set on actions already read (the report
-    of every partnership at once, a page's rows: ``latest_updates``, one query for any
-    number of actions). ``lineages``: the actions' lineages, as a query or as values.
-    ``include_waiting``: the actions were read ``with_updated_this_quarter`` (which counts
-    an update waiting for sign-off), and that is kept; otherwise an action is updated this
-    quarter when its latest counted update is of the quarter. Returns the updates by id."""
-    latest = latest_updates(lineages=lineages, as_of=as_of)
+    previous_prefix: str = "previous_",
+) -> tuple[dict[int, Reported], dict[int, Earlier]]:
+    """What ``with_current_status`` annotates, as of the quarter and (``previous_prefix``)
+    as of the one before, set on actions already read (the report of every partnership at
+    once, a page's rows: ``latest_updates``, one query for any number of actions).
+    ``lineages``: the actions' lineages, as a query or as values. ``include_waiting``: the
+    actions were read ``with_updated_this_quarter`` (which counts an update waiting for
+    sign-off), and that is kept; otherwise an action is updated this quarter when its
+    latest counted update is of the quarter. Returns the updates of the quarter and the
+    earlier ones, by id."""
+    this_quarter, before = latest_updates(lineages=lineages, as_of=as_of)
+    previous = (as_of.previous.financial_year, as_of.previous.number)
+    names = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
+    previous_names = [f"{previous_prefix}{name}" for name in names]
     for action in actions:
-        update = latest.get(action.lineage)
-        status = update.status if update else None
+        lineage = action.lineage.int
+        earlier = before.get(lineage)
+        latest = this_quarter.get(lineage)
         if include_waiting:
-            updated = bool(getattr(action, f"{prefix}updated_this_quarter"))
+            # (read ``with_updated_this_quarter``, an annotation the type does not say)
+            updated = bool(cast(Any, action).updated_this_quarter)
         else:
-            updated = update is not None and Quarter(update.financial_year, update.quarter) == as_of
-        setattr(action, f"{prefix}current_status", status)
-        setattr(action, f"{prefix}latest_update_id", update.id if update else None)
-        setattr(action, f"{prefix}updated_this_quarter", updated)
-        setattr(
-            action,
-            f"{prefix}needs_update",
-            _needs_update(updated_this_quarter=updated, status=status),
+            updated = latest is not None
+        _set_status(action, latest or earlier, updated, names)
+        updated_before = (
+            earlier is not None and (earlier.financial_year, earlier.quarter) == previous
         )
-    return {update.id: update for update in latest.values()}
+        _set_status(action, earlier, updated_before, previous_names)
+    return (
+        {u.id: u for u in this_quarter.values()},
+        {u.id: u for u in before.values()},
+    )
 
 
 def _updated_this_quarter(*, as_of: Quarter, include_waiting: bool) -> Exists:
@@ -329,9 +383,17 @@ def milestones_overdue(
 
 
 def _past_due(*, as_of: date, day_is_over: bool = False) -> Q:
-    """The dates' part of ``milestones_overdue``: due before the day, not done by it."""
+    """The milestone's own part of ``milestones_overdue``: due before the day (or on it,
+    once it is over) and not done by it."""
     passed = as_of + timedelta(days=1) if day_is_over else as_of
     return Q(due_date__lt=passed) & (Q(done_date__isnull=True) | Q(done_date__gt=as_of))
+
+
+def _overdue_when_past_due(action_status: str | None) -> bool:
+    """The action's part of ``milestones_overdue``, for milestones read set-based with
+    their action's current status known: a milestone past due is overdue unless its
+    action is completed (the query's last filter)."""
+    return action_status != Status.COMPLETED
 
 
 def _with_past_due(milestones: QuerySet[Milestone], *, as_of: date) -> QuerySet[Milestone]:
@@ -349,7 +411,40 @@ def set_overdue(milestones: Sequence[Milestone], *, statuses: dict[int, str | No
     for milestone in cast("list[_Overdue]", milestones):
         status = statuses[milestone.action_id]
         # (past_due is NULL, not False, for a milestone with no due date.)
-        milestone.is_overdue = bool(milestone.past_due) and status != Status.COMPLETED
+        milestone.is_overdue = bool(milestone.past_due) and _overdue_when_past_due(status)
+
+
+class Overdue(NamedTuple):
+    """What a report reads of an overdue milestone."""
+
+    action_id: int
+    description: str
+    timescale: str
+    due_date: date
+
+
+def overdue_by_action(
+    *,
+    actions: QuerySet[Action],
+    current_status: Mapping[int, str | None],
+    as_of: date,
+    day_is_over: bool = False,
+) -> dict[int, list[Overdue]]:
+    """``milestones_overdue`` of many actions whose status as of the quarter is known
+    already (``set_current_status``; ``current_status`` by action id), set-based: their
+    milestones past due, less those of completed actions, without a status subquery per
+    milestone. By action, each action's in its order."""
+    rows = (
+        Milestone.objects.filter(action__in=actions)
+        .filter(_past_due(as_of=as_of, day_is_over=day_is_over))
+        .order_by("action_id", "order", "id")
+        .values_list(*Overdue._fields)
+    )
+    overdue: dict[int, list[Overdue]] = {}
+    for row in rows:
+        if _overdue_when_past_due(current_status[row[0]]):
+            overdue.setdefault(row[0], []).append(Overdue(*row))
+    return overdue
 
 
 def annotate_progress(
@@ -390,7 +485,7 @@ def set_progress(
     if milestones is None:
         for action in read:
             past_due = cast("_ActionPastDue", action).has_past_due
-            action.has_overdue = past_due and action.current_status != Status.COMPLETED
+            action.has_overdue = past_due and _overdue_when_past_due(action.current_status)
     else:
         set_overdue(milestones, statuses=statuses)
         overdue = {m.action_id for m in cast("list[_Overdue]", milestones) if m.is_overdue}

@@ -17,12 +17,13 @@ pages, the reminders and the refresh share are defined once, where named, and us
 * Summary: each action counts once, as its status this quarter; with no update this
   quarter it is "Completed" if it was completed before, otherwise "No update this quarter".
 * Off track / at risk: the status this quarter is off track / at risk.
-* Milestones overdue (``actions.selectors.milestones_overdue``): the due date has passed,
-  and the milestone was not done by the as-at date (``done_date`` empty or after it). At a
-  quarter's end the as-at day itself is over (``day_is_over``), so a milestone due on the
-  quarter's last day and not done is overdue; in an interim report (as at today) a
-  milestone due today is not overdue yet, as on the officers' pages. Milestones of
-  completed actions and milestones with no due date ("Ongoing") are never overdue.
+* Milestones overdue (``actions.selectors.milestones_overdue``; for many actions at once,
+  ``overdue_by_action``): the due date has passed, and the milestone was not done by the
+  as-at date (``done_date`` empty or after it). At a quarter's end the as-at day itself
+  is over (``day_is_over``), so a milestone due on the quarter's last day and not done is
+  overdue; in an interim report (as at today) a milestone due today is not overdue yet,
+  as on the officers' pages. Milestones of completed actions and milestones with no due
+  date ("Ongoing") are never overdue.
 * No update this quarter: no update labelled with the quarter, unless already completed
   (``needs_update``).
 * Got worse: the latest update of the quarter against the latest update of the previous
@@ -40,24 +41,26 @@ The snapshot takes the same few queries for 5 actions or 500.
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from actions.models import Action, Milestone, Status, StatusUpdate
+from actions.models import Action, Status, StatusUpdate
 from actions.selectors import (
-    CurrentStatus,
+    Earlier,
+    Overdue,
     Reported,
     awaiting_sign_off,
-    milestones_overdue,
+    overdue_by_action,
     set_current_status,
 )
 from csp_tracker import clock
 from csp_tracker.periods import Quarter
 from performance.snapshot import indicators_for_reports, projects_for_reports
-from plans.models import Partnership
+from plans.models import Partnership, Plan
 from plans.selectors import plans_in_force
+from priorities.models import CrossCuttingTheme, Priority, Workstream
 from reporting.snapshot_types import (
     ActionEntry,
     Change,
@@ -72,26 +75,51 @@ from reporting.snapshot_types import (
     Worse,
 )
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
 SNAPSHOT_SCHEMA = 1
 
 
-class _BothQuarters(CurrentStatus):
-    """An action's status as of the report's quarter and (``previous_``) the one before."""
+class _Action:
+    """An action as the report reads it: a row, not a model instance (the quarterly sweep
+    reads thousands at once), with its plan, its place in the summary, and its status as
+    of the quarter and (``previous_``) the one before, set by
+    ``actions.selectors.set_current_status``."""
 
+    __slots__ = (
+        *("pk", "lineage", "reference", "title", "lead_text", "awaiting_sign_off"),
+        *("plan", "group_key", "group_label"),
+        *("current_status", "latest_update_id", "updated_this_quarter", "needs_update"),
+        *("previous_current_status", "previous_latest_update_id"),
+        *("previous_updated_this_quarter", "previous_needs_update"),
+    )
+    pk: int
+    lineage: UUID
+    reference: str
+    title: str
+    lead_text: str
+    # The quarter's update is waiting for sign-off (counted, not used).
+    awaiting_sign_off: bool
+    plan: Plan
+    group_key: tuple[int, ...]
+    group_label: str
+    current_status: str | None
+    latest_update_id: int | None
+    updated_this_quarter: bool
+    needs_update: bool
     previous_current_status: str | None
     previous_latest_update_id: int | None
     previous_updated_this_quarter: bool
     previous_needs_update: bool
-    # The quarter's update is waiting for sign-off (counted, not used).
-    awaiting_sign_off: bool
 
-
-if TYPE_CHECKING:
-    # An action read for the report, with its status as of both quarters.
-    _Action = WithAnnotations[Action, _BothQuarters]
+    def __init__(
+        self,
+        row: tuple[int, UUID, str, str, str, bool],
+        plan: Plan,
+        group: tuple[tuple[int, ...], str],
+    ) -> None:
+        self.pk, self.lineage, self.reference, self.title, self.lead_text = row[:5]
+        self.awaiting_sign_off = row[5]
+        self.plan = plan
+        self.group_key, self.group_label = group
 
 
 NO_UPDATE = "no_update"
@@ -133,26 +161,25 @@ def report_as_at(*, quarter: Quarter, today: date) -> date:
     return min(quarter.end, today) if quarter.start <= today else quarter.end
 
 
-def _bucket(action: Action, prefix: str = "") -> str:
+def _bucket(needs_update: bool, current_status: str | None) -> str:
     """The summary's column: the status as of the quarter, unless the action still
     waits for the quarter's update (actions.selectors.with_current_status)."""
-    if getattr(action, f"{prefix}needs_update"):
-        return NO_UPDATE
-    return str(getattr(action, f"{prefix}current_status"))
+    return NO_UPDATE if needs_update else str(current_status)
 
 
-def _group_of(action: Action) -> tuple[tuple[int, ...], str]:
+def _group_of(
+    plan_id: int, heading: Priority | CrossCuttingTheme, workstream: Workstream | None
+) -> tuple[tuple[int, ...], str]:
     """The summary's row: the priority or theme, and within it the heading (actions under
     no heading first, then each heading in its order)."""
-    heading = action.parent
-    key: tuple[int, ...] = (action.plan_id, 0 if action.priority_id else 1, heading.number)
-    workstream = action.workstream
+    is_theme = 1 if isinstance(heading, CrossCuttingTheme) else 0
+    key: tuple[int, ...] = (plan_id, is_theme, heading.number)
     if workstream is None:
         return (*key, 0, 0), heading.label
     return (*key, 1, workstream.order, workstream.pk), f"{heading.label} – {workstream.title}"
 
 
-def _quarter_label(update: Reported | None) -> str:
+def _quarter_label(update: Earlier | None) -> str:
     if update is None:
         return ""
     return str(Quarter(update.financial_year, update.quarter))
@@ -167,13 +194,64 @@ def exception_report_snapshot(
     ]
 
 
-# What the report reads of an action and its plan, priority or theme, and heading.
+_HEADING = ("_id", "__number", "__title")
+# What the report reads of an action, its plan, its priority or theme, and its heading.
 _READ = (
-    *("lineage", "reference", "title", "lead_text", "order"),
-    *("plan__title", "plan__partnership_id", "plan__start_year", "plan__end_year"),
-    *(f"{heading}__{field}" for heading in ("priority", "theme") for field in ("number", "title")),
-    *("workstream__order", "workstream__title"),
+    *("id", "lineage", "reference", "title", "lead_text", "awaiting_sign_off"),
+    *("plan_id", "plan__title", "plan__partnership_id", "plan__start_year", "plan__end_year"),
+    *(f"{heading}{field}" for heading in ("priority", "theme") for field in _HEADING),
+    *(f"workstream{field}" for field in ("_id", "__order", "__title")),
 )
+
+
+def _read_actions(in_scope: QuerySet[Action], *, quarter: Quarter) -> list[_Action]:
+    """The actions in scope, in the report's order, each with its plan and its place in the
+    summary (the plans and headings made once each, not once per action)."""
+    rows = (
+        in_scope.annotate(
+            # An update of the quarter still waiting for sign-off: not used, but counted.
+            awaiting_sign_off=Exists(
+                StatusUpdate.objects.filter(
+                    action=OuterRef("pk"),
+                    financial_year=quarter.financial_year,
+                    quarter=quarter.number,
+                ).filter(awaiting_sign_off())
+            )
+        )
+        .order_by("plan__title", "plan_id", "order", "id")
+        .values_list(*_READ)
+    )
+    plans: dict[int, Plan] = {}
+    groups: dict[tuple[int, int | None, int | None, int | None], tuple[tuple[int, ...], str]] = {}
+    actions = []
+    for row in rows:
+        plan_id, title, partnership_id, start_year, end_year = row[6:11]
+        priority_id, theme_id, workstream_id = row[11], row[14], row[17]
+        plan = plans.get(plan_id)
+        if plan is None:
+            plan = plans[plan_id] = Plan(
+                pk=plan_id,
+                title=title,
+                partnership_id=partnership_id,
+                start_year=start_year,
+                end_year=end_year,
+            )
+        place = (plan_id, priority_id, theme_id, workstream_id)
+        group = groups.get(place)
+        if group is None:
+            heading: Priority | CrossCuttingTheme
+            if priority_id is not None:
+                heading = Priority(pk=priority_id, number=row[12], title=row[13])
+            elif theme_id is not None:
+                heading = CrossCuttingTheme(pk=theme_id, number=row[15], title=row[16])
+            else:
+                raise ValueError(f"Action {row[0]} has neither a priority nor a theme")
+            workstream = None
+            if workstream_id is not None:
+                workstream = Workstream(pk=workstream_id, order=row[18], title=row[19])
+            group = groups[place] = _group_of(plan_id, heading, workstream)
+        actions.append(_Action(row, plan, group))
+    return actions
 
 
 def exception_report_snapshots(
@@ -185,21 +263,7 @@ def exception_report_snapshots(
     as_at = report_as_at(quarter=quarter, today=today)
     ids = [p.pk for p in partnerships]
     in_scope = actions_in_scope(partnerships=ids, quarter=quarter)
-    actions = list(
-        in_scope.annotate(
-            # An update of the quarter still waiting for sign-off: not used, but counted.
-            awaiting_sign_off=Exists(
-                StatusUpdate.objects.filter(
-                    action=OuterRef("pk"),
-                    financial_year=quarter.financial_year,
-                    quarter=quarter.number,
-                ).filter(awaiting_sign_off())
-            )
-        )
-        .select_related("plan", "priority", "theme", "workstream")
-        .only(*_READ)
-        .order_by("plan__title", "plan_id", "order", "id")
-    )
+    actions = _read_actions(in_scope, quarter=quarter)
     lineages = in_scope.values_list("lineage", flat=True)
     leads: dict[int, list[str]] = defaultdict(list)
     for action_id, short_name in (
@@ -209,21 +273,17 @@ def exception_report_snapshots(
     ):
         leads[action_id].append(short_name)
     # The latest update of each action as of this quarter and as of the previous one.
-    latest = set_current_status(actions, lineages=lineages, as_of=quarter)
-    latest |= set_current_status(
-        actions, lineages=lineages, as_of=quarter.previous, prefix="previous_"
+    of_quarter, earlier = set_current_status(actions, lineages=lineages, as_of=quarter)
+    overdue_milestones = overdue_by_action(
+        actions=in_scope,
+        current_status={a.pk: a.current_status for a in actions},
+        as_of=as_at,
+        day_is_over=as_at >= quarter.end,
     )
-    overdue_milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in (
-        milestones_overdue(as_of=as_at, quarter=quarter, day_is_over=as_at >= quarter.end)
-        .filter(action__in=in_scope)
-        .order_by("action_id", "order", "id")
-    ):
-        overdue_milestones[milestone.action_id].append(milestone)
     indicators = indicators_for_reports(partnership_ids=ids, quarter=quarter)
     projects = projects_for_reports(partnership_ids=ids, quarter=quarter, as_at=as_at)
     by_partnership: dict[int, list[_Action]] = {pk: [] for pk in ids}
-    for action in cast("list[_Action]", actions):
+    for action in actions:
         by_partnership[action.plan.partnership_id].append(action)
     return {
         partnership.pk: _snapshot(
@@ -231,7 +291,8 @@ def exception_report_snapshots(
             quarter=quarter,
             as_at=as_at,
             actions=by_partnership[partnership.pk],
-            latest=latest,
+            of_quarter=of_quarter,
+            earlier=earlier,
             leads=leads,
             overdue_milestones=overdue_milestones,
             performance={
@@ -248,15 +309,17 @@ def _snapshot(
     *,
     quarter: Quarter,
     as_at: date,
-    actions: "list[_Action]",
-    latest: dict[int, Reported],
+    actions: list[_Action],
+    of_quarter: dict[int, Reported],
+    earlier: dict[int, Earlier],
     leads: dict[int, list[str]],
-    overdue_milestones: dict[int, list[Milestone]],
+    overdue_milestones: dict[int, list[Overdue]],
     performance: PerformanceSection,
 ) -> ReportSnapshot:
     """One partnership's snapshot from the rows read for all (``exception_report_snapshots``)."""
     previous = quarter.previous
-    several_plans = len({a.plan_id for a in actions}) > 1
+    zone = timezone.get_current_timezone()  # once, not once per update
+    several_plans = len({a.plan.id for a in actions}) > 1
 
     groups: dict[tuple[int, ...], Group] = {}
     group_counts: dict[tuple[int, ...], dict[str, int]] = defaultdict(
@@ -275,14 +338,19 @@ def _snapshot(
     for action in actions:
         # This quarter's latest update, the previous quarter's, and the latest before this
         # quarter (any earlier quarter).
-        before = latest.get(action.previous_latest_update_id or 0)
-        this = latest.get(action.latest_update_id or 0) if action.updated_this_quarter else None
+        before = earlier.get(action.previous_latest_update_id or 0)
+        this = of_quarter.get(action.latest_update_id or 0) if action.updated_this_quarter else None
         last = before if action.previous_updated_this_quarter else None
-        bucket, bucket_before = _bucket(action), _bucket(action, "previous_")
-        key, label = _group_of(action)
-        if several_plans:
-            label = f"{action.plan.title}: {label}"
-        group = groups.setdefault(key, {"label": label, "counts": [], "total": 0})
+        bucket = _bucket(action.needs_update, action.current_status)
+        bucket_before = _bucket(action.previous_needs_update, action.previous_current_status)
+        key = action.group_key
+        group = groups.get(key)
+        if group is None:
+            label = action.group_label
+            if several_plans:
+                label = f"{action.plan.title}: {label}"
+            group = groups[key] = {"label": label, "counts": [], "total": 0}
+        label = group["label"]
         group_counts[key][bucket] += 1
         group["total"] += 1
         totals[bucket] += 1
@@ -300,14 +368,12 @@ def _snapshot(
                 status=bucket,
                 commentary=this.commentary,
                 reason=this.reason,
-                updated_on=timezone.localdate(this.created_at).isoformat(),
+                updated_on=timezone.localdate(this.created_at, zone).isoformat(),
                 status_before=last.status if last else "",
             )
             (off_track if bucket == Status.OFF_TRACK else at_risk).append(item)
-        for milestone in overdue_milestones[action.pk]:
+        for milestone in overdue_milestones.get(action.pk, ()):
             due = milestone.due_date
-            if due is None:  # milestones_overdue has a due date; said for the type checker
-                continue
             overdue.append(
                 OverdueMilestone(
                     **entry,
@@ -362,13 +428,13 @@ def _snapshot(
         }
         for key, label in BUCKETS
     ]
-    plans = {a.plan_id: a.plan for a in actions}
+    plans = {a.plan.id: a.plan for a in actions}
     # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep key order.
     for key, group in groups.items():
         group["counts"] = [group_counts[key][k] for k, _ in BUCKETS]
     # Plans in the actions' order (by title), then priorities, themes and headings in theirs.
     plan_rank = {
-        plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan_id for a in actions))
+        plan_id: rank for rank, plan_id in enumerate(dict.fromkeys(a.plan.id for a in actions))
     }
     ordered_groups = [
         groups[key] for key in sorted(groups, key=lambda k: (plan_rank[k[0]], *k[1:]))

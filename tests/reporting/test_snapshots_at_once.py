@@ -83,9 +83,9 @@ def test_an_update_waiting_for_sign_off_counts_the_same_at_once(districts, count
 
 
 def test_the_same_queries_for_one_partnership_or_three(districts, django_assert_num_queries):
-    with django_assert_num_queries(7) as one:
+    with django_assert_num_queries(6) as one:
         exception_report_snapshots(partnerships=districts[:1], quarter=Q3, today=AFTER_Q3)
-    with django_assert_num_queries(7) as three:
+    with django_assert_num_queries(6) as three:
         exception_report_snapshots(partnerships=districts, quarter=Q3, today=AFTER_Q3)
     assert len(one.captured_queries) == len(three.captured_queries)
 

@@ -16,7 +16,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from actions.models import Action
+from actions.models import Action, Status, UpdateReview
 from csp_tracker.budget import render_budget, run_within_budget
 from csp_tracker.periods import Quarter
 from plans.models import Partnership, Plan
@@ -134,37 +134,64 @@ def _median(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(timings)
 
 
-def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any]]:
+def snapshot_rows_sql(*, quarter: Quarter, as_at: date) -> tuple[str, list[Any]]:
     """One query for the rows every partnership's report is built from: each action of a
-    plan in force, its latest update as of the quarter (status, commentary, reason, when)
-    and as of the previous quarter (across its lineage), and how many of its milestones
-    are overdue. The yardstick of the snapshots: what the database needs to do anyway."""
+    plan in force, its latest update as of the quarter (its quarter, status, commentary,
+    reason, when) and as of the previous quarter (across its lineage), and how many of its
+    milestones are overdue. The yardstick of the snapshots: what the database needs to do
+    anyway, so it applies the snapshots' rules (reporting/snapshot.py), written by hand:
+
+    * only updates that count: not submitted and still waiting for sign-off (nor
+      returned), as ``actions.selectors._signed_off``;
+    * overdue as ``actions.selectors.milestones_overdue``: due before the as-at day (or
+      on it, once it is over: a report as at the quarter's end), not done by then, of an
+      action not completed as of the quarter."""
     plans_sql, plans_params = (
         plans_in_force(financial_year=quarter.financial_year).values("pk").query.sql_with_params()
     )
-    previous = quarter.previous
-
-    def ranked(name: str) -> str:
-        return f"""{name} AS (
-            SELECT s.id AS action_id, u.status, u.commentary, u.reason, u.created_at,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY s.id
-                       ORDER BY u.financial_year DESC, u.quarter DESC, u.created_at DESC, u.id DESC
-                   ) AS rn
-            FROM scope s
-            JOIN actions_action a2 ON a2.lineage = s.lineage
-            JOIN actions_statusupdate u ON u.action_id = a2.id
-            WHERE u.financial_year < %s OR (u.financial_year = %s AND u.quarter <= %s)
-        )"""
-
+    passed = as_at + timedelta(days=1) if as_at >= quarter.end else as_at
+    submitted, approved = (
+        UpdateReview.Decision.SUBMITTED.value,
+        UpdateReview.Decision.APPROVED.value,
+    )
+    completed = Status.COMPLETED.value
+    # One window pass finds both latest updates: ranked within the action and whether the
+    # update reports on the quarter itself, the latest of the quarter (if any) and the
+    # latest before it (as of the previous quarter). Keys only are ranked; the text is
+    # read for the winners.
     sql = f"""
         WITH scope AS (
             SELECT a.id, a.lineage, a.reference, a.title, p.partnership_id
             FROM actions_action a JOIN plans_plan p ON p.id = a.plan_id
             WHERE a.plan_id IN ({plans_sql})
         ),
-        {ranked("cur")},
-        {ranked("prev")},
+        latest AS (
+            SELECT ranked.action_id, ranked.mine, w.financial_year, w.quarter, w.status,
+                   w.commentary, w.reason, w.created_at
+            FROM (
+                SELECT s.id AS action_id, u.id AS update_id,
+                       u.financial_year = %s AND u.quarter = %s AS mine,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY s.id, u.financial_year = %s AND u.quarter = %s
+                           ORDER BY u.financial_year DESC, u.quarter DESC, u.created_at DESC,
+                                    u.id DESC
+                       ) AS rn
+                FROM scope s
+                JOIN actions_action a2 ON a2.lineage = s.lineage
+                JOIN actions_statusupdate u ON u.action_id = a2.id
+                WHERE (u.financial_year < %s OR (u.financial_year = %s AND u.quarter <= %s))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM actions_updatereview r
+                      WHERE r.update_id = u.id AND r.decision = '{submitted}'
+                        AND NOT EXISTS (
+                            SELECT 1 FROM actions_updatereview r2
+                            WHERE r2.update_id = u.id AND r2.decision = '{approved}'
+                        )
+                  )
+            ) ranked
+            JOIN actions_statusupdate w ON w.id = ranked.update_id
+            WHERE ranked.rn = 1
+        ),
         od AS (
             SELECT m.action_id, COUNT(*) AS n FROM actions_milestone m
             JOIN scope s ON s.id = m.action_id
@@ -172,29 +199,30 @@ def snapshot_rows_sql(*, quarter: Quarter, as_at: object) -> tuple[str, list[Any
             GROUP BY m.action_id
         )
         SELECT s.partnership_id, s.id, s.reference, s.title,
-               cur.status, cur.commentary, cur.reason, cur.created_at, prev.status,
-               COALESCE(od.n, 0)
+               COALESCE(cur.financial_year, prev.financial_year),
+               COALESCE(cur.quarter, prev.quarter), COALESCE(cur.status, prev.status),
+               COALESCE(cur.commentary, prev.commentary), COALESCE(cur.reason, prev.reason),
+               COALESCE(cur.created_at, prev.created_at),
+               prev.financial_year, prev.quarter, prev.status,
+               CASE WHEN COALESCE(cur.status, prev.status) = '{completed}' THEN 0
+                    ELSE COALESCE(od.n, 0) END
         FROM scope s
-        LEFT JOIN cur ON cur.action_id = s.id AND cur.rn = 1
-        LEFT JOIN prev ON prev.action_id = s.id AND prev.rn = 1
+        LEFT JOIN latest cur ON cur.action_id = s.id AND cur.mine
+        LEFT JOIN latest prev ON prev.action_id = s.id AND NOT prev.mine
         LEFT JOIN od ON od.action_id = s.id
         ORDER BY s.partnership_id, s.id
     """
+    year, number = quarter.financial_year, quarter.number
     params: list[Any] = [
         *plans_params,
-        quarter.financial_year,
-        quarter.financial_year,
-        quarter.number,
-        previous.financial_year,
-        previous.financial_year,
-        previous.number,
-        as_at,
-        as_at,
+        *(year, number, year, number),
+        *(year, year, number),
+        *(passed, as_at),
     ]
     return sql, params
 
 
-def _raw_snapshot_rows(quarter: Quarter, as_at: object) -> list[tuple[object, ...]]:
+def _raw_snapshot_rows(quarter: Quarter, as_at: date) -> list[tuple[object, ...]]:
     sql, params = snapshot_rows_sql(quarter=quarter, as_at=as_at)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
