@@ -16,13 +16,17 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    # The check's result (reporting/pdf_check.py, loaded only where a PDF is checked).
+    from reporting.pdf_check import AccessibilityResult
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +39,6 @@ FILES_PREFIX = BASE_URL + "files/"
 
 
 @dataclass
-class AccessibilityResult:
-    problems: list[str]
-    warnings: list[str]
-
-    @property
-    def passed(self) -> bool:
-        return not self.problems
-
-
-@dataclass
 class RenderedPdf:
     pdf: bytes
     html: str
@@ -52,7 +46,7 @@ class RenderedPdf:
     # Characters no installed font has a glyph for: they print as empty boxes.
     unprintable: list[str] = field(default_factory=list)
     # What check_accessibility finds in ``pdf``, when render_pdf was asked to check it.
-    accessibility: AccessibilityResult | None = None
+    accessibility: "AccessibilityResult | None" = None
 
 
 class _UnprintableCharacters(logging.Handler):
@@ -194,16 +188,9 @@ def render_pdf(
     )
 
 
-def unprintable_problem(characters: Sequence[str]) -> str:
-    """The sentence a person reads when characters would print as empty boxes."""
-    named = ", ".join(f"“{c}” (U+{ord(c):04X})" for c in characters[:20])
-    more = f" and {len(characters) - 20} more" if len(characters) > 20 else ""
-    return f"These characters cannot be printed: {named}{more}"
-
-
 def check_accessibility(
     pdf: bytes, *, lang: str = "en-GB", unprintable: Sequence[str] = ()
-) -> AccessibilityResult:
+) -> "AccessibilityResult":
     """Structure checks with pikepdf, then the pdfua checker's machine-checkable rules
     (reporting/pdf_check.py), on the PDF opened once.
 

@@ -21,6 +21,7 @@ PDFs and broken ones: a new pdfua that changes either must fail it first.
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pikepdf
 from pdfua import PdfDocument, Severity, default_registry
@@ -33,8 +34,6 @@ from pdfua.document import (
     StructElement,
     UnmarkedContent,
 )
-
-from reporting.pdf import AccessibilityResult, unprintable_problem
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +108,25 @@ class CheckedDocument(PdfDocument):
             unmarked=UnmarkedContent(unmarked_text, unmarked_xobject, seen_marked),
             mcids=tuple(sorted(mcids)),
         )
+
+
+@dataclass
+class AccessibilityResult:
+    """What the check found: problems stop a publish; warnings are reported."""
+
+    problems: list[str]
+    warnings: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def unprintable_problem(characters: Sequence[str]) -> str:
+    """The sentence a person reads when characters would print as empty boxes."""
+    named = ", ".join(f"“{c}” (U+{ord(c):04X})" for c in characters[:20])
+    more = f" and {len(characters) - 20} more" if len(characters) > 20 else ""
+    return f"These characters cannot be printed: {named}{more}"
 
 
 def pdf_check(

@@ -408,7 +408,8 @@ def _reason(exc: Exception) -> str:
 
 
 def _render_pdf(report: ExceptionReport, snapshot: ReportSnapshot) -> bytes:
-    from reporting.pdf import render_pdf, unprintable_problem
+    from reporting.pdf import render_pdf
+    from reporting.pdf_check import unprintable_problem
 
     rendered = render_pdf(
         template_name="reporting/pdf/exception_report.html",

@@ -11,8 +11,8 @@ import pytest
 from pdfua import Finding, PdfDocument, Severity, default_registry, validate
 from weasyprint import HTML
 
-from reporting.pdf import AccessibilityResult, check_accessibility, render_pdf, unprintable_problem
-from reporting.pdf_check import CheckedDocument
+from reporting.pdf import check_accessibility, render_pdf
+from reporting.pdf_check import AccessibilityResult, CheckedDocument, unprintable_problem
 
 PIXEL = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
