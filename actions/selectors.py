@@ -514,7 +514,6 @@ class ChangeEntry(TypedDict):
 def change_history(*, action: Action) -> list[ChangeEntry]:
     """Changes to the action's text and leads and to its milestones: who, when, before and
     after. Saves that land together (the text, then each change of leads) are one entry."""
-    names = dict(Agency.objects.values_list("pk", "short_name"))
     raw: list[tuple[datetime, User | None, str, str, object, object]] = []
     records = list(
         action.history.select_related("history_user").order_by("history_date", "history_id")
@@ -531,6 +530,14 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
             and record.history_date - creation.history_date < timedelta(seconds=5)
         )
 
+    # The agencies' names, read only when the leads changed (most actions' never have).
+    names: dict[int, str] = {}
+
+    def lead_names(rows: list[dict[str, int]] | None) -> str:
+        if not names:
+            names.update(Agency.objects.values_list("pk", "short_name"))
+        return _lead_names(rows, names)
+
     old: object
     new: object
     for before, record in pairwise(records):
@@ -539,7 +546,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         delta = record.diff_against(before, excluded_fields=["lock_version", "updated_at"])
         for c in delta.changes:
             if c.field == "lead_agencies":
-                old, new = _lead_names(c.old, names), _lead_names(c.new, names)
+                old, new = lead_names(c.old), lead_names(c.new)
                 label = "lead agencies"
             else:
                 old, new, label = c.old, c.new, _field_label(Action, c.field)
