@@ -244,6 +244,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "priorities": priorities,
             "themes": themes,
             "refreshed_by": list(plan.refreshes.all()) if shows_refreshes else [],
+            "move_directions": ("up", "down"),  # each action's two move buttons
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
