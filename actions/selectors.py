@@ -188,15 +188,38 @@ class Earlier(NamedTuple):
 
 
 def latest_updates(
-    *, lineages: "QuerySet[Action, UUID] | Collection[UUID]", as_of: Quarter
+    *,
+    lineages: "QuerySet[Action, UUID] | Collection[UUID]",
+    as_of: Quarter,
+    earlier: bool = True,
 ) -> tuple[dict[int, Reported], dict[int, Earlier]]:
     """``_current_status`` for many actions in one query, as of a quarter and as of the one
     before: each lineage's latest update labelled with the quarter itself, and its latest
     before the quarter (as of the previous one), by lineage (its ``UUID.int``). One window
     over the lineage and whether an update reports on the quarter: one scan finds both, and
     the status as of the quarter is the first's, or the second's with none (not a subquery
-    per action)."""
+    per action).
+
+    Without ``earlier`` (a page, which shows no previous quarter), one lineage (an action's
+    page) is read as the first of its counted updates in the same order, without the window
+    and its second read, which took longer to build: ``before`` then holds that update only
+    when it is not of the quarter."""
     own = _reports_on(as_of, up_to=False)
+    if not earlier and not isinstance(lineages, QuerySet) and len(lineages) == 1:
+        first = (
+            _counted_updates(as_of=as_of)
+            .filter(action__lineage__in=lineages)
+            .annotate(lineage=F("action__lineage"))
+            .values_list("lineage", *Reported._fields)[:1]
+        )
+        this_quarter: dict[int, Reported] = {}
+        before: dict[int, Earlier] = {}
+        for lineage, *update in first:
+            if Quarter(update[1], update[2]) == as_of:
+                this_quarter[lineage.int] = Reported(*update)
+            else:
+                before[lineage.int] = Earlier(*update[:4])
+        return this_quarter, before
     latest = (
         _counted_updates(as_of=as_of)
         .filter(action__lineage__in=lineages)
@@ -222,8 +245,7 @@ def latest_updates(
     # Keyed by the lineage's number, not its UUID: thousands of UUID objects kept alive
     # make the garbage collector's full passes come sooner (and they take long, in a
     # worker that holds much else).
-    this_quarter: dict[int, Reported] = {}
-    before: dict[int, Earlier] = {}
+    this_quarter, before = {}, {}
     for lineage, *update in rows:
         if update[4] is None:
             before[lineage.int] = Earlier(*update[:4])
@@ -259,20 +281,22 @@ def set_current_status(
     lineages: "QuerySet[Action, UUID] | Collection[UUID]",
     as_of: Quarter,
     include_waiting: bool = False,
-    previous_prefix: str = "previous_",
+    previous_prefix: str | None = "previous_",
 ) -> tuple[dict[int, Reported], dict[int, Earlier]]:
-    """What ``with_current_status`` annotates, as of the quarter and (``previous_prefix``)
-    as of the one before, set on actions already read (the report of every partnership at
-    once, a page's rows: ``latest_updates``, one query for any number of actions).
+    """What ``with_current_status`` annotates, as of the quarter and (``previous_prefix``;
+    None: not wanted, as on a page) as of the one before, set on actions already read (the
+    report of every partnership at once, a page's rows: ``latest_updates``, one query for
+    any number of actions).
     ``lineages``: the actions' lineages, as a query or as values. ``include_waiting``: the
     actions were read ``with_updated_this_quarter`` (which counts an update waiting for
     sign-off), and that is kept; otherwise an action is updated this quarter when its
     latest counted update is of the quarter. Returns the updates of the quarter and the
     earlier ones, by id."""
-    this_quarter, before = latest_updates(lineages=lineages, as_of=as_of)
+    this_quarter, before = latest_updates(
+        lineages=lineages, as_of=as_of, earlier=previous_prefix is not None
+    )
     previous = (as_of.previous.financial_year, as_of.previous.number)
     names = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
-    previous_names = [f"{previous_prefix}{name}" for name in names]
     for action in actions:
         lineage = action.lineage.int
         earlier = before.get(lineage)
@@ -283,10 +307,13 @@ def set_current_status(
         else:
             updated = latest is not None
         _set_status(action, latest or earlier, updated, names)
-        updated_before = (
-            earlier is not None and (earlier.financial_year, earlier.quarter) == previous
-        )
-        _set_status(action, earlier, updated_before, previous_names)
+        if previous_prefix is not None:
+            updated_before = (
+                earlier is not None and (earlier.financial_year, earlier.quarter) == previous
+            )
+            _set_status(
+                action, earlier, updated_before, [f"{previous_prefix}{name}" for name in names]
+            )
     return (
         {u.id: u for u in this_quarter.values()},
         {u.id: u for u in before.values()},
@@ -478,7 +505,11 @@ def set_progress(
     ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then said of each
     milestone too)."""
     set_current_status(
-        actions, lineages={a.lineage for a in actions}, as_of=quarter, include_waiting=True
+        actions,
+        lineages={a.lineage for a in actions},
+        as_of=quarter,
+        include_waiting=True,
+        previous_prefix=None,
     )
     read = cast("list[ActionWithProgress]", list(actions))
     statuses = {a.pk: a.current_status for a in read}
@@ -609,7 +640,6 @@ class ChangeEntry(TypedDict):
 def change_history(*, action: Action) -> list[ChangeEntry]:
     """Changes to the action's text and leads and to its milestones: who, when, before and
     after. Saves that land together (the text, then each change of leads) are one entry."""
-    names = dict(Agency.objects.values_list("pk", "short_name"))
     raw: list[tuple[datetime, User | None, str, str, object, object]] = []
     records = list(
         action.history.select_related("history_user").order_by("history_date", "history_id")
@@ -626,6 +656,14 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
             and record.history_date - creation.history_date < timedelta(seconds=5)
         )
 
+    # The agencies' names, read only when the leads changed (most actions' never have).
+    names: dict[int, str] = {}
+
+    def lead_names(rows: list[dict[str, int]] | None) -> str:
+        if not names:
+            names.update(Agency.objects.values_list("pk", "short_name"))
+        return _lead_names(rows, names)
+
     old: object
     new: object
     for before, record in pairwise(records):
@@ -634,7 +672,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         delta = record.diff_against(before, excluded_fields=["lock_version", "updated_at"])
         for c in delta.changes:
             if c.field == "lead_agencies":
-                old, new = _lead_names(c.old, names), _lead_names(c.new, names)
+                old, new = lead_names(c.old), lead_names(c.new)
                 label = "lead agencies"
             else:
                 old, new, label = c.old, c.new, _field_label(Action, c.field)

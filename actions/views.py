@@ -43,6 +43,7 @@ from csp_tracker.http import (
 )
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
+from csp_tracker.reversing import url_for_each
 from plans.models import Partnership
 from plans.views import authored_plan
 
@@ -96,12 +97,20 @@ def action_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)  # (the same objects, the page's list)
     selectors.set_progress(rows, quarter=quarter)
     selectors.set_lead_names(rows)
+    detail_url = url_for_each("actions:detail")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "actions/action_list.html",
-        {"filter": action_filter, "page": page, "quarter": quarter, "query": query.urlencode()},
+        {
+            "filter": action_filter,
+            "page": page,
+            # Each row's link from the URL reversed once for the page (url_for_each).
+            "rows": [(action, detail_url(action.pk)) for action in rows],
+            "quarter": quarter,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -120,9 +120,9 @@ def plan_overview(*, user: AnyUser, pk: int) -> Plan:
                 "versions",
                 queryset=PlanVersion.objects.order_by("-effective_date", "-number"),
             ),
-            "priorities__actions",
-            "themes__actions",
-            "refreshes",
+            # The plan's actions once, grouped under their priorities and themes by the
+            # page (plan_overview_headings), rather than read for each kind of heading.
+            "actions",
         )
         .get(pk=pk)
     )

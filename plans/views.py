@@ -2,7 +2,9 @@
 pattern), its details and its sections. Priorities and themes are authored in
 priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
+from csp_tracker.reversing import url_for_each
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -124,27 +127,121 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form, "plan": None})
 
 
+@dataclass(frozen=True)
+class ActionRow:
+    """An action's row in the overview's action plan, with its links."""
+
+    action: Any  # an actions.Action: an app above this one
+    edit_url: str
+    move_url: str
+
+
+@dataclass(frozen=True)
+class HeadingRows:
+    """A priority or a cross-cutting theme on the overview: its summary row and its part
+    of the action plan: its lines, each either a heading (workstream, None) or an
+    action's row (None, row), the actions under none of its headings first, then each
+    heading with its actions."""
+
+    heading: Any  # a Priority or a CrossCuttingTheme: apps above this one
+    categories: list[Any]
+    workstreams: list[Any]
+    actions: list[ActionRow]
+    lines: list[tuple[Any, ActionRow | None]]
+    change_url: str
+    remove_url: str
+    move_url: str
+    workstreams_url: str
+
+
+# The URL names of a heading's links on the overview: change, remove, move, its headings.
+HEADING_URLS = {
+    "priority": (
+        "priorities:priority_edit",
+        "priorities:priority_remove",
+        "priorities:priority_move",
+        "priorities:workstreams",
+    ),
+    "theme": (
+        "priorities:theme_edit",
+        "priorities:theme_remove",
+        "priorities:theme_move",
+        "priorities:theme_workstreams",
+    ),
+}
+
+
+def heading_rows(
+    headings: Iterable[Any], rows: dict[int, list[ActionRow]], kind: str
+) -> list[HeadingRows]:
+    """The overview's rows of one kind of heading, with the actions under each (rows: by
+    the heading's id); each link's URL reversed once for the list (url_for_each)."""
+    change, remove, move, under = (url_for_each(name) for name in HEADING_URLS[kind])
+    result = []
+    for heading in headings:
+        actions = rows.get(heading.pk, [])
+        workstreams = list(heading.workstreams.all())
+        lines: list[tuple[Any, ActionRow | None]] = [
+            (None, row) for row in actions if not row.action.workstream_id
+        ]
+        for w in workstreams:
+            lines.append((w, None))
+            lines.extend((None, row) for row in actions if row.action.workstream_id == w.pk)
+        result.append(
+            HeadingRows(
+                heading=heading,
+                categories=list(heading.categories.all()),
+                workstreams=workstreams,
+                actions=actions,
+                lines=lines,
+                change_url=change(heading.pk),
+                remove_url=remove(heading.pk),
+                move_url=move(heading.pk),
+                workstreams_url=under(heading.pk),
+            )
+        )
+    return result
+
+
 @login_required
 @require_safe
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_or_404(request, selectors.plan_overview, Plan, pk=pk)
-    # Read from the prefetched priorities and themes (apps above this one, so asked
-    # through their reverse relations one by one rather than as a list of their types).
-    priorities, themes = list(plan.priorities.all()), list(plan.themes.all())
+    # The plan's actions (prefetched once) under their priorities and themes, which are
+    # read from their prefetched reverse relations (apps above this one).
+    edit, move = url_for_each("actions:edit"), url_for_each("actions:move")
+    by_priority: dict[int, list[ActionRow]] = {}
+    by_theme: dict[int, list[ActionRow]] = {}
+    for action in plan.actions.all():
+        row = ActionRow(action=action, edit_url=edit(action.pk), move_url=move(action.pk))
+        if action.priority_id:
+            by_priority.setdefault(action.priority_id, []).append(row)
+        if action.theme_id:
+            by_theme.setdefault(action.theme_id, []).append(row)
+    priorities = heading_rows(plan.priorities.all(), by_priority, "priority")
+    themes = heading_rows(plan.themes.all(), by_theme, "theme")
     chapters = selectors.plan_builtin_chapters(
         plan=plan,
         sections=list(plan.sections.all()),
         has_headings=bool(priorities or themes),
-        has_actions=any(p.actions.all() for p in priorities)
-        or any(t.actions.all() for t in themes),
+        has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
         has_pcc=plan.partnership.pcc_plans.exists(),
+    )
+    can_author = request.user.has_perm("plans.change_plan", plan)
+    # The plans refreshing this one, read only where the page shows them.
+    shows_refreshes = plan.status == Plan.Status.SUPERSEDED or (
+        can_author and plan.status == Plan.Status.PUBLISHED
     )
     return render(
         request,
         "plans/plan_overview.html",
         {
             "plan": plan,
-            "can_author": request.user.has_perm("plans.change_plan", plan),
+            "priorities": priorities,
+            "themes": themes,
+            "refreshed_by": list(plan.refreshes.all()) if shows_refreshes else [],
+            "move_directions": ("up", "down"),  # each action's two move buttons
+            "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
             "chapters": chapters,

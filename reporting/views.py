@@ -14,6 +14,7 @@ from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
 from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
+from csp_tracker.reversing import url_for_each
 from csp_tracker.storage import file_download
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
@@ -42,14 +43,18 @@ def report_index(request: HttpRequest) -> HttpResponse:
     counties = [
         p for p in partnerships if request.user.has_perm("reporting.view_county_overview", p)
     ]
+    page = selectors.exception_report_latest_page(user=request.user, number=request.GET.get("page"))
+    # Each row's link from its URL reversed once for the list (a county admin's list is
+    # every partnership in the county and a page of 50 reports).
+    partnership_url = url_for_each("reporting:partnership", "slug")
+    report_url = url_for_each("reporting:detail")
     return render(
         request,
         "reporting/index.html",
         {
-            "page": selectors.exception_report_latest_page(
-                user=request.user, number=request.GET.get("page")
-            ),
-            "partnerships": partnerships,
+            "page": page,
+            "reports": [(report, report_url(report.pk)) for report in page.object_list],
+            "partnerships": [(p, partnership_url(p.slug)) for p in partnerships],
             "counties": counties,
         },
     )
