@@ -802,7 +802,10 @@ def my_actions(*, user: AnyUser) -> MyWork:
     coordinated = [m.partnership_id for m in access.memberships if m.role == "coordinator"]
     if coordinated:
         led |= Q(plan__partnership_id__in=coordinated)
-    ids = Action.objects.filter(led, plan__in=in_force).values("pk")
+    # The keys first, as a list: given the subquery, the planner joined every action of
+    # every plan to its headings before picking the few (about 3 ms at 10x, its plan
+    # 2 ms); given the keys, it reads those rows by their index.
+    ids = list(Action.objects.filter(led, plan__in=in_force).values_list("pk", flat=True))
     actions = list(
         with_updated_this_quarter(Action.objects.filter(pk__in=ids), as_of=quarter)
         .select_related("plan__partnership", "priority", "theme")
