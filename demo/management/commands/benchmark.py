@@ -288,7 +288,7 @@ class Command(BaseCommand):
                     _render_document, largest, budget=render_budget(), what="The document"
                 ),
             ),
-            (LARGEST_RAW, lambda: _raw_weasyprint(largest_html)),
+            (LARGEST_RAW, lambda: _raw_weasyprint(largest_html, document_files(largest))),
             (
                 "exception report snapshot (Swale 2023/24 Q3)",
                 lambda: exception_report_snapshot(partnership=swale, quarter=quarter),
