@@ -48,7 +48,6 @@ from publishing.snapshot import (
     template_for,
 )
 from reporting.pdf import FILES_PREFIX, RenderedPdf, render_pdf, renderer_load
-from reporting.pdf import check_accessibility as check_accessibility  # for this module's callers
 
 logger = logging.getLogger(__name__)
 

@@ -53,6 +53,7 @@ head's cells without the GOV.UK class::
     {% endprint_table %}
 """
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django import template
@@ -69,7 +70,7 @@ CAPTIONS = {
 }
 
 
-class TableNode(template.Node):
+class TableNode(template.Node, ABC):
     """A table tag's parts; a subclass writes the frame around them."""
 
     def __init__(
@@ -96,8 +97,9 @@ class TableNode(template.Node):
             options, caption, head=self.head.render(context), rows=self.rows.render(context)
         )
 
+    @abstractmethod
     def frame(self, options: dict[str, Any], caption: SafeString, *, head: str, rows: str) -> str:
-        raise NotImplementedError
+        """The table around its rendered caption, head and rows."""
 
 
 class ScrollTableNode(TableNode):

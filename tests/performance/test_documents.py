@@ -13,6 +13,7 @@ from performance.services import BidData
 from plans.models import GeneratedTable, Plan
 from publishing import services as publishing
 from publishing.snapshot import document_snapshot
+from reporting.pdf import check_accessibility
 from tests import factories
 from tests.performance.conftest import record_value
 
@@ -107,7 +108,7 @@ def test_the_csa_places_its_funded_projects_and_indicator_set(
     rendered = publishing.document_render(snapshot=snapshot)
     assert "Gaming Together 2023/2024" in rendered.html and "£2,400" in rendered.html
     assert "TrueCall devices installed" in rendered.html
-    assert publishing.check_accessibility(rendered.pdf).problems == []
+    assert check_accessibility(rendered.pdf).problems == []
 
 
 def test_the_section_form_offers_the_new_tables(csa, county_admin, client):
