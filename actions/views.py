@@ -52,9 +52,7 @@ if TYPE_CHECKING:
 
 
 def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
-    return found_or_404(
-        lambda: selectors.action_get(user=request.user, pk=pk), Action.DoesNotExist, "action"
-    )
+    return visible_or_404(request, selectors.action_get, Action, pk=pk)
 
 
 def _get_milestone(request: HttpRequest, pk: int) -> Milestone:

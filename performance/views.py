@@ -21,7 +21,14 @@ from django.views.generic import FormView
 from accounts.models import User
 from actions.models import StatusUpdate
 from csp_tracker import clock
-from csp_tracker.http import found_or_404, permitted_or_404, post_only, posted_data, require_perm
+from csp_tracker.http import (
+    found_or_404,
+    permitted_or_404,
+    post_only,
+    posted_data,
+    require_perm,
+    visible_or_404,
+)
 from csp_tracker.service_errors import service_errors_to_form
 from performance import exports, selectors, services
 from performance.forms import (
@@ -48,12 +55,7 @@ EXPORT_TYPES = {
 
 
 def _partnership(request: HttpRequest, slug: str) -> Partnership:
-    user = _user(request)
-    return found_or_404(
-        lambda: selectors.partnership_get(user=user, slug=slug),
-        Partnership.DoesNotExist,
-        "partnership",
-    )
+    return visible_or_404(request, selectors.partnership_get, Partnership, slug=slug)
 
 
 def _grant_page(request: HttpRequest, pk: int) -> selectors.GrantPage:
@@ -68,10 +70,7 @@ def _grant(request: HttpRequest, pk: int, perm: str = "performance.change_grant"
 
 
 def _project(request: HttpRequest, pk: int, perm: str) -> "selectors.ProjectWithStatus":
-    user = _user(request)
-    project = found_or_404(
-        lambda: selectors.project_get(user=user, pk=pk), FundedProject.DoesNotExist, "project"
-    )
+    project = visible_or_404(request, selectors.project_get, FundedProject, pk=pk)
     require_perm(request, perm, project.grant)
     return project
 
@@ -551,8 +550,7 @@ class BidAdd(_ServiceFormView[BidForm]):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    bid = found_or_404(lambda: selectors.bid_get(user=user, pk=pk), Bid.DoesNotExist, "bid")
+    bid = visible_or_404(request, selectors.bid_get, Bid, pk=pk)
     require_perm(request, "performance.change_grant", bid.grant)
     page = selectors.grant_page_for(grant=bid.grant)
     form = BidDecisionForm(posted_data(request), initial={"decided_on": clock.today()})
