@@ -108,6 +108,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # the database closed is replaced rather than failing the request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL plans a query each time it is sent with its values written in (Django's
+# default): about 5 ms of an action page's 6 ms in the database was planning (issue 15).
+# With the values sent apart, psycopg prepares a query the second time a connection runs
+# it, and the database keeps its plan for as long as the (persistent) connection lives.
+# A pooler in transaction mode (PgBouncer before 1.21) cannot keep prepared statements:
+# set DB_PREPARED_STATEMENTS=false behind one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DB_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=1
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
