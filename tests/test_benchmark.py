@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from demo.loader import load_demo
 
@@ -29,6 +30,15 @@ def test_the_benchmark_runs_on_the_demo_data(capsys: pytest.CaptureFixture[str])
         "exception report: render + tag step + check",
     ]:
         assert label in out
+
+
+@pytest.mark.django_db
+def test_the_benchmark_refuses_a_day_when_the_officers_list_is_empty() -> None:
+    """On a day no demo plan is in force, "Your actions" is an empty page: measuring it
+    would be measuring something else, so the benchmark says which day to use."""
+    load_demo()
+    with override_settings(CSP_TODAY="2031-01-15"), pytest.raises(SystemExit, match="CSP_TODAY"):
+        call_command("benchmark", repeat=1, pages_only=True)
 
 
 def test_the_largest_allowed_section_is_at_every_limit() -> None:

@@ -29,6 +29,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from actions.models import Action, Status, UpdateReview
+from actions.selectors import my_actions
+from csp_tracker import clock
 from csp_tracker.budget import render_budget, run_within_budget
 from csp_tracker.periods import Quarter
 from plans.models import Partnership, Plan
@@ -461,6 +463,13 @@ class Command(BaseCommand):
         )
         if action is None or plan is None:
             raise SystemExit("No action or plan of the benchmark's officer: run load_demo")
+        if not my_actions(user=officer).actions:
+            # "Your actions" lists only plans in force on the clock's day: an empty list
+            # would be measured as if it were the page (the demo's plans end in 2025).
+            raise SystemExit(
+                f"The officer's actions are not in force on {clock.today()}: set CSP_TODAY "
+                "to a day of the demo's plans (the local settings use 2024-01-15)"
+            )
 
         def page(user: User | None, name: str, **kwargs: object) -> Callable[[], object]:
             client = Client(HTTP_HOST="127.0.0.1")
