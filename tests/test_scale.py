@@ -6,6 +6,7 @@ from django.db.models import Count, F
 from django.test import Client
 from django.urls import reverse
 
+import demo.scale
 from accounts.models import User
 from actions.models import Action, Milestone, StatusUpdate
 from demo.scale import ACTIONS_PER_UNIT, PARTNERSHIPS_PER_UNIT, officer_email, scale_generate
@@ -54,3 +55,14 @@ def test_the_command_reports_what_it_added(capsys: pytest.CaptureFixture[str]) -
     call_command("generate_scale", factor=1, no_reports=True)
     out = capsys.readouterr().out
     assert "Added units 1 to 1" in out and f"{ACTIONS_PER_UNIT} actions" in out
+
+
+def test_statistics_are_gathered_as_the_tables_grow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each unit's report snapshots are planned from the statistics: gathered only at the
+    end, every unit was planned for empty tables and took longer than the last."""
+    actions_when_analysed: list[int] = []
+    monkeypatch.setattr(
+        demo.scale, "_analyze", lambda: actions_when_analysed.append(Action.objects.count())
+    )
+    scale_generate(factor=2, reports=False)
+    assert actions_when_analysed == [ACTIONS_PER_UNIT, 2 * ACTIONS_PER_UNIT]
