@@ -14,6 +14,7 @@ from actions import selectors
 from actions.filters import FULL_CHOICE_PLANS, ActionFilter
 from actions.models import Action
 from plans.models import Membership, Partnership, Plan
+from priorities.models import Workstream
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,47 @@ def test_the_action_list_page_still_filters_by_a_heading_link(
     response = client.get(reverse("actions:list"), {"heading": f"p{priority.pk}"})
     assert [a.plan_id for a in response.context["page"].object_list] == [plans[1].pk]
     assert "Choose a plan and apply the filters" in response.content.decode()
+
+
+def test_a_few_plans_offer_their_headings_in_the_plan_selects_order(
+    district: Partnership, officer: Any
+) -> None:
+    """Someone who sees a few plans is offered every heading of them: each plan's
+    priorities, then its themes, plans in the order of the plan select; the headings
+    within them (Pursue, Prevent) a priority's first, by plan, number and their order."""
+    older = factories.PlanFactory(
+        partnership=district, title="Strategy 2020-24", start_year=2020, end_year=2025
+    )
+    newer = factories.PlanFactory(partnership=district, title="Plan 2023/24", start_year=2023)
+    for plan in (older, newer):
+        for number in (2, 1):
+            priority = factories.PriorityFactory(plan=plan, number=number, title=f"P{number}")
+            Workstream.objects.create(priority=priority, title="Prevent", order=2)
+            Workstream.objects.create(priority=priority, title="Pursue", order=1)
+        theme = factories.ThemeFactory(plan=plan, number=1, title="T1")
+        Workstream.objects.create(theme=theme, title="Protect", order=1)
+    action_filter = _filter(officer, "")
+    plans = [label for _, label in _field(action_filter, "plan").choices][1:]
+    assert plans[0].startswith("Plan 2023/24") and plans[1].startswith("Strategy 2020-24")
+    headings = [label for _, label in _field(action_filter, "heading").choices][1:]
+    assert headings == [
+        "Plan 2023/24 – Priority 1: P1",
+        "Plan 2023/24 – Priority 2: P2",
+        "Strategy 2020-24 – Priority 1: P1",
+        "Strategy 2020-24 – Priority 2: P2",
+        "Plan 2023/24 – Theme 1: T1",
+        "Strategy 2020-24 – Theme 1: T1",
+    ]
+    workstreams = [label for _, label in _field(action_filter, "workstream").choices][1:]
+    assert workstreams == [
+        "Plan 2023/24 – Priority 1: P1: Pursue",
+        "Plan 2023/24 – Priority 1: P1: Prevent",
+        "Plan 2023/24 – Priority 2: P2: Pursue",
+        "Plan 2023/24 – Priority 2: P2: Prevent",
+        "Strategy 2020-24 – Priority 1: P1: Pursue",
+        "Strategy 2020-24 – Priority 1: P1: Prevent",
+        "Strategy 2020-24 – Priority 2: P2: Pursue",
+        "Strategy 2020-24 – Priority 2: P2: Prevent",
+        "Plan 2023/24 – Cross-cutting theme 1: T1: Protect",
+        "Strategy 2020-24 – Cross-cutting theme 1: T1: Protect",
+    ]
