@@ -195,39 +195,36 @@ class Earlier(NamedTuple):
     status: str
 
 
+def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, Earlier]:
+    """``_current_status`` of a page's actions in one query: each lineage's latest counted
+    update as of the quarter, by lineage (its ``UUID.int``), read as plain values (a page
+    shows the status, not the text). One window over the lineage; one lineage (an action's
+    page) is read as the first of its updates, with no window."""
+    counted = _counted_updates(as_of=as_of).filter(action__lineage__in=lineages)
+    if len(lineages) > 1:
+        counted = counted.annotate(
+            rank=Window(RowNumber(), partition_by=[F("action__lineage")], order_by=LATEST_FIRST)
+        ).filter(rank=1)
+    else:
+        counted = counted[:1]
+    return {
+        lineage.int: Earlier(*update)
+        for lineage, *update in counted.values_list("action__lineage", *Earlier._fields)
+    }
+
+
 def latest_updates(
     *,
     lineages: "QuerySet[Action, UUID] | Collection[UUID]",
     as_of: Quarter,
-    earlier: bool = True,
 ) -> tuple[dict[int, Reported], dict[int, Earlier]]:
     """``_current_status`` for many actions in one query, as of a quarter and as of the one
-    before: each lineage's latest update labelled with the quarter itself, and its latest
-    before the quarter (as of the previous one), by lineage (its ``UUID.int``). One window
-    over the lineage and whether an update reports on the quarter: one scan finds both, and
-    the status as of the quarter is the first's, or the second's with none (not a subquery
-    per action).
-
-    Without ``earlier`` (a page, which shows no previous quarter), one lineage (an action's
-    page) is read as the first of its counted updates in the same order, without the window
-    and its second read, which took longer to build: ``before`` then holds that update only
-    when it is not of the quarter."""
+    before (what a report reads; a page reads ``latest_statuses``): each lineage's latest
+    update labelled with the quarter itself, and its latest before the quarter (as of the
+    previous one), by lineage (its ``UUID.int``). One window over the lineage and whether
+    an update reports on the quarter: one scan finds both, and the status as of the quarter
+    is the first's, or the second's with none (not a subquery per action)."""
     own = _reports_on(as_of, up_to=False)
-    if not earlier and not isinstance(lineages, QuerySet) and len(lineages) == 1:
-        first = (
-            _counted_updates(as_of=as_of)
-            .filter(action__lineage__in=lineages)
-            .annotate(lineage=F("action__lineage"))
-            .values_list("lineage", *Reported._fields)[:1]
-        )
-        this_quarter: dict[int, Reported] = {}
-        before: dict[int, Earlier] = {}
-        for lineage, *update in first:
-            if Quarter(update[1], update[2]) == as_of:
-                this_quarter[lineage.int] = Reported(*update)
-            else:
-                before[lineage.int] = Earlier(*update[:4])
-        return this_quarter, before
     latest = (
         _counted_updates(as_of=as_of)
         .filter(action__lineage__in=lineages)
@@ -283,45 +280,36 @@ def _needs_update(*, updated_this_quarter: bool, status: str | None) -> bool:
     return not updated_this_quarter and status != Status.COMPLETED
 
 
+# The annotations of ``with_current_status``, as ``_set_status`` sets them.
+_STATUS_NAMES = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
+
+
 def set_current_status(
     actions: Sequence[_HasLineage],
     *,
     lineages: "QuerySet[Action, UUID] | Collection[UUID]",
     as_of: Quarter,
-    include_waiting: bool = False,
-    previous_prefix: str | None = "previous_",
+    previous_prefix: str = "previous_",
 ) -> tuple[dict[int, Reported], dict[int, Earlier]]:
-    """What ``with_current_status`` annotates, as of the quarter and (``previous_prefix``;
-    None: not wanted, as on a page) as of the one before, set on actions already read (the
-    report of every partnership at once, a page's rows: ``latest_updates``, one query for
-    any number of actions).
-    ``lineages``: the actions' lineages, as a query or as values. ``include_waiting``: the
-    actions were read ``with_updated_this_quarter`` (which counts an update waiting for
-    sign-off), and that is kept; otherwise an action is updated this quarter when its
-    latest counted update is of the quarter. Returns the updates of the quarter and the
-    earlier ones, by id."""
-    this_quarter, before = latest_updates(
-        lineages=lineages, as_of=as_of, earlier=previous_prefix is not None
-    )
+    """What ``with_current_status`` annotates, as of the quarter and (with
+    ``previous_prefix``) as of the one before, set on actions already read (the report of
+    every partnership at once: ``latest_updates``, one query for any number of actions;
+    a page's rows: ``set_progress``). ``lineages``: the actions' lineages, as a query or as
+    values. An action is updated this quarter when its latest counted update is of the
+    quarter. Returns the updates of the quarter and the earlier ones, by id."""
+    this_quarter, before = latest_updates(lineages=lineages, as_of=as_of)
     previous = (as_of.previous.financial_year, as_of.previous.number)
-    names = ["current_status", "latest_update_id", "updated_this_quarter", "needs_update"]
     for action in actions:
         lineage = action.lineage.int
         earlier = before.get(lineage)
         latest = this_quarter.get(lineage)
-        if include_waiting:
-            # (read ``with_updated_this_quarter``, an annotation the type does not say)
-            updated = bool(cast(Any, action).updated_this_quarter)
-        else:
-            updated = latest is not None
-        _set_status(action, latest or earlier, updated, names)
-        if previous_prefix is not None:
-            updated_before = (
-                earlier is not None and (earlier.financial_year, earlier.quarter) == previous
-            )
-            _set_status(
-                action, earlier, updated_before, [f"{previous_prefix}{name}" for name in names]
-            )
+        _set_status(action, latest or earlier, latest is not None, _STATUS_NAMES)
+        updated_before = (
+            earlier is not None and (earlier.financial_year, earlier.quarter) == previous
+        )
+        _set_status(
+            action, earlier, updated_before, [f"{previous_prefix}{name}" for name in _STATUS_NAMES]
+        )
     return (
         {u.id: u for u in this_quarter.values()},
         {u.id: u for u in before.values()},
@@ -344,7 +332,7 @@ def _updated_this_quarter(*, as_of: Quarter, include_waiting: bool) -> Exists:
 def with_updated_this_quarter(qs: QuerySet[Action], *, as_of: Quarter) -> QuerySet[Action]:
     """Actions read with ``updated_this_quarter`` as the pages count it (an update waiting
     for sign-off is the officer's part done), for ``set_progress``: the one part of
-    ``with_current_status`` that ``latest_updates`` cannot tell (a waiting update is not
+    ``with_current_status`` that ``latest_statuses`` cannot tell (a waiting update is not
     counted there), as one EXISTS on the rows read."""
     return qs.annotate(
         updated_this_quarter=_updated_this_quarter(as_of=as_of, include_waiting=True)
@@ -372,8 +360,8 @@ def with_current_status(
     Only signed-off updates count (``lineage_updates``); with ``include_waiting`` an update
     waiting for sign-off is the quarter's update too, so its author is not chased.
 
-    The same, set on actions already read: ``set_current_status`` (what a page shows of
-    its rows). ``select=False``: only to filter by (aliases, not read with the rows).
+    The same, set on actions already read: ``set_current_status`` (a report's actions)
+    and ``set_progress`` (a page's rows). ``select=False``: only to filter by (aliases, not read with the rows).
     """
     latest = lineage_updates(lineage=OuterRef("lineage"), as_of=as_of)
     status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
@@ -508,17 +496,16 @@ def set_progress(
     actions: Sequence[Action], *, quarter: Quarter, milestones: Sequence[Milestone] | None = None
 ) -> "list[ActionWithProgress]":
     """What ``annotate_progress`` annotates, set on actions already read: each action's
-    status across its lineage in one query for them all (``set_current_status``), not a
+    status across its lineage in one query for them all (``latest_statuses``), not a
     subquery per row. The actions were read ``with_progress_read``, or with their
     ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then said of each
     milestone too)."""
-    set_current_status(
-        actions,
-        lineages={a.lineage for a in actions},
-        as_of=quarter,
-        include_waiting=True,
-        previous_prefix=None,
-    )
+    latest = latest_statuses(lineages={a.lineage for a in actions}, as_of=quarter)
+    for action in actions:
+        # Updated this quarter as read (``with_updated_this_quarter``, which counts an
+        # update waiting for sign-off: its author is not chased for another).
+        updated = bool(cast(Any, action).updated_this_quarter)
+        _set_status(action, latest.get(action.lineage.int), updated, _STATUS_NAMES)
     read = cast("list[ActionWithProgress]", list(actions))
     statuses = {a.pk: a.current_status for a in read}
     if milestones is None:
