@@ -361,7 +361,8 @@ def with_current_status(
     waiting for sign-off is the quarter's update too, so its author is not chased.
 
     The same, set on actions already read: ``set_current_status`` (a report's actions)
-    and ``set_progress`` (a page's rows). ``select=False``: only to filter by (aliases, not read with the rows).
+    and ``set_progress`` (a page's rows). ``select=False``: only to filter by (aliases,
+    not read with the rows).
     """
     latest = lineage_updates(lineage=OuterRef("lineage"), as_of=as_of)
     status, updated = f"{prefix}current_status", f"{prefix}updated_this_quarter"
