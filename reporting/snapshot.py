@@ -38,8 +38,10 @@ pages, the reminders and the refresh share are defined once, where named, and us
 The snapshot takes the same few queries for 5 actions or 500.
 """
 
+import gc
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from uuid import UUID
 
@@ -254,6 +256,24 @@ def _read_actions(in_scope: QuerySet[Action], *, quarter: Quarter) -> list[_Acti
     return actions
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while the snapshots are built, and restored
+    as it was. A build makes tens of thousands of short-lived rows, tuples and dicts (the
+    references of which are counted, and freed as they go): at 10x Kent they set off about
+    70 young passes and, every other build, a full pass over the whole process of about
+    50 ms, a fifth of the build (issue 15). What little cyclic garbage a build leaves is
+    collected at the next pass after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def exception_report_snapshots(
     *, partnerships: Sequence[Partnership], quarter: Quarter, today: date | None = None
 ) -> dict[int, ReportSnapshot]:

@@ -2,13 +2,14 @@
 as the quarterly sweep takes them: the same answer as one partnership at a time, in the same
 few queries for one partnership or many."""
 
+import gc
 from datetime import date
 
 import pytest
 from django.utils import timezone
 
 from actions.models import Action, UpdateReview
-from reporting import services, tasks
+from reporting import services, snapshot, tasks
 from reporting.models import ExceptionReport
 from reporting.snapshot import exception_report_snapshot, exception_report_snapshots
 from tests import factories
@@ -130,3 +131,31 @@ def test_a_build_now_takes_its_own_snapshot(
     report.refresh_from_db()
     assert report.status == ExceptionReport.Status.READY
     assert report.snapshot["action_count"] == 5
+
+
+def test_the_collector_is_held_off_while_the_snapshots_are_built_and_restored(
+    districts, monkeypatch
+):
+    """The cyclic collector does not run during a build (its full passes were a fifth of
+    one), and is on again afterwards, also when the build fails."""
+    seen = []
+    build_one = snapshot._snapshot
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return build_one(*args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "_snapshot", watched)
+    assert gc.isenabled()
+    snapshots = exception_report_snapshots(partnerships=districts, quarter=Q3, today=AFTER_Q3)
+    assert len(snapshots) == len(districts)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a build that fails")
+
+    monkeypatch.setattr(snapshot, "_snapshot", broken)
+    with pytest.raises(RuntimeError):
+        exception_report_snapshots(partnerships=districts, quarter=Q3, today=AFTER_Q3)
+    assert gc.isenabled()
