@@ -1,9 +1,10 @@
 """url_for_each gives exactly what reverse() gives, for every row's key."""
 
 import pytest
-from django.urls import reverse
+from django.template import engines
+from django.urls import reverse, set_script_prefix
 
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import row_url, url_for_each
 
 
 @pytest.mark.parametrize(
@@ -19,3 +20,20 @@ def test_the_url_of_each_row_is_the_one_reverse_gives(name, kwarg, keys):
     url = url_for_each(name, kwarg)
     for key in keys:
         assert url(key) == reverse(name, kwargs={kwarg: key})
+
+
+def test_a_row_url_is_the_one_reverse_gives_under_any_script_prefix():
+    """``{% row_url %}`` keeps the reversed pattern per URL configuration and script
+    prefix: a site served under a path gets its links with that path."""
+    template = engines["django"].from_string(
+        "{% load gds %}{% for pk in keys %}{% row_url 'actions:detail' pk %} {% endfor %}"
+    )
+    try:
+        for prefix in ("/", "/csp/"):
+            set_script_prefix(prefix)
+            expected = [reverse("actions:detail", kwargs={"pk": pk}) for pk in (1, 42)]
+            assert expected[0].startswith(prefix)
+            assert [row_url("actions:detail", pk) for pk in (1, 42)] == expected
+            assert template.render({"keys": [1, 42]}).split() == expected
+    finally:
+        set_script_prefix("/")
