@@ -129,6 +129,18 @@ def test_times_are_written_the_gov_uk_way() -> None:
     when = datetime(2024, 3, 31, 18, 1, tzinfo=ZoneInfo("Europe/London"))
     out = template.render(Context({"when": when, "day": date(2024, 3, 1)}))
     assert out == "31 March 2024 at 6:01pm|1 March 2024"
+    london = ZoneInfo("Europe/London")
+    for (hour, minute), written in [
+        ((0, 5), "1 April 2024 at 12:05am"),
+        ((9, 30), "1 April 2024 at 9:30am"),
+        ((12, 0), "1 April 2024 at 12:00pm"),
+        ((23, 59), "1 April 2024 at 11:59pm"),
+    ]:
+        when = datetime(2024, 4, 1, hour, minute, tzinfo=london)
+        assert (
+            Template("{% load gds %}{{ when|gds_datetime }}").render(Context({"when": when}))
+            == written
+        )
     assert Template("{% load gds %}{{ x|gds_datetime }}").render(Context({"x": None})) == ""
 
 
