@@ -32,6 +32,7 @@ from accounts.types import AnyUser
 from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
 from actions.request_links import update_request_token_matches
 from csp_tracker import clock
+from csp_tracker.compiled import compiled_rows
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
 from plans.rules import access_for
@@ -199,18 +200,31 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
     """``_current_status`` of a page's actions in one query: each lineage's latest counted
     update as of the quarter, by lineage (its ``UUID.int``), read as plain values (a page
     shows the status, not the text). One window over the lineage; one lineage (an action's
-    page) is read as the first of its updates, with no window."""
-    counted = _counted_updates(as_of=as_of).filter(action__lineage__in=lineages)
-    if len(lineages) > 1:
-        counted = counted.annotate(
-            rank=Window(RowNumber(), partition_by=[F("action__lineage")], order_by=LATEST_FIRST)
-        ).filter(rank=1)
-    else:
-        counted = counted[:1]
-    return {
-        lineage.int: Earlier(*update)
-        for lineage, *update in counted.values_list("action__lineage", *Earlier._fields)
-    }
+    page) is read as the first of its updates, with no window.
+
+    Its SQL is compiled once per quarter and number of lineages (``compiled_rows``; the
+    number rounded up to a power of two, the last lineage repeated to fill it): building
+    the sign-off rule's subqueries and the window was a fifth of "Your actions"."""
+    if not lineages:
+        return {}
+    keys = list(lineages)
+    size = 1 << (len(keys) - 1).bit_length()
+    keys += keys[-1:] * (size - len(keys))
+
+    def build(these: Sequence[UUID]) -> "QuerySet[StatusUpdate, tuple[Any, ...]]":
+        counted = _counted_updates(as_of=as_of).filter(action__lineage__in=these)
+        if size > 1:
+            counted = counted.annotate(
+                rank=Window(RowNumber(), partition_by=[F("action__lineage")], order_by=LATEST_FIRST)
+            ).filter(rank=1)
+        else:
+            counted = counted[:1]
+        return counted.values_list("action__lineage", *Earlier._fields)
+
+    rows = compiled_rows(
+        ("latest_statuses", as_of, size), build, keys, [UUID(int=n + 1) for n in range(size)]
+    )
+    return {lineage.int: Earlier(*update) for lineage, *update in rows}
 
 
 def latest_updates(

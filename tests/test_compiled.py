@@ -1,0 +1,92 @@
+"""A query compiled once (csp_tracker.compiled) answers what the ORM answers, for every
+number of keys and on either database, and a query it cannot keep is built every time."""
+
+from typing import Any
+from uuid import UUID
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from actions.models import Action, UpdateReview
+from actions.selectors import action_current_status, latest_statuses
+from csp_tracker import compiled
+from csp_tracker.compiled import compiled_rows
+from csp_tracker.periods import Quarter
+from tests import factories
+from tests.reporting.conftest import record
+
+pytestmark = pytest.mark.django_db
+
+Q2, Q3 = Quarter(2023, 2), Quarter(2023, 3)
+
+
+def _review(update: Any, decision: str, reviewer: Any = None) -> None:
+    """A sign-off step as the services write it (a decision has its reviewer)."""
+    UpdateReview.objects.create(
+        update=update,
+        decision=decision,
+        reviewer=reviewer,
+        comment="Give the figures" if reviewer else "",
+        created_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def actions(district, agency) -> list[Action]:
+    """Seven actions: no update, one update, a later one waiting for sign-off, a returned
+    one, and an action carried from last year's plan whose updates are its lineage's."""
+    author = factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
+    plan = factories.PlanFactory(partnership=district)
+    priority = factories.PriorityFactory(plan=plan)
+    made = [factories.ActionFactory(plan=plan, priority=priority) for _ in range(6)]
+    record(made[1], Q2, "on_track", author)
+    record(made[2], Q2, "at_risk", author)
+    record(made[2], Q3, "off_track", author)
+    record(made[3], Q2, "on_track", author)
+    waiting = record(made[3], Q3, "completed", author)
+    _review(waiting, UpdateReview.Decision.SUBMITTED)
+    record(made[4], Q2, "on_track", author)
+    returned = record(made[4], Q3, "off_track", author)
+    _review(returned, UpdateReview.Decision.SUBMITTED)
+    _review(returned, UpdateReview.Decision.RETURNED, reviewer=author)
+    old_plan = factories.PlanFactory(partnership=district, start_year=2022, end_year=2023)
+    old = factories.ActionFactory(plan=old_plan, priority=factories.PriorityFactory(plan=old_plan))
+    record(old, Q2, "at_risk", author)
+    carried = factories.ActionFactory(
+        plan=plan, priority=priority, lineage=old.lineage, carried_from=old
+    )
+    return [*made, carried]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 7])
+def test_the_compiled_statuses_are_the_rules_for_any_number_of_actions(actions, count):
+    chosen = actions[-count:]
+    for quarter in (Q2, Q3):
+        for _ in range(2):  # compiled on the first call, run from the SQL on the second
+            statuses = latest_statuses(lineages={a.lineage for a in chosen}, as_of=quarter)
+            shown = {
+                a.pk: statuses[a.lineage.int].status if a.lineage.int in statuses else ""
+                for a in chosen
+            }
+            assert shown == {a.pk: action_current_status(action=a, as_of=quarter) for a in chosen}
+    size = 1 << (count - 1).bit_length()
+    kept = compiled._compiled[(("latest_statuses", Q3, size), id(connections["default"]))]
+    assert kept is not None, f"not kept on {connections['default'].vendor}"
+
+
+def test_a_query_whose_markers_are_not_in_its_parameters_is_built_every_time(actions):
+    """A marker the ORM rewrote (here: one it never puts in the query) cannot be found:
+    the shape is not kept, and each call is the ORM's own."""
+    calls: list[Any] = []
+
+    def build(values: Any) -> Any:
+        calls.append(values)
+        return Action.objects.filter(pk__in=[a.pk for a in actions[:2]]).values_list("pk")
+
+    marker = [UUID(int=1)]
+    for _ in range(2):
+        rows = compiled_rows("never kept", build, [UUID(int=2)], marker)
+        assert sorted(rows) == sorted((a.pk,) for a in actions[:2])
+    assert compiled._compiled[("never kept", id(connections["default"]))] is None
+    assert calls == [marker, [UUID(int=2)], [UUID(int=2)]]
