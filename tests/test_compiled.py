@@ -9,7 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from actions.models import Action, UpdateReview
-from actions.selectors import action_current_status, latest_statuses
+from actions.selectors import action_current_status, latest_statuses, my_actions
 from csp_tracker import compiled
 from csp_tracker.compiled import compiled_rows
 from csp_tracker.periods import Quarter
@@ -90,3 +90,43 @@ def test_a_query_whose_markers_are_not_in_its_parameters_is_built_every_time(act
         assert sorted(rows) == sorted((a.pk,) for a in actions[:2])
     assert compiled._compiled[("never kept", id(connections["default"]))] is None
     assert calls == [marker, [UUID(int=2)], [UUID(int=2)]]
+
+
+def test_your_actions_are_read_by_a_kept_query_for_officers_and_coordinators(
+    actions, district, other_district, agency
+):
+    """ "Your actions" lists the same whichever way the keys query runs: compiled, for an
+    officer of two partnerships who also coordinates a third, it lists what each role
+    sees."""
+    third = factories.DistrictFactory(parent=district.parent, slug="third")
+    coordinated = factories.PlanFactory(partnership=third)
+    theirs = factories.ActionFactory(
+        plan=coordinated, priority=factories.PriorityFactory(plan=coordinated)
+    )
+    other_plan = factories.PlanFactory(partnership=other_district)
+    led_there = factories.ActionFactory(
+        plan=other_plan,
+        priority=factories.PriorityFactory(plan=other_plan),
+        lead_agencies=[agency],
+    )
+    not_led = factories.ActionFactory(
+        plan=other_plan, priority=factories.PriorityFactory(plan=other_plan)
+    )
+    for action in actions[:3]:
+        action.lead_agencies.add(agency)
+    user = factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
+    factories.MembershipFactory(
+        user=user, partnership=other_district, role="officer", agency=agency
+    )
+    factories.MembershipFactory(user=user, partnership=third, role="coordinator")
+    for _ in range(2):
+        user = type(user).objects.get(pk=user.pk)  # a new request: memberships read again
+        listed = {a.pk for a in my_actions(user=user).actions}
+        assert listed == {*(a.pk for a in actions[:3]), led_there.pk, theirs.pk}
+        assert not_led.pk not in listed
+    kept = [
+        entry
+        for (shape, _), entry in compiled._compiled.items()
+        if isinstance(shape, tuple) and shape[0] == "my_actions" and shape[2:] == (2, 1)
+    ]
+    assert kept and all(entry is not None for entry in kept)
