@@ -32,7 +32,7 @@ from accounts.types import AnyUser
 from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
 from actions.request_links import update_request_token_matches
 from csp_tracker import clock
-from csp_tracker.compiled import compiled_rows
+from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like, padded
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
 from plans.rules import access_for
@@ -207,13 +207,11 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
     the sign-off rule's subqueries and the window was a fifth of "Your actions"."""
     if not lineages:
         return {}
-    keys = list(lineages)
-    size = 1 << (len(keys) - 1).bit_length()
-    keys += keys[-1:] * (size - len(keys))
+    keys = padded(list(lineages))
 
     def build(these: Sequence[UUID]) -> "QuerySet[StatusUpdate, tuple[Any, ...]]":
         counted = _counted_updates(as_of=as_of).filter(action__lineage__in=these)
-        if size > 1:
+        if len(keys) > 1:
             counted = counted.annotate(
                 rank=Window(RowNumber(), partition_by=[F("action__lineage")], order_by=LATEST_FIRST)
             ).filter(rank=1)
@@ -221,9 +219,8 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
             counted = counted[:1]
         return counted.values_list("action__lineage", *Earlier._fields)
 
-    rows = compiled_rows(
-        ("latest_statuses", as_of, size), build, keys, [UUID(int=n + 1) for n in range(size)]
-    )
+    shape = ("latest_statuses", as_of, len(keys))
+    rows = compiled_rows(shape, build, keys, markers_like(keys))
     return {lineage.int: Earlier(*update) for lineage, *update in rows}
 
 
@@ -844,22 +841,35 @@ def my_actions(*, user: AnyUser) -> MyWork:
     if pairs or coordinated:
         values = [*(key for pair in pairs for key in pair), *coordinated]
         shape = ("my_actions", quarter.financial_year, len(pairs), len(coordinated))
-        markers = [10**12 + n for n in range(len(values))]
-        ids = [pk for (pk,) in compiled_rows(shape, led, values, markers)]
-    actions = list(
-        with_updated_this_quarter(Action.objects.filter(pk__in=ids), as_of=quarter)
-        .select_related("plan__partnership", "priority", "theme")
-        .order_by("plan__title", "order", "id")
-    )
-    due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
-    # Every milestone past due of these actions (overdue unless the action is completed,
-    # set_overdue), and those due by the quarter's end.
-    # (By the actions' ids as read, not asking which they are again.)
-    milestones = list(
-        _with_past_due(Milestone.objects.filter(action__in=[a.pk for a in actions]), as_of=today)
-        .filter(Q(past_due=True) | due_soon)
-        .select_related("action", "lead")
-        .order_by("due_date", "action__order", "order", "id")
+        ids = [pk for (pk,) in compiled_rows(shape, led, values, markers_like(values))]
+    if not ids:
+        return MyWork(actions=[], milestones_overdue=[], milestones_due=[], quarter=quarter)
+
+    def read_actions(keys: Sequence[int]) -> QuerySet[Action]:
+        return (
+            with_updated_this_quarter(Action.objects.filter(pk__in=keys), as_of=quarter)
+            .select_related("plan__partnership", "priority", "theme")
+            .order_by("plan__title", "order", "id")
+        )
+
+    def read_milestones(keys: Sequence[int]) -> QuerySet[Milestone]:
+        """Every milestone past due of these actions (overdue unless the action is
+        completed, set_overdue), and those due by the quarter's end."""
+        due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
+        return (
+            _with_past_due(Milestone.objects.filter(action__in=keys), as_of=today)
+            .filter(Q(past_due=True) | due_soon)
+            .select_related("action", "lead")
+            .order_by("due_date", "action__order", "order", "id")
+        )
+
+    # Both compiled once per quarter (and day) and number of actions (compiled_objects).
+    keys = padded(ids)
+    markers = markers_like(keys)
+    of_keys = (quarter, today, len(keys))
+    actions = compiled_objects(("my_actions: actions", *of_keys), read_actions, keys, markers)
+    milestones = compiled_objects(
+        ("my_actions: milestones", *of_keys), read_milestones, keys, markers
     )
     progress = set_progress(actions, quarter=quarter, milestones=milestones)
     # Those that need an update first (a stable sort keeps the order within each).

@@ -13,12 +13,16 @@ rewrote past recognising) is never kept: it is built by the ORM every time inste
 """
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 # Where a compiled parameter comes from: a marker's index (and whether the database takes
 # it as hex text: a UUID on SQLite), or None and the parameter itself.
@@ -37,6 +41,21 @@ class _Compiled:
 # By shape and connection (each thread has its own, and the compiler keeps it): at most a
 # few dozen shapes a process.
 _compiled: dict[tuple[Hashable, int], _Compiled | None] = {}
+
+
+def padded(keys: Sequence[T]) -> list[T]:
+    """``keys`` (not empty) with the last repeated up to a power of two in number: a query
+    of "these keys" then has a few shapes, not one for every number of keys (a key asked
+    twice in ``IN`` is found once)."""
+    size = 1 << (len(keys) - 1).bit_length()
+    return [*keys, *[keys[-1]] * (size - len(keys))]
+
+
+def markers_like(keys: Sequence[object]) -> list[Any]:
+    """A marker for each key: UUIDs for UUIDs, otherwise integers far above any key."""
+    if keys and isinstance(keys[0], UUID):
+        return [UUID(int=n + 1) for n in range(len(keys))]
+    return [10**12 + n for n in range(len(keys))]
 
 
 def _slot(param: object, markers: Sequence[object]) -> _Slot:
@@ -58,6 +77,32 @@ def _compile(queryset: QuerySet[Any], markers: Sequence[object]) -> _Compiled | 
     return _Compiled(sql, slots, compiler)
 
 
+def _run(
+    shape: Hashable,
+    build: Callable[[Sequence[Any]], QuerySet[Any]],
+    values: Sequence[Any],
+    markers: Sequence[Any],
+    using: str,
+) -> tuple[_Compiled, list[Sequence[Any]]] | None:
+    """The kept compilation of ``shape`` and its rows for ``values``; None for a shape
+    that cannot be kept."""
+    connection = connections[using]
+    key = (shape, id(connection))
+    if key not in _compiled:
+        _compiled[key] = _compile(build(markers), markers)
+    compiled = _compiled[key]
+    if compiled is None:
+        return None
+    params: list[Any] = [
+        fixed if index is None else (values[index].hex if as_hex else values[index])
+        for index, as_hex, fixed in compiled.slots
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows: list[Sequence[Any]] = cursor.fetchall()
+        return compiled, rows
+
+
 def compiled_rows(
     shape: Hashable,
     build: Callable[[Sequence[Any]], QuerySet[Any]],
@@ -70,19 +115,44 @@ def compiled_rows(
     is compiled once): ``build`` is called once per shape with ``markers`` (values of the
     same types and number as ``values``, none equal to another or to any value the query
     holds itself), and afterwards only for a shape that could not be kept."""
-    connection = connections[using]
-    key = (shape, id(connection))
-    if key not in _compiled:
-        _compiled[key] = _compile(build(markers), markers)
-    compiled = _compiled[key]
-    if compiled is None:
+    ran = _run(shape, build, values, markers, using)
+    if ran is None:
         return list(build(values))
-    params: list[Any] = [
-        fixed if index is None else (values[index].hex if as_hex else values[index])
-        for index, as_hex, fixed in compiled.slots
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
+    compiled, rows = ran
     read = compiled.compiler.results_iter(results=[rows], tuple_expected=True)
     return cast("list[tuple[Any, ...]]", list(read))
+
+
+def compiled_objects(
+    shape: Hashable,
+    build: Callable[[Sequence[Any]], QuerySet[M]],
+    values: Sequence[Any],
+    markers: Sequence[Any],
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[M]:
+    """``compiled_rows`` for a query of model objects: each row made into its object, its
+    ``select_related`` objects and its annotations, as Django's own ``ModelIterable`` makes
+    them from the same compiler. Not for a query with ``prefetch_related`` (its other
+    queries are not run)."""
+    ran = _run(shape, build, values, markers, using)
+    if ran is None:
+        return list(build(values))
+    compiled, rows = ran
+    compiler = compiled.compiler
+    select, klass_info = compiler.select, compiler.klass_info
+    assert klass_info is not None
+    model: type[M] = klass_info["model"]
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in select[first:last]]
+    # (Django 5.2's signature; the stubs follow a later Django's.)
+    related = cast(Any, get_related_populators)(klass_info, select, using)
+    annotations = compiler.annotation_col_map or {}
+    objects = []
+    for row in compiler.results_iter(results=[rows]):
+        obj = model.from_db(using, init_list, row[first:last])
+        for populator in related:
+            populator.populate(row, obj)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects

@@ -1,6 +1,7 @@
 """A query compiled once (csp_tracker.compiled) answers what the ORM answers, for every
 number of keys and on either database, and a query it cannot keep is built every time."""
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -130,3 +131,49 @@ def test_your_actions_are_read_by_a_kept_query_for_officers_and_coordinators(
         if isinstance(shape, tuple) and shape[0] == "my_actions" and shape[2:] == (2, 1)
     ]
     assert kept and all(entry is not None for entry in kept)
+
+
+def _seen(work: Any) -> dict[str, Any]:
+    """What "Your actions" shows of its work, objects read to plain values."""
+    return {
+        "actions": [
+            (
+                a.pk,
+                a.reference,
+                a.plan.title,
+                a.plan.partnership.short_name,
+                a.priority and a.priority.title,
+                a.current_status,
+                a.updated_this_quarter,
+                a.needs_update,
+                a.has_overdue,
+            )
+            for a in work.actions
+        ],
+        "overdue": [
+            (m.pk, m.action.reference, m.lead and m.lead.short_name)
+            for m in work.milestones_overdue
+        ],
+        "due": [(m.pk, m.due_date, m.past_due) for m in work.milestones_due],
+    }
+
+
+def test_your_actions_compiled_are_the_orms_objects(actions, district, agency, monkeypatch):
+    """The same actions, statuses, relations and milestones as the ORM reads them when
+    nothing is kept (every query built each time)."""
+    for n, action in enumerate(actions[:4]):
+        action.lead_agencies.add(agency)
+        factories.MilestoneFactory(action=action, due_date=date(2023, 12, 1), timescale_kind="due")
+        factories.MilestoneFactory(
+            action=action,
+            due_date=date(2024, 3, 1),
+            timescale_kind="due",
+            lead=agency if n else None,
+        )
+    user = factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
+    kept = _seen(my_actions(user=user))
+    assert len(kept["actions"]) == 4 and kept["overdue"] and kept["due"]
+    monkeypatch.setattr(compiled, "_compiled", {})
+    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    user = type(user).objects.get(pk=user.pk)
+    assert _seen(my_actions(user=user)) == kept
