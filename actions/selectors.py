@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -544,28 +544,48 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     )
 
 
-def action_list_rows(*, quarter: Quarter, today: date) -> QuerySet[Action]:
+def action_list_rows(*, quarter: Quarter, today: date) -> Callable[[list[int]], list[Action]]:
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
     the keys ``action_list`` chose: those are the user's already, so not asked again.
-    Their leads: ``set_lead_names``."""
-    return with_progress_read(
-        Action.objects.select_related("plan__partnership", "priority", "theme", "workstream"),
-        quarter=quarter,
-        today=today,
-    )
+    Compiled once per quarter, day and number of rows (``compiled_objects``). Their leads:
+    ``set_lead_names``."""
+
+    def build(keys: Sequence[int]) -> QuerySet[Action]:
+        return with_progress_read(
+            Action.objects.select_related("plan__partnership", "priority", "theme", "workstream"),
+            quarter=quarter,
+            today=today,
+        ).filter(pk__in=keys)
+
+    def read(keys: list[int]) -> list[Action]:
+        if not keys:
+            return []
+        these = padded(keys)
+        shape = ("action list rows", quarter, today, len(these))
+        return compiled_objects(shape, build, these, markers_like(these))
+
+    return read
 
 
 def set_lead_names(actions: Sequence[Action]) -> None:
     """Each action's lead agencies' short names (``lead_names``), in the agencies' order,
-    in one query of plain values: a prefetch of the agencies made a manager and a
-    queryset for each action, most of a list page's reading."""
+    in one query of plain values (compiled once per number of actions): a prefetch of the
+    agencies made a manager and a queryset for each action, most of a list page's reading."""
     names: dict[int, list[str]] = {action.pk: [] for action in actions}
-    for action_id, short_name in (
-        Action.lead_agencies.through.objects.filter(action__in=list(names))
-        .order_by("agency__short_name", "agency_id")
-        .values_list("action_id", "agency__short_name")
-    ):
-        names[action_id].append(short_name)
+    if names:
+        keys = padded(list(names))
+
+        def build(these: Sequence[int]) -> "QuerySet[Any, tuple[int, str]]":
+            return (
+                Action.lead_agencies.through.objects.filter(action__in=these)
+                .order_by("agency__short_name", "agency_id")
+                .values_list("action_id", "agency__short_name")
+            )
+
+        for action_id, short_name in compiled_rows(
+            ("lead names", len(keys)), build, keys, markers_like(keys)
+        ):
+            names[action_id].append(short_name)
     for action in cast("list[_WithLeadNames]", actions):
         action.lead_names = names[action.pk]
 

@@ -38,9 +38,11 @@ class _Compiled:
         self.compiler = compiler
 
 
-# By shape and connection (each thread has its own, and the compiler keeps it): at most a
-# few dozen shapes a process.
+# By shape and connection (each thread has its own, and the compiler keeps it): a few
+# dozen shapes a process, and a few more each day for a shape that holds the day; emptied
+# past a bound rather than kept growing in a process that lives for months.
 _compiled: dict[tuple[Hashable, int], _Compiled | None] = {}
+_KEPT_AT_MOST = 1000
 
 
 def padded(keys: Sequence[T]) -> list[T]:
@@ -89,6 +91,8 @@ def _run(
     connection = connections[using]
     key = (shape, id(connection))
     if key not in _compiled:
+        if len(_compiled) >= _KEPT_AT_MOST:
+            _compiled.clear()
         _compiled[key] = _compile(build(markers), markers)
     compiled = _compiled[key]
     if compiled is None:

@@ -6,6 +6,7 @@ LIMIT), so a page costs one query; only a page past the end asks for the count o
 own, to show the last page instead.
 """
 
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any, TypeVar, cast
 
@@ -62,15 +63,20 @@ def page_of_keys_get(
     *,
     number: int | str | None,
     per_page: int,
-    rows: QuerySet[M] | None = None,
+    rows: QuerySet[M] | Callable[[list[Any]], Iterable[M]] | None = None,
 ) -> Page[M]:
     """page_get for a queryset whose annotations are costly per row (an action's status
     across its lineage): the page's keys are chosen first, in the queryset's order and
     with its filters but without computing the annotations for every row the order passes
     over, and only the page's rows are then read with them (from ``rows``, if given: the
-    same rows read otherwise, without what the queryset only filters by). Two queries,
-    as page_get and a prefetch would be."""
+    same rows read otherwise, without what the queryset only filters by; or by ``rows``
+    itself, a function reading the rows of the keys given). Two queries, as page_get and a
+    prefetch would be."""
     keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
     ids = [row["pk"] for row in keys.object_list]
-    by_pk = {row.pk: row for row in (queryset if rows is None else rows).filter(pk__in=ids)}
+    if rows is None or isinstance(rows, QuerySet):
+        read: Iterable[M] = (queryset if rows is None else rows).filter(pk__in=ids)
+    else:
+        read = rows(ids)
+    by_pk = {row.pk: row for row in read}
     return Page([by_pk[pk] for pk in ids], keys.number, keys.paginator)

@@ -10,7 +10,14 @@ from django.db import connections
 from django.utils import timezone
 
 from actions.models import Action, UpdateReview
-from actions.selectors import action_current_status, latest_statuses, my_actions
+from actions.selectors import (
+    action_current_status,
+    action_list_rows,
+    latest_statuses,
+    my_actions,
+    set_lead_names,
+    set_progress,
+)
 from csp_tracker import compiled
 from csp_tracker.compiled import compiled_rows
 from csp_tracker.periods import Quarter
@@ -177,3 +184,52 @@ def test_your_actions_compiled_are_the_orms_objects(actions, district, agency, m
     monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
     user = type(user).objects.get(pk=user.pk)
     assert _seen(my_actions(user=user)) == kept
+
+
+def test_the_kept_queries_are_bounded(actions, monkeypatch):
+    """A process that lives for months keeps no more than the bound: past it, what was
+    kept is let go and compiled again when next asked."""
+    monkeypatch.setattr(compiled, "_compiled", {})
+    monkeypatch.setattr(compiled, "_KEPT_AT_MOST", 3)
+    for day in range(5):
+        rows = compiled_rows(
+            ("a shape of day", day),
+            lambda keys: Action.objects.filter(pk__in=keys).values_list("pk"),
+            [actions[0].pk],
+            [10**12],
+        )
+        assert rows == [(actions[0].pk,)]
+        assert len(compiled._compiled) <= 3
+
+
+def test_the_action_lists_rows_compiled_are_the_orms(actions, agency, monkeypatch):
+    """A page of the action list reads the same rows, relations, annotations and leads
+    whether its queries are kept or built each time."""
+    for action in actions[:3]:
+        action.lead_agencies.add(agency)
+        factories.MilestoneFactory(action=action, due_date=date(2023, 12, 1), timescale_kind="due")
+
+    def page(keys: list[int]) -> list[tuple[Any, ...]]:
+        rows: list[Any] = action_list_rows(quarter=Q3, today=date(2024, 1, 15))(keys)
+        set_progress(rows, quarter=Q3)
+        set_lead_names(rows)
+        return sorted(
+            (
+                a.pk,
+                a.plan.partnership.short_name,
+                a.priority.title,
+                a.workstream,
+                a.current_status,
+                a.updated_this_quarter,
+                a.has_overdue,
+                a.lead_names,
+            )
+            for a in rows
+        )
+
+    keys = [a.pk for a in actions[:5]]
+    kept = page(keys)
+    assert len(kept) == 5 and any(row[6] for row in kept)
+    monkeypatch.setattr(compiled, "_compiled", {})
+    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    assert page(keys) == kept
