@@ -9,7 +9,10 @@ their values in those places, and read the rows through the same compiler's conv
 The rule stays written once, in the ORM; nothing here knows what the query says.
 
 A query whose markers cannot all be found among its compiled parameters (a value the ORM
-rewrote past recognising) is never kept: it is built by the ORM every time instead.
+rewrote past recognising) is never kept: it is built by the ORM every time instead. So a
+value that changes must be used as it is (``=``, ``__in``, ``__lt``…), not through a
+lookup that computes other values from it (``__year``, ``__contains``): those would be
+kept as they were computed from the marker. What such a lookup needs goes in the shape.
 """
 
 from collections.abc import Callable, Hashable, Sequence
