@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 
@@ -601,18 +602,27 @@ IN_ITS_UPDATE = ("created_at", "id")
 def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     """One visible action with everything its page shows; DoesNotExist otherwise."""
     quarter, today = clock.update_quarter(), clock.today()
+
+    def read(keys: Sequence[int]) -> QuerySet[Action]:
+        return with_updated_this_quarter(
+            Action.objects.filter(pk__in=keys), as_of=quarter
+        ).select_related("plan__partnership", "priority", "theme", "workstream")
+
+    # Read by its key, compiled once per quarter (compiled_objects), then held to what the
+    # person may see: its partnership is one they have a role in (Access.role_in, from the
+    # same memberships as action_queryset's filter), or it is not found.
+    found = compiled_objects(("action_get", quarter), read, [int(pk)], markers_like([pk]))
+    if not found or access_for(user).role_in(found[0].plan.partnership) is None:
+        raise Action.DoesNotExist(f"No action {pk} that this person may see")
+    action = found[0]
     milestones = _with_past_due(
         Milestone.objects.select_related("lead").order_by(*IN_ITS_ACTION), as_of=today
     )
-    action = (
-        with_updated_this_quarter(action_queryset(user=user), as_of=quarter)
-        .select_related("plan__partnership", "priority", "theme", "workstream")
-        .prefetch_related(
-            "lead_agencies",
-            Prefetch("supports_themes", queryset=CrossCuttingTheme.objects.order_by("number")),
-            Prefetch("milestones", queryset=milestones),
-        )
-        .get(pk=pk)
+    prefetch_related_objects(
+        [action],
+        "lead_agencies",
+        Prefetch("supports_themes", queryset=CrossCuttingTheme.objects.order_by("number")),
+        Prefetch("milestones", queryset=milestones),
     )
     return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from actions.models import Action, UpdateReview
 from actions.selectors import (
     action_current_status,
+    action_get,
     action_list_rows,
+    action_queryset,
     latest_statuses,
     my_actions,
     set_lead_names,
@@ -21,6 +23,7 @@ from actions.selectors import (
 from csp_tracker import compiled
 from csp_tracker.compiled import compiled_rows
 from csp_tracker.periods import Quarter
+from plans.models import Membership
 from tests import factories
 from tests.reporting.conftest import record
 
@@ -233,3 +236,41 @@ def test_the_action_lists_rows_compiled_are_the_orms(actions, agency, monkeypatc
     monkeypatch.setattr(compiled, "_compiled", {})
     monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
     assert page(keys) == kept
+
+
+def test_an_action_is_found_only_by_whom_it_is_visible_to(
+    actions, county, district, other_district, agency
+):
+    """An action's page reads it by its key (compiled) and then asks whether the person
+    may see it: the same answer as the action list's filter, for an officer of its
+    partnership, an officer of another, the county's admin and a person with no role."""
+    action = actions[0]
+    people = {
+        "its officer": factories.MembershipFactory(
+            partnership=district, role=Membership.Role.OFFICER, agency=agency
+        ).user,
+        "another district's officer": factories.MembershipFactory(
+            partnership=other_district, role=Membership.Role.OFFICER
+        ).user,
+        "the county's admin": factories.MembershipFactory(
+            partnership=county, role=Membership.Role.COUNTY_ADMIN
+        ).user,
+        "no role": factories.UserFactory(),
+    }
+    found = {}
+    for who, user in people.items():
+        for _ in range(2):  # compiled on the first, kept for the second
+            try:
+                action_get(user=type(user).objects.get(pk=user.pk), pk=action.pk)
+            except Action.DoesNotExist:
+                found[who] = False
+            else:
+                found[who] = True
+            listed = action_queryset(user=user).filter(pk=action.pk).exists()
+            assert found[who] == listed, who
+    assert found == {
+        "its officer": True,
+        "another district's officer": False,
+        "the county's admin": True,
+        "no role": False,
+    }
