@@ -40,13 +40,8 @@ def _get_report(request: HttpRequest, pk: int, perm: str | None) -> ExceptionRep
 @require_safe
 def report_index(request: HttpRequest) -> HttpResponse:
     partnerships = list(selectors.report_partnership_list(user=request.user))
-    # The rule is asked of the counties only: it never holds for a district (a county
-    # admin's list is every district of the county, a permission check each otherwise).
     counties = [
-        p
-        for p in partnerships
-        if p.kind == Partnership.Kind.COUNTY
-        and request.user.has_perm("reporting.view_county_overview", p)
+        p for p in partnerships if request.user.has_perm("reporting.view_county_overview", p)
     ]
     page = selectors.exception_report_latest_page(user=request.user, number=request.GET.get("page"))
     # Each row's link from its URL reversed once for the list (a county admin's list is
