@@ -26,6 +26,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+R = TypeVar("R")
 
 # Where a compiled parameter comes from: a marker's index (and whether the database takes
 # it as hex text: a UUID on SQLite), or None and the parameter itself.
@@ -88,9 +89,10 @@ def _run(
     values: Sequence[Any],
     markers: Sequence[Any],
     using: str,
-) -> tuple[_Compiled, list[Sequence[Any]]] | None:
-    """The kept compilation of ``shape`` and its rows for ``values``; None for a shape
-    that cannot be kept."""
+    read: Callable[[SQLCompiler, list[Sequence[Any]]], list[R]],
+) -> list[R]:
+    """``read``'s results of the kept compilation of ``shape`` run with ``values``, or, for
+    a shape that cannot be kept, the ORM's own of ``build(values)``."""
     connection = connections[using]
     key = (shape, id(connection))
     if key not in _compiled:
@@ -99,7 +101,7 @@ def _run(
         _compiled[key] = _compile(build(markers), markers)
     compiled = _compiled[key]
     if compiled is None:
-        return None
+        return list(build(values))
     params: list[Any] = [
         fixed if index is None else (values[index].hex if as_hex else values[index])
         for index, as_hex, fixed in compiled.slots
@@ -107,48 +109,21 @@ def _run(
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows: list[Sequence[Any]] = cursor.fetchall()
-        return compiled, rows
+    return read(compiled.compiler, rows)
 
 
-def compiled_rows(
-    shape: Hashable,
-    build: Callable[[Sequence[Any]], QuerySet[Any]],
-    values: Sequence[Any],
-    markers: Sequence[Any],
-    using: str = DEFAULT_DB_ALIAS,
-) -> list[tuple[Any, ...]]:
-    """The rows of ``build(values)``, a ``values_list`` query on the ``using`` database,
-    as tuples. ``shape`` names everything of the query that ``values`` do not (each shape
-    is compiled once): ``build`` is called once per shape with ``markers`` (values of the
-    same types and number as ``values``, none equal to another or to any value the query
-    holds itself), and afterwards only for a shape that could not be kept."""
-    ran = _run(shape, build, values, markers, using)
-    if ran is None:
-        return list(build(values))
-    compiled, rows = ran
-    read = compiled.compiler.results_iter(results=[rows], tuple_expected=True)
+def _tuples(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    read = compiler.results_iter(results=[rows], tuple_expected=True)
     return cast("list[tuple[Any, ...]]", list(read))
 
 
-def compiled_objects(
-    shape: Hashable,
-    build: Callable[[Sequence[Any]], QuerySet[M]],
-    values: Sequence[Any],
-    markers: Sequence[Any],
-    using: str = DEFAULT_DB_ALIAS,
-) -> list[M]:
-    """``compiled_rows`` for a query of model objects: each row made into its object, its
-    ``select_related`` objects and its annotations, as Django's own ``ModelIterable`` makes
-    them from the same compiler. Not for a query with ``prefetch_related`` (its other
-    queries are not run)."""
-    ran = _run(shape, build, values, markers, using)
-    if ran is None:
-        return list(build(values))
-    compiled, rows = ran
-    compiler = compiled.compiler
+def _objects(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[Any]:
+    """Each row made into its object, its ``select_related`` objects and its annotations,
+    as Django's own ``ModelIterable`` makes them from the same compiler."""
+    using = compiler.using
     select, klass_info = compiler.select, compiler.klass_info
     assert klass_info is not None
-    model: type[M] = klass_info["model"]
+    model = klass_info["model"]
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [column[0].target.attname for column in select[first:last]]
     # (Django 5.2's signature; the stubs follow a later Django's.)
@@ -163,3 +138,30 @@ def compiled_objects(
             setattr(obj, name, row[position])
         objects.append(obj)
     return objects
+
+
+def compiled_rows(
+    shape: Hashable,
+    build: Callable[[Sequence[Any]], QuerySet[Any]],
+    values: Sequence[Any],
+    markers: Sequence[Any],
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[tuple[Any, ...]]:
+    """The rows of ``build(values)``, a ``values_list`` query on the ``using`` database,
+    as tuples. ``shape`` names everything of the query that ``values`` do not (each shape
+    is compiled once): ``build`` is called once per shape with ``markers`` (values of the
+    same types and number as ``values``, none equal to another or to any value the query
+    holds itself), and afterwards only for a shape that could not be kept."""
+    return _run(shape, build, values, markers, using, _tuples)
+
+
+def compiled_objects(
+    shape: Hashable,
+    build: Callable[[Sequence[Any]], QuerySet[M]],
+    values: Sequence[Any],
+    markers: Sequence[Any],
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[M]:
+    """``compiled_rows`` for a query of model objects (not one with ``prefetch_related``:
+    its other queries are not run)."""
+    return _run(shape, build, values, markers, using, _objects)
