@@ -24,7 +24,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -428,40 +427,30 @@ class Command(BaseCommand):
 
     def _run(self, run: Callable[[], object], repeat: int) -> tuple[float, float, int]:
         """Median and minimum seconds and the queries of one run, each rolled back."""
-        timings, queries = [], 0
-        for _ in range(repeat):
-            try:
-                with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-                    start = time.perf_counter()
-                    run()
-                    timings.append(time.perf_counter() - start)
-                    queries = len(captured)
-                    raise Rollback
-            except Rollback:
-                pass
-        return statistics.median(timings), min(timings), queries
+        measured = [self._measured(run) for _ in range(repeat)]
+        timings = [seconds for seconds, _ in measured]
+        return statistics.median(timings), min(timings), measured[-1][1]
 
     @staticmethod
-    def _timed(run: Callable[[], object]) -> float:
-        """Seconds of one run, rolled back."""
+    def _measured(run: Callable[[], object]) -> tuple[float, int]:
+        """Seconds and queries of one run, rolled back. The queries are counted by a
+        wrapper that only counts: the debug cursor's capture of each query's SQL weighed
+        on the pages with more queries than the bare one."""
+        queries = 0
+
+        def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
         try:
-            with transaction.atomic():
+            with transaction.atomic(), connection.execute_wrapper(counted):
                 start = time.perf_counter()
                 run()
                 elapsed = time.perf_counter() - start
                 raise Rollback
         except Rollback:
-            return elapsed
-
-    @staticmethod
-    def _queries(run: Callable[[], object]) -> int:
-        """The queries of one run, rolled back."""
-        try:
-            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-                run()
-                raise Rollback
-        except Rollback:
-            return len(captured)
+            return elapsed, queries
 
     def _pages(self, repeat: int) -> None:
         """Each page against the bare page, for the people who use it most."""
@@ -524,15 +513,14 @@ class Command(BaseCommand):
                 ("report (coordinator)", page(coordinator, "reporting:detail", pk=report.pk))
             )
         self.stdout.write(f"\n{'page':50} {'median':>9} {'min':>9} {'queries':>8} {'ratio':>7}")
-        # The queries counted in a run of their own: counting wraps every query in the
-        # debug cursor, which would weigh on the pages with more queries than the bare one.
-        queries = {label: self._queries(run) for label, run in cases}
         # Interleaved, a round of every page at a time: a busy moment of the machine slows
         # the pages of one round alike, not one page's runs.
         timings: dict[str, list[float]] = {label: [] for label, _ in cases}
+        queries: dict[str, int] = {}
         for _ in range(repeat):
             for label, run in cases:
-                timings[label].append(self._timed(run))
+                seconds, queries[label] = self._measured(run)
+                timings[label].append(seconds)
         bare = statistics.median(timings[cases[0][0]])
         for label, _ in cases:
             median = statistics.median(timings[label])
