@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
     When,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 
@@ -33,7 +32,13 @@ from accounts.types import AnyUser
 from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
 from actions.request_links import update_request_token_matches
 from csp_tracker import clock
-from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like, padded
+from csp_tracker.compiled import (
+    compiled_objects,
+    compiled_prefetch,
+    compiled_rows,
+    markers_like,
+    padded,
+)
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
 from plans.rules import access_for
@@ -618,12 +623,11 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     milestones = _with_past_due(
         Milestone.objects.select_related("lead").order_by(*IN_ITS_ACTION), as_of=today
     )
-    prefetch_related_objects(
-        [action],
-        "lead_agencies",
-        Prefetch("supports_themes", queryset=CrossCuttingTheme.objects.order_by("number")),
-        Prefetch("milestones", queryset=milestones),
-    )
+    # Its relations as Django's prefetch reads them, each query compiled once (per day for
+    # the milestones, which are overdue from it).
+    compiled_prefetch([action], "lead_agencies")
+    compiled_prefetch([action], "supports_themes", CrossCuttingTheme.objects.order_by("number"))
+    compiled_prefetch([action], "milestones", milestones, shape=today)
     return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
 
 
@@ -635,28 +639,35 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     )
 
 
-def status_history(*, action: Action) -> QuerySet[StatusUpdate]:
+def status_history(*, action: Action) -> list[StatusUpdate]:
     """Every update of the action and of the same action in earlier plans, newest first,
     each with its milestones marked done (``done_milestones``) and its sign-off steps
     (``review_steps``) as lists: a prefetch into the relations made a manager and a
-    queryset for each update, more than reading the updates themselves."""
-    return (
-        StatusUpdate.objects.filter(action__lineage=action.lineage)
-        .select_related("author", "request", "action__plan")
-        .prefetch_related(
-            Prefetch(
-                "milestones_completed",
-                queryset=Milestone.objects.order_by(*IN_ITS_ACTION),
-                to_attr="done_milestones",
-            ),
-            Prefetch(
-                "reviews",
-                queryset=UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE),
-                to_attr="review_steps",
-            ),
+    queryset for each update, more than reading the updates themselves. Each of the three
+    queries is compiled once (``compiled_objects``, ``compiled_prefetch``)."""
+
+    def read(lineages: Sequence[UUID]) -> QuerySet[StatusUpdate]:
+        return (
+            StatusUpdate.objects.filter(action__lineage=lineages[0])
+            .select_related("author", "request", "action__plan")
+            .order_by("-created_at", "-id")
         )
-        .order_by("-created_at", "-id")
+
+    lineage = [action.lineage]
+    updates = compiled_objects(("status history",), read, lineage, markers_like(lineage))
+    compiled_prefetch(
+        updates,
+        "milestones_completed",
+        Milestone.objects.order_by(*IN_ITS_ACTION),
+        to_attr="done_milestones",
     )
+    compiled_prefetch(
+        updates,
+        "reviews",
+        UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE),
+        to_attr="review_steps",
+    )
+    return updates
 
 
 def _field_label(model: type[Model], name: str) -> str:
@@ -694,9 +705,24 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
     """Changes to the action's text and leads and to its milestones: who, when, before and
     after. Saves that land together (the text, then each change of leads) are one entry."""
     raw: list[tuple[datetime, User | None, str, str, object, object]] = []
-    records = list(
-        action.history.select_related("history_user").order_by("history_date", "history_id")
-    )
+    key = [action.pk]
+
+    def action_records(keys: Sequence[int]) -> QuerySet[Any]:
+        return (
+            Action.history.filter(id=keys[0])
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+
+    def milestone_records(keys: Sequence[int]) -> QuerySet[Any]:
+        return (
+            Milestone.history.filter(action_id=keys[0])
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+
+    # Both read by queries compiled once (compiled_objects).
+    records = compiled_objects(("action records",), action_records, key, markers_like(key))
     if not records:
         return []
     creation = records[0]
@@ -722,7 +748,11 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
     for before, record in pairwise(records):
         if part_of_creation(record):
             continue
-        delta = record.diff_against(before, excluded_fields=["lock_version", "updated_at"])
+        # The versions are the service's counters for refusing stale edits, not the
+        # action's content: an update raising its updates' version is no change to it.
+        delta = record.diff_against(
+            before, excluded_fields=["lock_version", "updated_at", "updates_version"]
+        )
         for c in delta.changes:
             if c.field == "lead_agencies":
                 old, new = lead_names(c.old), lead_names(c.new)
@@ -731,12 +761,9 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
                 old, new, label = c.old, c.new, _field_label(Action, c.field)
             raw.append((record.history_date, record.history_user, "Action", label, old, new))
     last_by_milestone: dict[int, Any] = {}
-    milestone_records = (
-        Milestone.history.filter(action_id=action.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    for record in milestone_records:
+    for record in compiled_objects(
+        ("milestone records",), milestone_records, key, markers_like(key)
+    ):
         before = last_by_milestone.get(record.id)
         last_by_milestone[record.id] = record
         what = f"Milestone: {record.description[:60]}"

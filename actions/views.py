@@ -171,7 +171,7 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             # service holds the update to the status now, so a change from theirs needs a
             # reason: saving again cannot silently undo their status.
             action = _get_action(request, pk)
-            conflict = selectors.status_history(action=action).first()
+            conflict = next(iter(selectors.status_history(action=action)), None)
             data = request.POST.copy()
             data["updates_version"] = str(action.updates_version)
             form = StatusUpdateForm(data, action=action)

@@ -21,6 +21,10 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.fields.related_descriptors import (
+    ManyToManyDescriptor,
+    ReverseManyToOneDescriptor,
+)
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -165,3 +169,83 @@ def compiled_objects(
     """``compiled_rows`` for a query of model objects (not one with ``prefetch_related``:
     its other queries are not run)."""
     return _run(shape, build, values, markers, using, _objects)
+
+
+def compiled_prefetch(
+    instances: Sequence[Model],
+    name: str,
+    queryset: QuerySet[Any] | None = None,
+    *,
+    shape: Hashable = (),
+    to_attr: str | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """``prefetch_related_objects(instances, Prefetch(name, queryset, to_attr))`` for one
+    many-to-many or reverse foreign key relation ``name`` of one model's instances, with
+    the prefetch's query compiled once per ``shape`` (which names what ``queryset`` holds
+    that can change: a day, say) and number of instances rounded up (``padded``).
+
+    The query is the one Django's prefetch makes: ``queryset`` (or the related model's
+    default) filtered to the instances through the relation; and its results go where
+    Django's put them: each instance's prefetch cache, read by ``.all()`` (or the list
+    ``to_attr``), and, for a reverse foreign key, each related object's own link back to
+    its instance. ``queryset`` may hold ``select_related`` but not ``prefetch_related``."""
+    if not instances:
+        return
+    model = type(instances[0])
+    descriptor = getattr(model, name)
+    related = queryset if queryset is not None else None
+    keys = padded([instance.pk for instance in instances])
+    if isinstance(descriptor, ManyToManyDescriptor):
+        manager_of = getattr(instances[0], name)
+        through = manager_of.through._meta.get_field(manager_of.source_field_name)
+        (link,) = through.local_related_fields
+        (target,) = through.foreign_related_fields
+        parent_key_attr = f"_prefetch_related_val_{link.attname}"
+        cache_name = manager_of.prefetch_cache_name
+        back = None
+
+        def build(values: Sequence[Any]) -> QuerySet[Any]:
+            # Django's own prefetch query for instances holding these keys.
+            stand_ins = [model(**{target.attname: value}) for value in values]
+            base = related if related is not None else manager_of.model._default_manager.all()
+            found = getattr(stand_ins[0], name).get_prefetch_querysets(stand_ins, [base.all()])
+            return cast("QuerySet[Any]", found[0])
+
+    elif isinstance(descriptor, ReverseManyToOneDescriptor):
+        field = descriptor.field
+        parent_key_attr = field.attname
+        cache_name = field.remote_field.cache_name
+        back = field
+
+        def build(values: Sequence[Any]) -> QuerySet[Any]:
+            base = related if related is not None else field.model._default_manager.all()
+            return base.filter(**{f"{field.name}__in": values})
+
+    else:
+        raise TypeError(f"{model.__name__}.{name} is not a many-to-many or reverse relation")
+    found = compiled_objects(
+        ("prefetch", model, name, shape, len(keys)), build, keys, markers_like(keys), using
+    )
+    by_parent: dict[Any, list[Any]] = {instance.pk: [] for instance in instances}
+    parents = {instance.pk: instance for instance in instances}
+    for obj in found:
+        parent_key = getattr(obj, parent_key_attr)
+        by_parent[parent_key].append(obj)
+        if back is not None:
+            back.set_cached_value(obj, parents[parent_key])
+    for instance in instances:
+        values = by_parent[instance.pk]
+        if to_attr is not None:
+            setattr(instance, to_attr, values)
+            continue
+        manager = getattr(instance, name)
+        cached = (
+            manager._apply_rel_filters(related) if related is not None else manager.get_queryset()
+        )
+        cached._result_cache = values
+        cached._prefetch_done = True
+        holder = cast(Any, instance)
+        if not hasattr(holder, "_prefetched_objects_cache"):
+            holder._prefetched_objects_cache = {}
+        holder._prefetched_objects_cache[cache_name] = cached

@@ -12,16 +12,17 @@ object's partnership through its attributes (an action's ``plan``, a milestone's
 ``action``, a report's ``partnership``) rather than importing the higher apps' models.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Protocol, runtime_checkable
 
 import rules
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.types import AnyUser
+from csp_tracker.compiled import compiled_objects, markers_like
 from plans.models import Agency, Membership, Partnership, Plan
 
 Role = Membership.Role
@@ -89,7 +90,13 @@ class Access:
     def memberships(self) -> list[Membership]:
         if isinstance(self.user, AnonymousUser):
             return []
-        return list(Membership.objects.filter(user=self.user).select_related("partnership"))
+
+        def read(users: Sequence[int]) -> QuerySet[Membership]:
+            return Membership.objects.filter(user_id=users[0]).select_related("partnership")
+
+        # Read on every page: compiled once (compiled_objects).
+        user = [self.user.pk]
+        return compiled_objects(("memberships",), read, user, markers_like(user))
 
     @property
     def is_superuser(self) -> bool:

@@ -2,26 +2,31 @@
 number of keys and on either database, and a query it cannot keep is built every time."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import pytest
 from django.db import connections
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from actions.models import Action, UpdateReview
+from actions.models import Action, Milestone, UpdateReview
 from actions.selectors import (
+    IN_ITS_ACTION,
     action_current_status,
     action_get,
     action_list_rows,
     action_queryset,
+    change_history,
     latest_statuses,
     my_actions,
     set_lead_names,
     set_progress,
+    status_history,
 )
+from actions.services import action_save, milestone_save
 from csp_tracker import compiled
-from csp_tracker.compiled import compiled_rows
+from csp_tracker.compiled import compiled_prefetch, compiled_rows
 from csp_tracker.periods import Quarter
 from plans.models import Membership
 from tests import factories
@@ -274,3 +279,104 @@ def test_an_action_is_found_only_by_whom_it_is_visible_to(
         "the county's admin": True,
         "no role": False,
     }
+
+
+def _relations(action: Any) -> tuple[Any, ...]:
+    return (
+        [a.pk for a in action.lead_agencies.all()],
+        [(m.pk, m.lead and m.lead.short_name, m.action is action) for m in action.milestones.all()],
+        [(m.pk, m.order) for m in action.early],
+    )
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_a_compiled_prefetch_fills_what_djangos_fills(
+    actions, agency, count, django_assert_num_queries
+):
+    """Many-to-many and reverse relations, with a queryset and into a list, for any number
+    of instances: the same objects, in the same order, and nothing read again after."""
+    other = factories.AgencyFactory()
+    for n, action in enumerate(actions[:5]):
+        action.lead_agencies.set([agency, other][: (n + 1) % 3])
+        for order in (3, 1, 2)[: (n + 2) % 4]:
+            factories.MilestoneFactory(
+                action=action, order=order, lead=agency if order > 1 else None
+            )
+    milestones = Milestone.objects.select_related("lead").order_by(*IN_ITS_ACTION)
+
+    def django_s() -> list[tuple[Any, ...]]:
+        chosen = list(Action.objects.filter(pk__in=[a.pk for a in actions[:count]]).order_by("pk"))
+        prefetch_related_objects(
+            chosen,
+            "lead_agencies",
+            Prefetch("milestones", queryset=milestones),
+            Prefetch("milestones", queryset=milestones.filter(order__lt=3), to_attr="early"),
+        )
+        return [_relations(a) for a in chosen]
+
+    def compiled_s() -> list[tuple[Any, ...]]:
+        chosen = list(Action.objects.filter(pk__in=[a.pk for a in actions[:count]]).order_by("pk"))
+        with django_assert_num_queries(3):
+            compiled_prefetch(chosen, "lead_agencies")
+            compiled_prefetch(chosen, "milestones", milestones)
+            compiled_prefetch(
+                chosen, "milestones", milestones.filter(order__lt=3), shape="early", to_attr="early"
+            )
+        with django_assert_num_queries(0):
+            return [_relations(a) for a in chosen]
+
+    expected = django_s()
+    assert compiled_s() == expected  # compiled
+    assert compiled_s() == expected  # kept
+    assert any(row[0] for row in expected) and any(row[1] for row in expected)
+
+
+def test_an_actions_history_compiled_is_the_orms(actions, district, agency, monkeypatch):
+    """The history of updates (a carried action's lineage, sign-off steps, milestones
+    done) and of changes (its text, its leads, its milestones, by someone else than who
+    made it) read the same whether their queries are kept or built each time."""
+    carried = actions[-1]
+    editor = factories.UserFactory(full_name="Edna Editor")
+    done = factories.MilestoneFactory(action=carried, description="Hold the forum")
+    author = factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
+    update = record(carried, Q3, "completed", author)
+    update.milestones_completed.add(done)
+    _review(update, UpdateReview.Decision.SUBMITTED)
+    _review(update, UpdateReview.Decision.APPROVED, reviewer=editor)
+    carried.title = "A better title"
+    action_save(action=carried, user=editor)
+    carried.lead_agencies.set([agency])
+    done.description = "Hold two forums"
+    milestone_save(milestone=done, user=editor)
+
+    def seen() -> tuple[Any, ...]:
+        action = Action.objects.get(pk=carried.pk)
+        updates: list[Any] = [
+            (
+                u.pk,
+                u.action.plan.pk,
+                u.author.pk,
+                [m.pk for m in u.done_milestones],
+                [(s.decision, s.reviewer and s.reviewer.pk, s.update is u) for s in u.review_steps],
+            )
+            for u in cast(list[Any], status_history(action=action))
+        ]
+        changes = [
+            (e["when"], e["who"] and e["who"].pk, e["what"], e["changes"])
+            for e in change_history(action=action)
+        ]
+        return updates, changes
+
+    kept = seen()
+    assert len(kept[0]) == 2 and kept[0][0][3] and len(kept[0][0][4]) == 2
+    # What an officer reads: the text, the leads and the milestone, not the counters the
+    # service raises to refuse stale edits.
+    assert {c["field"] for entry in kept[1] for c in entry[3]} == {
+        "action",
+        "lead agencies",
+        "description",
+    }
+    assert seen() == kept
+    monkeypatch.setattr(compiled, "_compiled", {})
+    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    assert seen() == kept
