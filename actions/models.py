@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from actions.timescales import TimescaleKind
+from csp_tracker.periods import Quarter
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
@@ -244,6 +245,11 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.reference} {self.financial_year} Q{self.quarter}: {self.status}"
+
+    @property
+    def period(self) -> Quarter:
+        """The quarter it reports on, written "2023/24 Q3"."""
+        return Quarter(self.financial_year, self.quarter)
 
     @property
     def author_name(self) -> str:

@@ -16,15 +16,19 @@ RAG_TAG_CLASSES: dict[str, str] = {
     Status.OFF_TRACK: "govuk-tag--red",
 }
 TAG_CLASSES: dict[str, str] = {**RAG_TAG_CLASSES, Status.COMPLETED: "govuk-tag--blue"}
+# Each status's words, read once (``Status.values`` builds its list at every call; a page's
+# history shows two dozen statuses).
+STATUS_LABELS: dict[str, str] = {status.value: str(status.label) for status in Status}
 
 
 @register.simple_tag
 def status_tag(status: str | None) -> SafeString:
     if not status:
         return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "No update yet")
-    label = Status(status).label if status in Status.values else status
     return format_html(
-        '<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES.get(status, ""), label
+        '<strong class="govuk-tag {}">{}</strong>',
+        TAG_CLASSES.get(status, ""),
+        STATUS_LABELS.get(status, status),
     )
 
 
@@ -32,7 +36,7 @@ def status_tag(status: str | None) -> SafeString:
 def status_label(status: str | None) -> str:
     if not status:
         return "No update yet"
-    return Status(status).label if status in Status.values else status
+    return STATUS_LABELS.get(status, status)
 
 
 @register.simple_tag
