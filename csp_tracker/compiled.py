@@ -32,9 +32,14 @@ M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Where a compiled parameter comes from: a marker's index (and whether the database takes
-# it as hex text: a UUID on SQLite), or None and the parameter itself.
-_Slot = tuple[int | None, bool, object]
+# Where a compiled parameter comes from: a marker's index and how the database takes the
+# value (as it is; as hex text, a UUID on SQLite; wrapped as a big integer, a key of a
+# BigIntegerField on PostgreSQL), or None and the parameter itself.
+_Slot = tuple[int | None, Callable[[Any], object] | None, object]
+
+
+def _as_hex(value: UUID) -> str:
+    return value.hex
 
 
 class _Compiled:
@@ -71,10 +76,13 @@ def markers_like(keys: Sequence[object]) -> list[Any]:
 def _slot(param: object, markers: Sequence[object]) -> _Slot:
     for index, marker in enumerate(markers):
         if type(param) is type(marker) and param == marker:
-            return index, False, None
+            return index, None, None
         if isinstance(marker, UUID) and param == marker.hex:
-            return index, True, None
-    return None, False, param
+            return index, _as_hex, None
+        if type(marker) is int and isinstance(param, int) and int(param) == marker:
+            # An integer subclass the backend wraps the value in (psycopg's Int8).
+            return index, type(param), None
+    return None, None, param
 
 
 def _compile(queryset: QuerySet[Any], markers: Sequence[object]) -> _Compiled | None:
@@ -107,8 +115,8 @@ def _run(
     if compiled is None:
         return list(build(values))
     params: list[Any] = [
-        fixed if index is None else (values[index].hex if as_hex else values[index])
-        for index, as_hex, fixed in compiled.slots
+        fixed if index is None else (values[index] if taken is None else taken(values[index]))
+        for index, taken, fixed in compiled.slots
     ]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)

@@ -380,3 +380,19 @@ def test_an_actions_history_compiled_is_the_orms(actions, district, agency, monk
     monkeypatch.setattr(compiled, "_compiled", {})
     monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
     assert seen() == kept
+
+
+def test_every_query_of_an_actions_page_is_kept(actions, district, agency, monkeypatch):
+    """Each query the action's page compiles is kept (a marker the backend wraps, as
+    PostgreSQL's big integer keys of the history tables, is still found), so none is
+    built by the ORM on every request."""
+    monkeypatch.setattr(compiled, "_compiled", {})
+    officer = factories.MembershipFactory(partnership=district, role="officer", agency=agency)
+    carried = actions[-1]
+    factories.MilestoneFactory(action=carried)
+    user = type(officer.user).objects.get(pk=officer.user.pk)
+    action = action_get(user=user, pk=carried.pk)
+    assert status_history(action=action) and change_history(action=action) is not None
+    assert compiled._compiled and all(compiled._compiled.values()), [
+        shape for shape, kept in compiled._compiled.items() if kept is None
+    ]
