@@ -31,6 +31,7 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=build python manage.py collectstatic --noinpu
 RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
-# gunicorn reads its number of workers from WEB_CONCURRENCY (README, "Sizing the web tier").
+# gunicorn's settings (csp_tracker/gunicorn_conf.py) read WEB_CONCURRENCY and the rest
+# (README, "Sizing the web tier").
 ENV WEB_CONCURRENCY=4
-CMD ["gunicorn", "csp_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:csp_tracker.gunicorn_conf", "csp_tracker.wsgi:application"]

@@ -1,6 +1,7 @@
 """The production-like stack's files (there is no Docker engine here, so they are read;
 tests/production/ runs the same stack without Docker)."""
 
+import importlib
 import re
 from pathlib import Path
 
@@ -59,3 +60,17 @@ def test_the_pdf_fonts_are_installed_in_the_image_ci_and_the_set_up_script():
         text = (ROOT / path).read_text()
         for package in FONT_PACKAGES:
             assert package in text, f"{path} does not install {package}"
+
+
+def test_every_way_the_web_tier_runs_reads_one_gunicorn_configuration(monkeypatch):
+    """The image, the compose file, the production tests and the load test start gunicorn
+    with csp_tracker/gunicorn_conf.py, which sizes it from the environment."""
+    for path in ["Dockerfile", "docker-compose.yml", "tests/production/conftest.py"]:
+        text = (ROOT / path).read_text()
+        assert "python:csp_tracker.gunicorn_conf" in text, path
+    assert "-c python:csp_tracker.gunicorn_conf" in (ROOT / "tests/load/rush.sh").read_text()
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("WEB_MAX_REQUESTS", "500")
+    conf = importlib.reload(importlib.import_module("csp_tracker.gunicorn_conf"))
+    assert (conf.workers, conf.max_requests, conf.max_requests_jitter) == (3, 500, 50)
+    assert conf.preload_app and conf.worker_class == "sync"

@@ -40,11 +40,10 @@ export ALLOWED_HOSTS=127.0.0.1 TRUSTED_PROXY_COUNT=0 CSP_TODAY=${CSP_TODAY:-2024
 export STATIC_ROOT="$OUT/static" MEDIA_ROOT="$OUT/media"
 uv run python manage.py collectstatic --noinput -v0
 
-uv run gunicorn csp_tracker.wsgi:application --bind "127.0.0.1:$PORT" \
-    --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" \
-    --workers "${WEB_CONCURRENCY:-4}" --worker-class "${WEB_WORKER_CLASS:-sync}" \
-    --threads "${WEB_THREADS:-1}" --max-requests "${WEB_MAX_REQUESTS:-1000}" \
-    --max-requests-jitter 100 >"$OUT/gunicorn.log" 2>&1 &
+# Sized as the image is (csp_tracker/gunicorn_conf.py reads WEB_CONCURRENCY and the rest).
+uv run gunicorn -c python:csp_tracker.gunicorn_conf csp_tracker.wsgi:application \
+    --bind "127.0.0.1:$PORT" --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" \
+    >"$OUT/gunicorn.log" 2>&1 &
 SERVER=$!
 cleanup() {
     kill "$SERVER" 2>/dev/null || true

@@ -202,6 +202,9 @@ def stack(s3_server: servers.S3Server, tmp_path_factory: pytest.TempPathFactory)
             [
                 "-m",
                 "gunicorn",
+                # The image's settings (the app loaded once and forked), sized here.
+                "-c",
+                "python:csp_tracker.gunicorn_conf",
                 "csp_tracker.wsgi:application",
                 f"--bind=127.0.0.1:{port}",
                 "--workers=2",
