@@ -625,9 +625,12 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     )
     # Its relations as Django's prefetch reads them, each query compiled once (per day for
     # the milestones, which are overdue from it).
-    compiled_prefetch([action], "lead_agencies")
-    compiled_prefetch([action], "supports_themes", CrossCuttingTheme.objects.order_by("number"))
-    compiled_prefetch([action], "milestones", milestones, shape=today)
+    page = "action page"
+    compiled_prefetch([action], "lead_agencies", shape=page)
+    compiled_prefetch(
+        [action], "supports_themes", CrossCuttingTheme.objects.order_by("number"), shape=page
+    )
+    compiled_prefetch([action], "milestones", milestones, shape=(page, today))
     return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
 
 
@@ -659,12 +662,14 @@ def status_history(*, action: Action) -> list[StatusUpdate]:
         updates,
         "milestones_completed",
         Milestone.objects.order_by(*IN_ITS_ACTION),
+        shape="status history",
         to_attr="done_milestones",
     )
     compiled_prefetch(
         updates,
         "reviews",
         UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE),
+        shape="status history",
         to_attr="review_steps",
     )
     return updates

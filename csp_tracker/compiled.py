@@ -184,14 +184,16 @@ def compiled_prefetch(
     name: str,
     queryset: QuerySet[Any] | None = None,
     *,
-    shape: Hashable = (),
+    shape: Hashable,
     to_attr: str | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """``prefetch_related_objects(instances, Prefetch(name, queryset, to_attr))`` for one
     many-to-many or reverse foreign key relation ``name`` of one model's instances, with
-    the prefetch's query compiled once per ``shape`` (which names what ``queryset`` holds
-    that can change: a day, say) and number of instances rounded up (``padded``).
+    the prefetch's query compiled once per ``shape`` and number of instances rounded up
+    (``padded``). ``shape`` names the query among this relation's (its caller, say) and
+    whatever ``queryset`` holds that can change (a day): two querysets of one relation
+    under one shape would share the first one's SQL.
 
     The query is the one Django's prefetch makes: ``queryset`` (or the related model's
     default) filtered to the instances through the relation; and its results go where
@@ -202,7 +204,7 @@ def compiled_prefetch(
         return
     model = type(instances[0])
     descriptor = getattr(model, name)
-    related = queryset if queryset is not None else None
+    related = queryset
     keys = padded([instance.pk for instance in instances])
     if isinstance(descriptor, ManyToManyDescriptor):
         manager_of = getattr(instances[0], name)

@@ -317,8 +317,8 @@ def test_a_compiled_prefetch_fills_what_djangos_fills(
     def compiled_s() -> list[tuple[Any, ...]]:
         chosen = list(Action.objects.filter(pk__in=[a.pk for a in actions[:count]]).order_by("pk"))
         with django_assert_num_queries(3):
-            compiled_prefetch(chosen, "lead_agencies")
-            compiled_prefetch(chosen, "milestones", milestones)
+            compiled_prefetch(chosen, "lead_agencies", shape="test")
+            compiled_prefetch(chosen, "milestones", milestones, shape="test")
             compiled_prefetch(
                 chosen, "milestones", milestones.filter(order__lt=3), shape="early", to_attr="early"
             )
