@@ -644,15 +644,17 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
 
 def status_history(*, action: Action) -> list[StatusUpdate]:
     """Every update of the action and of the same action in earlier plans, newest first,
-    each with its milestones marked done (``done_milestones``) and its sign-off steps
-    (``review_steps``) as lists: a prefetch into the relations made a manager and a
+    each with the title of its plan and the reference of its action there (``plan_title``,
+    ``action_reference``), its milestones marked done (``done_milestones``) and its sign-off
+    steps (``review_steps``) as lists: a prefetch into the relations made a manager and a
     queryset for each update, more than reading the updates themselves. Each of the three
     queries is compiled once (``compiled_objects``, ``compiled_prefetch``)."""
 
     def read(lineages: Sequence[UUID]) -> QuerySet[StatusUpdate]:
         return (
             StatusUpdate.objects.filter(action__lineage=lineages[0])
-            .select_related("author", "request", "action__plan")
+            .select_related("author", "request")
+            .annotate(plan_title=F("action__plan__title"), action_reference=F("action__reference"))
             .order_by("-created_at", "-id")
         )
 

@@ -354,7 +354,7 @@ def test_an_actions_history_compiled_is_the_orms(actions, district, agency, monk
         updates: list[Any] = [
             (
                 u.pk,
-                u.action.plan.pk,
+                (u.plan_title, u.action_reference),
                 u.author.pk,
                 [m.pk for m in u.done_milestones],
                 [(s.decision, s.reviewer and s.reviewer.pk, s.update is u) for s in u.review_steps],

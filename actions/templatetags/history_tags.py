@@ -76,7 +76,7 @@ def _update(update: Any, action: Action) -> str:
     elsewhere = ""
     if update.action_id != action.pk:
         elsewhere = _ELSEWHERE.format(
-            plan=escape(update.action.plan.title), reference=escape(update.action.reference)
+            plan=escape(update.plan_title), reference=escape(update.action_reference)
         )
     done = update.done_milestones
     figures = update.figures
