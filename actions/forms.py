@@ -2,8 +2,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, cast
 
+from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -71,7 +73,12 @@ class FigureRow(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["label"].label = f"What is counted (number {number})"
         self.fields["value"].label = f"Number {number}"
-        self.helper = form_helper(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy-forms-gds's layout of the row (the update request page's rows); the
+        update form's page renders the same through plain templates."""
+        return form_helper(
             Field.text("label", field_width=Fluid.TWO_THIRDS), Field.text("value", field_width=10)
         )
 
@@ -100,6 +107,9 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     """This quarter's update on an action."""
 
     error_names = {"reason": "The reason", "status": "The status"}
+    commentary_max = COMMENTARY_MAX
+    # No browser-native validation (GOV.UK); crispy-forms turns it off for the forms it renders.
+    use_required_attribute = False
 
     status = forms.ChoiceField(
         label="What is the status of this action?",
@@ -146,7 +156,15 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         completed.queryset = Milestone.objects.filter(action=action).order_by("order", "id")
         completed.choices = [(m.pk, m.description) for m in open_milestones]
         self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")
-        layout = [
+        if not open_milestones:
+            del self.fields["milestones_completed"]
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy-forms-gds's layout, for the update request page; the update form's own
+        page renders the same HTML through plain templates
+        (actions/includes/status_update_fields.html)."""
+        layout: list[object] = [
             Field.radios("status", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea(
                 "commentary",
@@ -157,12 +175,10 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             ),
             Field.textarea("reason", rows=3),
         ]
-        if open_milestones:
+        if "milestones_completed" in self.fields:
             layout.append(
                 Field.checkboxes("milestones_completed", legend_size=Size.MEDIUM, legend_tag="h2")
             )
-        else:
-            del self.fields["milestones_completed"]
         layout += [
             Fieldset(
                 HTML(
@@ -177,7 +193,7 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             "updates_version",
             Submit("submit", "Save update"),
         ]
-        self.helper = form_helper(*layout)
+        return form_helper(*layout)
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

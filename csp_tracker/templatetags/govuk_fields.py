@@ -1,0 +1,61 @@
+"""A form field's widget with the GOV.UK classes and ARIA links crispy-forms-gds gives
+it, for the pages that render their fields through plain templates
+(templates/includes/fields/): the same HTML as crispy-forms-gds's ``crispy_gds_field``
+tag, without its layout objects and per-field template machinery."""
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+# crispy-forms-gds's class for each widget (its ``converters``).
+_WIDGET_CLASSES = {
+    "checkboxinput": "govuk-checkboxes__input",
+    "select": "govuk-select",
+    "textinput": "govuk-input",
+    "emailinput": "govuk-input",
+    "passwordinput": "govuk-input",
+    "textarea": "govuk-textarea",
+    "clearablefileinput": "govuk-file-upload",
+}
+_ERROR_CLASSES = {
+    "Select": " govuk-input--error",
+    "TextInput": " govuk-input--error",
+    "Textarea": " govuk-input--error",
+    "FileInput": " govuk-file-upload--error",
+    "ClearableFileInput": " govuk-file-upload--error",
+}
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField, **attrs: str) -> SafeString:
+    """The field's widget, ``attrs`` added as a crispy-forms-gds ``Field``'s are (``css_class``
+    for ``class``), then its classes, hint, character count and error links set in the order
+    crispy-forms-gds sets them, so the attributes come out in the same order. Not for
+    multi-value widgets (the date input), which stay on crispy-forms-gds."""
+    widget = field.field.widget
+    if "css_class" in attrs:
+        attrs["class"] = attrs.pop("css_class")
+    widget.attrs.update(attrs)
+    name = type(widget).__name__
+    classes = [_WIDGET_CLASSES.get(name.lower(), name.lower())]
+    classes += [c for c in widget.attrs.get("class", "").split() if c not in classes]
+    css_class = " ".join(classes)
+    if field.help_text:
+        widget.attrs["aria-describedby"] = f"{field.auto_id}_hint"
+    if "govuk-js-character-count" in widget.attrs.get("class", ""):
+        # GOV.UK Frontend's character count finds its message by this id.
+        described = widget.attrs.get("aria-describedby")
+        info = f"{field.auto_id}-info"
+        widget.attrs["aria-describedby"] = f"{described} {info}" if described else info
+    errors = field.errors
+    if errors:
+        css_class += _ERROR_CLASSES.get(name, "")
+        if not field.help_text:
+            widget.attrs["aria-describedby"] = ""
+        ids = [f"{field.auto_id}_{n}_error" for n in range(1, len(errors) + 1)]
+        described = widget.attrs.get("aria-describedby", "")
+        widget.attrs["aria-describedby"] = " ".join([described, *ids] if described else ids)
+    widget.attrs["class"] = css_class
+    return SafeString(str(field))
