@@ -627,6 +627,27 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
 
 
+def action_for_status_update(*, user: AnyUser, pk: int) -> Action:
+    """One visible action with what recording an update on it reads (``action_get``
+    reads what its pages show): its plan and partnership (whose it is, whether the plan
+    is open), its lead agencies and milestones (who may update it, which milestones can
+    be marked done). DoesNotExist otherwise, as ``action_get``."""
+
+    def read(keys: Sequence[int]) -> QuerySet[Action]:
+        return Action.objects.filter(pk__in=keys).select_related("plan__partnership")
+
+    found = compiled_objects(("action_for_status_update",), read, [int(pk)], markers_like([pk]))
+    if not found or access_for(user).role_in(found[0].plan.partnership) is None:
+        raise Action.DoesNotExist(f"No action {pk} that this person may see")
+    action = found[0]
+    prefetch_related_objects(
+        [action],
+        "lead_agencies",
+        Prefetch("milestones", queryset=Milestone.objects.order_by(*IN_ITS_ACTION)),
+    )
+    return action
+
+
 def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     return (
         Milestone.objects.filter(access_for(user).partnership_filter("action__plan__partnership__"))
