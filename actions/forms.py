@@ -1,4 +1,5 @@
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,6 @@ from actions.services import ActionData, Figure, MilestoneData
 from csp_tracker.forms import (
     GovukErrorsMixin,
     UKDateField,
-    checkboxes_field,
     form_helper,
     lines_kept,
     numbered_rows,
@@ -103,6 +103,45 @@ class FigureRow(GovukErrorsMixin, forms.Form):
 FigureRows = numbered_rows(FigureRow, 3)
 
 
+class ActionMilestonesField(forms.ModelMultipleChoiceField):
+    """Checkboxes of an action's milestones (checkboxes_field's), the keys sent checked
+    against the milestones read with the action (``rows``) rather than by a query of
+    ``queryset`` (the same milestones): Django's refusals, in Django's order (not a list;
+    a null character; a key that is not a number; a key of no row), and the rows chosen
+    in their order."""
+
+    rows: Sequence[Milestone] = ()
+
+    def _check_values(self, value: Any) -> list[Milestone]:
+        try:
+            keys = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        key_field = Milestone._meta.pk
+        assert key_field is not None
+        for key in keys:
+            self.validate_no_null_characters(key)
+            try:
+                key_field.get_prep_value(key)  # as the query's filter reads it
+            except (ValueError, TypeError):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                ) from None
+        by_key = {str(m.pk): m for m in self.rows}
+        for key in keys:
+            if str(key) not in by_key:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+        return [m for m in self.rows if str(m.pk) in keys]
+
+
 class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     """This quarter's update on an action."""
 
@@ -138,10 +177,12 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         # The rule is the service's (status_update_record); the words are the page's.
         error_messages={"reason_required": "Enter the reason the status changed"},
     )
-    milestones_completed = checkboxes_field(
+    milestones_completed = ActionMilestonesField(
         label="Which milestones were completed this quarter?",
         queryset=Milestone.objects.none(),
-        message="Select only milestones of this action",
+        required=False,
+        error_messages={"invalid_choice": "Select only milestones of this action"},
+        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.",
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -149,11 +190,13 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
-        open_milestones = [m for m in action.milestones.all() if m.done_date is None]
+        milestones = list(action.milestones.all())
+        open_milestones = [m for m in milestones if m.done_date is None]
         # Any milestone of the action is accepted, so one completed by someone else since
         # the page was opened is not an error; only the open ones are offered and recorded.
-        completed = cast(forms.ModelMultipleChoiceField, self.fields["milestones_completed"])
+        completed = cast(ActionMilestonesField, self.fields["milestones_completed"])
         completed.queryset = Milestone.objects.filter(action=action).order_by("order", "id")
+        completed.rows = milestones
         completed.choices = [(m.pk, m.description) for m in open_milestones]
         self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")
         if not open_milestones:

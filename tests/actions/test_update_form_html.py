@@ -97,3 +97,55 @@ def test_a_plain_widget_is_written_as_django_renders_it(data):
         form.is_valid()
     for field in form:
         assert widget_html(field) == str(field)
+
+
+SENT = [
+    [],
+    ["{m}"],
+    ["{m}", "{m}"],
+    ["{m2}", "{m}"],
+    ["{m}", "{other}"],
+    ["abc"],
+    ["abc", "{other}"],
+    [" {m} "],
+    ["1.5"],
+    ["{m}\x00"],
+    "{m}",
+]
+
+
+@pytest.mark.parametrize("sent", SENT)
+def test_the_milestones_sent_are_checked_as_the_query_checked_them(world, sent):
+    """ActionMilestonesField checks the keys against the milestones read with the action:
+    what Django's ModelMultipleChoiceField (checkboxes_field) made of them by a query."""
+    from django.core.exceptions import ValidationError
+
+    from csp_tracker.forms import checkboxes_field
+
+    second = factories.MilestoneFactory(action=world.action, order=0)
+    keys = {"m": world.milestone.pk, "m2": second.pk, "other": world.other_milestone.pk}
+    value = [s.format(**keys) for s in sent] if isinstance(sent, list) else sent.format(**keys)
+    by_query = checkboxes_field(
+        label="Milestones",
+        queryset=Milestone.objects.filter(action=world.action).order_by("order", "id"),
+        message="Select only milestones of this action",
+    )
+    ours = StatusUpdateForm(None, action=world.action).fields["milestones_completed"]
+
+    def outcome(field: forms.Field) -> object:
+        try:
+            return [m.pk for m in field.clean(value)]
+        except ValidationError as refused:
+            return refused.code, refused.messages
+
+    assert outcome(ours) == outcome(by_query)
+
+
+def test_a_key_too_large_for_the_database_is_a_milestone_of_no_row(world):
+    """(The query refused it with a database error on SQLite.)"""
+    from django.core.exceptions import ValidationError
+
+    field = StatusUpdateForm(None, action=world.action).fields["milestones_completed"]
+    with pytest.raises(ValidationError) as refused:
+        field.clean(["99999999999999999999"])
+    assert refused.value.messages == ["Select only milestones of this action"]
