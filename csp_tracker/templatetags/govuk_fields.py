@@ -3,11 +3,14 @@ it, for the pages that render their fields through plain templates
 (templates/includes/fields/): the same HTML as crispy-forms-gds's ``crispy_gds_field``
 tag, without its layout objects and per-field template machinery."""
 
-from typing import cast
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms, template
 from django.forms import BoundField
 from django.forms.widgets import Input
+from django.template.defaultfilters import stringformat
+from django.templatetags.l10n import unlocalize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 
@@ -96,3 +99,31 @@ def widget_html(field: BoundField) -> SafeString:
     kind = escape(cast(Input, widget).input_type)
     shown = "" if value is None else f' value="{escape(value)}"'
     return SafeString(f'<input type="{kind}" name="{name}"{shown}{written}>')
+
+
+def _among(value: object, values: object) -> bool:
+    """A template's ``value in values``: false where ``in`` fails (no values yet)."""
+    try:
+        return value in values  # type: ignore[operator]
+    except Exception:  # as the template language's ``in`` is
+        return False
+
+
+@register.filter
+def marked_choices(field: BoundField) -> list[tuple[str, str, str, bool]]:
+    """The field's choices as crispy-forms-gds's radios and checkboxes write them, worked
+    out once rather than by each choice's template lookups: each choice's number (from 1,
+    for its id), its value and label (``unlocalize``d) and whether it is checked (radios:
+    its value is the field's, as strings; checkboxes: it is among the field's values)."""
+    current = field.value()
+    many = isinstance(field.field.widget, forms.CheckboxSelectMultiple)
+    shown = stringformat(current, "s")
+    marked = []
+    choices: Iterable[tuple[Any, Any]] = cast(Any, field.field).choices
+    for number, (value, label) in enumerate(choices, start=1):
+        if many:
+            checked = _among(value, current) or _among(stringformat(value, "s"), current)
+        else:
+            checked = stringformat(value, "s") == shown
+        marked.append((str(number), unlocalize(value), unlocalize(label), checked))
+    return marked
