@@ -1,9 +1,12 @@
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, cast
 
+from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,7 +20,6 @@ from actions.services import ActionData, Figure, MilestoneData
 from csp_tracker.forms import (
     GovukErrorsMixin,
     UKDateField,
-    checkboxes_field,
     form_helper,
     lines_kept,
     numbered_rows,
@@ -71,7 +73,12 @@ class FigureRow(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["label"].label = f"What is counted (number {number})"
         self.fields["value"].label = f"Number {number}"
-        self.helper = form_helper(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy-forms-gds's layout of the row (the update request page's rows); the
+        update form's page renders the same through plain templates."""
+        return form_helper(
             Field.text("label", field_width=Fluid.TWO_THIRDS), Field.text("value", field_width=10)
         )
 
@@ -96,10 +103,52 @@ class FigureRow(GovukErrorsMixin, forms.Form):
 FigureRows = numbered_rows(FigureRow, 3)
 
 
+class ActionMilestonesField(forms.ModelMultipleChoiceField):
+    """Checkboxes of an action's milestones (checkboxes_field's), the keys sent checked
+    against the milestones read with the action (``rows``) rather than by a query of
+    ``queryset`` (the same milestones): Django's refusals, in Django's order (not a list;
+    a null character; a key that is not a number; a key of no row), and the rows chosen
+    in their order."""
+
+    rows: Sequence[Milestone] = ()
+
+    def _check_values(self, value: Any) -> list[Milestone]:
+        try:
+            keys = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        key_field = Milestone._meta.pk
+        assert key_field is not None
+        for key in keys:
+            self.validate_no_null_characters(key)
+            try:
+                key_field.get_prep_value(key)  # as the query's filter reads it
+            except (ValueError, TypeError):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                ) from None
+        by_key = {str(m.pk): m for m in self.rows}
+        for key in keys:
+            if str(key) not in by_key:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+        return [m for m in self.rows if str(m.pk) in keys]
+
+
 class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     """This quarter's update on an action."""
 
     error_names = {"reason": "The reason", "status": "The status"}
+    commentary_max = COMMENTARY_MAX
+    # No browser-native validation (GOV.UK); crispy-forms turns it off for the forms it renders.
+    use_required_attribute = False
 
     status = forms.ChoiceField(
         label="What is the status of this action?",
@@ -128,10 +177,12 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         # The rule is the service's (status_update_record); the words are the page's.
         error_messages={"reason_required": "Enter the reason the status changed"},
     )
-    milestones_completed = checkboxes_field(
+    milestones_completed = ActionMilestonesField(
         label="Which milestones were completed this quarter?",
         queryset=Milestone.objects.none(),
-        message="Select only milestones of this action",
+        required=False,
+        error_messages={"invalid_choice": "Select only milestones of this action"},
+        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.",
     )
     updates_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -139,14 +190,24 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
-        open_milestones = [m for m in action.milestones.all() if m.done_date is None]
+        milestones = list(action.milestones.all())
+        open_milestones = [m for m in milestones if m.done_date is None]
         # Any milestone of the action is accepted, so one completed by someone else since
         # the page was opened is not an error; only the open ones are offered and recorded.
-        completed = cast(forms.ModelMultipleChoiceField, self.fields["milestones_completed"])
+        completed = cast(ActionMilestonesField, self.fields["milestones_completed"])
         completed.queryset = Milestone.objects.filter(action=action).order_by("order", "id")
+        completed.rows = milestones
         completed.choices = [(m.pk, m.description) for m in open_milestones]
         self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")
-        layout = [
+        if not open_milestones:
+            del self.fields["milestones_completed"]
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy-forms-gds's layout, for the update request page; the update form's own
+        page renders the same HTML through plain templates
+        (actions/includes/status_update_fields.html)."""
+        layout: list[object] = [
             Field.radios("status", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea(
                 "commentary",
@@ -157,12 +218,10 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             ),
             Field.textarea("reason", rows=3),
         ]
-        if open_milestones:
+        if "milestones_completed" in self.fields:
             layout.append(
                 Field.checkboxes("milestones_completed", legend_size=Size.MEDIUM, legend_tag="h2")
             )
-        else:
-            del self.fields["milestones_completed"]
         layout += [
             Fieldset(
                 HTML(
@@ -177,7 +236,7 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
             "updates_version",
             Submit("submit", "Save update"),
         ]
-        self.helper = form_helper(*layout)
+        return form_helper(*layout)
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

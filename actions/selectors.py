@@ -634,6 +634,27 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
 
 
+def action_for_status_update(*, user: AnyUser, pk: int) -> Action:
+    """One visible action with what recording an update on it reads (``action_get``
+    reads what its pages show): its plan and partnership (whose it is, whether the plan
+    is open), its lead agencies and milestones (who may update it, which milestones can
+    be marked done). DoesNotExist otherwise, as ``action_get``."""
+
+    def read(keys: Sequence[int]) -> QuerySet[Action]:
+        return Action.objects.filter(pk__in=keys).select_related("plan__partnership")
+
+    found = compiled_objects(("action_for_status_update",), read, [int(pk)], markers_like([pk]))
+    if not found or access_for(user).role_in(found[0].plan.partnership) is None:
+        raise Action.DoesNotExist(f"No action {pk} that this person may see")
+    action = found[0]
+    saving = "saving an update"
+    compiled_prefetch([action], "lead_agencies", shape=saving)
+    compiled_prefetch(
+        [action], "milestones", Milestone.objects.order_by(*IN_ITS_ACTION), shape=saving
+    )
+    return action
+
+
 def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     return (
         Milestone.objects.filter(access_for(user).partnership_filter("action__plan__partnership__"))
@@ -836,24 +857,35 @@ def since_last_update(*, action: Action, before: StatusUpdate | None = None) -> 
     the latest that counted before it, ``_signed_off``), with its author and sign-off step,
     the changes to the action and its milestones made after it (``change_history``), and
     the milestones marked done after its day. With no update yet, every change is "since"."""
-    updates = StatusUpdate.objects.filter(action__lineage=action.lineage)
-    if before is not None:
-        # Reviewing an update: the last one that counted before it.
-        updates = updates.filter(_signed_off()).filter(
-            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
+
+    def latest(lineages: Sequence[UUID]) -> QuerySet[StatusUpdate]:
+        updates = StatusUpdate.objects.filter(action__lineage=lineages[0])
+        if before is not None:
+            # Reviewing an update: the last one that counted before it.
+            updates = updates.filter(_signed_off()).filter(
+                Q(created_at__lt=before.created_at)
+                | Q(created_at=before.created_at, pk__lt=before.pk)
+            )
+        # Its sign-off step, if any, in the same query: the officer sees theirs is waiting
+        # or was returned, and why.
+        step = UpdateReview.objects.filter(update=OuterRef("pk")).order_by("-created_at", "-id")
+        return (
+            updates.select_related("author", "request")
+            .annotate(
+                review_decision=Subquery(step.values("decision")[:1]),
+                review_comment=Subquery(step.values("comment")[:1]),
+            )
+            .order_by("-created_at", "-id")[:1]
         )
-    # Its sign-off step, if any, in the same query: the officer sees theirs is waiting or
-    # was returned, and why.
-    step = UpdateReview.objects.filter(update=OuterRef("pk")).order_by("-created_at", "-id")
-    last = (
-        updates.select_related("author", "request")
-        .annotate(
-            review_decision=Subquery(step.values("decision")[:1]),
-            review_comment=Subquery(step.values("comment")[:1]),
+
+    if before is None:
+        # The update form's: compiled once (compiled_objects), run by the lineage.
+        found = compiled_objects(
+            ("since_last_update",), latest, [action.lineage], markers_like([action.lineage])
         )
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    else:
+        found = list(latest([action.lineage]))
+    last = found[0] if found else None
     changes = change_history(action=action)
     milestones = list(action.milestones.all())
     if last is None:

@@ -133,61 +133,77 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = _get_action(request, pk)
-    require_perm(request, "actions.add_statusupdate", action)
+    if request.method != "POST":
+        action = _get_action(request, pk)
+        require_perm(request, "actions.add_statusupdate", action)
+        form = StatusUpdateForm(action=action, initial={"updates_version": action.updates_version})
+        return _status_update_page(request, action, form)
+    # Saving reads only what it needs of the action; the page, shown again when the
+    # update is not saved, reads the rest (action_get).
+    saving = visible_or_404(request, selectors.action_for_status_update, Action, pk=pk)
+    require_perm(request, "actions.add_statusupdate", saving)
     quarter = clock.update_quarter()
-    conflict: StatusUpdate | None = None
     form = StatusUpdateForm(
-        request.POST or None, action=action, initial={"updates_version": action.updates_version}
+        request.POST or None, action=saving, initial={"updates_version": saving.updates_version}
     )
-    if request.method == "POST":
-        # Opened before someone else's update: say so first, whatever else is wrong.
-        opened = request.POST.get("updates_version", "")
-        stale = opened.isdigit() and int(opened) < action.updates_version
-        if not stale and form.is_valid():
-            try:
-                services.status_update_record(
-                    action=action,
-                    author=request.user,
-                    quarter=quarter,
-                    status=form.cleaned_data["status"],
-                    commentary=form.cleaned_data["commentary"].strip(),
-                    reason=form.cleaned_data["reason"].strip(),
-                    figures=form.figures(),
-                    milestones_completed=form.cleaned_data.get("milestones_completed", []),
-                    expected_version=form.cleaned_data["updates_version"],
-                )
-            except ValidationError as refused:
-                form.add_refusal(refused)
-            except services.StaleEdit:
-                stale = True
-            else:
-                messages.success(
-                    request, f"Your {quarter} update on action {action.reference} was saved"
-                )
-                return redirect("actions:detail", pk=action.pk)
-        if stale:
-            # Keep what they typed; show the update they missed; let them save again. The
-            # service holds the update to the status now, so a change from theirs needs a
-            # reason: saving again cannot silently undo their status.
-            action = _get_action(request, pk)
-            conflict = next(iter(selectors.status_history(action=action)), None)
-            data = request.POST.copy()
-            data["updates_version"] = str(action.updates_version)
-            form = StatusUpdateForm(data, action=action)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else saved an update to this action after you opened it. "
-                "Check their update below, then save yours again if it is still right.",
+    # Opened before someone else's update: say so first, whatever else is wrong.
+    opened = request.POST.get("updates_version", "")
+    stale = opened.isdigit() and int(opened) < saving.updates_version
+    if not stale and form.is_valid():
+        try:
+            services.status_update_record(
+                action=saving,
+                author=request.user,
+                quarter=quarter,
+                status=form.cleaned_data["status"],
+                commentary=form.cleaned_data["commentary"].strip(),
+                reason=form.cleaned_data["reason"].strip(),
+                figures=form.figures(),
+                milestones_completed=form.cleaned_data.get("milestones_completed", []),
+                expected_version=form.cleaned_data["updates_version"],
             )
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        except services.StaleEdit:
+            stale = True
+        else:
+            messages.success(
+                request, f"Your {quarter} update on action {saving.reference} was saved"
+            )
+            return redirect("actions:detail", pk=saving.pk)
+    action = _get_action(request, pk)
+    if not stale:
+        return _status_update_page(request, action, form)
+    # Keep what they typed; show the update they missed; let them save again. The
+    # service holds the update to the status now, so a change from theirs needs a
+    # reason: saving again cannot silently undo their status.
+    conflict = next(iter(selectors.status_history(action=action)), None)
+    data = request.POST.copy()
+    data["updates_version"] = str(action.updates_version)
+    form = StatusUpdateForm(data, action=action)
+    form.is_valid()
+    form.add_error(
+        None,
+        "Someone else saved an update to this action after you opened it. "
+        "Check their update below, then save yours again if it is still right.",
+    )
+    return _status_update_page(request, action, form, conflict=conflict)
+
+
+def _status_update_page(
+    request: HttpRequest,
+    action: "ActionWithProgress",
+    form: StatusUpdateForm,
+    *,
+    conflict: StatusUpdate | None = None,
+) -> HttpResponse:
     return render(
         request,
         "actions/status_update_form.html",
         {
             "action": action,
             "form": form,
-            "quarter": quarter,
+            "quarter": clock.update_quarter(),
             "conflict": conflict,
             "since": selectors.since_last_update(action=action),
         },
