@@ -11,7 +11,7 @@ from actions.selectors import annotate_progress
 from csp_tracker import clock
 from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like, padded
 from csp_tracker.forms import GovukErrorsMixin
-from csp_tracker.periods import Quarter
+from csp_tracker.periods import Quarter, financial_year_label
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
@@ -31,11 +31,16 @@ _PARENT_VALUES = tuple(
 )
 
 
-def _plan_order(plan_list: list[Plan]) -> dict[int, int]:
+def _plan_order(seen: list[int]) -> dict[int, int]:
     """Each plan's place in the plan select, which the heading selects follow: their rows
     are read as plain values and put in order here (ordering them in SQL by their plan
     followed the plan's own order up to its partnership, four joins more per query)."""
-    return {plan.pk: index for index, plan in enumerate(plan_list)}
+    return {pk: index for index, pk in enumerate(seen)}
+
+
+def _plan_label(title: str, start_year: int, end_year: int) -> str:
+    """A plan's label in the select, ``str(plan)`` (``Plan.__str__``), from its values."""
+    return f"{title} ({financial_year_label(start_year, end_year)})"
 
 
 def _keys_of(parts: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], list[int]]:
@@ -163,15 +168,23 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.quarter = quarter or clock.update_quarter()
         self.today = today or clock.today()
-        plan_list = list(plans)
+        # The plans offered, read as their keys and labels (``str(plan)``): a model object
+        # each made the county team's hundred and more plans a tenth of their page.
+        plan_options = [
+            (pk, _plan_label(title, start_year, end_year))
+            for pk, title, start_year, end_year in plans.values_list(
+                "pk", "title", "start_year", "end_year"
+            )
+        ]
+        seen = [pk for pk, _ in plan_options]
         cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
-        chosen = self._chosen_plan(plan_list)
+        chosen = self._value("plan")
         # Every heading and lead of every plan is offered only to someone who sees a few
         # plans (an officer); the county team, who see every district's, choose a plan first.
-        if chosen is not None:
-            offered = [chosen]
+        if chosen and chosen in map(str, seen):
+            offered = [int(chosen)]
         else:
-            offered = plan_list if len(plan_list) <= FULL_CHOICE_PLANS else []
+            offered = seen if len(seen) <= FULL_CHOICE_PLANS else []
         if not offered:
             for name, what in (
                 ("heading", "priorities and themes"),
@@ -181,35 +194,26 @@ class ActionFilter(django_filters.FilterSet):
                 self.filters[name].extra["help_text"] = (
                     f"Choose a plan and apply the filters to list its {what}"
                 )
-        offered_keys, seen_keys = [p.pk for p in offered], [p.pk for p in plan_list]
-        leads = self._lead_agencies(offered_keys, seen_keys)
+        leads = self._lead_agencies(offered, seen)
         cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_queryset(
-            offered_keys, seen_keys
+            offered, seen
         )
-        self.filters["heading"].extra["choices"] = self._heading_choices(offered_keys, plan_list)
-        self.filters["workstream"].extra["choices"] = self._workstream_choices(
-            offered_keys, plan_list
-        )
+        self.filters["heading"].extra["choices"] = self._heading_choices(offered, seen)
+        self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, seen)
         # The plans and leads the page offers, read once: a model choice field's options
         # ask its queryset again, and count it first. The page writes the widget's options
-        # (each object's key and its label, ``str``, as the field's own would be); a chosen
+        # (each one's key and its label, ``str``, as the field's own would be); a chosen
         # one is still checked against the field's queryset.
-        for name, objects in (("plan", plan_list), ("lead", leads)):
+        for name, options in (
+            ("plan", plan_options),
+            ("lead", [(lead.pk, str(lead)) for lead in leads]),
+        ):
             field = cast(forms.ModelChoiceField, self.form.fields[name])
-            field.widget.choices = [
-                ("", field.empty_label),
-                *((obj.pk, str(obj)) for obj in objects),
-            ]
+            field.widget.choices = [("", field.empty_label), *options]
 
     def _value(self, name: str) -> str:
         value = self.data.get(name) if self.data is not None else None
         return value if isinstance(value, str) else ""
-
-    def _chosen_plan(self, plan_list: list[Plan]) -> Plan | None:
-        value = self._value("plan")
-        if not value:
-            return None
-        return next((p for p in plan_list if str(p.pk) == value), None)
 
     def _asked_lead(self) -> list[int]:
         value = self._value("lead")
@@ -244,7 +248,7 @@ class ActionFilter(django_filters.FilterSet):
             return Agency.objects.none()
         return self._leading(offered, self._asked_lead(), seen)
 
-    def _heading_choices(self, offered: list[int], plan_list: list[Plan]) -> list[tuple[str, str]]:
+    def _heading_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The priorities and themes of the offered plans, and the one asked for if it is
         of another plan the person sees (a link made before choosing a plan), so that it
         is still valid without listing every other."""
@@ -273,9 +277,15 @@ class ActionFilter(django_filters.FilterSet):
                     "pk", "plan_id", "plan__title", "number", "title"
                 )
 
-            seen = [p.pk for p in plan_list] if asked_here else []
-            rows = _choices_read(compiled_rows, f"{word} choices", build, offered, asked_here, seen)
-            order = _plan_order(plan_list)
+            rows = _choices_read(
+                compiled_rows,
+                f"{word} choices",
+                build,
+                offered,
+                asked_here,
+                seen if asked_here else [],
+            )
+            order = _plan_order(seen)
             for heading_pk, _plan, plan_title, number, title in sorted(
                 rows, key=lambda row: (order[row[1]], row[3])
             ):
@@ -284,9 +294,7 @@ class ActionFilter(django_filters.FilterSet):
                 )
         return headings
 
-    def _workstream_choices(
-        self, offered: list[int], plan_list: list[Plan]
-    ) -> list[tuple[str, str]]:
+    def _workstream_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The headings within the offered plans' priorities and themes (and the one asked
         for, as ``_heading_choices``): a priority's first, each by its plan, its priority's
         or theme's number and its order."""
@@ -305,9 +313,10 @@ class ActionFilter(django_filters.FilterSet):
                 "pk", "title", "order", *_PARENT_VALUES
             )
 
-        seen = [p.pk for p in plan_list] if asked else []
-        rows = _choices_read(compiled_rows, "workstream choices", build, offered, asked, seen)
-        order = _plan_order(plan_list)
+        rows = _choices_read(
+            compiled_rows, "workstream choices", build, offered, asked, seen if asked else []
+        )
+        order = _plan_order(seen)
         choices = []
         for pk, title, place, *parents in rows:
             of_theme = parents[0] is None

@@ -162,6 +162,7 @@ def test_a_few_plans_offer_their_headings_in_the_plan_selects_order(
     action_filter = _filter(officer, "")
     plans = [label for _, label in _field(action_filter, "plan").choices][1:]
     assert plans[0].startswith("Plan 2023/24") and plans[1].startswith("Strategy 2020-24")
+    assert plans == [str(newer), str(older)]  # each plan's label (read as values) is its own
     headings = [label for _, label in _field(action_filter, "heading").choices][1:]
     assert headings == [
         "Plan 2023/24 – Priority 1: P1",
