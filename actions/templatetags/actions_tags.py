@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, Form
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,21 +54,92 @@ def _escaped(value: object) -> str:
     return value.__html__() if hasattr(value, "__html__") else str(value).translate(_ESCAPES)
 
 
-@register.simple_tag
-def select_options(field: BoundField) -> SafeString:
-    """A filter's select options, the chosen one selected (the chosen value and each
-    option's compared as text). In one go: the county team's select of every plan is a
-    hundred and more options, each a template ``if`` otherwise; each escaped as
-    ``format_html_join`` would, without its per-value wrappers (the county's select of
-    every heading of a plan is a few hundred values)."""
+def _options(field: BoundField) -> str:
+    """A select's options, the chosen one selected (the chosen value and each option's
+    compared as text), each escaped as ``format_html_join`` would, without its per-value
+    wrappers (the county team's select of every plan is a hundred and more options, each a
+    template ``if`` once)."""
     chosen = str(field.value())
-    return mark_safe(
-        "\n".join(
-            f'<option value="{_escaped(value)}"'
-            f"{' selected' if str(value) == chosen else ''}>{_escaped(label)}</option>"
-            for value, label in field.field.widget.choices
-        )
+    return "\n".join(
+        f'<option value="{_escaped(value)}"'
+        f"{' selected' if str(value) == chosen else ''}>{_escaped(label)}</option>"
+        for value, label in field.field.widget.choices
     )
+
+
+# The action list's filter's fields, as its template wrote them (its spaces too), by the
+# kind of field: a checkbox, the words in the title, a select. Written here in one go: the
+# template's variables and tags for the eight fields cost as much as the table's rows.
+_CHECKBOX = """
+                        <div class="govuk-form-group">
+                            <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+                                <div class="govuk-checkboxes__item">
+                                    <input class="govuk-checkboxes__input" id="{id}" name="{name}" type="checkbox" value="true" {checked}>
+                                    <label class="govuk-label govuk-checkboxes__label" for="{id}">{label}</label>
+                                </div>
+                            </div>
+                        </div>
+                    """  # noqa: E501
+_WORDS = """
+                        <div class="govuk-form-group {group_error}">
+                            <label class="govuk-label" for="{id}">{label}</label>
+                            {errors}
+                            <input class="govuk-input {input_error}" id="{id}" name="q" type="text" value="{value}">
+                        </div>
+                    """  # noqa: E501
+_SELECT = """
+                        <div class="govuk-form-group {group_error}">
+                            <label class="govuk-label" for="{id}">{label}</label>
+                            {hint}
+                            {errors}
+                            <select class="govuk-select app-select--full {select_error}" id="{id}" name="{name}" {described}>
+                                {options}
+                            </select>
+                        </div>
+                    """  # noqa: E501
+_HINT = '<div class="govuk-hint" id="{id}-hint">{hint}</div>'
+_ERROR = """
+                                <p class="govuk-error-message">
+                                    <span class="govuk-visually-hidden">Error:</span> {error}
+                                </p>
+                            """
+_FIELD = "\n                    {}\n                "
+
+
+def _field(field: BoundField) -> str:
+    field_id, name, label = _escaped(field.auto_id), _escaped(field.html_name), field.label
+    if getattr(field.field.widget, "input_type", None) == "checkbox":
+        checked = "checked" if field.value() else ""
+        return _CHECKBOX.format(id=field_id, name=name, checked=checked, label=_escaped(label))
+    errors = field.errors
+    written = "".join(_ERROR.format(error=_escaped(error)) for error in errors)
+    if field.name == "q":
+        return _WORDS.format(
+            group_error="govuk-form-group--error" if errors else "",
+            id=field_id,
+            label=_escaped(label),
+            errors=written,
+            input_error="govuk-input--error" if errors else "",
+            value=_escaped(field.value() or ""),
+        )
+    hint = field.help_text
+    return _SELECT.format(
+        group_error="govuk-form-group--error" if errors else "",
+        id=field_id,
+        label=_escaped(label),
+        hint=_HINT.format(id=field_id, hint=_escaped(hint)) if hint else "",
+        errors=written,
+        select_error="govuk-select--error" if errors else "",
+        name=name,
+        described=f'aria-describedby="{field_id}-hint"' if hint else "",
+        options=_options(field),
+    )
+
+
+@register.simple_tag
+def filter_fields(form: Form) -> SafeString:
+    """The action list's filter's fields, each escaped as the template did."""
+    return mark_safe("".join(_FIELD.format(_field(field)) for field in form))
 
 
 # A row of the action list, as its template wrote it (its spaces too: the page is the same

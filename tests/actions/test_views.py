@@ -283,6 +283,32 @@ def test_a_list_row_shows_its_action_escaped_with_its_place_leads_and_status(cli
     assert "No update this quarter" not in what  # updated this quarter
 
 
+def test_the_list_filter_shows_what_was_asked_escaped(client, world):
+    """The filter's fields: the words asked for, escaped, in their box; a checkbox ticked
+    only when asked; the status chosen selected; a select's hint named by it."""
+    from lxml import html as lxml_html
+
+    from actions.filters import FULL_CHOICE_PLANS
+
+    for year in range(FULL_CHOICE_PLANS):  # too many plans to offer every heading at once
+        factories.PlanFactory(partnership=world.plan.partnership, start_year=2010 + year)
+    client.force_login(world.users["county_admin"])
+    response = client.get(reverse("actions:list"), {"q": '<b>"x', "overdue": "true"})
+    page = response.content.decode()
+    assert 'value="&lt;b&gt;&quot;x"' in page and "<b>" not in page
+    form = lxml_html.fromstring(page).xpath('//form[@class="app-filter"]')[0]
+    assert form.xpath('.//input[@name="q"]')[0].get("value") == '<b>"x'
+    assert form.xpath('.//input[@name="overdue"]')[0].get("checked") is not None
+    assert form.xpath('.//input[@name="no_update"]')[0].get("checked") is None
+    lead = form.xpath('.//select[@name="lead"]')[0]
+    assert lead.get("aria-describedby") == "id_lead-hint"
+    assert form.xpath('.//*[@id="id_lead-hint"]')[0].text.startswith("Choose a plan")
+    chosen = client.get(reverse("actions:list"), {"status": "at_risk"}).content.decode()
+    status = lxml_html.fromstring(chosen).xpath('//select[@name="status"]')[0]
+    assert [o.get("value") for o in status.xpath("option[@selected]")] == ["at_risk"]
+    assert status.get("aria-describedby") is None
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
