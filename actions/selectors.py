@@ -580,6 +580,7 @@ _ROW_VALUES = (
     "priority__title",
     "theme__number",
     "theme__title",
+    "workstream_id",
     "workstream__title",
     "lineage",
     "updated_this_quarter",
@@ -589,13 +590,13 @@ _ROW_VALUES = (
 
 def _row(values: Sequence[Any]) -> ActionListRow:
     pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated, past_due = values
-    priority_number, priority_title, theme_number, theme_title, workstream = heading
+    priority_number, priority_title, theme_number, theme_title, workstream_id, workstream = heading
     # The label of its parent (Priority.label, CrossCuttingTheme.label).
     if priority_number is not None:
         place = f"Priority {priority_number}: {priority_title}"
     else:
         place = f"Cross-cutting theme {theme_number}: {theme_title}"
-    if workstream:
+    if workstream_id is not None:
         place = f"{place} – {workstream}"
     return ActionListRow(
         pk, plan_id, reference, title, partnership, plan, place, lineage, updated, past_due
