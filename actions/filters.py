@@ -1,5 +1,6 @@
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
@@ -8,13 +9,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from actions.models import Action, Status
 from actions.selectors import annotate_progress
 from csp_tracker import clock
+from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like, padded
 from csp_tracker.forms import GovukErrorsMixin
-from csp_tracker.periods import Quarter
+from csp_tracker.periods import Quarter, financial_year_label
 from plans.models import Agency, Plan
 from priorities.models import CrossCuttingTheme, Priority, Workstream
 
 if TYPE_CHECKING:
     from actions.selectors import ActionsWithProgress
+
+R = TypeVar("R")
 
 # The filters that ask each action's progress (annotate_progress).
 PROGRESS_FILTERS = ("status", "overdue", "no_update")
@@ -27,11 +31,49 @@ _PARENT_VALUES = tuple(
 )
 
 
-def _plan_order(plan_list: list[Plan]) -> dict[int, int]:
+def _plan_order(seen: list[int]) -> dict[int, int]:
     """Each plan's place in the plan select, which the heading selects follow: their rows
     are read as plain values and put in order here (ordering them in SQL by their plan
     followed the plan's own order up to its partnership, four joins more per query)."""
-    return {plan.pk: index for index, plan in enumerate(plan_list)}
+    return {pk: index for index, pk in enumerate(seen)}
+
+
+def _plan_label(title: str, start_year: int, end_year: int) -> str:
+    """A plan's label in the select, ``str(plan)`` (``Plan.__str__``), from its values."""
+    return f"{title} ({financial_year_label(start_year, end_year)})"
+
+
+def _keys_of(parts: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], list[int]]:
+    """The keys a choice's query is asked with, its parts (the offered plans, the one asked
+    for, every plan seen) each padded (``padded``), in one list; and each part's size."""
+    padded_parts = [padded(part) if part else [] for part in parts]
+    return tuple(map(len, padded_parts)), [key for part in padded_parts for key in part]
+
+
+def _split(sizes: tuple[int, ...], keys: Sequence[Any]) -> list[list[Any]]:
+    """``keys`` cut into parts of ``sizes`` (``_keys_of``'s)."""
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(list(keys[start : start + size]))
+        start += size
+    return parts
+
+
+def _choices_read(
+    read: Callable[..., list[R]],
+    name: str,
+    build: Callable[..., QuerySet[Any, Any]],
+    *parts: Sequence[int],
+) -> list[R]:
+    """What a choice's query, ``build(*parts)``, reads, by ``read`` (``compiled_rows`` or
+    ``compiled_objects``): compiled once per shape (the number of each part's keys, padded),
+    not built anew for every page (a fifth of an officer's list)."""
+    sizes, keys = _keys_of(parts)
+
+    def built(these: Sequence[Any]) -> QuerySet[Any, Any]:
+        return build(*_split(sizes, these))
+
+    return read((name, sizes), built, keys, markers_like(keys))
 
 
 # Someone who sees at most this many plans is offered every heading of them before choosing
@@ -126,15 +168,23 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.quarter = quarter or clock.update_quarter()
         self.today = today or clock.today()
-        plan_list = list(plans)
+        # The plans offered, read as their keys and labels (``str(plan)``): a model object
+        # each made the county team's hundred and more plans a tenth of their page.
+        plan_options = [
+            (pk, _plan_label(title, start_year, end_year))
+            for pk, title, start_year, end_year in plans.values_list(
+                "pk", "title", "start_year", "end_year"
+            )
+        ]
+        seen = [pk for pk, _ in plan_options]
         cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
-        chosen = self._chosen_plan(plan_list)
+        chosen = self._value("plan")
         # Every heading and lead of every plan is offered only to someone who sees a few
         # plans (an officer); the county team, who see every district's, choose a plan first.
-        if chosen is not None:
-            offered = [chosen]
+        if chosen and chosen in map(str, seen):
+            offered = [int(chosen)]
         else:
-            offered = plan_list if len(plan_list) <= FULL_CHOICE_PLANS else []
+            offered = seen if len(seen) <= FULL_CHOICE_PLANS else []
         if not offered:
             for name, what in (
                 ("heading", "priorities and themes"),
@@ -144,63 +194,98 @@ class ActionFilter(django_filters.FilterSet):
                 self.filters[name].extra["help_text"] = (
                     f"Choose a plan and apply the filters to list its {what}"
                 )
-        leads = self._lead_agencies(offered, plan_list)
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = leads
-        self.filters["heading"].extra["choices"] = self._heading_choices(offered, plan_list)
-        self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, plan_list)
+        leads = self._lead_agencies(offered, seen)
+        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_queryset(
+            offered, seen
+        )
+        self.filters["heading"].extra["choices"] = self._heading_choices(offered, seen)
+        self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, seen)
         # The plans and leads the page offers, read once: a model choice field's options
-        # ask its queryset again, and count it first. The page writes the widget's options;
-        # a chosen one is still checked against the field's queryset.
-        for name, objects in (("plan", plan_list), ("lead", list(leads))):
+        # ask its queryset again, and count it first. The page writes the widget's options
+        # (each one's key and its label, ``str``, as the field's own would be); a chosen
+        # one is still checked against the field's queryset.
+        for name, options in (
+            ("plan", plan_options),
+            ("lead", [(lead.pk, str(lead)) for lead in leads]),
+        ):
             field = cast(forms.ModelChoiceField, self.form.fields[name])
-            field.widget.choices = [
-                ("", field.empty_label),
-                *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects),
-            ]
+            field.widget.choices = [("", field.empty_label), *options]
 
     def _value(self, name: str) -> str:
         value = self.data.get(name) if self.data is not None else None
         return value if isinstance(value, str) else ""
 
-    def _chosen_plan(self, plan_list: list[Plan]) -> Plan | None:
-        value = self._value("plan")
-        return next((p for p in plan_list if str(p.pk) == value), None)
+    def _asked_lead(self) -> list[int]:
+        value = self._value("lead")
+        return [int(value)] if value.isdigit() else []
 
-    def _lead_agencies(self, offered: list[Plan], plan_list: list[Plan]) -> QuerySet[Agency]:
+    @staticmethod
+    def _leading(
+        offered: Sequence[int], asked: Sequence[int], seen: Sequence[int]
+    ) -> QuerySet[Agency]:
         """Agencies leading an action of the offered plans, and the one asked for if it
         leads an action of a plan the person sees: a semi-join (EXISTS), not a DISTINCT
         over every lead of every action."""
         leading = Action.lead_agencies.through.objects.filter(agency_id=OuterRef("pk"))
         which = Q(Exists(leading.filter(action__plan__in=offered))) if offered else Q(pk__in=[])
-        value = self._value("lead")
-        if value.isdigit():
-            which |= Q(pk=int(value)) & Q(Exists(leading.filter(action__plan__in=plan_list)))
+        if asked:
+            which |= Q(pk__in=asked) & Q(Exists(leading.filter(action__plan__in=seen)))
         return Agency.objects.filter(which).order_by("short_name")
 
-    def _heading_choices(self, offered: list[Plan], plan_list: list[Plan]) -> list[tuple[str, str]]:
+    def _lead_agencies(self, offered: list[int], seen: list[int]) -> list[Agency]:
+        """The lead agencies offered (``_leading``), read by their query compiled once."""
+        asked = self._asked_lead()
+        if not offered and not asked:
+            return []
+        return _choices_read(
+            compiled_objects, "lead agencies", self._leading, offered, asked, seen if asked else []
+        )
+
+    def _lead_queryset(self, offered: list[int], seen: list[int]) -> QuerySet[Agency]:
+        """What a lead asked for is checked against (``_leading``); with none asked, nothing
+        is (so no query is built)."""
+        if not self._value("lead"):
+            return Agency.objects.none()
+        return self._leading(offered, self._asked_lead(), seen)
+
+    def _heading_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The priorities and themes of the offered plans, and the one asked for if it is
         of another plan the person sees (a link made before choosing a plan), so that it
         is still valid without listing every other."""
         value = self._value("heading")
         kind, pk = value[:1], value[1:]
         asked = int(pk) if kind in ("p", "t") and pk.isdigit() else None
-
-        def which(of_kind: str) -> Q | None:
-            if asked is not None and kind == of_kind:
-                return Q(plan__in=offered) | Q(pk=asked, plan__in=plan_list)
-            return Q(plan__in=offered) if offered else None
-
         headings: list[tuple[str, str]] = []
-        order = _plan_order(plan_list)
         for of_kind, model, word in (
             ("p", Priority, "Priority"),
             ("t", CrossCuttingTheme, "Theme"),
         ):
-            if (of_plans := which(of_kind)) is None:
+            asked_here = [asked] if asked is not None and kind == of_kind else []
+            if not offered and not asked_here:
                 continue
-            rows = model.objects.filter(of_plans).values_list(
-                "pk", "plan_id", "plan__title", "number", "title"
+
+            def build(
+                offered: list[int],
+                asked: list[int],
+                seen: list[int],
+                model: type[Priority | CrossCuttingTheme] = model,
+            ) -> QuerySet[Any, tuple[int, int, str, int, str]]:
+                which = Q(plan__in=offered)
+                if asked:
+                    which |= Q(pk__in=asked, plan__in=seen)
+                return model.objects.filter(which).values_list(
+                    "pk", "plan_id", "plan__title", "number", "title"
+                )
+
+            rows = _choices_read(
+                compiled_rows,
+                f"{word} choices",
+                build,
+                offered,
+                asked_here,
+                seen if asked_here else [],
             )
+            order = _plan_order(seen)
             for heading_pk, _plan, plan_title, number, title in sorted(
                 rows, key=lambda row: (order[row[1]], row[3])
             ):
@@ -209,25 +294,31 @@ class ActionFilter(django_filters.FilterSet):
                 )
         return headings
 
-    def _workstream_choices(
-        self, offered: list[Plan], plan_list: list[Plan]
-    ) -> list[tuple[str, str]]:
+    def _workstream_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The headings within the offered plans' priorities and themes (and the one asked
         for, as ``_heading_choices``): a priority's first, each by its plan, its priority's
         or theme's number and its order."""
         value = self._value("workstream")
-        which = Q(priority__plan__in=offered) | Q(theme__plan__in=offered)
-        if value.isdigit():
-            which |= Q(pk=int(value)) & (
-                Q(priority__plan__in=plan_list) | Q(theme__plan__in=plan_list)
-            )
-        elif not offered:
+        asked = [int(value)] if value.isdigit() else []
+        if not offered and not asked:
             return []
-        order = _plan_order(plan_list)
+
+        def build(
+            offered: list[int], asked: list[int], seen: list[int]
+        ) -> QuerySet[Any, tuple[Any, ...]]:
+            which = Q(priority__plan__in=offered) | Q(theme__plan__in=offered)
+            if asked:
+                which |= Q(pk__in=asked) & (Q(priority__plan__in=seen) | Q(theme__plan__in=seen))
+            return Workstream.objects.filter(which).values_list(
+                "pk", "title", "order", *_PARENT_VALUES
+            )
+
+        rows = _choices_read(
+            compiled_rows, "workstream choices", build, offered, asked, seen if asked else []
+        )
+        order = _plan_order(seen)
         choices = []
-        for pk, title, place, *parents in Workstream.objects.filter(which).values_list(
-            "pk", "title", "order", *_PARENT_VALUES
-        ):
+        for pk, title, place, *parents in rows:
             of_theme = parents[0] is None
             plan_id, plan_title, number, parent_title = parents[4:] if of_theme else parents[:4]
             word = "Cross-cutting theme" if of_theme else "Priority"

@@ -1,7 +1,7 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import pairwise
@@ -65,10 +65,6 @@ class _Status(TypedDict):
     status: str
 
 
-class _LeadNames(TypedDict):
-    lead_names: list[str]
-
-
 class _HasPastDue(TypedDict):
     has_past_due: bool
 
@@ -86,7 +82,6 @@ if TYPE_CHECKING:
     ActionsWithStatus = QuerySet[WithAnnotations[Action, CurrentStatus]]
     ActionsWithProgress = QuerySet[ActionWithProgress]
     _ActionPastDue = WithAnnotations[Action, _HasPastDue]
-    _WithLeadNames = WithAnnotations[Action, _LeadNames]
     # A milestone read ``_with_past_due``, and ``set_overdue``.
     _Overdue = WithAnnotations[Milestone, _MilestoneDates]
 
@@ -550,34 +545,98 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     )
 
 
-def action_list_rows(*, quarter: Quarter, today: date) -> Callable[[list[int]], list[Action]]:
+@dataclass
+class ActionListRow:
+    """What a row of the action list shows of an action, read as plain values (building a
+    model object for it and each of its four related ones was most of reading a page).
+    ``set_progress`` sets its progress on it as on an action, ``set_lead_names`` its leads."""
+
+    pk: int
+    plan_id: int
+    reference: str
+    title: str
+    partnership: str  # its plan's partnership's short name
+    plan: str  # its plan's title
+    place: str  # its priority's or theme's label, and its heading's title if it has one
+    lineage: UUID
+    updated_this_quarter: bool
+    has_past_due: bool
+    current_status: str | None = None
+    latest_update_id: int | None = None
+    needs_update: bool = False
+    has_overdue: bool = False
+    lead_names: list[str] = field(default_factory=list)
+
+
+# What a row reads: its own, its plan's and its heading's (a priority's or a theme's).
+_ROW_VALUES = (
+    "pk",
+    "plan_id",
+    "reference",
+    "title",
+    "plan__partnership__short_name",
+    "plan__title",
+    "priority__number",
+    "priority__title",
+    "theme__number",
+    "theme__title",
+    "workstream_id",
+    "workstream__title",
+    "lineage",
+    "updated_this_quarter",
+    "has_past_due",
+)
+
+
+def _row(values: Sequence[Any]) -> ActionListRow:
+    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated, past_due = values
+    priority_number, priority_title, theme_number, theme_title, workstream_id, workstream = heading
+    # The label of its parent (Priority.label, CrossCuttingTheme.label).
+    if priority_number is not None:
+        place = f"Priority {priority_number}: {priority_title}"
+    else:
+        place = f"Cross-cutting theme {theme_number}: {theme_title}"
+    if workstream_id is not None:
+        place = f"{place} – {workstream}"
+    return ActionListRow(
+        pk, plan_id, reference, title, partnership, plan, place, lineage, updated, past_due
+    )
+
+
+def action_list_rows(
+    *, quarter: Quarter, today: date
+) -> Callable[[list[int]], list[ActionListRow]]:
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
     the keys ``action_list`` chose: those are the user's already, so not asked again.
-    Compiled once per quarter, day and number of rows (``compiled_objects``). Their leads:
-    ``set_lead_names``."""
+    Compiled once per quarter, day and number of rows (``compiled_rows``), with their
+    progress (``set_progress``) and leads (``set_lead_names``)."""
 
-    def build(keys: Sequence[int]) -> QuerySet[Action]:
-        return with_progress_read(
-            Action.objects.select_related("plan__partnership", "priority", "theme", "workstream"),
-            quarter=quarter,
-            today=today,
-        ).filter(pk__in=keys)
+    def build(keys: Sequence[int]) -> "QuerySet[Any, tuple[Any, ...]]":
+        return (
+            with_progress_read(Action.objects.all(), quarter=quarter, today=today)
+            .filter(pk__in=keys)
+            .values_list(*_ROW_VALUES)
+        )
 
-    def read(keys: list[int]) -> list[Action]:
+    def read(keys: list[int]) -> list[ActionListRow]:
         if not keys:
             return []
         these = padded(keys)
         shape = ("action list rows", quarter, today, len(these))
-        return compiled_objects(shape, build, these, markers_like(these))
+        rows = [_row(values) for values in compiled_rows(shape, build, these, markers_like(these))]
+        # A row has what set_progress reads and sets of an action.
+        set_progress(cast("list[Action]", rows), quarter=quarter)
+        set_lead_names(rows)
+        return rows
 
     return read
 
 
-def set_lead_names(actions: Sequence[Action]) -> None:
-    """Each action's lead agencies' short names (``lead_names``), in the agencies' order,
+def set_lead_names(rows: Sequence[ActionListRow]) -> None:
+    """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
     in one query of plain values (compiled once per number of actions): a prefetch of the
     agencies made a manager and a queryset for each action, most of a list page's reading."""
-    names: dict[int, list[str]] = {action.pk: [] for action in actions}
+    names: dict[int, list[str]] = {row.pk: [] for row in rows}
     if names:
         keys = padded(list(names))
 
@@ -592,8 +651,8 @@ def set_lead_names(actions: Sequence[Action]) -> None:
             ("lead names", len(keys)), build, keys, markers_like(keys)
         ):
             names[action_id].append(short_name)
-    for action in cast("list[_WithLeadNames]", actions):
-        action.lead_names = names[action.pk]
+    for row in rows:
+        row.lead_names = names[row.pk]
 
 
 # A milestone's and a sign-off step's order among their action's or update's: what a

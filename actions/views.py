@@ -85,16 +85,13 @@ def action_list(request: HttpRequest) -> HttpResponse:
     else:
         filtered = actions.none()
     # The page's keys by the filters (a filter by status asks the status in SQL); its
-    # rows read plainly, their status set-based.
+    # rows read as plain values, their status set-based.
     page = page_of_keys_get(
         filtered,
         number=request.GET.get("page"),
         per_page=50,
         rows=selectors.action_list_rows(quarter=quarter, today=today),
     )
-    rows = list(page.object_list)  # (the same objects, the page's list)
-    selectors.set_progress(rows, quarter=quarter)
-    selectors.set_lead_names(rows)
     detail_url = url_for_each("actions:detail")
     query = request.GET.copy()
     query.pop("page", None)
@@ -105,7 +102,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "filter": action_filter,
             "page": page,
             # Each row's link from the URL reversed once for the page (url_for_each).
-            "rows": [(action, detail_url(action.pk)) for action in rows],
+            "rows": [(row, detail_url(row.pk)) for row in page.object_list],
             "quarter": quarter,
             "query": query.urlencode(),
         },

@@ -8,12 +8,13 @@ own, to show the last page instead.
 
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, QuerySet, Window
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 TOTAL = "page_total"
 
 
@@ -58,24 +59,44 @@ def page_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) 
     return Page(rows, page, paginator)
 
 
+@overload
 def page_of_keys_get(
     queryset: QuerySet[M],
     *,
     number: int | str | None,
     per_page: int,
-    rows: QuerySet[M] | Callable[[list[Any]], Iterable[M]] | None = None,
-) -> Page[M]:
+    rows: QuerySet[M] | None = None,
+) -> Page[M]: ...
+
+
+@overload
+def page_of_keys_get(
+    queryset: QuerySet[Any],
+    *,
+    number: int | str | None,
+    per_page: int,
+    rows: Callable[[list[Any]], Iterable[R]],
+) -> Page[R]: ...
+
+
+def page_of_keys_get(
+    queryset: QuerySet[Any],
+    *,
+    number: int | str | None,
+    per_page: int,
+    rows: QuerySet[Any] | Callable[[list[Any]], Iterable[Any]] | None = None,
+) -> Page[Any]:
     """page_get for a queryset whose annotations are costly per row (an action's status
     across its lineage): the page's keys are chosen first, in the queryset's order and
     with its filters but without computing the annotations for every row the order passes
     over, and only the page's rows are then read with them (from ``rows``, if given: the
     same rows read otherwise, without what the queryset only filters by; or by ``rows``
-    itself, a function reading the rows of the keys given). Two queries, as page_get and a
-    prefetch would be."""
+    itself, a function reading the rows of the keys given, objects with a ``pk`` but not
+    necessarily models). Two queries, as page_get and a prefetch would be."""
     keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
     ids = [row["pk"] for row in keys.object_list]
     if rows is None or isinstance(rows, QuerySet):
-        read: Iterable[M] = (queryset if rows is None else rows).filter(pk__in=ids)
+        read: Iterable[Any] = (queryset if rows is None else rows).filter(pk__in=ids)
     else:
         read = rows(ids)
     by_pk = {row.pk: row for row in read}

@@ -20,8 +20,6 @@ from actions.selectors import (
     change_history,
     latest_statuses,
     my_actions,
-    set_lead_names,
-    set_progress,
     status_history,
 )
 from actions.services import action_save, milestone_save
@@ -29,6 +27,7 @@ from csp_tracker import compiled
 from csp_tracker.compiled import compiled_prefetch, compiled_rows
 from csp_tracker.periods import Quarter
 from plans.models import Membership
+from priorities.models import Workstream
 from tests import factories
 from tests.reporting.conftest import record
 
@@ -213,23 +212,34 @@ def test_the_kept_queries_are_bounded(actions, monkeypatch):
 def test_the_action_lists_rows_compiled_are_the_orms(actions, agency, monkeypatch):
     """A page of the action list reads the same rows, relations, annotations and leads
     whether its queries are kept or built each time."""
+    # One action of a theme, under a heading of it; one under a priority's heading.
+    theme = factories.ThemeFactory(plan=actions[0].plan)
+    Action.objects.filter(pk=actions[3].pk).update(
+        priority=None,
+        theme=theme,
+        workstream=Workstream.objects.create(theme=theme, title="Prevent <& more>"),
+    )
+    Action.objects.filter(pk=actions[1].pk).update(
+        workstream=Workstream.objects.create(priority=actions[1].priority, title="Pursue")
+    )
     for action in actions[:3]:
         action.lead_agencies.add(agency)
         factories.MilestoneFactory(action=action, due_date=date(2023, 12, 1), timescale_kind="due")
 
     def page(keys: list[int]) -> list[tuple[Any, ...]]:
-        rows: list[Any] = action_list_rows(quarter=Q3, today=date(2024, 1, 15))(keys)
-        set_progress(rows, quarter=Q3)
-        set_lead_names(rows)
+        rows = action_list_rows(quarter=Q3, today=date(2024, 1, 15))(keys)
         return sorted(
             (
                 a.pk,
-                a.plan.partnership.short_name,
-                a.priority.title,
-                a.workstream,
+                a.reference,
+                a.title,
+                a.partnership,
+                a.plan,
+                a.place,
                 a.current_status,
                 a.updated_this_quarter,
                 a.has_overdue,
+                a.needs_update,
                 a.lead_names,
             )
             for a in rows
@@ -237,7 +247,22 @@ def test_the_action_lists_rows_compiled_are_the_orms(actions, agency, monkeypatc
 
     keys = [a.pk for a in actions[:5]]
     kept = page(keys)
-    assert len(kept) == 5 and any(row[6] for row in kept)
+    assert len(kept) == 5 and any(row[8] for row in kept)
+    # What each row says of its plan and heading is what the action's own objects say.
+    read = Action.objects.select_related("plan__partnership", "priority", "theme", "workstream")
+    for row in kept:
+        action = read.get(pk=row[0])
+        place = action.parent.label
+        if action.workstream:
+            place = f"{place} – {action.workstream.title}"
+        assert row[1:6] == (
+            action.reference,
+            action.title,
+            action.plan.partnership.short_name,
+            action.plan.title,
+            place,
+        )
+        assert row[10] == [agency.short_name] * (row[0] in keys[:3])
     monkeypatch.setattr(compiled, "_compiled", {})
     monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
     assert page(keys) == kept

@@ -72,7 +72,9 @@ def test_many_plans_offer_headings_only_once_a_plan_is_chosen(
         "Plan of district 2 – Priority 1: Priority of 2",
         "Plan of district 2 – Theme 1: Theme of 2",
     ]
-    leads = [a.short_name for a in _field(chosen, "lead").queryset]
+    # The leads the page offers (the widget's options; the field's queryset only checks
+    # a lead asked for).
+    leads = [label for _, label in _field(chosen, "lead").widget.choices][1:]
     county = plans[2].partnership.parent
     assert county is not None
     assert leads == [f"AG-{county.slug}-2"]
@@ -160,6 +162,7 @@ def test_a_few_plans_offer_their_headings_in_the_plan_selects_order(
     action_filter = _filter(officer, "")
     plans = [label for _, label in _field(action_filter, "plan").choices][1:]
     assert plans[0].startswith("Plan 2023/24") and plans[1].startswith("Strategy 2020-24")
+    assert plans == [str(newer), str(older)]  # each plan's label (read as values) is its own
     headings = [label for _, label in _field(action_filter, "heading").choices][1:]
     assert headings == [
         "Plan 2023/24 – Priority 1: P1",
@@ -182,3 +185,45 @@ def test_a_few_plans_offer_their_headings_in_the_plan_selects_order(
         "Plan 2023/24 – Cross-cutting theme 1: T1: Protect",
         "Strategy 2020-24 – Cross-cutting theme 1: T1: Protect",
     ]
+
+
+def test_the_choices_read_by_kept_queries_are_the_orms(
+    county_admin_of_many: tuple[Any, list[Plan]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headings, their headings and the leads offered (their queries compiled once,
+    ``csp_tracker.compiled``) are the same when the queries are built every time: for a
+    plan chosen, and for a heading, a heading's heading and a lead asked for without one."""
+    from csp_tracker import compiled
+
+    admin, plans = county_admin_of_many
+    priority = plans[5].priorities.get()
+    Workstream.objects.create(priority=priority, title="Pursue")
+    lead = Action.objects.get(plan=plans[3]).lead_agencies.get()
+    workstream = Workstream.objects.create(theme=plans[4].themes.get(), title="Prevent")
+    queries = [
+        f"plan={plans[5].pk}",
+        f"heading=p{priority.pk}&lead={lead.pk}&workstream={workstream.pk}",
+    ]
+
+    def offered() -> list[Any]:
+        seen = []
+        for query in queries:
+            action_filter = _filter(admin, query)
+            seen.append(
+                (
+                    action_filter.is_valid(),
+                    [
+                        list(_field(action_filter, name).widget.choices)
+                        for name in ("heading", "workstream", "lead")
+                    ],
+                )
+            )
+        return seen
+
+    kept = offered()
+    assert [valid for valid, _ in kept] == [True, True]
+    assert [len(choices) for choices in kept[0][1]] == [3, 2, 2]
+    assert [len(choices) for choices in kept[1][1]] == [2, 2, 2]
+    monkeypatch.setattr(compiled, "_compiled", {})
+    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    assert offered() == kept

@@ -249,6 +249,66 @@ def test_list_filters(client, world):
     assert refs(f"?heading=p{world.action.priority_id}") == ["1.1", "1.9"]
 
 
+def test_a_list_row_shows_its_action_escaped_with_its_place_leads_and_status(client, world):
+    """A row of the action list: its number, title (a link to its page), partnership and
+    plan, priority and heading, each lead on a line of its own, its flags and its status;
+    what an action says is escaped."""
+    from lxml import html as lxml_html
+
+    from priorities.models import Workstream
+
+    action = world.action
+    heading = Workstream.objects.create(priority=action.priority, title="Pursue & <prevent>")
+    type(action).objects.filter(pk=action.pk).update(
+        title='<script>"Safe" & sound</script>', workstream=heading
+    )
+    action.lead_agencies.add(factories.AgencyFactory(short_name="A&B <Trust>"))
+    status_update_record(
+        action=action, author=world.users["coordinator"], status="at_risk", commentary="Slow"
+    )
+    client.force_login(world.users["executive"])
+    page = client.get(reverse("actions:list")).content.decode()
+    assert "<script>" not in page and "&lt;script&gt;&quot;Safe&quot; &amp; sound" in page
+    row = lxml_html.fromstring(page).xpath('//*[@data-testid="action-list"]/tbody/tr')[0]
+    number, what, leads, status = (" ".join(cell.text_content().split()) for cell in row)
+    assert number == "1.1"
+    assert what == (
+        f'<script>"Safe" & sound</script> {world.plan.partnership.short_name} – '
+        f"{world.plan.title} Priority 1: {action.priority.title} – Pursue & <prevent>"
+    )
+    link = row.xpath(".//a")[0].get("href")
+    assert link == reverse("actions:detail", kwargs={"pk": action.pk})
+    assert leads == "A&B <Trust> Swale BC" and len(row[2].xpath(".//br")) == 1
+    assert status == "At risk"
+    assert "No update this quarter" not in what  # updated this quarter
+
+
+def test_the_list_filter_shows_what_was_asked_escaped(client, world):
+    """The filter's fields: the words asked for, escaped, in their box; a checkbox ticked
+    only when asked; the status chosen selected; a select's hint named by it."""
+    from lxml import html as lxml_html
+
+    from actions.filters import FULL_CHOICE_PLANS
+
+    for year in range(FULL_CHOICE_PLANS):  # too many plans to offer every heading at once
+        factories.PlanFactory(partnership=world.plan.partnership, start_year=2010 + year)
+    client.force_login(world.users["county_admin"])
+    response = client.get(reverse("actions:list"), {"q": '<b>"x', "overdue": "true"})
+    page = response.content.decode()
+    assert 'value="&lt;b&gt;&quot;x"' in page and "<b>" not in page
+    form = lxml_html.fromstring(page).xpath('//form[@class="app-filter"]')[0]
+    assert form.xpath('.//input[@name="q"]')[0].get("value") == '<b>"x'
+    assert form.xpath('.//input[@name="overdue"]')[0].get("checked") is not None
+    assert form.xpath('.//input[@name="no_update"]')[0].get("checked") is None
+    lead = form.xpath('.//select[@name="lead"]')[0]
+    assert lead.get("aria-describedby") == "id_lead-hint"
+    assert form.xpath('.//*[@id="id_lead-hint"]')[0].text.startswith("Choose a plan")
+    chosen = client.get(reverse("actions:list"), {"status": "at_risk"}).content.decode()
+    status = lxml_html.fromstring(chosen).xpath('//select[@name="status"]')[0]
+    assert [o.get("value") for o in status.xpath("option[@selected]")] == ["at_risk"]
+    assert status.get("aria-describedby") is None
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
