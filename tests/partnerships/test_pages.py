@@ -1,6 +1,8 @@
 """Setting partnerships up, their agencies and people, who publishes, the strategic-
 assessment choices, and what each page costs in queries."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -332,3 +334,29 @@ def test_the_pages_cost_the_same_for_a_small_or_a_big_partnership(
         _grow(world, size)
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_the_navigation_marks_the_section_of_the_page(client, world):
+    """The section the page is in is marked (its class, aria-current and the bold
+    fallback), only that one; "All actions" is not marked on "Your actions", whose
+    path is under it."""
+    _as(client, world, "coordinator")
+    item = re.compile(
+        r'<li class="govuk-service-navigation__item( govuk-service-navigation__item--active)?">'
+        r'\s*<a class="govuk-service-navigation__link" href="([^"]+)"( aria-current="true")?>'
+        r"\s*(<strong[^>]*>)?([^<]+)"
+    )
+    for url, section in [
+        (reverse("actions:mine"), "Your actions"),
+        (reverse("actions:list"), "All actions"),
+        (reverse("reporting:index"), "Reports"),
+        (reverse("plans:list"), "Plans"),
+        (reverse("partnerships:list"), "Partnerships"),
+        (reverse("pages:accessibility"), None),
+    ]:
+        page = client.get(url).content.decode()
+        items = item.findall(page)
+        assert [text.strip() for *_, text in items][:2] == ["Your actions", "All actions"]
+        marked = [text.strip() for active, _, current, bold, text in items if active]
+        assert marked == ([section] if section else []), url
+        assert all(bool(a) == bool(c) == bool(b) for a, _, c, b, _ in items), url
