@@ -4,19 +4,22 @@ priorities/views.py, actions in actions/views.py; publishing in publishing/views
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
 from csp_tracker.reversing import url_for_each
+from csp_tracker.rows import RowTemplate
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -134,6 +137,7 @@ class ActionRow:
     action: Any  # an actions.Action: an app above this one
     edit_url: str
     move_url: str
+    html: str  # the row (action_row.html)
 
 
 @dataclass(frozen=True)
@@ -172,15 +176,19 @@ HEADING_URLS = {
 
 
 def heading_rows(
-    headings: Iterable[Any], rows: dict[int, list[ActionRow]], kind: str
+    headings: Iterable[Any],
+    rows: dict[int, list[ActionRow]],
+    kind: str,
+    overview: selectors.PlanOverview,
 ) -> list[HeadingRows]:
     """The overview's rows of one kind of heading, with the actions under each (rows: by
     the heading's id); each link's URL reversed once for the list (url_for_each)."""
     change, remove, move, under = (url_for_each(name) for name in HEADING_URLS[kind])
+    relation = "priorities" if kind == "priority" else "themes"
     result = []
     for heading in headings:
         actions = rows.get(heading.pk, [])
-        workstreams = list(heading.workstreams.all())
+        workstreams = overview.workstreams.get((relation, heading.pk), [])
         lines: list[tuple[Any, ActionRow | None]] = [
             (None, row) for row in actions if not row.action.workstream_id
         ]
@@ -190,7 +198,7 @@ def heading_rows(
         result.append(
             HeadingRows(
                 heading=heading,
-                categories=list(heading.categories.all()),
+                categories=overview.categories.get((relation, heading.pk), []),
                 workstreams=workstreams,
                 actions=actions,
                 lines=lines,
@@ -203,31 +211,60 @@ def heading_rows(
     return result
 
 
+# Each action's two move buttons on the overview.
+MOVE_DIRECTIONS = ("up", "down")
+
+
 @login_required
 @require_safe
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = visible_or_404(request, selectors.plan_overview, Plan, pk=pk)
-    # The plan's actions (prefetched once) under their priorities and themes, which are
-    # read from their prefetched reverse relations (apps above this one).
+    # (visible_or_404's selectors give a model object; this one gives the plan's page.)
+    overview = cast(
+        selectors.PlanOverview,
+        visible_or_404(request, cast(Any, selectors.plan_overview), Plan, pk=pk),
+    )
+    plan = overview.plan
+    can_author = request.user.has_perm("plans.change_plan", plan)
+    # The plan's actions (read once) under their priorities and themes, each row written
+    # from the row's template rendered once (RowTemplate) and its links' URLs reversed
+    # once (url_for_each).
     edit, move = url_for_each("actions:edit"), url_for_each("actions:move")
+    action_row = RowTemplate(
+        "plans/includes/action_row.html",
+        {
+            "can_author": can_author,
+            "move_directions": MOVE_DIRECTIONS,
+            "csrf_token": get_token(request),
+        },
+        ("reference", "title", "lead", "edit_url", "move_url"),
+    )
     by_priority: dict[int, list[ActionRow]] = {}
     by_theme: dict[int, list[ActionRow]] = {}
-    for action in plan.actions.all():
-        row = ActionRow(action=action, edit_url=edit(action.pk), move_url=move(action.pk))
+    for action in overview.actions:
+        edit_url, move_url = edit(action.pk), move(action.pk)
+        html = action_row.render(
+            {
+                "reference": action.reference,
+                "title": action.title,
+                "lead": linebreaksbr(action.lead_text, autoescape=True),
+                "edit_url": edit_url,
+                "move_url": move_url,
+            }
+        )
+        row = ActionRow(action=action, edit_url=edit_url, move_url=move_url, html=html)
         if action.priority_id:
             by_priority.setdefault(action.priority_id, []).append(row)
         if action.theme_id:
             by_theme.setdefault(action.theme_id, []).append(row)
-    priorities = heading_rows(plan.priorities.all(), by_priority, "priority")
-    themes = heading_rows(plan.themes.all(), by_theme, "theme")
+    priorities = heading_rows(overview.priorities, by_priority, "priority", overview)
+    themes = heading_rows(overview.themes, by_theme, "theme", overview)
     chapters = selectors.plan_builtin_chapters(
         plan=plan,
-        sections=list(plan.sections.all()),
+        sections=overview.sections,
         has_headings=bool(priorities or themes),
         has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
         has_pcc=plan.partnership.pcc_plans.exists(),
     )
-    can_author = request.user.has_perm("plans.change_plan", plan)
     # The plans refreshing this one, read only where the page shows them.
     shows_refreshes = plan.status == Plan.Status.SUPERSEDED or (
         can_author and plan.status == Plan.Status.PUBLISHED
@@ -237,10 +274,12 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/plan_overview.html",
         {
             "plan": plan,
+            "sections": overview.sections,
+            "versions": overview.versions,
             "priorities": priorities,
             "themes": themes,
             "refreshed_by": list(plan.refreshes.all()) if shows_refreshes else [],
-            "move_directions": ("up", "down"),  # each action's two move buttons
+            "move_directions": MOVE_DIRECTIONS,
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
