@@ -13,11 +13,11 @@ So a row's template may use its values only as they are (``{{ value }}``): not i
 ``upper``) is an error, not a wrong page; one it left out is a value the row does not show.
 """
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from html import escape
 from typing import Any
 
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 # Letters and digits only, so escaping leaves it as it is; no page holds it otherwise.
@@ -36,10 +36,13 @@ class RowTemplate:
         template: str,
         context: Mapping[str, Any],
         names: tuple[str, ...],
+        *,
+        loaded: Any = None,
     ) -> None:
+        loaded = loaded or get_template(template)
         markers = {name: _MARKER.format(n) for n, name in enumerate(names)}
         # The row without the whitespace around it (its template's comment, the file's end).
-        rendered = render_to_string(template, {**context, **markers}).strip()
+        rendered = loaded.render({**context, **markers}).strip()
         self._parts: list[str] = []
         self._order: list[str] = []
         rest = rendered
@@ -59,9 +62,34 @@ class RowTemplate:
 
     def render(self, values: Mapping[str, object]) -> SafeString:
         """The row of ``values`` (text escaped, safe text as it is)."""
+        written = {
+            name: value if isinstance(value, SafeString) else escape(str(value))
+            for name, value in values.items()
+        }
         out = [self._parts[0]]
         for name, part in zip(self._order, self._parts[1:], strict=True):
-            value = values[name]
-            out.append(value if isinstance(value, SafeString) else escape(str(value)))
+            out.append(written[name])
             out.append(part)
         return mark_safe("".join(out))
+
+
+# Kept by the template as loaded (a template changed and loaded again is rendered again),
+# its context and its values' names; emptied past a bound rather than kept growing.
+_kept: dict[tuple[object, tuple[tuple[str, Hashable], ...], tuple[str, ...]], RowTemplate] = {}
+_KEPT_AT_MOST = 256
+
+
+def row_template(
+    template: str, context: Mapping[str, Hashable], names: tuple[str, ...]
+) -> RowTemplate:
+    """A RowTemplate rendered once per process for ``template``, ``context`` and ``names``
+    rather than once per page: so whatever changes from one page to the next (a csrf
+    token) must be one of the row's values, not in ``context``."""
+    loaded = get_template(template)
+    key = (getattr(loaded, "template", loaded), tuple(sorted(context.items())), names)
+    row = _kept.get(key)
+    if row is None:
+        if len(_kept) >= _KEPT_AT_MOST:
+            _kept.clear()
+        row = _kept[key] = RowTemplate(template, context, names, loaded=loaded)
+    return row

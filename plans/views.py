@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import join, linebreaksbr, pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
 from csp_tracker.reversing import url_for_each
-from csp_tracker.rows import RowTemplate
+from csp_tracker.rows import row_template
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -156,6 +156,7 @@ class HeadingRows:
     remove_url: str
     move_url: str
     workstreams_url: str
+    html: str  # its row of the summary list (heading_row.html)
 
 
 # The URL names of a heading's links on the overview: change, remove, move, its headings.
@@ -180,35 +181,90 @@ def heading_rows(
     rows: dict[int, list[ActionRow]],
     kind: str,
     overview: selectors.PlanOverview,
+    *,
+    can_author: bool,
+    csrf_token: str,
 ) -> list[HeadingRows]:
     """The overview's rows of one kind of heading, with the actions under each (rows: by
-    the heading's id); each link's URL reversed once for the list (url_for_each)."""
+    the heading's id); each link's URL reversed once for the list (url_for_each), each
+    row written from heading_row.html rendered once for its kind of row (row_template)."""
     change, remove, move, under = (url_for_each(name) for name in HEADING_URLS[kind])
     relation = "priorities" if kind == "priority" else "themes"
+    headings = list(headings)
     result = []
-    for heading in headings:
+    for n, heading in enumerate(headings):
         actions = rows.get(heading.pk, [])
         workstreams = overview.workstreams.get((relation, heading.pk), [])
+        categories = overview.categories.get((relation, heading.pk), [])
         lines: list[tuple[Any, ActionRow | None]] = [
             (None, row) for row in actions if not row.action.workstream_id
         ]
         for w in workstreams:
             lines.append((w, None))
             lines.extend((None, row) for row in actions if row.action.workstream_id == w.pk)
+        urls = {
+            "change_url": change(heading.pk),
+            "remove_url": remove(heading.pk),
+            "move_url": move(heading.pk),
+        }
+        row = row_template(
+            "plans/includes/heading_row.html",
+            {
+                "can_author": can_author,
+                "first": n == 0,
+                "last": n == len(headings) - 1,
+                "has_categories": bool(categories),
+                "has_workstreams": bool(workstreams),
+                "has_lead": bool(heading.lead),
+            },
+            HEADING_ROW_VALUES,
+        )
+        html = row.render(
+            {
+                "number": heading.number,
+                "title": heading.title,
+                "categories": join(categories, ", ", autoescape=True),
+                "categories_suffix": pluralize(len(categories), "y,ies"),
+                "actions_count": len(actions),
+                "actions_suffix": pluralize(len(actions)),
+                "workstreams_count": len(workstreams),
+                "workstreams_suffix": pluralize(len(workstreams)),
+                "lead": linebreaksbr(heading.lead, autoescape=True),
+                "csrf_token": csrf_token,
+                **urls,
+            }
+        )
         result.append(
             HeadingRows(
                 heading=heading,
-                categories=overview.categories.get((relation, heading.pk), []),
+                categories=categories,
                 workstreams=workstreams,
                 actions=actions,
                 lines=lines,
-                change_url=change(heading.pk),
-                remove_url=remove(heading.pk),
-                move_url=move(heading.pk),
+                **urls,
                 workstreams_url=under(heading.pk),
+                html=html,
             )
         )
     return result
+
+
+# The values of a heading's row (heading_row.html).
+HEADING_ROW_VALUES = (
+    "number",
+    "title",
+    "categories",
+    "categories_suffix",
+    "actions_count",
+    "actions_suffix",
+    "workstreams_count",
+    "workstreams_suffix",
+    "lead",
+    "change_url",
+    "remove_url",
+    "move_url",
+    "csrf_token",
+)
 
 
 # Each action's two move buttons on the overview.
@@ -229,14 +285,11 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     # from the row's template rendered once (RowTemplate) and its links' URLs reversed
     # once (url_for_each).
     edit, move = url_for_each("actions:edit"), url_for_each("actions:move")
-    action_row = RowTemplate(
+    csrf_token = get_token(request)
+    action_row = row_template(
         "plans/includes/action_row.html",
-        {
-            "can_author": can_author,
-            "move_directions": MOVE_DIRECTIONS,
-            "csrf_token": get_token(request),
-        },
-        ("reference", "title", "lead", "edit_url", "move_url"),
+        {"can_author": can_author, "move_directions": MOVE_DIRECTIONS},
+        ("reference", "title", "lead", "edit_url", "move_url", "csrf_token"),
     )
     by_priority: dict[int, list[ActionRow]] = {}
     by_theme: dict[int, list[ActionRow]] = {}
@@ -249,6 +302,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
                 "lead": linebreaksbr(action.lead_text, autoescape=True),
                 "edit_url": edit_url,
                 "move_url": move_url,
+                "csrf_token": csrf_token,
             }
         )
         row = ActionRow(action=action, edit_url=edit_url, move_url=move_url, html=html)
@@ -256,8 +310,13 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             by_priority.setdefault(action.priority_id, []).append(row)
         if action.theme_id:
             by_theme.setdefault(action.theme_id, []).append(row)
-    priorities = heading_rows(overview.priorities, by_priority, "priority", overview)
-    themes = heading_rows(overview.themes, by_theme, "theme", overview)
+    priorities, themes = (
+        heading_rows(headings, rows, kind, overview, can_author=can_author, csrf_token=csrf_token)
+        for headings, rows, kind in (
+            (overview.priorities, by_priority, "priority"),
+            (overview.themes, by_theme, "theme"),
+        )
+    )
     chapters = selectors.plan_builtin_chapters(
         plan=plan,
         sections=overview.sections,
