@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from accounts.types import AnyUser
-from csp_tracker.compiled import compiled_objects, markers_like
+from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like
 from csp_tracker.periods import financial_year_label
 from plans.models import (
     GeneratedTable,
@@ -204,6 +204,32 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
         categories=categories,
         workstreams=workstreams,
     )
+
+
+def plan_refreshed_by(*, plan: Plan) -> list[Plan]:
+    """The plans refreshing ``plan`` (its ``refreshes``, in the plans' order), read by a
+    query compiled once for every plan."""
+    keys = [plan.pk]
+    return compiled_objects(
+        ("plan_refreshed_by",),
+        lambda k: Plan.objects.filter(previous_id=k[0]),
+        keys,
+        markers_like(keys),
+    )
+
+
+def partnership_has_pcc_plans(*, partnership: Partnership) -> bool:
+    """Whether the partnership's area has a police and crime plan (``pcc_plans``: an app
+    above this one), by a query compiled once for every partnership."""
+    pcc_plan = _related_model(Partnership, "pcc_plans")
+    keys = [partnership.pk]
+    found = compiled_rows(
+        ("partnership_has_pcc_plans",),
+        lambda k: pcc_plan._default_manager.filter(area_id=k[0]).values_list("pk")[:1],
+        keys,
+        markers_like(keys),
+    )
+    return bool(found)
 
 
 def section_get(*, user: AnyUser, pk: int) -> PlanSection:

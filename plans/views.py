@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import url_maker
 from csp_tracker.rows import row_template
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
@@ -186,9 +186,9 @@ def heading_rows(
     csrf_token: str,
 ) -> list[HeadingRows]:
     """The overview's rows of one kind of heading, with the actions under each (rows: by
-    the heading's id); each link's URL reversed once for the list (url_for_each), each
+    the heading's id); each link's URL pattern reversed once (url_maker), each
     row written from heading_row.html rendered once for its kind of row (row_template)."""
-    change, remove, move, under = (url_for_each(name) for name in HEADING_URLS[kind])
+    change, remove, move, under = (url_maker(name) for name in HEADING_URLS[kind])
     relation = "priorities" if kind == "priority" else "themes"
     headings = list(headings)
     result = []
@@ -282,9 +282,9 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = overview.plan
     can_author = request.user.has_perm("plans.change_plan", plan)
     # The plan's actions (read once) under their priorities and themes, each row written
-    # from the row's template rendered once (RowTemplate) and its links' URLs reversed
-    # once (url_for_each).
-    edit, move = url_for_each("actions:edit"), url_for_each("actions:move")
+    # from the row's template rendered once (row_template) and its links' URL patterns
+    # reversed once (url_maker).
+    edit, move = url_maker("actions:edit"), url_maker("actions:move")
     csrf_token = get_token(request)
     action_row = row_template(
         "plans/includes/action_row.html",
@@ -322,7 +322,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         sections=overview.sections,
         has_headings=bool(priorities or themes),
         has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
-        has_pcc=plan.partnership.pcc_plans.exists(),
+        has_pcc=selectors.partnership_has_pcc_plans(partnership=plan.partnership),
     )
     # The plans refreshing this one, read only where the page shows them.
     shows_refreshes = plan.status == Plan.Status.SUPERSEDED or (
@@ -337,7 +337,9 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": overview.versions,
             "priorities": priorities,
             "themes": themes,
-            "refreshed_by": list(plan.refreshes.all()) if shows_refreshes else [],
+            "refreshed_by": selectors.plan_refreshed_by(plan=plan) if shows_refreshes else [],
+            # Every form's token, the rows' and the page's: one, worked out once.
+            "csrf_token": csrf_token,
             "move_directions": MOVE_DIRECTIONS,
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),

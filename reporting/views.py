@@ -20,7 +20,7 @@ from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
 from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import url_maker
 from csp_tracker.storage import file_download
 from csp_tracker.templatetags.gds import gds_datetime
 from jobs.idempotency import key_from
@@ -91,10 +91,10 @@ def report_index(request: HttpRequest) -> HttpResponse:
         user=request.user, number=request.GET.get("page"), name=name, quarter=quarter
     )
     # Each row written here once (fifty rows of a template's variables, tags and include
-    # cost more than the rest of the page): its link from the URL reversed once for the
-    # list, its status tag rendered once for each status.
-    partnership_url = url_for_each("reporting:partnership", "slug")
-    report_url = url_for_each("reporting:detail")
+    # cost more than the rest of the page): its link from the URL pattern reversed once per
+    # process (url_maker), its status tag rendered once for each status.
+    partnership_url = url_maker("reporting:partnership", "slug")
+    report_url = url_maker("reporting:detail")
     tags: dict[str, str] = {}
     reports = []
     for row in page.object_list:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from plans import selectors
 from plans.models import Plan, PlanVersion
-from priorities.models import Workstream
+from priorities.models import PoliceAndCrimePlan, Workstream
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,26 @@ def test_the_overview_reads_what_the_plans_relations_hold(district, other_distri
     theirs = factories.PlanFactory(partnership=other_district)
     with pytest.raises(Plan.DoesNotExist):
         selectors.plan_overview(user=coordinator, pk=theirs.pk)
+
+
+def test_the_plans_refreshing_a_plan_and_its_areas_pcc_plans_are_the_relations_own(
+    district, other_district
+):
+    plan = factories.PlanFactory(partnership=district)
+    later = [
+        factories.PlanFactory(
+            partnership=district, previous=plan, start_year=year, end_year=year + 1
+        )
+        for year in (2025, 2024)
+    ]
+    factories.PlanFactory(partnership=other_district, previous=None)
+    for _ in range(2):  # the second from the kept SQL
+        assert selectors.plan_refreshed_by(plan=plan) == list(plan.refreshes.all())
+        assert sorted(p.pk for p in selectors.plan_refreshed_by(plan=plan)) == sorted(
+            p.pk for p in later
+        )
+        assert selectors.plan_refreshed_by(plan=later[0]) == []
+    PoliceAndCrimePlan.objects.create(area=district, title="Kent PCC plan", period="2021-2025")
+    for _ in range(2):
+        assert selectors.partnership_has_pcc_plans(partnership=district) is True
+        assert selectors.partnership_has_pcc_plans(partnership=other_district) is False
