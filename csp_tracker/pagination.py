@@ -6,7 +6,7 @@ LIMIT), so a page costs one query; only a page past the end asks for the count o
 own, to show the last page instead.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar, cast, overload
 
@@ -18,8 +18,12 @@ R = TypeVar("R")
 TOTAL = "page_total"
 
 
-class _CountedPaginator(Paginator):
-    def __init__(self, object_list: QuerySet[Any], per_page: int, total: int) -> None:
+class CountedPaginator(Paginator):
+    """A paginator told its total (read with the page's rows), so it never counts."""
+
+    def __init__(
+        self, object_list: QuerySet[Any] | Sequence[Any], per_page: int, total: int
+    ) -> None:
         super().__init__(object_list, per_page)
         self._total = total
 
@@ -28,7 +32,8 @@ class _CountedPaginator(Paginator):
         return self._total
 
 
-def _page_number(number: int | str | None) -> int:
+def page_number(number: int | str | None) -> int:
+    """The page asked for: a number of 1 or more; 1 for anything else."""
     try:
         return max(int(str(number)), 1)
     except (TypeError, ValueError):
@@ -42,7 +47,7 @@ def page_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) 
         # A window count is taken before DISTINCT: count the distinct rows on their own.
         return Paginator(queryset, per_page).get_page(number)
     counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
-    page = _page_number(number)
+    page = page_number(number)
     rows = list(counted[(page - 1) * per_page : page * per_page])
     if rows:
         first = rows[0]
@@ -55,7 +60,7 @@ def page_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) 
             rows = list(counted[(page - 1) * per_page : page * per_page])
         else:
             page = 1
-    paginator = _CountedPaginator(queryset, per_page, total)
+    paginator = CountedPaginator(queryset, per_page, total)
     return Page(rows, page, paginator)
 
 

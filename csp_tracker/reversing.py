@@ -24,6 +24,12 @@ def url_for_each(viewname: str, kwarg: str = "pk") -> Callable[[object], str]:
     return lambda key: f"{prefix}{key}{suffix}"
 
 
+def url_maker(viewname: str, kwarg: str = "pk") -> Callable[[object], str]:
+    """``url_for_each``, its pattern reversed once per process (for the URL configuration
+    and script prefix in force) rather than once per page."""
+    return _url_maker(viewname, kwarg, get_urlconf(), get_script_prefix())
+
+
 def row_url(viewname: str, key: object, kwarg: str = "pk") -> str:
     """reverse(viewname, kwargs={kwarg: key}), the pattern reversed once per process for
     the URL configuration and script prefix in force (``{% row_url %}`` in a template's

@@ -1,12 +1,14 @@
 """Reads of plans: what a user may author and a plan's overview. Only ever returns what the
 user may see."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from accounts.types import AnyUser
+from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like
 from csp_tracker.periods import financial_year_label
 from plans.models import (
     GeneratedTable,
@@ -103,29 +105,131 @@ def plan_get(*, user: AnyUser, pk: int) -> Plan:
     return plan_authoring_list(user=user).get(pk=pk)
 
 
-def plan_overview(*, user: AnyUser, pk: int) -> Plan:
-    """A plan with everything its overview page shows, in a fixed number of queries."""
-    return (
-        plan_authoring_list(user=user)
-        .select_related("previous")
-        .prefetch_related(
-            Prefetch("sections", queryset=PlanSection.objects.order_by("order", "id")),
-            # Priorities, themes and actions belong to higher apps: their reverse relations
-            # (in their models' default order: by number) are enough here.
-            "priorities__categories",
-            "themes__categories",
-            "priorities__workstreams",
-            "themes__workstreams",
-            Prefetch(
-                "versions",
-                queryset=PlanVersion.objects.order_by("-effective_date", "-number"),
-            ),
-            # The plan's actions once, grouped under their priorities and themes by the
-            # page (plan_overview_headings), rather than read for each kind of heading.
-            "actions",
+@dataclass(frozen=True)
+class PlanOverview:
+    """A plan and everything its overview page shows. Priorities, themes, their headings
+    (workstreams) and categories and the actions belong to apps above this one: their
+    models are reached through the plan's relations, and they are typed loosely here."""
+
+    plan: Plan
+    sections: list[PlanSection]
+    versions: list[PlanVersion]
+    priorities: list[Any]
+    themes: list[Any]
+    actions: list[Any]
+    # A heading's categories and workstreams by its relation from the plan ("priorities",
+    # "themes") and its id, each in its model's order.
+    categories: dict[tuple[str, int], list[Any]]
+    workstreams: dict[tuple[str, int], list[Any]]
+
+
+def _related_model(model: type[Model], name: str) -> type[Model]:
+    return cast("type[Model]", model._meta.get_field(name).related_model)
+
+
+def _of_plan(model: type[Model]) -> Callable[[Sequence[int]], QuerySet[Any]]:
+    """The rows of ``model`` of the plan of the key given, in the model's order."""
+
+    def build(keys: Sequence[int]) -> QuerySet[Any]:
+        return model._default_manager.filter(plan_id=keys[0])
+
+    return build
+
+
+def _categories_of(
+    model: type[Model],
+) -> tuple[Callable[[Sequence[int]], QuerySet[Any]], str, str]:
+    """The plan's rows of the many-to-many table of ``model``'s categories with their
+    category (in the category's order, as the relation reads them), and the names of the
+    table's fields for the heading and the category."""
+    field = cast(Any, model._meta.get_field("categories"))
+    through = cast("type[Model]", field.remote_field.through)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    ordering = [f"{target}__{name}" for name in field.related_model._meta.ordering]
+
+    def build(keys: Sequence[int]) -> QuerySet[Any]:
+        return (
+            through._default_manager.filter(**{f"{source}__plan_id": keys[0]})
+            .select_related(target)
+            .order_by(*ordering, "pk")
         )
-        .get(pk=pk)
+
+    return build, source, target
+
+
+def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
+    """A visible plan with everything its overview page shows (DoesNotExist otherwise), in
+    a fixed number of queries. Each of the plan's rows is read by a query compiled once
+    for every plan (``compiled_objects``, by the plan's key), in the order the plan's
+    relations give (their models' own or the one named here)."""
+    plan = plan_authoring_list(user=user).select_related("previous").get(pk=pk)
+    keys = [plan.pk]
+
+    def read(name: str, build: Callable[[Sequence[int]], QuerySet[Any]]) -> list[Any]:
+        return compiled_objects(("plan_overview", name), build, keys, markers_like(keys))
+
+    kinds = {kind: _related_model(Plan, kind) for kind in ("priorities", "themes")}
+    workstream = _related_model(kinds["priorities"], "workstreams")
+    headings = {kind: read(kind, _of_plan(model)) for kind, model in kinds.items()}
+    workstreams: dict[tuple[str, int], list[Any]] = {}
+    for w in read(
+        "workstreams",
+        lambda k: workstream._default_manager.filter(
+            Q(priority__plan_id=k[0]) | Q(theme__plan_id=k[0])
+        ),
+    ):
+        kind, key = ("priorities", w.priority_id) if w.priority_id else ("themes", w.theme_id)
+        workstreams.setdefault((kind, key), []).append(w)
+    categories: dict[tuple[str, int], list[Any]] = {}
+    for kind, model in kinds.items():
+        build, source, target = _categories_of(model)
+        for row in read(f"{kind} categories", build):
+            categories.setdefault((kind, getattr(row, f"{source}_id")), []).append(
+                getattr(row, target)
+            )
+    return PlanOverview(
+        plan=plan,
+        sections=read(
+            "sections", lambda k: PlanSection.objects.filter(plan_id=k[0]).order_by("order", "id")
+        ),
+        versions=read(
+            "versions",
+            lambda k: PlanVersion.objects.filter(plan_id=k[0]).order_by(
+                "-effective_date", "-number"
+            ),
+        ),
+        priorities=headings["priorities"],
+        themes=headings["themes"],
+        actions=read("actions", _of_plan(_related_model(Plan, "actions"))),
+        categories=categories,
+        workstreams=workstreams,
     )
+
+
+def plan_refreshed_by(*, plan: Plan) -> list[Plan]:
+    """The plans refreshing ``plan`` (its ``refreshes``, in the plans' order), read by a
+    query compiled once for every plan."""
+    keys = [plan.pk]
+    return compiled_objects(
+        ("plan_refreshed_by",),
+        lambda k: Plan.objects.filter(previous_id=k[0]),
+        keys,
+        markers_like(keys),
+    )
+
+
+def partnership_has_pcc_plans(*, partnership: Partnership) -> bool:
+    """Whether the partnership's area has a police and crime plan (``pcc_plans``: an app
+    above this one), by a query compiled once for every partnership."""
+    pcc_plan = _related_model(Partnership, "pcc_plans")
+    keys = [partnership.pk]
+    found = compiled_rows(
+        ("partnership_has_pcc_plans",),
+        lambda k: pcc_plan._default_manager.filter(area_id=k[0]).values_list("pk")[:1],
+        keys,
+        markers_like(keys),
+    )
+    return bool(found)
 
 
 def section_get(*, user: AnyUser, pk: int) -> PlanSection:

@@ -4,19 +4,22 @@ priorities/views.py, actions in actions/views.py; publishing in publishing/views
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import join, linebreaksbr, pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import url_maker
+from csp_tracker.rows import row_template
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -134,6 +137,7 @@ class ActionRow:
     action: Any  # an actions.Action: an app above this one
     edit_url: str
     move_url: str
+    html: str  # the row (action_row.html)
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ class HeadingRows:
     remove_url: str
     move_url: str
     workstreams_url: str
+    html: str  # its row of the summary list (heading_row.html)
 
 
 # The URL names of a heading's links on the overview: change, remove, move, its headings.
@@ -172,62 +177,153 @@ HEADING_URLS = {
 
 
 def heading_rows(
-    headings: Iterable[Any], rows: dict[int, list[ActionRow]], kind: str
+    headings: Iterable[Any],
+    rows: dict[int, list[ActionRow]],
+    kind: str,
+    overview: selectors.PlanOverview,
+    *,
+    can_author: bool,
+    csrf_token: str,
 ) -> list[HeadingRows]:
     """The overview's rows of one kind of heading, with the actions under each (rows: by
-    the heading's id); each link's URL reversed once for the list (url_for_each)."""
-    change, remove, move, under = (url_for_each(name) for name in HEADING_URLS[kind])
+    the heading's id); each link's URL pattern reversed once (url_maker), each
+    row written from heading_row.html rendered once for its kind of row (row_template)."""
+    change, remove, move, under = (url_maker(name) for name in HEADING_URLS[kind])
+    relation = "priorities" if kind == "priority" else "themes"
+    headings = list(headings)
     result = []
-    for heading in headings:
+    for n, heading in enumerate(headings):
         actions = rows.get(heading.pk, [])
-        workstreams = list(heading.workstreams.all())
+        workstreams = overview.workstreams.get((relation, heading.pk), [])
+        categories = overview.categories.get((relation, heading.pk), [])
         lines: list[tuple[Any, ActionRow | None]] = [
             (None, row) for row in actions if not row.action.workstream_id
         ]
         for w in workstreams:
             lines.append((w, None))
             lines.extend((None, row) for row in actions if row.action.workstream_id == w.pk)
+        urls = {
+            "change_url": change(heading.pk),
+            "remove_url": remove(heading.pk),
+            "move_url": move(heading.pk),
+        }
+        row = row_template(
+            "plans/includes/heading_row.html",
+            {
+                "can_author": can_author,
+                "first": n == 0,
+                "last": n == len(headings) - 1,
+                "has_categories": bool(categories),
+                "has_workstreams": bool(workstreams),
+                "has_lead": bool(heading.lead),
+            },
+            HEADING_ROW_VALUES,
+        )
+        html = row.render(
+            {
+                "number": heading.number,
+                "title": heading.title,
+                "categories": join(categories, ", ", autoescape=True),
+                "categories_suffix": pluralize(len(categories), "y,ies"),
+                "actions_count": len(actions),
+                "actions_suffix": pluralize(len(actions)),
+                "workstreams_count": len(workstreams),
+                "workstreams_suffix": pluralize(len(workstreams)),
+                "lead": linebreaksbr(heading.lead, autoescape=True),
+                "csrf_token": csrf_token,
+                **urls,
+            }
+        )
         result.append(
             HeadingRows(
                 heading=heading,
-                categories=list(heading.categories.all()),
+                categories=categories,
                 workstreams=workstreams,
                 actions=actions,
                 lines=lines,
-                change_url=change(heading.pk),
-                remove_url=remove(heading.pk),
-                move_url=move(heading.pk),
+                **urls,
                 workstreams_url=under(heading.pk),
+                html=html,
             )
         )
     return result
 
 
+# The values of a heading's row (heading_row.html).
+HEADING_ROW_VALUES = (
+    "number",
+    "title",
+    "categories",
+    "categories_suffix",
+    "actions_count",
+    "actions_suffix",
+    "workstreams_count",
+    "workstreams_suffix",
+    "lead",
+    "change_url",
+    "remove_url",
+    "move_url",
+    "csrf_token",
+)
+
+
+# Each action's two move buttons on the overview.
+MOVE_DIRECTIONS = ("up", "down")
+
+
 @login_required
 @require_safe
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = visible_or_404(request, selectors.plan_overview, Plan, pk=pk)
-    # The plan's actions (prefetched once) under their priorities and themes, which are
-    # read from their prefetched reverse relations (apps above this one).
-    edit, move = url_for_each("actions:edit"), url_for_each("actions:move")
+    # (visible_or_404's selectors give a model object; this one gives the plan's page.)
+    overview = cast(
+        selectors.PlanOverview,
+        visible_or_404(request, cast(Any, selectors.plan_overview), Plan, pk=pk),
+    )
+    plan = overview.plan
+    can_author = request.user.has_perm("plans.change_plan", plan)
+    # The plan's actions (read once) under their priorities and themes, each row written
+    # from the row's template rendered once (row_template) and its links' URL patterns
+    # reversed once (url_maker).
+    edit, move = url_maker("actions:edit"), url_maker("actions:move")
+    csrf_token = get_token(request)
+    action_row = row_template(
+        "plans/includes/action_row.html",
+        {"can_author": can_author, "move_directions": MOVE_DIRECTIONS},
+        ("reference", "title", "lead", "edit_url", "move_url", "csrf_token"),
+    )
     by_priority: dict[int, list[ActionRow]] = {}
     by_theme: dict[int, list[ActionRow]] = {}
-    for action in plan.actions.all():
-        row = ActionRow(action=action, edit_url=edit(action.pk), move_url=move(action.pk))
+    for action in overview.actions:
+        edit_url, move_url = edit(action.pk), move(action.pk)
+        html = action_row.render(
+            {
+                "reference": action.reference,
+                "title": action.title,
+                "lead": linebreaksbr(action.lead_text, autoescape=True),
+                "edit_url": edit_url,
+                "move_url": move_url,
+                "csrf_token": csrf_token,
+            }
+        )
+        row = ActionRow(action=action, edit_url=edit_url, move_url=move_url, html=html)
         if action.priority_id:
             by_priority.setdefault(action.priority_id, []).append(row)
         if action.theme_id:
             by_theme.setdefault(action.theme_id, []).append(row)
-    priorities = heading_rows(plan.priorities.all(), by_priority, "priority")
-    themes = heading_rows(plan.themes.all(), by_theme, "theme")
+    priorities, themes = (
+        heading_rows(headings, rows, kind, overview, can_author=can_author, csrf_token=csrf_token)
+        for headings, rows, kind in (
+            (overview.priorities, by_priority, "priority"),
+            (overview.themes, by_theme, "theme"),
+        )
+    )
     chapters = selectors.plan_builtin_chapters(
         plan=plan,
-        sections=list(plan.sections.all()),
+        sections=overview.sections,
         has_headings=bool(priorities or themes),
         has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
-        has_pcc=plan.partnership.pcc_plans.exists(),
+        has_pcc=selectors.partnership_has_pcc_plans(partnership=plan.partnership),
     )
-    can_author = request.user.has_perm("plans.change_plan", plan)
     # The plans refreshing this one, read only where the page shows them.
     shows_refreshes = plan.status == Plan.Status.SUPERSEDED or (
         can_author and plan.status == Plan.Status.PUBLISHED
@@ -237,10 +333,14 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/plan_overview.html",
         {
             "plan": plan,
+            "sections": overview.sections,
+            "versions": overview.versions,
             "priorities": priorities,
             "themes": themes,
-            "refreshed_by": list(plan.refreshes.all()) if shows_refreshes else [],
-            "move_directions": ("up", "down"),  # each action's two move buttons
+            "refreshed_by": selectors.plan_refreshed_by(plan=plan) if shows_refreshes else [],
+            # Every form's token, the rows' and the page's: one, worked out once.
+            "csrf_token": csrf_token,
+            "move_directions": MOVE_DIRECTIONS,
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),

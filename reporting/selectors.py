@@ -2,17 +2,18 @@
 reports, the county view) and who gets the executives' email. The rules of the report are
 reporting/snapshot.py."""
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, cast
+from datetime import date, datetime
+from typing import Any, TypedDict, cast
 
 from django.core.paginator import Page
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 
 from accounts.models import User
 from accounts.types import AnyUser
-from csp_tracker.pagination import page_get
+from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like, padded
+from csp_tracker.pagination import CountedPaginator, page_get, page_number
 from csp_tracker.periods import Quarter
 from plans.models import Membership, Partnership
 from plans.rules import access_for
@@ -29,20 +30,95 @@ REPORT_ROLES = (
 # --- what people may see ---------------------------------------------------------------
 
 
-def _report_filter(user: AnyUser, prefix: str = "") -> Q:
-    """Partnerships whose reports the user may read: executive, coordinator or county."""
+@dataclass(frozen=True)
+class _ReportAccess:
+    """Whose reports a user may read: every partnership's (a service administrator), or
+    those of ``ids`` (executive, coordinator or county admin) and of the districts of
+    ``counties`` (county admin)."""
+
+    everyone: bool
+    ids: tuple[int, ...]
+    counties: tuple[int, ...]
+
+    def where(self, prefix: str = "") -> Q:
+        return self.where_of([*self.ids, *self.counties], prefix)
+
+    def where_of(self, values: Sequence[int], prefix: str = "") -> Q:
+        """The filter with ``values`` standing for ids then counties (as many of each as
+        here, or their padded numbers in a compiled query's)."""
+        if self.everyone:
+            return Q()
+        ids = values[: len(values) - len(self.counties)]
+        counties = values[len(ids) :]
+        q = Q(**{f"{prefix}id__in": ids})
+        if counties:
+            q |= Q(**{f"{prefix}parent_id__in": counties})
+        return q
+
+    def padded(self) -> tuple["_ReportAccess", list[int]]:
+        """The same access with its keys padded (``padded``: a few compiled shapes, not
+        one per number of memberships), and those keys as a compiled query's values."""
+        ids = padded(self.ids) if self.ids else []
+        counties = padded(self.counties) if self.counties else []
+        return _ReportAccess(self.everyone, tuple(ids), tuple(counties)), [*ids, *counties]
+
+    @property
+    def shape(self) -> Hashable:
+        return (self.everyone, len(self.ids), len(self.counties))
+
+
+def _report_access(user: AnyUser) -> _ReportAccess:
     access = access_for(user)
     if access.is_superuser:
-        return Q()
+        return _ReportAccess(True, (), ())
     ids = {m.partnership_id for m in access.memberships if m.role in REPORT_ROLES}
-    q = Q(**{f"{prefix}id__in": ids})
-    if access.county_admin_of:
-        q |= Q(**{f"{prefix}parent_id__in": access.county_admin_of})
-    return q
+    return _ReportAccess(False, tuple(sorted(ids)), tuple(sorted(access.county_admin_of)))
 
 
-def report_partnership_list(*, user: AnyUser) -> QuerySet[Partnership]:
-    return Partnership.objects.filter(_report_filter(user)).order_by("kind", "name")
+def _report_filter(user: AnyUser, prefix: str = "") -> Q:
+    """Partnerships whose reports the user may read: executive, coordinator or county."""
+    return _report_access(user).where(prefix)
+
+
+def reads_reports(*, user: AnyUser) -> bool:
+    """Whether the user may read some partnership's reports (from what access_for holds, no
+    query): a list of them found empty by a name is then "none named so", not "none"."""
+    access = access_for(user)
+    return access.is_superuser or any(m.role in REPORT_ROLES for m in access.memberships)
+
+
+# Partnerships the report list names at most (a county admin reads every district of the
+# county, a service administrator every partnership): the rest are found by name.
+PARTNERSHIP_LIST_SIZE = 20
+
+
+def _named(name: str, prefix: str = "") -> Q:
+    """Partnerships whose name or short name holds ``name`` (any case); all for ''."""
+    if not name:
+        return Q()
+    return Q(**{f"{prefix}name__icontains": name}) | Q(**{f"{prefix}short_name__icontains": name})
+
+
+def report_partnership_list(*, user: AnyUser, name: str = "") -> QuerySet[Partnership]:
+    """Partnerships whose reports the user may read (named like ``name``), counties first."""
+    return Partnership.objects.filter(_report_filter(user), _named(name)).order_by("kind", "name")
+
+
+def report_partnership_first(*, user: AnyUser, name: str = "", limit: int) -> list[Partnership]:
+    """The first ``limit`` of report_partnership_list. Unnamed, its query is compiled once
+    per number of the user's keys (``compiled_objects``): the list is on every visit to
+    the report list."""
+    access = _report_access(user)
+    if name or not (access.everyone or access.ids):
+        return list(report_partnership_list(user=user, name=name)[:limit])
+    access, values = access.padded()
+
+    def build(keys: Sequence[int]) -> QuerySet[Partnership]:
+        where = access.where_of(keys)
+        return Partnership.objects.filter(where).order_by("kind", "name")[:limit]
+
+    shape = ("report_partnership_first", access.shape, limit)
+    return compiled_objects(shape, build, values, markers_like(values))
 
 
 def partnership_get(*, user: AnyUser, slug: str) -> Partnership:
@@ -54,13 +130,16 @@ def partnership_get(*, user: AnyUser, slug: str) -> Partnership:
     )
 
 
+_LATEST_ORDER = ("-financial_year", "-quarter", "partnership__name", "-revision")
+
+
 def exception_report_list(*, user: AnyUser) -> QuerySet[ExceptionReport]:
     """Reports the user may read, without their (large) snapshots."""
     return (
         ExceptionReport.objects.filter(_report_filter(user, "partnership__"))
         .select_related("partnership")
         .defer("snapshot")
-        .order_by("-financial_year", "-quarter", "partnership__name", "-revision")
+        .order_by(*_LATEST_ORDER)
     )
 
 
@@ -68,23 +147,76 @@ def exception_report_list(*, user: AnyUser) -> QuerySet[ExceptionReport]:
 REPORT_PAGE_SIZE = 50
 
 
-def exception_report_latest_list(*, user: AnyUser) -> QuerySet[ExceptionReport]:
+def exception_report_latest_list(
+    *, user: AnyUser, name: str = "", quarter: Quarter | None = None
+) -> QuerySet[ExceptionReport]:
     """The latest revision of each partnership's report for each quarter, newest quarter
-    first: earlier revisions are left out by the database, not read and dropped here."""
+    first: earlier revisions are left out by the database, not read and dropped here. Only
+    partnerships named like ``name`` and only ``quarter``, where given."""
+    return _latest(exception_report_list(user=user), name=name, quarter=quarter)
+
+
+def _latest(
+    reports: QuerySet[ExceptionReport], *, name: str, quarter: Quarter | None
+) -> QuerySet[ExceptionReport]:
     later = ExceptionReport.objects.filter(
         partnership_id=OuterRef("partnership_id"),
         financial_year=OuterRef("financial_year"),
         quarter=OuterRef("quarter"),
         revision__gt=OuterRef("revision"),
     )
-    return exception_report_list(user=user).filter(~Exists(later))
+    reports = reports.filter(~Exists(later), _named(name, "partnership__"))
+    return reports.filter(**quarter.columns) if quarter else reports
+
+
+class ReportRow(TypedDict):
+    """A row of the report list, read as values (a page of 50 reports and their partnerships
+    made into objects cost more than the rest of the page)."""
+
+    pk: int
+    partnership__short_name: str
+    financial_year: int
+    quarter: int
+    revision: int
+    status: str
+    built_at: datetime | None
 
 
 def exception_report_latest_page(
-    *, user: AnyUser, number: int | str | None, per_page: int = REPORT_PAGE_SIZE
-) -> Page[ExceptionReport]:
-    """One page of exception_report_latest_list (an unknown number is the nearest page)."""
-    return page_get(exception_report_latest_list(user=user), number=number, per_page=per_page)
+    *,
+    user: AnyUser,
+    number: int | str | None,
+    name: str = "",
+    quarter: Quarter | None = None,
+    per_page: int = REPORT_PAGE_SIZE,
+) -> Page[ReportRow]:
+    """One page of exception_report_latest_list's rows (an unknown number is the nearest
+    page). Unnamed, a page that has rows is read by a query compiled once per number of
+    the user's keys, quarter and page (``compiled_rows``; with the list's total on each
+    row, as page_get reads it); otherwise, and past the end, by page_get."""
+    fields = list(ReportRow.__annotations__)
+    access = _report_access(user)
+    page = page_number(number)
+    if not name and (access.everyone or access.ids):
+        access, values = access.padded()
+
+        def build(keys: Sequence[int]) -> QuerySet[Any]:
+            reports = ExceptionReport.objects.filter(access.where_of(keys, "partnership__"))
+            rows = _latest(reports, name="", quarter=quarter).order_by(*_LATEST_ORDER)
+            counted = rows.values_list(*fields).annotate(total=Window(Count("pk")))
+            return counted[(page - 1) * per_page : page * per_page]
+
+        shape = ("exception_report_latest_page", access.shape, quarter, page, per_page)
+        found = compiled_rows(shape, build, values, markers_like(values))
+        if found:
+            total = found[0][-1]
+            return Page(
+                [cast(ReportRow, dict(zip(fields, row, strict=False))) for row in found],
+                page,
+                CountedPaginator(found, per_page, total),
+            )
+    rows = exception_report_latest_list(user=user, name=name, quarter=quarter).values(*fields)
+    return cast("Page[ReportRow]", page_get(cast(Any, rows), number=number, per_page=per_page))
 
 
 def exception_report_get(*, user: AnyUser, pk: int) -> ExceptionReport:

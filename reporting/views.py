@@ -1,3 +1,5 @@
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,14 +10,19 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
 from csp_tracker import clock
 from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import url_maker
 from csp_tracker.storage import file_download
+from csp_tracker.templatetags.gds import gds_datetime
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Partnership
@@ -36,28 +43,112 @@ def _get_report(request: HttpRequest, pk: int, perm: str | None) -> ExceptionRep
     )
 
 
+# A row of the report list's table: the link to the report (with its revision after the
+# first), its status tag and when it was built.
+_REPORT_ROW = """
+                    <tr class="govuk-table__row">
+                        <td class="govuk-table__cell">
+                            <a class="govuk-link" href="{url}">{label}</a>
+                            {revision}
+                        </td>
+                        <td class="govuk-table__cell">{status}</td>
+                        <td class="govuk-table__cell">{built}</td>
+                    </tr>
+                """
+_REVISION = '<span class="govuk-body-s">(revision {})</span>'
+
+# Quarters the report list's filter offers: the current one and the seven before it.
+FILTER_QUARTERS = 8
+
+
+def _quarter_chosen(request: HttpRequest) -> Quarter | None:
+    """The quarter of ``?quarter=2023-q3`` (None for none, with a message for nonsense)."""
+    chosen = request.GET.get("quarter", "")
+    if not chosen:
+        return None
+    try:
+        return Quarter.parse(chosen)
+    except ValueError:
+        messages.error(request, "Choose a quarter from the list")
+        return None
+
+
 @login_required
 @require_safe
 def report_index(request: HttpRequest) -> HttpResponse:
-    partnerships = list(selectors.report_partnership_list(user=request.user))
+    """The latest reports a page at a time, and a bounded list of partnerships: both found
+    by a partnership's name and a quarter (a county admin reads every district's)."""
+    name = request.GET.get("partnership", "").strip()[:100]
+    quarter = _quarter_chosen(request)
+    size = selectors.PARTNERSHIP_LIST_SIZE
+    partnerships = selectors.report_partnership_first(user=request.user, name=name, limit=size + 1)
+    more = len(partnerships) > size
+    del partnerships[size:]
     counties = [
         p for p in partnerships if request.user.has_perm("reporting.view_county_overview", p)
     ]
-    page = selectors.exception_report_latest_page(user=request.user, number=request.GET.get("page"))
-    # Each row's link from its URL reversed once for the list (a county admin's list is
-    # every partnership in the county and a page of 50 reports).
-    partnership_url = url_for_each("reporting:partnership", "slug")
-    report_url = url_for_each("reporting:detail")
+    page = selectors.exception_report_latest_page(
+        user=request.user, number=request.GET.get("page"), name=name, quarter=quarter
+    )
+    # Each row written here once (fifty rows of a template's variables, tags and include
+    # cost more than the rest of the page): its link from the URL pattern reversed once per
+    # process (url_maker), its status tag rendered once for each status.
+    partnership_url = url_maker("reporting:partnership", "slug")
+    report_url = url_maker("reporting:detail")
+    tags: dict[str, str] = {}
+    reports = []
+    for row in page.object_list:
+        status = row["status"]
+        if status not in tags:
+            tags[status] = render_to_string(
+                "reporting/includes/report_status.html", {"r": {"status": status}}
+            )
+        revision = row["revision"]
+        built_at = row["built_at"]
+        built = gds_datetime(localtime(built_at)) if built_at else "Not built yet"
+        # The values escaped as the template's variables are (html.escape, as Django's
+        # escape is), the row marked safe once.
+        reports.append(
+            mark_safe(
+                _REPORT_ROW.format(
+                    url=escape(report_url(row["pk"])),
+                    label=escape(
+                        f"{row['partnership__short_name']} "
+                        f"{Quarter(row['financial_year'], row['quarter'])}"
+                    ),
+                    revision=_REVISION.format(revision) if revision > 1 else "",
+                    status=tags[status],
+                    built=escape(built),
+                )
+            )
+        )
+    filters = {"partnership": name, "quarter": quarter.slug if quarter else ""}
     return render(
         request,
         "reporting/index.html",
         {
             "page": page,
-            "reports": [(report, report_url(report.pk)) for report in page.object_list],
+            "reports": reports,
             "partnerships": [(p, partnership_url(p.slug)) for p in partnerships],
+            "more_partnerships": more,
+            "reads_reports": bool(partnerships)
+            or (bool(name) and selectors.reads_reports(user=request.user)),
             "counties": counties,
+            "name": name,
+            "quarter": quarter,
+            "quarters": _quarters_back(clock.current_quarter(), FILTER_QUARTERS),
+            "filtered": bool(name or quarter),
+            "query": urlencode({k: v for k, v in filters.items() if v}),
         },
     )
+
+
+def _quarters_back(last: Quarter, n: int) -> list[Quarter]:
+    """``last`` and the ``n - 1`` quarters before it, newest first."""
+    quarters = [last]
+    while len(quarters) < n:
+        quarters.append(quarters[-1].previous)
+    return quarters
 
 
 @login_required
