@@ -10,16 +10,21 @@ from django.db import connections
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from actions.models import Action, Milestone, UpdateReview
+from actions import filters
+from actions.filters import ActionFilter
+from actions.models import Action, Milestone, Status, UpdateReview
 from actions.selectors import (
     IN_ITS_ACTION,
     action_current_status,
     action_get,
+    action_list,
     action_list_rows,
     action_queryset,
+    annotate_progress,
     change_history,
     latest_statuses,
     my_actions,
+    plan_list,
     status_history,
 )
 from actions.services import action_save, milestone_save
@@ -421,3 +426,61 @@ def test_every_query_of_an_actions_page_is_kept(actions, district, agency, monke
     assert compiled._compiled and all(compiled._compiled.values()), [
         shape for shape, kept in compiled._compiled.items() if kept is None
     ]
+
+
+def test_the_action_list_filtered_by_progress_compiled_is_the_orms(
+    actions, district, other_district, agency, monkeypatch
+):
+    """The action list filtered by status, overdue and no update lists what the ORM's
+    annotations of the rule (``annotate_progress``) say, for each combination, whether
+    its condition is compiled anew or kept, on either day (a milestone falls due between
+    them: the day is of the condition's shape), and never another partnership's actions."""
+    for action in actions[:2]:
+        factories.MilestoneFactory(action=action, due_date=date(2023, 12, 1), timescale_kind="due")
+    factories.MilestoneFactory(action=actions[5], due_date=date(2024, 2, 1), timescale_kind="due")
+    other_plan = factories.PlanFactory(partnership=other_district)
+    record(
+        factories.ActionFactory(
+            plan=other_plan, priority=factories.PriorityFactory(plan=other_plan)
+        ),
+        Q3,
+        "off_track",
+        factories.MembershipFactory(partnership=other_district, role="officer").user,
+    )
+    user = factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
+    monkeypatch.setattr(filters, "_progress_sql", {})
+    for today in (date(2024, 1, 15), date(2024, 3, 1)):
+        _assert_filtered_as_the_orm(user, today)
+
+
+def _assert_filtered_as_the_orm(user: Any, today: date) -> None:
+    read = annotate_progress(action_list(user=user), quarter=Q3, today=today)
+    progress = {a.pk: (a.current_status, a.has_overdue, a.needs_update) for a in read}
+    assert {status for status, _, _ in progress.values()} >= {None, "on_track", "off_track"}
+    assert any(overdue for _, overdue, _ in progress.values())
+
+    def listed(query: dict[str, str]) -> list[int]:
+        found = ActionFilter(
+            query,
+            queryset=action_list(user=user),
+            plans=plan_list(user=user),
+            quarter=Q3,
+            today=today,
+        )
+        assert found.is_valid(), found.errors
+        return list(found.qs.values_list("pk", flat=True))
+
+    for status in ["", *Status.values]:
+        for overdue in (False, True):
+            for no_update in (False, True):
+                query = {"status": status, "overdue": "on" * overdue, "no_update": "on" * no_update}
+                expected = [
+                    pk
+                    for pk, (current, has_overdue, needs_update) in progress.items()
+                    if (not status or (current or Status.NOT_STARTED) == status)
+                    and (has_overdue or not overdue)
+                    and (needs_update or not no_update)
+                ]
+                # Compiled for the day, then asked again by the condition kept.
+                assert listed(query) == expected, (today, query)
+                assert listed(query) == expected, (today, query)
