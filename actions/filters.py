@@ -4,14 +4,18 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
-from django.db import connections
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from actions.models import Action, Status
 from actions.selectors import annotate_progress
 from csp_tracker import clock
-from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like, padded
+from csp_tracker.compiled import (
+    compiled_condition,
+    compiled_objects,
+    compiled_rows,
+    markers_like,
+    padded,
+)
 from csp_tracker.forms import GovukErrorsMixin
 from csp_tracker.periods import Quarter, financial_year_label
 from plans.models import Agency, Plan
@@ -76,13 +80,6 @@ def _choices_read(
         return build(*_split(sizes, these))
 
     return read((name, sizes), built, keys, markers_like(keys))
-
-
-# The progress filters' condition (``ActionFilter._by_progress``) as SQL and parameters, by
-# what is asked (status, overdue, no update), the quarter, the day and the database: a few
-# shapes a process, a few more each day; emptied past a bound as compiled.py's are.
-_progress_sql: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
-_KEPT_AT_MOST = 1000
 
 
 # Someone who sees at most this many plans is offered every heading of them before choosing
@@ -367,25 +364,17 @@ class ActionFilter(django_filters.FilterSet):
     def _progress(
         self, queryset: QuerySet[Action], *, status: str, overdue: bool, no_update: bool
     ) -> Q:
-        """``_by_progress``'s condition on ``queryset``'s actions: its WHERE, compiled once
-        per shape (what is asked, the quarter, the day, the database) and then given as it
-        is (``RawSQL``). Building and compiling the rule's subqueries cost about 20,000
-        Python calls a request, as much as the rest of the list. The values in it are all
-        of the shape; it names the actions' table as any query of actions does (its first
-        table, by its own name), the subqueries their own aliases (U0…), as Django writes
-        them."""
-        connection = connections[queryset.db]
-        shape = (status, overdue, no_update, self.quarter, self.today, queryset.db, id(connection))
-        if shape not in _progress_sql:
-            if len(_progress_sql) >= _KEPT_AT_MOST:
-                _progress_sql.clear()
-            query = self._by_progress(
+        """``_by_progress``'s condition on ``queryset``'s actions, compiled once per shape
+        (what is asked, the quarter, the day: ``compiled_condition``). Building and
+        compiling the rule's subqueries cost about 20,000 Python calls a request, as much
+        as the rest of the list."""
+        return compiled_condition(
+            ("action list progress", status, overdue, no_update, self.quarter, self.today),
+            lambda: self._by_progress(
                 Action.objects.all(), status=status, overdue=overdue, no_update=no_update
-            ).query
-            sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-            _progress_sql[shape] = sql, tuple(params)
-        sql, params = _progress_sql[shape]
-        return Q(RawSQL(sql, params, output_field=BooleanField()))
+            ),
+            using=queryset.db,
+        )
 
     def filter_words(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         for word in value.split()[:10]:

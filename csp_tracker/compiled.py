@@ -20,7 +20,8 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.related_descriptors import (
     ManyToManyDescriptor,
     ReverseManyToOneDescriptor,
@@ -259,3 +260,29 @@ def compiled_prefetch(
         if not hasattr(holder, "_prefetched_objects_cache"):
             holder._prefetched_objects_cache = {}
         holder._prefetched_objects_cache[cache_name] = cached
+
+
+def compiled_condition(
+    shape: Hashable, build: Callable[[], QuerySet[Any]], using: str = DEFAULT_DB_ALIAS
+) -> Q:
+    """The condition (WHERE) of ``build()``, compiled once per ``shape``, as a filter for
+    another query of the same model: ``queryset.filter(compiled_condition(...))``.
+
+    For a rule whose subqueries are costly to build and compile but whose values are all
+    of the shape (a quarter, a day, what is asked): nothing of it changes between calls of
+    one shape, so it is kept as SQL and parameters. The condition names the model's table
+    as Django names the first table of any query of the model (by its own name) and its
+    subqueries' tables by their own aliases (U0…), so it fits a query that starts from the
+    model's table, whatever else that query filters on."""
+    connection = connections[using]
+    key = (("condition", shape), id(connection))
+    if key not in _compiled:
+        if len(_compiled) >= _KEPT_AT_MOST:
+            _compiled.clear()
+        query = build().query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = query.where.as_sql(compiler, connection)
+        _compiled[key] = _Compiled(sql, [(None, None, param) for param in params], compiler)
+    kept = _compiled[key]
+    assert kept is not None
+    return Q(RawSQL(kept.sql, [fixed for _, _, fixed in kept.slots], output_field=BooleanField()))

@@ -10,7 +10,6 @@ from django.db import connections
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from actions import filters
 from actions.filters import ActionFilter
 from actions.models import Action, Milestone, Status, UpdateReview
 from actions.selectors import (
@@ -448,7 +447,7 @@ def test_the_action_list_filtered_by_progress_compiled_is_the_orms(
         factories.MembershipFactory(partnership=other_district, role="officer").user,
     )
     user = factories.MembershipFactory(partnership=district, role="officer", agency=agency).user
-    monkeypatch.setattr(filters, "_progress_sql", {})
+    monkeypatch.setattr(compiled, "_compiled", {})
     for today in (date(2024, 1, 15), date(2024, 3, 1)):
         _assert_filtered_as_the_orm(user, today)
 
