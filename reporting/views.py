@@ -1,5 +1,3 @@
-from html import escape
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,8 +9,9 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -21,6 +20,7 @@ from csp_tracker import clock
 from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
 from csp_tracker.reversing import url_maker
+from csp_tracker.rows import row_template
 from csp_tracker.storage import file_download
 from csp_tracker.templatetags.gds import gds_datetime
 from jobs.idempotency import key_from
@@ -42,20 +42,6 @@ def _get_report(request: HttpRequest, pk: int, perm: str | None) -> ExceptionRep
         request, selectors.exception_report_get, ExceptionReport, perm=perm, pk=pk
     )
 
-
-# A row of the report list's table: the link to the report (with its revision after the
-# first), its status tag and when it was built.
-_REPORT_ROW = """
-                    <tr class="govuk-table__row">
-                        <td class="govuk-table__cell">
-                            <a class="govuk-link" href="{url}">{label}</a>
-                            {revision}
-                        </td>
-                        <td class="govuk-table__cell">{status}</td>
-                        <td class="govuk-table__cell">{built}</td>
-                    </tr>
-                """
-_REVISION = '<span class="govuk-body-s">(revision {})</span>'
 
 # Quarters the report list's filter offers: the current one and the seven before it.
 FILTER_QUARTERS = 8
@@ -90,12 +76,16 @@ def report_index(request: HttpRequest) -> HttpResponse:
     page = selectors.exception_report_latest_page(
         user=request.user, number=request.GET.get("page"), name=name, quarter=quarter
     )
-    # Each row written here once (fifty rows of a template's variables, tags and include
-    # cost more than the rest of the page): its link from the URL pattern reversed once per
-    # process (url_maker), its status tag rendered once for each status.
+    # Each row written from its template rendered once (row_template: fifty rows of a
+    # template's variables, tags and include cost more than the rest of the page); its link
+    # from the URL pattern reversed once per process (url_maker), its status tag rendered
+    # once for each status.
     partnership_url = url_maker("reporting:partnership", "slug")
     report_url = url_maker("reporting:detail")
-    tags: dict[str, str] = {}
+    report_row = row_template(
+        "reporting/includes/report_row.html", {}, ("url", "label", "revision", "status", "built")
+    )
+    tags: dict[str, SafeString] = {}
     reports = []
     for row in page.object_list:
         status = row["status"]
@@ -103,23 +93,21 @@ def report_index(request: HttpRequest) -> HttpResponse:
             tags[status] = render_to_string(
                 "reporting/includes/report_status.html", {"r": {"status": status}}
             )
-        revision = row["revision"]
-        built_at = row["built_at"]
-        built = gds_datetime(localtime(built_at)) if built_at else "Not built yet"
-        # The values escaped as the template's variables are (html.escape, as Django's
-        # escape is), the row marked safe once.
+        revision, built_at = row["revision"], row["built_at"]
         reports.append(
-            mark_safe(
-                _REPORT_ROW.format(
-                    url=escape(report_url(row["pk"])),
-                    label=escape(
-                        f"{row['partnership__short_name']} "
-                        f"{Quarter(row['financial_year'], row['quarter'])}"
-                    ),
-                    revision=_REVISION.format(revision) if revision > 1 else "",
-                    status=tags[status],
-                    built=escape(built),
-                )
+            report_row.render(
+                {
+                    "url": report_url(row["pk"]),
+                    "label": f"{row['partnership__short_name']} "
+                    f"{Quarter(row['financial_year'], row['quarter'])}",
+                    "revision": format_html(
+                        '<span class="govuk-body-s">(revision {})</span>', revision
+                    )
+                    if revision > 1
+                    else "",
+                    "status": tags[status],
+                    "built": gds_datetime(localtime(built_at)) if built_at else "Not built yet",
+                }
             )
         )
     filters = {"partnership": name, "quarter": quarter.slug if quarter else ""}
