@@ -127,3 +127,23 @@ def marked_choices(field: BoundField) -> list[tuple[str, str, str, bool]]:
             checked = stringformat(value, "s") == shown
         marked.append((str(number), unlocalize(value), unlocalize(label), checked))
     return marked
+
+
+_HINT = '\n        <div id="{id}_hint" class="govuk-hint">{hint}</div>\n'
+_ERROR = (
+    '\n    <span id="{id}_{n}_error" class="govuk-error-message">'
+    '\n      <span class="govuk-visually-hidden">Error:</span> {error}\n    </span>\n  '
+)
+
+
+@register.simple_tag
+def hint_and_errors(field: BoundField) -> SafeString:
+    """The field's hint and its error messages, each with the id its widget's or fieldset's
+    ``aria-describedby`` names, in the markup (and spacing) of crispy-forms-gds's
+    help_text_and_errors.html, for every field template here."""
+    hint = _HINT.format(id=field.auto_id, hint=field.help_text) if field.help_text else ""
+    errors = "".join(
+        _ERROR.format(id=field.auto_id, n=n, error=conditional_escape(str(error)))
+        for n, error in enumerate(field.errors, start=1)
+    )
+    return SafeString(f"{hint}\n{errors}")
