@@ -205,7 +205,6 @@ def compiled_prefetch(
         return
     model = type(instances[0])
     descriptor = getattr(model, name)
-    related = queryset
     keys = padded([instance.pk for instance in instances])
     if isinstance(descriptor, ManyToManyDescriptor):
         manager_of = getattr(instances[0], name)
@@ -219,7 +218,7 @@ def compiled_prefetch(
         def build(values: Sequence[Any]) -> QuerySet[Any]:
             # Django's own prefetch query for instances holding these keys.
             stand_ins = [model(**{target.attname: value}) for value in values]
-            base = related if related is not None else manager_of.model._default_manager.all()
+            base = queryset if queryset is not None else manager_of.model._default_manager.all()
             found = getattr(stand_ins[0], name).get_prefetch_querysets(stand_ins, [base.all()])
             return cast("QuerySet[Any]", found[0])
 
@@ -230,7 +229,7 @@ def compiled_prefetch(
         back = field
 
         def build(values: Sequence[Any]) -> QuerySet[Any]:
-            base = related if related is not None else field.model._default_manager.all()
+            base = queryset if queryset is not None else field.model._default_manager.all()
             return base.filter(**{f"{field.name}__in": values})
 
     else:
@@ -252,7 +251,7 @@ def compiled_prefetch(
             continue
         manager = getattr(instance, name)
         cached = (
-            manager._apply_rel_filters(related) if related is not None else manager.get_queryset()
+            manager._apply_rel_filters(queryset) if queryset is not None else manager.get_queryset()
         )
         cached._result_cache = values
         cached._prefetch_done = True

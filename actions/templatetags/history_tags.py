@@ -46,10 +46,7 @@ _RETURNED = (
 
 def _when(value: datetime) -> str:
     """As ``{{ value|gds_datetime }}`` writes it: in the site's time zone."""
-    # (As the template engine converts a value for a filter that expects local time; the
-    # stubs lack the function.)
-    local: datetime = getattr(timezone, "template_localtime")(value)  # noqa: B009
-    return gds_datetime(local)
+    return gds_datetime(timezone.localtime(value))
 
 
 def _step(step: UpdateReview, last: bool) -> str:
