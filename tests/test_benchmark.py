@@ -186,3 +186,17 @@ def test_the_raw_sql_yardstick_selects_what_the_snapshots_contain(county, distri
         ref: r[6] for ref, r in raw.items() if r[6]
     }
     assert snapshot["awaiting_sign_off"] == 1
+
+
+@pytest.mark.django_db
+def test_a_page_is_measured_as_served_and_one_that_writes_is_refused() -> None:
+    """Pages are timed in their own committed transaction, as a web process serves them
+    (a rollback would make psycopg drop every prepared statement); so a page must not
+    write, and the benchmark says so if one does."""
+    from accounts.models import User
+    from demo.management.commands.benchmark import Command
+
+    seconds, queries = Command._measured_as_served(lambda: list(User.objects.all()))
+    assert seconds > 0 and queries == 1
+    with pytest.raises(SystemExit, match="wrote to the database"):
+        Command._measured_as_served(lambda: User.objects.create(email="w@example.org"))
