@@ -3,6 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 
 from plans.models import Membership
@@ -12,6 +13,14 @@ from tests import factories, servers
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _rendered_cleared() -> Iterator[None]:
+    """Each test starts with no report body rendered: a test database's keys are used
+    again by the next test (SQLite's, rolled back), where a web process's never are."""
+    caches["rendered"].clear()
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -330,7 +330,15 @@ CACHES = {
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # A ready exception report's page body, rendered from its snapshot once per web
+    # process (the report never changes; a rebuild is a new revision). In memory, so a
+    # deploy's new templates are used from the restart; bounded (~200 KiB a report).
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered",
+        "OPTIONS": {"MAX_ENTRIES": 50},
+    },
 }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

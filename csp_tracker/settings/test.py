@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"
@@ -16,5 +16,5 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/csp-tracker-test-media")
 AXES_ENABLED = True
 # Each test process counts in its own memory, even where REDIS_URL is set (CI): the limits
 # are tested against the real Redis in tests/accounts/test_password_reset.py.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -196,3 +196,33 @@ def test_a_report_whose_pdf_the_storage_lost_still_shows_and_its_download_is_a_4
     assert f"({filesizeformat(report.pdf_size or 0)})" in page.content.decode()
     download = client.get(reverse("reporting:pdf", kwargs={"pk": report.pk}))
     assert download.status_code == 404
+
+
+def test_a_ready_reports_body_is_rendered_once_and_each_revision_shows_its_own(
+    client, district, make_action, author, executive
+):
+    """The body of a ready report is rendered from its snapshot once and kept (the snapshot
+    never changes); a later revision, with its own snapshot, is rendered for itself."""
+    action = make_action(title="Develop the youth drop in")
+    record(action, Q3, "off_track", author, commentary="Not opened", reason="No venue")
+    first = _build(district)
+    client.force_login(executive)
+    url = reverse("reporting:detail", kwargs={"pk": first.pk})
+    body = "reporting/includes/report_body.html"
+    response = client.get(url)
+    assert body in [t.name for t in response.templates] and "No venue" in response.text
+    again = client.get(url)
+    assert body not in [t.name for t in again.templates]
+
+    def report(page: str) -> str:
+        return page.split('id="summary"')[1].split("</main>")[0]
+
+    assert report(again.text) == report(response.text)
+
+    record(action, Q3, "on_track", author, commentary="Opened in December")
+    second = _build(district)
+    assert second.revision == first.revision + 1
+    newer = client.get(reverse("reporting:detail", kwargs={"pk": second.pk}))
+    assert body in [t.name for t in newer.templates]
+    assert "No venue" not in newer.text.split('id="summary"')[1]
+    assert "No venue" in client.get(url).text
