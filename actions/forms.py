@@ -105,10 +105,11 @@ FigureRows = numbered_rows(FigureRow, 3)
 
 class ActionMilestonesField(forms.ModelMultipleChoiceField):
     """Checkboxes of an action's milestones (checkboxes_field's), the keys sent checked
-    against the milestones read with the action (``rows``) rather than by a query of
-    ``queryset`` (the same milestones): Django's refusals, in Django's order (not a list;
-    a null character; a key that is not a number; a key of no row), and the rows chosen
-    in their order."""
+    against the milestones read with the action (``rows``) rather than by a query:
+    Django's refusals, in Django's order (not a list; a null character; a key that is not
+    a number; a key of no row), and the rows chosen in their order. Its ``queryset`` is
+    never read but for ``none()``, Django's answer when none is ticked, so it stays
+    ``Milestone.objects.none()``: building the action's costs a few hundred calls a form."""
 
     rows: Sequence[Milestone] = ()
 
@@ -195,7 +196,6 @@ class StatusUpdateForm(GovukErrorsMixin, forms.Form):
         # Any milestone of the action is accepted, so one completed by someone else since
         # the page was opened is not an error; only the open ones are offered and recorded.
         completed = cast(ActionMilestonesField, self.fields["milestones_completed"])
-        completed.queryset = Milestone.objects.filter(action=action).order_by("order", "id")
         completed.rows = milestones
         completed.choices = [(m.pk, m.description) for m in open_milestones]
         self.rows = FigureRows(self.data if self.is_bound else None, prefix="figures")

@@ -65,6 +65,10 @@ class _Status(TypedDict):
     status: str
 
 
+class _StatusNow(TypedDict):
+    current_status: str | None
+
+
 class _HasPastDue(TypedDict):
     has_past_due: bool
 
@@ -82,6 +86,8 @@ if TYPE_CHECKING:
     ActionsWithStatus = QuerySet[WithAnnotations[Action, CurrentStatus]]
     ActionsWithProgress = QuerySet[ActionWithProgress]
     _ActionPastDue = WithAnnotations[Action, _HasPastDue]
+    # An action read for the update form's page: its status now, not all its progress.
+    ActionWithStatus = WithAnnotations[Action, _StatusNow]
     # A milestone read ``_with_past_due``, and ``set_overdue``.
     _Overdue = WithAnnotations[Milestone, _MilestoneDates]
 
@@ -712,6 +718,21 @@ def action_for_status_update(*, user: AnyUser, pk: int) -> Action:
         [action], "milestones", Milestone.objects.order_by(*IN_ITS_ACTION), shape=saving
     )
     return action
+
+
+def action_for_update_form(*, user: AnyUser, pk: int) -> "ActionWithStatus":
+    """What the status update form's page shows of one visible action: what recording an
+    update reads (``action_for_status_update``: whose it is, its leads and milestones)
+    and its ``current_status`` as of the update quarter, as ``set_progress`` sets it
+    (``latest_statuses``). Not the rest of ``action_get`` (its priority, themes and
+    milestones' leads and dates), which the page does not show: a query and about a
+    thousand Python calls less. DoesNotExist otherwise, as ``action_get``."""
+    action = action_for_status_update(user=user, pk=pk)
+    latest = latest_statuses(lineages=[action.lineage], as_of=clock.update_quarter())
+    update = latest.get(action.lineage.int)
+    shown = cast("ActionWithStatus", action)
+    shown.current_status = update.status if update else None
+    return shown
 
 
 def milestone_get(*, user: AnyUser, pk: int) -> Milestone:

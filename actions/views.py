@@ -48,7 +48,7 @@ from plans.models import Partnership
 from plans.views import authored_plan
 
 if TYPE_CHECKING:
-    from actions.selectors import ActionWithProgress
+    from actions.selectors import ActionWithProgress, ActionWithStatus
 
 
 def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
@@ -131,12 +131,12 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
-        action = _get_action(request, pk)
+        action = visible_or_404(request, selectors.action_for_update_form, Action, pk=pk)
         require_perm(request, "actions.add_statusupdate", action)
         form = StatusUpdateForm(action=action, initial={"updates_version": action.updates_version})
         return _status_update_page(request, action, form)
     # Saving reads only what it needs of the action; the page, shown again when the
-    # update is not saved, reads the rest (action_get).
+    # update is not saved, reads it again with its status (action_for_update_form).
     saving = visible_or_404(request, selectors.action_for_status_update, Action, pk=pk)
     require_perm(request, "actions.add_statusupdate", saving)
     quarter = clock.update_quarter()
@@ -168,7 +168,7 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 request, f"Your {quarter} update on action {saving.reference} was saved"
             )
             return redirect("actions:detail", pk=saving.pk)
-    action = _get_action(request, pk)
+    action = visible_or_404(request, selectors.action_for_update_form, Action, pk=pk)
     if not stale:
         return _status_update_page(request, action, form)
     # Keep what they typed; show the update they missed; let them save again. The
@@ -189,7 +189,7 @@ def status_update_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 def _status_update_page(
     request: HttpRequest,
-    action: "ActionWithProgress",
+    action: "ActionWithStatus",
     form: StatusUpdateForm,
     *,
     conflict: StatusUpdate | None = None,

@@ -205,7 +205,8 @@ class GovukErrorsMixin(forms.BaseForm):
                         messages[code] = choice
 
     def full_clean(self) -> None:
-        self._word_errors()
+        if self.is_bound:  # an unbound form's errors (read by its page) are none
+            self._word_errors()
         super().full_clean()
         errors = self.errors  # built by full_clean: reading it cleans nothing again
         if not errors:

@@ -1,7 +1,15 @@
-"""A form field's widget with the GOV.UK classes and ARIA links crispy-forms-gds gives
-it, for the pages that render their fields through plain templates
-(templates/includes/fields/): the same HTML as crispy-forms-gds's ``crispy_gds_field``
-tag, without its layout objects and per-field template machinery."""
+"""A form's fields in the HTML crispy-forms-gds renders, for the pages that render their
+fields through plain templates (templates/includes/fields/): the same HTML as
+crispy-forms-gds's ``crispy_gds_field`` tag, without its layout objects and per-field
+template machinery.
+
+A field's template is rendered once for each shape of field (its options, whether it
+has a hint, how many errors) and written for each field with its own values
+(csp_tracker.rows.row_template): a field's template rendered for each field cost some
+five hundred Python calls, each of a choice's variables thirty. A field is written
+without the white space around it in its template, so a page puts its fields a line
+each, which crispy-forms' {% specialspaceless %} makes the one space crispy-forms-gds
+leaves between them."""
 
 from collections.abc import Iterable
 from typing import Any, cast
@@ -11,8 +19,10 @@ from django.forms import BoundField
 from django.forms.widgets import Input
 from django.template.defaultfilters import stringformat
 from django.templatetags.l10n import unlocalize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+
+from csp_tracker.rows import row_template
 
 register = template.Library()
 
@@ -74,6 +84,15 @@ def govuk_widget(field: BoundField, **attrs: str) -> SafeString:
 _PLAIN_WIDGETS = (forms.TextInput, forms.Textarea, forms.HiddenInput)
 
 
+# The replacements of html.escape, which django.utils.html.escape makes, in one pass: an
+# attribute's value escaped for some three function calls rather than a dozen.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _escaped(value: object) -> str:
+    return str(value).translate(_ESCAPES)
+
+
 @register.filter
 def widget_html(field: BoundField) -> SafeString:
     """``str(field)``, the field's widget as Django renders it, for a text input, text box
@@ -88,16 +107,18 @@ def widget_html(field: BoundField) -> SafeString:
     attrs = widget.build_attrs(widget.attrs, attrs)
     value = widget.format_value(field.value())
     written = "".join(
-        f" {name}" if given is True else f' {name}="{escape(given)}"'
-        for name, given in attrs.items()
-        if given is not False
+        [
+            f" {name}" if given is True else f' {name}="{_escaped(given)}"'
+            for name, given in attrs.items()
+            if given is not False
+        ]
     )
-    name = escape(field.html_name)
+    name = _escaped(field.html_name)
     if isinstance(widget, forms.Textarea):
         text = conditional_escape(value) if value else ""
         return SafeString(f'<textarea name="{name}"{written}>\n{text}</textarea>')
-    kind = escape(cast(Input, widget).input_type)
-    shown = "" if value is None else f' value="{escape(value)}"'
+    kind = _escaped(cast(Input, widget).input_type)
+    shown = "" if value is None else f' value="{_escaped(value)}"'
     return SafeString(f'<input type="{kind}" name="{name}"{shown}{written}>')
 
 
@@ -147,3 +168,94 @@ def hint_and_errors(field: BoundField) -> SafeString:
         for n, error in enumerate(field.errors, start=1)
     )
     return SafeString(f"{hint}\n{errors}")
+
+
+@register.simple_tag
+def govuk_text_field(
+    field: BoundField,
+    *,
+    label_size: str = "",
+    label_tag: str = "",
+    rows: int | None = None,
+    width: str = "",
+    max_characters: int | None = None,
+) -> SafeString:
+    """A text input or text box as crispy-forms-gds's Field.text and Field.textarea render
+    it (includes/fields/text.html): ``label_size`` a class ("govuk-label--m"),
+    ``label_tag`` ("h2"), ``rows``, ``width`` a class ("govuk-input--width-10"),
+    ``max_characters`` GOV.UK's character count."""
+    attrs: dict[str, Any] = {"rows": rows} if rows else {}
+    if max_characters:
+        attrs["css_class"] = "govuk-js-character-count"
+    elif width and not rows:
+        attrs["css_class"] = width
+    widget = govuk_widget(field, **attrs)
+    shape = {
+        "errored": bool(field.errors),
+        "label_size": label_size,
+        "label_tag": label_tag,
+        "max_characters": max_characters or "",
+    }
+    return row_template("includes/fields/text.html", shape, _TEXT_VALUES).render(
+        {
+            "auto_id": field.auto_id,
+            "id_for_label": field.id_for_label,
+            "label": SafeString(field.label),  # unescaped, as crispy-forms-gds writes it
+            "hint_and_errors": hint_and_errors(field),
+            "widget": widget,
+        }
+    )
+
+
+_TEXT_VALUES = ("auto_id", "id_for_label", "label", "hint_and_errors", "widget")
+_CHOICES_VALUES = ("auto_id", "label", "hint_and_errors", "items")
+_CHOICE_VALUES = ("name", "number", "value", "label")
+
+
+@register.simple_tag
+def govuk_radios(field: BoundField, *, legend_size: str = "", legend_tag: str = "") -> SafeString:
+    """Radios as crispy-forms-gds's Field.radios renders them (includes/fields/radios.html):
+    ``legend_size`` a class ("govuk-fieldset__legend--m"), ``legend_tag`` ("h2")."""
+    return _choices(field, "radios", "radio_item", legend_size=legend_size, legend_tag=legend_tag)
+
+
+@register.simple_tag
+def govuk_checkboxes(
+    field: BoundField, *, legend_size: str = "", legend_tag: str = ""
+) -> SafeString:
+    """Checkboxes as crispy-forms-gds's Field.checkboxes renders them
+    (includes/fields/checkboxes.html), with the options of govuk_radios."""
+    return _choices(
+        field, "checkboxes", "checkbox_item", legend_size=legend_size, legend_tag=legend_tag
+    )
+
+
+def _choices(
+    field: BoundField, template: str, item: str, *, legend_size: str, legend_tag: str
+) -> SafeString:
+    name = field.html_name
+    item_for = {
+        checked: row_template(f"includes/fields/{item}.html", {"checked": checked}, _CHOICE_VALUES)
+        for checked in (False, True)
+    }
+    # A choice is written without the white space around it in its template: one space
+    # between choices, what the page's {% specialspaceless %} leaves there.
+    items = " ".join(
+        item_for[checked].render({"name": name, "number": number, "value": value, "label": label})
+        for number, value, label, checked in marked_choices(field)
+    )
+    shape = {
+        "error_numbers": tuple(range(1, len(field.errors) + 1)),
+        "hinted": bool(field.help_text),
+        "labelled": bool(field.label),
+        "legend_size": legend_size,
+        "legend_tag": legend_tag,
+    }
+    return row_template(f"includes/fields/{template}.html", shape, _CHOICES_VALUES).render(
+        {
+            "auto_id": field.auto_id,
+            "label": SafeString(field.label),
+            "hint_and_errors": hint_and_errors(field),
+            "items": SafeString(items),
+        }
+    )
