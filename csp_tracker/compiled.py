@@ -43,13 +43,22 @@ def _as_hex(value: UUID) -> str:
     return value.hex
 
 
+# What makes a shape's rows into its results, made once per shape from its compiler.
+_Reader = Callable[[list[Sequence[Any]]], list[Any]]
+
+
 class _Compiled:
-    __slots__ = ("compiler", "slots", "sql")
+    """A shape's SQL, where its values go, and its reader: all worked out once, when it
+    is compiled, so that a run only executes the SQL and reads the rows."""
+
+    __slots__ = ("compiler", "read", "slots", "sql")
 
     def __init__(self, sql: str, slots: list[_Slot], compiler: SQLCompiler) -> None:
         self.sql = sql
         self.slots = slots
         self.compiler = compiler
+        # The rows as they are, until the caller that keeps it says how they are read.
+        self.read: _Reader = list
 
 
 # By shape and connection (each thread has its own, and the compiler keeps it): a few
@@ -102,16 +111,20 @@ def _run(
     values: Sequence[Any],
     markers: Sequence[Any],
     using: str,
-    read: Callable[[SQLCompiler, list[Sequence[Any]]], list[R]],
-) -> list[R]:
-    """``read``'s results of the kept compilation of ``shape`` run with ``values``, or, for
-    a shape that cannot be kept, the ORM's own of ``build(values)``."""
+    reader: Callable[[SQLCompiler], _Reader],
+) -> list[Any]:
+    """The results of the kept compilation of ``shape`` run with ``values``, read by the
+    reader ``reader`` made of its compiler, or, for a shape that cannot be kept, the ORM's
+    own of ``build(values)``."""
     connection = connections[using]
     key = (shape, id(connection))
     if key not in _compiled:
         if len(_compiled) >= _KEPT_AT_MOST:
             _compiled.clear()
-        _compiled[key] = _compile(build(markers), markers)
+        found = _compile(build(markers), markers)
+        if found is not None:
+            found.read = reader(found.compiler)
+        _compiled[key] = found
     compiled = _compiled[key]
     if compiled is None:
         return list(build(values))
@@ -122,35 +135,54 @@ def _run(
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows: list[Sequence[Any]] = cursor.fetchall()
-    return read(compiled.compiler, rows)
+    return compiled.read(rows)
 
 
-def _tuples(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    read = compiler.results_iter(results=[rows], tuple_expected=True)
-    return cast("list[tuple[Any, ...]]", list(read))
+def _converting(compiler: SQLCompiler) -> _Reader:
+    """What ``compiler.results_iter`` does to rows, its converters (a date from SQLite's
+    text, a Decimal, JSON, an aware datetime) found once rather than on every run."""
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        # Rare (a composite primary key): read by Django's own iterator each time.
+        return lambda rows: list(compiler.results_iter(results=[rows]))
+    converters = compiler.get_converters(fields)
+    if not converters:
+        return list
+    return lambda rows: list(compiler.apply_converters(rows, converters))
 
 
-def _objects(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[Any]:
+def _tuples(compiler: SQLCompiler) -> _Reader:
+    converted = _converting(compiler)
+    return lambda rows: list(map(tuple, converted(rows)))
+
+
+def _objects(compiler: SQLCompiler) -> _Reader:
     """Each row made into its object, its ``select_related`` objects and its annotations,
-    as Django's own ``ModelIterable`` makes them from the same compiler."""
+    as Django's own ``ModelIterable`` makes them from the same compiler; what does so
+    (the columns of each object, the populators of the related ones) made once."""
+    converted = _converting(compiler)
     using = compiler.using
     select, klass_info = compiler.select, compiler.klass_info
     assert klass_info is not None
-    model = klass_info["model"]
+    from_db = klass_info["model"].from_db
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [column[0].target.attname for column in select[first:last]]
     # (Django 5.2's signature; the stubs follow a later Django's.)
     related = cast(Any, get_related_populators)(klass_info, select, using)
-    annotations = compiler.annotation_col_map or {}
-    objects = []
-    for row in compiler.results_iter(results=[rows]):
-        obj = model.from_db(using, init_list, row[first:last])
-        for populator in related:
-            populator.populate(row, obj)
-        for name, position in annotations.items():
-            setattr(obj, name, row[position])
-        objects.append(obj)
-    return objects
+    annotations = list((compiler.annotation_col_map or {}).items())
+
+    def read(rows: list[Sequence[Any]]) -> list[Any]:
+        objects = []
+        for row in converted(rows):
+            obj = from_db(using, init_list, row[first:last])
+            for populator in related:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+    return read
 
 
 def compiled_rows(
