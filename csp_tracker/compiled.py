@@ -21,12 +21,17 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
     ManyToManyDescriptor,
     ReverseManyToOneDescriptor,
 )
-from django.db.models.query import get_related_populators
+from django.db.models.query import RelatedPopulator
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -156,25 +161,98 @@ def _tuples(compiler: SQLCompiler) -> _Reader:
     return lambda rows: list(map(tuple, converted(rows)))
 
 
+# What a field's value is set through when ``Model.__init__`` makes an instance, where that
+# only stores the value in the instance (a foreign key's also forgets its cached object,
+# which a new instance has none of; an ``ImageField``'s does more, so it is not here).
+_STORING = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+
+def _maker(
+    model: type[Model], attnames: list[str], using: str | None
+) -> Callable[[Sequence[Any]], Any]:
+    """What makes the instance of ``model`` that ``model.from_db(using, attnames, values)``
+    makes, made once for a shape.
+
+    ``Model.__init__`` is most of the cost of reading an object (a call for each foreign
+    key, two signals sent, an argument each field: a tenth of the action's page), and
+    for a model that neither makes its instances itself (``__init__``, ``from_db``) nor
+    has a field that does more on being set than store its value, all it does is store
+    the values and the instance's state. That is done here directly, while no receiver
+    listens for ``pre_init`` or ``post_init`` (none does in this project; Django's own is
+    an ``ImageField``'s dimensions); any other model is made by its ``from_db``."""
+    # (Django 5.2's signatures; the stubs follow a later Django's.)
+    from_db: Any = model.from_db
+    stores_only = (
+        getattr(from_db, "__func__", None) is cast(Any, Model.from_db).__func__
+        and model.__init__ is Model.__init__
+        and model.__new__ is object.__new__
+        and all(type(getattr(model, attname, None)) in _STORING for attname in attnames)
+    )
+
+    def make(values: Sequence[Any]) -> Any:
+        if not stores_only or pre_init.receivers or post_init.receivers:
+            return from_db(using, attnames, values)
+        obj = object.__new__(model)
+        state = ModelState()
+        state.adding = False
+        state.db = using
+        stored = obj.__dict__
+        stored["_state"] = state
+        stored.update(zip(attnames, values, strict=True))
+        return obj
+
+    return make
+
+
+class _Populator(RelatedPopulator):
+    """Django's ``RelatedPopulator`` (a ``select_related`` object of each row, linked both
+    ways to the object it is read for, or ``None``) whose objects are made by ``_maker``:
+    the same objects, for a shape that is run again and again."""
+
+    def __init__(self, klass_info: dict[str, Any], select: list[Any], db: str | None) -> None:
+        cast(Any, super()).__init__(klass_info, select, db)
+        self.related_populators = [
+            _Populator(info, select, db) for info in klass_info.get("related_klass_infos", [])
+        ]
+        self.make = _maker(self.model_cls, self.init_list, db)
+
+    def populate(self, row: Sequence[Any], from_obj: Model) -> None:
+        if self.reorder_for_init:
+            obj_data = self.reorder_for_init(row)
+        else:
+            obj_data = row[self.cols_start : self.cols_end]
+        if obj_data[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = self.make(obj_data)
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
+
+
 def _objects(compiler: SQLCompiler) -> _Reader:
     """Each row made into its object, its ``select_related`` objects and its annotations,
     as Django's own ``ModelIterable`` makes them from the same compiler; what does so
-    (the columns of each object, the populators of the related ones) made once."""
+    (the columns of each object, how it is made, the populators of the related ones)
+    made once."""
     converted = _converting(compiler)
     using = compiler.using
     select, klass_info = compiler.select, compiler.klass_info
     assert klass_info is not None
-    from_db = klass_info["model"].from_db
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [column[0].target.attname for column in select[first:last]]
-    # (Django 5.2's signature; the stubs follow a later Django's.)
-    related = cast(Any, get_related_populators)(klass_info, select, using)
+    make = _maker(klass_info["model"], init_list, using)
+    related = [
+        _Populator(info, select, using) for info in klass_info.get("related_klass_infos", [])
+    ]
     annotations = list((compiler.annotation_col_map or {}).items())
 
     def read(rows: list[Sequence[Any]]) -> list[Any]:
         objects = []
         for row in converted(rows):
-            obj = from_db(using, init_list, row[first:last])
+            obj = make(row[first:last])
             for populator in related:
                 populator.populate(row, obj)
             for name, position in annotations:
