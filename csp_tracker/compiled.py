@@ -16,7 +16,7 @@ kept as they were computed from the marker. What such a lookup needs goes in the
 """
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -314,48 +314,35 @@ def compiled_prefetch(
     if not instances:
         return
     model = type(instances[0])
-    descriptor = getattr(model, name)
-    keys = padded([instance.pk for instance in instances])
-    if isinstance(descriptor, ManyToManyDescriptor):
-        manager_of = getattr(instances[0], name)
-        through = manager_of.through._meta.get_field(manager_of.source_field_name)
-        (link,) = through.local_related_fields
-        (target,) = through.foreign_related_fields
-        parent_key_attr = f"_prefetch_related_val_{link.attname}"
-        cache_name = manager_of.prefetch_cache_name
-        back = None
+    if (model, name) not in _relations:
+        _relations[model, name] = _relation(instances[0], name)
+    relation = _relations[model, name]
+    back = relation.back
+    pks = [instance.pk for instance in instances]
+    keys = padded(pks)
 
-        def build(values: Sequence[Any]) -> QuerySet[Any]:
-            # Django's own prefetch query for instances holding these keys.
-            stand_ins = [model(**{target.attname: value}) for value in values]
-            base = queryset if queryset is not None else manager_of.model._default_manager.all()
-            found = getattr(stand_ins[0], name).get_prefetch_querysets(stand_ins, [base.all()])
-            return cast("QuerySet[Any]", found[0])
+    def build(values: Sequence[Any]) -> QuerySet[Any]:
+        if back is not None:
+            base = queryset if queryset is not None else back.model._default_manager.all()
+            return base.filter(**{f"{back.name}__in": values})
+        # Django's own prefetch query for instances holding these keys.
+        stand_ins = [model(**{relation.key_attname: value}) for value in values]
+        manager = getattr(stand_ins[0], name)
+        base = queryset if queryset is not None else manager.model._default_manager.all()
+        return cast("QuerySet[Any]", manager.get_prefetch_querysets(stand_ins, [base.all()])[0])
 
-    elif isinstance(descriptor, ReverseManyToOneDescriptor):
-        field = descriptor.field
-        parent_key_attr = field.attname
-        cache_name = field.remote_field.cache_name
-        back = field
-
-        def build(values: Sequence[Any]) -> QuerySet[Any]:
-            base = queryset if queryset is not None else field.model._default_manager.all()
-            return base.filter(**{f"{field.name}__in": values})
-
-    else:
-        raise TypeError(f"{model.__name__}.{name} is not a many-to-many or reverse relation")
     found = compiled_objects(
         ("prefetch", model, name, shape, len(keys)), build, keys, markers_like(keys), using
     )
-    by_parent: dict[Any, list[Any]] = {instance.pk: [] for instance in instances}
-    parents = {instance.pk: instance for instance in instances}
+    by_parent: dict[Any, list[Any]] = {pk: [] for pk in pks}
+    parents = dict(zip(pks, instances, strict=True))
     for obj in found:
-        parent_key = getattr(obj, parent_key_attr)
+        parent_key = getattr(obj, relation.parent_key_attr)
         by_parent[parent_key].append(obj)
         if back is not None:
             back.set_cached_value(obj, parents[parent_key])
-    for instance in instances:
-        values = by_parent[instance.pk]
+    for instance, pk in zip(instances, pks, strict=True):
+        values = by_parent[pk]
         if to_attr is not None:
             setattr(instance, to_attr, values)
             continue
@@ -368,7 +355,43 @@ def compiled_prefetch(
         holder = cast(Any, instance)
         if not hasattr(holder, "_prefetched_objects_cache"):
             holder._prefetched_objects_cache = {}
-        holder._prefetched_objects_cache[cache_name] = cached
+        holder._prefetched_objects_cache[relation.cache_name] = cached
+
+
+class _Relation(NamedTuple):
+    """What a prefetch of a model's relation puts where, found once for the relation."""
+
+    # The related object's attribute that holds its instance's key.
+    parent_key_attr: str
+    # Where an instance keeps the relation's prefetched queryset.
+    cache_name: str
+    # A reverse foreign key's field: the related object's link back to its instance.
+    back: Any
+    # A many-to-many's: the instance's field the relation starts from.
+    key_attname: str
+
+
+# By model and relation name: as many as the relations prefetched.
+_relations: dict[tuple[type[Model], str], _Relation] = {}
+
+
+def _relation(instance: Model, name: str) -> _Relation:
+    descriptor = getattr(type(instance), name)
+    if isinstance(descriptor, ManyToManyDescriptor):
+        manager = getattr(instance, name)
+        through = manager.through._meta.get_field(manager.source_field_name)
+        (link,) = through.local_related_fields
+        (target,) = through.foreign_related_fields
+        return _Relation(
+            f"_prefetch_related_val_{link.attname}",
+            manager.prefetch_cache_name,
+            None,
+            target.attname,
+        )
+    if isinstance(descriptor, ReverseManyToOneDescriptor):
+        field = descriptor.field
+        return _Relation(field.attname, field.remote_field.cache_name, field, "")
+    raise TypeError(f"{type(instance).__name__}.{name} is not a many-to-many or reverse relation")
 
 
 def compiled_condition(
