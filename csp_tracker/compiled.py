@@ -16,6 +16,7 @@ kept as they were computed from the marker. What such a lookup needs goes in the
 """
 
 from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
@@ -81,11 +82,17 @@ def padded(keys: Sequence[T]) -> list[T]:
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
 
-def markers_like(keys: Sequence[object]) -> list[Any]:
+def markers_like(keys: Sequence[object]) -> Sequence[Any]:
     """A marker for each key: UUIDs for UUIDs, otherwise integers far above any key."""
-    if keys and isinstance(keys[0], UUID):
-        return [UUID(int=n + 1) for n in range(len(keys))]
-    return [10**12 + n for n in range(len(keys))]
+    return _markers(bool(keys) and isinstance(keys[0], UUID), len(keys))
+
+
+@lru_cache(maxsize=256)
+def _markers(uuids: bool, count: int) -> tuple[Any, ...]:
+    # The same for every call of a shape, and only read when it is compiled: made once.
+    if uuids:
+        return tuple(UUID(int=n + 1) for n in range(count))
+    return tuple(10**12 + n for n in range(count))
 
 
 def _slot(param: object, markers: Sequence[object]) -> _Slot:
