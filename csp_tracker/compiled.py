@@ -5,7 +5,8 @@ costs Django a millisecond or more every time, for the same SQL: on the officers
 it was a fifth of a request (issue 15). Here the SQL is the ORM's own: the query is built
 once with marker values where the values that change go (the keys of a page's rows, say),
 compiled, and the markers' places in its parameters noted; later calls run that SQL with
-their values in those places, and read the rows through the same compiler's converters.
+their values in those places, and read the rows as the ORM would, through the same
+compiler's converters into the same objects, with what reads them also worked out once.
 The rule stays written once, in the ORM; nothing here knows what the query says.
 
 A query whose markers cannot all be found among its compiled parameters (a value the ORM
@@ -178,15 +179,17 @@ def _maker(
     model: type[Model], attnames: list[str], using: str | None
 ) -> Callable[[Sequence[Any]], Any]:
     """What makes the instance of ``model`` that ``model.from_db(using, attnames, values)``
-    makes, made once for a shape.
+    makes, worked out once for a shape.
 
-    ``Model.__init__`` is most of the cost of reading an object (a call for each foreign
-    key, two signals sent, an argument each field: a tenth of the action's page), and
-    for a model that neither makes its instances itself (``__init__``, ``from_db``) nor
-    has a field that does more on being set than store its value, all it does is store
-    the values and the instance's state. That is done here directly, while no receiver
-    listens for ``pre_init`` or ``post_init`` (none does in this project; Django's own is
-    an ``ImageField``'s dimensions); any other model is made by its ``from_db``."""
+    ``Model.__init__`` is most of what reading an object costs in Python (two signals
+    sent, each value set through its field's descriptor, a foreign key's asking whether
+    it holds a cached object): about a twentieth of the action's page. For a model that
+    does not make its instances itself (no ``__init__``, ``__new__`` or ``from_db`` of
+    its own) and whose fields' descriptors only store a value set on a new instance, all
+    that comes to is the values and the instance's state stored in it; that is done here
+    directly, while no receiver listens for ``pre_init`` or ``post_init`` (none does in
+    this project; Django's own is an ``ImageField``'s with dimension fields). Any other
+    model, or any model while a receiver listens, is made by its ``from_db``."""
     # (Django 5.2's signatures; the stubs follow a later Django's.)
     from_db: Any = model.from_db
     stores_only = (
@@ -214,7 +217,7 @@ def _maker(
 class _Populator(RelatedPopulator):
     """Django's ``RelatedPopulator`` (a ``select_related`` object of each row, linked both
     ways to the object it is read for, or ``None``) whose objects are made by ``_maker``:
-    the same objects, for a shape that is run again and again."""
+    ``populate`` is Django 5.2's with ``self.make`` in place of ``model_cls.from_db``."""
 
     def __init__(self, klass_info: dict[str, Any], select: list[Any], db: str | None) -> None:
         cast(Any, super()).__init__(klass_info, select, db)

@@ -565,8 +565,7 @@ def _as_read(obj: Any, depth: int = 3) -> Any:
         return obj and (type(obj), obj.pk)
     return (
         type(obj),
-        obj._state.adding,
-        obj._state.db,
+        {name: held for name, held in vars(obj._state).items() if name != "fields_cache"},
         {name: (type(value), value) for name, value in vars(obj).items() if name != "_state"},
         obj.get_deferred_fields(),
         {name: _as_read(held, depth - 1) for name, held in obj._state.fields_cache.items()},
