@@ -38,7 +38,6 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
-R = TypeVar("R")
 
 # Where a compiled parameter comes from: a marker's index and how the database takes the
 # value (as it is; as hex text, a UUID on SQLite; wrapped as a big integer, a key of a
