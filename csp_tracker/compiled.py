@@ -5,7 +5,8 @@ costs Django a millisecond or more every time, for the same SQL: on the officers
 it was a fifth of a request (issue 15). Here the SQL is the ORM's own: the query is built
 once with marker values where the values that change go (the keys of a page's rows, say),
 compiled, and the markers' places in its parameters noted; later calls run that SQL with
-their values in those places, and read the rows through the same compiler's converters.
+their values in those places, and read the rows as the ORM would, through the same
+compiler's converters into the same objects, with what reads them also worked out once.
 The rule stays written once, in the ORM; nothing here knows what the query says.
 
 A query whose markers cannot all be found among its compiled parameters (a value the ORM
@@ -16,22 +17,27 @@ kept as they were computed from the marker. What such a lookup needs goes in the
 """
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar, cast
+from functools import lru_cache
+from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
     ManyToManyDescriptor,
     ReverseManyToOneDescriptor,
 )
-from django.db.models.query import get_related_populators
+from django.db.models.query import RelatedPopulator
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
-R = TypeVar("R")
 
 # Where a compiled parameter comes from: a marker's index and how the database takes the
 # value (as it is; as hex text, a UUID on SQLite; wrapped as a big integer, a key of a
@@ -43,13 +49,22 @@ def _as_hex(value: UUID) -> str:
     return value.hex
 
 
+# What makes a shape's rows into its results, made once per shape from its compiler.
+_Reader = Callable[[list[Sequence[Any]]], list[Any]]
+
+
 class _Compiled:
-    __slots__ = ("compiler", "slots", "sql")
+    """A shape's SQL, where its values go, and its reader: all worked out once, when it
+    is compiled, so that a run only executes the SQL and reads the rows."""
+
+    __slots__ = ("compiler", "read", "slots", "sql")
 
     def __init__(self, sql: str, slots: list[_Slot], compiler: SQLCompiler) -> None:
         self.sql = sql
         self.slots = slots
         self.compiler = compiler
+        # The rows as they are, until the caller that keeps it says how they are read.
+        self.read: _Reader = list
 
 
 # By shape and connection (each thread has its own, and the compiler keeps it): a few
@@ -67,11 +82,17 @@ def padded(keys: Sequence[T]) -> list[T]:
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
 
-def markers_like(keys: Sequence[object]) -> list[Any]:
+def markers_like(keys: Sequence[object]) -> Sequence[Any]:
     """A marker for each key: UUIDs for UUIDs, otherwise integers far above any key."""
-    if keys and isinstance(keys[0], UUID):
-        return [UUID(int=n + 1) for n in range(len(keys))]
-    return [10**12 + n for n in range(len(keys))]
+    return _markers(bool(keys) and isinstance(keys[0], UUID), len(keys))
+
+
+@lru_cache(maxsize=256)
+def _markers(uuids: bool, count: int) -> tuple[Any, ...]:
+    # The same for every call of a shape, and only read when it is compiled: made once.
+    if uuids:
+        return tuple(UUID(int=n + 1) for n in range(count))
+    return tuple(10**12 + n for n in range(count))
 
 
 def _slot(param: object, markers: Sequence[object]) -> _Slot:
@@ -102,16 +123,20 @@ def _run(
     values: Sequence[Any],
     markers: Sequence[Any],
     using: str,
-    read: Callable[[SQLCompiler, list[Sequence[Any]]], list[R]],
-) -> list[R]:
-    """``read``'s results of the kept compilation of ``shape`` run with ``values``, or, for
-    a shape that cannot be kept, the ORM's own of ``build(values)``."""
+    reader: Callable[[SQLCompiler], _Reader],
+) -> list[Any]:
+    """The results of the kept compilation of ``shape`` run with ``values``, read by the
+    reader ``reader`` made of its compiler, or, for a shape that cannot be kept, the ORM's
+    own of ``build(values)``."""
     connection = connections[using]
     key = (shape, id(connection))
     if key not in _compiled:
         if len(_compiled) >= _KEPT_AT_MOST:
             _compiled.clear()
-        _compiled[key] = _compile(build(markers), markers)
+        found = _compile(build(markers), markers)
+        if found is not None:
+            found.read = reader(found.compiler)
+        _compiled[key] = found
     compiled = _compiled[key]
     if compiled is None:
         return list(build(values))
@@ -122,35 +147,129 @@ def _run(
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows: list[Sequence[Any]] = cursor.fetchall()
-    return read(compiled.compiler, rows)
+    return compiled.read(rows)
 
 
-def _tuples(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    read = compiler.results_iter(results=[rows], tuple_expected=True)
-    return cast("list[tuple[Any, ...]]", list(read))
+def _converting(compiler: SQLCompiler) -> _Reader:
+    """What ``compiler.results_iter`` does to rows, its converters (a date from SQLite's
+    text, a Decimal, JSON, an aware datetime) found once rather than on every run."""
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        # Rare (a composite primary key): read by Django's own iterator each time.
+        return lambda rows: list(compiler.results_iter(results=[rows]))
+    converters = compiler.get_converters(fields)
+    if not converters:
+        return list
+    return lambda rows: list(compiler.apply_converters(rows, converters))
 
 
-def _objects(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[Any]:
+def _tuples(compiler: SQLCompiler) -> _Reader:
+    converted = _converting(compiler)
+    return lambda rows: list(map(tuple, converted(rows)))
+
+
+# What a field's value is set through when ``Model.__init__`` makes an instance, where that
+# only stores the value in the instance (a foreign key's also forgets its cached object,
+# which a new instance has none of; an ``ImageField``'s does more, so it is not here).
+_STORING = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+
+def _maker(
+    model: type[Model], attnames: list[str], using: str | None
+) -> Callable[[Sequence[Any]], Any]:
+    """What makes the instance of ``model`` that ``model.from_db(using, attnames, values)``
+    makes, worked out once for a shape.
+
+    ``Model.__init__`` is most of what reading an object costs in Python (two signals
+    sent, each value set through its field's descriptor, a foreign key's asking whether
+    it holds a cached object): about a twentieth of the action's page. For a model that
+    does not make its instances itself (no ``__init__``, ``__new__`` or ``from_db`` of
+    its own) and whose fields' descriptors only store a value set on a new instance, all
+    that comes to is the values and the instance's state stored in it; that is done here
+    directly, while no receiver listens for ``pre_init`` or ``post_init`` (none does in
+    this project; Django's own is an ``ImageField``'s with dimension fields). Any other
+    model, or any model while a receiver listens, is made by its ``from_db``."""
+    # (Django 5.2's signatures; the stubs follow a later Django's.)
+    from_db: Any = model.from_db
+    stores_only = (
+        getattr(from_db, "__func__", None) is cast(Any, Model.from_db).__func__
+        and model.__init__ is Model.__init__
+        and model.__new__ is object.__new__
+        and all(type(getattr(model, attname, None)) in _STORING for attname in attnames)
+    )
+
+    def make(values: Sequence[Any]) -> Any:
+        if not stores_only or pre_init.receivers or post_init.receivers:
+            return from_db(using, attnames, values)
+        obj = object.__new__(model)
+        state = ModelState()
+        state.adding = False
+        state.db = using
+        stored = obj.__dict__
+        stored["_state"] = state
+        stored.update(zip(attnames, values, strict=True))
+        return obj
+
+    return make
+
+
+class _Populator(RelatedPopulator):
+    """Django's ``RelatedPopulator`` (a ``select_related`` object of each row, linked both
+    ways to the object it is read for, or ``None``) whose objects are made by ``_maker``:
+    ``populate`` is Django 5.2's with ``self.make`` in place of ``model_cls.from_db``."""
+
+    def __init__(self, klass_info: dict[str, Any], select: list[Any], db: str | None) -> None:
+        cast(Any, super()).__init__(klass_info, select, db)
+        self.related_populators = [
+            _Populator(info, select, db) for info in klass_info.get("related_klass_infos", [])
+        ]
+        self.make = _maker(self.model_cls, self.init_list, db)
+
+    def populate(self, row: Sequence[Any], from_obj: Model) -> None:
+        if self.reorder_for_init:
+            obj_data = self.reorder_for_init(row)
+        else:
+            obj_data = row[self.cols_start : self.cols_end]
+        if obj_data[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = self.make(obj_data)
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
+
+
+def _objects(compiler: SQLCompiler) -> _Reader:
     """Each row made into its object, its ``select_related`` objects and its annotations,
-    as Django's own ``ModelIterable`` makes them from the same compiler."""
+    as Django's own ``ModelIterable`` makes them from the same compiler; what does so
+    (the columns of each object, how it is made, the populators of the related ones)
+    made once."""
+    converted = _converting(compiler)
     using = compiler.using
     select, klass_info = compiler.select, compiler.klass_info
     assert klass_info is not None
-    model = klass_info["model"]
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [column[0].target.attname for column in select[first:last]]
-    # (Django 5.2's signature; the stubs follow a later Django's.)
-    related = cast(Any, get_related_populators)(klass_info, select, using)
-    annotations = compiler.annotation_col_map or {}
-    objects = []
-    for row in compiler.results_iter(results=[rows]):
-        obj = model.from_db(using, init_list, row[first:last])
-        for populator in related:
-            populator.populate(row, obj)
-        for name, position in annotations.items():
-            setattr(obj, name, row[position])
-        objects.append(obj)
-    return objects
+    make = _maker(klass_info["model"], init_list, using)
+    related = [
+        _Populator(info, select, using) for info in klass_info.get("related_klass_infos", [])
+    ]
+    annotations = list((compiler.annotation_col_map or {}).items())
+
+    def read(rows: list[Sequence[Any]]) -> list[Any]:
+        objects = []
+        for row in converted(rows):
+            obj = make(row[first:last])
+            for populator in related:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+    return read
 
 
 def compiled_rows(
@@ -204,48 +323,35 @@ def compiled_prefetch(
     if not instances:
         return
     model = type(instances[0])
-    descriptor = getattr(model, name)
-    keys = padded([instance.pk for instance in instances])
-    if isinstance(descriptor, ManyToManyDescriptor):
-        manager_of = getattr(instances[0], name)
-        through = manager_of.through._meta.get_field(manager_of.source_field_name)
-        (link,) = through.local_related_fields
-        (target,) = through.foreign_related_fields
-        parent_key_attr = f"_prefetch_related_val_{link.attname}"
-        cache_name = manager_of.prefetch_cache_name
-        back = None
+    if (model, name) not in _relations:
+        _relations[model, name] = _relation(instances[0], name)
+    relation = _relations[model, name]
+    back = relation.back
+    pks = [instance.pk for instance in instances]
+    keys = padded(pks)
 
-        def build(values: Sequence[Any]) -> QuerySet[Any]:
-            # Django's own prefetch query for instances holding these keys.
-            stand_ins = [model(**{target.attname: value}) for value in values]
-            base = queryset if queryset is not None else manager_of.model._default_manager.all()
-            found = getattr(stand_ins[0], name).get_prefetch_querysets(stand_ins, [base.all()])
-            return cast("QuerySet[Any]", found[0])
+    def build(values: Sequence[Any]) -> QuerySet[Any]:
+        if back is not None:
+            base = queryset if queryset is not None else back.model._default_manager.all()
+            return base.filter(**{f"{back.name}__in": values})
+        # Django's own prefetch query for instances holding these keys.
+        stand_ins = [model(**{relation.key_attname: value}) for value in values]
+        manager = getattr(stand_ins[0], name)
+        base = queryset if queryset is not None else manager.model._default_manager.all()
+        return cast("QuerySet[Any]", manager.get_prefetch_querysets(stand_ins, [base.all()])[0])
 
-    elif isinstance(descriptor, ReverseManyToOneDescriptor):
-        field = descriptor.field
-        parent_key_attr = field.attname
-        cache_name = field.remote_field.cache_name
-        back = field
-
-        def build(values: Sequence[Any]) -> QuerySet[Any]:
-            base = queryset if queryset is not None else field.model._default_manager.all()
-            return base.filter(**{f"{field.name}__in": values})
-
-    else:
-        raise TypeError(f"{model.__name__}.{name} is not a many-to-many or reverse relation")
     found = compiled_objects(
         ("prefetch", model, name, shape, len(keys)), build, keys, markers_like(keys), using
     )
-    by_parent: dict[Any, list[Any]] = {instance.pk: [] for instance in instances}
-    parents = {instance.pk: instance for instance in instances}
+    by_parent: dict[Any, list[Any]] = {pk: [] for pk in pks}
+    parents = dict(zip(pks, instances, strict=True))
     for obj in found:
-        parent_key = getattr(obj, parent_key_attr)
+        parent_key = getattr(obj, relation.parent_key_attr)
         by_parent[parent_key].append(obj)
         if back is not None:
             back.set_cached_value(obj, parents[parent_key])
-    for instance in instances:
-        values = by_parent[instance.pk]
+    for instance, pk in zip(instances, pks, strict=True):
+        values = by_parent[pk]
         if to_attr is not None:
             setattr(instance, to_attr, values)
             continue
@@ -258,7 +364,43 @@ def compiled_prefetch(
         holder = cast(Any, instance)
         if not hasattr(holder, "_prefetched_objects_cache"):
             holder._prefetched_objects_cache = {}
-        holder._prefetched_objects_cache[cache_name] = cached
+        holder._prefetched_objects_cache[relation.cache_name] = cached
+
+
+class _Relation(NamedTuple):
+    """What a prefetch of a model's relation puts where, found once for the relation."""
+
+    # The related object's attribute that holds its instance's key.
+    parent_key_attr: str
+    # Where an instance keeps the relation's prefetched queryset.
+    cache_name: str
+    # A reverse foreign key's field: the related object's link back to its instance.
+    back: Any
+    # A many-to-many's: the instance's field the relation starts from.
+    key_attname: str
+
+
+# By model and relation name: as many as the relations prefetched.
+_relations: dict[tuple[type[Model], str], _Relation] = {}
+
+
+def _relation(instance: Model, name: str) -> _Relation:
+    descriptor = getattr(type(instance), name)
+    if isinstance(descriptor, ManyToManyDescriptor):
+        manager = getattr(instance, name)
+        through = manager.through._meta.get_field(manager.source_field_name)
+        (link,) = through.local_related_fields
+        (target,) = through.foreign_related_fields
+        return _Relation(
+            f"_prefetch_related_val_{link.attname}",
+            manager.prefetch_cache_name,
+            None,
+            target.attname,
+        )
+    if isinstance(descriptor, ReverseManyToOneDescriptor):
+        field = descriptor.field
+        return _Relation(field.attname, field.remote_field.cache_name, field, "")
+    raise TypeError(f"{type(instance).__name__}.{name} is not a many-to-many or reverse relation")
 
 
 def compiled_condition(

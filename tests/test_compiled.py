@@ -1,17 +1,20 @@
 """A query compiled once (csp_tracker.compiled) answers what the ORM answers, for every
 number of keys and on either database, and a query it cannot keep is built every time."""
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
 import pytest
 from django.db import connections
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from actions.filters import ActionFilter
-from actions.models import Action, Milestone, Status, UpdateReview
+from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
 from actions.selectors import (
     IN_ITS_ACTION,
     action_current_status,
@@ -28,8 +31,15 @@ from actions.selectors import (
 )
 from actions.services import action_save, milestone_save
 from csp_tracker import compiled
-from csp_tracker.compiled import compiled_prefetch, compiled_rows
+from csp_tracker.compiled import (
+    compiled_objects,
+    compiled_prefetch,
+    compiled_rows,
+    markers_like,
+    padded,
+)
 from csp_tracker.periods import Quarter
+from performance.models import FundedProject, Grant
 from plans.models import Membership
 from priorities.models import Workstream
 from tests import factories
@@ -192,7 +202,7 @@ def test_your_actions_compiled_are_the_orms_objects(actions, district, agency, m
     kept = _seen(my_actions(user=user))
     assert len(kept["actions"]) == 4 and kept["overdue"] and kept["due"]
     monkeypatch.setattr(compiled, "_compiled", {})
-    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    monkeypatch.setattr(compiled, "_compile", lambda *compiling: None)
     user = type(user).objects.get(pk=user.pk)
     assert _seen(my_actions(user=user)) == kept
 
@@ -268,7 +278,7 @@ def test_the_action_lists_rows_compiled_are_the_orms(actions, agency, monkeypatc
         )
         assert row[10] == [agency.short_name] * (row[0] in keys[:3])
     monkeypatch.setattr(compiled, "_compiled", {})
-    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    monkeypatch.setattr(compiled, "_compile", lambda *compiling: None)
     assert page(keys) == kept
 
 
@@ -407,7 +417,7 @@ def test_an_actions_history_compiled_is_the_orms(actions, district, agency, monk
     }
     assert seen() == kept
     monkeypatch.setattr(compiled, "_compiled", {})
-    monkeypatch.setattr(compiled, "_compile", lambda queryset, markers: None)
+    monkeypatch.setattr(compiled, "_compile", lambda *compiling: None)
     assert seen() == kept
 
 
@@ -483,3 +493,189 @@ def _assert_filtered_as_the_orm(user: Any, today: date) -> None:
                 # Compiled for the day, then asked again by the condition kept.
                 assert listed(query) == expected, (today, query)
                 assert listed(query) == expected, (today, query)
+
+
+@pytest.fixture
+def projects(actions, district, agency) -> list[FundedProject]:
+    """Funded projects with what a row converts (Decimals, dates, a datetime, a file's
+    name, empty values) and related objects selected that are there or not."""
+    type(district).objects.filter(pk=district.pk).update(
+        logo="logos/2024/swale.png", logo_alt="Swale CSP"
+    )
+    grant = Grant.objects.create(
+        partnership=district,
+        name="Crime Reduction Grant",
+        funder="Police and Crime Commissioner",
+        financial_year=2023,
+        amount=Decimal("39661.00"),
+        up_front_amount=Decimal("30000.00"),
+        tactical_amount=Decimal("9661.00"),
+        tactical_closes_on=date(2024, 2, 1),
+    )
+    return [
+        FundedProject.objects.create(
+            grant=grant,
+            title="Street pastors",
+            lead_agency=agency,
+            amount_approved=Decimal("1200.50"),
+            amount_spent=Decimal("99.99"),
+            action=actions[0],
+            start_date=date(2023, 4, 1),
+            end_date=date(2024, 3, 31),
+        ),
+        FundedProject.objects.create(
+            grant=grant, title="Lead as written", lead_text="The YMCA", amount_approved=0
+        ),
+        FundedProject.objects.create(
+            grant=grant, title="Later", amount_approved=Decimal("5"), start_date=date(2024, 1, 2)
+        ),
+    ]
+
+
+def _update_without_author(action: Action, figures: Any = ()) -> StatusUpdate:
+    """An update as one sent through an update request's link is stored: no author."""
+    now = timezone.now()
+    request = UpdateRequest.objects.create(
+        partnership=action.plan.partnership,
+        agency=factories.AgencyFactory(),
+        contact_name="Lee Lead",
+        contact_email="lee@example.org",
+        financial_year=2023,
+        quarter=3,
+        secret="x" * 64,
+        created_at=now,
+        expires_at=now,
+    )
+    return StatusUpdate.objects.create(
+        action=action,
+        request=request,
+        financial_year=2023,
+        quarter=3,
+        status="on_track",
+        commentary="Sent by its lead",
+        figures=list(figures),
+        created_at=timezone.now(),
+    )
+
+
+def _as_read(obj: Any, depth: int = 3) -> Any:
+    """An object as it was read: its class, its state, each value it holds and of what
+    type, what it left deferred, and the same of the related objects it holds."""
+    if obj is None or depth == 0:
+        return obj and (type(obj), obj.pk)
+    return (
+        type(obj),
+        {name: held for name, held in vars(obj._state).items() if name != "fields_cache"},
+        {name: (type(value), value) for name, value in vars(obj).items() if name != "_state"},
+        obj.get_deferred_fields(),
+        {name: _as_read(held, depth - 1) for name, held in obj._state.fields_cache.items()},
+    )
+
+
+_OF_PROJECTS: dict[str, Callable[[Sequence[Any]], QuerySet[Any]]] = {
+    "select_related, annotated": lambda keys: (
+        FundedProject.objects.filter(pk__in=keys)
+        .select_related("grant__partnership", "lead_agency", "action__priority")
+        .annotate(closes=F("grant__tactical_closes_on"), grant_amount=F("grant__amount"))
+        .order_by("pk")
+    ),
+    "deferred": lambda keys: (
+        FundedProject.objects.filter(pk__in=keys)
+        .select_related("grant")
+        .defer("description", "amount_spent", "grant__rules")
+        .order_by("pk")
+    ),
+    "only": lambda keys: (
+        FundedProject.objects.filter(pk__in=keys)
+        .only("title", "start_date", "lead_agency__short_name")
+        .select_related("lead_agency")
+        .order_by("-pk")
+    ),
+}
+
+
+@pytest.mark.parametrize("query", _OF_PROJECTS)
+def test_kept_objects_are_the_orms_objects(projects, query):
+    """Objects read by a kept query are the ORM's: each value converted as Django
+    converts it (a Decimal, a date, a datetime, a file's name; ``None`` where empty),
+    the same state, the same deferred fields, the same ``select_related`` objects (or
+    ``None``) and annotations, run after run."""
+    build = _OF_PROJECTS[query]
+    keys = padded([p.pk for p in projects])
+    expected = [_as_read(obj) for obj in build(keys)]
+    assert len(expected) == 3
+    for _ in range(2):  # compiled, then kept
+        found = compiled_objects(("projects", query), build, keys, markers_like(keys))
+        assert [_as_read(obj) for obj in found] == expected
+    assert compiled._compiled[(("projects", query), id(connections["default"]))] is not None
+
+
+def test_kept_rows_are_converted_as_the_orms(actions, projects):
+    """Rows read by a kept query have each value converted (JSON, datetimes, Decimals,
+    dates, empty values) as the ORM's rows have."""
+    _update_without_author(actions[0], figures=[{"label": "Patrols", "value": 12}])
+
+    def build(keys: Sequence[Any]) -> QuerySet[Any]:
+        return (
+            FundedProject.objects.filter(pk__in=keys)
+            .values_list(
+                "amount_approved",
+                "amount_spent",
+                "start_date",
+                "created_at",
+                "grant__partnership__logo",
+                "action__updates__figures",
+                "action__updates__created_at",
+            )
+            .order_by("pk")
+        )
+
+    keys = padded([p.pk for p in projects])
+    expected = [tuple((type(v), v) for v in row) for row in build(keys)]
+    held = {type(v) for row in build(keys) for v in row}
+    assert {Decimal, date, list, type(None)} <= held and any(t.__name__ == "datetime" for t in held)
+    for _ in range(2):
+        rows = compiled_rows("project rows", build, keys, markers_like(keys))
+        assert [tuple((type(v), v) for v in row) for row in rows] == expected
+
+
+def test_kept_objects_are_made_by_from_db_while_a_receiver_listens(actions, projects):
+    """An object's making is seen by whoever listens for it: while a receiver of
+    ``pre_init`` or ``post_init`` is connected, a kept query's objects (and the
+    related objects it selects) are made by Django's own ``from_db``."""
+
+    def build(keys: Sequence[Any]) -> QuerySet[Any]:
+        return (
+            StatusUpdate.objects.filter(pk__in=keys)
+            .select_related("author", "request")
+            .order_by("pk")
+        )
+
+    with_author = StatusUpdate.objects.order_by("pk").first()
+    assert with_author is not None and with_author.author is not None
+    author = with_author.author
+    keys = [with_author.pk, _update_without_author(actions[0]).pk]
+    compiled_objects("updates", build, keys, markers_like(keys))  # kept before it listens
+    made: list[tuple[str, Any]] = []
+
+    def heard(signal: str) -> Callable[..., None]:
+        def receiver(sender: Any, **kwargs: Any) -> None:
+            made.append((signal, sender))
+
+        return receiver
+
+    for signal, name in ((pre_init, "pre"), (post_init, "post")):
+        receiver = heard(name)
+        signal.connect(receiver, weak=False)
+        try:
+            found = compiled_objects("updates", build, keys, markers_like(keys))
+        finally:
+            signal.disconnect(receiver)
+        assert made == [
+            (name, StatusUpdate),
+            (name, type(author)),
+            (name, StatusUpdate),
+            (name, UpdateRequest),
+        ]
+        assert [_as_read(u) for u in found] == [_as_read(u) for u in build(keys)]
+        made.clear()
