@@ -37,7 +37,6 @@ from csp_tracker.compiled import (
     compiled_prefetch,
     compiled_rows,
     markers_like,
-    padded,
 )
 from csp_tracker.periods import Quarter
 from plans.models import Agency, Partnership, Plan
@@ -209,16 +208,16 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
     shows the status, not the text). One window over the lineage; one lineage (an action's
     page) is read as the first of its updates, with no window.
 
-    Its SQL is compiled once per quarter and number of lineages (``compiled_rows``; the
-    number rounded up to a power of two, the last lineage repeated to fill it): building
-    the sign-off rule's subqueries and the window was a fifth of "Your actions"."""
+    Its SQL is compiled once per quarter, for one lineage and for many (``compiled_rows``;
+    the lineages asked as one list, ``any``): building the sign-off rule's subqueries and
+    the window was a fifth of "Your actions"."""
     if not lineages:
         return {}
-    keys = padded(list(lineages))
+    keys = [list(lineages)]
 
-    def build(these: Sequence[UUID]) -> "QuerySet[StatusUpdate, tuple[Any, ...]]":
-        counted = _counted_updates(as_of=as_of).filter(action__lineage__in=these)
-        if len(keys) > 1:
+    def build(these: Sequence[list[UUID]]) -> "QuerySet[StatusUpdate, tuple[Any, ...]]":
+        counted = _counted_updates(as_of=as_of).filter(action__lineage__any=these[0])
+        if len(lineages) > 1:
             counted = counted.annotate(
                 rank=Window(RowNumber(), partition_by=[F("action__lineage")], order_by=LATEST_FIRST)
             ).filter(rank=1)
@@ -226,7 +225,7 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
             counted = counted[:1]
         return counted.values_list("action__lineage", *Earlier._fields)
 
-    shape = ("latest_statuses", as_of, len(keys))
+    shape = ("latest_statuses", as_of, len(lineages) > 1)
     rows = compiled_rows(shape, build, keys, markers_like(keys))
     return {lineage.int: Earlier(*update) for lineage, *update in rows}
 
@@ -614,21 +613,21 @@ def action_list_rows(
 ) -> Callable[[list[int]], list[ActionListRow]]:
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
     the keys ``action_list`` chose: those are the user's already, so not asked again.
-    Compiled once per quarter, day and number of rows (``compiled_rows``), with their
-    progress (``set_progress``) and leads (``set_lead_names``)."""
+    Compiled once per quarter and day (``compiled_rows``; the keys asked as one list,
+    ``any``), with their progress (``set_progress``) and leads (``set_lead_names``)."""
 
-    def build(keys: Sequence[int]) -> "QuerySet[Any, tuple[Any, ...]]":
+    def build(keys: Sequence[list[int]]) -> "QuerySet[Any, tuple[Any, ...]]":
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
-            .filter(pk__in=keys)
+            .filter(pk__any=keys[0])
             .values_list(*_ROW_VALUES)
         )
 
     def read(keys: list[int]) -> list[ActionListRow]:
         if not keys:
             return []
-        these = padded(keys)
-        shape = ("action list rows", quarter, today, len(these))
+        these = [keys]
+        shape = ("action list rows", quarter, today)
         rows = [_row(values) for values in compiled_rows(shape, build, these, markers_like(these))]
         # A row has what set_progress reads and sets of an action.
         set_progress(cast("list[Action]", rows), quarter=quarter)
@@ -640,21 +639,21 @@ def action_list_rows(
 
 def set_lead_names(rows: Sequence[ActionListRow]) -> None:
     """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
-    in one query of plain values (compiled once per number of actions): a prefetch of the
+    in one query of plain values (compiled once, ``any`` of the actions): a prefetch of the
     agencies made a manager and a queryset for each action, most of a list page's reading."""
     names: dict[int, list[str]] = {row.pk: [] for row in rows}
     if names:
-        keys = padded(list(names))
+        keys = [list(names)]
 
-        def build(these: Sequence[int]) -> "QuerySet[Any, tuple[int, str]]":
+        def build(these: Sequence[list[int]]) -> "QuerySet[Any, tuple[int, str]]":
             return (
-                Action.lead_agencies.through.objects.filter(action__in=these)
+                Action.lead_agencies.through.objects.filter(action__pk__any=these[0])
                 .order_by("agency__short_name", "agency_id")
                 .values_list("action_id", "agency__short_name")
             )
 
         for action_id, short_name in compiled_rows(
-            ("lead names", len(keys)), build, keys, markers_like(keys)
+            ("lead names",), build, keys, markers_like(keys)
         ):
             names[action_id].append(short_name)
     for row in rows:
@@ -1021,28 +1020,28 @@ def my_actions(*, user: AnyUser) -> MyWork:
     if not ids:
         return MyWork(actions=[], milestones_overdue=[], milestones_due=[], quarter=quarter)
 
-    def read_actions(keys: Sequence[int]) -> QuerySet[Action]:
+    def read_actions(keys: Sequence[list[int]]) -> QuerySet[Action]:
         return (
-            with_updated_this_quarter(Action.objects.filter(pk__in=keys), as_of=quarter)
+            with_updated_this_quarter(Action.objects.filter(pk__any=keys[0]), as_of=quarter)
             .select_related("plan__partnership", "priority", "theme")
             .order_by("plan__title", "order", "id")
         )
 
-    def read_milestones(keys: Sequence[int]) -> QuerySet[Milestone]:
+    def read_milestones(keys: Sequence[list[int]]) -> QuerySet[Milestone]:
         """Every milestone past due of these actions (overdue unless the action is
         completed, set_overdue), and those due by the quarter's end."""
         due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
         return (
-            _with_past_due(Milestone.objects.filter(action__in=keys), as_of=today)
+            _with_past_due(Milestone.objects.filter(action__pk__any=keys[0]), as_of=today)
             .filter(Q(past_due=True) | due_soon)
             .select_related("action", "lead")
             .order_by("due_date", "action__order", "order", "id")
         )
 
-    # Both compiled once per quarter (and day) and number of actions (compiled_objects).
-    keys = padded(ids)
+    # Both compiled once per quarter and day (compiled_objects; the keys one list, ``any``).
+    keys = [ids]
     markers = markers_like(keys)
-    of_keys = (quarter, today, len(keys))
+    of_keys = (quarter, today)
     actions = compiled_objects(("my_actions: actions", *of_keys), read_actions, keys, markers)
     milestones = compiled_objects(
         ("my_actions: milestones", *of_keys), read_milestones, keys, markers

@@ -14,6 +14,11 @@ rewrote past recognising) is never kept: it is built by the ORM every time inste
 value that changes must be used as it is (``=``, ``__in``, ``__lt``…), not through a
 lookup that computes other values from it (``__year``, ``__contains``): those would be
 kept as they were computed from the marker. What such a lookup needs goes in the shape.
+
+A list among the values is a list of keys, asked by the ``any`` lookup (``pk__any``,
+``csp_tracker.lookups``). On PostgreSQL it is one parameter, an array: one SQL, and one
+prepared statement, for every number of keys (but none, which asks nothing). Elsewhere
+(SQLite) it is a parameter for each key, of ``IN``: a shape for each number of keys.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -21,6 +26,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.base import ModelState
@@ -36,12 +42,15 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
+from csp_tracker.lookups import sent_as_array
+
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 
 # Where a compiled parameter comes from: a marker's index and how the database takes the
 # value (as it is; as hex text, a UUID on SQLite; wrapped as a big integer, a key of a
-# BigIntegerField on PostgreSQL), or None and the parameter itself.
+# BigIntegerField on PostgreSQL; for a list of keys sent as an array, each key so), or None
+# and the parameter itself.
 _Slot = tuple[int | None, Callable[[Any], object] | None, object]
 
 
@@ -67,35 +76,53 @@ class _Compiled:
         self.read: _Reader = list
 
 
-# By shape and connection (each thread has its own, and the compiler keeps it): a few
-# dozen shapes a process, and a few more each day for a shape that holds the day; emptied
-# past a bound rather than kept growing in a process that lives for months.
-_compiled: dict[tuple[Hashable, int], _Compiled | None] = {}
+# By shape, what it holds of its lists of keys (``_run``) and connection (each thread
+# has its own, and the compiler keeps it): a few dozen shapes a process, and a few more
+# each day for a shape that holds the day; emptied past a bound rather than kept growing
+# in a process that lives for months.
+_compiled: dict[tuple[Hashable, tuple[int | bool, ...], int], _Compiled | None] = {}
 _KEPT_AT_MOST = 1000
 
 
 def padded(keys: Sequence[T]) -> list[T]:
     """``keys`` (not empty) with the last repeated up to a power of two in number: a query
     of "these keys" then has a few shapes, not one for every number of keys (a key asked
-    twice in ``IN`` is found once)."""
+    twice in ``IN`` is found once). (A list of keys asked by ``any`` needs none.)"""
     size = 1 << (len(keys) - 1).bit_length()
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
 
-def markers_like(keys: Sequence[object]) -> Sequence[Any]:
-    """A marker for each key: UUIDs for UUIDs, otherwise integers far above any key."""
-    return _markers(bool(keys) and isinstance(keys[0], UUID), len(keys))
+def markers_like(values: Sequence[Any]) -> Sequence[Any]:
+    """A marker for each value: UUIDs for UUIDs, otherwise integers far above any key.
+    The values are keys, or lists of keys (of the ``any`` lookup): a list of as many
+    markers for each list, none equal to another list's."""
+    if not values or type(values[0]) is not list:
+        return _markers(bool(values) and isinstance(values[0], UUID), len(values))
+    return _list_markers(
+        tuple([(bool(keys) and isinstance(keys[0], UUID), len(keys)) for keys in values])
+    )
 
 
 @lru_cache(maxsize=256)
-def _markers(uuids: bool, count: int) -> tuple[Any, ...]:
+def _markers(uuids: bool, count: int, first: int = 0) -> tuple[Any, ...]:
     # The same for every call of a shape, and only read when it is compiled: made once.
     if uuids:
-        return tuple(UUID(int=n + 1) for n in range(count))
-    return tuple(10**12 + n for n in range(count))
+        return tuple(UUID(int=n + 1) for n in range(first, first + count))
+    return tuple(10**12 + n for n in range(first, first + count))
+
+
+@lru_cache(maxsize=256)
+def _list_markers(lists: tuple[tuple[bool, int], ...]) -> tuple[list[Any], ...]:
+    markers, first = [], 0
+    for uuids, count in lists:
+        markers.append(list(_markers(uuids, count, first)))
+        first += count
+    return tuple(markers)
 
 
 def _slot(param: object, markers: Sequence[object]) -> _Slot:
+    if isinstance(param, list):
+        return _array_slot(param, markers)
     for index, marker in enumerate(markers):
         if type(param) is type(marker) and param == marker:
             return index, None, None
@@ -107,14 +134,47 @@ def _slot(param: object, markers: Sequence[object]) -> _Slot:
     return None, None, param
 
 
+def _array_slot(param: list[Any], markers: Sequence[object]) -> _Slot:
+    """Where an array (a list of keys sent as one parameter) comes from: the list of
+    markers it holds, each in its place."""
+    for index, marker in enumerate(markers):
+        if type(marker) is list and len(marker) == len(param):
+            slots = [_slot(key, marker) for key in param]
+            if [place for place, _, _ in slots] == list(range(len(marker))):
+                return index, _each_taken(type(param), slots[0][1]), None
+    return None, None, param
+
+
+def _each_taken(
+    wrap: type[list[Any]], taken: Callable[[Any], object] | None
+) -> Callable[[list[Any]], list[Any]]:
+    """How a list of keys is taken: in the list the backend wraps them in (``KeyArray``),
+    each key as its marker is."""
+    if taken is None:
+        return wrap
+    return lambda keys: wrap(map(taken, keys))
+
+
 def _compile(queryset: QuerySet[Any], markers: Sequence[object]) -> _Compiled | None:
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        # Nothing to ask whatever the values (an empty list of keys): the ORM answers it
+        # without the database.
+        return None
     slots = [_slot(param, markers) for param in params]
     found = {index for index, _, _ in slots if index is not None}
-    if found != set(range(len(markers))):
+    # (An empty list of keys is no parameter: ``in`` asks nothing of it.)
+    asked = {index for index, marker in enumerate(markers) if type(marker) is not list or marker}
+    if found != asked:
         return None
     return _Compiled(sql, slots, compiler)
+
+
+def _flat(values: Sequence[Any]) -> list[Any]:
+    """The values with each list's keys in its place, as ``IN`` asks them."""
+    return [key for value in values for key in (value if type(value) is list else (value,))]
 
 
 def _run(
@@ -129,19 +189,29 @@ def _run(
     reader ``reader`` made of its compiler, or, for a shape that cannot be kept, the ORM's
     own of ``build(values)``."""
     connection = connections[using]
-    key = (shape, id(connection))
+    # Of a list of keys, its shape holds whether it is empty (an array on PostgreSQL:
+    # one SQL for any number of keys but none), or its number (a parameter a key).
+    of_lists: tuple[int | bool, ...] = ()
+    arrays = True
+    if list in map(type, values):
+        arrays = sent_as_array(connection)
+        of_lists = tuple(
+            [bool(keys) if arrays else len(keys) for keys in values if type(keys) is list]
+        )
+    key = (shape, of_lists, id(connection))
     if key not in _compiled:
         if len(_compiled) >= _KEPT_AT_MOST:
             _compiled.clear()
-        found = _compile(build(markers), markers)
+        found = _compile(build(markers), markers if arrays else _flat(markers))
         if found is not None:
             found.read = reader(found.compiler)
         _compiled[key] = found
     compiled = _compiled[key]
     if compiled is None:
         return list(build(values))
+    asked = values if arrays else _flat(values)
     params: list[Any] = [
-        fixed if index is None else (values[index] if taken is None else taken(values[index]))
+        fixed if index is None else (asked[index] if taken is None else taken(asked[index]))
         for index, taken, fixed in compiled.slots
     ]
     with connection.cursor() as cursor:
@@ -281,9 +351,10 @@ def compiled_rows(
 ) -> list[tuple[Any, ...]]:
     """The rows of ``build(values)``, a ``values_list`` query on the ``using`` database,
     as tuples. ``shape`` names everything of the query that ``values`` do not (each shape
-    is compiled once): ``build`` is called once per shape with ``markers`` (values of the
-    same types and number as ``values``, none equal to another or to any value the query
-    holds itself), and afterwards only for a shape that could not be kept."""
+    is compiled once; a list of keys among the values is of it only as the module says):
+    ``build`` is called once per shape with ``markers`` (values of the same types and
+    number as ``values``, none equal to another or to any value the query holds itself:
+    ``markers_like``), and afterwards only for a shape that could not be kept."""
     return _run(shape, build, values, markers, using, _tuples)
 
 
@@ -310,10 +381,12 @@ def compiled_prefetch(
 ) -> None:
     """``prefetch_related_objects(instances, Prefetch(name, queryset, to_attr))`` for one
     many-to-many or reverse foreign key relation ``name`` of one model's instances, with
-    the prefetch's query compiled once per ``shape`` and number of instances rounded up
-    (``padded``). ``shape`` names the query among this relation's (its caller, say) and
-    whatever ``queryset`` holds that can change (a day): two querysets of one relation
-    under one shape would share the first one's SQL.
+    the prefetch's query compiled once per ``shape`` (a reverse foreign key's asks the
+    instances' keys as one list, ``any``; a many-to-many's is Django's own, with a key
+    each: once per number of instances rounded up, ``padded``). ``shape`` names the query
+    among this relation's (its caller, say) and whatever ``queryset`` holds that can
+    change (a day): two querysets of one relation under one shape would share the first
+    one's SQL.
 
     The query is the one Django's prefetch makes: ``queryset`` (or the related model's
     default) filtered to the instances through the relation; and its results go where
@@ -328,12 +401,13 @@ def compiled_prefetch(
     relation = _relations[model, name]
     back = relation.back
     pks = [instance.pk for instance in instances]
-    keys = padded(pks)
+    # (A reverse foreign key's keys as one list, ``any``: a value, whatever their number.)
+    keys = [pks] if back is not None else padded(pks)
 
     def build(values: Sequence[Any]) -> QuerySet[Any]:
         if back is not None:
             base = queryset if queryset is not None else back.model._default_manager.all()
-            return base.filter(**{f"{back.name}__in": values})
+            return base.filter(**{f"{back.name}__pk__any": values[0]})
         # Django's own prefetch query for instances holding these keys.
         stand_ins = [model(**{relation.key_attname: value}) for value in values]
         manager = getattr(stand_ins[0], name)
@@ -416,7 +490,7 @@ def compiled_condition(
     subqueries' tables by their own aliases (U0…), so it fits a query that starts from the
     model's table, whatever else that query filters on."""
     connection = connections[using]
-    key = (("condition", shape), id(connection))
+    key = (("condition", shape), (), id(connection))
     if key not in _compiled:
         if len(_compiled) >= _KEPT_AT_MOST:
             _compiled.clear()

@@ -9,8 +9,9 @@ from uuid import UUID
 
 import pytest
 from django.db import connections
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_init, pre_init
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.filters import ActionFilter
@@ -48,6 +49,17 @@ from tests.reporting.conftest import record
 pytestmark = pytest.mark.django_db
 
 Q2, Q3 = Quarter(2023, 2), Quarter(2023, 3)
+
+
+def _kept(shape: Any) -> list[Any]:
+    """What is kept of ``shape`` on the default database: one entry, or one for each
+    number of keys where a key is a parameter (``compiled._run``'s key)."""
+    connection = id(connections["default"])
+    return [
+        kept
+        for (of, _, held), kept in compiled._compiled.items()
+        if (of, held) == (shape, connection)
+    ]
 
 
 def _review(update: Any, decision: str, reviewer: Any = None) -> None:
@@ -99,9 +111,8 @@ def test_the_compiled_statuses_are_the_rules_for_any_number_of_actions(actions, 
                 for a in chosen
             }
             assert shown == {a.pk: action_current_status(action=a, as_of=quarter) for a in chosen}
-    size = 1 << (count - 1).bit_length()
-    kept = compiled._compiled[(("latest_statuses", Q3, size), id(connections["default"]))]
-    assert kept is not None, f"not kept on {connections['default'].vendor}"
+    kept = _kept(("latest_statuses", Q3, count > 1))
+    assert kept and None not in kept, f"not kept on {connections['default'].vendor}"
 
 
 def test_a_query_whose_markers_are_not_in_its_parameters_is_built_every_time(actions):
@@ -117,7 +128,7 @@ def test_a_query_whose_markers_are_not_in_its_parameters_is_built_every_time(act
     for _ in range(2):
         rows = compiled_rows("never kept", build, [UUID(int=2)], marker)
         assert sorted(rows) == sorted((a.pk,) for a in actions[:2])
-    assert compiled._compiled[("never kept", id(connections["default"]))] is None
+    assert _kept("never kept") == [None]
     assert calls == [marker, [UUID(int=2)], [UUID(int=2)]]
 
 
@@ -155,7 +166,7 @@ def test_your_actions_are_read_by_a_kept_query_for_officers_and_coordinators(
         assert not_led.pk not in listed
     kept = [
         entry
-        for (shape, _), entry in compiled._compiled.items()
+        for (shape, _, _), entry in compiled._compiled.items()
         if isinstance(shape, tuple) and shape[0] == "my_actions" and shape[2:] == (2, 1)
     ]
     assert kept and all(entry is not None for entry in kept)
@@ -607,7 +618,7 @@ def test_kept_objects_are_the_orms_objects(projects, query):
     for _ in range(2):  # compiled, then kept
         found = compiled_objects(("projects", query), build, keys, markers_like(keys))
         assert [_as_read(obj) for obj in found] == expected
-    assert compiled._compiled[(("projects", query), id(connections["default"]))] is not None
+    assert _kept(("projects", query)) not in ([], [None])
 
 
 def test_kept_rows_are_converted_as_the_orms(actions, projects):
@@ -679,3 +690,108 @@ def test_kept_objects_are_made_by_from_db_while_a_receiver_listens(actions, proj
         ]
         assert [_as_read(u) for u in found] == [_as_read(u) for u in build(keys)]
         made.clear()
+
+
+# The ``any`` lookup (csp_tracker.lookups): what ``in`` finds, with a list of keys sent
+# as one array on PostgreSQL.
+
+ON_POSTGRESQL = connections["default"].vendor == "postgresql"
+
+
+def _keys_for(actions: list[Action], count: int) -> tuple[list[int], list[UUID]]:
+    """``count`` action keys and lineages: the actions' first, then keys no row has."""
+    top = max(a.pk for a in actions)
+    keys = [*(a.pk for a in actions), *range(top + 1, top + 1 + count)][:count]
+    lineages = [*(a.lineage for a in actions), *(UUID(int=n + 1) for n in range(count))]
+    return keys, lineages[:count]
+
+
+@pytest.mark.parametrize("count", [0, 1, 64, 65])
+def test_any_finds_what_in_finds(actions, count):
+    """For no key, one, and more than psycopg keeps the parse of a query for (50): by a
+    key, a UUID, a related key and a joined UUID; filtered, excluded, in an OR, with
+    ``None`` among the keys; the same rows, in as many queries (none for no key)."""
+    for action in actions[:3]:
+        factories.MilestoneFactory(action=action)
+    keys, lineages = _keys_for(actions, count)
+    asked = [
+        (Action.objects, "pk", keys),
+        (Action.objects, "lineage", lineages),
+        (Milestone.objects, "action__pk", keys),
+        (StatusUpdate.objects, "action__lineage", [None, *lineages]),
+    ]
+    for manager, field, values in asked:
+        by_any, by_in = Q(**{f"{field}__any": values}), Q(**{f"{field}__in": values})
+        other = Q(pk=manager.order_by("pk").values_list("pk", flat=True)[0])
+        found: list[list[Any]] = [[], []]
+        for lookup, seen in zip((by_any, by_in), found, strict=True):
+            for asked_so in (
+                manager.filter(lookup),
+                manager.exclude(lookup),
+                manager.filter(lookup | other),
+            ):
+                with CaptureQueriesContext(connections["default"]) as queries:
+                    pks = sorted(asked_so.values_list("pk", flat=True))
+                seen.append((pks, len(queries)))
+        assert found[0] == found[1], (field, count)
+    # On PostgreSQL the keys are one parameter, whatever their number.
+    if count:
+        _, params = Action.objects.filter(pk__any=keys).query.get_compiler("default").as_sql()
+        assert len(params) == (1 if ON_POSTGRESQL else count)
+
+
+def test_a_kept_query_of_lists_of_keys_is_the_orms_for_any_number(actions, monkeypatch):
+    """A query of two lists (``any``: of keys and of UUIDs), either empty or not, of one
+    key or of more than 50, kept: the ORM's rows, from one SQL for every number of keys
+    on PostgreSQL (but none: an empty list asks nothing), one for each on SQLite."""
+    monkeypatch.setattr(compiled, "_compiled", {})
+
+    def build(values: Sequence[Any]) -> QuerySet[Any]:
+        keys, lineages = values
+        which = Q(pk__any=keys) | Q(lineage__any=lineages)
+        return Action.objects.filter(which).order_by("pk").values_list("pk", "lineage")
+
+    asked = [(0, 0), (1, 0), (0, 1), (64, 2), (65, 65), (2, 64), (1, 1)]
+    for key_count, lineage_count in asked:
+        keys, _ = _keys_for(actions, key_count)
+        _, lineages = _keys_for(actions[::-1], lineage_count)
+        values = [keys, lineages]
+        expected = list(build(values))
+        for _ in range(2):  # compiled, then kept
+            assert compiled_rows("two lists", build, values, markers_like(values)) == expected
+    kept = _kept("two lists")
+    assert None in kept  # no key at all: nothing asked, the ORM's own
+    assert len([k for k in kept if k is not None]) == (3 if ON_POSTGRESQL else len(asked) - 1)
+
+
+@pytest.mark.parametrize("count", [1, 64, 65])
+def test_a_page_of_many_keys_reads_the_orms_rows(actions, agency, count, monkeypatch):
+    """A page of the action list of one key and of more than 50 (some of no action) reads
+    the same rows, statuses and leads whether its queries are kept or built each time;
+    on PostgreSQL each kept query holds the keys as one parameter (so psycopg parses it
+    once)."""
+    for action in actions[:3]:
+        action.lead_agencies.add(agency)
+    keys, lineages = _keys_for(actions, count)
+
+    def page() -> tuple[Any, ...]:
+        rows = action_list_rows(quarter=Q3, today=date(2024, 1, 15))(keys)
+        statuses = latest_statuses(lineages=lineages, as_of=Q3)
+        return (
+            sorted((r.pk, r.current_status, r.has_overdue, r.lead_names) for r in rows),
+            statuses,
+        )
+
+    monkeypatch.setattr(compiled, "_compiled", {})
+    kept = page()
+    assert page() == kept and len(kept[0]) == min(count, len(actions))
+    assert {u.status for u in kept[1].values()} == {
+        action_current_status(action=a, as_of=Q3) for a in actions[:count]
+    } - {""}
+    kept_queries = list(compiled._compiled.values())
+    assert kept_queries and None not in kept_queries
+    if ON_POSTGRESQL:
+        assert all(k and len(k.slots) < 50 and len(k.sql) <= 4096 for k in kept_queries)
+    monkeypatch.setattr(compiled, "_compiled", {})
+    monkeypatch.setattr(compiled, "_compile", lambda *compiling: None)
+    assert page() == kept
