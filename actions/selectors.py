@@ -208,9 +208,9 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
     shows the status, not the text). One window over the lineage; one lineage (an action's
     page) is read as the first of its updates, with no window.
 
-    Its SQL is compiled once per quarter, for one lineage and for many (``compiled_rows``;
-    the lineages asked as one list, ``any``): building the sign-off rule's subqueries and
-    the window was a fifth of "Your actions"."""
+    Its SQL is compiled once per quarter and a few numbers of lineages (``compiled_rows``;
+    the lineages one list, ``any``): building the sign-off rule's subqueries and the window
+    was a fifth of "Your actions"."""
     if not lineages:
         return {}
     keys = [list(lineages)]
@@ -226,7 +226,7 @@ def latest_statuses(*, lineages: Collection[UUID], as_of: Quarter) -> dict[int, 
         return counted.values_list("action__lineage", *Earlier._fields)
 
     shape = ("latest_statuses", as_of, len(lineages) > 1)
-    rows = compiled_rows(shape, build, keys, markers_like(keys))
+    rows = compiled_rows(shape, build, keys)
     return {lineage.int: Earlier(*update) for lineage, *update in rows}
 
 
@@ -613,8 +613,9 @@ def action_list_rows(
 ) -> Callable[[list[int]], list[ActionListRow]]:
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
     the keys ``action_list`` chose: those are the user's already, so not asked again.
-    Compiled once per quarter and day (``compiled_rows``; the keys asked as one list,
-    ``any``), with their progress (``set_progress``) and leads (``set_lead_names``)."""
+    Compiled once per quarter, day and a few numbers of rows (``compiled_rows``; the keys
+    one list, ``any``), with their progress (``set_progress``) and leads
+    (``set_lead_names``)."""
 
     def build(keys: Sequence[list[int]]) -> "QuerySet[Any, tuple[Any, ...]]":
         return (
@@ -626,9 +627,8 @@ def action_list_rows(
     def read(keys: list[int]) -> list[ActionListRow]:
         if not keys:
             return []
-        these = [keys]
         shape = ("action list rows", quarter, today)
-        rows = [_row(values) for values in compiled_rows(shape, build, these, markers_like(these))]
+        rows = [_row(values) for values in compiled_rows(shape, build, [keys])]
         # A row has what set_progress reads and sets of an action.
         set_progress(cast("list[Action]", rows), quarter=quarter)
         set_lead_names(rows)
@@ -639,8 +639,9 @@ def action_list_rows(
 
 def set_lead_names(rows: Sequence[ActionListRow]) -> None:
     """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
-    in one query of plain values (compiled once, ``any`` of the actions): a prefetch of the
-    agencies made a manager and a queryset for each action, most of a list page's reading."""
+    in one query of plain values (compiled once per a few numbers of actions, ``any``): a
+    prefetch of the agencies made a manager and a queryset for each action, most of a list
+    page's reading."""
     names: dict[int, list[str]] = {row.pk: [] for row in rows}
     if names:
         keys = [list(names)]
@@ -652,9 +653,7 @@ def set_lead_names(rows: Sequence[ActionListRow]) -> None:
                 .values_list("action_id", "agency__short_name")
             )
 
-        for action_id, short_name in compiled_rows(
-            ("lead names",), build, keys, markers_like(keys)
-        ):
+        for action_id, short_name in compiled_rows(("lead names",), build, keys):
             names[action_id].append(short_name)
     for row in rows:
         row.lead_names = names[row.pk]
@@ -1038,14 +1037,12 @@ def my_actions(*, user: AnyUser) -> MyWork:
             .order_by("due_date", "action__order", "order", "id")
         )
 
-    # Both compiled once per quarter and day (compiled_objects; the keys one list, ``any``).
+    # Both compiled once per quarter, day and a few numbers of actions (compiled_objects;
+    # the keys one list, ``any``).
     keys = [ids]
-    markers = markers_like(keys)
     of_keys = (quarter, today)
-    actions = compiled_objects(("my_actions: actions", *of_keys), read_actions, keys, markers)
-    milestones = compiled_objects(
-        ("my_actions: milestones", *of_keys), read_milestones, keys, markers
-    )
+    actions = compiled_objects(("my_actions: actions", *of_keys), read_actions, keys)
+    milestones = compiled_objects(("my_actions: milestones", *of_keys), read_milestones, keys)
     progress = set_progress(actions, quarter=quarter, milestones=milestones)
     # Those that need an update first (a stable sort keeps the order within each).
     progress.sort(key=lambda action: not action.needs_update)

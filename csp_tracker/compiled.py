@@ -16,9 +16,9 @@ lookup that computes other values from it (``__year``, ``__contains``): those wo
 kept as they were computed from the marker. What such a lookup needs goes in the shape.
 
 A list among the values is a list of keys, asked by the ``any`` lookup (``pk__any``,
-``csp_tracker.lookups``). On PostgreSQL it is one parameter, an array: one SQL, and one
-prepared statement, for every number of keys (but none, which asks nothing). Elsewhere
-(SQLite) it is a parameter for each key, of ``IN``: a shape for each number of keys.
+``csp_tracker.lookups``). Many keys on PostgreSQL are one parameter, an array: one SQL,
+and one prepared statement, for every number of them. Otherwise each key is a parameter
+of ``IN``, the keys padded to a few numbers (``padded``): a shape for each number.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -80,27 +80,38 @@ class _Compiled:
 # has its own, and the compiler keeps it): a few dozen shapes a process, and a few more
 # each day for a shape that holds the day; emptied past a bound rather than kept growing
 # in a process that lives for months.
-_compiled: dict[tuple[Hashable, tuple[int | bool, ...], int], _Compiled | None] = {}
+_compiled: dict[tuple[Hashable, tuple[int | None, ...], int], _Compiled | None] = {}
 _KEPT_AT_MOST = 1000
 
 
 def padded(keys: Sequence[T]) -> list[T]:
     """``keys`` (not empty) with the last repeated up to a power of two in number: a query
     of "these keys" then has a few shapes, not one for every number of keys (a key asked
-    twice in ``IN`` is found once). (A list of keys asked by ``any`` needs none.)"""
+    twice in ``IN`` is found once)."""
     size = 1 << (len(keys) - 1).bit_length()
     return [*keys, *[keys[-1]] * (size - len(keys))]
 
 
 def markers_like(values: Sequence[Any]) -> Sequence[Any]:
-    """A marker for each value: UUIDs for UUIDs, otherwise integers far above any key.
-    The values are keys, or lists of keys (of the ``any`` lookup): a list of as many
-    markers for each list, none equal to another list's."""
-    if not values or type(values[0]) is not list:
+    """A marker for each value: UUIDs for UUIDs, otherwise integers far above any key;
+    for a list of keys (of the ``any`` lookup), a list of as many, none equal to
+    another's."""
+    if list not in map(type, values):
         return _markers(bool(values) and isinstance(values[0], UUID), len(values))
     return _list_markers(
-        tuple([(bool(keys) and isinstance(keys[0], UUID), len(keys)) for keys in values])
+        tuple(
+            [
+                (True, _first_is_uuid(value), len(value))
+                if type(value) is list
+                else (False, isinstance(value, UUID), 1)
+                for value in values
+            ]
+        )
     )
+
+
+def _first_is_uuid(keys: list[Any]) -> bool:
+    return bool(keys) and isinstance(keys[0], UUID)
 
 
 @lru_cache(maxsize=256)
@@ -112,10 +123,13 @@ def _markers(uuids: bool, count: int, first: int = 0) -> tuple[Any, ...]:
 
 
 @lru_cache(maxsize=256)
-def _list_markers(lists: tuple[tuple[bool, int], ...]) -> tuple[list[Any], ...]:
-    markers, first = [], 0
-    for uuids, count in lists:
-        markers.append(list(_markers(uuids, count, first)))
+def _list_markers(kinds: tuple[tuple[bool, bool, int], ...]) -> tuple[Any, ...]:
+    # (Whether a list, whether of UUIDs, how many) of each value.
+    markers: list[Any] = []
+    first = 0
+    for is_list, uuids, count in kinds:
+        made = _markers(uuids, count, first)
+        markers.append(list(made) if is_list else made[0])
         first += count
     return tuple(markers)
 
@@ -165,23 +179,52 @@ def _compile(queryset: QuerySet[Any], markers: Sequence[object]) -> _Compiled | 
         return None
     slots = [_slot(param, markers) for param in params]
     found = {index for index, _, _ in slots if index is not None}
-    # (An empty list of keys is no parameter: ``in`` asks nothing of it.)
-    asked = {index for index, marker in enumerate(markers) if type(marker) is not list or marker}
-    if found != asked:
+    if found != set(range(len(markers))):
         return None
     return _Compiled(sql, slots, compiler)
 
 
-def _flat(values: Sequence[Any]) -> list[Any]:
-    """The values with each list's keys in its place, as ``IN`` asks them."""
-    return [key for value in values for key in (value if type(value) is list else (value,))]
+# What a shape holds of a list of keys sent as one array: not their number.
+_ARRAY = -1
+
+
+def _as_asked(values: Sequence[Any], using: str) -> tuple[list[Any], tuple[int | None, ...]]:
+    """The values with each list of keys as the ``any`` lookup asks it: many keys on
+    PostgreSQL as one array (``sent_as_array``), or each key a parameter, padded to a few
+    numbers of keys (``padded``); and what the shape holds of each value (``_ARRAY``, the
+    number of keys of a list, or ``None``)."""
+    connection = connections[using]
+    asked: list[Any] = []
+    held: list[int | None] = []
+    for value in values:
+        if type(value) is not list:
+            held.append(None)
+        elif sent_as_array(connection, len(value)):
+            held.append(_ARRAY)
+        else:
+            value = padded(value) if value else value
+            held.append(len(value))
+        asked.append(value)
+    return asked, tuple(held)
+
+
+def _flat(values: Sequence[Any], held: tuple[int | None, ...]) -> list[Any]:
+    """The values with the keys of each list asked by ``IN`` in its place, each a
+    parameter (``_as_asked``'s)."""
+    flat: list[Any] = []
+    for value, kind in zip(values, held, strict=True):
+        if kind is None or kind == _ARRAY:
+            flat.append(value)
+        else:
+            flat.extend(value)
+    return flat
 
 
 def _run(
     shape: Hashable,
     build: Callable[[Sequence[Any]], QuerySet[Any]],
     values: Sequence[Any],
-    markers: Sequence[Any],
+    markers: Sequence[Any] | None,
     using: str,
     reader: Callable[[SQLCompiler], _Reader],
 ) -> list[Any]:
@@ -189,27 +232,26 @@ def _run(
     reader ``reader`` made of its compiler, or, for a shape that cannot be kept, the ORM's
     own of ``build(values)``."""
     connection = connections[using]
-    # Of a list of keys, its shape holds whether it is empty (an array on PostgreSQL:
-    # one SQL for any number of keys but none), or its number (a parameter a key).
-    of_lists: tuple[int | bool, ...] = ()
-    arrays = True
+    asked, held = values, ()
     if list in map(type, values):
-        arrays = sent_as_array(connection)
-        of_lists = tuple(
-            [bool(keys) if arrays else len(keys) for keys in values if type(keys) is list]
-        )
-    key = (shape, of_lists, id(connection))
+        asked, held = _as_asked(values, using)
+    key = (shape, held, id(connection))
     if key not in _compiled:
         if len(_compiled) >= _KEPT_AT_MOST:
             _compiled.clear()
-        found = _compile(build(markers), markers if arrays else _flat(markers))
+        if held or markers is None:
+            marked = markers_like(asked)
+            found = _compile(build(marked), _flat(marked, held) if held else marked)
+        else:
+            found = _compile(build(markers), markers)
         if found is not None:
             found.read = reader(found.compiler)
         _compiled[key] = found
     compiled = _compiled[key]
     if compiled is None:
         return list(build(values))
-    asked = values if arrays else _flat(values)
+    if held:
+        asked = _flat(asked, held)
     params: list[Any] = [
         fixed if index is None else (asked[index] if taken is None else taken(asked[index]))
         for index, taken, fixed in compiled.slots
@@ -346,7 +388,7 @@ def compiled_rows(
     shape: Hashable,
     build: Callable[[Sequence[Any]], QuerySet[Any]],
     values: Sequence[Any],
-    markers: Sequence[Any],
+    markers: Sequence[Any] | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[tuple[Any, ...]]:
     """The rows of ``build(values)``, a ``values_list`` query on the ``using`` database,
@@ -354,7 +396,8 @@ def compiled_rows(
     is compiled once; a list of keys among the values is of it only as the module says):
     ``build`` is called once per shape with ``markers`` (values of the same types and
     number as ``values``, none equal to another or to any value the query holds itself:
-    ``markers_like``), and afterwards only for a shape that could not be kept."""
+    ``markers_like``'s, the default, and those of values holding lists of keys), and
+    afterwards only for a shape that could not be kept."""
     return _run(shape, build, values, markers, using, _tuples)
 
 
@@ -362,7 +405,7 @@ def compiled_objects(
     shape: Hashable,
     build: Callable[[Sequence[Any]], QuerySet[M]],
     values: Sequence[Any],
-    markers: Sequence[Any],
+    markers: Sequence[Any] | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[M]:
     """``compiled_rows`` for a query of model objects (not one with ``prefetch_related``:
@@ -383,7 +426,7 @@ def compiled_prefetch(
     many-to-many or reverse foreign key relation ``name`` of one model's instances, with
     the prefetch's query compiled once per ``shape`` (a reverse foreign key's asks the
     instances' keys as one list, ``any``; a many-to-many's is Django's own, with a key
-    each: once per number of instances rounded up, ``padded``). ``shape`` names the query
+    each, once per number of instances rounded up: ``padded``). ``shape`` names the query
     among this relation's (its caller, say) and whatever ``queryset`` holds that can
     change (a day): two querysets of one relation under one shape would share the first
     one's SQL.
@@ -401,7 +444,7 @@ def compiled_prefetch(
     relation = _relations[model, name]
     back = relation.back
     pks = [instance.pk for instance in instances]
-    # (A reverse foreign key's keys as one list, ``any``: a value, whatever their number.)
+    # (A reverse foreign key's keys as one list of keys, ``any``.)
     keys = [pks] if back is not None else padded(pks)
 
     def build(values: Sequence[Any]) -> QuerySet[Any]:
@@ -414,9 +457,7 @@ def compiled_prefetch(
         base = queryset if queryset is not None else manager.model._default_manager.all()
         return cast("QuerySet[Any]", manager.get_prefetch_querysets(stand_ins, [base.all()])[0])
 
-    found = compiled_objects(
-        ("prefetch", model, name, shape, len(keys)), build, keys, markers_like(keys), using
-    )
+    found = compiled_objects(("prefetch", model, name, shape, len(keys)), build, keys, using=using)
     by_parent: dict[Any, list[Any]] = {pk: [] for pk in pks}
     parents = dict(zip(pks, instances, strict=True))
     for obj in found:

@@ -1,12 +1,14 @@
 """The ``any`` lookup: a field's value is one of a list of values, asked as ``in`` asks it,
-but on PostgreSQL sent as one array (``"id" = ANY(%s::bigint[])``) instead of a parameter
-for each value (``"id" IN (%s, %s, …)``).
+but on PostgreSQL, for more than ``ARRAY_AFTER`` values, sent as one array
+(``"id" = ANY(%s::bigint[])``) instead of a parameter for each (``"id" IN (%s, %s, …)``).
 
-A query of "these keys" then has one SQL whatever the number of keys: PostgreSQL keeps
-one prepared statement for it, and psycopg parses it once (psycopg keeps its parse only
-of a query of at most 50 parameters: a page of 64 keys was parsed again on every request).
-That is what ``csp_tracker.compiled`` needs of a list of keys that changes from page to
-page. Elsewhere (SQLite, in development and tests) it is ``in`` itself.
+A query of many keys then has one SQL whatever their number: PostgreSQL keeps one
+prepared statement for it, and psycopg parses it once (psycopg keeps its parse only of a
+query of at most 50 parameters: a page of 64 keys was parsed again on every request).
+A few keys stay ``IN``: PostgreSQL makes an array's generic plan as if for ten values, so
+for one to a few keys it found each run's own plan cheaper and planned every run (a
+third of a millisecond for an action's status); ``IN`` has a plan for its number of keys.
+Elsewhere (SQLite, in development and tests) it is ``in`` itself.
 
 Registered on every field (``register``). A foreign key has only its own lookups: ask its
 target's, ``action__pk__any=keys`` (Django reads the key from the foreign key's column,
@@ -30,9 +32,14 @@ class KeyArray(list[Any]):
     ``KeyArrayDumper``."""
 
 
+# The most values ``any`` asks as ``in`` on PostgreSQL: a query of them stays within the
+# parameters whose parse psycopg keeps (50).
+ARRAY_AFTER = 32
+
+
 class AnyOf(In):
     """``in`` (no value, or only ``None``: nothing matches; a subquery stays ``IN``),
-    with a list of values sent as one array on PostgreSQL, cast to the field's type as
+    with many values (``sent_as_array``) sent as one array, cast to the field's type as
     ``django.contrib.postgres``'s array lookups cast theirs."""
 
     lookup_name = "any"
@@ -40,7 +47,7 @@ class AnyOf(In):
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        if not self.rhs_is_direct_value():
+        if not self.rhs_is_direct_value() or not sent_as_array(connection, len(self.rhs)):
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # Each value as the database takes it (In's own: None dropped, EmptyResultSet
@@ -51,10 +58,10 @@ class AnyOf(In):
         return f"{lhs} = ANY(%s::{field.cast_db_type(connection)}[])", (*lhs_params, array)
 
 
-def sent_as_array(connection: BaseDatabaseWrapper) -> bool:
-    """Whether ``any`` sends its values as one array on ``connection``'s database: on
-    PostgreSQL (``AnyOf.as_postgresql``)."""
-    return connection.vendor == "postgresql"
+def sent_as_array(connection: BaseDatabaseWrapper, count: int) -> bool:
+    """Whether ``any`` sends ``count`` values as one array on ``connection``'s database:
+    more than ``ARRAY_AFTER``, on PostgreSQL (``AnyOf.as_postgresql``)."""
+    return count > ARRAY_AFTER and connection.vendor == "postgresql"
 
 
 class KeyArrayDumper(Dumper):
@@ -62,7 +69,7 @@ class KeyArrayDumper(Dumper):
     need no quoting. Its type is left for the SQL to give (``::bigint[]``).
 
     psycopg's own list dumper dumps, checks for quoting and appends each key by a few
-    Python calls: on a page of 40 keys, more than the parse the array saves."""
+    Python calls: for a page of 64 keys, a third of the parse the array saves."""
 
     def dump(self, obj: KeyArray) -> bytes:
         if obj and isinstance(obj[0], UUID):
