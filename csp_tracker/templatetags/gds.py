@@ -4,7 +4,7 @@ error summary and warning text, and a row's link reversed once for a list (``row
 Dates use Django's own ``date`` filter: ``{{ day|date:"j F Y" }}`` is "31 March 2024".
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.template.base import FilterExpression, Parser, Token
@@ -22,6 +22,13 @@ def row_url(viewname: str, key: object) -> str:
     """``{% url viewname key %}`` for a row of a long list: the pattern is reversed once,
     not once per row (``csp_tracker.reversing.row_url``)."""
     return reversing.row_url(viewname, key)
+
+
+def gds_date(value: date) -> str:
+    """'31 March 2024', as ``{{ value|date:"j F Y" }}`` writes it, for rows written in
+    Python (csp_tracker.rows): Django's DateFormat builds an object and looks up each
+    letter for every date."""
+    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
 
 
 @register.filter(expects_localtime=True)
