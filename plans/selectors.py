@@ -162,8 +162,19 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
     a fixed number of queries. Each of the plan's rows is read by a query compiled once
     for every plan (``compiled_objects``, by the plan's key), in the order the plan's
     relations give (their models' own or the one named here)."""
-    plan = plan_authoring_list(user=user).select_related("previous").get(pk=pk)
-    keys = [plan.pk]
+    keys = [int(pk)]
+    # Read by its key, then held to what the person may see (Access.role_in: from the same
+    # memberships as plan_authoring_list's filter), or it is not found: building and
+    # compiling that filter's query cost the page more than all its other queries.
+    found = compiled_objects(
+        ("plan_overview", "plan"),
+        lambda k: Plan.objects.filter(pk__in=k).select_related("partnership__parent", "previous"),
+        keys,
+        markers_like(keys),
+    )
+    if not found or access_for(user).role_in(found[0].partnership) is None:
+        raise Plan.DoesNotExist(f"No plan {pk} that this person may see")
+    plan = found[0]
 
     def read(name: str, build: Callable[[Sequence[int]], QuerySet[Any]]) -> list[Any]:
         return compiled_objects(("plan_overview", name), build, keys, markers_like(keys))
