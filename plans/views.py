@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import join, linebreaksbr, pluralize
+from django.template.defaultfilters import join, pluralize
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
 from csp_tracker.reversing import url_maker
-from csp_tracker.rows import row_template
+from csp_tracker.rows import escaped_lines, row_template
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -232,7 +232,7 @@ def heading_rows(
                 "actions_suffix": pluralize(len(actions)),
                 "workstreams_count": len(workstreams),
                 "workstreams_suffix": pluralize(len(workstreams)),
-                "lead": linebreaksbr(heading.lead, autoescape=True),
+                "lead": escaped_lines(heading.lead),
                 "csrf_token": csrf_token,
                 **urls,
             }
@@ -320,7 +320,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "reference": action.reference,
                 "title": action.title,
-                "lead": linebreaksbr(action.lead_text, autoescape=True),
+                "lead": escaped_lines(action.lead_text),
                 "edit_url": edit_url,
                 "move_url": move_url,
                 "csrf_token": csrf_token,

@@ -3,10 +3,11 @@
 Each update's markup is put together here once, its values escaped as the template
 escaped them: an action carried through four years' plans shows a dozen updates and more,
 and the template's variables, filters and ifs for each cost its page more than the rest
-of it together (issue 15). What it shows, and how, is as the template showed it.
+of it together (issue 15). What it shows, and how, is as the template showed it. Its
+values are escaped by ``html.escape``, as Django's ``escape`` does, without the lazy-text
+wrapper and safe string each call of Django's makes (a hundred values and more).
 """
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 from html import escape
@@ -18,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, StatusUpdate, UpdateReview
 from actions.templatetags.actions_tags import status_label, status_tag
+from csp_tracker.rows import escaped_lines
 from csp_tracker.templatetags.gds import gds_datetime
 
 register = template.Library()
@@ -44,17 +46,6 @@ _RETURNED = (
 )
 
 
-# Escaped as the template escaped its values and ``linebreaksbr``'s text, by ``html.escape``
-# as Django's ``escape`` does, but without the lazy-text wrapper and safe string each call
-# of Django's makes: a history of a dozen updates escapes a hundred values and more.
-_NEWLINES = re.compile(r"\r\n|\r")
-
-
-def _lines(text: str) -> str:
-    """As ``{{ text|linebreaksbr }}`` writes it: escaped, each line break a ``<br>``."""
-    return escape(_NEWLINES.sub("\n", text)).replace("\n", "<br>")
-
-
 def _when(value: datetime, zone: tzinfo) -> str:
     """As ``{{ value|gds_datetime }}`` writes it: in the site's time zone, ``zone``."""
     return gds_datetime(value.astimezone(zone))
@@ -70,7 +61,7 @@ def _step(step: UpdateReview, last: bool, zone: tzinfo) -> str:
     who = escape(reviewer.get_full_name() or reviewer.email) if reviewer is not None else ""
     if step.decision == UpdateReview.Decision.APPROVED:
         return _STEP.format(_APPROVED.format(who=who, when=when))
-    return _STEP.format(_RETURNED.format(who=who, when=when, comment=_lines(step.comment)))
+    return _STEP.format(_RETURNED.format(who=who, when=when, comment=escaped_lines(step.comment)))
 
 
 def _update(update: Any, action: Action, zone: tzinfo, tags: Mapping[str, str]) -> str:
@@ -97,8 +88,8 @@ def _update(update: Any, action: Action, zone: tzinfo, tags: Mapping[str, str]) 
         when=_when(update.created_at, zone),
         elsewhere=elsewhere,
         steps="".join(_step(step, n == last, zone) for n, step in enumerate(steps)),
-        commentary=_lines(update.commentary),
-        reason=_REASON.format(_lines(update.reason)) if update.reason else "",
+        commentary=escaped_lines(update.commentary),
+        reason=_REASON.format(escaped_lines(update.reason)) if update.reason else "",
         milestones=_LIST.format(
             "Milestones completed:",
             "".join(f"<li>{escape(m.description)}</li>" for m in done),

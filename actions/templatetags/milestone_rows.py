@@ -8,12 +8,11 @@ showed it.
 """
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Milestone
 from csp_tracker.reversing import url_maker
-from csp_tracker.rows import row_template
+from csp_tracker.rows import RowTemplate, escaped_lines, row_template
 from csp_tracker.templatetags.gds import gds_date
 
 register = template.Library()
@@ -38,15 +37,20 @@ def milestone_rows(milestones: list[Milestone], can_edit: bool) -> SafeString:
     """The rows of ``milestones`` (read with their leads and whether each is overdue),
     each with a "Change" link when ``can_edit``; nothing when there are none."""
     edit = url_maker("actions:milestone_edit")
+    kinds: dict[tuple[bool, str], RowTemplate] = {}
     rows = []
     for number, m in enumerate(milestones, start=1):
-        row = row_template(
-            "actions/includes/milestone_row.html",
-            {"can_edit": can_edit, "has_due": bool(m.due_date), "progress": _progress(m)},
-            _VALUES,
-        )
+        kind = (bool(m.due_date), _progress(m))
+        row = kinds.get(kind)
+        if row is None:
+            has_due, progress = kind
+            row = kinds[kind] = row_template(
+                "actions/includes/milestone_row.html",
+                {"can_edit": can_edit, "has_due": has_due, "progress": progress},
+                _VALUES,
+            )
         if m.lead_text:
-            lead: str = linebreaksbr(m.lead_text, autoescape=True)
+            lead: str = escaped_lines(m.lead_text)
         else:
             lead = (m.lead.short_name if m.lead is not None else "") or _ACTIONS_LEADS
         rows.append(
