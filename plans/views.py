@@ -135,7 +135,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 class ActionRow:
     """An action's row in the overview's action plan, with its links."""
 
-    action: Any  # an actions.Action: an app above this one
+    action: selectors.OverviewAction
     edit_url: str
     move_url: str
     html: str  # the row (action_row.html)
