@@ -743,6 +743,13 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     )
 
 
+_NOT_NAMING_USER = [
+    f"author__{field.name}"
+    for field in User._meta.concrete_fields
+    if field.name not in {"id", "full_name", "email"}
+]
+
+
 def status_history(*, action: Action) -> list[StatusUpdate]:
     """Every update of the action and of the same action in earlier plans, newest first,
     each with the title of its plan and the reference of its action there (``plan_title``,
@@ -755,6 +762,9 @@ def status_history(*, action: Action) -> list[StatusUpdate]:
         return (
             StatusUpdate.objects.filter(action__lineage=lineages[0])
             .select_related("author", "request")
+            # Of its author, only what names them (author_name): a dozen updates' sign-in
+            # details are otherwise read and made for nothing.
+            .defer(*_NOT_NAMING_USER)
             .annotate(plan_title=F("action__plan__title"), action_reference=F("action__reference"))
             .order_by("-created_at", "-id")
         )
