@@ -29,7 +29,15 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import User
 from accounts.types import AnyUser
-from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
+from actions.models import (
+    Action,
+    Milestone,
+    Status,
+    StatusUpdate,
+    StatusUpdateMilestone,
+    UpdateRequest,
+    UpdateReview,
+)
 from actions.request_links import update_request_token_matches
 from csp_tracker import clock
 from csp_tracker.compiled import (
@@ -756,7 +764,9 @@ def status_history(*, action: Action) -> list[StatusUpdate]:
     ``action_reference``), its milestones marked done (``done_milestones``) and its sign-off
     steps (``review_steps``) as lists: a prefetch into the relations made a manager and a
     queryset for each update, more than reading the updates themselves. Each of the three
-    queries is compiled once (``compiled_objects``, ``compiled_prefetch``)."""
+    queries is compiled once (``compiled_objects``, ``compiled_prefetch``); the milestones
+    and steps are read only for the updates that have any (most partnerships' updates need
+    no sign-off, and most report no milestone done)."""
 
     def read(lineages: Sequence[UUID]) -> QuerySet[StatusUpdate]:
         return (
@@ -765,21 +775,28 @@ def status_history(*, action: Action) -> list[StatusUpdate]:
             # Of its author, only what names them (author_name): a dozen updates' sign-in
             # details are otherwise read and made for nothing.
             .defer(*_NOT_NAMING_USER)
-            .annotate(plan_title=F("action__plan__title"), action_reference=F("action__reference"))
+            .annotate(
+                plan_title=F("action__plan__title"),
+                action_reference=F("action__reference"),
+                has_done=Exists(StatusUpdateMilestone.objects.filter(update=OuterRef("pk"))),
+                has_steps=Exists(UpdateReview.objects.filter(update=OuterRef("pk"))),
+            )
             .order_by("-created_at", "-id")
         )
 
     lineage = [action.lineage]
     updates = compiled_objects(("status history",), read, lineage, markers_like(lineage))
+    for update in cast("list[Any]", updates):
+        update.done_milestones, update.review_steps = [], []
     compiled_prefetch(
-        updates,
+        [u for u in cast("list[Any]", updates) if u.has_done],
         "milestones_completed",
         Milestone.objects.order_by(*IN_ITS_ACTION),
         shape="status history",
         to_attr="done_milestones",
     )
     compiled_prefetch(
-        updates,
+        [u for u in cast("list[Any]", updates) if u.has_steps],
         "reviews",
         UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE),
         shape="status history",
