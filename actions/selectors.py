@@ -751,11 +751,15 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     )
 
 
-_NOT_NAMING_USER = [
-    f"author__{field.name}"
-    for field in User._meta.concrete_fields
-    if field.name not in {"id", "full_name", "email"}
-]
+def _not_naming(user: str) -> list[str]:
+    """The fields of the user related as ``user`` that do not name them (``get_full_name``
+    and its email), for ``defer``: a page naming a dozen people has no use for their
+    sign-in details, read, parsed and set on each."""
+    return [
+        f"{user}__{field.name}"
+        for field in User._meta.concrete_fields
+        if field.name not in {"id", "full_name", "email"}
+    ]
 
 
 def status_history(*, action: Action) -> list[StatusUpdate]:
@@ -772,9 +776,7 @@ def status_history(*, action: Action) -> list[StatusUpdate]:
         return (
             StatusUpdate.objects.filter(action__lineage=lineages[0])
             .select_related("author", "request")
-            # Of its author, only what names them (author_name): a dozen updates' sign-in
-            # details are otherwise read and made for nothing.
-            .defer(*_NOT_NAMING_USER)
+            .defer(*_not_naming("author"))  # named by author_name
             .annotate(
                 plan_title=F("action__plan__title"),
                 action_reference=F("action__reference"),
@@ -846,6 +848,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         return (
             Action.history.filter(id=keys[0])
             .select_related("history_user")
+            .defer(*_not_naming("history_user"))
             .order_by("history_date", "history_id")
         )
 
@@ -853,6 +856,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         return (
             Milestone.history.filter(action_id=keys[0])
             .select_related("history_user")
+            .defer(*_not_naming("history_user"))
             .order_by("id", "history_date", "history_id")
         )
 
