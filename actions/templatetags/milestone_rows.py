@@ -1,4 +1,4 @@
-"""An action's milestones as rows of its page's table (``{% milestone_rows action can_edit %}``).
+"""An action's milestones as its page's table rows (``{% milestone_rows milestones can_edit %}``).
 
 Each row is written from ``actions/includes/milestone_row.html`` rendered once per process
 for its kind of row (csp_tracker.rows.row_template) and its link's URL pattern reversed
