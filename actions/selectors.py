@@ -26,6 +26,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 
 from accounts.models import User
 from accounts.types import AnyUser
@@ -500,9 +501,15 @@ def annotate_progress(
 def with_progress_read(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
     """Actions read for ``set_progress`` (a page's rows): with ``updated_this_quarter``
     (``with_updated_this_quarter``) and whether a milestone of each is past due today
-    (``_past_due``, one EXISTS with no status in it)."""
+    (``_past_due``, with no status in it): whether the first such milestone is not NULL, a
+    subquery looked up row by row through the milestones' action index. PostgreSQL made
+    an EXISTS into a hash of every past-due milestone of every action, a scan of them all
+    for a page of fifty rows."""
     past_due = Milestone.objects.filter(_past_due(as_of=today), action=OuterRef("pk"))
-    return with_updated_this_quarter(qs, as_of=quarter).annotate(has_past_due=Exists(past_due))
+    first_past_due = Subquery(past_due.order_by().values("pk")[:1])
+    return with_updated_this_quarter(qs, as_of=quarter).annotate(
+        has_past_due=IsNull(first_past_due, False)
+    )
 
 
 def set_progress(
@@ -615,6 +622,7 @@ def action_list_rows(
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
             .filter(pk__in=keys)
+            .order_by()  # (the page puts them in its keys' order)
             .values_list(*_ROW_VALUES)
         )
 
