@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -101,6 +102,25 @@ def _choice_filter(
     )
 
 
+class _CopiedLightly(dict[str, django_filters.Filter]):
+    """A FilterSet's filters (``base_filters``), copied for each FilterSet made of them
+    (django-filter deep-copies them) filter by filter, shallowly but for what a request
+    sets: its own ``extra`` (the choices, help text and queryset of its field), its own
+    method bound to it (``FilterMethod``, which reads its filter's FilterSet), and no field
+    built yet. The rest (labels, messages, the widgets' classes) no request changes: deep
+    copies of it were 2,000 Python calls a request, a tenth of the action list's."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> dict[str, django_filters.Filter]:
+        copies = {}
+        for name, original in self.items():
+            copied = copy.copy(original)
+            copied.extra = dict(original.extra)
+            copied.__dict__.pop("_field", None)
+            copied.method = original.method
+            copies[name] = copied
+        return copies
+
+
 class ActionFilterForm(GovukErrorsMixin, forms.Form):
     error_names = {"q": "Words in the title"}
 
@@ -162,6 +182,10 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields: list[str] = []
         form = ActionFilterForm
+
+    @classmethod
+    def get_filters(cls) -> dict[str, django_filters.Filter]:
+        return _CopiedLightly(super().get_filters())
 
     def __init__(
         self,
