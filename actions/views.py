@@ -43,7 +43,7 @@ from csp_tracker.http import (
 )
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import url_maker
 from plans.models import Partnership
 from plans.views import authored_plan
 
@@ -92,7 +92,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         per_page=50,
         rows=selectors.action_list_rows(quarter=quarter, today=today),
     )
-    detail_url = url_for_each("actions:detail")
+    detail_url = url_maker("actions:detail")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -101,7 +101,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": action_filter,
             "page": page,
-            # Each row's link from the URL reversed once for the page (url_for_each).
+            # Each row's link from the URL reversed once per process (url_maker).
             "rows": [(row, detail_url(row.pk)) for row in page.object_list],
             "quarter": quarter,
             "query": query.urlencode(),

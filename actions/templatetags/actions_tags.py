@@ -180,7 +180,9 @@ _LEAD = """
 @register.simple_tag
 def action_rows(rows: "Iterable[tuple[ActionListRow, str]]") -> SafeString:
     """The action list's rows (``ActionListRow`` and its page's URL), each escaped as the
-    template did; each status's tag written once for the page (``status_tag``)."""
+    template did; each status's tag written once for the page (``status_tag``). What a row
+    shows is plain text, read from the database or made of it (never marked safe), so it
+    is escaped by ``str.translate`` itself: a fifty-row page writes four hundred values."""
     tags: dict[str | None, str] = {}
     written = []
     for row, url in rows:
@@ -189,17 +191,17 @@ def action_rows(rows: "Iterable[tuple[ActionListRow, str]]") -> SafeString:
             tags[status] = status_tag(status)
         last = len(row.lead_names) - 1
         leads = "".join(
-            _LEAD.format(name=_escaped(name), br="" if n == last else "<br>")
+            _LEAD.format(name=name.translate(_ESCAPES), br="" if n == last else "<br>")
             for n, name in enumerate(row.lead_names)
         )
         written.append(
             _ROW.format(
-                reference=_escaped(row.reference),
-                url=_escaped(url),
-                title=_escaped(row.title),
-                partnership=_escaped(row.partnership),
-                plan=_escaped(row.plan),
-                place=_escaped(row.place),
+                reference=row.reference.translate(_ESCAPES),
+                url=url.translate(_ESCAPES),
+                title=row.title.translate(_ESCAPES),
+                partnership=row.partnership.translate(_ESCAPES),
+                plan=row.plan.translate(_ESCAPES),
+                place=row.place.translate(_ESCAPES),
                 overdue=_OVERDUE if row.has_overdue else "",
                 no_update=_NO_UPDATE if row.needs_update else "",
                 leads=leads,
