@@ -1,6 +1,6 @@
 import copy
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from actions.models import Action, Status
-from actions.selectors import annotate_progress
+from actions.selectors import PLAN_ROW, PlanRow, annotate_progress
 from csp_tracker import clock
 from csp_tracker.compiled import (
     compiled_condition,
@@ -204,20 +204,22 @@ class ActionFilter(django_filters.FilterSet):
         self,
         *args: Any,
         plans: QuerySet[Plan],
+        plan_rows: Sequence[PlanRow] | None = None,
         quarter: Quarter | None = None,
         today: date | None = None,
         **kwargs: Any,
     ) -> None:
+        """``plans`` are those offered (and a chosen one is checked against); ``plan_rows``
+        what is shown of them (``plan_rows``), if read already, or read from ``plans``."""
         super().__init__(*args, **kwargs)
         self.quarter = quarter or clock.update_quarter()
         self.today = today or clock.today()
         # The plans offered, read as their keys and labels (``str(plan)``): a model object
         # each made the county team's hundred and more plans a tenth of their page.
+        rows: Iterable[PlanRow] = plans.values_list(*PLAN_ROW) if plan_rows is None else plan_rows
         plan_options = [
             (pk, _plan_label(title, start_year, end_year))
-            for pk, title, start_year, end_year in plans.values_list(
-                "pk", "title", "start_year", "end_year"
-            )
+            for pk, title, start_year, end_year in rows
         ]
         seen = [pk for pk, _ in plan_options]
         cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans

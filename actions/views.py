@@ -75,6 +75,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         queryset=actions,
         plans=selectors.plan_list(user=request.user),
+        plan_rows=selectors.plan_rows(user=request.user),
         quarter=quarter,
         today=today,
     )
