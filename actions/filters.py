@@ -256,6 +256,12 @@ class ActionFilter(django_filters.FilterSet):
             field = cast(forms.ModelChoiceField, self.form.fields[name])
             field.widget.choices = [("", field.empty_label), *options]
 
+    @property
+    def asks_nothing(self) -> bool:
+        """No filter is asked (a page's number is not a filter): the list is all the
+        user's actions."""
+        return not self.is_bound or (self.is_valid() and not any(self.form.cleaned_data.values()))
+
     def _value(self, name: str) -> str:
         value = self.data.get(name) if self.data is not None else None
         return value if isinstance(value, str) else ""

@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast
 from uuid import UUID
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Case,
@@ -115,7 +116,10 @@ def plan_rows(*, user: AnyUser) -> list[PlanRow]:
     def build(_: Sequence[object]) -> "QuerySet[Plan, PlanRow]":
         return plan_list(user=user).values_list(*PLAN_ROW)
 
-    return cast("list[PlanRow]", compiled_rows(("plan rows", access), build, [], []))
+    try:
+        return cast("list[PlanRow]", compiled_rows(("plan rows", access), build, [], []))
+    except EmptyResultSet:  # someone of no partnership sees no plan (and there is no SQL)
+        return []
 
 
 # An action's updates, latest first: by the quarter they report on, then as written. (An
@@ -567,6 +571,12 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     return action_queryset(user=user).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
+
+
+def action_list_shape(*, user: AnyUser) -> Hashable:
+    """What ``action_list``'s query for the user holds besides its SQL, for compiling it
+    once (``compiled_rows``): the user's access filter, which holds all its values."""
+    return ("action list", access_for(user).partnership_filter("plan__partnership__"))
 
 
 @dataclass

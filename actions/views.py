@@ -79,19 +79,21 @@ def action_list(request: HttpRequest) -> HttpResponse:
         quarter=quarter,
         today=today,
     )
-    if not action_filter.is_bound:
+    if action_filter.asks_nothing:
         filtered = actions
     elif action_filter.is_valid():
         filtered = action_filter.qs
     else:
         filtered = actions.none()
-    # The page's keys by the filters (a filter by status asks the status in SQL); its
-    # rows read as plain values, their status set-based.
+    # The page's keys by the filters (a filter by status asks the status in SQL), those of
+    # the whole list by their query compiled once (its shape); its rows read as plain
+    # values, their status set-based.
     page = page_of_keys_get(
         filtered,
         number=request.GET.get("page"),
         per_page=50,
         rows=selectors.action_list_rows(quarter=quarter, today=today),
+        shape=selectors.action_list_shape(user=request.user) if filtered is actions else None,
     )
     detail_url = url_maker("actions:detail")
     query = request.GET.copy()
