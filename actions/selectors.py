@@ -667,13 +667,27 @@ def action_list_rows(
     return read
 
 
+# psycopg keeps its reading of a query's placeholders (into PostgreSQL's $1, $2…) only for a
+# query of at most this many parameters (MAX_CACHED_STATEMENT_PARAMS); a longer one is read
+# again at every call, 0.15 ms for a page's sixty-four keys.
+PSYCOPG_CACHED_PARAMETERS = 50
+
+
+def _padded_within(keys: list[int], size: int) -> list[int]:
+    """``keys`` padded (``padded``), but to ``size`` keys, not the next power of two, when
+    they fit in as many (a page of the action list, fifty)."""
+    if len(keys) > size or len(padded(keys)) <= size:
+        return padded(keys)
+    return [*keys, *[keys[-1]] * (size - len(keys))]
+
+
 def set_lead_names(rows: Sequence[ActionListRow]) -> None:
     """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
     in one query of plain values (compiled once per number of actions): a prefetch of the
     agencies made a manager and a queryset for each action, most of a list page's reading."""
     names: dict[int, list[str]] = {row.pk: [] for row in rows}
     if names:
-        keys = padded(list(names))
+        keys = _padded_within(list(names), PSYCOPG_CACHED_PARAMETERS)
 
         def build(these: Sequence[int]) -> "QuerySet[Any, tuple[int, str]]":
             return (
