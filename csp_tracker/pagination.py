@@ -118,14 +118,21 @@ def page_of_keys_get(
     return Page([by_pk[pk] for pk in ids], keys.number, keys.paginator)
 
 
+# The pages whose keys' query is kept compiled (``_keys_page``): the first, most asked for.
+# A later page's is built and compiled for each request, so that asking for page after page
+# cannot fill what ``compiled_rows`` keeps.
+COMPILED_PAGES = 10
+
+
 def _keys_page(
     queryset: QuerySet[Any], *, number: int | str | None, per_page: int, shape: Hashable | None
 ) -> Page[Any]:
     """The keys of ``page_of_keys_get``'s page: read as ``page_get`` reads them, or, with a
-    ``shape``, by their query compiled once per shape and page (``compiled_rows``); a page
-    past the end, or of nothing, is then read as ``page_get`` reads it."""
-    if shape is not None and not queryset.query.distinct:
-        page = page_number(number)
+    ``shape``, by their query compiled once per shape and page (``compiled_rows``) for the
+    first pages (``COMPILED_PAGES``); a page past the end, or of nothing, is then read as
+    ``page_get`` reads it."""
+    page = page_number(number)
+    if shape is not None and page <= COMPILED_PAGES and not queryset.query.distinct:
         start = (page - 1) * per_page
 
         def build(_: Sequence[object]) -> QuerySet[Any, tuple[Any, Any]]:
