@@ -567,7 +567,9 @@ def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
 
 def action_list(*, user: AnyUser) -> QuerySet[Action]:
     """The actions the user sees, in the list's order; a page of them is read
-    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``."""
+    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``. Its
+    query is kept compiled by its values (``action_list_shape``): a value it comes to hold
+    must be named there too."""
     return action_queryset(user=user).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
