@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast
 from uuid import UUID
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,6 +27,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 
 from accounts.models import User
 from accounts.types import AnyUser
@@ -112,6 +114,26 @@ def plan_list(*, user: AnyUser) -> QuerySet[Plan]:
         .only("title", "start_year", "end_year")
         .order_by("partnership__name", "-start_year", "title")
     )
+
+
+# What the action list's filter shows of a plan (its key, and its name: ``str(plan)``).
+PLAN_ROW = ("pk", "title", "start_year", "end_year")
+PlanRow = tuple[int, str, int, int]
+
+
+def plan_rows(*, user: AnyUser) -> list[PlanRow]:
+    """``plan_list``'s plans as ``PLAN_ROW``: its query compiled once per set of
+    partnerships seen (the user's access filter, which holds all the query's values), not
+    built and compiled again for every page (a twentieth of an officer's action list)."""
+    access = access_for(user).partnership_filter("partnership__")
+
+    def build(_: Sequence[object]) -> "QuerySet[Plan, PlanRow]":
+        return plan_list(user=user).values_list(*PLAN_ROW)
+
+    try:
+        return cast("list[PlanRow]", compiled_rows(("plan rows", access), build, [], []))
+    except EmptyResultSet:  # someone of no partnership sees no plan (and there is no SQL)
+        return []
 
 
 # An action's updates, latest first: by the quarter they report on, then as written. (An
@@ -514,9 +536,15 @@ def annotate_progress(
 def with_progress_read(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
     """Actions read for ``set_progress`` (a page's rows): with ``updated_this_quarter``
     (``with_updated_this_quarter``) and whether a milestone of each is past due today
-    (``_past_due``, one EXISTS with no status in it)."""
+    (``_past_due``, with no status in it): whether the first such milestone is not NULL, a
+    subquery looked up row by row through the milestones' action index. PostgreSQL made
+    an EXISTS into a hash of every past-due milestone of every action, a scan of them all
+    for a page of fifty rows."""
     past_due = Milestone.objects.filter(_past_due(as_of=today), action=OuterRef("pk"))
-    return with_updated_this_quarter(qs, as_of=quarter).annotate(has_past_due=Exists(past_due))
+    first_past_due = Subquery(past_due.order_by().values("pk")[:1])
+    return with_updated_this_quarter(qs, as_of=quarter).annotate(
+        has_past_due=IsNull(first_past_due, False)
+    )
 
 
 def set_progress(
@@ -553,10 +581,18 @@ def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
 
 def action_list(*, user: AnyUser) -> QuerySet[Action]:
     """The actions the user sees, in the list's order; a page of them is read
-    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``."""
+    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``. Its
+    query is kept compiled by its values (``action_list_shape``): a value it comes to hold
+    must be named there too."""
     return action_queryset(user=user).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
+
+
+def action_list_shape(*, user: AnyUser) -> Hashable:
+    """What ``action_list``'s query for the user holds besides its SQL, for compiling it
+    once (``compiled_rows``): the user's access filter, which holds all its values."""
+    return ("action list", access_for(user).partnership_filter("plan__partnership__"))
 
 
 @dataclass
@@ -629,6 +665,7 @@ def action_list_rows(
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
             .filter(pk__in=keys)
+            .order_by()  # (the page puts them in its keys' order)
             .values_list(*_ROW_VALUES)
         )
 
@@ -646,13 +683,27 @@ def action_list_rows(
     return read
 
 
+# psycopg keeps its reading of a query's placeholders (into PostgreSQL's $1, $2…) only for a
+# query of at most this many parameters (MAX_CACHED_STATEMENT_PARAMS); a longer one is read
+# again at every call, 0.15 ms for a page's sixty-four keys.
+PSYCOPG_CACHED_PARAMETERS = 50
+
+
+def _padded_within(keys: list[int], size: int) -> list[int]:
+    """``keys`` padded (``padded``), but to ``size`` keys, not the next power of two, when
+    they fit in as many (a page of the action list, fifty)."""
+    if len(keys) > size or len(padded(keys)) <= size:
+        return padded(keys)
+    return [*keys, *[keys[-1]] * (size - len(keys))]
+
+
 def set_lead_names(rows: Sequence[ActionListRow]) -> None:
     """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
     in one query of plain values (compiled once per number of actions): a prefetch of the
     agencies made a manager and a queryset for each action, most of a list page's reading."""
     names: dict[int, list[str]] = {row.pk: [] for row in rows}
     if names:
-        keys = padded(list(names))
+        keys = _padded_within(list(names), PSYCOPG_CACHED_PARAMETERS)
 
         def build(these: Sequence[int]) -> "QuerySet[Any, tuple[int, str]]":
             return (
