@@ -1,6 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast
 from uuid import UUID
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,10 +27,19 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 
 from accounts.models import User
 from accounts.types import AnyUser
-from actions.models import Action, Milestone, Status, StatusUpdate, UpdateRequest, UpdateReview
+from actions.models import (
+    Action,
+    Milestone,
+    Status,
+    StatusUpdate,
+    StatusUpdateMilestone,
+    UpdateRequest,
+    UpdateReview,
+)
 from actions.request_links import update_request_token_matches
 from csp_tracker import clock
 from csp_tracker.compiled import (
@@ -103,6 +113,26 @@ def plan_list(*, user: AnyUser) -> QuerySet[Plan]:
         .only("title", "start_year", "end_year")
         .order_by("partnership__name", "-start_year", "title")
     )
+
+
+# What the action list's filter shows of a plan (its key, and its name: ``str(plan)``).
+PLAN_ROW = ("pk", "title", "start_year", "end_year")
+PlanRow = tuple[int, str, int, int]
+
+
+def plan_rows(*, user: AnyUser) -> list[PlanRow]:
+    """``plan_list``'s plans as ``PLAN_ROW``: its query compiled once per set of
+    partnerships seen (the user's access filter, which holds all the query's values), not
+    built and compiled again for every page (a twentieth of an officer's action list)."""
+    access = access_for(user).partnership_filter("partnership__")
+
+    def build(_: Sequence[object]) -> "QuerySet[Plan, PlanRow]":
+        return plan_list(user=user).values_list(*PLAN_ROW)
+
+    try:
+        return cast("list[PlanRow]", compiled_rows(("plan rows", access), build, [], []))
+    except EmptyResultSet:  # someone of no partnership sees no plan (and there is no SQL)
+        return []
 
 
 # An action's updates, latest first: by the quarter they report on, then as written. (An
@@ -505,9 +535,15 @@ def annotate_progress(
 def with_progress_read(qs: QuerySet[Action], *, quarter: Quarter, today: date) -> QuerySet[Action]:
     """Actions read for ``set_progress`` (a page's rows): with ``updated_this_quarter``
     (``with_updated_this_quarter``) and whether a milestone of each is past due today
-    (``_past_due``, one EXISTS with no status in it)."""
+    (``_past_due``, with no status in it): whether the first such milestone is not NULL, a
+    subquery looked up row by row through the milestones' action index. PostgreSQL made
+    an EXISTS into a hash of every past-due milestone of every action, a scan of them all
+    for a page of fifty rows."""
     past_due = Milestone.objects.filter(_past_due(as_of=today), action=OuterRef("pk"))
-    return with_updated_this_quarter(qs, as_of=quarter).annotate(has_past_due=Exists(past_due))
+    first_past_due = Subquery(past_due.order_by().values("pk")[:1])
+    return with_updated_this_quarter(qs, as_of=quarter).annotate(
+        has_past_due=IsNull(first_past_due, False)
+    )
 
 
 def set_progress(
@@ -544,10 +580,18 @@ def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
 
 def action_list(*, user: AnyUser) -> QuerySet[Action]:
     """The actions the user sees, in the list's order; a page of them is read
-    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``."""
+    ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``. Its
+    query is kept compiled by its values (``action_list_shape``): a value it comes to hold
+    must be named there too."""
     return action_queryset(user=user).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
+
+
+def action_list_shape(*, user: AnyUser) -> Hashable:
+    """What ``action_list``'s query for the user holds besides its SQL, for compiling it
+    once (``compiled_rows``): the user's access filter, which holds all its values."""
+    return ("action list", access_for(user).partnership_filter("plan__partnership__"))
 
 
 @dataclass
@@ -621,6 +665,7 @@ def action_list_rows(
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
             .filter(pk__any=keys[0])
+            .order_by()  # (the page puts them in its keys' order)
             .values_list(*_ROW_VALUES)
         )
 
@@ -741,33 +786,54 @@ def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
     )
 
 
+def _not_naming(user: str) -> list[str]:
+    """The fields of the user related as ``user`` that do not name them (``get_full_name``
+    and its email), for ``defer``: a page naming a dozen people has no use for their
+    sign-in details, read, parsed and set on each."""
+    return [
+        f"{user}__{field.name}"
+        for field in User._meta.concrete_fields
+        if field.name not in {"id", "full_name", "email"}
+    ]
+
+
 def status_history(*, action: Action) -> list[StatusUpdate]:
     """Every update of the action and of the same action in earlier plans, newest first,
     each with the title of its plan and the reference of its action there (``plan_title``,
     ``action_reference``), its milestones marked done (``done_milestones``) and its sign-off
     steps (``review_steps``) as lists: a prefetch into the relations made a manager and a
     queryset for each update, more than reading the updates themselves. Each of the three
-    queries is compiled once (``compiled_objects``, ``compiled_prefetch``)."""
+    queries is compiled once (``compiled_objects``, ``compiled_prefetch``); the milestones
+    and steps are read only for the updates that have any (most partnerships' updates need
+    no sign-off, and most report no milestone done)."""
 
     def read(lineages: Sequence[UUID]) -> QuerySet[StatusUpdate]:
         return (
             StatusUpdate.objects.filter(action__lineage=lineages[0])
             .select_related("author", "request")
-            .annotate(plan_title=F("action__plan__title"), action_reference=F("action__reference"))
+            .defer(*_not_naming("author"))  # named by author_name
+            .annotate(
+                plan_title=F("action__plan__title"),
+                action_reference=F("action__reference"),
+                has_done=Exists(StatusUpdateMilestone.objects.filter(update=OuterRef("pk"))),
+                has_steps=Exists(UpdateReview.objects.filter(update=OuterRef("pk"))),
+            )
             .order_by("-created_at", "-id")
         )
 
     lineage = [action.lineage]
     updates = compiled_objects(("status history",), read, lineage, markers_like(lineage))
+    for update in cast("list[Any]", updates):
+        update.done_milestones, update.review_steps = [], []
     compiled_prefetch(
-        updates,
+        [u for u in cast("list[Any]", updates) if u.has_done],
         "milestones_completed",
         Milestone.objects.order_by(*IN_ITS_ACTION),
         shape="status history",
         to_attr="done_milestones",
     )
     compiled_prefetch(
-        updates,
+        [u for u in cast("list[Any]", updates) if u.has_steps],
         "reviews",
         UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE),
         shape="status history",
@@ -817,6 +883,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         return (
             Action.history.filter(id=keys[0])
             .select_related("history_user")
+            .defer(*_not_naming("history_user"))
             .order_by("history_date", "history_id")
         )
 
@@ -824,6 +891,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         return (
             Milestone.history.filter(action_id=keys[0])
             .select_related("history_user")
+            .defer(*_not_naming("history_user"))
             .order_by("id", "history_date", "history_id")
         )
 

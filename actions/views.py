@@ -43,7 +43,7 @@ from csp_tracker.http import (
 )
 from csp_tracker.pagination import page_of_keys_get
 from csp_tracker.periods import Quarter
-from csp_tracker.reversing import url_for_each
+from csp_tracker.reversing import url_maker
 from plans.models import Partnership
 from plans.views import authored_plan
 
@@ -75,24 +75,27 @@ def action_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         queryset=actions,
         plans=selectors.plan_list(user=request.user),
+        plan_rows=selectors.plan_rows(user=request.user),
         quarter=quarter,
         today=today,
     )
-    if not action_filter.is_bound:
+    if action_filter.asks_nothing:
         filtered = actions
     elif action_filter.is_valid():
         filtered = action_filter.qs
     else:
         filtered = actions.none()
-    # The page's keys by the filters (a filter by status asks the status in SQL); its
-    # rows read as plain values, their status set-based.
+    # The page's keys by the filters (a filter by status asks the status in SQL), those of
+    # the whole list by their query compiled once (its shape); its rows read as plain
+    # values, their status set-based.
     page = page_of_keys_get(
         filtered,
         number=request.GET.get("page"),
         per_page=50,
         rows=selectors.action_list_rows(quarter=quarter, today=today),
+        shape=selectors.action_list_shape(user=request.user) if filtered is actions else None,
     )
-    detail_url = url_for_each("actions:detail")
+    detail_url = url_maker("actions:detail")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -101,7 +104,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": action_filter,
             "page": page,
-            # Each row's link from the URL reversed once for the page (url_for_each).
+            # Each row's link from the URL reversed once per process (url_maker).
             "rows": [(row, detail_url(row.pk)) for row in page.object_list],
             "quarter": quarter,
             "query": query.urlencode(),

@@ -6,12 +6,15 @@ LIMIT), so a page costs one query; only a page past the end asks for the count o
 own, to show the last page instead.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar, cast, overload
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, QuerySet, Window
+
+from csp_tracker.compiled import compiled_rows
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -71,6 +74,7 @@ def page_of_keys_get(
     number: int | str | None,
     per_page: int,
     rows: QuerySet[M] | None = None,
+    shape: Hashable | None = None,
 ) -> Page[M]: ...
 
 
@@ -81,6 +85,7 @@ def page_of_keys_get(
     number: int | str | None,
     per_page: int,
     rows: Callable[[list[Any]], Iterable[R]],
+    shape: Hashable | None = None,
 ) -> Page[R]: ...
 
 
@@ -90,6 +95,7 @@ def page_of_keys_get(
     number: int | str | None,
     per_page: int,
     rows: QuerySet[Any] | Callable[[list[Any]], Iterable[Any]] | None = None,
+    shape: Hashable | None = None,
 ) -> Page[Any]:
     """page_get for a queryset whose annotations are costly per row (an action's status
     across its lineage): the page's keys are chosen first, in the queryset's order and
@@ -97,12 +103,48 @@ def page_of_keys_get(
     over, and only the page's rows are then read with them (from ``rows``, if given: the
     same rows read otherwise, without what the queryset only filters by; or by ``rows``
     itself, a function reading the rows of the keys given, objects with a ``pk`` but not
-    necessarily models). Two queries, as page_get and a prefetch would be."""
-    keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
-    ids = [row["pk"] for row in keys.object_list]
+    necessarily models). Two queries, as page_get and a prefetch would be.
+
+    With a ``shape`` (naming everything of the queryset, its values too: see
+    ``compiled_rows``), the query of a page's keys is compiled once per shape and page
+    rather than built and compiled for every request."""
+    keys = _keys_page(queryset, number=number, per_page=per_page, shape=shape)
+    ids = list(keys.object_list)
     if rows is None or isinstance(rows, QuerySet):
         read: Iterable[Any] = (queryset if rows is None else rows).filter(pk__in=ids)
     else:
         read = rows(ids)
     by_pk = {row.pk: row for row in read}
     return Page([by_pk[pk] for pk in ids], keys.number, keys.paginator)
+
+
+# The pages whose keys' query is kept compiled (``_keys_page``): the first, most asked for.
+# A later page's is built and compiled for each request, so that asking for page after page
+# cannot fill what ``compiled_rows`` keeps.
+COMPILED_PAGES = 10
+
+
+def _keys_page(
+    queryset: QuerySet[Any], *, number: int | str | None, per_page: int, shape: Hashable | None
+) -> Page[Any]:
+    """The keys of ``page_of_keys_get``'s page: read as ``page_get`` reads them, or, with a
+    ``shape``, by their query compiled once per shape and page (``compiled_rows``) for the
+    first pages (``COMPILED_PAGES``); a page past the end, or of nothing, is then read as
+    ``page_get`` reads it."""
+    page = page_number(number)
+    if shape is not None and page <= COMPILED_PAGES and not queryset.query.distinct:
+        start = (page - 1) * per_page
+
+        def build(_: Sequence[object]) -> QuerySet[Any, tuple[Any, Any]]:
+            counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+            return counted.values_list("pk", TOTAL)[start : start + per_page]
+
+        try:
+            found = compiled_rows(("page keys", shape, start, per_page), build, [], [])
+        except EmptyResultSet:  # a query of nothing (no SQL to keep): read as page_get reads it
+            found = []
+        if found:
+            total = found[0][1]
+            return Page([pk for pk, _ in found], page, CountedPaginator(queryset, per_page, total))
+    keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
+    return Page([row["pk"] for row in keys.object_list], keys.number, keys.paginator)

@@ -13,12 +13,23 @@ So a row's template may use its values only as they are (``{{ value }}``): not i
 ``upper``) is an error, not a wrong page; one it left out is a value the row does not show.
 """
 
+import re
 from collections.abc import Hashable, Mapping
 from html import escape
 from typing import Any
 
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+_NEWLINES = re.compile(r"\r\n|\r")
+
+
+def escaped_lines(text: str) -> SafeString:
+    """A row's value as ``{{ text|linebreaksbr }}`` writes it: escaped (by ``html.escape``,
+    as Django's ``escape``), each line break a ``<br>``; without the filter's lazy-text
+    wrappers (``mark_safe``'s among them), which cost more than the rest of a row."""
+    return SafeString(escape(_NEWLINES.sub("\n", text)).replace("\n", "<br>"))
+
 
 # Letters and digits only, so escaping leaves it as it is; no page holds it otherwise.
 _PREFIX = "rowvalue7305184629"
@@ -70,7 +81,8 @@ class RowTemplate:
         for name, part in zip(self._order, self._parts[1:], strict=True):
             out.append(written[name])
             out.append(part)
-        return mark_safe("".join(out))
+        # SafeString itself: mark_safe's lazy-text wrapper costs a row more than its join.
+        return SafeString("".join(out))
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),

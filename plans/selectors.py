@@ -3,7 +3,7 @@ user may see."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
@@ -105,18 +105,33 @@ def plan_get(*, user: AnyUser, pk: int) -> Plan:
     return plan_authoring_list(user=user).get(pk=pk)
 
 
+class OverviewAction(NamedTuple):
+    """What the overview shows of an action (its row in the action plan, under its
+    heading): read as plain values, not as an action, whose other columns and making cost
+    more than the row."""
+
+    pk: int
+    reference: str
+    title: str
+    lead_text: str
+    priority_id: int | None
+    theme_id: int | None
+    workstream_id: int | None
+
+
 @dataclass(frozen=True)
 class PlanOverview:
     """A plan and everything its overview page shows. Priorities, themes, their headings
     (workstreams) and categories and the actions belong to apps above this one: their
-    models are reached through the plan's relations, and they are typed loosely here."""
+    models are reached through the plan's relations, and they are typed loosely here (the
+    actions are read as plain values, OverviewAction)."""
 
     plan: Plan
     sections: list[PlanSection]
     versions: list[PlanVersion]
     priorities: list[Any]
     themes: list[Any]
-    actions: list[Any]
+    actions: list[OverviewAction]
     # A heading's categories and workstreams by its relation from the plan ("priorities",
     # "themes") and its id, each in its model's order.
     categories: dict[tuple[str, int], list[Any]]
@@ -162,8 +177,19 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
     a fixed number of queries. Each of the plan's rows is read by a query compiled once
     for every plan (``compiled_objects``, by the plan's key), in the order the plan's
     relations give (their models' own or the one named here)."""
-    plan = plan_authoring_list(user=user).select_related("previous").get(pk=pk)
-    keys = [plan.pk]
+    keys = [int(pk)]
+    # Read by its key, then held to what the person may see (Access.role_in: from the same
+    # memberships as plan_authoring_list's filter), or it is not found: building and
+    # compiling that filter's query cost the page more than all its other queries.
+    found = compiled_objects(
+        ("plan_overview", "plan"),
+        lambda k: Plan.objects.filter(pk__in=k).select_related("partnership__parent", "previous"),
+        keys,
+        markers_like(keys),
+    )
+    if not found or access_for(user).role_in(found[0].partnership) is None:
+        raise Plan.DoesNotExist(f"No plan {pk} that this person may see")
+    plan = found[0]
 
     def read(name: str, build: Callable[[Sequence[int]], QuerySet[Any]]) -> list[Any]:
         return compiled_objects(("plan_overview", name), build, keys, markers_like(keys))
@@ -200,7 +226,17 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
         ),
         priorities=headings["priorities"],
         themes=headings["themes"],
-        actions=read("actions", _of_plan(_related_model(Plan, "actions"))),
+        actions=[
+            OverviewAction(*row)
+            for row in compiled_rows(
+                ("plan_overview", "actions"),
+                lambda k: _of_plan(_related_model(Plan, "actions"))(k).values_list(
+                    *OverviewAction._fields
+                ),
+                keys,
+                markers_like(keys),
+            )
+        ],
         categories=categories,
         workstreams=workstreams,
     )

@@ -12,14 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import join, linebreaksbr, pluralize
+from django.template.defaultfilters import join, pluralize
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
 from csp_tracker.reversing import url_maker
-from csp_tracker.rows import row_template
+from csp_tracker.rows import escaped_lines, row_template
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -134,7 +135,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 class ActionRow:
     """An action's row in the overview's action plan, with its links."""
 
-    action: Any  # an actions.Action: an app above this one
+    action: selectors.OverviewAction
     edit_url: str
     move_url: str
     html: str  # the row (action_row.html)
@@ -143,20 +144,19 @@ class ActionRow:
 @dataclass(frozen=True)
 class HeadingRows:
     """A priority or a cross-cutting theme on the overview: its summary row and its part
-    of the action plan: its lines, each either a heading (workstream, None) or an
-    action's row (None, row), the actions under none of its headings first, then each
-    heading with its actions."""
+    of the action plan (the actions under none of its headings first, then each heading
+    with its actions)."""
 
     heading: Any  # a Priority or a CrossCuttingTheme: apps above this one
     categories: list[Any]
     workstreams: list[Any]
     actions: list[ActionRow]
-    lines: list[tuple[Any, ActionRow | None]]
     change_url: str
     remove_url: str
     move_url: str
     workstreams_url: str
     html: str  # its row of the summary list (heading_row.html)
+    action_rows: str  # its part of the action plan (action_rows.html)
 
 
 # The URL names of a heading's links on the overview: change, remove, move, its headings.
@@ -187,21 +187,24 @@ def heading_rows(
 ) -> list[HeadingRows]:
     """The overview's rows of one kind of heading, with the actions under each (rows: by
     the heading's id); each link's URL pattern reversed once (url_maker), each
-    row written from heading_row.html rendered once for its kind of row (row_template)."""
+    row written from heading_row.html, and its part of the action plan from
+    action_rows.html and workstream_row.html, each rendered once for its kind of row
+    (row_template) rather than looped over in the page's template."""
     change, remove, move, under = (url_maker(name) for name in HEADING_URLS[kind])
     relation = "priorities" if kind == "priority" else "themes"
     headings = list(headings)
+    workstream_row = row_template(
+        "plans/includes/workstream_row.html", {"can_author": can_author}, ("title",)
+    )
     result = []
     for n, heading in enumerate(headings):
         actions = rows.get(heading.pk, [])
         workstreams = overview.workstreams.get((relation, heading.pk), [])
         categories = overview.categories.get((relation, heading.pk), [])
-        lines: list[tuple[Any, ActionRow | None]] = [
-            (None, row) for row in actions if not row.action.workstream_id
-        ]
+        lines = [row.html for row in actions if not row.action.workstream_id]
         for w in workstreams:
-            lines.append((w, None))
-            lines.extend((None, row) for row in actions if row.action.workstream_id == w.pk)
+            lines.append(workstream_row.render({"title": w.title}))
+            lines.extend(row.html for row in actions if row.action.workstream_id == w.pk)
         urls = {
             "change_url": change(heading.pk),
             "remove_url": remove(heading.pk),
@@ -229,9 +232,23 @@ def heading_rows(
                 "actions_suffix": pluralize(len(actions)),
                 "workstreams_count": len(workstreams),
                 "workstreams_suffix": pluralize(len(workstreams)),
-                "lead": linebreaksbr(heading.lead, autoescape=True),
+                "lead": escaped_lines(heading.lead),
                 "csrf_token": csrf_token,
                 **urls,
+            }
+        )
+        workstreams_url = under(heading.pk)
+        note = getattr(heading, "note", "")  # a theme's, for its part with no actions
+        action_rows = row_template(
+            "plans/includes/action_rows.html",
+            {"can_author": can_author, "has_actions": bool(actions), "has_note": bool(note)},
+            ACTION_ROWS_VALUES,
+        ).render(
+            {
+                "label": heading.label,
+                "workstreams_url": workstreams_url,
+                "lines": mark_safe("\n".join(lines)),
+                "note": note,
             }
         )
         result.append(
@@ -240,10 +257,10 @@ def heading_rows(
                 categories=categories,
                 workstreams=workstreams,
                 actions=actions,
-                lines=lines,
                 **urls,
-                workstreams_url=under(heading.pk),
+                workstreams_url=workstreams_url,
                 html=html,
+                action_rows=action_rows,
             )
         )
     return result
@@ -265,6 +282,10 @@ HEADING_ROW_VALUES = (
     "move_url",
     "csrf_token",
 )
+
+
+# The values of a heading's part of the action plan (action_rows.html).
+ACTION_ROWS_VALUES = ("label", "workstreams_url", "lines", "note")
 
 
 # Each action's two move buttons on the overview.
@@ -299,7 +320,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "reference": action.reference,
                 "title": action.title,
-                "lead": linebreaksbr(action.lead_text, autoescape=True),
+                "lead": escaped_lines(action.lead_text),
                 "edit_url": edit_url,
                 "move_url": move_url,
                 "csrf_token": csrf_token,

@@ -54,6 +54,7 @@ head's cells without the GOV.UK class::
 """
 
 from abc import ABC, abstractmethod
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -195,6 +196,17 @@ def _header(heading: Any) -> tuple[str, SafeString]:
 @register.simple_tag
 def column_headers(*headings: Any, plain: bool = False) -> SafeString:
     """A table head's cells, one column each, in the order given (plain: a printed table's)."""
+    try:
+        return _column_headers(plain, *headings)
+    except TypeError:  # a heading that cannot be a key: written each time
+        return _column_headers.__wrapped__(plain, *headings)
+
+
+# A page's headings are mostly the same words every time: each set written once. Typed
+# (each heading's type in its key), so that a heading given as text, to be escaped, and
+# the same words as safe text are kept apart.
+@lru_cache(maxsize=256, typed=True)
+def _column_headers(plain: bool, *headings: Any) -> SafeString:
     if plain:
         return format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headings))
     return format_html_join(

@@ -250,6 +250,16 @@ def test_list_filters(client, world):
     assert refs(f"?heading=p{world.action.priority_id}") == ["1.1", "1.9"]
 
 
+@pytest.mark.parametrize("query", ["", "?page=2", "?q=newsletter"])
+def test_someone_of_no_partnership_sees_an_empty_list(client, world, query):
+    client.force_login(factories.UserFactory())
+    response = client.get(reverse("actions:list") + query)
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    plans = response.context["filter"].form.fields["plan"].widget.choices
+    assert list(plans) == [("", "All plans")]
+
+
 def test_a_list_row_shows_its_action_escaped_with_its_place_leads_and_status(client, world):
     """A row of the action list: its number, title (a link to its page), partnership and
     plan, priority and heading, each lead on a line of its own, its flags and its status;

@@ -61,3 +61,23 @@ def test_a_page_of_keys_reads_only_its_rows_with_their_annotations(
         labels = [a.label for a in page.object_list]  # type: ignore[attr-defined]
     assert labels == ["a05!", "a04!", "a03!", "a02!"]
     assert page.paginator.count == 10 and page.number == 2
+
+
+@pytest.mark.parametrize("number", [None, "2", "3", "99", "x", "-1"])
+def test_a_page_of_keys_compiled_by_its_shape_is_the_page_read_otherwise(
+    number: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csp_tracker import compiled
+    from csp_tracker.pagination import page_of_keys_get
+
+    monkeypatch.setattr(compiled, "_compiled", {})
+    for i in range(10):
+        factories.AgencyFactory(name=f"a{i:02d}", short_name=f"a{i:02d}")
+    queryset = Agency.objects.filter(name__startswith="a").order_by("-name")
+    for _ in range(2):  # compiled, then run as compiled
+        kept = page_of_keys_get(queryset, number=number, per_page=4, shape=("agencies a",))
+        read = page_of_keys_get(queryset, number=number, per_page=4)
+        assert list(kept.object_list) == list(read.object_list)
+        assert (kept.number, kept.paginator.count) == (read.number, read.paginator.count)
+    nothing = page_of_keys_get(Agency.objects.none(), number="2", per_page=4, shape=("none",))
+    assert nothing.number == 1 and list(nothing.object_list) == []

@@ -75,7 +75,11 @@ def test_the_overview_reads_what_the_plans_relations_hold(district, other_distri
         assert overview.plan == plan
         assert overview.sections == list(plan.sections.order_by("order", "id"))
         assert overview.versions == list(plan.versions.order_by("-effective_date", "-number"))
-        assert overview.actions == list(plan.actions.all())
+        assert [a.pk for a in overview.actions] == [a.pk for a in plan.actions.all()]
+        assert overview.actions == [
+            selectors.OverviewAction(*row)
+            for row in plan.actions.values_list(*selectors.OverviewAction._fields)
+        ]
         for relation in ("priorities", "themes"):
             headings = list(getattr(plan, relation).all())
             assert getattr(overview, relation) == headings
