@@ -28,6 +28,7 @@ from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
@@ -188,12 +189,13 @@ def _compile(queryset: QuerySet[Any], markers: Sequence[object]) -> _Compiled | 
 _ARRAY = -1
 
 
-def _as_asked(values: Sequence[Any], using: str) -> tuple[list[Any], tuple[int | None, ...]]:
+def _as_asked(
+    values: Sequence[Any], connection: BaseDatabaseWrapper
+) -> tuple[list[Any], tuple[int | None, ...]]:
     """The values with each list of keys as the ``any`` lookup asks it: many keys on
     PostgreSQL as one array (``sent_as_array``), or each key a parameter, padded to a few
     numbers of keys (``padded``); and what the shape holds of each value (``_ARRAY``, the
     number of keys of a list, or ``None``)."""
-    connection = connections[using]
     asked: list[Any] = []
     held: list[int | None] = []
     for value in values:
@@ -234,7 +236,7 @@ def _run(
     connection = connections[using]
     asked, held = values, ()
     if list in map(type, values):
-        asked, held = _as_asked(values, using)
+        asked, held = _as_asked(values, connection)
     key = (shape, held, id(connection))
     if key not in _compiled:
         if len(_compiled) >= _KEPT_AT_MOST:
