@@ -234,7 +234,8 @@ def _run(
     reader ``reader`` made of its compiler, or, for a shape that cannot be kept, the ORM's
     own of ``build(values)``."""
     connection = connections[using]
-    asked, held = values, ()
+    asked: Sequence[Any] = values
+    held: tuple[int | None, ...] = ()
     if list in map(type, values):
         asked, held = _as_asked(values, connection)
     key = (shape, held, id(connection))
