@@ -2,8 +2,9 @@
 
 Django's Paginator asks the database twice (COUNT(*), then the page's rows). Here the
 total rides on every row of the page as a window count (COUNT(*) OVER (), worked out before
-LIMIT), so a page costs one query; only a page past the end asks for the count on its
-own, to show the last page instead.
+LIMIT), or as a count of its own in the same query (``CountOf``), so a page costs one
+query; only a page past the end asks for the count on its own, to show the last page
+instead.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -12,7 +13,7 @@ from typing import Any, TypeVar, cast, overload
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Model, QuerySet, Window
+from django.db.models import Count, IntegerField, Model, QuerySet, Subquery, Window
 
 from csp_tracker.compiled import compiled_rows
 
@@ -33,6 +34,18 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._total
+
+
+class CountOf(Subquery):
+    """How many rows a query has, as a scalar subquery (``COUNT(*)`` over it): worked out
+    once for the query it is selected in, with no order, so PostgreSQL counts by its
+    cheapest plan and still reads the page's rows in order only as far as the page."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        super().__init__(queryset.order_by().values("pk"))
 
 
 def page_number(number: int | str | None) -> int:
@@ -136,7 +149,10 @@ def _keys_page(
         start = (page - 1) * per_page
 
         def build(_: Sequence[object]) -> QuerySet[Any, tuple[Any, Any]]:
-            counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+            # The total counted on its own (``CountOf``), not as a window: a window is
+            # taken over every row sorted (all the county's actions joined to their
+            # plan and partnership to be ordered) before the page is cut from them.
+            counted = queryset.annotate(**{TOTAL: CountOf(queryset)})
             return counted.values_list("pk", TOTAL)[start : start + per_page]
 
         try:
