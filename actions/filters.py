@@ -276,11 +276,17 @@ class ActionFilter(django_filters.FilterSet):
     ) -> QuerySet[Agency]:
         """Agencies leading an action of the offered plans, and the one asked for if it
         leads an action of a plan the person sees: a semi-join (EXISTS), not a DISTINCT
-        over every lead of every action."""
+        over every lead of every action; the plans' actions' leads found by their action
+        (``any`` of a subquery: through the leads' index on it, not a scan of them all)."""
         leading = Action.lead_agencies.through.objects.filter(agency_id=OuterRef("pk"))
-        which = Q(Exists(leading.filter(action__plan__in=offered))) if offered else Q(pk__in=[])
+
+        def leads_of(plans: Sequence[int]) -> Exists:
+            actions = Action.objects.filter(plan__in=plans).values("pk")
+            return Exists(leading.filter(action__pk__any=actions))
+
+        which = Q(leads_of(offered)) if offered else Q(pk__in=[])
         if asked:
-            which |= Q(pk__in=asked) & Q(Exists(leading.filter(action__plan__in=seen)))
+            which |= Q(pk__in=asked) & Q(leads_of(seen))
         return Agency.objects.filter(which).order_by("short_name")
 
     def _lead_agencies(self, offered: list[int], seen: list[int]) -> list[Agency]:

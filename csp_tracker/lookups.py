@@ -8,6 +8,10 @@ query of at most 50 parameters: a page of 64 keys was parsed again on every requ
 A few keys stay ``IN``: PostgreSQL makes an array's generic plan as if for ten values, so
 for one to a few keys it found each run's own plan cheaper and planned every run (a
 third of a millisecond for an action's status); ``IN`` has a plan for its number of keys.
+A subquery's keys are asked on PostgreSQL as the array it makes
+(``"id" = ANY(ARRAY(SELECT …))``): worked out once, before the query, and looked up by the
+column's index, where ``IN (SELECT …)`` may be planned as a hash join over the whole table
+(every lead of every action, to find the leads of one plan's few actions).
 Elsewhere (SQLite, in development and tests) it is ``in`` itself.
 
 Registered on every field (``register``). A foreign key has only its own lookups: ask its
@@ -38,16 +42,21 @@ ARRAY_AFTER = 32
 
 
 class AnyOf(In):
-    """``in`` (no value, or only ``None``: nothing matches; a subquery stays ``IN``),
-    with many values (``sent_as_array``) sent as one array, cast to the field's type as
-    ``django.contrib.postgres``'s array lookups cast theirs."""
+    """``in`` (no value, or only ``None``: nothing matches), with many values
+    (``sent_as_array``) sent as one array, cast to the field's type as
+    ``django.contrib.postgres``'s array lookups cast theirs, and a subquery's values as
+    the array it makes (``ARRAY(SELECT …)``)."""
 
     lookup_name = "any"
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        if not self.rhs_is_direct_value() or not sent_as_array(connection, len(self.rhs)):
+        if not self.rhs_is_direct_value():
+            lhs, lhs_params = self.process_lhs(compiler, connection)
+            subquery, params = self.process_rhs(compiler, connection)  # "(SELECT …)"
+            return f"{lhs} = ANY(ARRAY{subquery})", (*lhs_params, *params)
+        if not sent_as_array(connection, len(self.rhs)):
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # Each value as the database takes it (In's own: None dropped, EmptyResultSet

@@ -741,6 +741,22 @@ def test_any_finds_what_in_finds(actions, count):
         assert len(params) == (1 if ON_POSTGRESQL and count > ARRAY_AFTER else count)
 
 
+def test_any_of_a_subquery_finds_what_in_finds(actions):
+    """``any`` of a subquery's keys: the rows ``in`` finds (filtered, excluded, or'd), and
+    on PostgreSQL the array the subquery makes (looked up by the column's index)."""
+    for action in actions[:3]:
+        factories.MilestoneFactory(action=action)
+    chosen = Action.objects.filter(pk__in=[a.pk for a in actions[::2]]).values("pk")
+    for manager, field in ((Action.objects, "pk"), (Milestone.objects, "action__pk")):
+        by_any, by_in = Q(**{f"{field}__any": chosen}), Q(**{f"{field}__in": chosen})
+        for ask in (manager.filter, manager.exclude):
+            assert sorted(ask(by_any).values_list("pk", flat=True)) == sorted(
+                ask(by_in).values_list("pk", flat=True)
+            )
+    sql, _ = Action.objects.filter(pk__any=chosen).query.get_compiler("default").as_sql()
+    assert ("= ANY(ARRAY(SELECT" in sql) == ON_POSTGRESQL
+
+
 def test_a_kept_query_of_lists_of_keys_is_the_orms_for_any_number(actions, monkeypatch):
     """A query of two lists (``any``: of keys and of UUIDs), either empty or not, of one
     key, a few, or more than ``ARRAY_AFTER``, kept: the ORM's rows. A few keys are padded
