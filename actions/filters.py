@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from actions.models import Action, Status
 from actions.selectors import PLAN_ROW, PlanRow, annotate_progress
@@ -308,48 +308,46 @@ class ActionFilter(django_filters.FilterSet):
     def _heading_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The priorities and themes of the offered plans, and the one asked for if it is
         of another plan the person sees (a link made before choosing a plan), so that it
-        is still valid without listing every other."""
+        is still valid without listing every other: both kinds in one query (UNION ALL),
+        a priority's first, each by its plan and number."""
         value = self._value("heading")
         kind, pk = value[:1], value[1:]
-        asked = int(pk) if kind in ("p", "t") and pk.isdigit() else None
-        headings: list[tuple[str, str]] = []
-        for of_kind, model, word in (
-            ("p", Priority, "Priority"),
-            ("t", CrossCuttingTheme, "Theme"),
-        ):
-            asked_here = [asked] if asked is not None and kind == of_kind else []
-            if not offered and not asked_here:
-                continue
+        asked = [int(pk)] if kind in ("p", "t") and pk.isdigit() else []
+        if not offered and not asked:
+            return []
 
-            def build(
-                offered: list[int],
-                asked: list[int],
-                seen: list[int],
-                model: type[Priority | CrossCuttingTheme] = model,
-            ) -> QuerySet[Any, tuple[int, int, str, int, str]]:
+        def build(
+            offered: list[int], asked: list[int], seen: list[int]
+        ) -> QuerySet[Any, tuple[str, int, int, str, int, str]]:
+            parts = []
+            for of_kind, model in (("p", Priority), ("t", CrossCuttingTheme)):
                 which = Q(plan__in=offered)
-                if asked:
+                if asked and of_kind == kind:
                     which |= Q(pk__in=asked, plan__in=seen)
-                return model.objects.filter(which).values_list(
-                    "pk", "plan_id", "plan__title", "number", "title"
+                parts.append(
+                    model.objects.filter(which)
+                    .order_by()  # (put in order here; SQLite refuses a part's own)
+                    .annotate(kind=Value(of_kind))
+                    .values_list("kind", "pk", "plan_id", "plan__title", "number", "title")
                 )
+            return parts[0].union(parts[1], all=True)
 
-            rows = _choices_read(
-                compiled_rows,
-                f"{word} choices",
-                build,
-                offered,
-                asked_here,
-                seen if asked_here else [],
+        rows = _choices_read(
+            compiled_rows,
+            f"heading choices {kind if asked else ''}",
+            build,
+            offered,
+            asked,
+            seen if asked else [],
+        )
+        order = _plan_order(seen)
+        words = {"p": "Priority", "t": "Theme"}
+        return [
+            (f"{of_kind}{heading_pk}", f"{plan_title} – {words[of_kind]} {number}: {title}")
+            for of_kind, heading_pk, _plan, plan_title, number, title in sorted(
+                rows, key=lambda row: (row[0], order[row[2]], row[4])
             )
-            order = _plan_order(seen)
-            for heading_pk, _plan, plan_title, number, title in sorted(
-                rows, key=lambda row: (order[row[1]], row[3])
-            ):
-                headings.append(
-                    (f"{of_kind}{heading_pk}", f"{plan_title} – {word} {number}: {title}")
-                )
-        return headings
+        ]
 
     def _workstream_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The headings within the offered plans' priorities and themes (and the one asked
