@@ -464,7 +464,8 @@ class Command(BaseCommand):
         def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
             nonlocal queries
             queries += 1
-            if not sql.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE")):
+            # (A UNION's SQL on PostgreSQL starts with its first part in brackets.)
+            if not sql.lstrip(" (").upper().startswith(("SELECT", "SAVEPOINT", "RELEASE")):
                 writes.append(sql)
             return execute(sql, params, many, context)
 
