@@ -1,12 +1,13 @@
 import copy
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.utils.choices import BaseChoiceIterator
 
 from actions.models import Action, Status
 from actions.selectors import PLAN_ROW, PlanRow, annotate_progress
@@ -120,6 +121,18 @@ class _CopiedLightly(OrderedDict[str, django_filters.Filter]):
             copied.method = original.method
             copies[name] = copied
         return copies
+
+
+class _Options(BaseChoiceIterator):
+    """A select's options given as they are, (value, label) pairs already: a widget given
+    a list normalises each pair again (``normalize_choices``), the county team's hundred
+    and more plans on every page."""
+
+    def __init__(self, options: list[tuple[Any, Any]]) -> None:
+        self.options = options
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.options)
 
 
 class ActionFilterForm(GovukErrorsMixin, forms.Form):
@@ -254,7 +267,7 @@ class ActionFilter(django_filters.FilterSet):
             ("lead", [(lead.pk, str(lead)) for lead in leads]),
         ):
             field = cast(forms.ModelChoiceField, self.form.fields[name])
-            field.widget.choices = [("", field.empty_label), *options]
+            field.widget.choices = _Options([("", field.empty_label), *options])
 
     @property
     def asks_nothing(self) -> bool:
