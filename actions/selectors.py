@@ -3,7 +3,7 @@
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast
 from uuid import UUID
@@ -70,6 +70,15 @@ class Progress(CurrentStatus):
     has_overdue: bool
 
 
+class OnItsPage(TypedDict):
+    """What ``action_get`` adds to the action: its progress as its pages show it."""
+
+    current_status: str | None
+    updated_this_quarter: bool
+    needs_update: bool
+    has_overdue: bool
+
+
 class _Status(TypedDict):
     status: str
 
@@ -92,6 +101,7 @@ if TYPE_CHECKING:
 
     # An action read with its progress: the stubs' type of an annotated model.
     ActionWithProgress = WithAnnotations[Action, Progress]
+    ActionOnItsPage = WithAnnotations[Action, OnItsPage]
     ActionsWithStatus = QuerySet[WithAnnotations[Action, CurrentStatus]]
     ActionsWithProgress = QuerySet[ActionWithProgress]
     _ActionPastDue = WithAnnotations[Action, _HasPastDue]
@@ -561,17 +571,24 @@ def set_progress(
         updated = bool(cast(Any, action).updated_this_quarter)
         _set_status(action, latest.get(action.lineage.int), updated, _STATUS_NAMES)
     read = cast("list[ActionWithProgress]", list(actions))
-    statuses = {a.pk: a.current_status for a in read}
     if milestones is None:
         for action in read:
             past_due = cast("_ActionPastDue", action).has_past_due
             action.has_overdue = past_due and _overdue_when_past_due(action.current_status)
     else:
-        set_overdue(milestones, statuses=statuses)
-        overdue = {m.action_id for m in cast("list[_Overdue]", milestones) if m.is_overdue}
-        for action in read:
-            action.has_overdue = action.pk in overdue
+        _set_has_overdue(read, milestones)
     return read
+
+
+def _set_has_overdue(
+    actions: "Sequence[ActionWithProgress | ActionOnItsPage]", milestones: Sequence[Milestone]
+) -> None:
+    """``has_overdue`` of actions whose current status is set, from their milestones read
+    ``_with_past_due``: whether any is overdue (``set_overdue``, set on each)."""
+    set_overdue(milestones, statuses={a.pk: a.current_status for a in actions})
+    overdue = {m.action_id for m in cast("list[_Overdue]", milestones) if m.is_overdue}
+    for action in actions:
+        action.has_overdue = action.pk in overdue
 
 
 def action_queryset(*, user: AnyUser) -> QuerySet[Action]:
@@ -712,14 +729,27 @@ IN_ITS_ACTION = ("order", "id")
 IN_ITS_UPDATE = ("created_at", "id")
 
 
-def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
+def action_get(*, user: AnyUser, pk: int) -> "ActionOnItsPage":
     """One visible action with everything its page shows; DoesNotExist otherwise."""
     quarter, today = clock.update_quarter(), clock.today()
 
     def read(keys: Sequence[int]) -> QuerySet[Action]:
-        return with_updated_this_quarter(
-            Action.objects.filter(pk__in=keys), as_of=quarter
-        ).select_related("plan__partnership", "priority", "theme", "workstream")
+        themes = Action.supports_themes.through.objects.filter(action=OuterRef("pk"))
+        # Read with it: its status as of the quarter (``_current_status``) and whether it
+        # is updated this quarter as the pages count it (``with_updated_this_quarter``),
+        # as ``set_progress`` sets them, without its query after this one; and whether it
+        # supports any cross-cutting theme (most support none: given none, no query).
+        # Not all of ``with_current_status``: its other columns, unused here, repeat the
+        # sign-off rule's subqueries, and past 4,096 characters or 50 parameters psycopg
+        # parses the SQL again on every run (MAX_CACHED_STATEMENT_LENGTH).
+        return (
+            with_updated_this_quarter(Action.objects.filter(pk__in=keys), as_of=quarter)
+            .annotate(
+                current_status=Subquery(_current_status(OuterRef("lineage"), quarter)),
+                has_themes=Exists(themes),
+            )
+            .select_related("plan__partnership", "priority", "theme", "workstream")
+        )
 
     # Read by its key, compiled once per quarter (compiled_objects), then held to what the
     # person may see: its partnership is one they have a role in (Access.role_in, from the
@@ -727,19 +757,37 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionWithProgress":
     found = compiled_objects(("action_get", quarter), read, [int(pk)], markers_like([pk]))
     if not found or access_for(user).role_in(found[0].plan.partnership) is None:
         raise Action.DoesNotExist(f"No action {pk} that this person may see")
-    action = found[0]
-    milestones = _with_past_due(
-        Milestone.objects.select_related("lead").order_by(*IN_ITS_ACTION), as_of=today
-    )
+    action = cast("ActionOnItsPage", found[0])
     # Its relations as Django's prefetch reads them, each query compiled once (per day for
     # the milestones, which are overdue from it).
     page = "action page"
     compiled_prefetch([action], "lead_agencies", shape=page)
     compiled_prefetch(
-        [action], "supports_themes", CrossCuttingTheme.objects.order_by("number"), shape=page
+        [action],
+        "supports_themes",
+        CrossCuttingTheme.objects.order_by("number"),
+        shape=page,
+        read_for=[action] if cast(Any, action).has_themes else [],
     )
+    # (A copy of the day's query: the one kept is never run nor changed.)
+    milestones = _milestones_on_page(today).all()
     compiled_prefetch([action], "milestones", milestones, shape=(page, today))
-    return set_progress([action], quarter=quarter, milestones=list(action.milestones.all()))[0]
+    action.needs_update = _needs_update(
+        updated_this_quarter=action.updated_this_quarter, status=action.current_status
+    )
+    _set_has_overdue([action], list(action.milestones.all()))
+    return action
+
+
+@lru_cache(maxsize=2)
+def _milestones_on_page(today: date) -> QuerySet[Milestone]:
+    """An action's milestones as its page reads them on the day ``today``: with their
+    leads, in their order, ``_with_past_due``. Built once a day (the day's and, about
+    midnight, the day before's), not on every request: its annotation cost the page
+    some five hundred Python calls, for the same query."""
+    return _with_past_due(
+        Milestone.objects.select_related("lead").order_by(*IN_ITS_ACTION), as_of=today
+    )
 
 
 def action_for_status_update(*, user: AnyUser, pk: int) -> Action:

@@ -48,10 +48,10 @@ from plans.models import Partnership
 from plans.views import authored_plan
 
 if TYPE_CHECKING:
-    from actions.selectors import ActionWithProgress, ActionWithStatus
+    from actions.selectors import ActionOnItsPage, ActionWithStatus
 
 
-def _get_action(request: HttpRequest, pk: int) -> "ActionWithProgress":
+def _get_action(request: HttpRequest, pk: int) -> "ActionOnItsPage":
     return visible_or_404(request, selectors.action_get, Action, pk=pk)
 
 

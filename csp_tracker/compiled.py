@@ -423,6 +423,7 @@ def compiled_prefetch(
     *,
     shape: Hashable,
     to_attr: str | None = None,
+    read_for: Sequence[Model] | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """``prefetch_related_objects(instances, Prefetch(name, queryset, to_attr))`` for one
@@ -438,7 +439,11 @@ def compiled_prefetch(
     default) filtered to the instances through the relation; and its results go where
     Django's put them: each instance's prefetch cache, read by ``.all()`` (or the list
     ``to_attr``), and, for a reverse foreign key, each related object's own link back to
-    its instance. ``queryset`` may hold ``select_related`` but not ``prefetch_related``."""
+    its instance. ``queryset`` may hold ``select_related`` but not ``prefetch_related``.
+
+    ``read_for``: the instances, among ``instances``, whose related objects are read (those
+    known to have any, by an EXISTS column read with them, say); the others are given none,
+    without a query, and with none to read there is no query at all."""
     if not instances:
         return
     model = type(instances[0])
@@ -447,8 +452,9 @@ def compiled_prefetch(
     relation = _relations[model, name]
     back = relation.back
     pks = [instance.pk for instance in instances]
+    asked = pks if read_for is None else [instance.pk for instance in read_for]
     # (A reverse foreign key's keys as one list of keys, ``any``.)
-    keys = [pks] if back is not None else padded(pks)
+    keys = [asked] if back is not None else padded(asked) if asked else []
 
     def build(values: Sequence[Any]) -> QuerySet[Any]:
         if back is not None:
@@ -460,7 +466,11 @@ def compiled_prefetch(
         base = queryset if queryset is not None else manager.model._default_manager.all()
         return cast("QuerySet[Any]", manager.get_prefetch_querysets(stand_ins, [base.all()])[0])
 
-    found = compiled_objects(("prefetch", model, name, shape, len(keys)), build, keys, using=using)
+    found = (
+        compiled_objects(("prefetch", model, name, shape, len(keys)), build, keys, using=using)
+        if asked
+        else []
+    )
     by_parent: dict[Any, list[Any]] = {pk: [] for pk in pks}
     parents = dict(zip(pks, instances, strict=True))
     for obj in found:

@@ -382,6 +382,29 @@ def test_a_compiled_prefetch_fills_what_djangos_fills(
     assert any(row[0] for row in expected) and any(row[1] for row in expected)
 
 
+def test_a_compiled_prefetch_reads_only_for_the_instances_asked(
+    actions, agency, django_assert_num_queries
+):
+    """``read_for``: the relations of the instances named are read as without it; the
+    others are given none, and with none named there is no query."""
+    other = factories.AgencyFactory()
+    for action in actions[:3]:
+        action.lead_agencies.set([agency, other])
+        factories.MilestoneFactory(action=action)
+    chosen = list(Action.objects.filter(pk__in=[a.pk for a in actions[:3]]).order_by("pk"))
+    with django_assert_num_queries(2):
+        compiled_prefetch(chosen, "lead_agencies", shape="test", read_for=chosen[1:2])
+        compiled_prefetch(chosen, "milestones", shape="test", read_for=chosen[:1])
+    with django_assert_num_queries(0):
+        assert [len(a.lead_agencies.all()) for a in chosen] == [0, 2, 0]
+        assert [len(a.milestones.all()) for a in chosen] == [1, 0, 0]
+    none = list(Action.objects.filter(pk__in=[a.pk for a in actions[:3]]))
+    with django_assert_num_queries(0):
+        compiled_prefetch(none, "lead_agencies", shape="test", read_for=[])
+        compiled_prefetch(none, "milestones", shape="test", read_for=[])
+        assert not any(a.lead_agencies.all() or a.milestones.all() for a in none)
+
+
 def test_an_actions_history_compiled_is_the_orms(actions, district, agency, monkeypatch):
     """The history of updates (a carried action's lineage, sign-off steps, milestones
     done) and of changes (its text, its leads, its milestones, by someone else than who

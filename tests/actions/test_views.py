@@ -421,6 +421,26 @@ def test_detail_shows_who_changed_what_including_leads(client, world):
     assert changes[0]["who"] == world.users["coordinator"]
 
 
+def test_detail_lists_the_themes_the_action_also_supports(client, world):
+    """Its themes, in their order, are read only for an action that supports any (one
+    query less for most actions); one that supports none shows no row for them."""
+    client.force_login(world.users["officer"])
+    url = reverse("actions:detail", kwargs={"pk": world.action.pk})
+    without = _count_queries(client, url)
+    assert "Also supports" not in client.get(url).content.decode()
+    plan = world.action.plan
+    world.action.supports_themes.set(
+        [
+            factories.ThemeFactory(plan=plan, number=8, title="Safer roads"),
+            factories.ThemeFactory(plan=plan, number=7, title="Young people"),
+        ]
+    )
+    page = client.get(url).content.decode()
+    assert "Also supports" in page
+    assert "Young people, Safer roads" in page
+    assert _count_queries(client, url) == without + 1
+
+
 def test_a_status_update_and_an_edit_of_the_text_do_not_block_each_other(client, world):
     """They are different things with their own versions: neither is stale for the other."""
     opened = {"updates": world.action.updates_version, "text": world.action.lock_version}
