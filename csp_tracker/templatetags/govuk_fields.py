@@ -12,6 +12,7 @@ each, which crispy-forms' {% specialspaceless %} makes the one space crispy-form
 leaves between them."""
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any, cast
 
 from django import forms, template
@@ -84,13 +85,11 @@ def govuk_widget(field: BoundField, **attrs: str) -> SafeString:
 _PLAIN_WIDGETS = (forms.TextInput, forms.Textarea, forms.HiddenInput)
 
 
-# The replacements of html.escape, which django.utils.html.escape makes, in one pass: an
-# attribute's value escaped for some three function calls rather than a dozen.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
-
-
 def _escaped(value: object) -> str:
-    return str(value).translate(_ESCAPES)
+    """An attribute's value escaped as django.utils.html.escape escapes it (by
+    html.escape), without its lazy-text wrapper. (str.translate with a mapping makes
+    fewer calls but looks up every character: three times slower on a class list.)"""
+    return escape(str(value))
 
 
 @register.filter
