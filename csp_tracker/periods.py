@@ -7,9 +7,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TypedDict
 
-from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language
 
 _QUARTER_RE = re.compile(
     r"^\s*(\d{4})\s*/\s*(\d{2})\s*Q([1-4])\s*$|^\s*Q([1-4])\s+(\d{4})\s*/\s*(\d{2})\s*$"
@@ -193,11 +195,25 @@ def date_from_parts(*, day: int | str, month: int | str, year: str, what: str = 
         raise DateError(f"{what} must be a real date, like 1 4 2024") from None
 
 
+@lru_cache(maxsize=16)
+def _month_names(language: str | None) -> dict[int, str]:
+    """The months' names in ``language`` (the active one when asked): each of Django's
+    lazily translated names looked up once per language, not again for every date."""
+    return {number: str(name) for number, name in MONTHS.items()}
+
+
+def month_name(day: date) -> str:
+    """``day``'s month as Django's ``date`` filter names it (``F``) in the active language."""
+    return _month_names(get_language())[day.month]
+
+
 def format_date(day: date | None) -> str:
-    """GOV.UK style: '31 March 2024'."""
+    """GOV.UK style: '31 March 2024', as ``{{ day|date:"j F Y" }}`` writes it; put together
+    here rather than by Django's DateFormat, which builds an object and looks up each
+    letter for every date (an action's page shows dozens)."""
     if day is None:
         return ""
-    return date_format(day, "j F Y")
+    return f"{day.day} {month_name(day)} {day.year:04d}"
 
 
 class QuarterColumns(TypedDict):

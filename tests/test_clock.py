@@ -96,3 +96,13 @@ def test_a_change_history_row_carries_the_apps_clock(settings):
     plan.title = "Renamed again"
     plan.save()
     assert plan.history.latest().history_date.date() != date(2024, 1, 15)
+
+
+def test_format_date_writes_what_djangos_date_filter_writes_in_each_language() -> None:
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    for language in ("en-gb", "cy", "fr"):
+        with translation.override(language):
+            for day in (date(2024, 1, 9), date(2023, 12, 31), date(2025, 5, 1)):
+                assert format_date(day) == date_filter(day, "j F Y"), language

@@ -11,9 +11,9 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Milestone
+from csp_tracker.periods import format_date
 from csp_tracker.reversing import url_maker
 from csp_tracker.rows import RowTemplate, escaped_lines, row_template
-from csp_tracker.templatetags.gds import gds_date
 
 register = template.Library()
 
@@ -58,9 +58,9 @@ def milestone_rows(milestones: list[Milestone], can_edit: bool) -> SafeString:
                 {
                     "description": m.description,
                     "timescale": m.timescale or _NO_TIMESCALE,
-                    "due": gds_date(m.due_date) if m.due_date else "",
+                    "due": format_date(m.due_date),
                     "lead": lead,
-                    "done": gds_date(m.done_date) if m.done_date else "",
+                    "done": format_date(m.done_date),
                     "edit_url": edit(m.pk) if can_edit else "",
                     "number": number,
                 }

@@ -4,17 +4,15 @@ error summary and warning text, and a row's link reversed once for a list (``row
 Dates use Django's own ``date`` filter: ``{{ day|date:"j F Y" }}`` is "31 March 2024".
 """
 
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.template.loader import render_to_string
-from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from csp_tracker import reversing
+from csp_tracker.periods import month_name
 
 register = template.Library()
 
@@ -26,24 +24,6 @@ def row_url(viewname: str, key: object) -> str:
     return reversing.row_url(viewname, key)
 
 
-@lru_cache(maxsize=16)
-def _month_names(language: str | None) -> dict[int, str]:
-    """The months' names in ``language`` (the active one when asked): each of Django's
-    lazily translated names looked up once per language, not again for every date shown."""
-    return {number: str(name) for number, name in MONTHS.items()}
-
-
-def _month(value: date) -> str:
-    return _month_names(get_language())[value.month]
-
-
-def gds_date(value: date) -> str:
-    """'31 March 2024', as ``{{ value|date:"j F Y" }}`` writes it, for rows written in
-    Python (csp_tracker.rows): Django's DateFormat builds an object and looks up each
-    letter for every date."""
-    return f"{value.day} {_month(value)} {value.year:04d}"
-
-
 @register.filter(expects_localtime=True)
 def gds_datetime(value: datetime | None) -> str:
     """'31 March 2024 at 6:01pm' (GOV.UK: lower-case am and pm, no leading zero)."""
@@ -52,7 +32,7 @@ def gds_datetime(value: datetime | None) -> str:
     # Put together here rather than by Django's DateFormat, which builds an object and
     # looks up each letter for every time shown: an action's history shows dozens.
     hour = value.hour % 12 or 12
-    return f"{value.day} {_month(value)} {value.year} at {hour}:{value.minute:02d}" + (
+    return f"{value.day} {month_name(value)} {value.year} at {hour}:{value.minute:02d}" + (
         "am" if value.hour < 12 else "pm"
     )
 
