@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -8,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Status
+from csp_tracker.rows import escaped
 
 if TYPE_CHECKING:
     from actions.selectors import ActionListRow
@@ -29,6 +31,7 @@ STATUS_LABELS: dict[str, str] = {status.value: str(status.label) for status in S
 
 
 @register.simple_tag
+@lru_cache(maxsize=16)  # a handful of statuses; a page's history or list shows dozens
 def status_tag(status: str | None) -> SafeString:
     if not status:
         return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "No update yet")
@@ -46,13 +49,6 @@ def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-def _escaped(value: object) -> str:
-    """``conditional_escape`` without its lazy-text wrapper, for many small values: Django's
-    ``escape`` is ``html.escape`` (a few ``str.replace``, each a fast scan for its
-    character)."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
-
-
 def _options(field: BoundField) -> str:
     """A select's options, the chosen one selected (the chosen value and each option's
     compared as text), each escaped as ``format_html_join`` would, without its per-value
@@ -60,8 +56,8 @@ def _options(field: BoundField) -> str:
     template ``if`` once)."""
     chosen = str(field.value())
     return "\n".join(
-        f'<option value="{_escaped(value)}"'
-        f"{' selected' if str(value) == chosen else ''}>{_escaped(label)}</option>"
+        f'<option value="{escaped(value)}"'
+        f"{' selected' if str(value) == chosen else ''}>{escaped(label)}</option>"
         for value, label in field.field.widget.choices
     )
 
@@ -106,27 +102,27 @@ _FIELD = "\n                    {}\n                "
 
 
 def _field(field: BoundField) -> str:
-    field_id, name, label = _escaped(field.auto_id), _escaped(field.html_name), field.label
+    field_id, name, label = escaped(field.auto_id), escaped(field.html_name), field.label
     if getattr(field.field.widget, "input_type", None) == "checkbox":
         checked = "checked" if field.value() else ""
-        return _CHECKBOX.format(id=field_id, name=name, checked=checked, label=_escaped(label))
+        return _CHECKBOX.format(id=field_id, name=name, checked=checked, label=escaped(label))
     errors = field.errors
-    written = "".join(_ERROR.format(error=_escaped(error)) for error in errors)
+    written = "".join(_ERROR.format(error=escaped(error)) for error in errors)
     if field.name == "q":
         return _WORDS.format(
             group_error="govuk-form-group--error" if errors else "",
             id=field_id,
-            label=_escaped(label),
+            label=escaped(label),
             errors=written,
             input_error="govuk-input--error" if errors else "",
-            value=_escaped(field.value() or ""),
+            value=escaped(field.value() or ""),
         )
     hint = field.help_text
     return _SELECT.format(
         group_error="govuk-form-group--error" if errors else "",
         id=field_id,
-        label=_escaped(label),
-        hint=_HINT.format(id=field_id, hint=_escaped(hint)) if hint else "",
+        label=escaped(label),
+        hint=_HINT.format(id=field_id, hint=escaped(hint)) if hint else "",
         errors=written,
         select_error="govuk-select--error" if errors else "",
         name=name,
@@ -187,16 +183,12 @@ def _row(row: "ActionListRow", url: str, *, leads: str, status: str) -> str:
 @register.simple_tag
 def action_rows(rows: "Iterable[tuple[ActionListRow, str]]") -> SafeString:
     """The action list's rows (``ActionListRow`` and its page's URL), each escaped as the
-    template did; each status's tag written once for the page (``status_tag``). What a row
+    template did; each status's tag written once per process (``status_tag``). What a row
     shows is plain text, read from the database or made of it (never marked safe), so it
     is escaped by ``html.escape`` itself: a fifty-row page writes four hundred values."""
-    tags: dict[str | None, str] = {}
     written = []
     for row, url in rows:
-        status = row.current_status
-        if status not in tags:
-            tags[status] = status_tag(status)
         last = len(row.lead_names) - 1
         leads = "".join(_lead(name, last=n == last) for n, name in enumerate(row.lead_names))
-        written.append(_row(row, url, leads=leads, status=tags[status]))
+        written.append(_row(row, url, leads=leads, status=status_tag(row.current_status)))
     return mark_safe("".join(written))

@@ -8,7 +8,7 @@ values are escaped by ``html.escape``, as Django's ``escape`` does, without the 
 wrapper and safe string each call of Django's makes (a hundred values and more).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
@@ -64,7 +64,7 @@ def _step(step: UpdateReview, last: bool, zone: tzinfo) -> str:
     return _STEP.format(_RETURNED.format(who=who, when=when, comment=escaped_lines(step.comment)))
 
 
-def _update(update: Any, action: Action, zone: tzinfo, tags: Mapping[str, str]) -> str:
+def _update(update: Any, action: Action, zone: tzinfo) -> str:
     status, before = update.status, update.previous_status
     if before and before != update.status:
         change = f"{escape(status_label(before))} → {escape(status_label(status))}"
@@ -83,7 +83,7 @@ def _update(update: Any, action: Action, zone: tzinfo, tags: Mapping[str, str]) 
         rule=_RULE,
         period=escape(str(update.period)),
         change=change,
-        tag=tags[status],
+        tag=status_tag(status),
         author=escape(update.author_name),
         when=_when(update.created_at, zone),
         elsewhere=elsewhere,
@@ -114,7 +114,5 @@ def update_history(history: Iterable[StatusUpdate], action: Action) -> SafeStrin
     milestones done and numbers; or that there are none."""
     updates = list(history)
     zone = timezone.get_current_timezone()
-    # Each status's tag written once for the history (``status_tag``).
-    tags = {status: status_tag(status) for status in {update.status for update in updates}}
-    written = "".join(_update(update, action, zone, tags) for update in updates)
+    written = "".join(_update(update, action, zone) for update in updates)
     return mark_safe(written or '<p class="govuk-body">No updates have been recorded yet.</p>\n')
