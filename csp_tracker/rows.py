@@ -78,16 +78,28 @@ class RowTemplate:
         # A value may be left out (by the context: a link only authors see), not changed.
         if any(_PREFIX in part.lower() for part in self._parts):
             raise ValueError(f"{template} does not show its row's values as they are")
+        # The row as one format string: each value's place a field named for it, the row's
+        # own braces doubled. Filling it is one call, where joining the parts in a loop was
+        # two for each value (a heading's row has 13).
+        if not all(name.isidentifier() for name in names):
+            raise ValueError(f"{template}: a row's values are named as Python names")
+        self._format = "".join(
+            part.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name else "")
+            for part, name in zip(self._parts, [*self._order, ""], strict=True)
+        )
 
     def render(self, values: Mapping[str, object]) -> SafeString:
-        """The row of ``values`` (text escaped, safe text as it is)."""
-        written = {name: escaped(value) for name, value in values.items()}
-        out = [self._parts[0]]
-        for name, part in zip(self._order, self._parts[1:], strict=True):
-            out.append(written[name])
-            out.append(part)
+        """The row of ``values`` (text escaped, safe text as it is): ``escaped`` written
+        inline, a call fewer for each value."""
         # SafeString itself: mark_safe's lazy-text wrapper costs a row more than its join.
-        return SafeString("".join(out))
+        return SafeString(
+            self._format.format_map(
+                {
+                    name: value.__html__() if hasattr(value, "__html__") else escape(str(value))
+                    for name, value in values.items()
+                }
+            )
+        )
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),
