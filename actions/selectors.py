@@ -1,5 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
+import json
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast
 from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import IsNull
+from django.db.models.sql.compiler import SQLCompiler
 
 from accounts.models import User
 from accounts.types import AnyUser
@@ -600,7 +603,16 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``. Its
     query is kept compiled by its values (``action_list_shape``): a value it comes to hold
     must be named there too."""
-    return action_queryset(user=user).order_by(
+    access = access_for(user)
+    visible = access.partnership_filter("plan__partnership__")
+    if access.county_admin_of:
+        # The county team's partnerships (its own and its districts') asked first, as a
+        # subquery, not by joining every action to its plan's partnership to test its
+        # parent: the page's total then counts the actions of the plans of those
+        # partnerships (a semi-join), not all the county's actions joined twice.
+        partnerships = Partnership.objects.filter(access.partnership_filter()).values("pk")
+        visible = Q(plan__partnership__in=partnerships)
+    return Action.objects.filter(visible).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
 
@@ -615,7 +627,8 @@ def action_list_shape(*, user: AnyUser) -> Hashable:
 class ActionListRow:
     """What a row of the action list shows of an action, read as plain values (building a
     model object for it and each of its four related ones was most of reading a page).
-    ``set_progress`` sets its progress on it as on an action, ``set_lead_names`` its leads."""
+    ``set_progress`` sets its progress on it as on an action; its leads' names are read
+    with it (``_lead_names_of_row``)."""
 
     pk: int
     plan_id: int
@@ -651,11 +664,13 @@ _ROW_VALUES = (
     "lineage",
     "updated_this_quarter",
     "has_past_due",
+    "lead_names",
 )
 
 
 def _row(values: Sequence[Any]) -> ActionListRow:
-    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated, past_due = values
+    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated = values[:-2]
+    past_due, leads = values[-2:]
     priority_number, priority_title, theme_number, theme_title, workstream_id, workstream = heading
     # The label of its parent (Priority.label, CrossCuttingTheme.label).
     if priority_number is not None:
@@ -665,7 +680,52 @@ def _row(values: Sequence[Any]) -> ActionListRow:
     if workstream_id is not None:
         place = f"{place} – {workstream}"
     return ActionListRow(
-        pk, plan_id, reference, title, partnership, plan, place, lineage, updated, past_due
+        pk,
+        plan_id,
+        reference,
+        title,
+        partnership,
+        plan,
+        place,
+        lineage,
+        updated,
+        past_due,
+        lead_names=_names(leads),
+    )
+
+
+class _Names(Subquery):
+    """A subquery's one column of names as a list, read with the row it is selected in:
+    on PostgreSQL its array (``ARRAY(…)``, read as a list), elsewhere (SQLite) the JSON
+    array of them (``json_group_array``, read as text: ``_names``), in the subquery's
+    order either way."""
+
+    output_field = Field()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Sequence[Any]]:
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return f"ARRAY{sql}", params
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Sequence[Any]]:
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return f"(SELECT json_group_array(names.name) FROM {sql} names)", params
+
+
+def _names(value: list[str] | str) -> list[str]:
+    """``_Names``'s list as the database gave it: a list, or the JSON text of one."""
+    return value if isinstance(value, list) else cast("list[str]", json.loads(value))
+
+
+def _lead_names_of_row() -> _Names:
+    """The row's lead agencies' short names, in order of name, as one value of the row: a
+    lookup by the index of the leads' action for each of the page's rows."""
+    leads = Action.lead_agencies.through.objects.filter(action_id=OuterRef("pk"))
+    return _Names(
+        leads.order_by("agency__short_name", "agency_id").values(name=F("agency__short_name"))
     )
 
 
@@ -675,12 +735,14 @@ def action_list_rows(
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
     the keys ``action_list`` chose: those are the user's already, so not asked again.
     Compiled once per quarter, day and a few numbers of rows (``compiled_rows``; the keys
-    one list, ``any``), with their progress (``set_progress``) and leads
-    (``set_lead_names``)."""
+    one list, ``any``), with their progress (``set_progress``) and their leads' names
+    (read with them, ``_lead_names_of_row``: a query of their own was another round trip
+    for every page)."""
 
     def build(keys: Sequence[list[int]]) -> "QuerySet[Any, tuple[Any, ...]]":
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
+            .annotate(lead_names=_lead_names_of_row())
             .filter(pk__any=keys[0])
             .order_by()  # (the page puts them in its keys' order)
             .values_list(*_ROW_VALUES)
@@ -693,32 +755,9 @@ def action_list_rows(
         rows = [_row(values) for values in compiled_rows(shape, build, [keys])]
         # A row has what set_progress reads and sets of an action.
         set_progress(cast("list[Action]", rows), quarter=quarter)
-        set_lead_names(rows)
         return rows
 
     return read
-
-
-def set_lead_names(rows: Sequence[ActionListRow]) -> None:
-    """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
-    in one query of plain values (compiled once per a few numbers of actions, ``any``): a
-    prefetch of the agencies made a manager and a queryset for each action, most of a list
-    page's reading."""
-    names: dict[int, list[str]] = {row.pk: [] for row in rows}
-    if names:
-        keys = [list(names)]
-
-        def build(these: Sequence[list[int]]) -> "QuerySet[Any, tuple[int, str]]":
-            return (
-                Action.lead_agencies.through.objects.filter(action__pk__any=these[0])
-                .order_by("agency__short_name", "agency_id")
-                .values_list("action_id", "agency__short_name")
-            )
-
-        for action_id, short_name in compiled_rows(("lead names",), build, keys):
-            names[action_id].append(short_name)
-    for row in rows:
-        row.lead_names = names[row.pk]
 
 
 # A milestone's and a sign-off step's order among their action's or update's: what a
