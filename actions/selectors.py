@@ -18,6 +18,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Field,
+    JSONField,
     Model,
     OuterRef,
     Prefetch,
@@ -28,7 +29,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import JSONObject, RowNumber
 from django.db.models.lookups import IsNull
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -560,14 +561,20 @@ def with_progress_read(qs: QuerySet[Action], *, quarter: Quarter, today: date) -
 
 
 def set_progress(
-    actions: Sequence[Action], *, quarter: Quarter, milestones: Sequence[Milestone] | None = None
+    actions: Sequence[Action],
+    *,
+    quarter: Quarter,
+    milestones: Sequence[Milestone] | None = None,
+    latest: Mapping[int, Earlier] | None = None,
 ) -> "list[ActionWithProgress]":
     """What ``annotate_progress`` annotates, set on actions already read: each action's
     status across its lineage in one query for them all (``latest_statuses``), not a
-    subquery per row. The actions were read ``with_progress_read``, or with their
-    ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then said of each
-    milestone too)."""
-    latest = latest_statuses(lineages={a.lineage for a in actions}, as_of=quarter)
+    subquery per row, or as read with them (``latest``, ``_latest_of_row``: each lineage's
+    latest update by its ``UUID.int``). The actions were read ``with_progress_read``, or
+    with their ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then
+    said of each milestone too)."""
+    if latest is None:
+        latest = latest_statuses(lineages={a.lineage for a in actions}, as_of=quarter)
     for action in actions:
         # Updated this quarter as read (``with_updated_this_quarter``, which counts an
         # update waiting for sign-off: its author is not chased for another).
@@ -606,12 +613,11 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     access = access_for(user)
     visible = access.partnership_filter("plan__partnership__")
     if access.county_admin_of:
-        # The county team's partnerships (its own and its districts') asked first, as a
-        # subquery, not by joining every action to its plan's partnership to test its
-        # parent: the page's total then counts the actions of the plans of those
-        # partnerships (a semi-join), not all the county's actions joined twice.
-        partnerships = Partnership.objects.filter(access.partnership_filter()).values("pk")
-        visible = Q(plan__partnership__in=partnerships)
+        # The county team's plans (its own and its districts') asked as a subquery, not
+        # by joining every action to its plan's partnership to test its parent: the page's
+        # total then counts the actions of those plans (a semi-join of the actions to the
+        # hundred and more plans), not every action of the county joined twice.
+        visible = Q(plan__in=Plan.objects.filter(access.partnership_filter("partnership__")))
     return Action.objects.filter(visible).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
@@ -665,12 +671,13 @@ _ROW_VALUES = (
     "updated_this_quarter",
     "has_past_due",
     "lead_names",
+    "latest",
 )
 
 
 def _row(values: Sequence[Any]) -> ActionListRow:
-    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated = values[:-2]
-    past_due, leads = values[-2:]
+    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated = values[:-3]
+    past_due, leads, _latest = values[-3:]
     priority_number, priority_title, theme_number, theme_title, workstream_id, workstream = heading
     # The label of its parent (Priority.label, CrossCuttingTheme.label).
     if priority_number is not None:
@@ -715,6 +722,20 @@ class _Names(Subquery):
         return f"(SELECT json_group_array(names.name) FROM {sql} names)", params
 
 
+def _latest_of_row(quarter: Quarter) -> Subquery:
+    """The latest counted update of the row's lineage as of the quarter
+    (``_current_status``'s rule, ``latest_statuses``'s answer), as one JSON value of the
+    row (``Earlier``'s fields): looked up through the lineage's and the updates' action
+    indexes for each of the page's rows, where ``latest_statuses`` was a query of its own
+    (a round trip, and a window over every counted update of the page's lineages)."""
+    latest = lineage_updates(lineage=OuterRef(OuterRef("lineage")), as_of=quarter)
+    update = JSONObject(**{name: F(name) for name in Earlier._fields})
+    # The latest found by its key alone, then read by it: its values made into JSON for
+    # every update sorted was most of the row's time.
+    read = StatusUpdate.objects.filter(pk=Subquery(latest.values("pk")[:1])).order_by()
+    return Subquery(read.values(update=update), output_field=JSONField())
+
+
 def _names(value: list[str] | str) -> list[str]:
     """``_Names``'s list as the database gave it: a list, or the JSON text of one."""
     return value if isinstance(value, list) else cast("list[str]", json.loads(value))
@@ -742,7 +763,7 @@ def action_list_rows(
     def build(keys: Sequence[list[int]]) -> "QuerySet[Any, tuple[Any, ...]]":
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
-            .annotate(lead_names=_lead_names_of_row())
+            .annotate(lead_names=_lead_names_of_row(), latest=_latest_of_row(quarter))
             .filter(pk__any=keys[0])
             .order_by()  # (the page puts them in its keys' order)
             .values_list(*_ROW_VALUES)
@@ -752,9 +773,15 @@ def action_list_rows(
         if not keys:
             return []
         shape = ("action list rows", quarter, today)
-        rows = [_row(values) for values in compiled_rows(shape, build, [keys])]
+        read = compiled_rows(shape, build, [keys])
+        rows = [_row(values) for values in read]
+        latest = {
+            row.lineage.int: Earlier(**values[-1])
+            for row, values in zip(rows, read, strict=True)
+            if values[-1]
+        }
         # A row has what set_progress reads and sets of an action.
-        set_progress(cast("list[Action]", rows), quarter=quarter)
+        set_progress(cast("list[Action]", rows), quarter=quarter, latest=latest)
         return rows
 
     return read
