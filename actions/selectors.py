@@ -633,8 +633,9 @@ def action_list_shape(*, user: AnyUser) -> Hashable:
 class ActionListRow:
     """What a row of the action list shows of an action, read as plain values (building a
     model object for it and each of its four related ones was most of reading a page).
-    ``set_progress`` sets its progress on it as on an action; its leads' names are read
-    with it (``_lead_names_of_row``)."""
+    ``set_progress`` sets its progress on it as on an action, from its lineage's latest
+    update read with it (``_latest_of_row``), as are its leads' names
+    (``_lead_names_of_row``)."""
 
     pk: int
     plan_id: int
@@ -677,7 +678,7 @@ _ROW_VALUES = (
 
 def _row(values: Sequence[Any]) -> ActionListRow:
     pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated = values[:-3]
-    past_due, leads, _latest = values[-3:]
+    past_due, leads, _ = values[-3:]  # (the latest update: ``action_list_rows``)
     priority_number, priority_title, theme_number, theme_title, workstream_id, workstream = heading
     # The label of its parent (Priority.label, CrossCuttingTheme.label).
     if priority_number is not None:
@@ -773,11 +774,12 @@ def action_list_rows(
         if not keys:
             return []
         shape = ("action list rows", quarter, today)
-        read = compiled_rows(shape, build, [keys])
-        rows = [_row(values) for values in read]
+        found = compiled_rows(shape, build, [keys])
+        rows = [_row(values) for values in found]
+        # Each lineage's latest update, read with its rows (``_latest_of_row``).
         latest = {
             row.lineage.int: Earlier(**values[-1])
-            for row, values in zip(rows, read, strict=True)
+            for row, values in zip(rows, found, strict=True)
             if values[-1]
         }
         # A row has what set_progress reads and sets of an action.
