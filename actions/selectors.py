@@ -1,5 +1,6 @@
 """Reads for actions. Every selector only returns what the user may see."""
 
+import json
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, cast
 from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
@@ -16,6 +18,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Field,
+    JSONField,
     Model,
     OuterRef,
     Prefetch,
@@ -26,8 +29,9 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import JSONObject, RowNumber
 from django.db.models.lookups import IsNull
+from django.db.models.sql.compiler import SQLCompiler
 
 from accounts.models import User
 from accounts.types import AnyUser
@@ -557,14 +561,20 @@ def with_progress_read(qs: QuerySet[Action], *, quarter: Quarter, today: date) -
 
 
 def set_progress(
-    actions: Sequence[Action], *, quarter: Quarter, milestones: Sequence[Milestone] | None = None
+    actions: Sequence[Action],
+    *,
+    quarter: Quarter,
+    milestones: Sequence[Milestone] | None = None,
+    latest: Mapping[int, Earlier] | None = None,
 ) -> "list[ActionWithProgress]":
     """What ``annotate_progress`` annotates, set on actions already read: each action's
     status across its lineage in one query for them all (``latest_statuses``), not a
-    subquery per row. The actions were read ``with_progress_read``, or with their
-    ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then said of each
-    milestone too)."""
-    latest = latest_statuses(lineages={a.lineage for a in actions}, as_of=quarter)
+    subquery per row, or as read with them (``latest``, ``_latest_of_row``: each lineage's
+    latest update by its ``UUID.int``). The actions were read ``with_progress_read``, or
+    with their ``milestones`` read ``_with_past_due`` (overdue, ``set_overdue``, is then
+    said of each milestone too)."""
+    if latest is None:
+        latest = latest_statuses(lineages={a.lineage for a in actions}, as_of=quarter)
     for action in actions:
         # Updated this quarter as read (``with_updated_this_quarter``, which counts an
         # update waiting for sign-off: its author is not chased for another).
@@ -600,7 +610,15 @@ def action_list(*, user: AnyUser) -> QuerySet[Action]:
     ``with_progress_read`` (``action_list_rows``) and shown with ``set_progress``. Its
     query is kept compiled by its values (``action_list_shape``): a value it comes to hold
     must be named there too."""
-    return action_queryset(user=user).order_by(
+    access = access_for(user)
+    visible = access.partnership_filter("plan__partnership__")
+    if access.county_admin_of:
+        # The county team's plans (its own and its districts') asked as a subquery, not
+        # by joining every action to its plan's partnership to test its parent: the page's
+        # total then counts the actions of those plans (a semi-join of the actions to the
+        # hundred and more plans), not every action of the county joined twice.
+        visible = Q(plan__in=Plan.objects.filter(access.partnership_filter("partnership__")))
+    return Action.objects.filter(visible).order_by(
         "plan__partnership__name", "plan__title", "order", "id"
     )
 
@@ -615,7 +633,9 @@ def action_list_shape(*, user: AnyUser) -> Hashable:
 class ActionListRow:
     """What a row of the action list shows of an action, read as plain values (building a
     model object for it and each of its four related ones was most of reading a page).
-    ``set_progress`` sets its progress on it as on an action, ``set_lead_names`` its leads."""
+    ``set_progress`` sets its progress on it as on an action, from its lineage's latest
+    update read with it (``_latest_of_row``), as are its leads' names
+    (``_lead_names_of_row``)."""
 
     pk: int
     plan_id: int
@@ -651,11 +671,14 @@ _ROW_VALUES = (
     "lineage",
     "updated_this_quarter",
     "has_past_due",
+    "lead_names",
+    "latest",
 )
 
 
 def _row(values: Sequence[Any]) -> ActionListRow:
-    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated, past_due = values
+    pk, plan_id, reference, title, partnership, plan, *heading, lineage, updated = values[:-3]
+    past_due, leads, _ = values[-3:]  # (the latest update: ``action_list_rows``)
     priority_number, priority_title, theme_number, theme_title, workstream_id, workstream = heading
     # The label of its parent (Priority.label, CrossCuttingTheme.label).
     if priority_number is not None:
@@ -665,7 +688,66 @@ def _row(values: Sequence[Any]) -> ActionListRow:
     if workstream_id is not None:
         place = f"{place} – {workstream}"
     return ActionListRow(
-        pk, plan_id, reference, title, partnership, plan, place, lineage, updated, past_due
+        pk,
+        plan_id,
+        reference,
+        title,
+        partnership,
+        plan,
+        place,
+        lineage,
+        updated,
+        past_due,
+        lead_names=_names(leads),
+    )
+
+
+class _Names(Subquery):
+    """A subquery's one column of names as a list, read with the row it is selected in:
+    on PostgreSQL its array (``ARRAY(…)``, read as a list), elsewhere (SQLite) the JSON
+    array of them (``json_group_array``, read as text: ``_names``), in the subquery's
+    order either way."""
+
+    output_field = Field()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Sequence[Any]]:
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return f"ARRAY{sql}", params
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Sequence[Any]]:
+        sql, params = self.as_sql(compiler, connection, **extra)
+        return f"(SELECT json_group_array(names.name) FROM {sql} names)", params
+
+
+def _latest_of_row(quarter: Quarter) -> Subquery:
+    """The latest counted update of the row's lineage as of the quarter
+    (``_current_status``'s rule, ``latest_statuses``'s answer), as one JSON value of the
+    row (``Earlier``'s fields): looked up through the lineage's and the updates' action
+    indexes for each of the page's rows, where ``latest_statuses`` was a query of its own
+    (a round trip, and a window over every counted update of the page's lineages)."""
+    latest = lineage_updates(lineage=OuterRef(OuterRef("lineage")), as_of=quarter)
+    update = JSONObject(**{name: F(name) for name in Earlier._fields})
+    # The latest found by its key alone, then read by it: its values made into JSON for
+    # every update sorted was most of the row's time.
+    read = StatusUpdate.objects.filter(pk=Subquery(latest.values("pk")[:1])).order_by()
+    return Subquery(read.values(update=update), output_field=JSONField())
+
+
+def _names(value: list[str] | str) -> list[str]:
+    """``_Names``'s list as the database gave it: a list, or the JSON text of one."""
+    return value if isinstance(value, list) else cast("list[str]", json.loads(value))
+
+
+def _lead_names_of_row() -> _Names:
+    """The row's lead agencies' short names, in order of name, as one value of the row: a
+    lookup by the index of the leads' action for each of the page's rows."""
+    leads = Action.lead_agencies.through.objects.filter(action_id=OuterRef("pk"))
+    return _Names(
+        leads.order_by("agency__short_name", "agency_id").values(name=F("agency__short_name"))
     )
 
 
@@ -675,12 +757,14 @@ def action_list_rows(
     """How a page of the action list reads its rows (``page_of_keys_get``'s rows), by
     the keys ``action_list`` chose: those are the user's already, so not asked again.
     Compiled once per quarter, day and a few numbers of rows (``compiled_rows``; the keys
-    one list, ``any``), with their progress (``set_progress``) and leads
-    (``set_lead_names``)."""
+    one list, ``any``), with their progress (``set_progress``) and their leads' names
+    (read with them, ``_lead_names_of_row``: a query of their own was another round trip
+    for every page)."""
 
     def build(keys: Sequence[list[int]]) -> "QuerySet[Any, tuple[Any, ...]]":
         return (
             with_progress_read(Action.objects.all(), quarter=quarter, today=today)
+            .annotate(lead_names=_lead_names_of_row(), latest=_latest_of_row(quarter))
             .filter(pk__any=keys[0])
             .order_by()  # (the page puts them in its keys' order)
             .values_list(*_ROW_VALUES)
@@ -690,35 +774,19 @@ def action_list_rows(
         if not keys:
             return []
         shape = ("action list rows", quarter, today)
-        rows = [_row(values) for values in compiled_rows(shape, build, [keys])]
+        found = compiled_rows(shape, build, [keys])
+        rows = [_row(values) for values in found]
+        # Each lineage's latest update, read with its rows (``_latest_of_row``).
+        latest = {
+            row.lineage.int: Earlier(**values[-1])
+            for row, values in zip(rows, found, strict=True)
+            if values[-1]
+        }
         # A row has what set_progress reads and sets of an action.
-        set_progress(cast("list[Action]", rows), quarter=quarter)
-        set_lead_names(rows)
+        set_progress(cast("list[Action]", rows), quarter=quarter, latest=latest)
         return rows
 
     return read
-
-
-def set_lead_names(rows: Sequence[ActionListRow]) -> None:
-    """Each row's lead agencies' short names (``lead_names``), in the agencies' order,
-    in one query of plain values (compiled once per a few numbers of actions, ``any``): a
-    prefetch of the agencies made a manager and a queryset for each action, most of a list
-    page's reading."""
-    names: dict[int, list[str]] = {row.pk: [] for row in rows}
-    if names:
-        keys = [list(names)]
-
-        def build(these: Sequence[list[int]]) -> "QuerySet[Any, tuple[int, str]]":
-            return (
-                Action.lead_agencies.through.objects.filter(action__pk__any=these[0])
-                .order_by("agency__short_name", "agency_id")
-                .values_list("action_id", "agency__short_name")
-            )
-
-        for action_id, short_name in compiled_rows(("lead names",), build, keys):
-            names[action_id].append(short_name)
-    for row in rows:
-        row.lead_names = names[row.pk]
 
 
 # A milestone's and a sign-off step's order among their action's or update's: what a
