@@ -255,11 +255,32 @@ class Command(BaseCommand):
     def handle(
         self, *args: object, repeat: int = 3, pages_only: bool = False, **options: object
     ) -> None:
+        self._warn_if_never_vacuumed()
         if not pages_only:
             self._slow_parts(repeat)
         with override_settings(ROOT_URLCONF="demo.bench_urls"):
             self._pages(repeat)
         self._snapshots(repeat)
+
+    def _warn_if_never_vacuumed(self) -> None:
+        """Say so when the actions' table has not been vacuumed (autovacuum off, data just
+        loaded): its pages not all-visible, every count reads the table's rows, live and
+        dead, where a served database's reads its index alone, and the pages measure slower
+        than they are served (generate_scale ends with VACUUM (ANALYZE))."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s",
+                [Action._meta.db_table],
+            )
+            pages, visible = cursor.fetchone() or (0, 0)
+        if pages and visible < pages / 2:
+            self.stderr.write(
+                f"Only {visible} of {Action._meta.db_table}'s {pages} pages are all-visible: "
+                "the database has not been vacuumed as autovacuum would. Run VACUUM (ANALYZE) "
+                "first, or these times are not those of a served database."
+            )
 
     def _slow_parts(self, repeat: int) -> None:
         swale = Partnership.objects.get(slug="swale")
