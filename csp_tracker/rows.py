@@ -14,7 +14,7 @@ So a row's template may use its values only as they are (``{{ value }}``): not i
 """
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -30,6 +30,22 @@ def escaped(value: object) -> str:
     the lazy-text wrapper and safe string each call of Django's makes (a row writes many
     small values)."""
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+# Joins a page's texts for one escape: escaping leaves it as it is, and no text holds it
+# (a text that did is escaped on its own: ``escaped_texts``).
+_BETWEEN = "\0"
+
+
+def escaped_texts(texts: Sequence[str]) -> list[str]:
+    """Each of ``texts`` (plain text, never safe) as ``{{ text }}`` writes it, escaped by
+    one ``html.escape`` of them all (which escapes character by character, so alike): a
+    page's hundreds of values were six Python calls each (``escape`` and its five
+    replaces), most of a long list's writing."""
+    written = escape(_BETWEEN.join(texts)).split(_BETWEEN)
+    if len(written) == len(texts):
+        return written
+    return [escape(text) for text in texts]
 
 
 def escaped_lines(text: str) -> SafeString:
@@ -78,6 +94,12 @@ class RowTemplate:
         # A value may be left out (by the context: a link only authors see), not changed.
         if any(_PREFIX in part.lower() for part in self._parts):
             raise ValueError(f"{template} does not show its row's values as they are")
+        # The row as a format of its values by their place in ``names`` (``write``).
+        places = {name: n for n, name in enumerate(names)}
+        self._format = "".join(
+            part.replace("{", "{{").replace("}", "}}") + (f"{{{places[name]}}}" if name else "")
+            for part, name in zip(self._parts, [*self._order, ""], strict=True)
+        )
 
     def render(self, values: Mapping[str, object]) -> SafeString:
         """The row of ``values`` (text escaped, safe text as it is)."""
@@ -88,6 +110,11 @@ class RowTemplate:
             out.append(part)
         # SafeString itself: mark_safe's lazy-text wrapper costs a row more than its join.
         return SafeString("".join(out))
+
+    def write(self, values: Sequence[str]) -> str:
+        """The row of ``values`` written already (in the order of ``names``; text escaped
+        by ``escaped_texts``, for a page of rows at once), as one ``str.format``."""
+        return self._format.format(*values)
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),

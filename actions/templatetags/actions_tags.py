@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 from functools import lru_cache
-from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
@@ -9,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Status
-from csp_tracker.rows import escaped
+from csp_tracker.rows import RowTemplate, escaped, escaped_texts, row_template
 
 if TYPE_CHECKING:
     from actions.selectors import ActionListRow
@@ -51,14 +50,20 @@ def status_label(status: str | None) -> str:
 
 def _options(field: BoundField) -> str:
     """A select's options, the chosen one selected (the chosen value and each option's
-    compared as text), each escaped as ``format_html_join`` would, without its per-value
-    wrappers (the county team's select of every plan is a hundred and more options, each a
-    template ``if`` once)."""
+    compared as text), each value and label (plain text, never safe) escaped as
+    ``{{ value }}`` would, all of them in one go (``escaped_texts``: the county team's
+    select of every plan is a hundred and more options, two escapes each)."""
     chosen = str(field.value())
+    options = list(field.field.widget.choices)
+    values = [str(value) for value, _ in options]
+    written = escaped_texts([*values, *[str(label) for _, label in options]])
+    labels = written[len(values) :]
+    selected = [" selected" if value == chosen else "" for value in values]
     return "\n".join(
-        f'<option value="{escaped(value)}"'
-        f"{' selected' if str(value) == chosen else ''}>{escaped(label)}</option>"
-        for value, label in field.field.widget.choices
+        [
+            f'<option value="{written[n]}"{selected[n]}>{labels[n]}</option>'
+            for n in range(len(values))
+        ]
     )
 
 
@@ -137,58 +142,54 @@ def filter_fields(form: Form) -> SafeString:
     return mark_safe("".join(_FIELD.format(_field(field)) for field in form))
 
 
-# A row of the action list, as its template wrote it (its spaces too: the page is the same
-# to the byte). Written here in one go per row: the template's tags and variables cost the
-# county team's page of fifty rows more than the rest of the page together. (An f-string:
-# str.format of the row's template with its ten values took three times as long.)
-_FLAG = """
-                                    <br>
-                                    <strong class="govuk-tag govuk-tag--{colour}">{words}</strong>
-                                """
-_OVERDUE = _FLAG.format(colour="red", words="Milestone overdue")
-_NO_UPDATE = _FLAG.format(colour="yellow", words="No update this quarter")
-
-
-def _lead(name: str, *, last: bool) -> str:
-    return f"""
-                                    {escape(name)}
-                                    {"" if last else "<br>"}
-                                """
-
-
-def _row(row: "ActionListRow", url: str, *, leads: str, status: str) -> str:
-    partnership, plan, place = escape(row.partnership), escape(row.plan), escape(row.place)
-    return f"""
-                        <tr class="govuk-table__row">
-                            <td class="govuk-table__cell">{escape(row.reference)}</td>
-                            <td class="govuk-table__cell">
-                                <a class="govuk-link" href="{escape(url)}">{escape(row.title)}</a>
-                                <br>
-                                <span class="govuk-body-s">{partnership} – {plan}</span>
-                                <br>
-                                <span class="govuk-body-s" data-testid="action-place">{place}</span>
-                                {_OVERDUE if row.has_overdue else ""}
-                                {_NO_UPDATE if row.needs_update else ""}
-                            </td>
-                            <td class="govuk-table__cell">
-                                {leads}
-                            </td>
-                            <td class="govuk-table__cell">
-                                {status}
-                            </td>
-                        </tr>
-                    """
+# A row's leads, as the list's template wrote its loop over them (its spaces too): each
+# lead's short name, a line break between them.
+_LEADS_START = "\n" + " " * 36
+_LEADS_BETWEEN = "\n" + " " * 36 + "<br>\n" + " " * 32 + "\n" + " " * 36
+_LEADS_END = "\n" + " " * 36 + "\n" + " " * 32
+# The spaces around each row, as the table's template stands them (row_template strips a
+# row's own).
+_ROW_START = "\n" + " " * 24
+_ROW_END = "\n" + " " * 20
+_ROW = "actions/includes/action_row.html"
+_ROW_VALUES = ("reference", "url", "title", "partnership", "plan", "place", "leads", "status")
+# A row's own values, escaped for the page at once, before its leads' short names.
+_OWN = 6
 
 
 @register.simple_tag
 def action_rows(rows: "Iterable[tuple[ActionListRow, str]]") -> SafeString:
-    """The action list's rows (``ActionListRow`` and its page's URL), each escaped as the
-    template did; each status's tag written once per process (``status_tag``). What a row
-    shows is plain text, read from the database or made of it (never marked safe), so it
-    is escaped by ``html.escape`` itself: a fifty-row page writes four hundred values."""
-    written = []
+    """The action list's rows (``ActionListRow`` and its page's URL), written from their
+    template rendered once per process for each kind of row (``row_template``: a template
+    loop's tags and variables cost the county team's page of fifty rows more than the
+    rest of the page together). What a row shows is plain text, read from the database or
+    made of it (never marked safe): the page's are escaped in one go (``escaped_texts``);
+    each status's tag is written once per process (``status_tag``)."""
+    rows = list(rows)
+    texts = []
     for row, url in rows:
-        last = len(row.lead_names) - 1
-        leads = "".join(_lead(name, last=n == last) for n, name in enumerate(row.lead_names))
-        written.append(_row(row, url, leads=leads, status=status_tag(row.current_status)))
-    return mark_safe("".join(written))
+        texts += (row.reference, url, row.title, row.partnership, row.plan, row.place)
+        texts += row.lead_names
+    written = escaped_texts(texts)
+    kinds: dict[tuple[bool, bool], RowTemplate] = {}
+    out = []
+    at = 0
+    for row, _ in rows:
+        kind = (row.has_overdue, row.needs_update)
+        if kind not in kinds:
+            kinds[kind] = row_template(
+                _ROW, {"has_overdue": kind[0], "needs_update": kind[1]}, _ROW_VALUES
+            )
+        leads_at = at + _OWN
+        at = leads_at + len(row.lead_names)
+        leads = _LEADS_BETWEEN.join(written[leads_at:at])
+        out.append(
+            kinds[kind].write(
+                (
+                    *written[leads_at - _OWN : leads_at],
+                    f"{_LEADS_START}{leads}{_LEADS_END}" if leads_at < at else "",
+                    status_tag(row.current_status),
+                )
+            )
+        )
+    return mark_safe(f"{_ROW_START}{f'{_ROW_END}{_ROW_START}'.join(out)}{_ROW_END}" if out else "")
