@@ -14,8 +14,9 @@ So a row's template may use its values only as they are (``{{ value }}``): not i
 """
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from html import escape
+from itertools import chain, cycle
 from typing import Any
 
 from django.template.loader import get_template
@@ -94,12 +95,10 @@ class RowTemplate:
         # A value may be left out (by the context: a link only authors see), not changed.
         if any(_PREFIX in part.lower() for part in self._parts):
             raise ValueError(f"{template} does not show its row's values as they are")
-        # The row as a format of its values by their place in ``names`` (``write``).
+        # Where ``write_rows`` finds each marker's value among ``names``'.
         places = {name: n for n, name in enumerate(names)}
-        self._format = "".join(
-            part.replace("{", "{{").replace("}", "}}") + (f"{{{places[name]}}}" if name else "")
-            for part, name in zip(self._parts, [*self._order, ""], strict=True)
-        )
+        self._places = [places[name] for name in self._order]
+        self._in_order = self._places == list(range(len(names)))
 
     def render(self, values: Mapping[str, object]) -> SafeString:
         """The row of ``values`` (text escaped, safe text as it is)."""
@@ -111,10 +110,19 @@ class RowTemplate:
         # SafeString itself: mark_safe's lazy-text wrapper costs a row more than its join.
         return SafeString("".join(out))
 
-    def write(self, values: Sequence[str]) -> str:
-        """The row of ``values`` written already (in the order of ``names``; text escaped
-        by ``escaped_texts``, for a page of rows at once), as one ``str.format``."""
-        return self._format.format(*values)
+    def write_rows(self, rows: Iterable[Sequence[str]], *, between: str = "") -> str:
+        """Rows of values written already (each row's in the order of ``names``; text
+        escaped by ``escaped_texts``, a page's at once), ``between`` each two: the rows'
+        parts and values joined in one go (a ``str.format`` of each row took twice as long
+        as the f-string it replaced)."""
+        rows = list(rows) if self._in_order else [[row[n] for n in self._places] for row in rows]
+        first, last = self._parts[0], self._parts[-1]
+        if not rows or not self._order:  # no rows, or rows of no values
+            return between.join([first] * len(rows))
+        # After each value its part; after a row's last, the next row's first part.
+        after = [*self._parts[1:-1], last + between + first]
+        written = "".join(chain.from_iterable(zip(chain.from_iterable(rows), cycle(after))))
+        return first + written[: len(written) - len(between) - len(first)]
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Status
-from csp_tracker.rows import RowTemplate, escaped, escaped_texts, row_template
+from csp_tracker.rows import escaped, escaped_texts, row_template
 
 if TYPE_CHECKING:
     from actions.selectors import ActionListRow
@@ -142,6 +142,13 @@ def filter_fields(form: Form) -> SafeString:
     return mark_safe("".join(_FIELD.format(_field(field)) for field in form))
 
 
+# A row's flags, as the list's template wrote them (its spaces too).
+_FLAG = """
+                                    <br>
+                                    <strong class="govuk-tag govuk-tag--{colour}">{words}</strong>
+                                """
+_OVERDUE = _FLAG.format(colour="red", words="Milestone overdue")
+_NO_UPDATE = _FLAG.format(colour="yellow", words="No update this quarter")
 # A row's leads, as the list's template wrote its loop over them (its spaces too): each
 # lead's short name, a line break between them.
 _LEADS_START = "\n" + " " * 36
@@ -152,44 +159,40 @@ _LEADS_END = "\n" + " " * 36 + "\n" + " " * 32
 _ROW_START = "\n" + " " * 24
 _ROW_END = "\n" + " " * 20
 _ROW = "actions/includes/action_row.html"
-_ROW_VALUES = ("reference", "url", "title", "partnership", "plan", "place", "leads", "status")
-# A row's own values, escaped for the page at once, before its leads' short names.
-_OWN = 6
+# A row's own text (escaped for the page at once, its leads' short names after it), then
+# what is written of it already.
+_ROW_TEXT = ("reference", "url", "title", "partnership", "plan", "place")
+_ROW_VALUES = (*_ROW_TEXT, "overdue", "no_update", "leads", "status")
 
 
 @register.simple_tag
 def action_rows(rows: "Iterable[tuple[ActionListRow, str]]") -> SafeString:
     """The action list's rows (``ActionListRow`` and its page's URL), written from their
-    template rendered once per process for each kind of row (``row_template``: a template
-    loop's tags and variables cost the county team's page of fifty rows more than the
-    rest of the page together). What a row shows is plain text, read from the database or
-    made of it (never marked safe): the page's are escaped in one go (``escaped_texts``);
-    each status's tag is written once per process (``status_tag``)."""
+    template rendered once per process (``row_template``: a template loop's tags and
+    variables cost the county team's page of fifty rows more than the rest of the page
+    together). What a row shows is plain text, read from the database or made of it
+    (never marked safe): the page's is escaped in one go (``escaped_texts``); each
+    status's tag is written once per process (``status_tag``)."""
     rows = list(rows)
     texts = []
     for row, url in rows:
         texts += (row.reference, url, row.title, row.partnership, row.plan, row.place)
         texts += row.lead_names
     written = escaped_texts(texts)
-    kinds: dict[tuple[bool, bool], RowTemplate] = {}
-    out = []
+    values = []
     at = 0
     for row, _ in rows:
-        kind = (row.has_overdue, row.needs_update)
-        if kind not in kinds:
-            kinds[kind] = row_template(
-                _ROW, {"has_overdue": kind[0], "needs_update": kind[1]}, _ROW_VALUES
-            )
-        leads_at = at + _OWN
+        leads_at = at + len(_ROW_TEXT)
         at = leads_at + len(row.lead_names)
         leads = _LEADS_BETWEEN.join(written[leads_at:at])
-        out.append(
-            kinds[kind].write(
-                (
-                    *written[leads_at - _OWN : leads_at],
-                    f"{_LEADS_START}{leads}{_LEADS_END}" if leads_at < at else "",
-                    status_tag(row.current_status),
-                )
+        values.append(
+            (
+                *written[leads_at - len(_ROW_TEXT) : leads_at],
+                _OVERDUE if row.has_overdue else "",
+                _NO_UPDATE if row.needs_update else "",
+                f"{_LEADS_START}{leads}{_LEADS_END}" if leads_at < at else "",
+                status_tag(row.current_status),
             )
         )
-    return mark_safe(f"{_ROW_START}{f'{_ROW_END}{_ROW_START}'.join(out)}{_ROW_END}" if out else "")
+    table = row_template(_ROW, {}, _ROW_VALUES).write_rows(values, between=_ROW_END + _ROW_START)
+    return mark_safe(f"{_ROW_START}{table}{_ROW_END}" if rows else "")
