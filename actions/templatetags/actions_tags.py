@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Status
-from csp_tracker.rows import escaped, escaped_texts, row_template
+from csp_tracker.rows import escaped_texts, row_template
 
 if TYPE_CHECKING:
     from actions.selectors import ActionListRow
@@ -46,25 +46,6 @@ def status_label(status: str | None) -> str:
     if not status:
         return "No update yet"
     return STATUS_LABELS.get(status, status)
-
-
-def _options(field: BoundField) -> str:
-    """A select's options, the chosen one selected (the chosen value and each option's
-    compared as text), each value and label (plain text, never safe) escaped as
-    ``{{ value }}`` would, all of them in one go (``escaped_texts``: the county team's
-    select of every plan is a hundred and more options, two escapes each)."""
-    chosen = str(field.value())
-    options = list(field.field.widget.choices)
-    values = [str(value) for value, _ in options]
-    written = escaped_texts([*values, *[str(label) for _, label in options]])
-    labels = written[len(values) :]
-    selected = [" selected" if value == chosen else "" for value in values]
-    return "\n".join(
-        [
-            f'<option value="{written[n]}"{selected[n]}>{labels[n]}</option>'
-            for n in range(len(values))
-        ]
-    )
 
 
 # The action list's filter's fields, as its template wrote them (its spaces too), by the
@@ -106,40 +87,68 @@ _ERROR = """
 _FIELD = "\n                    {}\n                "
 
 
+_OPTION = '<option value="{}"{}>{}</option>'
+_SELECTED = " selected"
+
+
 def _field(field: BoundField) -> str:
-    field_id, name, label = escaped(field.auto_id), escaped(field.html_name), field.label
+    """A field of the action list's filter, its texts (plain, never safe: its id, name,
+    label, hint, words, errors and each option's value and label) escaped as
+    ``{{ value }}`` would, all in one go (``escaped_texts``: the county team's select of
+    every plan is a hundred and more options, two escapes each); a select's chosen option
+    (compared as text) selected."""
     if getattr(field.field.widget, "input_type", None) == "checkbox":
+        field_id, name, label = escaped_texts([field.auto_id, field.html_name, str(field.label)])
         checked = "checked" if field.value() else ""
-        return _CHECKBOX.format(id=field_id, name=name, checked=checked, label=escaped(label))
+        return _CHECKBOX.format(id=field_id, name=name, checked=checked, label=label)
     errors = field.errors
-    written = "".join(_ERROR.format(error=escaped(error)) for error in errors)
-    if field.name == "q":
-        return _WORDS.format(
-            group_error="govuk-form-group--error" if errors else "",
-            id=field_id,
-            label=escaped(label),
-            errors=written,
-            input_error="govuk-input--error" if errors else "",
-            value=escaped(field.value() or ""),
-        )
     hint = field.help_text
+    words = field.name == "q"
+    options = [] if words else list(field.field.widget.choices)
+    values = [str(value) for value, _ in options]
+    texts = [field.auto_id, field.html_name, str(field.label), str(hint)]
+    texts += [str(field.value() or "") if words else "", *errors, *values]
+    texts += [str(label) for _, label in options]
+    written = escaped_texts(texts)
+    field_id, name, label, hint, value = written[:5]
+    at = 5 + len(errors)
+    error_html = "".join([_ERROR.format(error=error) for error in written[5:at]])
+    group_error = "govuk-form-group--error" if errors else ""
+    if words:
+        input_error = "govuk-input--error" if errors else ""
+        return _WORDS.format(
+            group_error=group_error,
+            id=field_id,
+            label=label,
+            errors=error_html,
+            input_error=input_error,
+            value=value,
+        )
+    chosen = str(field.value())
+    labels = written[at + len(values) :]
+    option_html = "\n".join(
+        [
+            _OPTION.format(written[at + n], _SELECTED if value == chosen else "", labels[n])
+            for n, value in enumerate(values)
+        ]
+    )
     return _SELECT.format(
-        group_error="govuk-form-group--error" if errors else "",
+        group_error=group_error,
         id=field_id,
-        label=escaped(label),
-        hint=_HINT.format(id=field_id, hint=escaped(hint)) if hint else "",
-        errors=written,
+        label=label,
+        hint=_HINT.format(id=field_id, hint=hint) if hint else "",
+        errors=error_html,
         select_error="govuk-select--error" if errors else "",
         name=name,
         described=f'aria-describedby="{field_id}-hint"' if hint else "",
-        options=_options(field),
+        options=option_html,
     )
 
 
 @register.simple_tag
 def filter_fields(form: Form) -> SafeString:
     """The action list's filter's fields, each escaped as the template did."""
-    return mark_safe("".join(_FIELD.format(_field(field)) for field in form))
+    return mark_safe("".join([_FIELD.format(_field(field)) for field in form]))
 
 
 # A row's flags, as the list's template wrote them (its spaces too).
