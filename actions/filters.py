@@ -1,4 +1,3 @@
-import copy
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -8,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils.choices import BaseChoiceIterator
+from django_filters.filters import FilterMethod
 
 from actions.models import Action, Status
 from actions.selectors import PLAN_ROW, PlanRow, annotate_progress
@@ -115,10 +115,12 @@ class _CopiedLightly(OrderedDict[str, django_filters.Filter]):
     def __deepcopy__(self, memo: dict[int, object]) -> dict[str, django_filters.Filter]:
         copies = {}
         for name, original in self.items():
-            copied = copy.copy(original)
-            copied.extra = dict(original.extra)
+            # copy.copy's own way (its reduce protocol) cost as much again as this.
+            copied = object.__new__(type(original))
+            copied.__dict__ = {**original.__dict__, "extra": dict(original.extra)}
             copied.__dict__.pop("_field", None)
-            copied.method = original.method
+            if original.method is not None:
+                copied.filter = FilterMethod(copied)
             copies[name] = copied
         return copies
 
@@ -208,7 +210,11 @@ class ActionFilter(django_filters.FilterSet):
         so a form class made for them (``get_form_class``) and its deep copy of them in each
         form were a thousand Python calls a request for nothing."""
         if not hasattr(self, "_form"):
-            form = ActionFilterForm(self.data if self.is_bound else None, prefix=self.form_prefix)
+            # No label suffix: the page writes its labels (filter_fields) without one, and
+            # the form's own (a translation of ":") was looked up for every page.
+            form = ActionFilterForm(
+                self.data if self.is_bound else None, prefix=self.form_prefix, label_suffix=""
+            )
             form.fields = {name: filter_.field for name, filter_ in self.filters.items()}
             self._form = form
         return self._form
@@ -261,12 +267,16 @@ class ActionFilter(django_filters.FilterSet):
         # The plans and leads the page offers, read once: a model choice field's options
         # ask its queryset again, and count it first. The page writes the widget's options
         # (each one's key and its label, ``str``, as the field's own would be); a chosen
-        # one is still checked against the field's queryset.
+        # one is still checked against the field's queryset, or its choices. (A choice
+        # field's own options are its choices normalised again, on every page.)
         for name, options in (
             ("plan", plan_options),
             ("lead", [(lead.pk, str(lead)) for lead in leads]),
+            ("heading", self.filters["heading"].extra["choices"]),
+            ("workstream", self.filters["workstream"].extra["choices"]),
+            ("status", Status.choices),
         ):
-            field = cast(forms.ModelChoiceField, self.form.fields[name])
+            field = cast(forms.ChoiceField, self.form.fields[name])
             field.widget.choices = _Options([("", field.empty_label), *options])
 
     @property

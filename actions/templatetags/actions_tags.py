@@ -91,7 +91,7 @@ _OPTION = '<option value="{}"{}>{}</option>'
 _SELECTED = " selected"
 
 
-def _field(field: BoundField) -> str:
+def _field(field: BoundField, errors: list[str]) -> str:
     """A field of the action list's filter, its texts (plain, never safe: its id, name,
     label, hint, words, errors and each option's value and label) escaped as
     ``{{ value }}`` would, all in one go (``escaped_texts``: the county team's select of
@@ -101,7 +101,6 @@ def _field(field: BoundField) -> str:
         field_id, name, label = escaped_texts([field.auto_id, field.html_name, str(field.label)])
         checked = "checked" if field.value() else ""
         return _CHECKBOX.format(id=field_id, name=name, checked=checked, label=label)
-    errors = field.errors
     hint = field.help_text
     words = field.name == "q"
     options = [] if words else list(field.field.widget.choices)
@@ -148,7 +147,10 @@ def _field(field: BoundField) -> str:
 @register.simple_tag
 def filter_fields(form: Form) -> SafeString:
     """The action list's filter's fields, each escaped as the template did."""
-    return mark_safe("".join([_FIELD.format(_field(field)) for field in form]))
+    errors = form.errors  # (each field's errors read as they are: a field's own are a
+    # new list of none for each field without)
+    written = [_FIELD.format(_field(field, list(errors.get(field.name, ())))) for field in form]
+    return mark_safe("".join(written))
 
 
 # A row's flags, as the list's template wrote them (its spaces too).
