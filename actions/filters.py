@@ -222,27 +222,37 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(
         self,
         *args: Any,
-        plans: QuerySet[Plan],
+        plans: QuerySet[Plan] | Callable[[], QuerySet[Plan]],
         plan_rows: Sequence[PlanRow] | None = None,
         quarter: Quarter | None = None,
         today: date | None = None,
         **kwargs: Any,
     ) -> None:
-        """``plans`` are those offered (and a chosen one is checked against); ``plan_rows``
-        what is shown of them (``plan_rows``), if read already, or read from ``plans``."""
+        """``plans`` are those offered (and a chosen one is checked against), or what makes
+        them (so that with ``plan_rows`` and no plan chosen no query is built: a twentieth
+        of an officer's list); ``plan_rows`` what is shown of them (``plan_rows``), if read
+        already, or read from ``plans``."""
         super().__init__(*args, **kwargs)
         self.quarter = quarter or clock.update_quarter()
         self.today = today or clock.today()
+        made = plans if isinstance(plans, QuerySet) else None
+
+        def offered_plans() -> QuerySet[Plan]:
+            return made if made is not None else cast(Callable[[], QuerySet[Plan]], plans)()
+
         # The plans offered, read as their keys and labels (``str(plan)``): a model object
         # each made the county team's hundred and more plans a tenth of their page.
-        rows: Iterable[PlanRow] = plans.values_list(*PLAN_ROW) if plan_rows is None else plan_rows
+        rows: Iterable[PlanRow] = (
+            offered_plans().values_list(*PLAN_ROW) if plan_rows is None else plan_rows
+        )
         plan_options = [
             (pk, _plan_label(title, start_year, end_year))
             for pk, title, start_year, end_year in rows
         ]
         seen = [pk for pk, _ in plan_options]
-        cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
         chosen = self._value("plan")
+        if chosen:  # (otherwise the field's own, none, checks nothing)
+            cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = offered_plans()
         # Every heading and lead of every plan is offered only to someone who sees a few
         # plans (an officer); the county team, who see every district's, choose a plan first.
         if chosen and chosen in map(str, seen):

@@ -74,7 +74,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     action_filter = ActionFilter(
         request.GET or None,
         queryset=actions,
-        plans=selectors.plan_list(user=request.user),
+        plans=lambda: selectors.plan_list(user=request.user),  # (only if a plan is asked)
         plan_rows=selectors.plan_rows(user=request.user),
         quarter=quarter,
         today=today,
