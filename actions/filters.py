@@ -215,9 +215,32 @@ class ActionFilter(django_filters.FilterSet):
             form = ActionFilterForm(
                 self.data if self.is_bound else None, prefix=self.form_prefix, label_suffix=""
             )
-            form.fields = {name: filter_.field for name, filter_ in self.filters.items()}
+            form.fields = {name: self._field(name) for name in self.filters}
             self._form = form
         return self._form
+
+    def _field(self, name: str) -> forms.Field:
+        """The form's field of a filter: a copy of the field the filter's class builds once
+        per process (its labels, messages and widget the same for every page), given what
+        this request set of it (``__init__``: its choices, help text, and the queryset a
+        chosen plan or lead is checked against). Built anew from the filter on every page,
+        the fields were a twentieth of an officer's list."""
+        filter_, original = self.filters[name], type(self).base_filters[name]
+        made = original.field
+        field = object.__new__(type(made))
+        field.__dict__ = {**made.__dict__, "error_messages": dict(made.error_messages)}
+        field.widget = object.__new__(type(made.widget))
+        field.widget.__dict__ = dict(made.widget.__dict__)
+        if "help_text" in filter_.extra:
+            field.help_text = filter_.extra["help_text"]
+        if "choices" in filter_.extra and filter_.extra["choices"] is not original.extra.get(
+            "choices"
+        ):
+            cast(forms.ChoiceField, field).choices = filter_.extra["choices"]
+        queryset = getattr(filter_, "queryset", None)
+        if queryset is not getattr(original, "queryset", None):
+            cast(forms.ModelChoiceField, field).queryset = queryset
+        return field
 
     def __init__(
         self,
@@ -251,7 +274,7 @@ class ActionFilter(django_filters.FilterSet):
         ]
         seen = [pk for pk, _ in plan_options]
         chosen = self._value("plan")
-        if chosen:  # (otherwise the field's own, none, checks nothing)
+        if chosen or made is not None:  # (otherwise the field's own, none, checks nothing)
             cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = offered_plans()
         # Every heading and lead of every plan is offered only to someone who sees a few
         # plans (an officer); the county team, who see every district's, choose a plan first.
@@ -269,9 +292,10 @@ class ActionFilter(django_filters.FilterSet):
                     f"Choose a plan and apply the filters to list its {what}"
                 )
         leads = self._lead_agencies(offered, seen)
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_queryset(
-            offered, seen
-        )
+        if self._value("lead"):  # (otherwise the field's own, none, checks nothing)
+            cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._leading(
+                offered, self._asked_lead(), seen
+            )
         self.filters["heading"].extra["choices"] = self._heading_choices(offered, seen)
         self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, seen)
         # The plans and leads the page offers, read once: a model choice field's options
@@ -330,13 +354,6 @@ class ActionFilter(django_filters.FilterSet):
         return _choices_read(
             compiled_objects, "lead agencies", self._leading, offered, asked, seen if asked else []
         )
-
-    def _lead_queryset(self, offered: list[int], seen: list[int]) -> QuerySet[Agency]:
-        """What a lead asked for is checked against (``_leading``); with none asked, nothing
-        is (so no query is built)."""
-        if not self._value("lead"):
-            return Agency.objects.none()
-        return self._leading(offered, self._asked_lead(), seen)
 
     def _heading_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
         """The priorities and themes of the offered plans, and the one asked for if it is
