@@ -1,5 +1,5 @@
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -45,11 +45,6 @@ def _plan_order(seen: list[int]) -> dict[int, int]:
     are read as plain values and put in order here (ordering them in SQL by their plan
     followed the plan's own order up to its partnership, four joins more per query)."""
     return {pk: index for index, pk in enumerate(seen)}
-
-
-def _plan_label(title: str, start_year: int, end_year: int) -> str:
-    """A plan's label in the select, ``str(plan)`` (``Plan.__str__``), from its values."""
-    return f"{title} ({financial_year_label(start_year, end_year)})"
 
 
 def _keys_of(parts: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], list[int]]:
@@ -120,7 +115,7 @@ class _CopiedLightly(OrderedDict[str, django_filters.Filter]):
             copied.__dict__ = {**original.__dict__, "extra": dict(original.extra)}
             copied.__dict__.pop("_field", None)
             if original.method is not None:
-                copied.filter = FilterMethod(copied)
+                copied.__dict__["filter"] = FilterMethod(copied)
             copies[name] = copied
         return copies
 
@@ -265,13 +260,13 @@ class ActionFilter(django_filters.FilterSet):
 
         # The plans offered, read as their keys and labels (``str(plan)``): a model object
         # each made the county team's hundred and more plans a tenth of their page.
-        rows: Iterable[PlanRow] = (
+        rows: list[PlanRow] = list(
             offered_plans().values_list(*PLAN_ROW) if plan_rows is None else plan_rows
         )
-        plan_options = [
-            (pk, _plan_label(title, start_year, end_year))
-            for pk, title, start_year, end_year in rows
-        ]
+        # Each plan's label, ``str(plan)``: its title and its years, each span of years
+        # written once (the county team's hundred and more plans span a few).
+        years = {span: financial_year_label(*span) for span in {(s, e) for *_, s, e in rows}}
+        plan_options = [(pk, f"{title} ({years[start, end]})") for pk, title, start, end in rows]
         seen = [pk for pk, _ in plan_options]
         chosen = self._value("plan")
         if chosen or made is not None:  # (otherwise the field's own, none, checks nothing)
@@ -310,7 +305,7 @@ class ActionFilter(django_filters.FilterSet):
             ("workstream", self.filters["workstream"].extra["choices"]),
             ("status", Status.choices),
         ):
-            field = cast(forms.ChoiceField, self.form.fields[name])
+            field = cast(forms.ModelChoiceField, self.form.fields[name])  # (or a ChoiceField)
             field.widget.choices = _Options([("", field.empty_label), *options])
 
     @property

@@ -147,9 +147,13 @@ def _field(field: BoundField, errors: list[str]) -> str:
 @register.simple_tag
 def filter_fields(form: Form) -> SafeString:
     """The action list's filter's fields, each escaped as the template did."""
-    errors = form.errors  # (each field's errors read as they are: a field's own are a
-    # new list of none for each field without)
-    written = [_FIELD.format(_field(field, list(errors.get(field.name, ())))) for field in form]
+    # Each field's errors read from the form's (a field's own are a new list of none for
+    # each field without any).
+    errors = form.errors
+    written = [
+        _FIELD.format(_field(field, [str(error) for error in errors.get(field.name, [])]))
+        for field in form
+    ]
     return mark_safe("".join(written))
 
 
@@ -185,7 +189,7 @@ def action_rows(rows: "Iterable[tuple[ActionListRow, str]]") -> SafeString:
     (never marked safe): the page's is escaped in one go (``escaped_texts``); each
     status's tag is written once per process (``status_tag``)."""
     rows = list(rows)
-    texts = []
+    texts: list[str] = []
     for row, url in rows:
         texts += (row.reference, url, row.title, row.partnership, row.plan, row.place)
         texts += row.lead_names
