@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils.choices import BaseChoiceIterator
 from django_filters.filters import FilterMethod
 
@@ -14,7 +15,6 @@ from actions.selectors import PLAN_ROW, PlanRow, annotate_progress
 from csp_tracker import clock
 from csp_tracker.compiled import (
     compiled_condition,
-    compiled_objects,
     compiled_rows,
     markers_like,
     padded,
@@ -78,6 +78,32 @@ def _choices_read(
         return build(*_split(sizes, these))
 
     return read((name, sizes), built, keys, markers_like(keys))
+
+
+# What a row of the filter's choices (``ActionFilter._choices``) reads: its kind ("l" a
+# lead agency, "p" or "t" a priority or theme, "wp" or "wt" a heading of either), key, plan
+# and plan's title, number, title, parent's title and place (what a kind has not, NULL).
+_CHOICE_ROW = ("kind", "pk", "plan", "plan_title", "number", "title", "parent_title", "place")
+# Typed, as PostgreSQL sets a UNION's column types part by part (NULL and NULL are text).
+_NO_TEXT = Cast(Value(None), CharField())
+_NO_NUMBER = Cast(Value(None), IntegerField())
+
+
+def _choice_row(
+    queryset: QuerySet[Any], kind: str, **columns: str
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """``queryset`` read as rows of ``_CHOICE_ROW``: its kind, its key, and each column
+    named from its fields (``columns``), NULL for those it has not."""
+    empty = {"plan": _NO_NUMBER, "number": _NO_NUMBER, "place": _NO_NUMBER}
+    values = {
+        f"choice_{name}": F(columns[name]) if name in columns else empty.get(name, _NO_TEXT)
+        for name in _CHOICE_ROW[2:]
+    }
+    return (
+        queryset.order_by()  # (put in order here; SQLite refuses a part's own)
+        .annotate(choice_kind=Value(kind), **values)
+        .values_list("choice_kind", "pk", *values)
+    )
 
 
 # Someone who sees at most this many plans is offered every heading of them before choosing
@@ -286,13 +312,13 @@ class ActionFilter(django_filters.FilterSet):
                 self.filters[name].extra["help_text"] = (
                     f"Choose a plan and apply the filters to list its {what}"
                 )
-        leads = self._lead_agencies(offered, seen)
+        leads, headings, workstreams = self._choices(offered, seen)
         if self._value("lead"):  # (otherwise the field's own, none, checks nothing)
             cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._leading(
                 offered, self._asked_lead(), seen
             )
-        self.filters["heading"].extra["choices"] = self._heading_choices(offered, seen)
-        self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, seen)
+        self.filters["heading"].extra["choices"] = headings
+        self.filters["workstream"].extra["choices"] = workstreams
         # The plans and leads the page offers, read once: a model choice field's options
         # ask its queryset again, and count it first. The page writes the widget's options
         # (each one's key and its label, ``str``, as the field's own would be); a chosen
@@ -300,7 +326,7 @@ class ActionFilter(django_filters.FilterSet):
         # field's own options are its choices normalised again, on every page.)
         for name, options in (
             ("plan", plan_options),
-            ("lead", [(lead.pk, str(lead)) for lead in leads]),
+            ("lead", leads),
             ("heading", self.filters["heading"].extra["choices"]),
             ("workstream", self.filters["workstream"].extra["choices"]),
             ("status", Status.choices),
@@ -341,90 +367,107 @@ class ActionFilter(django_filters.FilterSet):
             which |= Q(pk__in=asked) & Q(leads_of(seen))
         return Agency.objects.filter(which).order_by("short_name")
 
-    def _lead_agencies(self, offered: list[int], seen: list[int]) -> list[Agency]:
-        """The lead agencies offered (``_leading``), read by their query compiled once."""
-        asked = self._asked_lead()
-        if not offered and not asked:
-            return []
-        return _choices_read(
-            compiled_objects, "lead agencies", self._leading, offered, asked, seen if asked else []
+    def _choices(
+        self, offered: list[int], seen: list[int]
+    ) -> tuple[list[tuple[int, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+        """The lead agencies, the priorities and themes, and the headings offered: those
+        of the offered plans, and the one asked for of each if it is of another plan the
+        person sees (a link made before choosing a plan), so that it is still valid
+        without listing every other. Read in one query (UNION ALL of each kind's rows, as
+        ``_CHOICE_ROW``), compiled once per shape: three queries, each with its round trip
+        and its driver's work, were a twentieth of an officer's list."""
+        heading = self._value("heading")
+        heading_kind, heading_pk = heading[:1], heading[1:]
+        asked_heading = (
+            [int(heading_pk)] if heading_kind in ("p", "t") and heading_pk.isdigit() else []
         )
-
-    def _heading_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
-        """The priorities and themes of the offered plans, and the one asked for if it is
-        of another plan the person sees (a link made before choosing a plan), so that it
-        is still valid without listing every other: both kinds in one query (UNION ALL),
-        a priority's first, each by its plan and number."""
-        value = self._value("heading")
-        kind, pk = value[:1], value[1:]
-        asked = [int(pk)] if kind in ("p", "t") and pk.isdigit() else []
-        if not offered and not asked:
-            return []
+        workstream = self._value("workstream")
+        asked_workstream = [int(workstream)] if workstream.isdigit() else []
+        asked_lead = self._asked_lead()
+        # Which kinds are read: all of them for the offered plans, else only one asked for.
+        kinds = tuple(
+            bool(offered or asked) for asked in (asked_lead, asked_heading, asked_workstream)
+        )
+        if not any(kinds):
+            return [], [], []
+        asked_any = asked_lead or asked_heading or asked_workstream
 
         def build(
-            offered: list[int], asked: list[int], seen: list[int]
-        ) -> QuerySet[Any, tuple[str, int, int, str, int, str]]:
-            parts = []
-            for of_kind, model in (("p", Priority), ("t", CrossCuttingTheme)):
-                which = Q(plan__in=offered)
-                if asked and of_kind == kind:
-                    which |= Q(pk__in=asked, plan__in=seen)
-                parts.append(
-                    model.objects.filter(which)
-                    .order_by()  # (put in order here; SQLite refuses a part's own)
-                    .annotate(kind=Value(of_kind))
-                    .values_list("kind", "pk", "plan_id", "plan__title", "number", "title")
-                )
-            return parts[0].union(parts[1], all=True)
+            offered: list[int],
+            asked_lead: list[int],
+            asked_heading: list[int],
+            asked_workstream: list[int],
+            seen: list[int],
+        ) -> QuerySet[Any, tuple[Any, ...]]:
+            parts: list[QuerySet[Any, tuple[Any, ...]]] = []
+            if kinds[0]:
+                leads = self._leading(offered, asked_lead, seen).order_by()
+                parts.append(_choice_row(leads, "l", title="short_name"))
+            if kinds[1]:
+                for of_kind, model in (("p", Priority), ("t", CrossCuttingTheme)):
+                    which = Q(plan__in=offered)
+                    if asked_heading and of_kind == heading_kind:
+                        which |= Q(pk__in=asked_heading, plan__in=seen)
+                    parts.append(
+                        _choice_row(
+                            model.objects.filter(which),
+                            of_kind,
+                            plan="plan_id",
+                            plan_title="plan__title",
+                            number="number",
+                            title="title",
+                        )
+                    )
+            if kinds[2]:
+                for of_kind, parent in (("wp", "priority"), ("wt", "theme")):
+                    which = Q(**{f"{parent}__plan__in": offered})
+                    if asked_workstream:
+                        which |= Q(pk__in=asked_workstream, **{f"{parent}__plan__in": seen})
+                    parts.append(
+                        _choice_row(
+                            Workstream.objects.filter(which),
+                            of_kind,
+                            plan=f"{parent}__plan_id",
+                            plan_title=f"{parent}__plan__title",
+                            number=f"{parent}__number",
+                            title="title",
+                            parent_title=f"{parent}__title",
+                            place="order",
+                        )
+                    )
+            # In order of their titles, as the leads are listed (by the database's collation,
+            # as the leads' own query ordered them); the rest are put in order here.
+            return parts[0].union(*parts[1:], all=True).order_by("choice_title", "pk")
 
+        name = f"filter choices {kinds} {heading_kind if asked_heading else ''}"
         rows = _choices_read(
             compiled_rows,
-            f"heading choices {kind if asked else ''}",
+            name,
             build,
             offered,
-            asked,
-            seen if asked else [],
+            asked_lead,
+            asked_heading,
+            asked_workstream,
+            seen if asked_any else [],
         )
         order = _plan_order(seen)
-        words = {"p": "Priority", "t": "Theme"}
-        return [
-            (f"{of_kind}{heading_pk}", f"{plan_title} – {words[of_kind]} {number}: {title}")
-            for of_kind, heading_pk, _plan, plan_title, number, title in sorted(
-                rows, key=lambda row: (row[0], order[row[2]], row[4])
-            )
-        ]
-
-    def _workstream_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
-        """The headings within the offered plans' priorities and themes (and the one asked
-        for, as ``_heading_choices``): a priority's first, each by its plan, its priority's
-        or theme's number and its order."""
-        value = self._value("workstream")
-        asked = [int(value)] if value.isdigit() else []
-        if not offered and not asked:
-            return []
-
-        def build(
-            offered: list[int], asked: list[int], seen: list[int]
-        ) -> QuerySet[Any, tuple[Any, ...]]:
-            which = Q(priority__plan__in=offered) | Q(theme__plan__in=offered)
-            if asked:
-                which |= Q(pk__in=asked) & (Q(priority__plan__in=seen) | Q(theme__plan__in=seen))
-            return Workstream.objects.filter(which).values_list(
-                "pk", "title", "order", *_PARENT_VALUES
-            )
-
-        rows = _choices_read(
-            compiled_rows, "workstream choices", build, offered, asked, seen if asked else []
+        leads, headings, workstreams = [], [], []
+        words = {"p": "Priority", "t": "Theme", "wp": "Priority", "wt": "Cross-cutting theme"}
+        for of_kind, pk, plan_id, plan_title, number, title, parent_title, place in rows:
+            if of_kind == "l":
+                leads.append((pk, title))
+            elif of_kind in ("p", "t"):
+                label = f"{plan_title} – {words[of_kind]} {number}: {title}"
+                headings.append(((of_kind, order[plan_id], number), (f"{of_kind}{pk}", label)))
+            else:
+                label = f"{plan_title} – {words[of_kind]} {number}: {parent_title}: {title}"
+                key = (of_kind == "wt", order[plan_id], number, place, pk)
+                workstreams.append((key, (str(pk), label)))
+        return (
+            leads,
+            [choice for _, choice in sorted(headings)],
+            [choice for _, choice in sorted(workstreams)],
         )
-        order = _plan_order(seen)
-        choices = []
-        for pk, title, place, *parents in rows:
-            of_theme = parents[0] is None
-            plan_id, plan_title, number, parent_title = parents[4:] if of_theme else parents[:4]
-            word = "Cross-cutting theme" if of_theme else "Priority"
-            label = f"{plan_title} – {word} {number}: {parent_title}: {title}"
-            choices.append(((of_theme, order[plan_id], number, place, pk), (str(pk), label)))
-        return [choice for _, choice in sorted(choices)]
 
     def filter_queryset(self, queryset: QuerySet[Action]) -> QuerySet[Action]:
         """The filters, a filter by progress (status, overdue, no update) asked in SQL by
