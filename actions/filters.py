@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
+# Each status's key and words, listed once (``Status.choices`` lists them at every call).
+STATUS_CHOICES = Status.choices
+
 # The filters that ask each action's progress (annotate_progress).
 PROGRESS_FILTERS = ("status", "overdue", "no_update")
 
@@ -202,7 +205,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label="Any status",
         what="a status",
-        choices=Status.choices,
+        choices=STATUS_CHOICES,
     )
     overdue = django_filters.BooleanFilter(
         label="Only actions with overdue milestones",
@@ -329,7 +332,7 @@ class ActionFilter(django_filters.FilterSet):
             ("lead", leads),
             ("heading", self.filters["heading"].extra["choices"]),
             ("workstream", self.filters["workstream"].extra["choices"]),
-            ("status", Status.choices),
+            ("status", STATUS_CHOICES),
         ):
             field = cast(forms.ModelChoiceField, self.form.fields[name])  # (or a ChoiceField)
             field.widget.choices = _Options([("", field.empty_label), *options])
