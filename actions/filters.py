@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.choices import BaseChoiceIterator
 from django_filters.filters import FilterMethod
@@ -85,23 +85,25 @@ def _choices_read(
 
 # What a row of the filter's choices (``ActionFilter._choices``) reads: its kind ("l" a
 # lead agency, "p" or "t" a priority or theme, "wp" or "wt" a heading of either), key, plan
-# and plan's title, number, title, parent's title and place (what a kind has not, NULL).
+# and plan's title, number, title, parent's title and place.
 _CHOICE_ROW = ("kind", "pk", "plan", "plan_title", "number", "title", "parent_title", "place")
-# Typed, as PostgreSQL sets a UNION's column types part by part (NULL and NULL are text).
+_NUMBERS = ("plan", "number", "place")
+# Text a kind has not: NULL, typed, as PostgreSQL sets a UNION's column types part by part
+# (NULL and NULL are text, then refused beside an integer).
 _NO_TEXT = Cast(Value(None), CharField())
-_NO_NUMBER = Cast(Value(None), IntegerField())
 
 
 def _choice_row(
     queryset: QuerySet[Any], kind: str, **columns: str
 ) -> QuerySet[Any, tuple[Any, ...]]:
     """``queryset`` read as rows of ``_CHOICE_ROW``: its kind, its key, and each column
-    named from its fields (``columns``), NULL for those it has not."""
-    empty = {"plan": _NO_NUMBER, "number": _NO_NUMBER, "place": _NO_NUMBER}
+    named from its fields (``columns``); for a number it has not, its key again (unread: a
+    NULL cast to a number is converted row by row), for text, NULL."""
     values = {
-        f"choice_{name}": F(columns[name]) if name in columns else empty.get(name, _NO_TEXT)
+        f"choice_{name}": F(columns.get(name, "pk")) if name in _NUMBERS else _NO_TEXT
         for name in _CHOICE_ROW[2:]
     }
+    values.update({f"choice_{name}": F(columns[name]) for name in columns})
     return (
         queryset.order_by()  # (put in order here; SQLite refuses a part's own)
         .annotate(choice_kind=Value(kind), **values)
