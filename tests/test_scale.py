@@ -66,3 +66,21 @@ def test_statistics_are_gathered_as_the_tables_grow(monkeypatch: pytest.MonkeyPa
     )
     scale_generate(factor=2, reports=False)
     assert actions_when_analysed == [ACTIONS_PER_UNIT, 2 * ACTIONS_PER_UNIT]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generated_tables_are_left_as_autovacuum_keeps_them(require_postgres) -> None:
+    """Outside a transaction, generation ends with VACUUM (ANALYZE): every page of the
+    tables all-visible, as on a served database, so counts can read an index alone."""
+    from django.db import connection
+
+    scale_generate(factor=1, reports=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class "
+            "WHERE relname IN ('actions_action', 'actions_statusupdate', 'actions_milestone')"
+        )
+        tables = cursor.fetchall()
+    assert len(tables) == 3
+    for name, pages, visible in tables:
+        assert pages > 0 and visible == pages, name

@@ -42,6 +42,17 @@ def test_a_value_the_template_changes_is_an_error(tmp_path, settings) -> None:
         RowTemplate("row.html", {}, ("name", "kept"))
 
 
+def test_braces_in_the_row_or_its_values_are_written_as_they_are(tmp_path, settings) -> None:
+    (tmp_path / "row.html").write_text('<td data-x="{}">{ {{ name }} }}</td><td>{{ kept }}</td>')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path], "APP_DIRS": False, "OPTIONS": {}}
+    ]
+    row = RowTemplate("row.html", {}, ("name", "kept"))
+    values = {"name": "{0} {name} }{", "kept": "{kept}"}
+    assert row.render(values) == render_to_string("row.html", values).strip()
+    assert row.render(values) == '<td data-x="{}">{ {0} {name} }{ }}</td><td>{kept}</td>'
+
+
 def test_rows_written_at_once_are_the_template_s_rows_one_after_another() -> None:
     context = {"can_author": False, "move_directions": ("up", "down"), "csrf_token": "t0k"}
     row = RowTemplate(TEMPLATE, context, NAMES)
