@@ -1,20 +1,20 @@
-import copy
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils.choices import BaseChoiceIterator
+from django_filters.filters import FilterMethod
 
 from actions.models import Action, Status
 from actions.selectors import PLAN_ROW, PlanRow, annotate_progress
 from csp_tracker import clock
 from csp_tracker.compiled import (
     compiled_condition,
-    compiled_objects,
     compiled_rows,
     markers_like,
     padded,
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from actions.selectors import ActionsWithProgress
 
 R = TypeVar("R")
+
+# Each status's key and words, listed once (``Status.choices`` lists them at every call).
+STATUS_CHOICES = Status.choices
 
 # The filters that ask each action's progress (annotate_progress).
 PROGRESS_FILTERS = ("status", "overdue", "no_update")
@@ -45,11 +48,6 @@ def _plan_order(seen: list[int]) -> dict[int, int]:
     are read as plain values and put in order here (ordering them in SQL by their plan
     followed the plan's own order up to its partnership, four joins more per query)."""
     return {pk: index for index, pk in enumerate(seen)}
-
-
-def _plan_label(title: str, start_year: int, end_year: int) -> str:
-    """A plan's label in the select, ``str(plan)`` (``Plan.__str__``), from its values."""
-    return f"{title} ({financial_year_label(start_year, end_year)})"
 
 
 def _keys_of(parts: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], list[int]]:
@@ -85,6 +83,34 @@ def _choices_read(
     return read((name, sizes), built, keys, markers_like(keys))
 
 
+# What a row of the filter's choices (``ActionFilter._choices``) reads: its kind ("l" a
+# lead agency, "p" or "t" a priority or theme, "wp" or "wt" a heading of either), key, plan
+# and plan's title, number, title, parent's title and place.
+_CHOICE_ROW = ("kind", "pk", "plan", "plan_title", "number", "title", "parent_title", "place")
+_NUMBERS = ("plan", "number", "place")
+# Text a kind has not: NULL, typed, as PostgreSQL sets a UNION's column types part by part
+# (NULL and NULL are text, then refused beside an integer).
+_NO_TEXT = Cast(Value(None), CharField())
+
+
+def _choice_row(
+    queryset: QuerySet[Any], kind: str, **columns: str
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """``queryset`` read as rows of ``_CHOICE_ROW``: its kind, its key, and each column
+    named from its fields (``columns``); for a number it has not, its key again (unread: a
+    NULL cast to a number is converted row by row), for text, NULL."""
+    values = {
+        f"choice_{name}": F(columns.get(name, "pk")) if name in _NUMBERS else _NO_TEXT
+        for name in _CHOICE_ROW[2:]
+    }
+    values.update({f"choice_{name}": F(columns[name]) for name in columns})
+    return (
+        queryset.order_by()  # (put in order here; SQLite refuses a part's own)
+        .annotate(choice_kind=Value(kind), **values)
+        .values_list("choice_kind", "pk", *values)
+    )
+
+
 # Someone who sees at most this many plans is offered every heading of them before choosing
 # a plan (an officer sees their partnership's few).
 FULL_CHOICE_PLANS = 4
@@ -115,10 +141,12 @@ class _CopiedLightly(OrderedDict[str, django_filters.Filter]):
     def __deepcopy__(self, memo: dict[int, object]) -> dict[str, django_filters.Filter]:
         copies = {}
         for name, original in self.items():
-            copied = copy.copy(original)
-            copied.extra = dict(original.extra)
+            # copy.copy's own way (its reduce protocol) cost as much again as this.
+            copied = object.__new__(type(original))
+            copied.__dict__ = {**original.__dict__, "extra": dict(original.extra)}
             copied.__dict__.pop("_field", None)
-            copied.method = original.method
+            if original.method is not None:
+                copied.__dict__["filter"] = FilterMethod(copied)
             copies[name] = copied
         return copies
 
@@ -179,7 +207,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label="Any status",
         what="a status",
-        choices=Status.choices,
+        choices=STATUS_CHOICES,
     )
     overdue = django_filters.BooleanFilter(
         label="Only actions with overdue milestones",
@@ -208,35 +236,72 @@ class ActionFilter(django_filters.FilterSet):
         so a form class made for them (``get_form_class``) and its deep copy of them in each
         form were a thousand Python calls a request for nothing."""
         if not hasattr(self, "_form"):
-            form = ActionFilterForm(self.data if self.is_bound else None, prefix=self.form_prefix)
-            form.fields = {name: filter_.field for name, filter_ in self.filters.items()}
+            # No label suffix: the page writes its labels (filter_fields) without one, and
+            # the form's own (a translation of ":") was looked up for every page.
+            form = ActionFilterForm(
+                self.data if self.is_bound else None, prefix=self.form_prefix, label_suffix=""
+            )
+            form.fields = {name: self._field(name) for name in self.filters}
             self._form = form
         return self._form
+
+    def _field(self, name: str) -> forms.Field:
+        """The form's field of a filter: a copy of the field the filter's class builds once
+        per process (its labels, messages and widget the same for every page), given what
+        this request set of it (``__init__``: its choices, help text, and the queryset a
+        chosen plan or lead is checked against). Built anew from the filter on every page,
+        the fields were a twentieth of an officer's list."""
+        filter_, original = self.filters[name], type(self).base_filters[name]
+        made = original.field
+        field = object.__new__(type(made))
+        field.__dict__ = {**made.__dict__, "error_messages": dict(made.error_messages)}
+        field.widget = object.__new__(type(made.widget))
+        field.widget.__dict__ = dict(made.widget.__dict__)
+        if "help_text" in filter_.extra:
+            field.help_text = filter_.extra["help_text"]
+        if "choices" in filter_.extra and filter_.extra["choices"] is not original.extra.get(
+            "choices"
+        ):
+            cast(forms.ChoiceField, field).choices = filter_.extra["choices"]
+        queryset = getattr(filter_, "queryset", None)
+        if queryset is not getattr(original, "queryset", None):
+            cast(forms.ModelChoiceField, field).queryset = queryset
+        return field
 
     def __init__(
         self,
         *args: Any,
-        plans: QuerySet[Plan],
+        plans: QuerySet[Plan] | Callable[[], QuerySet[Plan]],
         plan_rows: Sequence[PlanRow] | None = None,
         quarter: Quarter | None = None,
         today: date | None = None,
         **kwargs: Any,
     ) -> None:
-        """``plans`` are those offered (and a chosen one is checked against); ``plan_rows``
-        what is shown of them (``plan_rows``), if read already, or read from ``plans``."""
+        """``plans`` are those offered (and a chosen one is checked against), or what makes
+        them (so that with ``plan_rows`` and no plan chosen no query is built: a twentieth
+        of an officer's list); ``plan_rows`` what is shown of them (``plan_rows``), if read
+        already, or read from ``plans``."""
         super().__init__(*args, **kwargs)
         self.quarter = quarter or clock.update_quarter()
         self.today = today or clock.today()
+        made = plans if isinstance(plans, QuerySet) else None
+
+        def offered_plans() -> QuerySet[Plan]:
+            return made if made is not None else cast(Callable[[], QuerySet[Plan]], plans)()
+
         # The plans offered, read as their keys and labels (``str(plan)``): a model object
         # each made the county team's hundred and more plans a tenth of their page.
-        rows: Iterable[PlanRow] = plans.values_list(*PLAN_ROW) if plan_rows is None else plan_rows
-        plan_options = [
-            (pk, _plan_label(title, start_year, end_year))
-            for pk, title, start_year, end_year in rows
-        ]
+        rows: list[PlanRow] = list(
+            offered_plans().values_list(*PLAN_ROW) if plan_rows is None else plan_rows
+        )
+        # Each plan's label, ``str(plan)``: its title and its years, each span of years
+        # written once (the county team's hundred and more plans span a few).
+        years = {span: financial_year_label(*span) for span in {(s, e) for *_, s, e in rows}}
+        plan_options = [(pk, f"{title} ({years[start, end]})") for pk, title, start, end in rows]
         seen = [pk for pk, _ in plan_options]
-        cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
         chosen = self._value("plan")
+        if chosen or made is not None:  # (otherwise the field's own, none, checks nothing)
+            cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = offered_plans()
         # Every heading and lead of every plan is offered only to someone who sees a few
         # plans (an officer); the county team, who see every district's, choose a plan first.
         if chosen and chosen in map(str, seen):
@@ -252,21 +317,26 @@ class ActionFilter(django_filters.FilterSet):
                 self.filters[name].extra["help_text"] = (
                     f"Choose a plan and apply the filters to list its {what}"
                 )
-        leads = self._lead_agencies(offered, seen)
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._lead_queryset(
-            offered, seen
-        )
-        self.filters["heading"].extra["choices"] = self._heading_choices(offered, seen)
-        self.filters["workstream"].extra["choices"] = self._workstream_choices(offered, seen)
+        leads, headings, workstreams = self._choices(offered, seen)
+        if self._value("lead"):  # (otherwise the field's own, none, checks nothing)
+            cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = self._leading(
+                offered, self._asked_lead(), seen
+            )
+        self.filters["heading"].extra["choices"] = headings
+        self.filters["workstream"].extra["choices"] = workstreams
         # The plans and leads the page offers, read once: a model choice field's options
         # ask its queryset again, and count it first. The page writes the widget's options
         # (each one's key and its label, ``str``, as the field's own would be); a chosen
-        # one is still checked against the field's queryset.
+        # one is still checked against the field's queryset, or its choices. (A choice
+        # field's own options are its choices normalised again, on every page.)
         for name, options in (
             ("plan", plan_options),
-            ("lead", [(lead.pk, str(lead)) for lead in leads]),
+            ("lead", leads),
+            ("heading", self.filters["heading"].extra["choices"]),
+            ("workstream", self.filters["workstream"].extra["choices"]),
+            ("status", STATUS_CHOICES),
         ):
-            field = cast(forms.ModelChoiceField, self.form.fields[name])
+            field = cast(forms.ModelChoiceField, self.form.fields[name])  # (or a ChoiceField)
             field.widget.choices = _Options([("", field.empty_label), *options])
 
     @property
@@ -302,97 +372,107 @@ class ActionFilter(django_filters.FilterSet):
             which |= Q(pk__in=asked) & Q(leads_of(seen))
         return Agency.objects.filter(which).order_by("short_name")
 
-    def _lead_agencies(self, offered: list[int], seen: list[int]) -> list[Agency]:
-        """The lead agencies offered (``_leading``), read by their query compiled once."""
-        asked = self._asked_lead()
-        if not offered and not asked:
-            return []
-        return _choices_read(
-            compiled_objects, "lead agencies", self._leading, offered, asked, seen if asked else []
+    def _choices(
+        self, offered: list[int], seen: list[int]
+    ) -> tuple[list[tuple[int, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+        """The lead agencies, the priorities and themes, and the headings offered: those
+        of the offered plans, and the one asked for of each if it is of another plan the
+        person sees (a link made before choosing a plan), so that it is still valid
+        without listing every other. Read in one query (UNION ALL of each kind's rows, as
+        ``_CHOICE_ROW``), compiled once per shape: three queries, each with its round trip
+        and its driver's work, were a twentieth of an officer's list."""
+        heading = self._value("heading")
+        heading_kind, heading_pk = heading[:1], heading[1:]
+        asked_heading = (
+            [int(heading_pk)] if heading_kind in ("p", "t") and heading_pk.isdigit() else []
         )
-
-    def _lead_queryset(self, offered: list[int], seen: list[int]) -> QuerySet[Agency]:
-        """What a lead asked for is checked against (``_leading``); with none asked, nothing
-        is (so no query is built)."""
-        if not self._value("lead"):
-            return Agency.objects.none()
-        return self._leading(offered, self._asked_lead(), seen)
-
-    def _heading_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
-        """The priorities and themes of the offered plans, and the one asked for if it is
-        of another plan the person sees (a link made before choosing a plan), so that it
-        is still valid without listing every other: both kinds in one query (UNION ALL),
-        a priority's first, each by its plan and number."""
-        value = self._value("heading")
-        kind, pk = value[:1], value[1:]
-        asked = [int(pk)] if kind in ("p", "t") and pk.isdigit() else []
-        if not offered and not asked:
-            return []
+        workstream = self._value("workstream")
+        asked_workstream = [int(workstream)] if workstream.isdigit() else []
+        asked_lead = self._asked_lead()
+        # Which kinds are read: all of them for the offered plans, else only one asked for.
+        kinds = tuple(
+            bool(offered or asked) for asked in (asked_lead, asked_heading, asked_workstream)
+        )
+        if not any(kinds):
+            return [], [], []
+        asked_any = asked_lead or asked_heading or asked_workstream
 
         def build(
-            offered: list[int], asked: list[int], seen: list[int]
-        ) -> QuerySet[Any, tuple[str, int, int, str, int, str]]:
-            parts = []
-            for of_kind, model in (("p", Priority), ("t", CrossCuttingTheme)):
-                which = Q(plan__in=offered)
-                if asked and of_kind == kind:
-                    which |= Q(pk__in=asked, plan__in=seen)
-                parts.append(
-                    model.objects.filter(which)
-                    .order_by()  # (put in order here; SQLite refuses a part's own)
-                    .annotate(kind=Value(of_kind))
-                    .values_list("kind", "pk", "plan_id", "plan__title", "number", "title")
-                )
-            return parts[0].union(parts[1], all=True)
+            offered: list[int],
+            asked_lead: list[int],
+            asked_heading: list[int],
+            asked_workstream: list[int],
+            seen: list[int],
+        ) -> QuerySet[Any, tuple[Any, ...]]:
+            parts: list[QuerySet[Any, tuple[Any, ...]]] = []
+            if kinds[0]:
+                leads = self._leading(offered, asked_lead, seen).order_by()
+                parts.append(_choice_row(leads, "l", title="short_name"))
+            if kinds[1]:
+                for of_kind, model in (("p", Priority), ("t", CrossCuttingTheme)):
+                    which = Q(plan__in=offered)
+                    if asked_heading and of_kind == heading_kind:
+                        which |= Q(pk__in=asked_heading, plan__in=seen)
+                    parts.append(
+                        _choice_row(
+                            model.objects.filter(which),
+                            of_kind,
+                            plan="plan_id",
+                            plan_title="plan__title",
+                            number="number",
+                            title="title",
+                        )
+                    )
+            if kinds[2]:
+                for of_kind, parent in (("wp", "priority"), ("wt", "theme")):
+                    which = Q(**{f"{parent}__plan__in": offered})
+                    if asked_workstream:
+                        which |= Q(pk__in=asked_workstream, **{f"{parent}__plan__in": seen})
+                    parts.append(
+                        _choice_row(
+                            Workstream.objects.filter(which),
+                            of_kind,
+                            plan=f"{parent}__plan_id",
+                            plan_title=f"{parent}__plan__title",
+                            number=f"{parent}__number",
+                            title="title",
+                            parent_title=f"{parent}__title",
+                            place="order",
+                        )
+                    )
+            # In order of their titles, as the leads are listed (by the database's collation,
+            # as the leads' own query ordered them); the rest are put in order here.
+            return parts[0].union(*parts[1:], all=True).order_by("choice_title", "pk")
 
+        name = f"filter choices {kinds} {heading_kind if asked_heading else ''}"
         rows = _choices_read(
             compiled_rows,
-            f"heading choices {kind if asked else ''}",
+            name,
             build,
             offered,
-            asked,
-            seen if asked else [],
+            asked_lead,
+            asked_heading,
+            asked_workstream,
+            seen if asked_any else [],
         )
         order = _plan_order(seen)
-        words = {"p": "Priority", "t": "Theme"}
-        return [
-            (f"{of_kind}{heading_pk}", f"{plan_title} – {words[of_kind]} {number}: {title}")
-            for of_kind, heading_pk, _plan, plan_title, number, title in sorted(
-                rows, key=lambda row: (row[0], order[row[2]], row[4])
-            )
-        ]
-
-    def _workstream_choices(self, offered: list[int], seen: list[int]) -> list[tuple[str, str]]:
-        """The headings within the offered plans' priorities and themes (and the one asked
-        for, as ``_heading_choices``): a priority's first, each by its plan, its priority's
-        or theme's number and its order."""
-        value = self._value("workstream")
-        asked = [int(value)] if value.isdigit() else []
-        if not offered and not asked:
-            return []
-
-        def build(
-            offered: list[int], asked: list[int], seen: list[int]
-        ) -> QuerySet[Any, tuple[Any, ...]]:
-            which = Q(priority__plan__in=offered) | Q(theme__plan__in=offered)
-            if asked:
-                which |= Q(pk__in=asked) & (Q(priority__plan__in=seen) | Q(theme__plan__in=seen))
-            return Workstream.objects.filter(which).values_list(
-                "pk", "title", "order", *_PARENT_VALUES
-            )
-
-        rows = _choices_read(
-            compiled_rows, "workstream choices", build, offered, asked, seen if asked else []
+        leads, headings, workstreams = [], [], []
+        words = {"p": "Priority", "t": "Theme", "wp": "Priority", "wt": "Cross-cutting theme"}
+        for of_kind, pk, plan_id, plan_title, number, title, parent_title, place in rows:
+            if of_kind == "l":
+                leads.append((pk, title))
+            elif of_kind in ("p", "t"):
+                label = f"{plan_title} – {words[of_kind]} {number}: {title}"
+                headings.append(((of_kind, order[plan_id], number), (f"{of_kind}{pk}", label)))
+            else:
+                label = f"{plan_title} – {words[of_kind]} {number}: {parent_title}: {title}"
+                key = (of_kind == "wt", order[plan_id], number, place, pk)
+                workstreams.append((key, (str(pk), label)))
+        return (
+            leads,
+            [choice for _, choice in sorted(headings)],
+            [choice for _, choice in sorted(workstreams)],
         )
-        order = _plan_order(seen)
-        choices = []
-        for pk, title, place, *parents in rows:
-            of_theme = parents[0] is None
-            plan_id, plan_title, number, parent_title = parents[4:] if of_theme else parents[:4]
-            word = "Cross-cutting theme" if of_theme else "Priority"
-            label = f"{plan_title} – {word} {number}: {parent_title}: {title}"
-            choices.append(((of_theme, order[plan_id], number, place, pk), (str(pk), label)))
-        return [choice for _, choice in sorted(choices)]
 
     def filter_queryset(self, queryset: QuerySet[Action]) -> QuerySet[Action]:
         """The filters, a filter by progress (status, overdue, no update) asked in SQL by

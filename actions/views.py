@@ -2,12 +2,15 @@
 list, an action's page and history, recording a status update, editing an action and its
 milestones; and, inside plan authoring, adding, moving and renumbering a plan's actions."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -70,30 +73,36 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 @require_safe
 def action_list(request: HttpRequest) -> HttpResponse:
     quarter, today = clock.update_quarter(), clock.today()
-    actions = selectors.action_list(user=request.user)
+    user = request.user
     action_filter = ActionFilter(
         request.GET or None,
-        queryset=actions,
-        plans=selectors.plan_list(user=request.user),
-        plan_rows=selectors.plan_rows(user=request.user),
+        # (it filters the user's actions when asked, below: not a queryset of its own)
+        queryset=Action.objects.none(),
+        plans=lambda: selectors.plan_list(user=user),  # (only if a plan is asked)
+        plan_rows=selectors.plan_rows(user=user),
         quarter=quarter,
         today=today,
     )
+    # The page's keys by the filters (a filter by status asks the status in SQL); those of
+    # the whole list by their query compiled once (its shape), the list's queryset built
+    # only if that does not answer (built for every page, a twentieth of an officer's
+    # list). Its rows read as plain values, their status set-based.
+    filtered: QuerySet[Action] | Callable[[], QuerySet[Action]]
     if action_filter.asks_nothing:
-        filtered = actions
+        filtered, shape = (
+            partial(selectors.action_list, user=user),
+            selectors.action_list_shape(user=user),
+        )
     elif action_filter.is_valid():
-        filtered = action_filter.qs
+        filtered, shape = action_filter.filter_queryset(selectors.action_list(user=user)), None
     else:
-        filtered = actions.none()
-    # The page's keys by the filters (a filter by status asks the status in SQL), those of
-    # the whole list by their query compiled once (its shape); its rows read as plain
-    # values, their status set-based.
+        filtered, shape = Action.objects.none(), None
     page = page_of_keys_get(
         filtered,
         number=request.GET.get("page"),
         per_page=50,
         rows=selectors.action_list_rows(quarter=quarter, today=today),
-        shape=selectors.action_list_shape(user=request.user) if filtered is actions else None,
+        shape=shape,
     )
     detail_url = url_maker("actions:detail")
     query = request.GET.copy()

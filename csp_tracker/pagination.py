@@ -8,7 +8,7 @@ instead.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, TypeVar, cast, overload
 
 from django.core.exceptions import EmptyResultSet
@@ -93,7 +93,7 @@ def page_of_keys_get(
 
 @overload
 def page_of_keys_get(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Callable[[], QuerySet[Any]],
     *,
     number: int | str | None,
     per_page: int,
@@ -103,7 +103,7 @@ def page_of_keys_get(
 
 
 def page_of_keys_get(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Callable[[], QuerySet[Any]],
     *,
     number: int | str | None,
     per_page: int,
@@ -120,15 +120,22 @@ def page_of_keys_get(
 
     With a ``shape`` (naming everything of the queryset, its values too: see
     ``compiled_rows``), the query of a page's keys is compiled once per shape and page
-    rather than built and compiled for every request."""
-    keys = _keys_page(queryset, number=number, per_page=per_page, shape=shape)
+    rather than built and compiled for every request; the queryset may then be given as
+    a function making it, called only if the compiled query does not answer (an action
+    list's, built for every page, was a twentieth of an officer's)."""
+    made = cache(queryset if callable(queryset) else lambda: queryset)
+    keys = _keys_page(made, number=number, per_page=per_page, shape=shape)
     ids = list(keys.object_list)
     if rows is None or isinstance(rows, QuerySet):
-        read: Iterable[Any] = (queryset if rows is None else rows).filter(pk__in=ids)
+        read: Iterable[Any] = (made() if rows is None else rows).filter(pk__in=ids)
     else:
         read = rows(ids)
     by_pk = {row.pk: row for row in read}
     return Page([by_pk[pk] for pk in ids], keys.number, keys.paginator)
+
+
+class _Distinct(Exception):
+    """A DISTINCT query's keys, read as ``page_get`` reads them (not kept compiled)."""
 
 
 # The pages whose keys' query is kept compiled (``_keys_page``): the first, most asked for.
@@ -138,17 +145,24 @@ COMPILED_PAGES = 10
 
 
 def _keys_page(
-    queryset: QuerySet[Any], *, number: int | str | None, per_page: int, shape: Hashable | None
+    made: Callable[[], QuerySet[Any]],
+    *,
+    number: int | str | None,
+    per_page: int,
+    shape: Hashable | None,
 ) -> Page[Any]:
     """The keys of ``page_of_keys_get``'s page: read as ``page_get`` reads them, or, with a
     ``shape``, by their query compiled once per shape and page (``compiled_rows``) for the
     first pages (``COMPILED_PAGES``); a page past the end, or of nothing, is then read as
     ``page_get`` reads it."""
     page = page_number(number)
-    if shape is not None and page <= COMPILED_PAGES and not queryset.query.distinct:
+    if shape is not None and page <= COMPILED_PAGES:
         start = (page - 1) * per_page
 
         def build(_: Sequence[object]) -> QuerySet[Any, tuple[Any, Any]]:
+            queryset = made()
+            if queryset.query.distinct:  # (read as page_get reads it)
+                raise _Distinct
             # The total counted on its own (``CountOf``), not as a window: a window is
             # taken over every row sorted (all the county's actions joined to their
             # plan and partnership to be ordered) before the page is cut from them.
@@ -157,10 +171,11 @@ def _keys_page(
 
         try:
             found = compiled_rows(("page keys", shape, start, per_page), build, [], [])
-        except EmptyResultSet:  # a query of nothing (no SQL to keep): read as page_get reads it
+        except (EmptyResultSet, _Distinct):  # (no SQL to keep): read as page_get reads it
             found = []
         if found:
-            total = found[0][1]
-            return Page([pk for pk, _ in found], page, CountedPaginator(queryset, per_page, total))
+            ids = [pk for pk, _ in found]
+            return Page(ids, page, CountedPaginator(ids, per_page, found[0][1]))
+    queryset = made()
     keys: Page[Any] = page_get(cast(Any, queryset.values("pk")), number=number, per_page=per_page)
     return Page([row["pk"] for row in keys.object_list], keys.number, keys.paginator)

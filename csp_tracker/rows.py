@@ -14,8 +14,9 @@ So a row's template may use its values only as they are (``{{ value }}``): not i
 """
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from html import escape
+from itertools import chain, cycle
 from typing import Any
 
 from django.template.loader import get_template
@@ -30,6 +31,22 @@ def escaped(value: object) -> str:
     the lazy-text wrapper and safe string each call of Django's makes (a row writes many
     small values)."""
     return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+# Joins a page's texts for one escape: escaping leaves it as it is, and no text holds it
+# (a text that did is escaped on its own: ``escaped_texts``).
+_BETWEEN = "\0"
+
+
+def escaped_texts(texts: Sequence[str]) -> list[str]:
+    """Each of ``texts`` (plain text, never safe) as ``{{ text }}`` writes it, escaped by
+    one ``html.escape`` of them all (which escapes character by character, so alike): a
+    page's hundreds of values were six Python calls each (``escape`` and its five
+    replaces), most of a long list's writing."""
+    written = escape(_BETWEEN.join(texts)).split(_BETWEEN)
+    if len(written) == len(texts):
+        return written
+    return [escape(text) for text in texts]
 
 
 def escaped_lines(text: str) -> SafeString:
@@ -87,6 +104,10 @@ class RowTemplate:
             part.replace("{", "{{").replace("}", "}}") + (f"{{{name}}}" if name else "")
             for part, name in zip(self._parts, [*self._order, ""], strict=True)
         )
+        # Where ``write_rows`` finds each marker's value among ``names``'.
+        places = {name: n for n, name in enumerate(names)}
+        self._places = [places[name] for name in self._order]
+        self._in_order = self._places == list(range(len(names)))
 
     def render(self, values: Mapping[str, object]) -> SafeString:
         """The row of ``values`` (text escaped, safe text as it is): ``escaped`` written
@@ -100,6 +121,20 @@ class RowTemplate:
                 }
             )
         )
+
+    def write_rows(self, rows: Iterable[Sequence[str]], *, between: str = "") -> str:
+        """Rows of values written already (each row's in the order of ``names``; text
+        escaped by ``escaped_texts``, a page's at once), ``between`` each two: the rows'
+        parts and values joined in one go (a ``str.format`` of each row, parsing the row
+        again for each, took twice as long as the f-string this replaced)."""
+        rows = list(rows) if self._in_order else [[row[n] for n in self._places] for row in rows]
+        first, last = self._parts[0], self._parts[-1]
+        if not rows or not self._order:  # no rows, or rows of no values
+            return between.join([first] * len(rows))
+        # After each value its part; after a row's last, the next row's first part.
+        after = [*self._parts[1:-1], last + between + first]
+        written = "".join(chain.from_iterable(zip(chain.from_iterable(rows), cycle(after))))
+        return first + written[: len(written) - len(between) - len(first)]
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),

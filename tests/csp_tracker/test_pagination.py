@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from csp_tracker.pagination import page_get
@@ -81,3 +83,31 @@ def test_a_page_of_keys_compiled_by_its_shape_is_the_page_read_otherwise(
         assert (kept.number, kept.paginator.count) == (read.number, read.paginator.count)
     nothing = page_of_keys_get(Agency.objects.none(), number="2", per_page=4, shape=("none",))
     assert nothing.number == 1 and list(nothing.object_list) == []
+
+
+def test_a_page_of_keys_compiled_by_its_shape_needs_no_queryset_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from csp_tracker import compiled
+    from csp_tracker.pagination import page_of_keys_get
+
+    monkeypatch.setattr(compiled, "_compiled", {})
+    for i in range(6):
+        factories.AgencyFactory(name=f"b{i:02d}", short_name=f"b{i:02d}")
+    made = []
+
+    def queryset() -> Any:
+        made.append(1)
+        return Agency.objects.filter(name__startswith="b").order_by("name")
+
+    def rows(keys: list[int]) -> list[Agency]:
+        return list(Agency.objects.filter(pk__in=keys))
+
+    first = page_of_keys_get(queryset, number="2", per_page=4, rows=rows, shape=("agencies b",))
+    again = page_of_keys_get(queryset, number="2", per_page=4, rows=rows, shape=("agencies b",))
+    # Made to compile the page's query, not to run it again.
+    assert len(made) == 1
+    assert list(first.object_list) == list(again.object_list) == list(queryset()[4:])
+    assert again.paginator.count == 6
+    # A page past the compiled ones is read as page_get reads it, the queryset made.
+    assert page_of_keys_get(queryset, number="99", per_page=4, shape=("agencies b",)).number == 2

@@ -1,10 +1,13 @@
 """A row's template rendered once and filled in for each row writes the template's HTML."""
 
+from html import escape
+
 import pytest
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from csp_tracker.rows import RowTemplate
+from csp_tracker.rows import RowTemplate, escaped_texts
 
 TEMPLATE = "plans/includes/action_row.html"
 NAMES = ("reference", "title", "lead", "edit_url", "move_url")
@@ -48,3 +51,31 @@ def test_braces_in_the_row_or_its_values_are_written_as_they_are(tmp_path, setti
     values = {"name": "{0} {name} }{", "kept": "{kept}"}
     assert row.render(values) == render_to_string("row.html", values).strip()
     assert row.render(values) == '<td data-x="{}">{ {0} {name} }{ }}</td><td>{kept}</td>'
+
+
+def test_rows_written_at_once_are_the_template_s_rows_one_after_another() -> None:
+    context = {"can_author": False, "move_directions": ("up", "down"), "csrf_token": "t0k"}
+    row = RowTemplate(TEMPLATE, context, NAMES)
+    rows = [
+        ("1.2", "Plain", "One lead", "/actions/1/edit/", "/actions/1/move/"),
+        ("<b>", "Quotes \" and ' & <script>", "Two<br>lines", "/a?x=1&y=2", "/m/"),
+    ]
+    texts = escaped_texts([value for values in rows for value in values])
+    written = [texts[:5], texts[5:]]
+    # (the lead given written already, as linebreaksbr writes it)
+    written[1][2] = "Two<br>lines"
+    expected = [
+        render_to_string(
+            TEMPLATE,
+            {**context, **dict(zip(NAMES, values, strict=True)), "lead": mark_safe(values[2])},
+        ).strip()
+        for values in rows
+    ]
+    assert row.write_rows(written, between="\n") == "\n".join(expected)
+    assert row.write_rows([], between="\n") == ""
+
+
+def test_texts_escaped_at_once_are_each_escaped() -> None:
+    texts = ["a & b", "<i>", "", "\"quoted\" 'single'", "nul \0 inside", "plain"]
+    assert escaped_texts(texts) == [escape(text) for text in texts]
+    assert escaped_texts([]) == []
