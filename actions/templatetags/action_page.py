@@ -1,20 +1,23 @@
-"""An action's page above its milestones (``{% action_summary action ... %}``): its
-heading, status, buttons and details.
+"""An action's page above its history (``{% action_summary action milestones ... %}``):
+its heading, status, buttons, details and milestones.
 
 Written from actions/includes/action_summary.html rendered once per process for each
 shape of page (what its ifs ask: a heading, an overdue milestone, who may do what…) and
 filled in with the action's values (csp_tracker.rows.row_template): the template's two
-dozen variables, ifs and loops cost the page more than its milestones and history
-together. What it shows, and how, is as the template showed it.
+dozen variables, ifs and loops, and its table's tags, cost the page more than its
+history. What it shows, and how, is as the template showed it.
 """
 
+from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.safestring import SafeString
 
+from actions.models import Milestone
 from actions.templatetags.actions_tags import status_tag
+from actions.templatetags.milestone_rows import milestone_rows
 from csp_tracker.periods import Quarter
 from csp_tracker.reversing import row_url
 from csp_tracker.rows import escaped_lines, row_template
@@ -42,6 +45,8 @@ _VALUES = (
     "period",
     "themes",
     "linked_to",
+    "milestone_rows",
+    "milestone_add_url",
 )
 # Each lead agency as the list's loop wrote it, spaces and all.
 _LEAD = "\n                        <li>{}</li>\n                    "
@@ -60,10 +65,16 @@ def _leads(action: "ActionOnItsPage") -> SafeString:
 
 @register.simple_tag
 def action_summary(
-    action: "ActionOnItsPage", *, can_update: bool, can_edit: bool, quarter: Quarter
+    action: "ActionOnItsPage",
+    milestones: Iterable[Milestone],
+    *,
+    can_update: bool,
+    can_edit: bool,
+    quarter: Quarter,
 ) -> SafeString:
     """The action's heading, status, its update and change buttons (``can_update``,
-    ``can_edit``) and its details, as read by ``action_get``."""
+    ``can_edit``), its details and its ``milestones``' table, as read by ``action_get``."""
+    milestones = list(milestones)
     themes = action.supports_themes.all()
     workstream = action.workstream
     shape = {
@@ -76,6 +87,7 @@ def action_summary(
         "has_themes": bool(themes),
         "is_linked": action.is_linked,
         "is_grant_funded": action.is_grant_funded,
+        "has_milestones": bool(milestones),
     }
     heading = action.parent.label
     plan = action.plan
@@ -97,5 +109,7 @@ def action_summary(
             "period": plan.period_label,
             "themes": SafeString(", ".join([escape(theme.title) for theme in themes])),
             "linked_to": action.linked_to or "another group or strategy",
+            "milestone_rows": milestone_rows(milestones, can_edit),
+            "milestone_add_url": row_url("actions:milestone_add", action.pk) if can_edit else "",
         }
     )
