@@ -9,10 +9,13 @@ history. What it shows, and how, is as the template showed it.
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 from actions.models import Milestone
@@ -113,3 +116,27 @@ def action_summary(
             "milestone_add_url": row_url("actions:milestone_add", action.pk) if can_edit else "",
         }
     )
+
+
+@lru_cache(maxsize=16)
+def _list_url(urlconf: object, script_prefix: str) -> str:
+    """The action list's URL, reversed once per process for the URL configuration and
+    script prefix in force (as csp_tracker.reversing keeps a row's)."""
+    return reverse("actions:list")
+
+
+_BREADCRUMBS = "includes/breadcrumbs.html"
+
+
+@register.simple_tag
+def action_breadcrumbs(action: "ActionOnItsPage") -> SafeString:
+    """The page's breadcrumbs: "All actions", then the action's plan (includes/
+    breadcrumbs.html, rendered once per process and filled in)."""
+    values = {
+        "url": _list_url(get_urlconf(), get_script_prefix()),
+        "text": "All actions",
+        "here": action.plan.title,
+    }
+    if not values["here"]:  # (the template's ``if here``: no plan title, no crumb)
+        return SafeString(render_to_string(_BREADCRUMBS, values).strip())
+    return row_template(_BREADCRUMBS, {}, ("url", "text", "here")).render(values)
