@@ -846,13 +846,15 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionOnItsPage":
     # the milestones, which are overdue from it).
     page = "action page"
     compiled_prefetch([action], "lead_agencies", shape=page)
-    compiled_prefetch(
-        [action],
-        "supports_themes",
-        _themes_in_order().all(),
-        shape=page,
-        read_for=[action] if cast(Any, action).has_themes else [],
-    )
+    if cast(Any, action).has_themes:
+        compiled_prefetch([action], "supports_themes", _themes_in_order().all(), shape=page)
+    else:
+        # None to read: the relation prefetched as Django's prefetch leaves it (its query
+        # read, here none, which no query of it would find any from either).
+        none: Any = CrossCuttingTheme.objects.none()
+        none._result_cache, none._prefetch_done = [], True
+        cached = cast(Any, action).__dict__.setdefault("_prefetched_objects_cache", {})
+        cached[_THEMES_CACHE] = none
     # (A copy of the day's query: the one kept is never run nor changed.)
     milestones = _milestones_on_page(today).all()
     compiled_prefetch([action], "milestones", milestones, shape=(page, today))
@@ -879,6 +881,10 @@ _NOT_SHOWN = [
     "plan__partnership__logo_alt",
     "plan__partnership__logo_is_decorative",
 ]
+
+
+# Where an action keeps its prefetched themes (Django's name for the relation's cache).
+_THEMES_CACHE = Action._meta.get_field("supports_themes").name
 
 
 @cache

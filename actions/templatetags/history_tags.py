@@ -10,6 +10,7 @@ wrapper and safe string each call of Django's makes (a hundred values and more).
 
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, StatusUpdate, UpdateReview
 from actions.templatetags.actions_tags import STATUS_LABELS, status_label, status_tag
+from csp_tracker.periods import Quarter
 from csp_tracker.rows import escaped_lines
 from csp_tracker.templatetags.gds import gds_datetime
 
@@ -59,22 +61,20 @@ def _label(status: str) -> str:
     return _LABELS.get(status) or escape(status_label(status))
 
 
+@lru_cache(maxsize=128)
+def _period(financial_year: int, quarter: int) -> str:
+    """A quarter's name, escaped: the same few dozen quarters on every page."""
+    return escape(str(Quarter(financial_year, quarter)))
+
+
 class _Page:
-    """What a page's history writes again and again (each quarter's name, each author's,
-    a dozen updates by the same few people over a few years), escaped once for the page."""
+    """What a page's history writes again and again (a dozen updates by the same few
+    people over a few years), escaped once for the page."""
 
     def __init__(self, action: Action) -> None:
         self.action_id = action.pk
         self.zone = timezone.get_current_timezone()
-        self.periods: dict[tuple[int, int], str] = {}
         self.authors: dict[tuple[int | None, int | None], str] = {}
-
-    def period(self, update: StatusUpdate) -> str:
-        key = (update.financial_year, update.quarter)
-        written = self.periods.get(key)
-        if written is None:
-            written = self.periods[key] = escape(str(update.period))
-        return written
 
     def author(self, update: StatusUpdate) -> str:
         key = (update.author_id, update.request_id)
@@ -113,7 +113,7 @@ def _update(update: Any, page: _Page) -> str:
     figures = update.figures
     return _UPDATE.format(
         rule=_RULE,
-        period=page.period(update),
+        period=_period(update.financial_year, update.quarter),
         change=change,
         tag=status_tag(status),
         author=page.author(update),
