@@ -1,8 +1,7 @@
-from collections.abc import Sequence
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.http import (
     FileResponse,
     Http404,
@@ -89,7 +88,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         "reporting/index.html",
         {
             "page": page,
-            "report_rows": _report_rows(page.object_list),
+            "report_rows": _report_rows(page),
             "partnership_items": _partnership_items(partnerships),
             "more_partnerships": more,
             "reads_reports": bool(partnerships)
@@ -111,8 +110,8 @@ def report_index(request: HttpRequest) -> HttpResponse:
 # cost more than the rest of the page, and the rows' times, links and labels as many again.
 
 
-def _report_rows(rows: Sequence[selectors.ReportRow]) -> SafeString:
-    """The report list's rows: each report's link (its URL pattern reversed once per
+def _report_rows(page: Page[selectors.ReportRow]) -> SafeString:
+    """The rows of the report list's page: each report's link (its URL pattern reversed once per
     process, url_maker), label, revision, status tag (rendered once for each status) and
     when it was built."""
     report_url = url_maker("reporting:detail")
@@ -120,6 +119,7 @@ def _report_rows(rows: Sequence[selectors.ReportRow]) -> SafeString:
     labels: dict[tuple[int, int], str] = {}
     tags: dict[str, SafeString] = {}
     texts: list[str] = []
+    rows = page.object_list
     for row in rows:
         key = (row["financial_year"], row["quarter"])
         label = labels.get(key)
