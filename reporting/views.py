@@ -234,7 +234,7 @@ def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk, "reporting.view_exceptionreport")
-    revisions = list(selectors.exception_report_revisions(report=report))
+    revisions = selectors.exception_report_revisions(report=report)
     latest_ready = next(
         (r for r in revisions if r.status == ExceptionReport.Status.READY and r.pk != report.pk),
         None,
