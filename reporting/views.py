@@ -245,7 +245,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "snapshot": report.snapshot,
-            "revisions": revisions,
+            "revision_rows": _revision_rows(revisions, report),
             "newer_ready": latest_ready
             if latest_ready and latest_ready.revision > report.revision
             else None,
@@ -253,6 +253,36 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job_for_task(task_id=report.task_id) if report.in_progress else None,
         },
     )
+
+
+def _revision_rows(revisions: list[ExceptionReport], report: ExceptionReport) -> list[SafeString]:
+    """The rows of the revisions of ``report``'s quarter, each written from its template
+    rendered once per process (row_template; ``report``'s own without its link): the
+    revision's number, link, status tag (rendered once for each status) and when it was
+    built."""
+    report_url = url_maker("reporting:detail")
+    written_at = local_datetime_writer()
+    texts = escaped_texts(
+        [
+            text
+            for r in revisions
+            for text in (report_url(r.pk), written_at(r.built_at) if r.built_at else "Not built")
+        ]
+    )
+    names = ("number", "url", "status", "built")
+    tags: dict[str, SafeString] = {}
+    rows = []
+    for n, r in enumerate(revisions):
+        tag = tags.get(r.status)
+        if tag is None:
+            tag = tags[r.status] = render_to_string(
+                "reporting/includes/report_status.html", {"r": {"status": r.status}}
+            )
+        row = row_template(
+            "reporting/includes/revision_row.html", {"this_page": r.pk == report.pk}, names
+        )
+        rows.extend(row.each([(str(r.revision), texts[2 * n], tag, texts[2 * n + 1])]))
+    return rows
 
 
 @login_required
