@@ -111,9 +111,9 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 
 def _report_rows(page: Page[selectors.ReportRow]) -> SafeString:
-    """The rows of the report list's page: each report's link (its URL pattern reversed once per
-    process, url_maker), label, revision, status tag (rendered once for each status) and
-    when it was built."""
+    """The rows of the report list's page: each report's link (its URL pattern reversed
+    once per process, url_maker), label, revision, status tag (rendered once for each
+    status) and when it was built."""
     report_url = url_maker("reporting:detail")
     written_at = local_datetime_writer()
     labels: dict[tuple[int, int], str] = {}
