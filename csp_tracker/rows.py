@@ -108,6 +108,12 @@ class RowTemplate:
         places = {name: n for n, name in enumerate(names)}
         self._places = [places[name] for name in self._order]
         self._in_order = self._places == list(range(len(names)))
+        # The row as a format string of its values by their place among ``names`` (``each``).
+        fields = [*(f"{{{place}}}" for place in self._places), ""]
+        self._positional = "".join(
+            part.replace("{", "{{").replace("}", "}}") + field
+            for part, field in zip(self._parts, fields, strict=True)
+        )
 
     def render(self, values: Mapping[str, object]) -> SafeString:
         """The row of ``values`` (text escaped, safe text as it is): ``escaped`` written
@@ -121,6 +127,13 @@ class RowTemplate:
                 }
             )
         )
+
+    def each(self, rows: Iterable[Sequence[str]]) -> list[SafeString]:
+        """Each of ``rows`` (values written already, in the order of ``names``, as
+        ``write_rows`` takes them) as a row of its own, one call each: for a template that
+        loops over its rows itself (``{% for row in rows %}{{ row }}{% endfor %}``), so that
+        the whitespace between them stays the template's."""
+        return [SafeString(self._positional.format(*row)) for row in rows]
 
     def write_rows(self, rows: Iterable[Sequence[str]], *, between: str = "") -> str:
         """Rows of values written already (each row's in the order of ``names``; text

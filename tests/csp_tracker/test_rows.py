@@ -79,3 +79,19 @@ def test_texts_escaped_at_once_are_each_escaped() -> None:
     texts = ["a & b", "<i>", "", "\"quoted\" 'single'", "nul \0 inside", "plain"]
     assert escaped_texts(texts) == [escape(text) for text in texts]
     assert escaped_texts([]) == []
+
+
+def test_rows_written_each_are_the_template_s_rows(tmp_path, settings) -> None:
+    """``each``: values given in the order of the names, whatever the template's order."""
+    (tmp_path / "row.html").write_text('<td data-x="{}">{ {{ name }} }}</td><td>{{ kept }}</td>')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path], "APP_DIRS": False, "OPTIONS": {}}
+    ]
+    row = RowTemplate("row.html", {}, ("kept", "name"))
+    rows = [("{kept}", "{0} {name} }{"), ("a &amp; b", "")]
+    expected = [
+        render_to_string("row.html", {"kept": mark_safe(kept), "name": mark_safe(name)}).strip()
+        for kept, name in rows
+    ]
+    assert row.each(rows) == expected
+    assert row.each([]) == []
