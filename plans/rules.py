@@ -181,7 +181,8 @@ def partnership_of(obj: Governed) -> Partnership:
         return obj.partnership
     if _in_plan(obj):  # an action
         return obj.plan.partnership
-    return cast(MilestoneLike, obj).action.plan.partnership
+    milestone: MilestoneLike = obj  # type: ignore[assignment]  # (the last shape left)
+    return milestone.action.plan.partnership
 
 
 def role_of(user: AnyUser, obj: Governed) -> str | None:
@@ -230,7 +231,7 @@ def is_lead_officer(user: AnyUser, obj: ActionLike | MilestoneLike | None) -> bo
     if obj is None:
         return False
     milestone = obj if _milestone_like(obj) else None
-    action = milestone.action if milestone is not None else cast(ActionLike, obj)
+    action: ActionLike = milestone.action if milestone is not None else obj  # type: ignore[assignment]
     partnership = action.plan.partnership
     access = access_for(user)
     if access.role_in(partnership) != Role.OFFICER:
@@ -248,7 +249,8 @@ def plan_of(obj: Plan | InPlan | InAction) -> Plan:
         return obj
     if _in_plan(obj):  # a section, priority, theme or action
         return obj.plan
-    return plan_of(cast(InAction, obj).action)  # a milestone or status update
+    in_action: InAction = obj  # type: ignore[assignment]  # a milestone or status update
+    return plan_of(in_action.action)
 
 
 @rules.predicate
