@@ -29,10 +29,12 @@ from uuid import UUID
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.mixins import FieldCacheMixin
 from django.db.models.fields.related_descriptors import (
     ForeignKeyDeferredAttribute,
     ManyToManyDescriptor,
@@ -67,7 +69,7 @@ class _Compiled:
     """A shape's SQL, where its values go, and its reader: all worked out once, when it
     is compiled, so that a run only executes the SQL and reads the rows."""
 
-    __slots__ = ("compiler", "read", "slots", "sql")
+    __slots__ = ("compiler", "cursor", "read", "slots", "sql")
 
     def __init__(self, sql: str, slots: list[_Slot], compiler: SQLCompiler) -> None:
         self.sql = sql
@@ -75,6 +77,57 @@ class _Compiled:
         self.compiler = compiler
         # The rows as they are, until the caller that keeps it says how they are read.
         self.read: _Reader = list
+        # The cursor it last ran on (``_kept_cursor``).
+        self.cursor: _KeptCursor | None = None
+
+
+class _KeptCursor(NamedTuple):
+    """A cursor of Django's connection, kept by a shape to run again, and what it was
+    made for."""
+
+    wrapper: CursorWrapper
+    # The database connection it belongs to, and the time zone its timestamps are read in.
+    raw: Any
+    timezone: Any
+
+
+def _fetch(connection: Any, compiled: _Compiled, params: list[Any]) -> list[Any]:
+    """The rows of the shape's SQL run with ``params``, on a cursor of the connection.
+
+    Making a cursor is a sixth of what a run costs in Python, and a new one works out again
+    how to read each column (the database cursor keeps that while it runs one SQL): so
+    a shape keeps the cursor Django's ``connection.cursor()`` made it, and runs on it again
+    while it is good for what a new one would be made for: the same database connection
+    (Django has not closed it since; it has made its health check of the request), the
+    same time zone, no queries being logged (a test capturing them, DEBUG: then each run
+    has a cursor of its own, as the ORM's queries do). Each query still runs through
+    Django's cursor (``execute``: the connection's execute wrappers, its transaction's
+    checks, its errors). A kept cursor holds its last rows until it runs again."""
+    kept = compiled.cursor
+    if (
+        kept is not None
+        and kept.raw is connection.connection
+        and kept.timezone is connection.timezone
+        and (connection.health_check_done or not connection.health_check_enabled)
+        and not connection.queries_logged
+    ):
+        connection.validate_thread_sharing()
+        cursor = kept.wrapper
+        cursor.execute(compiled.sql, params)
+        with connection.wrap_database_errors:
+            rows: list[Any] = cursor.cursor.fetchall()
+            return rows
+    compiled.cursor = None
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+            return rows
+    cursor = connection.cursor()
+    cursor.execute(compiled.sql, params)
+    rows = cursor.fetchall()
+    compiled.cursor = _KeptCursor(cursor, connection.connection, connection.timezone)
+    return rows
 
 
 # By shape, what it holds of its lists of keys (``_run``) and connection (each thread
@@ -259,23 +312,40 @@ def _run(
         fixed if index is None else (asked[index] if taken is None else taken(asked[index]))
         for index, taken, fixed in compiled.slots
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows: list[Sequence[Any]] = cursor.fetchall()
-    return compiled.read(rows)
+    return compiled.read(_fetch(connection, compiled, params))
 
 
 def _converting(compiler: SQLCompiler) -> _Reader:
     """What ``compiler.results_iter`` does to rows, its converters (a date from SQLite's
-    text, a Decimal, JSON, an aware datetime) found once rather than on every run."""
+    text, a Decimal, JSON, an aware datetime) found once rather than on every run: each
+    row with a converter made a list, and its values converted, as
+    ``compiler.apply_converters`` does (in a loop of its own, rather than a generator
+    resumed for each row)."""
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
     if compiler.has_composite_fields(fields):
         # Rare (a composite primary key): read by Django's own iterator each time.
         return lambda rows: list(compiler.results_iter(results=[rows]))
-    converters = compiler.get_converters(fields)
+    converters = [
+        (position, functions, expression)
+        for position, (functions, expression) in compiler.get_converters(fields).items()
+    ]
     if not converters:
         return list
-    return lambda rows: list(compiler.apply_converters(rows, converters))
+    connection = compiler.connection
+
+    def convert(rows: list[Sequence[Any]]) -> list[Any]:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, functions, expression in converters:
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            converted.append(values)
+        return converted
+
+    return convert
 
 
 def _tuples(compiler: SQLCompiler) -> _Reader:
@@ -289,22 +359,28 @@ def _tuples(compiler: SQLCompiler) -> _Reader:
 _STORING = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
 
 
-def _maker(
-    model: type[Model], attnames: list[str], using: str | None
-) -> Callable[[Sequence[Any]], Any]:
-    """What makes the instance of ``model`` that ``model.from_db(using, attnames, values)``
-    makes, worked out once for a shape.
+class _Made(NamedTuple):
+    """How an object of a row is made: by ``model.from_db(using, attnames, values)``, or
+    where that only stores the values (``stores_only``), by storing them.
 
     ``Model.__init__`` is most of what reading an object costs in Python (two signals
     sent, each value set through its field's descriptor, a foreign key's asking whether
     it holds a cached object): about a twentieth of the action's page. For a model that
     does not make its instances itself (no ``__init__``, ``__new__`` or ``from_db`` of
     its own) and whose fields' descriptors only store a value set on a new instance, all
-    that comes to is the values and the instance's state stored in it; that is done here
-    directly, while no receiver listens for ``pre_init`` or ``post_init`` (none does in
-    this project; Django's own is an ``ImageField``'s with dimension fields). Any other
+    that comes to is the values and the instance's state stored in it; ``_objects`` does
+    that directly, while no receiver listens for ``pre_init`` or ``post_init`` (none does
+    in this project; Django's own is an ``ImageField``'s with dimension fields). Any other
     model, or any model while a receiver listens, is made by its ``from_db``."""
-    # (Django 5.2's signatures; the stubs follow a later Django's.)
+
+    model: type[Model]
+    attnames: list[str]
+    # (Django 5.2's signature; the stubs follow a later Django's.)
+    from_db: Any
+    stores_only: bool
+
+
+def _made(model: type[Model], attnames: list[str]) -> _Made:
     from_db: Any = model.from_db
     stores_only = (
         getattr(from_db, "__func__", None) is cast(Any, Model.from_db).__func__
@@ -312,73 +388,149 @@ def _maker(
         and model.__new__ is object.__new__
         and all(type(getattr(model, attname, None)) in _STORING for attname in attnames)
     )
-
-    def make(values: Sequence[Any]) -> Any:
-        if not stores_only or pre_init.receivers or post_init.receivers:
-            return from_db(using, attnames, values)
-        obj = object.__new__(model)
-        state = ModelState()
-        state.adding = False
-        state.db = using
-        stored = obj.__dict__
-        stored["_state"] = state
-        stored.update(zip(attnames, values, strict=True))
-        return obj
-
-    return make
+    return _Made(model, attnames, from_db, stores_only)
 
 
-class _Populator(RelatedPopulator):
-    """Django's ``RelatedPopulator`` (a ``select_related`` object of each row, linked both
-    ways to the object it is read for, or ``None``) whose objects are made by ``_maker``:
-    ``populate`` is Django 5.2's with ``self.make`` in place of ``model_cls.from_db``."""
+# A setter of Django's that does nothing (a foreign key's ``remote_setter`` where the
+# related object cannot know its one object: the key is not unique).
+_NOTHING = (lambda obj, from_obj: None).__code__
 
-    def __init__(self, klass_info: dict[str, Any], select: list[Any], db: str | None) -> None:
-        cast(Any, super()).__init__(klass_info, select, db)
-        self.related_populators = [
-            _Populator(info, select, db) for info in klass_info.get("related_klass_infos", [])
-        ]
-        self.make = _maker(self.model_cls, self.init_list, db)
+# What a setter of Django's does: a relation's ``set_cached_value`` stores in the
+# instance's cache of related objects under a name (the first); any other is called (the
+# second); one that does nothing is neither.
+_Setter = tuple[str | None, Callable[[Any, Any], None] | None]
 
-    def populate(self, row: Sequence[Any], from_obj: Model) -> None:
-        if self.reorder_for_init:
-            obj_data = self.reorder_for_init(row)
-        else:
-            obj_data = row[self.cols_start : self.cols_end]
-        if obj_data[self.pk_idx] is None:
-            obj = None
-        else:
-            obj = self.make(obj_data)
-            for populator in self.related_populators:
-                populator.populate(row, obj)
-        self.local_setter(from_obj, obj)
-        if obj is not None:
-            self.remote_setter(obj, from_obj)
+
+def _setter(setter: Callable[[Any, Any], None]) -> _Setter:
+    if getattr(setter, "__func__", None) is FieldCacheMixin.set_cached_value:
+        return cast(str, cast(Any, setter).__self__.cache_name), None
+    code = getattr(setter, "__code__", None)
+    if code is not None and (code.co_code, code.co_consts) == (
+        _NOTHING.co_code,
+        _NOTHING.co_consts,
+    ):
+        return None, None
+    return None, setter
+
+
+class _Related(NamedTuple):
+    """A ``select_related`` object of each row, or ``None`` where the row has none,
+    linked both ways to the object it is read for, as Django's ``RelatedPopulator``
+    reads it; the populators' tree laid flat, each object after the one it is read for:
+    ``parent`` is that one's place among the row's objects (0: the row's own)."""
+
+    parent: int
+    start: int
+    end: int
+    reorder: Callable[[Sequence[Any]], Sequence[Any]] | None
+    pk_index: int
+    made: _Made
+    # Where the object it is read for keeps it (``_setter``), and where it keeps that one.
+    local: _Setter
+    remote: _Setter
+    # Whether other objects are read for it (its cache of related objects is then made
+    # with it, rather than on first use).
+    has_related: bool
+
+
+def _related(klass_info: dict[str, Any], select: list[Any], db: str | None) -> list[_Related]:
+    """The ``select_related`` objects of a row, in the order Django's populators read
+    them (each before those read for it)."""
+    found: list[_Related] = []
+
+    def add(infos: list[dict[str, Any]], parent: int) -> None:
+        for info in infos:
+            # Django's own reading of its columns (their places, their order, the key's).
+            populator = cast(Any, RelatedPopulator)(info, select, db)
+            children = info.get("related_klass_infos", [])
+            found.append(
+                _Related(
+                    parent,
+                    getattr(populator, "cols_start", 0),
+                    getattr(populator, "cols_end", 0),
+                    populator.reorder_for_init,
+                    populator.pk_idx,
+                    _made(populator.model_cls, populator.init_list),
+                    _setter(populator.local_setter),
+                    _setter(populator.remote_setter),
+                    bool(children),
+                )
+            )
+            add(children, len(found))
+
+    add(klass_info.get("related_klass_infos", []), 0)
+    return found
 
 
 def _objects(compiler: SQLCompiler) -> _Reader:
     """Each row made into its object, its ``select_related`` objects and its annotations,
     as Django's own ``ModelIterable`` makes them from the same compiler; what does so
-    (the columns of each object, how it is made, the populators of the related ones)
-    made once."""
+    (the columns of each object, how it is made, where the related ones go) worked out
+    once. Each object is made in the loop itself (``_Made``): a function called for each
+    would be a tenth of what reading a row costs."""
     converted = _converting(compiler)
     using = compiler.using
     select, klass_info = compiler.select, compiler.klass_info
     assert klass_info is not None
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [column[0].target.attname for column in select[first:last]]
-    make = _maker(klass_info["model"], init_list, using)
-    related = [
-        _Populator(info, select, using) for info in klass_info.get("related_klass_infos", [])
-    ]
+    made = _made(klass_info["model"], [column[0].target.attname for column in select[first:last]])
+    related = _related(klass_info, select, using)
     annotations = list((compiler.annotation_col_map or {}).items())
+    new = object.__new__
+    unread = [None] * len(related)
 
     def read(rows: list[Sequence[Any]]) -> list[Any]:
+        stored_only = not (pre_init.receivers or post_init.receivers)
+        model, attnames, from_db, stores_only = made
         objects = []
         for row in converted(rows):
-            obj = make(row[first:last])
-            for populator in related:
-                populator.populate(row, obj)
+            values = row[first:last]
+            if stores_only and stored_only:
+                obj = new(model)
+                state = ModelState()
+                state.adding = False
+                state.db = using
+                if related:
+                    state.fields_cache = {}
+                stored = obj.__dict__
+                stored["_state"] = state
+                stored.update(zip(attnames, values, strict=True))
+            else:
+                obj = from_db(using, attnames, values)
+            if related:
+                # The row's objects: its own, then each related one read (``None`` where
+                # the row has none, or has none of the object it is read for).
+                read_for = [obj, *unread]
+                for place, one in enumerate(related, 1):
+                    parent = read_for[one.parent]
+                    if parent is None:
+                        continue
+                    values = one.reorder(row) if one.reorder else row[one.start : one.end]
+                    if values[one.pk_index] is None:
+                        linked = None
+                    elif one.made.stores_only and stored_only:
+                        linked = new(one.made.model)
+                        state = ModelState()
+                        state.adding = False
+                        state.db = using
+                        if one.has_related:
+                            state.fields_cache = {}
+                        stored = linked.__dict__
+                        stored["_state"] = state
+                        stored.update(zip(one.made.attnames, values, strict=True))
+                    else:
+                        linked = one.made.from_db(using, one.made.attnames, values)
+                    (local, set_local), (remote, set_remote) = one.local, one.remote
+                    if local is not None:
+                        parent._state.fields_cache[local] = linked
+                    elif set_local is not None:
+                        set_local(parent, linked)
+                    if linked is not None:
+                        if remote is not None:
+                            linked._state.fields_cache[remote] = parent
+                        elif set_remote is not None:
+                            set_remote(linked, parent)
+                        read_for[place] = linked
             for name, position in annotations:
                 setattr(obj, name, row[position])
             objects.append(obj)

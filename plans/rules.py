@@ -14,11 +14,12 @@ object's partnership through its attributes (an action's ``plan``, a milestone's
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeGuard, cast
 
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.functional import LazyObject, empty
 
 from accounts.models import User
 from accounts.types import AnyUser
@@ -29,14 +30,16 @@ Role = Membership.Role
 
 
 # The shapes of the higher apps' objects that the rules read, so this module need not
-# import their models (an exception report, an action, a milestone).
-@runtime_checkable
+# import their models (an exception report, an action, a milestone). Which shape an
+# object has is asked by ``_in_partnership``, ``_in_plan`` and ``_milestone_like``: what
+# ``isinstance`` asks of a ``runtime_checkable`` Protocol (has it each attribute), at a
+# fiftieth of the cost: the Protocol's check walks its classes for their attributes on
+# every call, and the rules ask it several times on every page.
 class InPartnership(Protocol):
     @property
     def partnership(self) -> Partnership: ...
 
 
-@runtime_checkable
 class InPlan(Protocol):
     @property
     def plan(self) -> Plan: ...
@@ -49,7 +52,6 @@ class ActionLike(InPlan, Protocol):
     def milestones(self) -> "_MilestoneRelated": ...
 
 
-@runtime_checkable
 class MilestoneLike(Protocol):
     lead_id: int | None
 
@@ -57,12 +59,23 @@ class MilestoneLike(Protocol):
     def action(self) -> ActionLike: ...
 
 
-@runtime_checkable
 class InAction(Protocol):
     """A milestone or a status update."""
 
     @property
     def action(self) -> InPlan: ...
+
+
+def _in_partnership(obj: object) -> TypeGuard[InPartnership]:
+    return hasattr(obj, "partnership")
+
+
+def _in_plan(obj: object) -> TypeGuard[InPlan]:
+    return hasattr(obj, "plan")
+
+
+def _milestone_like(obj: object) -> TypeGuard[MilestoneLike]:
+    return hasattr(obj, "action") and hasattr(obj, "lead_id")
 
 
 class _AgencyRelated(Protocol):
@@ -84,6 +97,10 @@ class Access:
     """A user's memberships, read once per request."""
 
     def __init__(self, user: AnyUser) -> None:
+        # request.user is a lazy object, each attribute read through it a few calls: the
+        # rules read the user it stands for (once it has been read).
+        if isinstance(user, LazyObject) and user._wrapped is not empty:
+            user = cast(AnyUser, user._wrapped)
         self.user = user
 
     @cached_property
@@ -115,21 +132,25 @@ class Access:
             q |= Q(**{f"{prefix}parent_id__in": self.county_admin_of})
         return q
 
+    @cached_property
+    def _membership_in(self) -> dict[int, Membership]:
+        """Partnership id → the user's membership of it (the first read, should there be
+        two): asked several times a page, by every rule."""
+        return {m.partnership_id: m for m in reversed(self.memberships)}
+
     def role_in(self, partnership: Partnership) -> str | None:
         if self.is_superuser:
             return Role.COUNTY_ADMIN
-        for m in self.memberships:
-            if m.partnership_id == partnership.pk:
-                return m.role
+        membership = self._membership_in.get(partnership.pk)
+        if membership is not None:
+            return membership.role
         if partnership.parent_id in self.county_admin_of:
             return Role.COUNTY_ADMIN
         return None
 
     def agency_in(self, partnership: Partnership) -> int | None:
-        for m in self.memberships:
-            if m.partnership_id == partnership.pk:
-                return m.agency_id
-        return None
+        membership = self._membership_in.get(partnership.pk)
+        return None if membership is None else membership.agency_id
 
     def officer_agencies(self) -> dict[int, int]:
         """partnership id → agency id, for the partnerships where the user is an officer."""
@@ -156,11 +177,12 @@ def partnership_of(obj: Governed) -> Partnership:
         return obj
     if isinstance(obj, Plan):
         return obj.partnership
-    if isinstance(obj, InPartnership):  # an exception report
+    if _in_partnership(obj):  # an exception report
         return obj.partnership
-    if isinstance(obj, InPlan):  # an action
+    if _in_plan(obj):  # an action
         return obj.plan.partnership
-    return obj.action.plan.partnership
+    milestone: MilestoneLike = obj  # type: ignore[assignment]  # (the last shape left)
+    return milestone.action.plan.partnership
 
 
 def role_of(user: AnyUser, obj: Governed) -> str | None:
@@ -208,14 +230,15 @@ def is_lead_officer(user: AnyUser, obj: ActionLike | MilestoneLike | None) -> bo
     milestones)."""
     if obj is None:
         return False
-    action = obj.action if isinstance(obj, MilestoneLike) else obj
+    milestone = obj if _milestone_like(obj) else None
+    action: ActionLike = milestone.action if milestone is not None else obj  # type: ignore[assignment]
     partnership = action.plan.partnership
     access = access_for(user)
     if access.role_in(partnership) != Role.OFFICER:
         return False
     agency = access.agency_in(partnership)
-    if isinstance(obj, MilestoneLike) and obj.lead_id is not None:
-        return obj.lead_id == agency
+    if milestone is not None and milestone.lead_id is not None:
+        return milestone.lead_id == agency
     return agency_leads(agency, action)
 
 
@@ -224,9 +247,10 @@ def plan_of(obj: Plan | InPlan | InAction) -> Plan:
     belongs to."""
     if isinstance(obj, Plan):
         return obj
-    if isinstance(obj, InPlan):  # a section, priority, theme or action
+    if _in_plan(obj):  # a section, priority, theme or action
         return obj.plan
-    return plan_of(obj.action)  # a milestone or status update
+    in_action: InAction = obj  # type: ignore[assignment]  # a milestone or status update
+    return plan_of(in_action.action)
 
 
 @rules.predicate

@@ -8,9 +8,10 @@ from typing import Any, cast
 from uuid import UUID
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_init, pre_init
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -836,3 +837,56 @@ def test_a_page_of_many_keys_reads_the_orms_rows(actions, agency, count, monkeyp
     monkeypatch.setattr(compiled, "_compiled", {})
     monkeypatch.setattr(compiled, "_compile", lambda *compiling: None)
     assert page() == kept
+
+
+# A kept query keeps the cursor it ran on (compiled._fetch).
+
+
+def _actions_by_key(keys: Sequence[Any]) -> QuerySet[Action]:
+    return Action.objects.filter(pk__in=keys).select_related("plan__partnership").order_by("pk")
+
+
+def test_a_kept_query_runs_through_djangos_cursor_every_time(actions, django_assert_num_queries):
+    """A kept query runs again on the cursor it kept, and still through Django's cursor
+    every time: the connection's execute wrappers see each run, a test capturing queries
+    counts each, and a transaction that must be rolled back refuses it, as it refuses
+    the ORM's queries."""
+    keys = [actions[0].pk, actions[1].pk]
+    expected = [_as_read(a) for a in _actions_by_key(keys)]
+    cursors: list[Any] = []
+
+    def seen(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        cursors.append(context["cursor"])
+        return execute(sql, params, many, context)
+
+    connection = connections["default"]
+    with connection.execute_wrapper(seen):
+        for _ in range(3):
+            found = compiled_objects("kept cursor", _actions_by_key, keys, markers_like(keys))
+            assert [_as_read(a) for a in found] == expected
+    assert len(cursors) == 3 and len(set(map(id, cursors))) == 1
+    with django_assert_num_queries(2):
+        for _ in range(2):
+            found = compiled_objects("kept cursor", _actions_by_key, keys, markers_like(keys))
+            assert [_as_read(a) for a in found] == expected
+    found = compiled_objects("kept cursor", _actions_by_key, keys, markers_like(keys))
+    assert [_as_read(a) for a in found] == expected
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            compiled_objects("kept cursor", _actions_by_key, keys, markers_like(keys))
+        with pytest.raises(TransactionManagementError):
+            list(_actions_by_key(keys))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_query_runs_on_a_connection_opened_again(actions):
+    """A connection closed (at the end of a request, or by the database) and opened again
+    is not the one a kept cursor was made on: the query runs on a cursor of the new one."""
+    keys = [actions[0].pk]
+    expected = [_as_read(a) for a in _actions_by_key(keys)]
+    connection = connections["default"]
+    for _ in range(2):
+        found = compiled_objects("kept cursor, closed", _actions_by_key, keys, markers_like(keys))
+        assert [_as_read(a) for a in found] == expected
+        connection.close()

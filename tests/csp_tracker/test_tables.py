@@ -4,6 +4,8 @@
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from lxml import html
 
 
@@ -129,3 +131,38 @@ def test_a_printed_table_of_no_items_is_replaced_by_its_empty_part() -> None:
 def test_a_printed_table_refuses_the_page_table_s_options() -> None:
     with pytest.raises(TemplateSyntaxError):
         _render('{% print_table testid="t" %}x{% head %}{% rows %}{% endprint_table %}')
+
+
+@pytest.mark.parametrize(
+    "testid", ["t", "a\"b<c>&'d", 7, SafeString("<b>safe</b>"), None, "{{ x }}"]
+)
+@pytest.mark.parametrize(
+    "caption", ["Milestones", "A <em>marked</em> caption & more", "a < b, c > d", "x &lt; y"]
+)
+def test_the_frame_is_format_htmls_to_the_byte(testid: object, caption: str) -> None:
+    """The region is written as ``format_html`` wrote it, for any caption and testid
+    (escaped once; text already safe as it is)."""
+    out = _render(
+        '{% scroll_table testid=testid compact=True caption="s" %}'
+        "{{ caption|safe }}{% head %}<th>{{ testid }}</th>{% rows %}<tr><td>&amp;</td></tr>"
+        "{% endscroll_table %}",
+        testid=testid,
+        caption=caption,
+    )
+    caption_text = SafeString(" ".join(caption.split()))
+    expected = format_html(
+        '<div class="app-table-scroll" role="region" aria-label="{label}" tabindex="0">'
+        '<table class="{table_class}" data-testid="{testid}">'
+        '<caption class="govuk-table__caption {caption_class}">{caption}</caption>'
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+        '<tbody class="govuk-table__body">{rows}</tbody>'
+        "</table></div>",
+        label=mark_safe(strip_tags(caption_text)),
+        table_class="govuk-table app-table--compact",
+        testid=testid,
+        caption_class="govuk-table__caption--s",
+        caption=caption_text,
+        head=format_html("<th>{}</th>", testid),
+        rows=mark_safe("<tr><td>&amp;</td></tr>"),
+    )
+    assert out == expected
