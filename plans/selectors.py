@@ -136,6 +136,10 @@ class PlanOverview:
     # "themes") and its id, each in its model's order.
     categories: dict[tuple[str, int], list[Any]]
     workstreams: dict[tuple[str, int], list[Any]]
+    # Whether the partnership's area has a police and crime plan (partnership_has_pcc_plans)
+    # and whether a plan refreshes this one (plan_refreshed_by has any): asked with the plan.
+    has_pcc_plans: bool
+    is_refreshed: bool
 
 
 def _related_model(model: type[Model], name: str) -> type[Model]:
@@ -181,9 +185,21 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
     # Read by its key, then held to what the person may see (Access.role_in: from the same
     # memberships as plan_authoring_list's filter), or it is not found: building and
     # compiling that filter's query cost the page more than all its other queries.
+    # Whether its area has a police and crime plan and whether a plan refreshes it are
+    # asked in the plan's query (EXISTS), not each by a query of its own.
+    pcc_plan = _related_model(Partnership, "pcc_plans")
     found = compiled_objects(
         ("plan_overview", "plan"),
-        lambda k: Plan.objects.filter(pk__in=k).select_related("partnership__parent", "previous"),
+        lambda k: (
+            Plan.objects.filter(pk__in=k)
+            .select_related("partnership__parent", "previous")
+            .annotate(
+                overview_has_pcc_plans=Exists(
+                    pcc_plan._default_manager.filter(area_id=OuterRef("partnership_id"))
+                ),
+                overview_is_refreshed=Exists(Plan.objects.filter(previous_id=OuterRef("pk"))),
+            )
+        ),
         keys,
         markers_like(keys),
     )
@@ -239,6 +255,8 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
         ],
         categories=categories,
         workstreams=workstreams,
+        has_pcc_plans=cast(Any, plan).overview_has_pcc_plans,
+        is_refreshed=cast(Any, plan).overview_is_refreshed,
     )
 
 
