@@ -294,6 +294,70 @@ ACTION_ROWS_VALUES = ("label", "workstreams_url", "lines", "note")
 ACTION_ROW_VALUES = ("reference", "title", "lead", "edit_url", "move_url", "csrf_token")
 
 
+# The overview's lists of headings (heading_list.html), by kind: its title, anchor and
+# kind, the text without headings, and its link to add one.
+HEADING_LISTS = {
+    "priority": ("Priorities", "priorities", "No priorities yet.", "Add a priority"),
+    "theme": ("Cross-cutting themes", "themes", "No cross-cutting themes yet.", "Add a theme"),
+}
+HEADING_ADD_URLS = {"priority": "priorities:priority_add", "theme": "priorities:theme_add"}
+
+
+def heading_list(
+    kind: str, rows: Sequence[HeadingRows], plan: Plan, *, can_author: bool
+) -> SafeString:
+    """The plan's priorities or themes (``kind``), their rows ``rows``, as including
+    heading_list.html wrote them (each row on a line of its own, as its loop wrote it),
+    written from its template rendered once (row_template) rather than included."""
+    title, anchor, empty, add_text = HEADING_LISTS[kind]
+    written = row_template(
+        "plans/includes/heading_list.html",
+        {
+            "title": title,
+            "anchor": anchor,
+            "kind": kind,
+            "empty": empty,
+            "add_text": add_text,
+            "can_author": can_author,
+            "has_headings": bool(rows),
+        },
+        ("rows", "add_url"),
+    ).write_rows(
+        [
+            (
+                "".join([f"\n            {row.html}\n        " for row in rows]),
+                escape(url_maker(HEADING_ADD_URLS[kind])(plan.pk)),
+            )
+        ]
+    )
+    # The lines the rendering left out: the one after its comment, and those after its
+    # last tag (one more where it ends with no link, without its link's own line break).
+    return SafeString(f"\n{written}\n\n" if can_author else f"\n{written}\n\n\n")
+
+
+def detail_rows(plan: Plan, *, edit_url: str) -> SafeString:
+    """The plan's title, years and kind as the summary list's rows (summary_row.html,
+    included: the line after its comment and at its end), each with a link to ``edit_url``
+    (the title and years, while the plan is authored), written from the row's template
+    rendered once (row_template) rather than included for each."""
+    plain = row_template("includes/summary_row.html", {}, ("key", "value"))
+    title, years, kind, url = escaped_texts(
+        [plan.title, plan.period_label, plan.get_kind_display(), edit_url]
+    )
+    if edit_url:
+        changed = row_template(
+            "includes/summary_row.html", {}, ("key", "value", "change_url", "change_label")
+        )
+        rows = [
+            changed.write_rows([("Title", title, url, "title")]),
+            changed.write_rows([("Years", years, url, "years")]),
+        ]
+    else:
+        rows = [plain.write_rows([("Title", title)]), plain.write_rows([("Years", years)])]
+    rows.append(plain.write_rows([("Kind", kind)]))
+    return SafeString("\n        ".join([f"\n{row}\n" for row in rows]))
+
+
 # Each action's two move buttons on the overview.
 MOVE_DIRECTIONS = ("up", "down")
 
@@ -373,6 +437,11 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": overview.versions,
             "priorities": priorities,
             "themes": themes,
+            "priority_list": heading_list("priority", priorities, plan, can_author=can_author),
+            "theme_list": heading_list("theme", themes, plan, can_author=can_author),
+            "detail_rows": detail_rows(
+                plan, edit_url=url_maker("plans:edit")(plan.pk) if can_author else ""
+            ),
             # The priorities' and the themes' parts of the action plan.
             "priority_action_rows": mark_safe("".join([h.action_rows for h in priorities])),
             "theme_action_rows": mark_safe("".join([h.action_rows for h in themes])),
