@@ -358,6 +358,20 @@ def detail_rows(plan: Plan, *, edit_url: str) -> SafeString:
     return SafeString("\n        ".join([f"\n{row}\n" for row in rows]))
 
 
+def breadcrumbs(plan: Plan) -> SafeString:
+    """The page's breadcrumbs, as including includes/breadcrumbs.html wrote them (the line
+    after its comment, the one at its end): the plans, then the plan; written from its
+    template rendered once (row_template) rather than included."""
+    list_url, here = escaped_texts([reverse("plans:list"), plan.title])
+    if plan.title:
+        names: tuple[str, ...] = ("url", "here")
+        context = {"text": "Plans"}
+    else:
+        names, context = ("url",), {"text": "Plans", "here": ""}
+    crumbs = row_template("includes/breadcrumbs.html", context, names)
+    return SafeString(f"\n{crumbs.write_rows([(list_url, here)[: len(names)]])}\n")
+
+
 # Each action's two move buttons on the overview.
 MOVE_DIRECTIONS = ("up", "down")
 
@@ -426,6 +440,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
         has_pcc=overview.has_pcc_plans,
     )
+    edit_url = url_maker("plans:edit")(plan.pk) if can_author else ""
     # The plans refreshing this one, read only where the page names them.
     superseded = plan.status == Plan.Status.SUPERSEDED
     return render(
@@ -439,9 +454,9 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": themes,
             "priority_list": heading_list("priority", priorities, plan, can_author=can_author),
             "theme_list": heading_list("theme", themes, plan, can_author=can_author),
-            "detail_rows": detail_rows(
-                plan, edit_url=url_maker("plans:edit")(plan.pk) if can_author else ""
-            ),
+            "breadcrumbs": breadcrumbs(plan),
+            "edit_url": edit_url,
+            "detail_rows": detail_rows(plan, edit_url=edit_url),
             # The priorities' and the themes' parts of the action plan.
             "priority_action_rows": mark_safe("".join([h.action_rows for h in priorities])),
             "theme_action_rows": mark_safe("".join([h.action_rows for h in themes])),
