@@ -455,6 +455,14 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "priority_list": heading_list("priority", priorities, plan, can_author=can_author),
             "theme_list": heading_list("theme", themes, plan, can_author=can_author),
             "breadcrumbs": breadcrumbs(plan),
+            # plans/includes/plan_status.html as included (the line at its end), written
+            # from its template rendered once.
+            "status_tag": SafeString(
+                row_template(
+                    "plans/includes/plan_status.html", {"status": plan.status}, ("label",)
+                ).write_rows([escaped_texts([plan.get_status_display()])])
+                + "\n"
+            ),
             "edit_url": edit_url,
             "detail_rows": detail_rows(plan, edit_url=edit_url),
             # The priorities' and the themes' parts of the action plan.
