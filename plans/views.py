@@ -372,6 +372,19 @@ def breadcrumbs(plan: Plan) -> SafeString:
     return SafeString(f"\n{crumbs.write_rows([(list_url, here)[: len(names)]])}\n")
 
 
+def chapter_items(chapters: Sequence[selectors.BuiltInChapter]) -> SafeString:
+    """The built-in tables' items (chapter_item.html), each on a line of its own as the
+    page's loop wrote them, written from the item's template rendered once for each kind
+    (row_template) rather than looped over in the page's template."""
+    item = row_templates("plans/includes/chapter_item.html", ("title", "in_section"))
+    texts = escaped_texts([text for c in chapters for text in (c.title, c.in_section)])
+    lines = []
+    for n, chapter in enumerate(chapters):
+        written = item({"appended": chapter.appended}).write_rows([texts[2 * n : 2 * n + 2]])
+        lines.append(f"\n                {written}\n            ")
+    return SafeString("".join(lines))
+
+
 # Each action's two move buttons on the overview.
 MOVE_DIRECTIONS = ("up", "down")
 
@@ -481,6 +494,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
             "chapters": chapters,
+            "chapter_items": chapter_items(chapters),
             "next_period": selectors.plan_next_period(plan=plan),
         },
     )
