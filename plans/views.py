@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
@@ -385,6 +386,72 @@ def chapter_items(chapters: Sequence[selectors.BuiltInChapter]) -> SafeString:
     return SafeString("".join(lines))
 
 
+# The URL names of a section's links on the overview: change, images, remove, move.
+SECTION_URLS = (
+    "plans:section_edit",
+    "plans:section_images",
+    "plans:section_remove",
+    "plans:section_move",
+)
+
+
+def section_rows(
+    sections: Sequence[PlanSection], *, can_author: bool, csrf_token: str
+) -> SafeString:
+    """The plan's sections' rows (section_row.html), each on a line of its own as the
+    page's loop wrote them, written from the row's template rendered once for each kind
+    of row (row_template), their links' URL patterns reversed once (url_maker) and their
+    texts escaped at once (escaped_texts), rather than looped over in the page's template
+    with an include for each row's links."""
+    change, images, remove, move = (url_maker(name) for name in SECTION_URLS)
+    each = 7
+    texts = escaped_texts(
+        [
+            text
+            for s in sections
+            for text in (
+                s.title,
+                # As {{ body|truncatewords:18|default:"No text yet" }} writes it.
+                truncatewords(s.body, 18) or "No text yet",
+                s.get_generated_display(),
+                change(s.pk),
+                images(s.pk),
+                remove(s.pk),
+                move(s.pk),
+            )
+        ]
+    )
+    token = escape(csrf_token)
+    row = row_templates("plans/includes/section_row.html", SECTION_ROW_VALUES)
+    last = len(sections) - 1
+    lines = []
+    for n, section in enumerate(sections):
+        written = row(
+            {
+                "can_author": can_author,
+                "first": n == 0,
+                "last": n == last,
+                "is_restricted": section.is_restricted,
+                "has_generated": bool(section.generated),
+            }
+        ).write_rows([(*texts[n * each : n * each + each], token)])
+        lines.append(f"\n                {written}\n            ")
+    return SafeString("".join(lines))
+
+
+# The values of a section's row (section_row.html).
+SECTION_ROW_VALUES = (
+    "title",
+    "body",
+    "generated",
+    "change_url",
+    "images_url",
+    "remove_url",
+    "move_url",
+    "csrf_token",
+)
+
+
 # Each action's two move buttons on the overview.
 MOVE_DIRECTIONS = ("up", "down")
 
@@ -495,6 +562,9 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "who_publishes": who_publishes(plan.partnership),
             "chapters": chapters,
             "chapter_items": chapter_items(chapters),
+            "section_rows": section_rows(
+                overview.sections, can_author=can_author, csrf_token=csrf_token
+            ),
             "next_period": selectors.plan_next_period(plan=plan),
         },
     )
