@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -26,7 +27,7 @@ from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm, SectionImageForm
 from plans.images import image_data_uri
-from plans.models import Plan, PlanSection, SectionImage
+from plans.models import Plan, PlanSection, PlanVersion, SectionImage
 from plans.rules import who_publishes
 
 
@@ -377,6 +378,8 @@ def chapter_items(chapters: Sequence[selectors.BuiltInChapter]) -> SafeString:
     """The built-in tables' items (chapter_item.html), each on a line of its own as the
     page's loop wrote them, written from the item's template rendered once for each kind
     (row_template) rather than looped over in the page's template."""
+    if not chapters:
+        return SafeString("")
     item = row_templates("plans/includes/chapter_item.html", ("title", "in_section"))
     texts = escaped_texts([text for c in chapters for text in (c.title, c.in_section)])
     lines = []
@@ -403,6 +406,8 @@ def section_rows(
     of row (row_template), their links' URL patterns reversed once (url_maker) and their
     texts escaped at once (escaped_texts), rather than looped over in the page's template
     with an include for each row's links."""
+    if not sections:
+        return SafeString("")
     change, images, remove, move = (url_maker(name) for name in SECTION_URLS)
     each = 7
     texts = escaped_texts(
@@ -450,6 +455,34 @@ SECTION_ROW_VALUES = (
     "move_url",
     "csrf_token",
 )
+
+
+def version_rows(versions: Sequence[PlanVersion]) -> SafeString:
+    """The plan's versions' rows (version_row.html), each on a line of its own as the
+    page's loop wrote them, written from the row's template rendered once for each kind
+    of row (row_template) rather than looped over in the page's template."""
+    if not versions:
+        return SafeString("")
+    url = url_maker("publishing:version")
+    texts = escaped_texts(
+        [
+            text
+            for v in versions
+            for text in (
+                v.number,
+                url(v.pk),
+                date_filter(v.effective_date, "F Y"),
+                v.get_status_display(),
+            )
+        ]
+    )
+    row = row_templates("plans/includes/version_row.html", ("number", "url", "effective", "status"))
+    lines = []
+    for n, version in enumerate(versions):
+        recorded = version.status == PlanVersion.Status.RECORDED
+        written = row({"recorded": recorded}).write_rows([texts[4 * n : 4 * n + 4]])
+        lines.append(f"\n                {written}\n            ")
+    return SafeString("".join(lines))
 
 
 # Each action's two move buttons on the overview.
@@ -562,6 +595,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "who_publishes": who_publishes(plan.partnership),
             "chapters": chapters,
             "chapter_items": chapter_items(chapters),
+            "version_rows": version_rows(overview.versions),
             "section_rows": section_rows(
                 overview.sections, can_author=can_author, csrf_token=csrf_token
             ),
