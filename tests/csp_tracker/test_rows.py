@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from csp_tracker.rows import RowTemplate, escaped_texts
+from csp_tracker.rows import RowTemplate, escaped_lines_each, escaped_texts
 
 TEMPLATE = "plans/includes/action_row.html"
 NAMES = ("reference", "title", "lead", "edit_url", "move_url")
@@ -79,3 +79,26 @@ def test_texts_escaped_at_once_are_each_escaped() -> None:
     texts = ["a & b", "<i>", "", "\"quoted\" 'single'", "nul \0 inside", "plain"]
     assert escaped_texts(texts) == [escape(text) for text in texts]
     assert escaped_texts([]) == []
+
+
+def test_rows_written_each_on_its_own_are_the_rows_written_one_by_one() -> None:
+    context = {"can_author": True, "move_directions": ("up", "down")}
+    names = (*NAMES, "csrf_token")
+    row = RowTemplate(TEMPLATE, context, names)
+    rows = [
+        ["1.2", "Plain", "One", "/actions/1/edit/", "/actions/1/move/", "t0k"],
+        ["<b>", "a &amp; b", "Two<br>lines", "/e/", "/m/", "t0k"],
+        # A value holding the separator: written each on its own instead.
+        ["3", "nul \0 inside", "", "/e/", "/m/", "t0k"],
+    ]
+    for some in (rows[:1], rows[:2], rows):
+        assert row.write_each(some) == [row.write_rows([values]) for values in some]
+    assert row.write_each([]) == []
+
+
+def test_leads_written_at_once_are_each_written_as_linebreaksbr_writes_them() -> None:
+    texts = ["a & b", "Two\nlines", "CR\r\nLF\rand <i>", "", "nul \0 inside"]
+    assert escaped_lines_each(texts) == [linebreaksbr(text, autoescape=True) for text in texts]
+    assert escaped_lines_each(texts[:4]) == [
+        linebreaksbr(text, autoescape=True) for text in texts[:4]
+    ]
