@@ -187,7 +187,11 @@ def _categories_of(
                     *[f"overview_{c}" for c in columns],
                 )
             )
-        ordering = [f"overview_{name}" for name in category._meta.ordering]
+        # The category's own order (a descending field's name keeps its "-").
+        ordering = [
+            f"{'-' if name.startswith('-') else ''}overview_{name.lstrip('-')}"
+            for name in cast("list[str]", category._meta.ordering)
+        ]
         return parts[0].union(*parts[1:], all=True).order_by(*ordering, "overview_link")
 
     return build, category, columns
