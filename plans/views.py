@@ -589,7 +589,6 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             # Every form's token, the rows' and the page's: one, worked out once.
             "csrf_token": csrf_token,
-            "move_directions": MOVE_DIRECTIONS,
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
