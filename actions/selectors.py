@@ -14,11 +14,14 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
     Field,
     JSONField,
+    Max,
+    Min,
     Model,
     OuterRef,
     Prefetch,
@@ -29,7 +32,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import JSONObject, RowNumber
+from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.db.models.lookups import IsNull
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -74,7 +77,14 @@ class Progress(CurrentStatus):
     has_overdue: bool
 
 
-class OnItsPage(TypedDict):
+class MayHaveChanged(TypedDict):
+    """What an action is read with for its change history (``may_have_changed``)."""
+
+    action_changed: bool
+    milestones_changed: bool
+
+
+class OnItsPage(MayHaveChanged):
     """What ``action_get`` adds to the action: its progress as its pages show it."""
 
     current_status: str | None
@@ -87,7 +97,7 @@ class _Status(TypedDict):
     status: str
 
 
-class _StatusNow(TypedDict):
+class _StatusNow(MayHaveChanged):
     current_status: str | None
 
 
@@ -805,18 +815,24 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionOnItsPage":
         themes = Action.supports_themes.through.objects.filter(action=OuterRef("pk"))
         # Read with it: its status as of the quarter (``_current_status``) and whether it
         # is updated this quarter as the pages count it (``with_updated_this_quarter``),
-        # as ``set_progress`` sets them, without its query after this one; and whether it
-        # supports any cross-cutting theme (most support none: given none, no query).
+        # as ``set_progress`` sets them, without its query after this one; whether it
+        # supports any cross-cutting theme (most support none: given none, no query); and
+        # whether its change history can show anything (``may_have_changed``: most
+        # actions' cannot, and then neither history is read).
         # Not all of ``with_current_status``: its other columns, unused here, repeat the
-        # sign-off rule's subqueries, and past 4,096 characters or 50 parameters psycopg
+        # sign-off rule's subqueries. Nor what the page does not show of its headings and
+        # partnership, nor the list's order (one row): past 4,096 characters psycopg
         # parses the SQL again on every run (MAX_CACHED_STATEMENT_LENGTH).
         return (
             with_updated_this_quarter(Action.objects.filter(pk__in=keys), as_of=quarter)
             .annotate(
                 current_status=Subquery(_current_status(OuterRef("lineage"), quarter)),
                 has_themes=Exists(themes),
+                **may_have_changed(),
             )
             .select_related("plan__partnership", "priority", "theme", "workstream")
+            .defer(*_NOT_SHOWN)
+            .order_by()
         )
 
     # Read by its key, compiled once per quarter (compiled_objects), then held to what the
@@ -830,13 +846,15 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionOnItsPage":
     # the milestones, which are overdue from it).
     page = "action page"
     compiled_prefetch([action], "lead_agencies", shape=page)
-    compiled_prefetch(
-        [action],
-        "supports_themes",
-        CrossCuttingTheme.objects.order_by("number"),
-        shape=page,
-        read_for=[action] if cast(Any, action).has_themes else [],
-    )
+    if cast(Any, action).has_themes:
+        compiled_prefetch([action], "supports_themes", _themes_in_order().all(), shape=page)
+    else:
+        # None to read: the relation prefetched as Django's prefetch leaves it (its query
+        # read, here none, which no query of it would find any from either).
+        none: Any = CrossCuttingTheme.objects.none()
+        none._result_cache, none._prefetch_done = [], True
+        cached = cast(Any, action).__dict__.setdefault("_prefetched_objects_cache", {})
+        cached[_THEMES_CACHE] = none
     # (A copy of the day's query: the one kept is never run nor changed.)
     milestones = _milestones_on_page(today).all()
     compiled_prefetch([action], "milestones", milestones, shape=(page, today))
@@ -845,6 +863,35 @@ def action_get(*, user: AnyUser, pk: int) -> "ActionOnItsPage":
     )
     _set_has_overdue([action], list(action.milestones.all()))
     return action
+
+
+# What the action's page shows of its priority or theme is its label (number and title),
+# and of its heading the title: not the texts the plan writes under them, some long, nor
+# where a heading sits; nor its partnership's logo.
+_NOT_SHOWN = [
+    f"{heading}__{name}"
+    for heading in ("priority", "theme")
+    for name in ("summary", "facts", "includes", "outcomes", "lead")
+] + [
+    "theme__note",
+    "workstream__priority",
+    "workstream__theme",
+    "workstream__order",
+    "plan__partnership__logo",
+    "plan__partnership__logo_alt",
+    "plan__partnership__logo_is_decorative",
+]
+
+
+# Where an action keeps its prefetched themes (Django's name for the relation's cache).
+_THEMES_CACHE = Action._meta.get_field("supports_themes").name
+
+
+@cache
+def _themes_in_order() -> QuerySet[CrossCuttingTheme]:
+    """The themes' query as their prefetch reads it, built once, never run itself (a
+    prefetch into the relation is given a copy: it gives the query its instance)."""
+    return CrossCuttingTheme.objects.order_by("number")
 
 
 @lru_cache(maxsize=2)
@@ -868,30 +915,61 @@ def action_for_status_update(*, user: AnyUser, pk: int) -> Action:
         return Action.objects.filter(pk__in=keys).select_related("plan__partnership")
 
     found = compiled_objects(("action_for_status_update",), read, [int(pk)], markers_like([pk]))
+    return _for_recording(user, pk, found)
+
+
+def _for_recording(user: AnyUser, pk: int, found: list[Action]) -> Action:
+    """The action ``found`` by its key, if the person may see it, with its lead agencies
+    and milestones (``action_for_status_update``'s)."""
     if not found or access_for(user).role_in(found[0].plan.partnership) is None:
         raise Action.DoesNotExist(f"No action {pk} that this person may see")
     action = found[0]
     saving = "saving an update"
     compiled_prefetch([action], "lead_agencies", shape=saving)
-    compiled_prefetch(
-        [action], "milestones", Milestone.objects.order_by(*IN_ITS_ACTION), shape=saving
-    )
+    # (A copy of the query kept: a prefetch into the relation gives it the instance.)
+    compiled_prefetch([action], "milestones", _milestones_in_order().all(), shape=saving)
     return action
+
+
+@cache
+def _milestones_in_order() -> QuerySet[Milestone]:
+    """Milestones in their action's order, as prefetches read them: built once, never run
+    itself (a prefetch into the relation is given a copy: it gives the query its
+    instance)."""
+    return Milestone.objects.order_by(*IN_ITS_ACTION)
+
+
+@cache
+def _steps_in_order() -> QuerySet[UpdateReview]:
+    """Sign-off steps in their update's order, with their reviewers, as ``status_history``
+    reads them: built once, never run itself."""
+    return UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE)
 
 
 def action_for_update_form(*, user: AnyUser, pk: int) -> "ActionWithStatus":
     """What the status update form's page shows of one visible action: what recording an
-    update reads (``action_for_status_update``: whose it is, its leads and milestones)
-    and its ``current_status`` as of the update quarter, as ``set_progress`` sets it
-    (``latest_statuses``). Not the rest of ``action_get`` (its priority, themes and
-    milestones' leads and dates), which the page does not show: a query and about a
-    thousand Python calls less. DoesNotExist otherwise, as ``action_get``."""
-    action = action_for_status_update(user=user, pk=pk)
-    latest = latest_statuses(lineages=[action.lineage], as_of=clock.update_quarter())
-    update = latest.get(action.lineage.int)
-    shown = cast("ActionWithStatus", action)
-    shown.current_status = update.status if update else None
-    return shown
+    update reads (``action_for_status_update``: whose it is, its leads and milestones),
+    its ``current_status`` as of the update quarter, as ``set_progress`` sets it
+    (``_current_status``), and whether its change history can show anything
+    (``may_have_changed``), both read with it. Not the rest of ``action_get`` (its
+    priority, themes and milestones' leads and dates), which the page does not show.
+    DoesNotExist otherwise, as ``action_get``."""
+    quarter = clock.update_quarter()
+
+    def read(keys: Sequence[int]) -> QuerySet[Action]:
+        return (
+            Action.objects.filter(pk__in=keys)
+            .annotate(
+                current_status=Subquery(_current_status(OuterRef("lineage"), quarter)),
+                **may_have_changed(),
+            )
+            .select_related("plan__partnership")
+            .order_by()
+        )
+
+    shape = ("action_for_update_form", quarter)
+    found = compiled_objects(shape, read, [int(pk)], markers_like([pk]))
+    return cast("ActionWithStatus", _for_recording(user, pk, found))
 
 
 def milestone_get(*, user: AnyUser, pk: int) -> Milestone:
@@ -944,14 +1022,14 @@ def status_history(*, action: Action) -> list[StatusUpdate]:
     compiled_prefetch(
         [u for u in cast("list[Any]", updates) if u.has_done],
         "milestones_completed",
-        Milestone.objects.order_by(*IN_ITS_ACTION),
+        _milestones_in_order(),
         shape="status history",
         to_attr="done_milestones",
     )
     compiled_prefetch(
         [u for u in cast("list[Any]", updates) if u.has_steps],
         "reviews",
-        UpdateReview.objects.select_related("reviewer").order_by(*IN_ITS_UPDATE),
+        _steps_in_order(),
         shape="status history",
         to_attr="review_steps",
     )
@@ -989,9 +1067,70 @@ class ChangeEntry(TypedDict):
     changes: list[FieldChange]
 
 
+# Records of an action and its milestones saved by one person within this time of the
+# action's first are what it was made with (``change_history``'s ``part_of_creation``).
+_SAME_SAVE = timedelta(seconds=5)
+
+
+def may_have_changed() -> dict[str, Exists]:
+    """Annotations of an action saying whether its change history (``change_history``) can
+    show anything, read with it, so that the pages of most actions, whose histories hold
+    only what they were made with, read neither history: ``action_changed``, a record of
+    the action that is not part of its creation (its records are of more than one person,
+    or 5 seconds or more apart); ``milestones_changed``, a milestone with more than one
+    record, or a milestone's record of another person than the action's records or 5
+    seconds or more after one of them (added later). Each says yes to every history that
+    shows a change, and to a few that do not (a save that changed nothing): those are
+    read, and show nothing."""
+    historical_action = cast(Any, Action.history).model
+    historical_milestone = cast(Any, Milestone.history).model
+    person = Coalesce("history_user_id", 0)  # 0: no one (the system)
+    records = (
+        historical_action.objects.filter(id=OuterRef("pk"))
+        .values("id")
+        .annotate(people=Count(person, distinct=True), first=Min("history_date"))
+        .filter(Q(people__gt=1) | Q(first__lte=Max("history_date") - _SAME_SAVE))
+    )
+    # Where the action's records are all one person's (else it changed anyway), a
+    # milestone's record is not part of its creation when it is another person's or 5
+    # seconds or more after the first.
+    not_with_action = (
+        historical_action.objects.filter(id=OuterRef("action_id"))
+        .alias(person=person)
+        .filter(~Q(person=OuterRef("person")) | Q(history_date__lte=OuterRef("later")))
+    )
+    another = historical_milestone.objects.filter(id=OuterRef("id")).exclude(
+        history_id=OuterRef("history_id")
+    )
+    milestones = (
+        historical_milestone.objects.filter(action_id=OuterRef("pk"))
+        .alias(person=person, later=F("history_date") - _SAME_SAVE)
+        .filter(Exists(not_with_action) | Exists(another))
+    )
+    return {"action_changed": Exists(records), "milestones_changed": Exists(milestones)}
+
+
+def _histories_to_read(action: Action) -> tuple[bool, bool]:
+    """Whether ``change_history`` reads the action's records, and its milestones': as
+    ``may_have_changed`` says of an action read with it, else both. The action's are read
+    whenever its milestones' are: they tell which records were part of its creation."""
+    read = cast(Any, action)
+    if not hasattr(read, "milestones_changed"):
+        return True, True
+    milestones = bool(read.milestones_changed)
+    return bool(read.action_changed) or milestones, milestones
+
+
 def change_history(*, action: Action) -> list[ChangeEntry]:
     """Changes to the action's text and leads and to its milestones: who, when, before and
-    after. Saves that land together (the text, then each change of leads) are one entry."""
+    after. Saves that land together (the text, then each change of leads) are one entry.
+
+    An action read with ``may_have_changed`` (its page's and its update form's) is known
+    to have none when it says so: then neither history is read, nor its milestones' when
+    only they cannot show any."""
+    read_actions, read_milestones = _histories_to_read(action)
+    if not read_actions:
+        return []
     raw: list[tuple[datetime, User | None, str, str, object, object]] = []
     key = [action.pk]
 
@@ -1022,7 +1161,7 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
         saved by the same person just after the action itself."""
         return (
             record.history_user_id == creation.history_user_id
-            and record.history_date - creation.history_date < timedelta(seconds=5)
+            and record.history_date - creation.history_date < _SAME_SAVE
         )
 
     # The agencies' names, read only when the leads changed (most actions' never have).
@@ -1051,9 +1190,12 @@ def change_history(*, action: Action) -> list[ChangeEntry]:
                 old, new, label = c.old, c.new, _field_label(Action, c.field)
             raw.append((record.history_date, record.history_user, "Action", label, old, new))
     last_by_milestone: dict[int, Any] = {}
-    for record in compiled_objects(
-        ("milestone records",), milestone_records, key, markers_like(key)
-    ):
+    milestones = (
+        compiled_objects(("milestone records",), milestone_records, key, markers_like(key))
+        if read_milestones
+        else []
+    )
+    for record in milestones:
         before = last_by_milestone.get(record.id)
         last_by_milestone[record.id] = record
         what = f"Milestone: {record.description[:60]}"
@@ -1204,20 +1346,24 @@ def my_actions(*, user: AnyUser) -> MyWork:
         return MyWork(actions=[], milestones_overdue=[], milestones_due=[], quarter=quarter)
 
     def read_actions(keys: Sequence[list[int]]) -> QuerySet[Action]:
+        """The actions with what their rows show besides their own: their plan's title
+        (each object more read, its partnership, priority or theme, cost a row a dozen
+        Python calls and the query a join, for what no row shows)."""
         return (
             with_updated_this_quarter(Action.objects.filter(pk__any=keys[0]), as_of=quarter)
-            .select_related("plan__partnership", "priority", "theme")
+            .select_related("plan")
             .order_by("plan__title", "order", "id")
         )
 
     def read_milestones(keys: Sequence[list[int]]) -> QuerySet[Milestone]:
         """Every milestone past due of these actions (overdue unless the action is
-        completed, set_overdue), and those due by the quarter's end."""
+        completed, set_overdue), and those due by the quarter's end, with their action
+        (its reference shown); not their lead, which no row shows."""
         due_soon = Q(done_date__isnull=True, due_date__gte=today, due_date__lte=quarter.end)
         return (
             _with_past_due(Milestone.objects.filter(action__pk__any=keys[0]), as_of=today)
             .filter(Q(past_due=True) | due_soon)
-            .select_related("action", "lead")
+            .select_related("action")
             .order_by("due_date", "action__order", "order", "id")
         )
 

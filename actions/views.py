@@ -130,6 +130,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions/action_detail.html",
         {
             "action": action,
+            "milestones": action.milestones.all(),
             "history": selectors.status_history(action=action),
             "changes": selectors.change_history(action=action),
             "quarter": clock.update_quarter(),

@@ -111,6 +111,14 @@ class NumberedRows(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "number": (index or 0) + 1}
 
+    def __getitem__(self, index: int) -> forms.Form:
+        # A row is asked by its number. A template's ``form.rows.total_error_count`` asks
+        # ``rows["total_error_count"]`` first, which built every row of a form as opened
+        # only to find none by that name.
+        if not isinstance(index, int):
+            raise TypeError(f"A row's number, not {index!r}")
+        return super().__getitem__(index)
+
 
 def numbered_rows(form: type[forms.Form], rows: int) -> type[NumberedRows]:
     """The formset of ``rows`` rows of ``form``."""

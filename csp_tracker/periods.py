@@ -5,6 +5,7 @@ Q1 April–June, Q2 July–September, Q3 October–December, Q4 January–March.
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -205,6 +206,12 @@ def _month_names(language: str | None) -> dict[int, str]:
 def month_name(day: date) -> str:
     """``day``'s month as Django's ``date`` filter names it (``F``) in the active language."""
     return _month_names(get_language())[day.month]
+
+
+def month_names() -> Mapping[int, str]:
+    """Each month's name by its number, as ``month_name`` gives it in the active language:
+    for a list of dates, which asks the active language (a dozen calls) once, not per date."""
+    return _month_names(get_language())
 
 
 def format_date(day: date | None) -> str:

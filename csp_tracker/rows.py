@@ -119,6 +119,12 @@ class RowTemplate:
         places = {name: n for n, name in enumerate(names)}
         self._places = [places[name] for name in self._order]
         self._in_order = self._places == list(range(len(names)))
+        # The row as a format string of its values by their place among ``names`` (``each``).
+        fields = [*(f"{{{place}}}" for place in self._places), ""]
+        self._positional = "".join(
+            part.replace("{", "{{").replace("}", "}}") + field
+            for part, field in zip(self._parts, fields, strict=True)
+        )
 
     def render(self, values: Mapping[str, object]) -> SafeString:
         """The row of ``values`` (text escaped, safe text as it is): ``escaped`` written
@@ -133,6 +139,13 @@ class RowTemplate:
             )
         )
 
+    def each(self, rows: Iterable[Sequence[str]]) -> list[SafeString]:
+        """Each of ``rows`` (values written already, in the order of ``names``, as
+        ``write_rows`` takes them) as a row of its own, one call each: for a template that
+        loops over its rows itself (``{% for row in rows %}{{ row }}{% endfor %}``), so that
+        the whitespace between them stays the template's."""
+        return [SafeString(self._positional.format(*row)) for row in rows]
+
     def write_rows(self, rows: Iterable[Sequence[str]], *, between: str = "") -> str:
         """Rows of values written already (each row's in the order of ``names``; text
         escaped by ``escaped_texts``, a page's at once), ``between`` each two: the rows'
@@ -146,18 +159,6 @@ class RowTemplate:
         after = [*self._parts[1:-1], last + between + first]
         written = "".join(chain.from_iterable(zip(chain.from_iterable(rows), cycle(after))))
         return first + written[: len(written) - len(between) - len(first)]
-
-    def write_each(self, rows: Sequence[Sequence[str]]) -> list[str]:
-        """Each row of values written already (as ``write_rows``'), on its own: all of them
-        written by one ``write_rows``, split where one row ends, rather than a
-        ``write_rows`` (or a ``render``) for each."""
-        if len(rows) < 2:
-            return [self.write_rows([row]) for row in rows]
-        written = self.write_rows(rows, between=_BETWEEN).split(_BETWEEN)
-        if len(written) == len(rows):
-            return written
-        # A value held the separator (never on PostgreSQL, whose text cannot hold it).
-        return [self.write_rows([row]) for row in rows]
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),

@@ -193,7 +193,7 @@ def heading_rows(
             [w.pk for w in titles],
             row_template(
                 "plans/includes/workstream_row.html", {"can_author": can_author}, ("title",)
-            ).write_each([[t] for t in escaped_texts([w.title for w in titles])]),
+            ).each([[t] for t in escaped_texts([w.title for w in titles])]),
             strict=True,
         )
     )
@@ -505,7 +505,7 @@ def action_rows(
         "plans/includes/action_row.html",
         {"can_author": can_author, "move_directions": MOVE_DIRECTIONS},
         ACTION_ROW_VALUES,
-    ).write_each(
+    ).each(
         [
             (texts[4 * n], texts[4 * n + 1], leads[n], texts[4 * n + 2], texts[4 * n + 3], token)
             for n in range(len(actions))

@@ -221,24 +221,48 @@ def exception_report_latest_page(
 
 def exception_report_get(*, user: AnyUser, pk: int) -> ExceptionReport:
     """One report of a partnership the user can see; DoesNotExist otherwise. Whether they
-    may read it is a permission (plans/rules.py), so an officer gets a 403."""
-    return (
-        ExceptionReport.objects.filter(access_for(user).partnership_filter("partnership__"))
-        .select_related("partnership__parent", "requested_by")
-        .get(pk=pk)
+    may read it is a permission (plans/rules.py), so an officer gets a 403.
+
+    Read by its key, by a query compiled once (``compiled_objects``: building and compiling
+    it, with its partnership, county and requester, cost the report's page more than the
+    rest of its Python), then held to what the user can see: its partnership is one they
+    have a role in (``Access.role_in``, from the same memberships as
+    ``Access.partnership_filter``), or it is not found."""
+    keys = [int(pk)]
+    found = compiled_objects(
+        ("exception_report_get",),
+        lambda k: (
+            ExceptionReport.objects.filter(pk__in=k)
+            .select_related("partnership__parent", "requested_by")
+            .order_by()
+        ),
+        keys,
+        markers_like(keys),
     )
+    if not found or access_for(user).role_in(found[0].partnership) is None:
+        raise ExceptionReport.DoesNotExist(f"No exception report {pk} that this person may see")
+    return found[0]
 
 
-def exception_report_revisions(*, report: ExceptionReport) -> QuerySet[ExceptionReport]:
-    return (
-        ExceptionReport.objects.filter(
-            partnership_id=report.partnership_id,
-            financial_year=report.financial_year,
-            quarter=report.quarter,
+def exception_report_revisions(*, report: ExceptionReport) -> list[ExceptionReport]:
+    """Every revision of the report's quarter, latest first, without their snapshots: by a
+    query compiled once (``compiled_objects``), as it is read with every report's page."""
+    keys = [report.partnership_id, report.financial_year, report.quarter]
+
+    def build(values: Sequence[int]) -> QuerySet[ExceptionReport]:
+        partnership, financial_year, quarter = values
+        return (
+            ExceptionReport.objects.filter(
+                partnership_id=partnership, financial_year=financial_year, quarter=quarter
+            )
+            .defer("snapshot")
+            .order_by("-revision")
         )
-        .defer("snapshot")
-        .order_by("-revision")
-    )
+
+    # Markers within a small integer's range for the year and quarter: the ORM finds no row
+    # for a value outside its field's range, and so compiles no query to keep.
+    markers = [markers_like(keys)[0], 32001, 32002]
+    return compiled_objects(("exception_report_revisions",), build, keys, markers)
 
 
 # A partnership's reports page: two years of quarters a page, each with all its revisions.

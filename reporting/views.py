@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.http import (
     FileResponse,
     Http404,
@@ -9,10 +10,8 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.types import AuthenticatedHttpRequest
@@ -20,9 +19,9 @@ from csp_tracker import clock
 from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
 from csp_tracker.reversing import url_maker
-from csp_tracker.rows import row_template
+from csp_tracker.rows import escaped_texts, row_template
 from csp_tracker.storage import file_download
-from csp_tracker.templatetags.gds import gds_datetime
+from csp_tracker.templatetags.gds import local_datetime_writer
 from jobs.idempotency import key_from
 from jobs.selectors import job_for_task
 from plans.models import Partnership
@@ -70,64 +69,103 @@ def report_index(request: HttpRequest) -> HttpResponse:
     partnerships = selectors.report_partnership_first(user=request.user, name=name, limit=size + 1)
     more = len(partnerships) > size
     del partnerships[size:]
+    # Only a county partnership has a county view (plans.rules.is_county_partnership_team),
+    # but a service administrator has every permission: the permission is asked of those
+    # alone, not of every district listed (each ask is some sixty calls).
+    superuser = request.user.is_superuser
     counties = [
-        p for p in partnerships if request.user.has_perm("reporting.view_county_overview", p)
+        p
+        for p in partnerships
+        if (superuser or p.kind == Partnership.Kind.COUNTY)
+        and request.user.has_perm("reporting.view_county_overview", p)
     ]
     page = selectors.exception_report_latest_page(
         user=request.user, number=request.GET.get("page"), name=name, quarter=quarter
     )
-    # Each row written from its template rendered once (row_template: fifty rows of a
-    # template's variables, tags and include cost more than the rest of the page); its link
-    # from the URL pattern reversed once per process (url_maker), its status tag rendered
-    # once for each status.
-    partnership_url = url_maker("reporting:partnership", "slug")
-    report_url = url_maker("reporting:detail")
-    report_row = row_template(
-        "reporting/includes/report_row.html", {}, ("url", "label", "revision", "status", "built")
-    )
-    tags: dict[str, SafeString] = {}
-    reports = []
-    for row in page.object_list:
-        status = row["status"]
-        if status not in tags:
-            tags[status] = render_to_string(
-                "reporting/includes/report_status.html", {"r": {"status": status}}
-            )
-        revision, built_at = row["revision"], row["built_at"]
-        reports.append(
-            report_row.render(
-                {
-                    "url": report_url(row["pk"]),
-                    "label": f"{row['partnership__short_name']} "
-                    f"{Quarter(row['financial_year'], row['quarter'])}",
-                    "revision": format_html(
-                        '<span class="govuk-body-s">(revision {})</span>', revision
-                    )
-                    if revision > 1
-                    else "",
-                    "status": tags[status],
-                    "built": gds_datetime(localtime(built_at)) if built_at else "Not built yet",
-                }
-            )
-        )
     filters = {"partnership": name, "quarter": quarter.slug if quarter else ""}
     return render(
         request,
         "reporting/index.html",
         {
             "page": page,
-            "reports": reports,
-            "partnerships": [(p, partnership_url(p.slug)) for p in partnerships],
+            "report_rows": _report_rows(page),
+            "partnership_items": _partnership_items(partnerships),
             "more_partnerships": more,
             "reads_reports": bool(partnerships)
             or (bool(name) and selectors.reads_reports(user=request.user)),
             "counties": counties,
             "name": name,
-            "quarter": quarter,
-            "quarters": _quarters_back(clock.current_quarter(), FILTER_QUARTERS),
+            "quarter_options": _quarter_options(
+                _quarters_back(clock.current_quarter(), FILTER_QUARTERS), quarter
+            ),
             "filtered": bool(name or quarter),
             "query": urlencode({k: v for k, v in filters.items() if v}),
         },
+    )
+
+
+# The report list's rows, partnerships and quarters are each written from a template rendered
+# once per process with markers for its values (csp_tracker.rows.row_template), their texts
+# escaped at once (escaped_texts): fifty rows of a template's variables, tags and include
+# cost more than the rest of the page, and the rows' times, links and labels as many again.
+
+
+def _report_rows(page: Page[selectors.ReportRow]) -> SafeString:
+    """The rows of the report list's page: each report's link (its URL pattern reversed
+    once per process, url_maker), label, revision, status tag (rendered once for each
+    status) and when it was built."""
+    report_url = url_maker("reporting:detail")
+    written_at = local_datetime_writer()
+    labels: dict[tuple[int, int], str] = {}
+    tags: dict[str, SafeString] = {}
+    texts: list[str] = []
+    rows = page.object_list
+    for row in rows:
+        key = (row["financial_year"], row["quarter"])
+        label = labels.get(key)
+        if label is None:
+            label = labels[key] = str(Quarter(*key))
+        built_at = row["built_at"]
+        texts += (
+            report_url(row["pk"]),
+            f"{row['partnership__short_name']} {label}",
+            written_at(built_at) if built_at else "Not built yet",
+        )
+    texts = escaped_texts(texts)
+    values = []
+    for n, row in enumerate(rows):
+        status, revision = row["status"], row["revision"]
+        tag = tags.get(status)
+        if tag is None:
+            tag = tags[status] = render_to_string(
+                "reporting/includes/report_status.html", {"r": {"status": status}}
+            )
+        # The revision's number is an int: as it is, escaped.
+        note = f'<span class="govuk-body-s">(revision {revision:d})</span>' if revision > 1 else ""
+        values.append((texts[3 * n], texts[3 * n + 1], note, tag, texts[3 * n + 2]))
+    report_row = row_template(
+        "reporting/includes/report_row.html", {}, ("url", "label", "revision", "status", "built")
+    )
+    return SafeString(report_row.write_rows(values))
+
+
+def _partnership_items(partnerships: list[Partnership]) -> list[SafeString]:
+    """Each partnership of the list as its item: its link to its reports and its name."""
+    partnership_url = url_maker("reporting:partnership", "slug")
+    texts = escaped_texts([t for p in partnerships for t in (partnership_url(p.slug), p.name)])
+    item = row_template("reporting/includes/partnership_item.html", {}, ("url", "name"))
+    return item.each(zip(texts[::2], texts[1::2], strict=True))
+
+
+def _quarter_options(quarters: list[Quarter], chosen: Quarter | None) -> list[SafeString]:
+    """Each quarter of the filter as its option, the chosen one selected."""
+    texts = escaped_texts([t for q in quarters for t in (q.slug, str(q))])
+    option = row_template(
+        "reporting/includes/quarter_option.html", {}, ("slug", "selected", "label")
+    )
+    return option.each(
+        (slug, "selected" if quarter == chosen else "", label)
+        for quarter, slug, label in zip(quarters, texts[::2], texts[1::2], strict=True)
     )
 
 
@@ -196,7 +234,7 @@ def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk, "reporting.view_exceptionreport")
-    revisions = list(selectors.exception_report_revisions(report=report))
+    revisions = selectors.exception_report_revisions(report=report)
     latest_ready = next(
         (r for r in revisions if r.status == ExceptionReport.Status.READY and r.pk != report.pk),
         None,
@@ -207,7 +245,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "snapshot": report.snapshot,
-            "revisions": revisions,
+            "revision_rows": _revision_rows(revisions, report),
             "newer_ready": latest_ready
             if latest_ready and latest_ready.revision > report.revision
             else None,
@@ -215,6 +253,36 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job_for_task(task_id=report.task_id) if report.in_progress else None,
         },
     )
+
+
+def _revision_rows(revisions: list[ExceptionReport], report: ExceptionReport) -> list[SafeString]:
+    """The rows of the revisions of ``report``'s quarter, each written from its template
+    rendered once per process (row_template; ``report``'s own without its link): the
+    revision's number, link, status tag (rendered once for each status) and when it was
+    built."""
+    report_url = url_maker("reporting:detail")
+    written_at = local_datetime_writer()
+    texts = escaped_texts(
+        [
+            text
+            for r in revisions
+            for text in (report_url(r.pk), written_at(r.built_at) if r.built_at else "Not built")
+        ]
+    )
+    names = ("number", "url", "status", "built")
+    tags: dict[str, SafeString] = {}
+    rows = []
+    for n, r in enumerate(revisions):
+        tag = tags.get(r.status)
+        if tag is None:
+            tag = tags[r.status] = render_to_string(
+                "reporting/includes/report_status.html", {"r": {"status": r.status}}
+            )
+        row = row_template(
+            "reporting/includes/revision_row.html", {"this_page": r.pk == report.pk}, names
+        )
+        rows.extend(row.each([(str(r.revision), texts[2 * n], tag, texts[2 * n + 1])]))
+    return rows
 
 
 @login_required

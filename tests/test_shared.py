@@ -144,6 +144,28 @@ def test_times_are_written_the_gov_uk_way() -> None:
     assert Template("{% load gds %}{{ x|gds_datetime }}").render(Context({"x": None})) == ""
 
 
+def test_a_list_s_times_are_written_as_the_filter_writes_them_in_each_language() -> None:
+    """local_datetime_writer (the report list's times): as ``{{ when|gds_datetime }}`` in
+    the current time zone, with the active language's month names."""
+    from django.utils import timezone, translation
+
+    from csp_tracker.templatetags.gds import local_datetime_writer
+
+    template = Template("{% load gds %}{{ when|gds_datetime }}")
+    utc = ZoneInfo("UTC")
+    times = [
+        datetime(2024, 3, 31, 0, 30, tzinfo=utc),  # 1:30am in London (summer time)
+        datetime(2023, 12, 31, 23, 59, tzinfo=utc),
+        datetime(2025, 5, 1, 12, 0, tzinfo=ZoneInfo("Europe/Paris")),
+    ]
+    for language in ("en-gb", "cy", "fr"):
+        for zone in ("Europe/London", "America/New_York"):
+            with translation.override(language), timezone.override(zone):
+                write = local_datetime_writer()
+                for when in times:
+                    assert write(when) == template.render(Context({"when": when})), language
+
+
 # Django's date-format characters that print a time of day (a, A: "p.m.", "PM"; f, g, G,
 # h, H, i, P, s, u: hours, minutes, seconds).
 _TIME_FORMAT = re.compile(r"""\|date:["'][^"']*[aAfgGhHiPsu][^"']*["']|\|time\b""")

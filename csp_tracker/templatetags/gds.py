@@ -4,15 +4,17 @@ error summary and warning text, and a row's link reversed once for a list (``row
 Dates use Django's own ``date`` filter: ``{{ day|date:"j F Y" }}`` is "31 March 2024".
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone
 
 from csp_tracker import reversing
-from csp_tracker.periods import month_name
+from csp_tracker.periods import month_name, month_names
 
 register = template.Library()
 
@@ -29,12 +31,31 @@ def gds_datetime(value: datetime | None) -> str:
     """'31 March 2024 at 6:01pm' (GOV.UK: lower-case am and pm, no leading zero)."""
     if not isinstance(value, datetime):
         return ""
+    return _written(value, month_name(value))
+
+
+def _written(value: datetime, month: str) -> str:
+    """``value`` as gds_datetime writes it, its month's name ``month``."""
     # Put together here rather than by Django's DateFormat, which builds an object and
     # looks up each letter for every time shown: an action's history shows dozens.
     hour = value.hour % 12 or 12
-    return f"{value.day} {month_name(value)} {value.year} at {hour}:{value.minute:02d}" + (
+    return f"{value.day} {month} {value.year} at {hour}:{value.minute:02d}" + (
         "am" if value.hour < 12 else "pm"
     )
+
+
+def local_datetime_writer() -> Callable[[datetime], str]:
+    """A function writing an aware time as ``{{ value|gds_datetime }}`` does (in the current
+    time zone, as ``localtime``): for a list's many times, the time zone and the active
+    language's month names are looked up once (a dozen calls each), not for each time."""
+    zone = get_current_timezone()
+    months = month_names()
+
+    def write(value: datetime) -> str:
+        local = value.astimezone(zone)
+        return _written(local, months[local.month])
+
+    return write
 
 
 class _FrameNode(template.Node):

@@ -1,7 +1,9 @@
 """The update form's page renders its fields through plain templates
 (actions/includes/status_update_fields.html, templates/includes/fields/) rather than
 crispy-forms-gds: the HTML must stay what crispy-forms-gds renders for the form's layout
-(form.helper, which the update request page still uses), errors and all."""
+(form.helper, which the update request page still uses), errors and all; and a form as
+opened, whose fields are filled into their template rendered once
+(``{% status_update_fields %}``), the same as one rendered in full."""
 
 import pytest
 from django import forms
@@ -17,7 +19,11 @@ from tests.world import build_world
 pytestmark = pytest.mark.django_db
 
 CRISPY = Template("{% load crispy_forms_tags %}{% crispy form %}")
-PLAIN = Template('{% include "actions/includes/status_update_fields.html" %}')
+# The fields as the update form's page writes them.
+PLAIN = Template(
+    "{% load crispy_forms_utils update_form %}\n\n"
+    "{% specialspaceless %}{% status_update_fields form %}{% endspecialspaceless %}\n"
+)
 
 
 @pytest.fixture
@@ -78,6 +84,37 @@ def test_the_fields_are_the_html_crispy_forms_gds_renders(world, data, milestone
     plain, crispy = _both(form)
     assert ("milestones_completed" in plain) is milestones
     assert plain == crispy
+
+
+@pytest.mark.parametrize("milestones", [0, 1, 3])
+@pytest.mark.parametrize("token", ["token", "a" * 64])
+def test_a_form_as_opened_is_filled_in_as_its_template_renders_it(world, milestones, token):
+    from actions.templatetags.update_form import _FIELDS, _is_as_opened
+
+    Milestone.objects.filter(action=world.action).delete()
+    for n in range(milestones):
+        factories.MilestoneFactory(action=world.action, description=f"Done <{n}> & “so”\n ")
+    form = StatusUpdateForm(action=world.action, initial={"updates_version": 12})
+    assert _is_as_opened(form)
+    context = {"form": form, "request": RequestFactory().get("/"), "csrf_token": token}
+    filled = PLAIN.render(Context(context))
+    whole = Template(
+        "{% load crispy_forms_utils govuk_fields %}\n\n{% specialspaceless %}"
+        f'{{% include "{_FIELDS}" with milestones=milestones updates_version=version %}}'
+        "{% endspecialspaceless %}\n"
+    )
+    checkboxes = Template(
+        '{% load govuk_fields %}{% if "milestones_completed" in form.fields %}'
+        '{% govuk_checkboxes form.milestones_completed legend_size="govuk-fieldset__legend--m" '
+        'legend_tag="h2" %}{% endif %}'
+    )
+    shown = {
+        **context,
+        "milestones": checkboxes.render(Context(context)),
+        "version": widget_html(form["updates_version"]),
+    }
+    assert filled == whole.render(Context(shown))
+    assert filled.count(f'value="{token}"') == 4 and 'value="12"' in filled
 
 
 class _Widgets(forms.Form):

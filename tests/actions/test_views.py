@@ -421,6 +421,50 @@ def test_detail_shows_who_changed_what_including_leads(client, world):
     assert changes[0]["who"] == world.users["coordinator"]
 
 
+@pytest.mark.parametrize("change", ["text", "milestone", "milestone added"])
+def test_the_change_history_is_read_only_for_an_action_that_can_show_a_change(
+    client, world, change
+):
+    """An action whose history holds only what it was made with reads neither history
+    (may_have_changed, read with it): two queries fewer; one changed since reads them, and
+    shows the change, on its page and beside its update form."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from actions.models import Action, Milestone
+    from actions.services import MilestoneData, milestone_create, milestone_update
+
+    # Made an hour ago, with its milestones: what is saved now is a change.
+    for records in (
+        Action.history.filter(id=world.action.pk),
+        Milestone.history.filter(action_id=world.action.pk),
+    ):
+        records.update(history_date=F("history_date") - timedelta(hours=1))
+    client.force_login(world.users["coordinator"])
+    pages = [
+        reverse("actions:detail", kwargs={"pk": world.action.pk}),
+        reverse("actions:update", kwargs={"pk": world.action.pk}),
+    ]
+    unchanged = [_count_queries(client, url) for url in pages]
+    assert "Changes to this action" not in client.get(pages[0]).content.decode()
+    if change == "text":
+        _reword(world, "Reworded", list(world.action.lead_agencies.all()))
+    elif change == "milestone":
+        milestone = world.milestone
+        milestone_update(
+            milestone=milestone,
+            data=MilestoneData(description="Redone", timescale=milestone.timescale),
+            expected_version=milestone.lock_version,
+            user=world.users["coordinator"],
+        )
+    else:
+        milestone_create(action=world.action, data=MilestoneData(description="Another one"))
+    changed = [_count_queries(client, url) for url in pages]
+    assert all(c > u for c, u in zip(changed, unchanged, strict=True))
+    assert "Changes to this action" in client.get(pages[0]).content.decode()
+
+
 def test_detail_lists_the_themes_the_action_also_supports(client, world):
     """Its themes, in their order, are read only for an action that supports any (one
     query less for most actions); one that supports none shows no row for them."""

@@ -81,19 +81,20 @@ def test_texts_escaped_at_once_are_each_escaped() -> None:
     assert escaped_texts([]) == []
 
 
-def test_rows_written_each_on_its_own_are_the_rows_written_one_by_one() -> None:
-    context = {"can_author": True, "move_directions": ("up", "down")}
-    names = (*NAMES, "csrf_token")
-    row = RowTemplate(TEMPLATE, context, names)
-    rows = [
-        ["1.2", "Plain", "One", "/actions/1/edit/", "/actions/1/move/", "t0k"],
-        ["<b>", "a &amp; b", "Two<br>lines", "/e/", "/m/", "t0k"],
-        # A value holding the separator: written each on its own instead.
-        ["3", "nul \0 inside", "", "/e/", "/m/", "t0k"],
+def test_rows_written_each_are_the_template_s_rows(tmp_path, settings) -> None:
+    """``each``: values given in the order of the names, whatever the template's order."""
+    (tmp_path / "row.html").write_text('<td data-x="{}">{ {{ name }} }}</td><td>{{ kept }}</td>')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path], "APP_DIRS": False, "OPTIONS": {}}
     ]
-    for some in (rows[:1], rows[:2], rows):
-        assert row.write_each(some) == [row.write_rows([values]) for values in some]
-    assert row.write_each([]) == []
+    row = RowTemplate("row.html", {}, ("kept", "name"))
+    rows = [("{kept}", "{0} {name} }{"), ("a &amp; b", "")]
+    expected = [
+        render_to_string("row.html", {"kept": mark_safe(kept), "name": mark_safe(name)}).strip()
+        for kept, name in rows
+    ]
+    assert row.each(rows) == expected
+    assert row.each([]) == []
 
 
 def test_leads_written_at_once_are_each_written_as_linebreaksbr_writes_them() -> None:

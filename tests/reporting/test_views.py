@@ -128,6 +128,8 @@ def test_the_county_view_shows_every_partnership_side_by_side(
     assert "No report" in page
     index = client.get(reverse("reporting:index")).content.decode()
     assert reverse("reporting:county", kwargs={"slug": county.slug}) in index
+    # Only a county has a county view: none is offered of its districts.
+    assert reverse("reporting:county", kwargs={"slug": district.slug}) not in index
 
 
 def _count(client, url: str) -> int:
