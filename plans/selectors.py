@@ -5,7 +5,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Value
 
 from accounts.types import AnyUser
 from csp_tracker.compiled import compiled_objects, compiled_rows, markers_like
@@ -136,6 +137,10 @@ class PlanOverview:
     # "themes") and its id, each in its model's order.
     categories: dict[tuple[str, int], list[Any]]
     workstreams: dict[tuple[str, int], list[Any]]
+    # Whether the partnership's area has a police and crime plan (partnership_has_pcc_plans)
+    # and whether a plan refreshes this one (plan_refreshed_by has any): asked with the plan.
+    has_pcc_plans: bool
+    is_refreshed: bool
 
 
 def _related_model(model: type[Model], name: str) -> type[Model]:
@@ -152,24 +157,44 @@ def _of_plan(model: type[Model]) -> Callable[[Sequence[int]], QuerySet[Any]]:
 
 
 def _categories_of(
-    model: type[Model],
-) -> tuple[Callable[[Sequence[int]], QuerySet[Any]], str, str]:
-    """The plan's rows of the many-to-many table of ``model``'s categories with their
-    category (in the category's order, as the relation reads them), and the names of the
-    table's fields for the heading and the category."""
-    field = cast(Any, model._meta.get_field("categories"))
-    through = cast("type[Model]", field.remote_field.through)
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    ordering = [f"{target}__{name}" for name in field.related_model._meta.ordering]
+    kinds: dict[str, type[Model]],
+) -> tuple[Callable[[Sequence[int]], QuerySet[Any]], type[Model], list[str]]:
+    """The plan's rows of the many-to-many tables of each of ``kinds``' categories, as one
+    query (UNION ALL): each row its kind's number (its place in ``kinds``), the heading's
+    key and the category's columns, in the category's order (as each relation reads
+    them); the category's model and the names of its columns."""
+    fields = [cast(Any, kinds[name])._meta.get_field("categories") for name in kinds]
+    category = cast("type[Model]", fields[0].related_model)
+    columns = [f.attname for f in category._meta.concrete_fields]
 
     def build(keys: Sequence[int]) -> QuerySet[Any]:
-        return (
-            through._default_manager.filter(**{f"{source}__plan_id": keys[0]})
-            .select_related(target)
-            .order_by(*ordering, "pk")
-        )
+        parts = []
+        for number, field in enumerate(fields):
+            through = cast("type[Model]", field.remote_field.through)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            parts.append(
+                through._default_manager.filter(**{f"{source}__plan_id": keys[0]})
+                .annotate(
+                    overview_kind=Value(number),
+                    overview_heading=F(f"{source}_id"),
+                    overview_link=F("pk"),
+                    **{f"overview_{c}": F(f"{target}__{c}") for c in columns},
+                )
+                .values_list(
+                    "overview_kind",
+                    "overview_heading",
+                    "overview_link",
+                    *[f"overview_{c}" for c in columns],
+                )
+            )
+        # The category's own order (a descending field's name keeps its "-").
+        ordering = [
+            f"{'-' if name.startswith('-') else ''}overview_{name.lstrip('-')}"
+            for name in cast("list[str]", category._meta.ordering)
+        ]
+        return parts[0].union(*parts[1:], all=True).order_by(*ordering, "overview_link")
 
-    return build, source, target
+    return build, category, columns
 
 
 def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
@@ -181,9 +206,21 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
     # Read by its key, then held to what the person may see (Access.role_in: from the same
     # memberships as plan_authoring_list's filter), or it is not found: building and
     # compiling that filter's query cost the page more than all its other queries.
+    # Whether its area has a police and crime plan and whether a plan refreshes it are
+    # asked in the plan's query (EXISTS), not each by a query of its own.
+    pcc_plan = _related_model(Partnership, "pcc_plans")
     found = compiled_objects(
         ("plan_overview", "plan"),
-        lambda k: Plan.objects.filter(pk__in=k).select_related("partnership__parent", "previous"),
+        lambda k: (
+            Plan.objects.filter(pk__in=k)
+            .select_related("partnership__parent", "previous")
+            .annotate(
+                overview_has_pcc_plans=Exists(
+                    pcc_plan._default_manager.filter(area_id=OuterRef("partnership_id"))
+                ),
+                overview_is_refreshed=Exists(Plan.objects.filter(previous_id=OuterRef("pk"))),
+            )
+        ),
         keys,
         markers_like(keys),
     )
@@ -206,13 +243,16 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
     ):
         kind, key = ("priorities", w.priority_id) if w.priority_id else ("themes", w.theme_id)
         workstreams.setdefault((kind, key), []).append(w)
+    # Both kinds' categories by one query (UNION ALL), each made as the relation makes it.
+    build, category, columns = _categories_of(kinds)
+    names = list(kinds)
     categories: dict[tuple[str, int], list[Any]] = {}
-    for kind, model in kinds.items():
-        build, source, target = _categories_of(model)
-        for row in read(f"{kind} categories", build):
-            categories.setdefault((kind, getattr(row, f"{source}_id")), []).append(
-                getattr(row, target)
-            )
+    for kind, heading, _, *values in compiled_rows(
+        ("plan_overview", "categories"), build, keys, markers_like(keys)
+    ):
+        categories.setdefault((names[kind], heading), []).append(
+            category.from_db(DEFAULT_DB_ALIAS, columns, values)
+        )
     return PlanOverview(
         plan=plan,
         sections=read(
@@ -239,6 +279,8 @@ def plan_overview(*, user: AnyUser, pk: int) -> PlanOverview:
         ],
         categories=categories,
         workstreams=workstreams,
+        has_pcc_plans=cast(Any, plan).overview_has_pcc_plans,
+        is_refreshed=cast(Any, plan).overview_is_refreshed,
     )
 
 

@@ -2,9 +2,9 @@
 pattern), its details and its sections. Priorities and themes are authored in
 priorities/views.py, actions in actions/views.py; publishing in publishing/views.py."""
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any, NamedTuple, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,21 +12,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import join, pluralize
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
 from csp_tracker.reversing import url_maker
-from csp_tracker.rows import escaped_lines, row_template
+from csp_tracker.rows import escaped_lines_each, escaped_texts, row_template, row_templates
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
 from plans.forms import PlanForm, SectionForm, SectionImageForm
 from plans.images import image_data_uri
-from plans.models import Plan, PlanSection, SectionImage
+from plans.models import Plan, PlanSection, PlanVersion, SectionImage
 from plans.rules import who_publishes
 
 
@@ -131,30 +132,21 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form, "plan": None})
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    """An action's row in the overview's action plan, with its links."""
+class ActionRow(NamedTuple):
+    """An action's row in the overview's action plan (action_row.html), and its heading
+    (workstream) under its priority or theme."""
 
-    action: selectors.OverviewAction
-    edit_url: str
-    move_url: str
-    html: str  # the row (action_row.html)
+    workstream_id: int | None
+    html: str
 
 
-@dataclass(frozen=True)
-class HeadingRows:
+class HeadingRows(NamedTuple):
     """A priority or a cross-cutting theme on the overview: its summary row and its part
     of the action plan (the actions under none of its headings first, then each heading
     with its actions)."""
 
     heading: Any  # a Priority or a CrossCuttingTheme: apps above this one
-    categories: list[Any]
-    workstreams: list[Any]
     actions: list[ActionRow]
-    change_url: str
-    remove_url: str
-    move_url: str
-    workstreams_url: str
     html: str  # its row of the summary list (heading_row.html)
     action_rows: str  # its part of the action plan (action_rows.html)
 
@@ -177,7 +169,7 @@ HEADING_URLS = {
 
 
 def heading_rows(
-    headings: Iterable[Any],
+    headings: Sequence[Any],
     rows: dict[int, list[ActionRow]],
     kind: str,
     overview: selectors.PlanOverview,
@@ -189,80 +181,93 @@ def heading_rows(
     the heading's id); each link's URL pattern reversed once (url_maker), each
     row written from heading_row.html, and its part of the action plan from
     action_rows.html and workstream_row.html, each rendered once for its kind of row
-    (row_template) rather than looped over in the page's template."""
+    (row_template) rather than looped over in the page's template, the texts of them all
+    escaped at once (escaped_texts)."""
     change, remove, move, under = (url_maker(name) for name in HEADING_URLS[kind])
     relation = "priorities" if kind == "priority" else "themes"
-    headings = list(headings)
-    workstream_row = row_template(
-        "plans/includes/workstream_row.html", {"can_author": can_author}, ("title",)
+    workstreams = [overview.workstreams.get((relation, h.pk), []) for h in headings]
+    # The headings' workstreams' rows, by the workstream's id.
+    titles = [w for ws in workstreams for w in ws]
+    workstream_rows = dict(
+        zip(
+            [w.pk for w in titles],
+            row_template(
+                "plans/includes/workstream_row.html", {"can_author": can_author}, ("title",)
+            ).each([[t] for t in escaped_texts([w.title for w in titles])]),
+            strict=True,
+        )
     )
+    # Each heading's texts, escaped at once: number, title, four links, label, note.
+    each = 8
+    texts = escaped_texts(
+        [
+            text
+            for h in headings
+            for text in (
+                str(h.number),
+                h.title,
+                change(h.pk),
+                remove(h.pk),
+                move(h.pk),
+                under(h.pk),
+                h.label,
+                getattr(h, "note", ""),  # a theme's, for its part with no actions
+            )
+        ]
+    )
+    leads = escaped_lines_each([h.lead for h in headings])
+    token = escape(csrf_token)
+    heading_row = row_templates("plans/includes/heading_row.html", HEADING_ROW_VALUES)
+    action_part = row_templates("plans/includes/action_rows.html", ACTION_ROWS_VALUES)
+    last = len(headings) - 1
     result = []
     for n, heading in enumerate(headings):
+        number, title, change_url, remove_url, move_url, workstreams_url, label, note = texts[
+            n * each : n * each + each
+        ]
         actions = rows.get(heading.pk, [])
-        workstreams = overview.workstreams.get((relation, heading.pk), [])
         categories = overview.categories.get((relation, heading.pk), [])
-        lines = [row.html for row in actions if not row.action.workstream_id]
-        for w in workstreams:
-            lines.append(workstream_row.render({"title": w.title}))
-            lines.extend(row.html for row in actions if row.action.workstream_id == w.pk)
-        urls = {
-            "change_url": change(heading.pk),
-            "remove_url": remove(heading.pk),
-            "move_url": move(heading.pk),
-        }
-        row = row_template(
-            "plans/includes/heading_row.html",
+        lines = [row.html for row in actions if not row.workstream_id]
+        for w in workstreams[n]:
+            lines.append(workstream_rows[w.pk])
+            lines.extend(row.html for row in actions if row.workstream_id == w.pk)
+        html = heading_row(
             {
                 "can_author": can_author,
                 "first": n == 0,
-                "last": n == len(headings) - 1,
+                "last": n == last,
                 "has_categories": bool(categories),
-                "has_workstreams": bool(workstreams),
+                "has_workstreams": bool(workstreams[n]),
                 "has_lead": bool(heading.lead),
-            },
-            HEADING_ROW_VALUES,
-        )
-        html = row.render(
-            {
-                "number": heading.number,
-                "title": heading.title,
-                "categories": join(categories, ", ", autoescape=True),
-                "categories_suffix": pluralize(len(categories), "y,ies"),
-                "actions_count": len(actions),
-                "actions_suffix": pluralize(len(actions)),
-                "workstreams_count": len(workstreams),
-                "workstreams_suffix": pluralize(len(workstreams)),
-                "lead": escaped_lines(heading.lead),
-                "csrf_token": csrf_token,
-                **urls,
             }
+        ).write_rows(
+            [
+                (
+                    number,
+                    title,
+                    # As the join filter writes them, and pluralize's suffixes.
+                    ", ".join([escape(str(c)) for c in categories]),
+                    "y" if len(categories) == 1 else "ies",
+                    str(len(actions)),
+                    "" if len(actions) == 1 else "s",
+                    str(len(workstreams[n])),
+                    "" if len(workstreams[n]) == 1 else "s",
+                    leads[n],
+                    change_url,
+                    remove_url,
+                    move_url,
+                    token,
+                )
+            ]
         )
-        workstreams_url = under(heading.pk)
-        note = getattr(heading, "note", "")  # a theme's, for its part with no actions
-        action_rows = row_template(
-            "plans/includes/action_rows.html",
-            {"can_author": can_author, "has_actions": bool(actions), "has_note": bool(note)},
-            ACTION_ROWS_VALUES,
-        ).render(
+        action_rows = action_part(
             {
-                "label": heading.label,
-                "workstreams_url": workstreams_url,
-                "lines": mark_safe("\n".join(lines)),
-                "note": note,
+                "can_author": can_author,
+                "has_actions": bool(actions),
+                "has_note": bool(getattr(heading, "note", "")),
             }
-        )
-        result.append(
-            HeadingRows(
-                heading=heading,
-                categories=categories,
-                workstreams=workstreams,
-                actions=actions,
-                **urls,
-                workstreams_url=workstreams_url,
-                html=html,
-                action_rows=action_rows,
-            )
-        )
+        ).write_rows([(label, workstreams_url, "\n".join(lines), note)])
+        result.append(HeadingRows(heading, actions, SafeString(html), SafeString(action_rows)))
     return result
 
 
@@ -287,9 +292,228 @@ HEADING_ROW_VALUES = (
 # The values of a heading's part of the action plan (action_rows.html).
 ACTION_ROWS_VALUES = ("label", "workstreams_url", "lines", "note")
 
+# The values of an action's row (action_row.html).
+ACTION_ROW_VALUES = ("reference", "title", "lead", "edit_url", "move_url", "csrf_token")
+
+
+# The overview's lists of headings (heading_list.html), by kind: its title, anchor and
+# kind, the text without headings, and its link to add one.
+HEADING_LISTS = {
+    "priority": ("Priorities", "priorities", "No priorities yet.", "Add a priority"),
+    "theme": ("Cross-cutting themes", "themes", "No cross-cutting themes yet.", "Add a theme"),
+}
+HEADING_ADD_URLS = {"priority": "priorities:priority_add", "theme": "priorities:theme_add"}
+
+
+def heading_list(
+    kind: str, rows: Sequence[HeadingRows], plan: Plan, *, can_author: bool
+) -> SafeString:
+    """The plan's priorities or themes (``kind``), their rows ``rows``, as including
+    heading_list.html wrote them (each row on a line of its own, as its loop wrote it),
+    written from its template rendered once (row_template) rather than included."""
+    title, anchor, empty, add_text = HEADING_LISTS[kind]
+    written = row_template(
+        "plans/includes/heading_list.html",
+        {
+            "title": title,
+            "anchor": anchor,
+            "kind": kind,
+            "empty": empty,
+            "add_text": add_text,
+            "can_author": can_author,
+            "has_headings": bool(rows),
+        },
+        ("rows", "add_url"),
+    ).write_rows(
+        [
+            (
+                "".join([f"\n            {row.html}\n        " for row in rows]),
+                escape(url_maker(HEADING_ADD_URLS[kind])(plan.pk)),
+            )
+        ]
+    )
+    # The lines the rendering left out: the one after its comment, and those after its
+    # last tag (one more where it ends with no link, without its link's own line break).
+    return SafeString(f"\n{written}\n\n" if can_author else f"\n{written}\n\n\n")
+
+
+def detail_rows(plan: Plan, *, edit_url: str) -> SafeString:
+    """The plan's title, years and kind as the summary list's rows (summary_row.html,
+    included: the line after its comment and at its end), each with a link to ``edit_url``
+    (the title and years, while the plan is authored), written from the row's template
+    rendered once (row_template) rather than included for each."""
+    plain = row_template("includes/summary_row.html", {}, ("key", "value"))
+    title, years, kind, url = escaped_texts(
+        [plan.title, plan.period_label, plan.get_kind_display(), edit_url]
+    )
+    if edit_url:
+        changed = row_template(
+            "includes/summary_row.html", {}, ("key", "value", "change_url", "change_label")
+        )
+        rows = [
+            changed.write_rows([("Title", title, url, "title")]),
+            changed.write_rows([("Years", years, url, "years")]),
+        ]
+    else:
+        rows = [plain.write_rows([("Title", title)]), plain.write_rows([("Years", years)])]
+    rows.append(plain.write_rows([("Kind", kind)]))
+    return SafeString("\n        ".join([f"\n{row}\n" for row in rows]))
+
+
+def breadcrumbs(plan: Plan) -> SafeString:
+    """The page's breadcrumbs, as including includes/breadcrumbs.html wrote them (the line
+    after its comment, the one at its end): the plans, then the plan; written from its
+    template rendered once (row_template) rather than included."""
+    list_url, here = escaped_texts([reverse("plans:list"), plan.title])
+    if plan.title:
+        names: tuple[str, ...] = ("url", "here")
+        context = {"text": "Plans"}
+    else:
+        names, context = ("url",), {"text": "Plans", "here": ""}
+    crumbs = row_template("includes/breadcrumbs.html", context, names)
+    return SafeString(f"\n{crumbs.write_rows([(list_url, here)[: len(names)]])}\n")
+
+
+def chapter_items(chapters: Sequence[selectors.BuiltInChapter]) -> SafeString:
+    """The built-in tables' items (chapter_item.html), each on a line of its own as the
+    page's loop wrote them, written from the item's template rendered once for each kind
+    (row_template) rather than looped over in the page's template."""
+    if not chapters:
+        return SafeString("")
+    item = row_templates("plans/includes/chapter_item.html", ("title", "in_section"))
+    texts = escaped_texts([text for c in chapters for text in (c.title, c.in_section)])
+    lines = []
+    for n, chapter in enumerate(chapters):
+        written = item({"appended": chapter.appended}).write_rows([texts[2 * n : 2 * n + 2]])
+        lines.append(f"\n                {written}\n            ")
+    return SafeString("".join(lines))
+
+
+# The URL names of a section's links on the overview: change, images, remove, move.
+SECTION_URLS = (
+    "plans:section_edit",
+    "plans:section_images",
+    "plans:section_remove",
+    "plans:section_move",
+)
+
+
+def section_rows(
+    sections: Sequence[PlanSection], *, can_author: bool, csrf_token: str
+) -> SafeString:
+    """The plan's sections' rows (section_row.html), each on a line of its own as the
+    page's loop wrote them, written from the row's template rendered once for each kind
+    of row (row_template), their links' URL patterns reversed once (url_maker) and their
+    texts escaped at once (escaped_texts), rather than looped over in the page's template
+    with an include for each row's links."""
+    if not sections:
+        return SafeString("")
+    change, images, remove, move = (url_maker(name) for name in SECTION_URLS)
+    each = 7
+    texts = escaped_texts(
+        [
+            text
+            for s in sections
+            for text in (
+                s.title,
+                # As {{ body|truncatewords:18|default:"No text yet" }} writes it.
+                truncatewords(s.body, 18) or "No text yet",
+                s.get_generated_display(),
+                change(s.pk),
+                images(s.pk),
+                remove(s.pk),
+                move(s.pk),
+            )
+        ]
+    )
+    token = escape(csrf_token)
+    row = row_templates("plans/includes/section_row.html", SECTION_ROW_VALUES)
+    last = len(sections) - 1
+    lines = []
+    for n, section in enumerate(sections):
+        written = row(
+            {
+                "can_author": can_author,
+                "first": n == 0,
+                "last": n == last,
+                "is_restricted": section.is_restricted,
+                "has_generated": bool(section.generated),
+            }
+        ).write_rows([(*texts[n * each : n * each + each], token)])
+        lines.append(f"\n                {written}\n            ")
+    return SafeString("".join(lines))
+
+
+# The values of a section's row (section_row.html).
+SECTION_ROW_VALUES = (
+    "title",
+    "body",
+    "generated",
+    "change_url",
+    "images_url",
+    "remove_url",
+    "move_url",
+    "csrf_token",
+)
+
+
+def version_rows(versions: Sequence[PlanVersion]) -> SafeString:
+    """The plan's versions' rows (version_row.html), each on a line of its own as the
+    page's loop wrote them, written from the row's template rendered once for each kind
+    of row (row_template) rather than looped over in the page's template."""
+    if not versions:
+        return SafeString("")
+    url = url_maker("publishing:version")
+    texts = escaped_texts(
+        [
+            text
+            for v in versions
+            for text in (
+                v.number,
+                url(v.pk),
+                date_filter(v.effective_date, "F Y"),
+                v.get_status_display(),
+            )
+        ]
+    )
+    row = row_templates("plans/includes/version_row.html", ("number", "url", "effective", "status"))
+    lines = []
+    for n, version in enumerate(versions):
+        recorded = version.status == PlanVersion.Status.RECORDED
+        written = row({"recorded": recorded}).write_rows([texts[4 * n : 4 * n + 4]])
+        lines.append(f"\n                {written}\n            ")
+    return SafeString("".join(lines))
+
 
 # Each action's two move buttons on the overview.
 MOVE_DIRECTIONS = ("up", "down")
+
+
+def action_rows(
+    actions: Sequence[selectors.OverviewAction], *, can_author: bool, csrf_token: str
+) -> list[ActionRow]:
+    """Each action's row of the overview's action plan, written from the row's template
+    rendered once (row_template), its links' URL patterns reversed once (url_maker) and
+    the texts of all the rows escaped at once (escaped_texts)."""
+    edit, move = url_maker("actions:edit"), url_maker("actions:move")
+    texts = escaped_texts(
+        [text for a in actions for text in (a.reference, a.title, edit(a.pk), move(a.pk))]
+    )
+    leads = escaped_lines_each([a.lead_text for a in actions])
+    token = escape(csrf_token)
+    written = row_template(
+        "plans/includes/action_row.html",
+        {"can_author": can_author, "move_directions": MOVE_DIRECTIONS},
+        ACTION_ROW_VALUES,
+    ).each(
+        [
+            (texts[4 * n], texts[4 * n + 1], leads[n], texts[4 * n + 2], texts[4 * n + 3], token)
+            for n in range(len(actions))
+        ]
+    )
+    return [
+        ActionRow(action.workstream_id, html) for action, html in zip(actions, written, strict=True)
+    ]
 
 
 @login_required
@@ -302,31 +526,15 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     plan = overview.plan
     can_author = request.user.has_perm("plans.change_plan", plan)
-    # The plan's actions (read once) under their priorities and themes, each row written
-    # from the row's template rendered once (row_template) and its links' URL patterns
-    # reversed once (url_maker).
-    edit, move = url_maker("actions:edit"), url_maker("actions:move")
     csrf_token = get_token(request)
-    action_row = row_template(
-        "plans/includes/action_row.html",
-        {"can_author": can_author, "move_directions": MOVE_DIRECTIONS},
-        ("reference", "title", "lead", "edit_url", "move_url", "csrf_token"),
-    )
+    # The plan's actions (read once) under their priorities and themes.
     by_priority: dict[int, list[ActionRow]] = {}
     by_theme: dict[int, list[ActionRow]] = {}
-    for action in overview.actions:
-        edit_url, move_url = edit(action.pk), move(action.pk)
-        html = action_row.render(
-            {
-                "reference": action.reference,
-                "title": action.title,
-                "lead": escaped_lines(action.lead_text),
-                "edit_url": edit_url,
-                "move_url": move_url,
-                "csrf_token": csrf_token,
-            }
-        )
-        row = ActionRow(action=action, edit_url=edit_url, move_url=move_url, html=html)
+    for action, row in zip(
+        overview.actions,
+        action_rows(overview.actions, can_author=can_author, csrf_token=csrf_token),
+        strict=True,
+    ):
         if action.priority_id:
             by_priority.setdefault(action.priority_id, []).append(row)
         if action.theme_id:
@@ -343,12 +551,11 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         sections=overview.sections,
         has_headings=bool(priorities or themes),
         has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
-        has_pcc=selectors.partnership_has_pcc_plans(partnership=plan.partnership),
+        has_pcc=overview.has_pcc_plans,
     )
-    # The plans refreshing this one, read only where the page shows them.
-    shows_refreshes = plan.status == Plan.Status.SUPERSEDED or (
-        can_author and plan.status == Plan.Status.PUBLISHED
-    )
+    edit_url = url_maker("plans:edit")(plan.pk) if can_author else ""
+    # The plans refreshing this one, read only where the page names them.
+    superseded = plan.status == Plan.Status.SUPERSEDED
     return render(
         request,
         "plans/plan_overview.html",
@@ -358,14 +565,39 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": overview.versions,
             "priorities": priorities,
             "themes": themes,
-            "refreshed_by": selectors.plan_refreshed_by(plan=plan) if shows_refreshes else [],
+            "priority_list": heading_list("priority", priorities, plan, can_author=can_author),
+            "theme_list": heading_list("theme", themes, plan, can_author=can_author),
+            "breadcrumbs": breadcrumbs(plan),
+            # plans/includes/plan_status.html as included (the line at its end), written
+            # from its template rendered once.
+            "status_tag": SafeString(
+                row_template(
+                    "plans/includes/plan_status.html", {"status": plan.status}, ("label",)
+                ).write_rows([escaped_texts([plan.get_status_display()])])
+                + "\n"
+            ),
+            "edit_url": edit_url,
+            "detail_rows": detail_rows(plan, edit_url=edit_url),
+            # The priorities' and the themes' parts of the action plan.
+            "priority_action_rows": mark_safe("".join([h.action_rows for h in priorities])),
+            "theme_action_rows": mark_safe("".join([h.action_rows for h in themes])),
+            "is_refreshed": overview.is_refreshed,
+            "refreshed_by": (
+                selectors.plan_refreshed_by(plan=plan)
+                if superseded and overview.is_refreshed
+                else []
+            ),
             # Every form's token, the rows' and the page's: one, worked out once.
             "csrf_token": csrf_token,
-            "move_directions": MOVE_DIRECTIONS,
             "can_author": can_author,
             "can_publish": request.user.has_perm("plans.publish_plan", plan),
             "who_publishes": who_publishes(plan.partnership),
             "chapters": chapters,
+            "chapter_items": chapter_items(chapters),
+            "version_rows": version_rows(overview.versions),
+            "section_rows": section_rows(
+                overview.sections, can_author=can_author, csrf_token=csrf_token
+            ),
             "next_period": selectors.plan_next_period(plan=plan),
         },
     )

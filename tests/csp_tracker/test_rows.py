@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from csp_tracker.rows import RowTemplate, escaped_texts
+from csp_tracker.rows import RowTemplate, escaped_lines_each, escaped_texts
 
 TEMPLATE = "plans/includes/action_row.html"
 NAMES = ("reference", "title", "lead", "edit_url", "move_url")
@@ -95,3 +95,11 @@ def test_rows_written_each_are_the_template_s_rows(tmp_path, settings) -> None:
     ]
     assert row.each(rows) == expected
     assert row.each([]) == []
+
+
+def test_leads_written_at_once_are_each_written_as_linebreaksbr_writes_them() -> None:
+    texts = ["a & b", "Two\nlines", "CR\r\nLF\rand <i>", "", "nul \0 inside"]
+    assert escaped_lines_each(texts) == [linebreaksbr(text, autoescape=True) for text in texts]
+    assert escaped_lines_each(texts[:4]) == [
+        linebreaksbr(text, autoescape=True) for text in texts[:4]
+    ]

@@ -33,7 +33,7 @@ def test_the_overview_groups_the_actions_and_costs_the_same_for_any_size(
     url = reverse("plans:overview", kwargs={"pk": plan.pk})
     for size in (1, 5):
         _grow(plan, size)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(13):
             page = client.get(url).content.decode()
     for action in plan.actions.all():
         assert f'href="/actions/{action.pk}/edit/"' in page
