@@ -82,7 +82,7 @@ def page_get(queryset: QuerySet[M], *, number: int | str | None, per_page: int) 
 
 @overload
 def page_of_keys_get(
-    queryset: QuerySet[M],
+    queryset: QuerySet[M] | Callable[[], QuerySet[M]],
     *,
     number: int | str | None,
     per_page: int,
