@@ -37,6 +37,17 @@ def row_url(viewname: str, key: object, kwarg: str = "pk") -> str:
     return _url_maker(viewname, kwarg, get_urlconf(), get_script_prefix())(key)
 
 
+def path_of(viewname: str) -> str:
+    """reverse(viewname) of a URL without arguments (a list's, for a breadcrumb),
+    reversed once per process for the URL configuration and script prefix in force."""
+    return _path_of(viewname, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _path_of(viewname: str, urlconf: object, script_prefix: str) -> str:
+    return reverse(viewname)
+
+
 @lru_cache(maxsize=128)
 def _url_maker(
     viewname: str, kwarg: str, urlconf: object, script_prefix: str

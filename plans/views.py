@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
-from csp_tracker.reversing import url_maker
+from csp_tracker.reversing import path_of, url_maker
 from csp_tracker.rows import escaped_lines_each, escaped_texts, row_template, row_templates
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
@@ -364,7 +364,7 @@ def breadcrumbs(plan: Plan) -> SafeString:
     """The page's breadcrumbs, as including includes/breadcrumbs.html wrote them (the line
     after its comment, the one at its end): the plans, then the plan; written from its
     template rendered once (row_template) rather than included."""
-    list_url, here = escaped_texts([reverse("plans:list"), plan.title])
+    list_url, here = escaped_texts([path_of("plans:list"), plan.title])
     if plan.title:
         names: tuple[str, ...] = ("url", "here")
         context = {"text": "Plans"}

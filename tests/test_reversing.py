@@ -4,7 +4,7 @@ import pytest
 from django.template import engines
 from django.urls import reverse, set_script_prefix
 
-from csp_tracker.reversing import row_url, url_for_each
+from csp_tracker.reversing import path_of, row_url, url_for_each
 
 
 @pytest.mark.parametrize(
@@ -35,5 +35,16 @@ def test_a_row_url_is_the_one_reverse_gives_under_any_script_prefix():
             assert expected[0].startswith(prefix)
             assert [row_url("actions:detail", pk) for pk in (1, 42)] == expected
             assert template.render({"keys": [1, 42]}).split() == expected
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_path_of_a_list_is_the_one_reverse_gives_under_any_script_prefix():
+    try:
+        for prefix in ("/", "/csp/"):
+            set_script_prefix(prefix)
+            for name in ("actions:list", "plans:list"):
+                assert path_of(name) == reverse(name)
+                assert path_of(name).startswith(prefix)
     finally:
         set_script_prefix("/")

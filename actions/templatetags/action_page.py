@@ -9,20 +9,18 @@ history. What it shows, and how, is as the template showed it.
 """
 
 from collections.abc import Iterable
-from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 from actions.models import Milestone
 from actions.templatetags.actions_tags import status_tag
 from actions.templatetags.milestone_rows import milestone_rows
 from csp_tracker.periods import Quarter
-from csp_tracker.reversing import row_url
+from csp_tracker.reversing import path_of, row_url
 from csp_tracker.rows import escaped_lines, row_template
 
 if TYPE_CHECKING:
@@ -118,13 +116,6 @@ def action_summary(
     )
 
 
-@lru_cache(maxsize=16)
-def _list_url(urlconf: object, script_prefix: str) -> str:
-    """The action list's URL, reversed once per process for the URL configuration and
-    script prefix in force (as csp_tracker.reversing keeps a row's)."""
-    return reverse("actions:list")
-
-
 _BREADCRUMBS = "includes/breadcrumbs.html"
 
 
@@ -133,7 +124,7 @@ def action_breadcrumbs(action: "ActionOnItsPage") -> SafeString:
     """The page's breadcrumbs: "All actions", then the action's plan (includes/
     breadcrumbs.html, rendered once per process and filled in)."""
     values = {
-        "url": _list_url(get_urlconf(), get_script_prefix()),
+        "url": path_of("actions:list"),
         "text": "All actions",
         "here": action.plan.title,
     }
