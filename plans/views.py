@@ -374,6 +374,12 @@ def breadcrumbs(plan: Plan) -> SafeString:
     return SafeString(f"\n{crumbs.write_rows([(list_url, here)[: len(names)]])}\n")
 
 
+def _as_looped(rows: list[str]) -> SafeString:
+    """``rows`` each on a line of its own, as the overview's ``{% for %}`` loops wrote
+    them (their indentation kept, so the page is the same to the byte)."""
+    return SafeString("".join(f"\n                {row}\n            " for row in rows))
+
+
 def chapter_items(chapters: Sequence[selectors.BuiltInChapter]) -> SafeString:
     """The built-in tables' items (chapter_item.html), each on a line of its own as the
     page's loop wrote them, written from the item's template rendered once for each kind
@@ -385,8 +391,8 @@ def chapter_items(chapters: Sequence[selectors.BuiltInChapter]) -> SafeString:
     lines = []
     for n, chapter in enumerate(chapters):
         written = item({"appended": chapter.appended}).write_rows([texts[2 * n : 2 * n + 2]])
-        lines.append(f"\n                {written}\n            ")
-    return SafeString("".join(lines))
+        lines.append(written)
+    return _as_looped(lines)
 
 
 # The URL names of a section's links on the overview: change, images, remove, move.
@@ -440,8 +446,8 @@ def section_rows(
                 "has_generated": bool(section.generated),
             }
         ).write_rows([(*texts[n * each : n * each + each], token)])
-        lines.append(f"\n                {written}\n            ")
-    return SafeString("".join(lines))
+        lines.append(written)
+    return _as_looped(lines)
 
 
 # The values of a section's row (section_row.html).
@@ -481,8 +487,8 @@ def version_rows(versions: Sequence[PlanVersion]) -> SafeString:
     for n, version in enumerate(versions):
         recorded = version.status == PlanVersion.Status.RECORDED
         written = row({"recorded": recorded}).write_rows([texts[4 * n : 4 * n + 4]])
-        lines.append(f"\n                {written}\n            ")
-    return SafeString("".join(lines))
+        lines.append(written)
+    return _as_looped(lines)
 
 
 # Each action's two move buttons on the overview.
