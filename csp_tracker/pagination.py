@@ -11,7 +11,6 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import cache, cached_property
 from typing import Any, TypeVar, cast, overload
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, Model, QuerySet, Subquery, Window
 
@@ -171,7 +170,7 @@ def _keys_page(
 
         try:
             found = compiled_rows(("page keys", shape, start, per_page), build, [], [])
-        except (EmptyResultSet, _Distinct):  # (no SQL to keep): read as page_get reads it
+        except _Distinct:  # (no SQL to keep): read as page_get reads it
             found = []
         if found:
             ids = [pk for pk, _ in found]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
-from csp_tracker.reversing import path_of, url_maker
+from csp_tracker.reversing import path_of, row_url, url_maker
 from csp_tracker.rows import escaped_lines_each, escaped_texts, row_template, row_templates
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
@@ -328,7 +328,7 @@ def heading_list(
         [
             (
                 "".join([f"\n            {row.html}\n        " for row in rows]),
-                escape(url_maker(HEADING_ADD_URLS[kind])(plan.pk)),
+                escape(row_url(HEADING_ADD_URLS[kind], plan.pk)),
             )
         ]
     )
@@ -559,7 +559,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         has_actions=any(h.actions for h in priorities) or any(h.actions for h in themes),
         has_pcc=overview.has_pcc_plans,
     )
-    edit_url = url_maker("plans:edit")(plan.pk) if can_author else ""
+    edit_url = row_url("plans:edit", plan.pk) if can_author else ""
     # The plans refreshing this one, read only where the page names them.
     superseded = plan.status == Plan.Status.SUPERSEDED
     return render(

@@ -53,15 +53,16 @@ head's cells without the GOV.UK class::
     {% endprint_table %}
 """
 
-import html
 from abc import ABC, abstractmethod
 from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
-from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+
+from csp_tracker.rows import escaped
 
 register = template.Library()
 
@@ -104,17 +105,6 @@ class TableNode(template.Node, ABC):
         """The table around its rendered caption, head and rows."""
 
 
-def _escaped(value: Any) -> str:
-    """``conditional_escape``'s answer, without its calls for what is safe already (what
-    a tag's parts render is) or plain text (``escape``'s own escaping of it): the frame
-    was about a hundred calls a table with ``format_html``."""
-    if type(value) is SafeString:
-        return value
-    if type(value) is str:
-        return html.escape(value)
-    return conditional_escape(value)
-
-
 class ScrollTableNode(TableNode):
     def frame(self, options: dict[str, Any], caption: SafeString, *, head: str, rows: str) -> str:
         # The region's label is the caption's text without any tags (safe: the caption's
@@ -127,15 +117,15 @@ class ScrollTableNode(TableNode):
             + '" tabindex="0"><table class="'
             + table_class
             + '" data-testid="'
-            + _escaped(options.get("testid", ""))
+            + escaped(options.get("testid", ""))
             + '"><caption class="govuk-table__caption '
             + CAPTIONS[options.get("caption", "hidden")]
             + '">'
-            + _escaped(caption)
+            + escaped(caption)
             + '</caption><thead class="govuk-table__head"><tr class="govuk-table__row">'
-            + _escaped(head)
+            + escaped(head)
             + '</tr></thead><tbody class="govuk-table__body">'
-            + _escaped(rows)
+            + escaped(rows)
             + "</tbody></table></div>"
         )
 
