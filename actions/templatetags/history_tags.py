@@ -15,20 +15,18 @@ same values).
 """
 
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
 from functools import lru_cache
 from html import escape
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, StatusUpdate, UpdateReview
 from actions.templatetags.actions_tags import STATUS_LABELS, status_label, status_tag
 from csp_tracker.periods import Quarter
 from csp_tracker.rows import escaped_lines
-from csp_tracker.templatetags.gds import gds_datetime
+from csp_tracker.templatetags.gds import local_datetime_writer
 
 register = template.Library()
 
@@ -54,11 +52,6 @@ _RETURNED = (
 )
 
 
-def _when(value: datetime, zone: tzinfo) -> str:
-    """As ``{{ value|gds_datetime }}`` writes it: in the site's time zone, ``zone``."""
-    return gds_datetime(value.astimezone(zone))
-
-
 # Each status's words, escaped, and its change from another: a handful, written once.
 _LABELS = {status: escape(label) for status, label in STATUS_LABELS.items()}
 
@@ -79,7 +72,9 @@ class _Page:
 
     def __init__(self, action: Action) -> None:
         self.action_id = action.pk
-        self.zone = timezone.get_current_timezone()
+        # A time as ``{{ value|gds_datetime }}`` writes it, the time zone and month names
+        # looked up once for the page.
+        self.written_at = local_datetime_writer()
         self.authors: dict[tuple[int | None, int | None], str] = {}
 
     def author(self, update: StatusUpdate) -> str:
@@ -90,8 +85,8 @@ class _Page:
         return written
 
 
-def _step(step: UpdateReview, last: bool, zone: tzinfo) -> str:
-    when = _when(step.created_at, zone)
+def _step(step: UpdateReview, last: bool, page: _Page) -> str:
+    when = page.written_at(step.created_at)
     if step.decision == UpdateReview.Decision.SUBMITTED:
         return _STEP.format(
             _SUBMITTED.format(when=when, waiting=", awaiting sign-off" if last else "")
@@ -123,9 +118,9 @@ def _update(update: Any, page: _Page) -> str:
         change=change,
         tag=status_tag(status),
         author=page.author(update),
-        when=_when(update.created_at, page.zone),
+        when=page.written_at(update.created_at),
         elsewhere=elsewhere,
-        steps="".join(_step(step, n == len(steps) - 1, page.zone) for n, step in enumerate(steps))
+        steps="".join(_step(step, n == len(steps) - 1, page) for n, step in enumerate(steps))
         if steps
         else "",
         commentary=escaped_lines(update.commentary),
