@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ from csp_tracker import clock
 from csp_tracker.http import post_only, posted_data, visible_or_404
 from csp_tracker.periods import Quarter
 from csp_tracker.reversing import url_maker
-from csp_tracker.rows import escaped_texts, row_template
+from csp_tracker.rows import escaped_texts, row_template, row_templates
 from csp_tracker.storage import file_download
 from csp_tracker.templatetags.gds import local_datetime_writer
 from jobs.idempotency import key_from
@@ -110,6 +112,14 @@ def report_index(request: HttpRequest) -> HttpResponse:
 # cost more than the rest of the page, and the rows' times, links and labels as many again.
 
 
+@lru_cache(maxsize=16)  # a handful of statuses, on every row of every list
+def _status_tag(status: str) -> SafeString:
+    """A report's status tag (report_status.html), rendered once per process."""
+    return SafeString(
+        render_to_string("reporting/includes/report_status.html", {"r": {"status": status}})
+    )
+
+
 def _report_rows(page: Page[selectors.ReportRow]) -> SafeString:
     """The rows of the report list's page: each report's link (its URL pattern reversed
     once per process, url_maker), label, revision, status tag (rendered once for each
@@ -117,7 +127,6 @@ def _report_rows(page: Page[selectors.ReportRow]) -> SafeString:
     report_url = url_maker("reporting:detail")
     written_at = local_datetime_writer()
     labels: dict[tuple[int, int], str] = {}
-    tags: dict[str, SafeString] = {}
     texts: list[str] = []
     rows = page.object_list
     for row in rows:
@@ -135,11 +144,7 @@ def _report_rows(page: Page[selectors.ReportRow]) -> SafeString:
     values = []
     for n, row in enumerate(rows):
         status, revision = row["status"], row["revision"]
-        tag = tags.get(status)
-        if tag is None:
-            tag = tags[status] = render_to_string(
-                "reporting/includes/report_status.html", {"r": {"status": status}}
-            )
+        tag = _status_tag(status)
         # The revision's number is an int: as it is, escaped.
         note = f'<span class="govuk-body-s">(revision {revision:d})</span>' if revision > 1 else ""
         values.append((texts[3 * n], texts[3 * n + 1], note, tag, texts[3 * n + 2]))
@@ -269,19 +274,14 @@ def _revision_rows(revisions: list[ExceptionReport], report: ExceptionReport) ->
             for text in (report_url(r.pk), written_at(r.built_at) if r.built_at else "Not built")
         ]
     )
-    names = ("number", "url", "status", "built")
-    tags: dict[str, SafeString] = {}
+    revision_row = row_templates(
+        "reporting/includes/revision_row.html", ("number", "url", "status", "built")
+    )
     rows = []
     for n, r in enumerate(revisions):
-        tag = tags.get(r.status)
-        if tag is None:
-            tag = tags[r.status] = render_to_string(
-                "reporting/includes/report_status.html", {"r": {"status": r.status}}
-            )
-        row = row_template(
-            "reporting/includes/revision_row.html", {"this_page": r.pk == report.pk}, names
-        )
-        rows.extend(row.each([(str(r.revision), texts[2 * n], tag, texts[2 * n + 1])]))
+        row = revision_row({"this_page": r.pk == report.pk})
+        values = (str(r.revision), texts[2 * n], _status_tag(r.status), texts[2 * n + 1])
+        rows.extend(row.each([values]))
     return rows
 
 
