@@ -162,7 +162,7 @@ class RowTemplate:
 
 
 # Kept by the template as loaded (a template changed and loaded again is rendered again),
-# its context and its values' names; emptied past a bound rather than kept growing.
+# its context and its values' names; the oldest dropped past a bound, not kept growing.
 _kept: dict[tuple[object, tuple[tuple[str, Hashable], ...], tuple[str, ...]], RowTemplate] = {}
 _KEPT_AT_MOST = 256
 
@@ -193,6 +193,8 @@ def _kept_row(
     row = _kept.get(key)
     if row is None:
         if len(_kept) >= _KEPT_AT_MOST:
-            _kept.clear()
+            # The oldest kept dropped, not all: a page of many shapes (an action's page
+            # has one for each mix of what it shows) must not empty every list's rows.
+            del _kept[next(iter(_kept))]
         row = _kept[key] = RowTemplate(template, context, names, loaded=loaded)
     return row

@@ -103,3 +103,18 @@ def test_leads_written_at_once_are_each_written_as_linebreaksbr_writes_them() ->
     assert escaped_lines_each(texts[:4]) == [
         linebreaksbr(text, autoescape=True) for text in texts[:4]
     ]
+
+
+def test_past_its_bound_the_store_drops_its_oldest_row_not_every_row(monkeypatch) -> None:
+    import csp_tracker.rows as rows
+
+    monkeypatch.setattr(rows, "_kept", {})
+    monkeypatch.setattr(rows, "_KEPT_AT_MOST", 3)
+    made = [
+        rows.row_template(TEMPLATE, {"can_author": n % 2 == 0, "n": n}, NAMES) for n in range(4)
+    ]
+    assert len(rows._kept) == 3
+    # The first is gone; the others are kept as they were.
+    assert rows.row_template(TEMPLATE, {"can_author": False, "n": 3}, NAMES) is made[3]
+    assert rows.row_template(TEMPLATE, {"can_author": True, "n": 2}, NAMES) is made[2]
+    assert rows.row_template(TEMPLATE, {"can_author": True, "n": 0}, NAMES) is not made[0]
