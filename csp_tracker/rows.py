@@ -22,6 +22,8 @@ from typing import Any
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
+from csp_tracker.reversing import path_of
+
 _NEWLINES = re.compile(r"\r\n|\r")
 
 
@@ -198,3 +200,17 @@ def _kept_row(
             del _kept[next(iter(_kept))]
         row = _kept[key] = RowTemplate(template, context, names, loaded=loaded)
     return row
+
+
+def list_breadcrumbs(viewname: str, text: str, here: str) -> SafeString:
+    """includes/breadcrumbs.html (without the whitespace around it) for a page under a
+    list: a link to the list (``viewname``'s path, named ``text``), then the page,
+    ``here`` (none when empty, as the template's ``if here``); its template rendered once
+    per process and filled in, rather than included."""
+    values = {"url": path_of(viewname), "text": text, "here": here}
+    if here:
+        return row_template(_BREADCRUMBS, {}, ("url", "text", "here")).render(values)
+    return row_template(_BREADCRUMBS, {"here": ""}, ("url", "text")).render(values)
+
+
+_BREADCRUMBS = "includes/breadcrumbs.html"

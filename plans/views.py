@@ -20,8 +20,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_tracker.forms import after_save
 from csp_tracker.http import visible_or_404
-from csp_tracker.reversing import path_of, row_url, url_maker
-from csp_tracker.rows import escaped_lines_each, escaped_texts, row_template, row_templates
+from csp_tracker.reversing import row_url, url_maker
+from csp_tracker.rows import (
+    escaped_lines_each,
+    escaped_texts,
+    list_breadcrumbs,
+    row_template,
+    row_templates,
+)
 from csp_tracker.service_errors import service_errors_to_form
 from plans import selectors
 from plans import services as plan_services
@@ -362,16 +368,8 @@ def detail_rows(plan: Plan, *, edit_url: str) -> SafeString:
 
 def breadcrumbs(plan: Plan) -> SafeString:
     """The page's breadcrumbs, as including includes/breadcrumbs.html wrote them (the line
-    after its comment, the one at its end): the plans, then the plan; written from its
-    template rendered once (row_template) rather than included."""
-    list_url, here = escaped_texts([path_of("plans:list"), plan.title])
-    if plan.title:
-        names: tuple[str, ...] = ("url", "here")
-        context = {"text": "Plans"}
-    else:
-        names, context = ("url",), {"text": "Plans", "here": ""}
-    crumbs = row_template("includes/breadcrumbs.html", context, names)
-    return SafeString(f"\n{crumbs.write_rows([(list_url, here)[: len(names)]])}\n")
+    after its comment, the one at its end): the plans, then the plan."""
+    return SafeString(f"\n{list_breadcrumbs('plans:list', 'Plans', plan.title)}\n")
 
 
 def _as_looped(rows: list[str]) -> SafeString:

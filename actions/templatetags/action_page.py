@@ -13,15 +13,14 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from actions.models import Milestone
 from actions.templatetags.actions_tags import status_tag
 from actions.templatetags.milestone_rows import milestone_rows
 from csp_tracker.periods import Quarter
-from csp_tracker.reversing import path_of, row_url
-from csp_tracker.rows import escaped_lines, row_template
+from csp_tracker.reversing import row_url
+from csp_tracker.rows import escaped_lines, list_breadcrumbs, row_template
 
 if TYPE_CHECKING:
     from actions.selectors import ActionOnItsPage
@@ -116,18 +115,7 @@ def action_summary(
     )
 
 
-_BREADCRUMBS = "includes/breadcrumbs.html"
-
-
 @register.simple_tag
 def action_breadcrumbs(action: "ActionOnItsPage") -> SafeString:
-    """The page's breadcrumbs: "All actions", then the action's plan (includes/
-    breadcrumbs.html, rendered once per process and filled in)."""
-    values = {
-        "url": path_of("actions:list"),
-        "text": "All actions",
-        "here": action.plan.title,
-    }
-    if not values["here"]:  # (the template's ``if here``: no plan title, no crumb)
-        return SafeString(render_to_string(_BREADCRUMBS, values).strip())
-    return row_template(_BREADCRUMBS, {}, ("url", "text", "here")).render(values)
+    """The page's breadcrumbs: "All actions", then the action's plan."""
+    return list_breadcrumbs("actions:list", "All actions", action.plan.title)

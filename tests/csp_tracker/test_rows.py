@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from csp_tracker.rows import RowTemplate, escaped_lines_each, escaped_texts
+from csp_tracker.rows import RowTemplate, escaped_lines_each, escaped_texts, list_breadcrumbs
 
 TEMPLATE = "plans/includes/action_row.html"
 NAMES = ("reference", "title", "lead", "edit_url", "move_url")
@@ -118,3 +118,14 @@ def test_past_its_bound_the_store_drops_its_oldest_row_not_every_row(monkeypatch
     assert rows.row_template(TEMPLATE, {"can_author": False, "n": 3}, NAMES) is made[3]
     assert rows.row_template(TEMPLATE, {"can_author": True, "n": 2}, NAMES) is made[2]
     assert rows.row_template(TEMPLATE, {"can_author": True, "n": 0}, NAMES) is not made[0]
+
+
+@pytest.mark.parametrize("here", ["Swale plan 2023/24", "Quotes \" & <b>'", ""])
+def test_a_list_breadcrumb_is_what_the_template_renders(here: str) -> None:
+    from django.urls import reverse
+
+    expected = render_to_string(
+        "includes/breadcrumbs.html",
+        {"url": reverse("plans:list"), "text": "Plans & more", "here": here},
+    ).strip()
+    assert list_breadcrumbs("plans:list", "Plans & more", here) == expected
